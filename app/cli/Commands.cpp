@@ -1,0 +1,22 @@
+#include "app/cli/Commands.h"
+
+namespace crowlingo::cli {
+
+std::vector<Command> addAllCommands(CLI::App& app)
+{
+    return {
+        addInfoCommand(app),
+        addSegmentCommand(app),
+        addMelCommand(app),
+        addSynthCommand(app),
+        addEmbedCommand(app),
+        addNeighboursCommand(app),
+        addExportCommand(app),
+        addTrainCommand(app),
+        addReconstructCommand(app),
+        addImportCommand(app),
+        addEvaluateCommand(app),
+    };
+}
+
+} // namespace crowlingo::cli

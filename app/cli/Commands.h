@@ -1,0 +1,30 @@
+#pragma once
+// Registration of crowlingo-cli's subcommands; one file per subcommand (XCommand.cpp). Each adds
+// its CLI11 subcommand and returns what to run once the whole command line has been parsed.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <vector>
+
+namespace crowlingo::cli {
+
+struct Command {
+    CLI::App* app;
+    std::function<int()> run; // returns the process exit code
+};
+
+std::vector<Command> addAllCommands(CLI::App& app);
+
+Command addInfoCommand(CLI::App& app);
+Command addSegmentCommand(CLI::App& app);
+Command addMelCommand(CLI::App& app);
+Command addSynthCommand(CLI::App& app);
+Command addEmbedCommand(CLI::App& app);
+Command addNeighboursCommand(CLI::App& app);
+Command addExportCommand(CLI::App& app);
+Command addTrainCommand(CLI::App& app);
+Command addReconstructCommand(CLI::App& app);
+Command addImportCommand(CLI::App& app);
+Command addEvaluateCommand(CLI::App& app);
+
+} // namespace crowlingo::cli

@@ -1,0 +1,68 @@
+// crowlingo-cli embed DIR -o ARCHIVE: a folder of recordings into a resumable, incremental archive.
+#include "app/cli/CliSupport.h"
+#include "app/cli/Commands.h"
+#include "app/cli/ModelOption.h"
+#include "core/archive/Archive.h"
+#include "core/archive/FolderEmbedder.h"
+#include "core/common/Error.h"
+
+#include <cstdio>
+
+namespace crowlingo::cli {
+
+Command addEmbedCommand(CLI::App& app)
+{
+    struct Options {
+        std::string dir, archive, model, segment = "events";
+        double timeExpansion = 1.0;
+        int batch = 32;
+    };
+    auto o = std::make_shared<Options>();
+    auto* sub = app.add_subcommand("embed", "Embed every recording under a folder into an archive (resumable: "
+                                            "run again to continue or to add new files)");
+    sub->add_option("dir", o->dir, "Folder of recordings (searched recursively)")->required()->check(CLI::ExistingDirectory);
+    sub->add_option("-o,--output", o->archive, "Archive file to create or update (*.crowlingo)")->required();
+    addModelOption(sub, o->model);
+    sub->add_option("--segment", o->segment, "whole | window:LEN[:HOP] | events")->capture_default_str();
+    sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor for ultrasound (e.g. 10 for bats)")->capture_default_str()
+        ->check(CLI::Range(1.0, 1000.0));
+    sub->add_option("--batch", o->batch, "Clips per inference batch")->capture_default_str()->check(CLI::Range(1, 4096));
+    return {sub, [o] {
+        Archive archive = Archive::openOrCreate(o->archive, o->dir);
+        if (std::filesystem::weakly_canonical(archive.root()) != std::filesystem::weakly_canonical(o->dir))
+            throw UsageError(fileError("embed into", o->archive, "this archive belongs to the folder \"" +
+                                       archive.root().string() + "\", not \"" + o->dir + "\""));
+        const Model model = loadModelOption(o->model);
+        EmbedFolderOptions opt;
+        opt.segment = SegmentSpec::parse(o->segment);
+        opt.timeExpansion = o->timeExpansion;
+        opt.batchSize = o->batch;
+        TerminalProgress bar("embed");
+        const Progress base = bar.progress();
+        EmbedStatus last;
+        const Progress progress{[&](double done, std::string_view) {
+            char what[160];
+            std::snprintf(what, sizeof what, "%d/%d files  %.1f clips/s  %.0fx real time", last.filesDone,
+                          last.filesToDo, last.clipsPerSecond, last.realTimeFactor);
+            base(done, what);
+        }, base.cancelled};
+        const EmbedReport r = embedFolder(archive, model, opt, progress, [&](const EmbedStatus& s) { last = s; });
+        bar.finish();
+        std::printf("%d files found: %d embedded now, %d unchanged, %d failed; %lld clips in %.1f s "
+                    "(%.1f s of audio, %.0fx real time)\n",
+                    r.filesFound, r.filesEmbedded, r.filesUnchanged, r.filesFailed, (long long)r.clipsEmbedded,
+                    r.wallSeconds, r.audioSeconds, r.wallSeconds > 0 ? r.audioSeconds / r.wallSeconds : 0.0);
+        std::printf("archive: %s (%lld clips)\n", archive.file().string().c_str(), (long long)archive.clipCount());
+        if (!r.errors.empty()) {
+            std::printf("files that could not be used:\n");
+            for (const auto& [path, why] : r.errors) std::printf("  %s: %s\n", path.c_str(), why.c_str());
+        }
+        if (r.cancelled) {
+            std::printf("stopped before the end: run the same command again to continue\n");
+            return 130;
+        }
+        return 0; // unusable files are reported above; the rest of the archive is fine
+    }};
+}
+
+} // namespace crowlingo::cli

@@ -1,0 +1,72 @@
+// crowlingo-cli neighbours ARCHIVE (CLIP_ID | --file F [--start S --end E]) [-k 10]
+#include "app/cli/Commands.h"
+#include "app/cli/ModelOption.h"
+#include "core/analysis/NeighbourIndex.h"
+#include "core/archive/Archive.h"
+#include "core/archive/ClipFeatures.h"
+#include "core/common/Error.h"
+#include "core/model/Embedder.h"
+
+#include <cstdio>
+#include <map>
+
+namespace crowlingo::cli {
+
+Command addNeighboursCommand(CLI::App& app)
+{
+    struct Options {
+        std::string archive, file, model;
+        long long clipId = -1;
+        double start = 0, end = -1;
+        int k = 10;
+    };
+    auto o = std::make_shared<Options>();
+    auto* sub = app.add_subcommand("neighbours", "List the clips most similar to a clip of the archive or to a "
+                                                 "stretch of any audio file");
+    sub->add_option("archive", o->archive, "Archive file")->required()->check(CLI::ExistingFile);
+    auto* idOpt = sub->add_option("clip", o->clipId, "Clip id in the archive");
+    auto* fileOpt = sub->add_option("--file", o->file, "Query audio file (embedded on the fly)")->check(CLI::ExistingFile);
+    sub->add_option("--start", o->start, "Query start (s)")->needs(fileOpt);
+    sub->add_option("--end", o->end, "Query end (s); default: end of file")->needs(fileOpt);
+    sub->add_option("-k", o->k, "Number of neighbours")->capture_default_str()->check(CLI::Range(1, 10000));
+    addModelOption(sub, o->model);
+    idOpt->excludes(fileOpt);
+    return {sub, [o] {
+        if (o->clipId < 0 && o->file.empty()) throw UsageError("give a clip id or --file");
+        const Archive archive = Archive::open(o->archive);
+        const std::string modelId = archive.activeModel();
+        if (modelId.empty()) throw UsageError(fileError("search", o->archive, "the archive has no embeddings yet"));
+        const EmbeddingMatrix m = archive.embeddings(modelId);
+        const NeighbourIndex index(m.values, m.dimension);
+        std::vector<Neighbour> hits;
+        if (o->clipId >= 0) {
+            const auto row = std::find(m.clipIds.begin(), m.clipIds.end(), o->clipId);
+            if (row == m.clipIds.end()) throw UsageError(fileError("search", o->archive, "no clip " + std::to_string(o->clipId)));
+            const std::int64_t r = row - m.clipIds.begin();
+            hits = index.search({m.row(std::size_t(r)), std::size_t(m.dimension)}, o->k, r);
+        } else {
+            const Model model = loadModelOption(o->model);
+            if (model.id() != modelId)
+                throw UsageError("the archive's embeddings come from model " + modelId.substr(0, 12) +
+                                 "…, but the model loaded is " + model.id().substr(0, 12) + "…: pass the archive's model with --model");
+            const MelSpectrogram mel(model.config().mel);
+            const double te = std::stod(archive.meta("time_expansion").value_or("1"));
+            AudioReader reader(o->file, {.targetRate = mel.params().sampleRate, .timeExpansion = te});
+            const double end = o->end < 0 ? reader.duration() : o->end;
+            Embedder embedder(model, {});
+            const std::vector<float> q = embedder.embed(clipLogMel(reader, mel, o->start, end));
+            hits = index.search(q, o->k);
+        }
+        std::map<ClipId, ClipRow> clips;
+        for (ClipRow& c : archive.clips()) clips.emplace(c.id, std::move(c));
+        std::printf("rank\tclip_id\tsimilarity\tpath\tstart_s\tend_s\n");
+        int rank = 1;
+        for (const Neighbour& h : hits) {
+            const ClipRow& c = clips.at(m.clipIds[std::size_t(h.row)]);
+            std::printf("%d\t%lld\t%.4f\t%s\t%.3f\t%.3f\n", rank++, (long long)c.id, h.similarity, c.path.c_str(), c.start, c.end);
+        }
+        return 0;
+    }};
+}
+
+} // namespace crowlingo::cli

@@ -1,0 +1,90 @@
+// crowlingo-cli train DIR|ARCHIVE --out MODELDIR: self-supervised training (or adaptation) of the model.
+#include "app/cli/CliSupport.h"
+#include "app/cli/Commands.h"
+#include "core/archive/Archive.h"
+#include "core/archive/TrainingClips.h"
+#include "core/common/Error.h"
+#include "core/model/DefaultModel.h"
+#include "core/model/Trainer.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace crowlingo::cli {
+
+namespace fs = std::filesystem;
+
+Command addTrainCommand(CLI::App& app)
+{
+    struct Options {
+        std::string input, out, init = "default", segment = "events";
+        double minutes = 0, timeExpansion = 1.0, maskRatio = 0.8, lr = 1.5e-4;
+        int steps = 0, batch = 64;
+        std::uint64_t seed = 1;
+        bool resume = false;
+    };
+    auto o = std::make_shared<Options>();
+    auto* sub = app.add_subcommand("train", "Train the model without labels on a folder of recordings or an archive's clips");
+    sub->add_option("input", o->input, "Folder of recordings, or an archive (*.crowlingo)")->required()->check(CLI::ExistingPath);
+    sub->add_option("--out", o->out, "Model folder to write (config.json, model.safetensors, loss.csv, checkpoint)")->required();
+    sub->add_option("--init", o->init, "default (adapt the bundled model) | scratch | PATH of a model folder")->capture_default_str();
+    auto* minutes = sub->add_option("--minutes", o->minutes, "Train for this many minutes");
+    auto* steps = sub->add_option("--steps", o->steps, "Train for this many optimiser steps (reproducible)");
+    minutes->excludes(steps);
+    sub->add_option("--batch", o->batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 4096));
+    sub->add_option("--seed", o->seed, "Random seed (same seed, same result on the same machine)")->capture_default_str();
+    sub->add_option("--mask-ratio", o->maskRatio, "Fraction of patches hidden during training")->capture_default_str()->check(CLI::Range(0.3, 0.8));
+    sub->add_option("--lr", o->lr, "Base learning rate (peak = lr * batch / 256)")->capture_default_str();
+    sub->add_option("--segment", o->segment, "How to cut a folder's recordings into clips")->capture_default_str();
+    sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor of a folder's recordings")->capture_default_str();
+    sub->add_flag("--resume", o->resume, "Continue an interrupted run from the checkpoint in --out");
+    return {sub, [o] {
+        if (o->minutes <= 0 && o->steps <= 0) throw UsageError("say how long to train: --minutes M or --steps S");
+        Model init = [&] {
+            if (o->init == "scratch") return Model::createRandom(ModelConfig{}, o->seed);
+            return Model::load(o->init == "default" ? defaultModelDir() : fs::path(o->init));
+        }();
+        std::fprintf(stderr, "initial model: %s, %lld parameters\n", o->init.c_str(), (long long)init.parameterCount());
+
+        TerminalProgress loading("reading clips");
+        const bool isArchive = fs::is_regular_file(o->input);
+        const ClipSet set = isArchive
+            ? archiveClipLogMels(Archive::open(o->input), init.config().mel, loading.progress())
+            : folderClipLogMels(o->input, init.config().mel, SegmentSpec::parse(o->segment), o->timeExpansion, loading.progress());
+        loading.finish();
+        for (const auto& [file, why] : set.errors) std::fprintf(stderr, "skipped %s: %s\n", file.c_str(), why.c_str());
+        std::fprintf(stderr, "%zu clips\n", set.clips.size());
+
+        TrainOptions t;
+        t.steps = o->steps;
+        t.minutes = o->minutes;
+        t.batch = o->batch;
+        t.seed = o->seed;
+        t.lr = o->lr;
+        t.maskRatio = o->maskRatio;
+        t.outDir = o->out;
+        t.resume = o->resume;
+        t.computeNormalisation = o->init == "scratch";
+        Trainer trainer(init, t);
+        TerminalProgress bar("train");
+        const Progress base = bar.progress();
+        TrainStatus last;
+        double lastVal = NAN;
+        const TrainResult r = trainer.run(set.clips, [&](const TrainStatus& s) {
+            last = s;
+            if (!std::isnan(s.validationLoss)) lastVal = s.validationLoss;
+            char what[160];
+            std::snprintf(what, sizeof what, "step %d/%d  loss %.4f  val %.4f  %.2f steps/s", s.step, s.totalSteps,
+                          s.loss, lastVal, s.stepsPerSecond);
+            base(s.totalSteps ? double(s.step) / s.totalSteps : 0.0, what);
+        }, base);
+        bar.finish();
+        std::printf("%s after %d steps: loss %.4f, validation loss %.4f (initially %.4f)\n",
+                    r.cancelled ? "stopped" : "done", r.steps, r.loss, r.validationLoss, r.initialValidationLoss);
+        if (!r.modelDir.empty()) std::printf("model: %s (id %s)\n", r.modelDir.string().c_str(), r.model.id().c_str());
+        if (r.cancelled) std::printf("resume with the same command and --resume\n");
+        return r.cancelled ? 130 : 0;
+    }};
+}
+
+} // namespace crowlingo::cli

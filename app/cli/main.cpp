@@ -1,0 +1,38 @@
+// crowlingo-cli: everything the GUI can do, from a terminal, through core.
+#include "app/cli/CliSupport.h"
+#include "app/cli/Commands.h"
+#include "core/common/Error.h"
+#include "core/common/Threads.h"
+
+#include <cstdio>
+
+int main(int argc, char** argv)
+{
+    using namespace crowlingo;
+    CLI::App app{"CrowLingo Workbench: embed, explore and label animal-sound recordings with a "
+                 "self-supervised audio model."};
+    app.set_version_flag("--version", std::string("crowlingo-cli ") + CROWLINGO_VERSION);
+    app.require_subcommand(1);
+    int threads = 0;
+    app.add_option("--threads", threads, "Worker threads (LibTorch and decoding); default: all cores")
+        ->check(CLI::NonNegativeNumber);
+    const std::vector<cli::Command> commands = cli::addAllCommands(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    setThreadCount(threads);
+    cli::installStopSignals();
+    try {
+        for (const cli::Command& c : commands)
+            if (c.app->parsed()) return c.run();
+    } catch (const Cancelled&) {
+        std::fprintf(stderr, "\nstopped: the work done so far is kept\n");
+        return 130;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}

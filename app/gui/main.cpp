@@ -1,0 +1,76 @@
+// crowlingo: the workbench GUI.
+//   crowlingo [ARCHIVE] [--model DIR] [--select CLIP_ID] [--colour-by cluster|label|recording]
+//             [--screenshot FILE.png [--size 1600x1000]]
+// --screenshot opens the archive, waits until the map, spectrograms and reconstruction are
+// drawn, saves the window as PNG and quits (for documentation and for checking the looks).
+#include "ui/ArchiveSession.h"
+#include "ui/MainWindow.h"
+#include "ui/MapPanel.h"
+#include "ui/MapView.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace crowlingo::ui;
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("CrowLingo Workbench"));
+    QApplication::setOrganizationName(QStringLiteral("CrowLingo"));
+    QApplication::setApplicationVersion(QStringLiteral(CROWLINGO_VERSION));
+    QApplication::setStyle(QStringLiteral("Fusion")); // the same look on every desktop and in screenshots
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Explore recordings through a self-supervised audio model."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("archive"), QStringLiteral("Archive to open (*.crowlingo)"), QStringLiteral("[archive]"));
+    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model folder (default: the bundled model)"), QStringLiteral("dir"));
+    const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Clip id to show once the archive is open"), QStringLiteral("id"));
+    const QCommandLineOption colourBy(QStringLiteral("colour-by"), QStringLiteral("Map colours: cluster, label or recording"), QStringLiteral("mode"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save the window as PNG once idle, then quit"), QStringLiteral("file"));
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size, e.g. 1600x1000"), QStringLiteral("WxH"));
+    parser.addOptions({model, select, colourBy, screenshot, size});
+    parser.process(app);
+
+    MainWindow window;
+    if (parser.isSet(size)) {
+        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+        if (wh.size() == 2) window.resize(wh[0].toInt(), wh[1].toInt());
+    }
+    if (parser.isSet(colourBy)) {
+        const int i = QStringList{QStringLiteral("cluster"), QStringLiteral("label"), QStringLiteral("recording")}.indexOf(parser.value(colourBy));
+        if (i >= 0) window.mapPanel()->colourByBox()->setCurrentIndex(i);
+    }
+    window.show();
+    window.loadModel(parser.value(model));
+
+    const QStringList args = parser.positionalArguments();
+    if (!args.isEmpty()) {
+        if (parser.isSet(select)) {
+            const qint64 id = parser.value(select).toLongLong();
+            QObject::connect(window.session(), &ArchiveSession::archiveOpened, &window, [&window, id] {
+                window.session()->setSelection({});
+                window.session()->setCurrentClipId(id);
+            });
+        }
+        window.openArchive(args.first());
+    }
+    if (parser.isSet(screenshot)) {
+        const QString file = parser.value(screenshot);
+        // Give the archive time to start loading before waiting for idleness.
+        QTimer::singleShot(500, &window, [&window, file] {
+            window.whenIdle([&window, file] {
+                const bool ok = window.grab().save(file);
+                std::fprintf(stderr, ok ? "wrote %s\n" : "cannot write %s\n", qPrintable(file));
+                QApplication::exit(ok ? 0 : 1);
+            });
+        });
+    }
+    return QApplication::exec();
+}

@@ -1,0 +1,79 @@
+#include "core/analysis/Clustering.h"
+
+#include "core/analysis/Hdbscan.h"
+#include "core/analysis/KMeans.h"
+#include "core/common/Error.h"
+#include "core/common/Threads.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace crowlingo {
+
+std::string ClusterParams::toJson() const
+{
+    nlohmann::json j;
+    j["method"] = method == ClusterMethod::Hdbscan ? "hdbscan" : "kmeans";
+    j["metric"] = metric == Metric::Cosine ? "cosine" : "euclidean";
+    if (method == ClusterMethod::Hdbscan) {
+        j["min_cluster_size"] = minClusterSize;
+        j["min_samples"] = minSamples > 0 ? minSamples : minClusterSize;
+        j["cluster_selection_method"] = "eom";
+        j["allow_single_cluster"] = false;
+    } else {
+        j["k"] = k;
+        j["seed"] = seed;
+        j["init"] = "k-means++";
+    }
+    return j.dump();
+}
+
+int Clusters::count() const
+{
+    std::set<int> ids;
+    for (int l : labels)
+        if (l >= 0) ids.insert(l);
+    return int(ids.size());
+}
+
+Clusters cluster(std::span<const float> rows, int dimension, const ClusterParams& params, const Progress& progress)
+{
+    if (dimension <= 0 || rows.size() % std::size_t(dimension) != 0)
+        throw UsageError("cannot cluster: data is not a whole number of " + std::to_string(dimension) +
+                         "-dimensional vectors");
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (!std::isfinite(rows[i]))
+            throw UsageError("cannot cluster: row " + std::to_string(i / std::size_t(dimension)) +
+                             " holds a NaN or infinite value");
+    Clusters c;
+    if (params.method == ClusterMethod::Hdbscan) {
+        HdbscanOptions o;
+        o.minClusterSize = params.minClusterSize;
+        o.minSamples = params.minSamples;
+        o.metric = params.metric;
+        o.threads = threadCount();
+        FlatClustering f = hdbscan(rows, dimension, o, progress);
+        c.labels = std::move(f.labels);
+        c.probability = std::move(f.probability);
+        c.outlierScore = std::move(f.outlierScore);
+        return c;
+    }
+    KMeansResult r = kmeans(rows, dimension, params.k, params.metric, params.seed, progress);
+    // Outlier score for k-means: distance to the own centroid relative to the farthest member.
+    std::vector<float> farthest(std::size_t(std::max(r.k, 0)), 0.0f);
+    for (std::size_t i = 0; i < r.labels.size(); ++i)
+        farthest[std::size_t(r.labels[i])] = std::max(farthest[std::size_t(r.labels[i])], r.distance[i]);
+    c.labels = r.labels;
+    c.probability.assign(r.labels.size(), 1.0f);
+    c.outlierScore.resize(r.labels.size());
+    for (std::size_t i = 0; i < r.labels.size(); ++i) {
+        const float f = farthest[std::size_t(r.labels[i])];
+        c.outlierScore[i] = f > 0 ? r.distance[i] / f : 0.0f;
+    }
+    return c;
+}
+
+} // namespace crowlingo

@@ -1,0 +1,118 @@
+#include "core/analysis/KnnSearch.h"
+
+#include "core/analysis/Distance.h"
+#include "core/analysis/NeighbourIndex.h"
+#include "core/analysis/OmpThreadLimit.h"
+#include "core/common/Error.h"
+#include "core/common/Threads.h"
+
+#include <faiss/IndexFlat.h>
+#include <faiss/IndexHNSW.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace crowlingo {
+
+using faiss_idx = faiss::Index::idx_t;
+
+KnnSearch::KnnSearch(std::span<const float> rows, int dimension, Metric metric, std::size_t exactUpTo)
+    : dim_(dimension), metric_(metric)
+{
+    if (dimension <= 0 || rows.size() % std::size_t(dimension) != 0)
+        throw UsageError("cannot build kNN index: data is not a whole number of " + std::to_string(dimension) +
+                         "-dimensional vectors");
+    n_ = rows.size() / std::size_t(dimension);
+    data_ = prepare(rows);
+    approximate_ = n_ > exactUpTo;
+    const faiss::MetricType fm = metric == Metric::Cosine ? faiss::METRIC_INNER_PRODUCT : faiss::METRIC_L2;
+    if (approximate_) {
+        auto hnsw = std::make_unique<faiss::IndexHNSWFlat>(dimension, 32, fm);
+        hnsw->hnsw.efConstruction = 100;
+        index_ = std::move(hnsw);
+    } else if (metric == Metric::Cosine) {
+        index_ = std::make_unique<faiss::IndexFlatIP>(dimension);
+    } else {
+        index_ = std::make_unique<faiss::IndexFlatL2>(dimension);
+    }
+    OmpThreadLimit limit(threadCount());
+    if (n_ > 0) index_->add(faiss_idx(n_), data_.data());
+}
+
+KnnSearch::~KnnSearch() = default;
+KnnSearch::KnnSearch(KnnSearch&&) noexcept = default;
+KnnSearch& KnnSearch::operator=(KnnSearch&&) noexcept = default;
+
+std::vector<float> KnnSearch::prepare(std::span<const float> rows) const
+{
+    std::vector<float> out(rows.begin(), rows.end());
+    if (metric_ == Metric::Cosine) normaliseRows(out, dim_);
+    return out;
+}
+
+float KnnSearch::distance(const float* a, const float* b) const
+{
+    if (metric_ == Metric::Cosine) return std::max(0.0f, 1.0f - dot(a, b, std::size_t(dim_)));
+    return std::sqrt(squaredL2(a, b, std::size_t(dim_)));
+}
+
+KnnResult KnnSearch::search(std::span<const float> queries, int k) const
+{
+    if (queries.size() % std::size_t(dim_) != 0)
+        throw UsageError("cannot search neighbours: queries are not " + std::to_string(dim_) + "-dimensional");
+    const std::vector<float> q = prepare(queries);
+    return searchPrepared(q.data(), q.size() / std::size_t(dim_), k);
+}
+
+KnnResult KnnSearch::searchPrepared(const float* q, std::size_t nq, int k) const
+{
+    KnnResult r;
+    r.k = std::max(k, 0);
+    r.index.assign(nq * std::size_t(r.k), -1);
+    r.distance.assign(nq * std::size_t(r.k), std::numeric_limits<float>::infinity());
+    if (nq == 0 || r.k == 0 || n_ == 0) return r;
+    faiss::SearchParametersHNSW hnswParams; // efSearch must exceed k for HNSW to return k results
+    hnswParams.efSearch = std::max(2 * r.k, 128);
+    const faiss::SearchParameters* params = approximate_ ? &hnswParams : nullptr;
+    OmpThreadLimit limit(OmpThreadLimit::forWork(double(nq) * double(approximate_ ? 2000 : n_) * dim_));
+    std::vector<faiss_idx> ids(nq * std::size_t(r.k));
+    std::vector<float> d(nq * std::size_t(r.k));
+    // Bounded batches: faiss' exact search allocates nq x block distance tiles.
+    const std::size_t batch = 4096;
+    for (std::size_t s = 0; s < nq; s += batch) {
+        const std::size_t m = std::min(batch, nq - s);
+        index_->search(faiss_idx(m), q + s * std::size_t(dim_), faiss_idx(r.k), d.data() + s * std::size_t(r.k),
+                       ids.data() + s * std::size_t(r.k), params);
+    }
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (ids[i] < 0) continue;
+        r.index[i] = ids[i];
+        r.distance[i] = metric_ == Metric::Cosine ? std::max(0.0f, 1.0f - d[i]) : std::sqrt(std::max(0.0f, d[i]));
+    }
+    return r;
+}
+
+KnnResult KnnSearch::searchSelf(int k) const
+{
+    KnnResult r = searchPrepared(data_.data(), n_, k);
+    const std::size_t kk = std::size_t(r.k);
+    if (kk == 0) return r;
+    for (std::size_t i = 0; i < n_; ++i) {
+        std::int64_t* idx = r.index.data() + i * kk;
+        float* dist = r.distance.data() + i * kk;
+        std::size_t pos = kk; // where row i sits, if found
+        for (std::size_t j = 0; j < kk; ++j)
+            if (idx[j] == std::int64_t(i)) { pos = j; break; }
+        if (pos == kk) pos = kk - 1; // not found (duplicates or HNSW miss): drop the farthest
+        for (std::size_t j = pos; j > 0; --j) {
+            idx[j] = idx[j - 1];
+            dist[j] = dist[j - 1];
+        }
+        idx[0] = std::int64_t(i);
+        dist[0] = 0.0f;
+    }
+    return r;
+}
+
+} // namespace crowlingo

@@ -1,0 +1,104 @@
+#include "core/analysis/NeighbourIndex.h"
+
+#include "core/common/Error.h"
+
+#include <faiss/IndexFlat.h>
+#include <faiss/IndexHNSW.h>
+
+#include <cmath>
+
+namespace crowlingo {
+
+struct NeighbourIndex::Impl {
+    int dim = 0;
+    std::size_t n = 0;
+    bool approximate = false;
+    std::unique_ptr<faiss::Index> index;
+};
+
+void normaliseRows(std::span<float> x, int dim)
+{
+    for (std::size_t off = 0; off + std::size_t(dim) <= x.size(); off += std::size_t(dim)) {
+        double s = 0;
+        for (int j = 0; j < dim; ++j) s += double(x[off + j]) * x[off + j];
+        if (s <= 0) continue;
+        const float inv = float(1.0 / std::sqrt(s));
+        for (int j = 0; j < dim; ++j) x[off + j] *= inv;
+    }
+}
+
+NeighbourIndex::NeighbourIndex(std::span<const float> rows, int dimension, NeighbourIndexOptions options)
+    : d(std::make_unique<Impl>())
+{
+    if (dimension <= 0 || rows.size() % std::size_t(dimension) != 0)
+        throw UsageError("cannot build neighbour index: data is not a whole number of vectors");
+    d->dim = dimension;
+    d->n = rows.size() / std::size_t(dimension);
+    d->approximate = options.forceApproximate || d->n > options.exactUpTo;
+    std::vector<float> normalised(rows.begin(), rows.end());
+    normaliseRows(normalised, dimension);
+    if (d->approximate) {
+        auto hnsw = std::make_unique<faiss::IndexHNSWFlat>(dimension, options.hnswM, faiss::METRIC_INNER_PRODUCT);
+        hnsw->hnsw.efConstruction = options.hnswEfConstruction;
+        hnsw->hnsw.efSearch = options.hnswEfSearch;
+        d->index = std::move(hnsw);
+    } else {
+        d->index = std::make_unique<faiss::IndexFlatIP>(dimension);
+    }
+    if (d->n > 0) d->index->add(faiss::Index::idx_t(d->n), normalised.data());
+}
+
+NeighbourIndex::~NeighbourIndex() = default;
+NeighbourIndex::NeighbourIndex(NeighbourIndex&&) noexcept = default;
+NeighbourIndex& NeighbourIndex::operator=(NeighbourIndex&&) noexcept = default;
+
+std::size_t NeighbourIndex::size() const { return d->n; }
+int NeighbourIndex::dimension() const { return d->dim; }
+bool NeighbourIndex::isApproximate() const { return d->approximate; }
+
+std::vector<Neighbour> NeighbourIndex::search(std::span<const float> query, int k, std::int64_t excludeRow) const
+{
+    if (query.size() != std::size_t(d->dim))
+        throw UsageError("cannot search neighbours: query has dimension " + std::to_string(query.size()) +
+                         ", index has " + std::to_string(d->dim));
+    std::vector<float> q(query.begin(), query.end());
+    normaliseRows(q, d->dim);
+    auto all = searchRowsNormalised(q, k, excludeRow >= 0 ? std::vector<std::int64_t>{excludeRow} : std::vector<std::int64_t>{});
+    return all.front();
+}
+
+std::vector<std::vector<Neighbour>> NeighbourIndex::searchRows(std::span<const float> queries, int k, bool selfExclude) const
+{
+    std::vector<float> q(queries.begin(), queries.end());
+    normaliseRows(q, d->dim);
+    std::vector<std::int64_t> exclude;
+    if (selfExclude) {
+        exclude.resize(q.size() / std::size_t(d->dim));
+        for (std::size_t i = 0; i < exclude.size(); ++i) exclude[i] = std::int64_t(i);
+    }
+    return searchRowsNormalised(q, k, exclude);
+}
+
+std::vector<std::vector<Neighbour>> NeighbourIndex::searchRowsNormalised(const std::vector<float>& q, int k,
+                                                                         const std::vector<std::int64_t>& exclude) const
+{
+    const std::size_t nq = q.size() / std::size_t(d->dim);
+    std::vector<std::vector<Neighbour>> out(nq);
+    if (d->n == 0 || k <= 0 || nq == 0) return out;
+    // Ask for one more so that an excluded row can be dropped.
+    const faiss::Index::idx_t kk = std::min<faiss::Index::idx_t>(faiss::Index::idx_t(k) + (exclude.empty() ? 0 : 1), faiss::Index::idx_t(d->n));
+    std::vector<float> sims(nq * std::size_t(kk));
+    std::vector<faiss::Index::idx_t> ids(nq * std::size_t(kk));
+    d->index->search(faiss::Index::idx_t(nq), q.data(), kk, sims.data(), ids.data());
+    for (std::size_t i = 0; i < nq; ++i) {
+        const std::int64_t skip = exclude.empty() ? -1 : exclude[std::min(i, exclude.size() - 1)];
+        for (faiss::Index::idx_t j = 0; j < kk && int(out[i].size()) < k; ++j) {
+            const faiss::Index::idx_t id = ids[i * std::size_t(kk) + std::size_t(j)];
+            if (id < 0 || id == skip) continue;
+            out[i].push_back({id, sims[i * std::size_t(kk) + std::size_t(j)]});
+        }
+    }
+    return out;
+}
+
+} // namespace crowlingo

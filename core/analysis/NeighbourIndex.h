@@ -1,0 +1,58 @@
+#pragma once
+// Cosine nearest-neighbour search with faiss: inner product on L2-normalised vectors. Exact
+// (IndexFlatIP) up to a size threshold, approximate (HNSW) above it — see BENCHMARKS.md for the
+// measured recall and the threshold.
+//
+//   NeighbourIndex index(matrix.values, matrix.dimension);           // rows in matrix order
+//   std::vector<Neighbour> hits = index.search(queryVector, 10);     // best first
+//
+// Threading: search() may run from several threads at once once the index is built.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace crowlingo {
+
+struct Neighbour {
+    std::int64_t row = 0;   // row in the matrix the index was built from
+    float similarity = 0;   // cosine similarity in [-1, 1]
+};
+
+struct NeighbourIndexOptions {
+    std::size_t exactUpTo = 200'000; // above this many vectors, use HNSW
+    int hnswM = 32;
+    int hnswEfConstruction = 80;
+    int hnswEfSearch = 128;
+    bool forceApproximate = false;   // for measuring recall
+};
+
+class NeighbourIndex {
+public:
+    NeighbourIndex(std::span<const float> rowMajor, int dimension, NeighbourIndexOptions options = {});
+    ~NeighbourIndex();
+    NeighbourIndex(NeighbourIndex&&) noexcept;
+    NeighbourIndex& operator=(NeighbourIndex&&) noexcept;
+
+    std::size_t size() const;
+    int dimension() const;
+    bool isApproximate() const;
+
+    // The k most similar rows to the query (normalised here); excludeRow skips one row
+    // (the query itself when it comes from the index).
+    std::vector<Neighbour> search(std::span<const float> query, int k, std::int64_t excludeRow = -1) const;
+    // Batched: k neighbours for each of n queries (row-major), each excluding its own row if selfExclude.
+    std::vector<std::vector<Neighbour>> searchRows(std::span<const float> queries, int k, bool selfExclude) const;
+
+private:
+    std::vector<std::vector<Neighbour>> searchRowsNormalised(const std::vector<float>& queries, int k,
+                                                             const std::vector<std::int64_t>& exclude) const;
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+// L2-normalises each row in place (zero rows stay zero).
+void normaliseRows(std::span<float> rowMajor, int dimension);
+
+} // namespace crowlingo

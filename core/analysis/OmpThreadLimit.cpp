@@ -1,0 +1,9 @@
+#include "core/analysis/OmpThreadLimit.h"
+
+#include "core/common/Threads.h"
+
+namespace crowlingo {
+
+int OmpThreadLimit::forWork(double multiplyAdds) { return multiplyAdds < 2e7 ? 1 : threadCount(); }
+
+} // namespace crowlingo

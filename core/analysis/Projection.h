@@ -1,0 +1,53 @@
+#pragma once
+// 2-D maps of embeddings: PCA (exact) and UMAP (written here: no UMAP library is packaged in
+// Debian). UMAP: kNN graph from faiss, fuzzy simplicial set, PCA initialisation (umap-learn's
+// init="pca"), SGD layout with negative sampling, multi-threaded. Same seed ⇒ bitwise the same
+// map, whatever the thread count, up to 50,000 rows (exact kNN); above that the kNN graph comes
+// from faiss HNSW, whose multi-threaded construction is not bit-reproducible.
+// The cosine metric works on L2-normalised rows (PCA too); Euclidean on the rows as given.
+//
+//   ProjectionParams p;  p.method = ProjectionMethod::Umap;  p.seed = 42;
+//   Projection map = project(matrix.values, matrix.dimension, p, progress);   // map.xy: n x 2
+//   std::vector<float> placed = map.transform(newRows);   // new clips into the same map
+//
+// Threading: project() uses threadCount() worker threads internally; call it from one thread.
+#include "core/common/Progress.h"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace crowlingo {
+
+enum class ProjectionMethod { Pca, Umap };
+enum class Metric { Cosine, Euclidean };
+
+struct ProjectionParams {
+    ProjectionMethod method = ProjectionMethod::Umap;
+    int nNeighbors = 15;
+    double minDist = 0.1;
+    double spread = 1.0;
+    Metric metric = Metric::Cosine;
+    int epochs = 0;               // 0: 500 below 10k points, else 200 (as umap-learn)
+    std::uint64_t seed = 42;
+    std::string toJson() const;   // provenance
+};
+
+class Projection {
+public:
+    std::vector<float> xy;        // n x 2, row-major
+    ProjectionParams params;
+
+    // Places new rows (same dimension) into this map without moving existing points.
+    std::vector<float> transform(std::span<const float> rows) const;
+
+    struct State;                 // what transform() needs (training data, kNN index, PCA basis)
+    std::shared_ptr<const State> state;
+};
+
+Projection project(std::span<const float> rows, int dimension, const ProjectionParams& params,
+                   const Progress& progress = {});
+
+} // namespace crowlingo

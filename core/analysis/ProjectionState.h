@@ -1,0 +1,32 @@
+#pragma once
+// Internal to core/analysis: what Projection::transform() needs from the fit.
+//
+//   auto s = std::make_shared<Projection::State>();  s->method = ProjectionMethod::Pca;  ...
+//   map.state = s;   // then map.transform(rows) places new rows with it
+//
+// Threading: immutable once built; transform() reads it from any thread.
+#include "core/analysis/KnnSearch.h"
+#include "core/analysis/Pca.h"
+#include "core/analysis/Projection.h"
+#include "core/analysis/UmapLayout.h"
+
+#include <memory>
+#include <vector>
+
+namespace crowlingo {
+
+struct Projection::State {
+    ProjectionMethod method = ProjectionMethod::Umap;
+    int dimension = 0;
+    Metric metric = Metric::Cosine;
+    ProjectionParams params;
+    // PCA: the basis, fitted on the rows as prepared for the metric (normalised for cosine).
+    Pca pca;
+    // UMAP: the training rows (inside the kNN index), their map and the fitted curve.
+    std::shared_ptr<const KnnSearch> knn;
+    std::vector<float> embedding; // n x 2, a copy: Projection::xy is public and may be edited
+    UmapCurve curve;
+    int epochs = 0;               // epochs the training layout ran
+};
+
+} // namespace crowlingo

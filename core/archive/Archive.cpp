@@ -1,0 +1,566 @@
+#include "core/archive/Archive.h"
+
+#include "core/archive/ArchiveSchema.h"
+#include "core/common/Error.h"
+#include "core/segment/Segmenter.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <chrono>
+#include <cstring>
+
+namespace crowlingo {
+
+namespace fs = std::filesystem;
+
+struct Archive::Impl {
+    fs::path file;
+    std::unique_ptr<SQLite::Database> db;
+};
+
+namespace {
+
+std::string nowIso()
+{
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return buf;
+}
+
+std::unique_ptr<SQLite::Database> connect(const fs::path& file, int flags)
+{
+    auto db = std::make_unique<SQLite::Database>(file.string(), flags, 10000 /*busy timeout ms*/);
+    db->exec("PRAGMA journal_mode=WAL");
+    db->exec("PRAGMA synchronous=NORMAL"); // WAL + NORMAL: durable at checkpoints, never corrupt
+    db->exec("PRAGMA foreign_keys=ON");
+    return db;
+}
+
+std::string blobOf(const std::vector<float>& v)
+{
+    return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
+}
+
+std::vector<float> floatsOf(const SQLite::Column& c)
+{
+    std::vector<float> v(std::size_t(c.getBytes()) / sizeof(float));
+    if (!v.empty()) std::memcpy(v.data(), c.getBlob(), v.size() * sizeof(float));
+    return v;
+}
+
+RecordingRow recordingFrom(SQLite::Statement& q)
+{
+    RecordingRow r;
+    r.id = q.getColumn(0).getInt64();
+    r.path = q.getColumn(1).getString();
+    r.size = q.getColumn(2).getInt64();
+    r.mtime = q.getColumn(3).getInt64();
+    r.duration = q.getColumn(4).getDouble();
+    r.sampleRate = q.getColumn(5).getInt();
+    r.channels = q.getColumn(6).getInt();
+    r.status = q.getColumn(7).getString();
+    r.error = q.getColumn(8).getString();
+    return r;
+}
+
+constexpr const char* kRecordingColumns =
+    "id, path, size, mtime, duration, sample_rate, channels, status, error";
+constexpr const char* kClipSelect =
+    "SELECT c.id, c.recording_id, r.path, c.start_s, c.end_s, c.low_hz, c.high_hz "
+    "FROM clips c JOIN recordings r ON r.id = c.recording_id";
+
+ClipRow clipFrom(SQLite::Statement& q)
+{
+    ClipRow c;
+    c.id = q.getColumn(0).getInt64();
+    c.recordingId = q.getColumn(1).getInt64();
+    c.path = q.getColumn(2).getString();
+    c.start = q.getColumn(3).getDouble();
+    c.end = q.getColumn(4).getDouble();
+    c.lowHz = q.getColumn(5).getDouble();
+    c.highHz = q.getColumn(6).getDouble();
+    return c;
+}
+
+// Wraps SQLite exceptions so that every message names the archive file.
+template <class F>
+auto guarded(const fs::path& file, const char* what, F&& f) -> decltype(f())
+{
+    try {
+        return f();
+    } catch (const SQLite::Exception& e) {
+        throw ArchiveError(fileError(what, file, e.what()));
+    }
+}
+
+} // namespace
+
+Archive::Archive() : d(std::make_unique<Impl>()) {}
+Archive::~Archive() = default;
+Archive::Archive(Archive&&) noexcept = default;
+Archive& Archive::operator=(Archive&&) noexcept = default;
+
+Archive Archive::create(const fs::path& file, const fs::path& root)
+{
+    if (fs::exists(file)) throw ArchiveError(fileError("create archive", file, "file exists"));
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) throw ArchiveError(fileError("create archive", file, "root folder \"" + root.string() + "\" is not a folder"));
+    Archive a;
+    a.d->file = fs::absolute(file);
+    guarded(file, "create archive", [&] {
+        a.d->db = connect(a.d->file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        SQLite::Transaction tx(*a.d->db);
+        createSchema(*a.d->db);
+        tx.commit();
+    });
+    const fs::path rel = fs::relative(fs::absolute(root), a.d->file.parent_path());
+    a.setMeta("root", rel.empty() ? "." : rel.generic_string());
+    a.setMeta("created_at", nowIso());
+    a.setMeta("software_version", CROWLINGO_VERSION);
+    return a;
+}
+
+Archive Archive::open(const fs::path& file)
+{
+    if (!fs::exists(file)) throw ArchiveError(fileError("open archive", file, "no such file"));
+    Archive a;
+    a.d->file = fs::absolute(file);
+    guarded(file, "open archive", [&] {
+        a.d->db = connect(a.d->file, SQLite::OPEN_READWRITE);
+        migrateSchema(*a.d->db, a.d->file);
+    });
+    return a;
+}
+
+Archive Archive::openOrCreate(const fs::path& file, const fs::path& root)
+{
+    return fs::exists(file) ? open(file) : create(file, root);
+}
+
+const fs::path& Archive::file() const { return d->file; }
+
+fs::path Archive::root() const
+{
+    return (d->file.parent_path() / meta("root").value_or(".")).lexically_normal();
+}
+
+fs::path Archive::absolutePath(const std::string& relativePath) const
+{
+    return (root() / fs::path(relativePath)).lexically_normal();
+}
+
+std::string Archive::relativePath(const fs::path& absolute) const
+{
+    return fs::absolute(absolute).lexically_normal().lexically_relative(root()).generic_string();
+}
+
+int Archive::schemaVersion() const
+{
+    return guarded(d->file, "read archive", [&] { return d->db->execAndGet("PRAGMA user_version").getInt(); });
+}
+
+std::optional<std::string> Archive::meta(const std::string& key) const
+{
+    return guarded(d->file, "read archive", [&]() -> std::optional<std::string> {
+        SQLite::Statement q(*d->db, "SELECT value FROM meta WHERE key = ?");
+        q.bind(1, key);
+        if (q.executeStep()) return q.getColumn(0).getString();
+        return std::nullopt;
+    });
+}
+
+void Archive::setMeta(const std::string& key, const std::string& value)
+{
+    guarded(d->file, "write archive", [&] {
+        SQLite::Statement q(*d->db, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        q.bind(1, key);
+        q.bind(2, value);
+        q.exec();
+    });
+}
+
+std::vector<RecordingRow> Archive::recordings() const
+{
+    return guarded(d->file, "read archive", [&] {
+        std::vector<RecordingRow> rows;
+        SQLite::Statement q(*d->db, std::string("SELECT ") + kRecordingColumns + " FROM recordings ORDER BY path");
+        while (q.executeStep()) rows.push_back(recordingFrom(q));
+        return rows;
+    });
+}
+
+std::optional<RecordingRow> Archive::recording(const std::string& relativePath) const
+{
+    return guarded(d->file, "read archive", [&]() -> std::optional<RecordingRow> {
+        SQLite::Statement q(*d->db, std::string("SELECT ") + kRecordingColumns + " FROM recordings WHERE path = ?");
+        q.bind(1, relativePath);
+        if (q.executeStep()) return recordingFrom(q);
+        return std::nullopt;
+    });
+}
+
+namespace {
+
+std::int64_t upsertRecording(SQLite::Database& db, const RecordingRow& r, const char* status)
+{
+    SQLite::Statement q(db,
+        "INSERT INTO recordings(path, size, mtime, duration, sample_rate, channels, status, error, updated_at) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET size = excluded.size, "
+        "mtime = excluded.mtime, duration = excluded.duration, sample_rate = excluded.sample_rate, "
+        "channels = excluded.channels, status = excluded.status, error = excluded.error, updated_at = excluded.updated_at");
+    q.bind(1, r.path);
+    q.bind(2, r.size);
+    q.bind(3, r.mtime);
+    q.bind(4, r.duration);
+    q.bind(5, r.sampleRate);
+    q.bind(6, r.channels);
+    q.bind(7, status);
+    q.bind(8, r.error);
+    q.bind(9, nowIso());
+    q.exec();
+    SQLite::Statement id(db, "SELECT id FROM recordings WHERE path = ?");
+    id.bind(1, r.path);
+    id.executeStep();
+    return id.getColumn(0).getInt64();
+}
+
+} // namespace
+
+void Archive::storeRecording(const RecordingRow& recording, const std::vector<Clip>& clips,
+                             const std::string& segmenter, const std::string& modelId,
+                             const std::vector<std::vector<float>>& embeddings)
+{
+    if (embeddings.size() != clips.size())
+        throw ArchiveError(fileError("write archive", d->file, "clip and embedding counts differ"));
+    guarded(d->file, "write archive", [&] {
+        SQLite::Transaction tx(*d->db);
+        const std::int64_t recId = upsertRecording(*d->db, recording, "embedded");
+        SQLite::Statement del(*d->db, "DELETE FROM clips WHERE recording_id = ?");
+        del.bind(1, recId);
+        del.exec();
+        SQLite::Statement insClip(*d->db,
+            "INSERT INTO clips(recording_id, start_s, end_s, low_hz, high_hz, segmenter) VALUES(?, ?, ?, ?, ?, ?)");
+        SQLite::Statement insEmb(*d->db, "INSERT INTO embeddings(clip_id, model_id, vector) VALUES(?, ?, ?)");
+        for (std::size_t i = 0; i < clips.size(); ++i) {
+            insClip.bind(1, recId);
+            insClip.bind(2, clips[i].start);
+            insClip.bind(3, clips[i].end);
+            insClip.bind(4, clips[i].lowHz);
+            insClip.bind(5, clips[i].highHz);
+            insClip.bind(6, segmenter);
+            insClip.exec();
+            insClip.reset();
+            const std::int64_t clipId = d->db->getLastInsertRowid();
+            const std::string blob = blobOf(embeddings[i]);
+            insEmb.bind(1, clipId);
+            insEmb.bind(2, modelId);
+            insEmb.bind(3, blob.data(), int(blob.size()));
+            insEmb.exec();
+            insEmb.reset();
+        }
+        tx.commit();
+    });
+}
+
+void Archive::storeRecordingError(const RecordingRow& recording)
+{
+    guarded(d->file, "write archive", [&] {
+        SQLite::Transaction tx(*d->db);
+        const std::int64_t recId = upsertRecording(*d->db, recording, "error");
+        SQLite::Statement del(*d->db, "DELETE FROM clips WHERE recording_id = ?");
+        del.bind(1, recId);
+        del.exec();
+        tx.commit();
+    });
+}
+
+void Archive::removeRecording(const std::string& relativePath)
+{
+    guarded(d->file, "write archive", [&] {
+        SQLite::Statement q(*d->db, "DELETE FROM recordings WHERE path = ?");
+        q.bind(1, relativePath);
+        q.exec();
+    });
+}
+
+std::vector<ClipRow> Archive::clips() const
+{
+    return guarded(d->file, "read archive", [&] {
+        std::vector<ClipRow> rows;
+        SQLite::Statement q(*d->db, std::string(kClipSelect) + " ORDER BY c.id");
+        while (q.executeStep()) rows.push_back(clipFrom(q));
+        return rows;
+    });
+}
+
+std::optional<ClipRow> Archive::clip(ClipId id) const
+{
+    return guarded(d->file, "read archive", [&]() -> std::optional<ClipRow> {
+        SQLite::Statement q(*d->db, std::string(kClipSelect) + " WHERE c.id = ?");
+        q.bind(1, id);
+        if (q.executeStep()) return clipFrom(q);
+        return std::nullopt;
+    });
+}
+
+std::int64_t Archive::clipCount() const
+{
+    return guarded(d->file, "read archive", [&] { return d->db->execAndGet("SELECT COUNT(*) FROM clips").getInt64(); });
+}
+
+std::string Archive::activeModel() const { return meta("active_model").value_or(""); }
+
+void Archive::setActiveModel(const std::string& modelId) { setMeta("active_model", modelId); }
+
+std::vector<std::string> Archive::modelsWithEmbeddings() const
+{
+    return guarded(d->file, "read archive", [&] {
+        std::vector<std::string> ids;
+        SQLite::Statement q(*d->db, "SELECT DISTINCT model_id FROM embeddings");
+        while (q.executeStep()) ids.push_back(q.getColumn(0).getString());
+        return ids;
+    });
+}
+
+std::int64_t Archive::embeddingCount(const std::string& modelId) const
+{
+    return guarded(d->file, "read archive", [&] {
+        SQLite::Statement q(*d->db, "SELECT COUNT(*) FROM embeddings WHERE model_id = ?");
+        q.bind(1, modelId);
+        q.executeStep();
+        return q.getColumn(0).getInt64();
+    });
+}
+
+EmbeddingMatrix Archive::embeddings(const std::string& modelId) const
+{
+    return guarded(d->file, "read archive", [&] {
+        EmbeddingMatrix m;
+        SQLite::Statement q(*d->db, "SELECT clip_id, vector FROM embeddings WHERE model_id = ? ORDER BY clip_id");
+        q.bind(1, modelId);
+        while (q.executeStep()) {
+            const SQLite::Column blob = q.getColumn(1);
+            const int dim = blob.getBytes() / int(sizeof(float));
+            if (m.dimension == 0) m.dimension = dim;
+            if (dim != m.dimension)
+                throw ArchiveError(fileError("read archive", d->file, "embeddings of model " + modelId + " differ in dimension"));
+            m.clipIds.push_back(q.getColumn(0).getInt64());
+            const auto* p = static_cast<const float*>(blob.getBlob());
+            m.values.insert(m.values.end(), p, p + dim);
+        }
+        return m;
+    });
+}
+
+std::optional<std::vector<float>> Archive::embedding(ClipId id, const std::string& modelId) const
+{
+    return guarded(d->file, "read archive", [&]() -> std::optional<std::vector<float>> {
+        SQLite::Statement q(*d->db, "SELECT vector FROM embeddings WHERE clip_id = ? AND model_id = ?");
+        q.bind(1, id);
+        q.bind(2, modelId);
+        if (q.executeStep()) return floatsOf(q.getColumn(0));
+        return std::nullopt;
+    });
+}
+
+void Archive::storeEmbeddings(const std::string& modelId, const std::vector<ClipId>& ids,
+                              const std::vector<std::vector<float>>& vectors)
+{
+    guarded(d->file, "write archive", [&] {
+        SQLite::Transaction tx(*d->db);
+        SQLite::Statement ins(*d->db, "INSERT OR REPLACE INTO embeddings(clip_id, model_id, vector) VALUES(?, ?, ?)");
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            const std::string blob = blobOf(vectors.at(i));
+            ins.bind(1, ids[i]);
+            ins.bind(2, modelId);
+            ins.bind(3, blob.data(), int(blob.size()));
+            ins.exec();
+            ins.reset();
+        }
+        tx.commit();
+    });
+}
+
+void Archive::removeEmbeddings(const std::string& modelId)
+{
+    guarded(d->file, "write archive", [&] {
+        SQLite::Statement q(*d->db, "DELETE FROM embeddings WHERE model_id = ?");
+        q.bind(1, modelId);
+        q.exec();
+    });
+}
+
+void Archive::setLabel(ClipId id, const std::string& label, const std::string& source)
+{
+    setLabels({id}, label, source);
+}
+
+void Archive::setLabels(const std::vector<ClipId>& ids, const std::string& label, const std::string& source)
+{
+    guarded(d->file, "write label to archive", [&] {
+        SQLite::Transaction tx(*d->db);
+        SQLite::Statement q(*d->db,
+            "INSERT INTO labels(clip_id, source, label, updated_at) VALUES(?, ?, ?, ?) "
+            "ON CONFLICT(clip_id, source) DO UPDATE SET label = excluded.label, updated_at = excluded.updated_at");
+        const std::string now = nowIso();
+        for (ClipId id : ids) {
+            q.bind(1, id);
+            q.bind(2, source);
+            q.bind(3, label);
+            q.bind(4, now);
+            q.exec();
+            q.reset();
+        }
+        tx.commit();
+    });
+}
+
+void Archive::clearLabel(ClipId id, const std::string& source)
+{
+    guarded(d->file, "write archive", [&] {
+        SQLite::Statement q(*d->db, "DELETE FROM labels WHERE clip_id = ? AND source = ?");
+        q.bind(1, id);
+        q.bind(2, source);
+        q.exec();
+    });
+}
+
+std::vector<LabelRow> Archive::labels() const
+{
+    return guarded(d->file, "read archive", [&] {
+        std::vector<LabelRow> rows;
+        SQLite::Statement q(*d->db, "SELECT clip_id, label, source FROM labels ORDER BY clip_id, source");
+        while (q.executeStep())
+            rows.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString()});
+        return rows;
+    });
+}
+
+
+namespace {
+
+std::int64_t insertComputation(SQLite::Database& db, const std::string& kind, const std::string& modelId,
+                               const std::string& paramsJson)
+{
+    SQLite::Statement q(db,
+        "INSERT INTO computations(kind, model_id, params, software_version, created_at) VALUES(?, ?, ?, ?, ?)");
+    q.bind(1, kind);
+    q.bind(2, modelId);
+    q.bind(3, paramsJson);
+    q.bind(4, CROWLINGO_VERSION);
+    q.bind(5, nowIso());
+    q.exec();
+    return db.getLastInsertRowid();
+}
+
+// The newest computation of a kind for a model: (id, params), or nullopt.
+std::optional<std::pair<std::int64_t, std::string>> latestComputation(SQLite::Database& db, const char* kind,
+                                                                      const std::string& modelId)
+{
+    SQLite::Statement q(db, "SELECT id, params FROM computations WHERE kind = ? AND model_id = ? ORDER BY id DESC LIMIT 1");
+    q.bind(1, kind);
+    q.bind(2, modelId);
+    if (!q.executeStep()) return std::nullopt;
+    return std::make_pair(q.getColumn(0).getInt64(), q.getColumn(1).getString());
+}
+
+} // namespace
+
+std::int64_t Archive::recordComputation(const std::string& kind, const std::string& modelId, const std::string& paramsJson)
+{
+    return guarded(d->file, "write archive", [&] { return insertComputation(*d->db, kind, modelId, paramsJson); });
+}
+
+std::int64_t Archive::storeProjection(const std::string& modelId, const std::string& paramsJson,
+                                      const std::vector<ClipId>& ids, const std::vector<float>& xy)
+{
+    if (xy.size() != ids.size() * 2) throw ArchiveError(fileError("write archive", d->file, "projection size mismatch"));
+    return guarded(d->file, "write map to archive", [&] {
+        SQLite::Transaction tx(*d->db);
+        const std::int64_t cid = insertComputation(*d->db, "projection", modelId, paramsJson);
+        SQLite::Statement q(*d->db, "INSERT INTO projections(computation_id, clip_id, x, y) VALUES(?, ?, ?, ?)");
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            q.bind(1, cid);
+            q.bind(2, ids[i]);
+            q.bind(3, double(xy[2 * i]));
+            q.bind(4, double(xy[2 * i + 1]));
+            q.exec();
+            q.reset();
+        }
+        tx.commit();
+        return cid;
+    });
+}
+
+std::optional<StoredProjection> Archive::latestProjection(const std::string& modelId) const
+{
+    return guarded(d->file, "read archive", [&]() -> std::optional<StoredProjection> {
+        const auto c = latestComputation(*d->db, "projection", modelId);
+        if (!c) return std::nullopt;
+        StoredProjection p{c->first, modelId, c->second, {}, {}};
+        SQLite::Statement q(*d->db, "SELECT clip_id, x, y FROM projections WHERE computation_id = ? ORDER BY clip_id");
+        q.bind(1, c->first);
+        while (q.executeStep()) {
+            p.clipIds.push_back(q.getColumn(0).getInt64());
+            p.xy.push_back(float(q.getColumn(1).getDouble()));
+            p.xy.push_back(float(q.getColumn(2).getDouble()));
+        }
+        return p;
+    });
+}
+
+std::int64_t Archive::storeClustering(const std::string& modelId, const std::string& paramsJson,
+                                      const std::vector<ClipId>& ids, const std::vector<int>& labels,
+                                      const std::vector<float>& probability, const std::vector<float>& outlierScore)
+{
+    if (labels.size() != ids.size() || probability.size() != ids.size() || outlierScore.size() != ids.size())
+        throw ArchiveError(fileError("write archive", d->file, "clustering size mismatch"));
+    return guarded(d->file, "write clusters to archive", [&] {
+        SQLite::Transaction tx(*d->db);
+        const std::int64_t cid = insertComputation(*d->db, "clustering", modelId, paramsJson);
+        SQLite::Statement q(*d->db,
+            "INSERT INTO clusterings(computation_id, clip_id, cluster, probability, outlier_score) VALUES(?, ?, ?, ?, ?)");
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            q.bind(1, cid);
+            q.bind(2, ids[i]);
+            q.bind(3, labels[i]);
+            q.bind(4, double(probability[i]));
+            q.bind(5, double(outlierScore[i]));
+            q.exec();
+            q.reset();
+        }
+        tx.commit();
+        return cid;
+    });
+}
+
+std::optional<StoredClustering> Archive::latestClustering(const std::string& modelId) const
+{
+    return guarded(d->file, "read archive", [&]() -> std::optional<StoredClustering> {
+        const auto c = latestComputation(*d->db, "clustering", modelId);
+        if (!c) return std::nullopt;
+        StoredClustering s;
+        s.computationId = c->first;
+        s.modelId = modelId;
+        s.paramsJson = c->second;
+        SQLite::Statement q(*d->db,
+            "SELECT clip_id, cluster, probability, outlier_score FROM clusterings WHERE computation_id = ? ORDER BY clip_id");
+        q.bind(1, c->first);
+        while (q.executeStep()) {
+            s.clipIds.push_back(q.getColumn(0).getInt64());
+            s.labels.push_back(q.getColumn(1).getInt());
+            s.probability.push_back(float(q.getColumn(2).getDouble()));
+            s.outlierScore.push_back(float(q.getColumn(3).getDouble()));
+        }
+        return s;
+    });
+}
+
+std::string Archive::integrityCheck() const
+{
+    return guarded(d->file, "check archive", [&] { return d->db->execAndGet("PRAGMA integrity_check").getString(); });
+}
+
+} // namespace crowlingo

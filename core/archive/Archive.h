@@ -1,0 +1,162 @@
+#pragma once
+// The archive: one SQLite file (*.crowlingo, WAL mode, versioned schema with migrations) holding
+// recordings, clips, embeddings per model, labels and the provenance of every computation.
+//
+//   Archive a = Archive::create("field.crowlingo", "recordings/");   // or Archive::open(file)
+//   for (const ClipRow& c : a.clips()) ...
+//   EmbeddingMatrix m = a.embeddings(a.activeModel());
+//
+// Threading: an Archive (one SQLite connection) is used by one thread at a time; open one per
+// thread — WAL lets readers run while one writer commits.
+// Paths of recordings are stored relative to the archive's root folder, and the root folder
+// relative to the archive file, so moving the archive together with its recordings keeps it valid.
+#include "core/common/Types.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace crowlingo {
+
+struct Clip;
+
+struct RecordingRow {
+    std::int64_t id = 0;
+    std::string path;          // relative to root(), generic form ('/' separators)
+    std::int64_t size = 0;     // bytes, for change detection
+    std::int64_t mtime = 0;    // seconds since epoch, for change detection
+    Seconds duration = 0;
+    SampleRate sampleRate = 0;
+    int channels = 0;
+    std::string status;        // "embedded", "error"
+    std::string error;         // why the file could not be used
+};
+
+struct ClipRow {
+    ClipId id = 0;
+    std::int64_t recordingId = 0;
+    std::string path;          // the recording's path (relative to root)
+    Seconds start = 0;
+    Seconds end = 0;
+    Hertz lowHz = 0;
+    Hertz highHz = 0;
+};
+
+struct EmbeddingMatrix {
+    std::vector<ClipId> clipIds; // row order
+    int dimension = 0;
+    std::vector<float> values;   // row-major, clipIds.size() x dimension
+    std::size_t rows() const { return clipIds.size(); }
+    const float* row(std::size_t i) const { return values.data() + i * std::size_t(dimension); }
+};
+
+// A stored 2-D map or clustering: one value set per clip, with the computation that made it.
+struct StoredProjection {
+    std::int64_t computationId = 0;
+    std::string modelId;
+    std::string paramsJson;
+    std::vector<ClipId> clipIds;
+    std::vector<float> xy;               // clipIds.size() x 2
+};
+
+struct StoredClustering {
+    std::int64_t computationId = 0;
+    std::string modelId;
+    std::string paramsJson;
+    std::vector<ClipId> clipIds;
+    std::vector<int> labels;             // -1 = noise
+    std::vector<float> probability;
+    std::vector<float> outlierScore;
+};
+
+struct LabelRow {
+    ClipId clipId = 0;
+    std::string label;
+    std::string source;        // "user", an imported file name, ...
+};
+
+class Archive {
+public:
+    static constexpr int kSchemaVersion = 2;
+
+    // Creates a new archive file (error if it exists) whose recordings live under root.
+    static Archive create(const std::filesystem::path& file, const std::filesystem::path& root);
+    // Opens an existing archive, migrating an older schema; error if missing or not an archive.
+    static Archive open(const std::filesystem::path& file);
+    // open() if the file exists, else create().
+    static Archive openOrCreate(const std::filesystem::path& file, const std::filesystem::path& root);
+
+    ~Archive();
+    Archive(Archive&&) noexcept;
+    Archive& operator=(Archive&&) noexcept;
+
+    const std::filesystem::path& file() const;
+    std::filesystem::path root() const;                    // absolute
+    std::filesystem::path absolutePath(const std::string& relativePath) const;
+    std::string relativePath(const std::filesystem::path& absolute) const;
+    int schemaVersion() const;
+
+    std::optional<std::string> meta(const std::string& key) const;
+    void setMeta(const std::string& key, const std::string& value);
+
+    // Recordings
+    std::vector<RecordingRow> recordings() const;
+    std::optional<RecordingRow> recording(const std::string& relativePath) const;
+    // Replaces the recording's clips and their embeddings (for modelId) in one transaction, so a
+    // crash leaves either the old state or the new one, never half a recording.
+    void storeRecording(const RecordingRow& recording, const std::vector<Clip>& clips,
+                        const std::string& segmenter, const std::string& modelId,
+                        const std::vector<std::vector<float>>& embeddings);
+    // Records a file that could not be used, with the reason (its old clips are removed).
+    void storeRecordingError(const RecordingRow& recording);
+    // Removes recordings no longer on disk (and their clips, embeddings, labels).
+    void removeRecording(const std::string& relativePath);
+
+    // Clips
+    std::vector<ClipRow> clips() const;                   // ordered by id
+    std::optional<ClipRow> clip(ClipId id) const;
+    std::int64_t clipCount() const;
+
+    // Embeddings
+    std::string activeModel() const;                      // model id whose embeddings are shown; "" if none
+    void setActiveModel(const std::string& modelId);
+    std::vector<std::string> modelsWithEmbeddings() const;
+    std::int64_t embeddingCount(const std::string& modelId) const;
+    EmbeddingMatrix embeddings(const std::string& modelId) const; // ordered by clip id
+    std::optional<std::vector<float>> embedding(ClipId id, const std::string& modelId) const;
+    // Adds vectors for existing clips (re-embedding with another model), one transaction.
+    void storeEmbeddings(const std::string& modelId, const std::vector<ClipId>& ids,
+                         const std::vector<std::vector<float>>& vectors);
+    void removeEmbeddings(const std::string& modelId);
+
+    // Labels (never mixed with cluster ids)
+    void setLabel(ClipId id, const std::string& label, const std::string& source = "user");
+    void setLabels(const std::vector<ClipId>& ids, const std::string& label, const std::string& source = "user");
+    void clearLabel(ClipId id, const std::string& source = "user");
+    std::vector<LabelRow> labels() const;                 // all sources
+
+    // Provenance: every computation stored with its parameters (JSON) and the model id.
+    std::int64_t recordComputation(const std::string& kind, const std::string& modelId, const std::string& paramsJson);
+
+    // Maps and clusterings: each store adds a computation; the latest for a model is the current one.
+    std::int64_t storeProjection(const std::string& modelId, const std::string& paramsJson,
+                                 const std::vector<ClipId>& ids, const std::vector<float>& xy);
+    std::optional<StoredProjection> latestProjection(const std::string& modelId) const;
+    std::int64_t storeClustering(const std::string& modelId, const std::string& paramsJson,
+                                 const std::vector<ClipId>& ids, const std::vector<int>& labels,
+                                 const std::vector<float>& probability, const std::vector<float>& outlierScore);
+    std::optional<StoredClustering> latestClustering(const std::string& modelId) const;
+
+    // Runs PRAGMA integrity_check; returns "ok" or SQLite's report.
+    std::string integrityCheck() const;
+
+private:
+    Archive();
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace crowlingo

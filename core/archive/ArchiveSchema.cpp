@@ -1,0 +1,107 @@
+#include "core/archive/ArchiveSchema.h"
+
+#include "core/archive/Archive.h"
+#include "core/common/Error.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <string>
+#include <vector>
+
+namespace crowlingo {
+
+namespace {
+
+// migrations[i] brings schema version i to i + 1. Append, never edit a released step.
+const std::vector<const char*> kMigrations = {
+    // 0 -> 1: the base schema
+    R"sql(
+    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE recordings(
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,           -- relative to the archive's root folder
+        size INTEGER NOT NULL DEFAULT 0,
+        mtime INTEGER NOT NULL DEFAULT 0,
+        duration REAL NOT NULL DEFAULT 0,
+        sample_rate INTEGER NOT NULL DEFAULT 0,
+        channels INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL,
+        error TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL);
+    CREATE TABLE clips(
+        id INTEGER PRIMARY KEY,
+        recording_id INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,
+        start_s REAL NOT NULL,
+        end_s REAL NOT NULL,
+        low_hz REAL NOT NULL DEFAULT 0,
+        high_hz REAL NOT NULL DEFAULT 0,
+        segmenter TEXT NOT NULL);
+    CREATE INDEX clips_by_recording ON clips(recording_id);
+    CREATE TABLE embeddings(
+        clip_id INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+        model_id TEXT NOT NULL,              -- SHA-256 of the model's weights
+        vector BLOB NOT NULL,                -- float32, little endian
+        PRIMARY KEY(clip_id, model_id));
+    CREATE TABLE labels(
+        clip_id INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+        source TEXT NOT NULL,
+        label TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY(clip_id, source));
+    CREATE TABLE computations(
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,                  -- embed, projection, clustering, training, import
+        model_id TEXT NOT NULL DEFAULT '',
+        params TEXT NOT NULL,                -- JSON
+        software_version TEXT NOT NULL,
+        created_at TEXT NOT NULL);
+    )sql",
+    // 1 -> 2: maps and clusterings, each tied to the computation (parameters, model) that made it
+    R"sql(
+    CREATE TABLE projections(
+        computation_id INTEGER NOT NULL REFERENCES computations(id) ON DELETE CASCADE,
+        clip_id INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+        x REAL NOT NULL,
+        y REAL NOT NULL,
+        PRIMARY KEY(computation_id, clip_id));
+    CREATE TABLE clusterings(
+        computation_id INTEGER NOT NULL REFERENCES computations(id) ON DELETE CASCADE,
+        clip_id INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+        cluster INTEGER NOT NULL,            -- -1 = noise
+        probability REAL NOT NULL DEFAULT 1,
+        outlier_score REAL NOT NULL DEFAULT 0,
+        PRIMARY KEY(computation_id, clip_id));
+    )sql",
+};
+
+} // namespace
+
+void createSchema(SQLite::Database& db)
+{
+    for (const char* step : kMigrations) db.exec(step);
+    db.exec("PRAGMA user_version = " + std::to_string(kMigrations.size()));
+}
+
+void migrateSchema(SQLite::Database& db, const std::filesystem::path& file)
+{
+    static_assert(Archive::kSchemaVersion > 0);
+    bool isArchive = false;
+    try {
+        isArchive = db.tableExists("meta") && db.tableExists("recordings");
+    } catch (const SQLite::Exception&) {
+        throw ArchiveError(fileError("open archive", file, "not a CrowLingo archive (not an SQLite database)"));
+    }
+    if (!isArchive) throw ArchiveError(fileError("open archive", file, "not a CrowLingo archive"));
+    const int version = db.execAndGet("PRAGMA user_version").getInt();
+    if (version > int(kMigrations.size()))
+        throw ArchiveError(fileError("open archive", file,
+            "made by a newer CrowLingo (schema " + std::to_string(version) + ", this version reads up to " +
+            std::to_string(kMigrations.size()) + ")"));
+    if (version == int(kMigrations.size())) return;
+    SQLite::Transaction tx(db);
+    for (std::size_t v = std::size_t(version); v < kMigrations.size(); ++v) db.exec(kMigrations[v]);
+    db.exec("PRAGMA user_version = " + std::to_string(kMigrations.size()));
+    tx.commit();
+}
+
+} // namespace crowlingo

@@ -1,0 +1,270 @@
+#include "core/archive/FolderEmbedder.h"
+
+#include "core/archive/Archive.h"
+#include "core/archive/ClipFeatures.h"
+#include "core/archive/FolderScanner.h"
+#include "core/common/Error.h"
+#include "core/common/Threads.h"
+#include "core/model/Embedder.h"
+#include "core/model/Model.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+namespace crowlingo {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// What a decode worker hands to the inference loop: one piece of one recording. Long recordings
+// arrive in several pieces so memory stays bounded; the last piece carries `last = true`.
+struct Piece {
+    std::size_t job = 0;
+    std::vector<Clip> clips;
+    std::vector<Spectrogram> mels;
+    bool last = false;
+    std::optional<std::string> error;
+    RecordingRow recording;          // filled on the last piece
+};
+
+struct Job {
+    ScannedFile file;
+    std::string relPath;
+    std::vector<ClipRow> existingClips; // non-empty: re-embed these clips with a new model
+};
+
+// A bounded queue between the decode workers and the inference loop.
+class PieceQueue {
+public:
+    explicit PieceQueue(std::size_t capacity) : capacity_(capacity) {}
+    bool push(Piece p, const std::atomic<bool>& stop)
+    {
+        std::unique_lock lock(m_);
+        notFull_.wait(lock, [&] { return q_.size() < capacity_ || stop; });
+        if (stop) return false;
+        q_.push_back(std::move(p));
+        notEmpty_.notify_one();
+        return true;
+    }
+    std::optional<Piece> pop(const std::function<bool()>& done)
+    {
+        std::unique_lock lock(m_);
+        while (q_.empty()) {
+            if (done()) return std::nullopt;
+            notEmpty_.wait_for(lock, std::chrono::milliseconds(50));
+        }
+        Piece p = std::move(q_.front());
+        q_.pop_front();
+        notFull_.notify_one();
+        return p;
+    }
+    void wakeAll() { notFull_.notify_all(); notEmpty_.notify_all(); }
+
+private:
+    std::mutex m_;
+    std::condition_variable notFull_, notEmpty_;
+    std::deque<Piece> q_;
+    std::size_t capacity_;
+};
+
+constexpr std::size_t kClipsPerPiece = 256;
+
+// Decodes one job and pushes its pieces. Errors become one error piece (the file is reported).
+void decodeJob(std::size_t index, const Job& job, const MelSpectrogram& mel, const EmbedFolderOptions& opt,
+               PieceQueue& queue, const std::atomic<bool>& stop)
+{
+    RecordingRow rec;
+    rec.path = job.relPath;
+    rec.size = job.file.size;
+    rec.mtime = job.file.mtime;
+    try {
+        AudioReader reader(job.file.path, {.targetRate = mel.params().sampleRate, .timeExpansion = opt.timeExpansion});
+        rec.duration = reader.duration();
+        rec.sampleRate = reader.info().sampleRate;
+        rec.channels = reader.info().channels;
+        std::vector<Clip> clips;
+        if (job.existingClips.empty()) {
+            clips = segment(reader, opt.segment, Progress{{}, [&] { return stop.load(); }});
+        } else {
+            for (const ClipRow& c : job.existingClips) clips.push_back({c.start, c.end, c.lowHz, c.highHz});
+        }
+        if (clips.empty()) {
+            queue.push(Piece{index, {}, {}, true, std::nullopt, rec}, stop);
+            return;
+        }
+        for (std::size_t first = 0; first < clips.size(); first += kClipsPerPiece) {
+            if (stop) return;
+            Piece p{index, {}, {}, false, std::nullopt, rec};
+            const std::size_t last = std::min(clips.size(), first + kClipsPerPiece);
+            for (std::size_t i = first; i < last; ++i) {
+                Spectrogram s = clipLogMel(reader, mel, clips[i].start, clips[i].end);
+                if (s.frames == 0)
+                    throw AudioError(fileError("embed", job.file.path, "recording is shorter than one analysis frame"));
+                p.clips.push_back(clips[i]);
+                p.mels.push_back(std::move(s));
+            }
+            p.last = last == clips.size();
+            if (!queue.push(std::move(p), stop)) return;
+        }
+    } catch (const std::exception& e) {
+        queue.push(Piece{index, {}, {}, true, std::string(e.what()), rec}, stop);
+    }
+}
+
+} // namespace
+
+EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderOptions& opt,
+                        const Progress& progress, const std::function<void(const EmbedStatus&)>& onStatus)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    EmbedReport report;
+    const std::string modelId = model.id();
+    const std::string segmenter = opt.segment.toString();
+
+    // 1. What is there, and what needs doing.
+    progress(0.0, "scanning " + archive.root().string());
+    const FolderScan scan = scanFolder(archive.root());
+    for (const auto& [path, why] : scan.problems) report.errors.emplace_back(archive.relativePath(path), why);
+    report.filesFound = int(scan.files.size());
+
+    std::map<std::int64_t, std::vector<ClipRow>> clipsByRecording;
+    for (ClipRow& c : archive.clips()) clipsByRecording[c.recordingId].push_back(std::move(c));
+    const std::map<std::string, RecordingRow> known = [&] {
+        std::map<std::string, RecordingRow> m;
+        for (RecordingRow& r : archive.recordings()) m.emplace(r.path, std::move(r));
+        return m;
+    }();
+    const EmbeddingMatrix current = archive.embeddings(modelId);
+    const std::set<ClipId> haveVector(current.clipIds.begin(), current.clipIds.end());
+    const std::string storedSegmenter = archive.meta("segmenter").value_or(segmenter);
+    const std::string storedExpansion = archive.meta("time_expansion").value_or(std::to_string(opt.timeExpansion));
+    // Re-segmenting would replace clips, and with them the researcher's labels: refuse, and say how.
+    if ((storedSegmenter != segmenter || storedExpansion != std::to_string(opt.timeExpansion)) && archive.clipCount() > 0)
+        throw UsageError(fileError("embed into", archive.file(),
+            "this archive was segmented with \"" + storedSegmenter + "\" and time expansion " + storedExpansion +
+            "; to segment differently, create a new archive"));
+
+    std::vector<Job> jobs;
+    std::int64_t bytesToDo = 0;
+    for (const ScannedFile& f : scan.files) {
+        Job job{f, archive.relativePath(f.path), {}};
+        auto it = known.find(job.relPath);
+        const bool unchanged = it != known.end() && it->second.size == f.size && it->second.mtime == f.mtime;
+        if (unchanged && it->second.status == "error") {
+            report.errors.emplace_back(job.relPath, it->second.error);
+            ++report.filesFailed;
+            continue;
+        }
+        if (unchanged) {
+            const auto& clips = clipsByRecording[it->second.id];
+            const bool complete = std::all_of(clips.begin(), clips.end(), [&](const ClipRow& c) { return haveVector.count(c.id); });
+            if (complete) { ++report.filesUnchanged; continue; }
+            job.existingClips = clips; // same clips, new model: keep clip ids, add vectors
+        }
+        bytesToDo += std::max<std::int64_t>(f.size, 1);
+        jobs.push_back(std::move(job));
+    }
+    archive.setMeta("segmenter", segmenter);
+    archive.setMeta("time_expansion", std::to_string(opt.timeExpansion));
+    // The model's input spec travels with its vectors, so that later work (evaluation baselines,
+    // queries) reads clips exactly as the model did.
+    archive.setMeta("model_config:" + modelId, model.config().toJsonString());
+    {
+        nlohmann::json params = {{"segmenter", segmenter}, {"time_expansion", opt.timeExpansion},
+                                 {"files_to_embed", jobs.size()}, {"batch", opt.batchSize}};
+        archive.recordComputation("embed", modelId, params.dump());
+    }
+
+    // 2. Decode on workers, infer here, one transaction per recording.
+    const MelSpectrogram mel(model.config().mel);
+    Embedder embedder(model, EmbedOptions{.batchSize = opt.batchSize});
+    PieceQueue queue(8);
+    std::atomic<bool> stop{false};
+    std::atomic<std::size_t> nextJob{0};
+    std::atomic<int> workersRunning{0};
+    const int nWorkers = opt.decodeWorkers > 0 ? opt.decodeWorkers : std::max(1, threadCount() / 2);
+    std::vector<std::thread> workers;
+    for (int w = 0; w < std::min<int>(nWorkers, int(jobs.size())); ++w) {
+        ++workersRunning;
+        workers.emplace_back([&] {
+            for (std::size_t i; !stop && (i = nextJob++) < jobs.size();) decodeJob(i, jobs[i], mel, opt, queue, stop);
+            --workersRunning;
+            queue.wakeAll();
+        });
+    }
+
+    struct Pending { std::vector<Clip> clips; std::vector<std::vector<float>> vectors; };
+    std::map<std::size_t, Pending> pending;
+    std::int64_t bytesDone = 0;
+    EmbedStatus status;
+    status.filesToDo = int(jobs.size());
+    try {
+        while (auto piece = queue.pop([&] { return workersRunning == 0; })) {
+            if (progress.isCancelled()) { report.cancelled = true; break; }
+            const Job& job = jobs[piece->job];
+            status.currentFile = job.relPath;
+            Pending& acc = pending[piece->job];
+            if (!piece->error && !piece->mels.empty()) {
+                std::vector<std::vector<float>> v = embedder.embedBatch(piece->mels);
+                acc.clips.insert(acc.clips.end(), piece->clips.begin(), piece->clips.end());
+                for (auto& x : v) acc.vectors.push_back(std::move(x));
+                status.clipsDone += std::int64_t(piece->clips.size());
+            }
+            if (piece->last) {
+                if (piece->error) {
+                    RecordingRow r = piece->recording;
+                    r.error = *piece->error;
+                    archive.storeRecordingError(r);
+                    report.errors.emplace_back(job.relPath, *piece->error);
+                    ++report.filesFailed;
+                } else if (!job.existingClips.empty()) {
+                    std::vector<ClipId> ids;
+                    for (const ClipRow& c : job.existingClips) ids.push_back(c.id);
+                    archive.storeEmbeddings(modelId, ids, acc.vectors);
+                    ++report.filesEmbedded;
+                } else {
+                    archive.storeRecording(piece->recording, acc.clips, segmenter, modelId, acc.vectors);
+                    ++report.filesEmbedded;
+                }
+                report.clipsEmbedded += std::int64_t(acc.vectors.size());
+                report.audioSeconds += piece->recording.duration;
+                pending.erase(piece->job);
+                bytesDone += std::max<std::int64_t>(job.file.size, 1);
+                ++status.filesDone;
+                status.audioSecondsDone = report.audioSeconds;
+            }
+            const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            status.clipsPerSecond = wall > 0 ? double(status.clipsDone) / wall : 0;
+            status.realTimeFactor = wall > 0 ? status.audioSecondsDone / wall : 0;
+            if (onStatus) onStatus(status);
+            progress(bytesToDo ? double(bytesDone) / double(bytesToDo) : 1.0, job.relPath);
+        }
+    } catch (...) {
+        stop = true;
+        queue.wakeAll();
+        for (auto& w : workers) w.join();
+        throw;
+    }
+    stop = true;
+    queue.wakeAll();
+    for (auto& w : workers) w.join();
+
+    // 3. The new model becomes active once every clip has its vector.
+    if (!report.cancelled && archive.embeddingCount(modelId) == archive.clipCount()) archive.setActiveModel(modelId);
+    report.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    progress(1.0, "done");
+    return report;
+}
+
+} // namespace crowlingo

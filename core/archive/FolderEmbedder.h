@@ -1,0 +1,62 @@
+#pragma once
+// Turns the recordings under an archive's root folder into clips and embeddings: scan, decode +
+// resample + segment + log-mel on worker threads, batched inference on the calling thread, one
+// transaction per recording. Resumable and incremental: a recording already stored with the same
+// size, mtime, segmentation and model is skipped; an interrupted run loses at most the recordings
+// in flight. A new model re-embeds the existing clips and becomes the archive's active model only
+// once every clip has its vector (the old vectors stay until then).
+//
+//   Archive archive = Archive::openOrCreate("field.crowlingo", "recordings/");
+//   EmbedReport r = embedFolder(archive, Model::load("resources/models/default"), {}, progress);
+//   for (auto& [path, why] : r.errors) std::cerr << path << ": " << why << "\n";
+//
+// Threading: call from one thread; it starts and joins its own decode workers.
+#include "core/common/Progress.h"
+#include "core/segment/Segmenter.h"
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace crowlingo {
+
+class Archive;
+class Model;
+
+
+struct EmbedFolderOptions {
+    SegmentSpec segment = SegmentSpec::parse("events");
+    double timeExpansion = 1.0;
+    int batchSize = 32;
+    int decodeWorkers = 0;       // 0: one per two cores, at least one
+};
+
+struct EmbedReport {
+    int filesFound = 0;
+    int filesEmbedded = 0;       // (re)computed in this run
+    int filesUnchanged = 0;      // already in the archive
+    int filesFailed = 0;
+    std::int64_t clipsEmbedded = 0;
+    Seconds audioSeconds = 0;    // of the recordings processed in this run
+    double wallSeconds = 0;
+    bool cancelled = false;
+    std::vector<std::pair<std::string, std::string>> errors; // relative path, reason
+};
+
+// Live figures for a progress display.
+struct EmbedStatus {
+    int filesDone = 0;
+    int filesToDo = 0;
+    std::int64_t clipsDone = 0;
+    Seconds audioSecondsDone = 0;
+    double clipsPerSecond = 0;
+    double realTimeFactor = 0;   // seconds of audio per second of wall time
+    std::string currentFile;
+};
+
+EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderOptions& options,
+                        const Progress& progress = {},
+                        const std::function<void(const EmbedStatus&)>& onStatus = {});
+
+} // namespace crowlingo

@@ -1,0 +1,15 @@
+#pragma once
+// Where the bundled default model lives: $CROWLINGO_MODEL if set, else next to the installed
+// executable (<prefix>/share/crowlingo/models/default), else the source tree's resources/.
+//
+//   Model m = Model::load(defaultModelDir());
+//
+// Threading: a pure function.
+#include <filesystem>
+
+namespace crowlingo {
+
+std::filesystem::path defaultModelDir(); // throws ModelError listing the places searched
+std::filesystem::path resourcesDir();    // the folder holding models/, demo/ ... (may not exist)
+
+} // namespace crowlingo

@@ -1,0 +1,98 @@
+#include "core/model/Embedder.h"
+
+#include "core/common/Error.h"
+#include "core/model/detail/ModelImpl.h"
+#include "core/model/detail/WindowBatch.h"
+
+#include <algorithm>
+
+namespace crowlingo {
+
+struct Embedder::Impl {
+    Model model;
+    EmbedOptions options;
+
+    std::vector<std::vector<float>> run(std::span<const Spectrogram* const> clips) const;
+};
+
+Embedder::Embedder(const Model& model, EmbedOptions options)
+    : d(std::make_unique<Impl>(Impl{model, options}))
+{
+    if (options.batchSize < 1)
+        throw UsageError("cannot embed: batch size must be at least 1");
+    const int depth = model.config().encoderDepth;
+    if (options.layer < -1 || options.layer >= depth)
+        throw UsageError("cannot embed: layer " + std::to_string(options.layer) + " is outside -1.."
+                         + std::to_string(depth - 1));
+}
+
+Embedder::~Embedder() = default;
+Embedder::Embedder(Embedder&&) noexcept = default;
+Embedder& Embedder::operator=(Embedder&&) noexcept = default;
+
+int Embedder::dimension() const { return d->model.config().encoderDim; }
+const Model& Embedder::model() const { return d->model; }
+const EmbedOptions& Embedder::options() const { return d->options; }
+
+std::vector<float> Embedder::embed(const Spectrogram& clipLogMel)
+{
+    const Spectrogram* one[] = {&clipLogMel};
+    return d->run(one).front();
+}
+
+std::vector<std::vector<float>> Embedder::embedBatch(const std::vector<Spectrogram>& clipsLogMel)
+{
+    std::vector<const Spectrogram*> clips;
+    clips.reserve(clipsLogMel.size());
+    for (const Spectrogram& s : clipsLogMel)
+        clips.push_back(&s);
+    return d->run(clips);
+}
+
+std::vector<std::vector<float>> Embedder::Impl::run(std::span<const Spectrogram* const> clips) const
+{
+    const Model::Impl& m = model.impl();
+    const ModelConfig& c = m.config;
+    for (const Spectrogram* s : clips)
+        detail::checkClip(c, *s, "embed clip");
+
+    detail::applyThreadCount();
+    c10::InferenceMode inference; // thread-local: created in the calling (worker) thread
+
+    std::vector<detail::WindowSpec> windows;
+    std::vector<std::size_t> owner;
+    for (std::size_t i = 0; i < clips.size(); ++i) {
+        for (int start : detail::windowStarts(clips[i]->frames, c.frames)) {
+            windows.push_back({clips[i], start, std::min(c.frames, clips[i]->frames - start)});
+            owner.push_back(i);
+        }
+    }
+
+    const int dim = c.encoderDim;
+    std::vector<std::vector<double>> sums(clips.size(), std::vector<double>(std::size_t(dim), 0.0));
+    std::vector<int> counts(clips.size(), 0);
+    const std::size_t batch = std::size_t(options.batchSize);
+    for (std::size_t first = 0; first < windows.size(); first += batch) {
+        const std::size_t n = std::min(batch, windows.size() - first);
+        const detail::WindowBatch wb =
+            detail::makeWindowBatch(c, std::span(windows).subspan(first, n), options.padFill);
+        const torch::Tensor pooled = m.network()->embed(wb.images.to(m.device), wb.valid.to(m.device), options.layer)
+                                         .to(torch::kCPU)
+                                         .contiguous();
+        const float* v = pooled.data_ptr<float>();
+        for (std::size_t k = 0; k < n; ++k) {
+            const std::size_t clip = owner[first + k];
+            for (int j = 0; j < dim; ++j)
+                sums[clip][std::size_t(j)] += v[k * std::size_t(dim) + std::size_t(j)];
+            ++counts[clip];
+        }
+    }
+
+    std::vector<std::vector<float>> out(clips.size(), std::vector<float>(std::size_t(dim)));
+    for (std::size_t i = 0; i < clips.size(); ++i)
+        for (int j = 0; j < dim; ++j)
+            out[i][std::size_t(j)] = float(sums[i][std::size_t(j)] / counts[i]);
+    return out;
+}
+
+} // namespace crowlingo

@@ -1,0 +1,51 @@
+#pragma once
+// Clip embeddings from a model's encoder: the unmasked window through the encoder, mean-pooled over
+// the patches that hold signal. Clips longer than the window: mean over windows at 50 % hop (the
+// last one aligned to the clip end); shorter: padded, the padded patches masked out of attention
+// and pooling, so padding never changes a clip's vector.
+//
+//   Embedder e(model, EmbedOptions{.batchSize = 64});
+//   std::vector<float> v = e.embed(clipLogMel);             // e.dimension() values
+//   auto all = e.embedBatch(clips);                         // same vectors, batched
+//
+// Threading: an Embedder may be used by one thread at a time (typically a worker thread: it creates
+// c10::InferenceMode in the calling thread); several Embedders may share one Model. Never call it
+// on the GUI thread. Applies torch::set_num_threads(crowlingo::threadCount()) before work.
+#include "core/dsp/Spectrogram.h"
+#include "core/model/Model.h"
+
+#include <memory>
+#include <vector>
+
+namespace crowlingo {
+
+struct EmbedOptions {
+    int batchSize = 32; // windows per forward pass
+    int layer = -1;     // -1: after the last block and the final norm; 0..depth-1: that block's output
+    // Value (normalised units) written into patch columns past the clip end. Masked out, so it
+    // cannot change a vector; settable so that tests can prove exactly that.
+    float padFill = 0.0f;
+};
+
+class Embedder {
+public:
+    // Throws UsageError for a batchSize < 1 or a layer outside -1..depth-1.
+    explicit Embedder(const Model& model, EmbedOptions options = {});
+    ~Embedder();
+    Embedder(Embedder&&) noexcept;
+    Embedder& operator=(Embedder&&) noexcept;
+
+    int dimension() const; // encoder width
+    const Model& model() const;
+    const EmbedOptions& options() const;
+
+    // clipLogMel: frames x bins log-mel dB with bins == model.config().mel.nMels (UsageError if not).
+    std::vector<float> embed(const Spectrogram& clipLogMel);
+    std::vector<std::vector<float>> embedBatch(const std::vector<Spectrogram>& clipsLogMel);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace crowlingo

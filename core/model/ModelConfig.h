@@ -1,0 +1,62 @@
+#pragma once
+// Everything a model needs besides its weights: the input spec (mel parameters, window, patch
+// size, normalisation), the architecture and the recipe it was trained with. Stored as config.json
+// next to model.safetensors.
+//
+//   ModelConfig c;  c.encoderDepth = 4;  c.validate();          // throws UsageError
+//   c.toJsonFile(dir / "config.json");
+//   ModelConfig back = ModelConfig::fromJsonFile(dir / "config.json");   // throws ModelError
+//
+// Threading: a plain value; no shared state.
+#include "core/dsp/MelSpectrogram.h"
+
+#include <filesystem>
+#include <string>
+
+namespace crowlingo {
+
+struct ModelConfig {
+    // Input: a window of mel.nMels x frames log-mel cells, normalised as (dB - normMean) / normStd
+    // and cut into non-overlapping patch x patch squares (rows = mel bands, columns = time).
+    MelParams mel;
+    int frames = 128;
+    int patch = 16;
+    float normMean = -40.0f; // placeholder until training measures the data (Trainer stores it here)
+    float normStd = 20.0f;
+
+    // Encoder (ViT, pre-norm) and the lighter decoder used only for reconstruction and training.
+    int encoderDim = 256;
+    int encoderDepth = 6;
+    int encoderHeads = 8;
+    float mlpRatio = 4.0f; // hidden width of both encoder and decoder MLPs, relative to their width
+    int decoderDim = 128;
+    int decoderDepth = 2;
+    int decoderHeads = 4;
+    // Per-patch normalised targets (MAE's option). Off by default so reconstructions come back in
+    // the input's own scale.
+    bool normPixLoss = false;
+
+    // JSON object describing how the weights were trained (Trainer writes its options, data size,
+    // final losses); "{}" for an untrained model. Kept as text so this header stays JSON-free;
+    // stored canonicalised (compact, keys sorted) when read from a file.
+    std::string trainingRecipeJson = "{}";
+
+    int patchRows() const { return mel.nMels / patch; }
+    int patchCols() const { return frames / patch; }
+    int patchCount() const { return patchRows() * patchCols(); }
+    int patchValues() const { return patch * patch; }
+
+    // Throws UsageError naming the first inconsistent field (sizes not divisible by the patch,
+    // widths not divisible by heads or by 4 (2-D sin-cos position embedding), normStd <= 0, ...).
+    void validate() const;
+
+    // Throw ModelError naming `source` (or the file) for malformed JSON, missing keys or invalid values.
+    static ModelConfig fromJsonString(const std::string& text, const std::filesystem::path& source = "config.json");
+    static ModelConfig fromJsonFile(const std::filesystem::path& file);
+    std::string toJsonString() const;            // pretty-printed, stable key order
+    void toJsonFile(const std::filesystem::path& file) const; // atomic (temp file + rename)
+
+    bool operator==(const ModelConfig&) const = default;
+};
+
+} // namespace crowlingo

@@ -1,0 +1,48 @@
+#include "core/model/PatchMasking.h"
+
+#include "core/common/Error.h"
+#include "core/model/detail/PatchOps.h"
+
+#include <string>
+
+namespace crowlingo {
+
+int PatchMasking::hiddenCount(int patches, double ratio)
+{
+    return int(detail::hiddenPatchCount(patches, ratio));
+}
+
+std::vector<std::vector<bool>> PatchMasking::random(int batch, int patches, double ratio, std::uint64_t seed)
+{
+    if (batch < 1 || patches < 1)
+        throw UsageError("cannot draw patch masks: batch and patch count must be positive");
+    at::Generator gen = at::detail::createCPUGenerator(seed);
+    const detail::PatchMask m = detail::randomPatchMask(batch, patches, ratio, gen);
+    const torch::Tensor h = m.hidden.contiguous();
+    const bool* p = h.data_ptr<bool>();
+    std::vector<std::vector<bool>> out(static_cast<std::size_t>(batch));
+    for (int i = 0; i < batch; ++i)
+        out[std::size_t(i)].assign(p + std::size_t(i) * patches, p + std::size_t(i + 1) * patches);
+    return out;
+}
+
+double PatchMasking::maskedMse(std::span<const float> prediction, std::span<const float> target,
+                               const std::vector<bool>& hidden, int valuesPerPatch, bool normPix)
+{
+    const std::size_t n = hidden.size();
+    if (valuesPerPatch < 1 || prediction.size() != n * std::size_t(valuesPerPatch) || target.size() != prediction.size())
+        throw UsageError("cannot compute masked MSE: expected " + std::to_string(n) + " patches x "
+                         + std::to_string(valuesPerPatch) + " values in prediction and target");
+    torch::NoGradGuard noGrad;
+    const auto opts = torch::TensorOptions().dtype(torch::kFloat32);
+    const std::int64_t np = std::int64_t(n), v = valuesPerPatch;
+    const torch::Tensor pred = torch::from_blob(const_cast<float*>(prediction.data()), {1, np, v}, opts).clone();
+    const torch::Tensor tgt = torch::from_blob(const_cast<float*>(target.data()), {1, np, v}, opts).clone();
+    torch::Tensor w = torch::zeros({1, np}, torch::kBool);
+    for (std::size_t i = 0; i < n; ++i)
+        if (hidden[i])
+            w[0][std::int64_t(i)] = true;
+    return detail::maskedPatchLoss(pred, tgt, w, normPix).item<double>();
+}
+
+} // namespace crowlingo

@@ -1,0 +1,55 @@
+#pragma once
+// PRIVATE to core/model (torch): included only by core/model .cpp files.
+// The whole Audio-MAE: encoder + decoder, the masked training loss, pooled embeddings, and the
+// mapping between its parameters and safetensors tensors (names = registered module paths).
+#include "core/model/ModelConfig.h"
+#include "core/model/SafeTensors.h"
+#include "core/model/detail/MaeDecoder.h"
+#include "core/model/detail/VitEncoder.h"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace crowlingo::detail {
+
+struct MaeOutput {
+    torch::Tensor loss;   // scalar: MSE over hidden patches that hold signal
+    torch::Tensor pred;   // [B, N, P*P] normalised (per-patch normalised when normPixLoss)
+    torch::Tensor target; // [B, N, P*P] the input patches (normalised by the config's mean/std)
+    torch::Tensor hidden; // [B, N] bool
+};
+
+struct MaskedAutoencoderImpl : torch::nn::Module {
+    explicit MaskedAutoencoderImpl(const ModelConfig& c);
+
+    // imgs [B, nMels, frames] normalised; valid [B, N] bool (true = the patch holds signal).
+    MaeOutput forward(const torch::Tensor& imgs, const torch::Tensor& valid, double maskRatio, at::Generator& gen);
+    // Encoder on the unmasked window, mean over the patches that hold signal: [B, encoderDim].
+    torch::Tensor embed(const torch::Tensor& imgs, const torch::Tensor& valid, int layer);
+
+    // Xavier-uniform linear weights, zero biases, unit LayerNorms, mask token ~ N(0, 0.02): MAE's
+    // initialisation, drawn from a generator seeded with `seed` (no global RNG state).
+    void initialise(std::uint64_t seed);
+    std::int64_t parameterCount() const;
+
+    // Parameters as F32 tensors named "<prefix><module path>" (CPU copies).
+    void exportTo(SafeTensors& out, const std::string& prefix = {}) const;
+    // Copies "<prefix><name>" into every parameter; ModelError naming `file` for a missing tensor or
+    // a shape mismatch, and (when rejectUnknown) for a tensor the model does not have.
+    void importFrom(const SafeTensors& in, const std::filesystem::path& file, const std::string& prefix = {},
+                    bool rejectUnknown = true);
+
+    ModelConfig config;
+    VitEncoder encoder{nullptr};
+    MaeDecoder decoder{nullptr};
+};
+TORCH_MODULE(MaskedAutoencoder);
+
+// A fresh module with the same config and a copy of the parameters (for training without touching
+// the source model).
+MaskedAutoencoder cloneNetwork(const MaskedAutoencoder& source, const ModelConfig& config);
+
+} // namespace crowlingo::detail

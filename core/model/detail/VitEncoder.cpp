@@ -1,0 +1,34 @@
+#include "core/model/detail/VitEncoder.h"
+
+#include "core/model/detail/PatchOps.h"
+
+#include <cmath>
+
+namespace crowlingo::detail {
+
+VitEncoderImpl::VitEncoderImpl(const ModelConfig& c)
+{
+    const std::int64_t dim = c.encoderDim;
+    patch_embed = register_module("patch_embed", torch::nn::Linear(c.patchValues(), dim));
+    blocks = register_module("blocks", torch::nn::ModuleList());
+    for (int i = 0; i < c.encoderDepth; ++i)
+        blocks->push_back(TransformerBlock(dim, c.encoderHeads, std::lround(c.mlpRatio * float(dim))));
+    norm = register_module("norm", makeLayerNorm(dim));
+    pos_embed = register_buffer("pos_embed", sincosPosEmbed2d(dim, c.patchRows(), c.patchCols()));
+}
+
+torch::Tensor VitEncoderImpl::forward(const torch::Tensor& patches, const torch::Tensor& keep,
+                                      const torch::Tensor& keyPadding, int layer)
+{
+    auto x = patch_embed->forward(patches) + pos_embed;
+    if (keep.defined())
+        x = torch::gather(x, 1, keep.unsqueeze(-1).expand({-1, -1, x.size(2)}));
+    for (std::size_t i = 0; i < blocks->size(); ++i) {
+        x = blocks[i]->as<TransformerBlockImpl>()->forward(x, keyPadding);
+        if (int(i) == layer)
+            return x;
+    }
+    return norm->forward(x);
+}
+
+} // namespace crowlingo::detail

@@ -1,0 +1,649 @@
+#include "core/segment/EventDetector.h"
+
+#include "core/common/Error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace crowlingo {
+
+// How it works, per analysis frame:
+//  1. mel power (MelSpectrogram::computePower), fine mel bands summed into detection bands
+//     (groupBands), averaged over 5 frames (and, for weak long calls, over the last 17), in dB;
+//  2. per band, a noise floor (running 20 % quantile) and a noise ceiling (running 95 % quantile);
+//     the excess of a band is its level over the floor, minus however much the ceiling stands
+//     further above the floor than in steady noise (impulsive noise such as rain raises the bar);
+//  3. events: a band whose excess reaches onDb starts one (unless an open event explains it); an
+//     event lasts while a band in or next to its range stays above offDb and grows to the bands
+//     above onDb that bands above offDb connect it to (FM sweeps); events that end and restart in
+//     the same bands within mergeGap are one event; several events may be open at once in
+//     different bands (wind rumble does not swallow a whistle).
+
+namespace {
+
+// Analysis frame of about 12 ms (256 samples at 22.05 kHz) with 75 % overlap: onsets land within a
+// few ms, while the FFT bins (86 Hz) still resolve the mel bands above a few hundred Hz.
+constexpr double kFrameSeconds = 0.0116;
+constexpr int kHopDivisor = 4;
+// Band powers are averaged over 2*kSmoothHalf+1 frames (centred, about 12 ms of hops) before dB.
+constexpr int kSmoothHalf = 2;
+// A second, trailing average over 2*kLongHalf+1 frames (about 50 ms) is steadier in noise, so it
+// may start an event kLongBonusDb below onDb: long calls too weak for the short scale.
+constexpr int kLongHalf = 8;
+constexpr double kLongBonusDb = 5.0;
+constexpr int kRing = 2 * kLongHalf + kSmoothHalf + 1; // frames of power kept for both averages
+// Fine mel bands: the lowest is about one FFT bin wide, at most kMaxMelBands of them...
+constexpr int kMaxMelBands = 64;
+// ... grouped (low bands) until each detection band averages this many independent FFT bins. A band
+// of one or two bins fluctuates so much in noise that "9 dB over the floor" happens every second;
+// with three the level is steady enough for the thresholds to mean what they say.
+constexpr double kMinEffectiveBins = 3.0;
+// Noise floor per band: a running low quantile (stochastic quantile tracker in dB). It moves in
+// fixed steps, so a loud call lifts it at a bounded rate whatever its level; it follows noise
+// rises of up to kRiseDbPerWindow per noiseWindow and falls (1-q)/q = 4 times faster.
+constexpr double kFloorQuantile = 0.2;
+constexpr double kRiseDbPerWindow = 12.0;
+// Noise ceiling per band (running high quantile, held inside events). In steady noise it lies
+// about kSteadySpreadDb over the floor; where it lies further (rain clicks, gusts), the
+// thresholds rise by the difference.
+constexpr double kCeilQuantile = 0.95;
+constexpr double kSteadySpreadDb = 4.0;
+// Inside an event's bands the floor rises at half speed: the call itself must not lift it much,
+// but a lasting step in the noise level must still be absorbed rather than produce events forever.
+constexpr double kEventRiseFactor = 0.5;
+// The trackers start from the first noiseWindow seconds (at most this long), which are then
+// replayed, so calls at the very start of a file are found too.
+constexpr double kMaxWarmUpSeconds = 10.0;
+// Onset refinement: how far back from the frame that crossed onDb an event may extend, first
+// while its bands stay above offDb, then down the rising slope while above kSlopeDb.
+constexpr double kLookbackSeconds = 0.05;
+constexpr double kSlopeDb = 3.0;
+// Reported band: fine mel bands whose mean power over the event stands kEdgeDb over their noise
+// and within kEdgeRangeDb of the strongest (weak harmonics in, window side lobes out).
+constexpr double kEdgeDb = 6.0;
+constexpr double kEdgeRangeDb = 20.0;
+// Band levels at the -100 dB clamp are digital silence, not noise: they leave the trackers alone.
+constexpr float kSilenceDb = -99.f;
+// Samples analysed per computePower() call: bounds the buffer whatever block size is fed.
+constexpr SampleCount kChunkSamples = 1 << 16;
+
+int nearestPowerOfTwo(double x)
+{
+    int n = 32;
+    while (n * 2 <= 8192 && std::abs(std::log2(n * 2.0 / x)) < std::abs(std::log2(n / x))) n *= 2;
+    return n;
+}
+
+} // namespace
+
+void EventDetector::checkParams(const EventParams& p)
+{
+    auto bad = [](const std::string& why) { throw UsageError("invalid event parameters: " + why); };
+    auto finite = [](double v) { return std::isfinite(v); };
+    if (!finite(p.lowHz) || !finite(p.highHz) || p.lowHz < 0 || p.highHz <= p.lowHz)
+        bad("need 0 <= lowHz < highHz");
+    if (!finite(p.onDb) || p.onDb <= 0) bad("onDb must be > 0");
+    if (!finite(p.offDb) || p.offDb < 0 || p.offDb > p.onDb) bad("need 0 <= offDb <= onDb");
+    if (!finite(p.noiseWindow) || p.noiseWindow <= 0) bad("noiseWindow must be > 0");
+    if (!finite(p.minDuration) || p.minDuration < 0) bad("minDuration must be >= 0");
+    if (!finite(p.maxDuration) || p.maxDuration <= p.minDuration) bad("need maxDuration > minDuration");
+    if (!finite(p.mergeGap) || p.mergeGap < 0) bad("mergeGap must be >= 0");
+    if (!finite(p.padding) || p.padding < 0) bad("padding must be >= 0");
+}
+
+struct EventDetector::Impl {
+    struct Event {
+        FrameIndex start = 0, end = -1; // frames, inclusive; end < start: nothing active yet
+        int lo = 0, hi = 0;             // detection bands that rose above floor + onDb
+        std::vector<double> finePower;  // per mel band: power summed over the event's frames
+        FrameIndex frames = 0;          // ... over this many frames
+    };
+
+    EventParams p;
+    SampleRate rate = 0;
+    double timeExpansion = 1;
+    Seconds startTime = 0;
+    MelParams mp;
+    std::unique_ptr<MelSpectrogram> mel;
+    int bands = 0;                        // detection bands: groups of adjacent mel bands
+    std::vector<int> groupOf;             // mel band -> detection band
+    std::vector<Hertz> lowReal, highReal; // per detection band: first/last member's centre, real Hz
+    double frameSeconds = 0;              // hop, in recording seconds
+
+    std::vector<float> samples; // not yet analysed (less than one chunk + nFft)
+    SampleCount maxSamples = 0;
+
+    // Power smoothing: ring of the last kRing frames of detection-band (and mel-band) power.
+    std::vector<float> powerRing;
+    FrameIndex powerFrames = 0;    // power frames received
+    FrameIndex smoothedFrames = 0; // smoothed frames produced
+    std::vector<float> groupRow;   // power per detection band, one frame
+    std::vector<float> fineRing;   // the last kRing frames of mel power (for the events' bands)
+    std::vector<double> fineNoise; // per mel band: mean power in frames where its band is quiet
+    double fineAlpha = 0;
+    std::vector<float> level;      // dB per detection band, one frame
+
+    // Warm-up: the first frames' levels, until the trackers are initialised.
+    bool initialised = false;
+    FrameIndex warmFrames = 0;
+    std::vector<float> warm, warmLong, warmFine;
+    std::vector<float> levelLong;
+
+    std::vector<float> floorDb, ceilDb;
+    std::vector<char> known; // the band has had sound (not digital silence) to learn from
+    double floorStep = 0, ceilStep = 0; // dB per frame
+
+    // Excess over the floor for the last `lookback` frames (onset refinement).
+    int lookback = 1;
+    std::vector<float> excessRing;
+
+    std::vector<Event> open;            // active in the latest frame
+    std::vector<Event> closed;          // ended less than mergeGap ago: may still continue
+    std::vector<char> claimed, inEvent, hot; // per band, scratch for one frame
+    FrameIndex mergeGapFrames = 0, maxDurationFrames = 2;
+    std::vector<Clip> done;
+    std::size_t maxFrames = 0;
+
+    Seconds frameTime(FrameIndex j) const
+    {
+        return startTime + (double(j) * mp.hop + mp.nFft / 2.0) / (double(rate) * timeExpansion);
+    }
+
+    void groupBands();
+    void pushSamples(std::span<const float> x);
+    void analyse();
+    void pushPower(const float* melRow);
+    void flushSmoothing();
+    void emitSmoothed(FrameIndex j);
+    void pushLevel(const float* L, const float* LL, const float* fine);
+    void initialiseTrackers();
+    void detect(FrameIndex j, const float* L, const float* LL, const float* fine);
+    void updateTrackers(const float* L, const float* fine);
+    float maxExcess(FrameIndex j, int lo, int hi) const;
+    FrameIndex refineOnset(FrameIndex j, int lo, int hi) const;
+    void finalize(const Event& e);
+    void bandEdges(const Event& ev, Hertz& low, Hertz& high) const;
+    Event newEvent(FrameIndex start, FrameIndex end, int lo, int hi) const;
+    static void absorb(Event& into, const Event& other);
+    void closeAtEnd();
+};
+
+EventDetector::EventDetector(const EventParams& params, SampleRate analysisRate, double timeExpansion,
+                             Seconds startTime)
+    : d(std::make_unique<Impl>())
+{
+    checkParams(params);
+    if (analysisRate <= 0) throw UsageError("event detection: analysis rate must be > 0");
+    if (!(timeExpansion > 0) || !std::isfinite(timeExpansion))
+        throw UsageError("event detection: time expansion must be > 0");
+    d->p = params;
+    d->rate = analysisRate;
+    d->timeExpansion = timeExpansion;
+    d->startTime = startTime;
+
+    // EventParams are in real Hz; the analysed samples carry them divided by the time expansion.
+    const double nyquist = analysisRate / 2.0;
+    const double fMin = params.lowHz / timeExpansion;
+    const double fMax = std::min(params.highHz / timeExpansion, nyquist);
+    const int nFft = nearestPowerOfTwo(analysisRate * kFrameSeconds);
+    const double binHz = double(analysisRate) / nFft;
+    if (fMax - fMin < 4 * binHz)
+        throw UsageError("event detection: the band " + std::to_string(int(params.lowHz)) + "-" +
+                         std::to_string(int(params.highHz)) + " Hz leaves almost nothing below the Nyquist frequency (" +
+                         std::to_string(int(nyquist * timeExpansion)) + " Hz) of the analysed audio");
+    // Mel spacing that makes the lowest triangle about one FFT bin wide (d mel / d Hz = 1127/(700+f)).
+    const double melSpan = MelSpectrogram::hzToMel(fMax) - MelSpectrogram::hzToMel(fMin);
+    const double minSpacing = binHz / 2.0 * 1127.0 / (700.0 + fMin);
+    const int nMels = std::clamp(int(melSpan / minSpacing) - 1, 4, kMaxMelBands);
+
+    d->mp = MelParams{.sampleRate = analysisRate, .nFft = nFft, .hop = std::max(1, nFft / kHopDivisor),
+                      .nMels = nMels, .fMin = fMin, .fMax = fMax};
+    d->mel = std::make_unique<MelSpectrogram>(d->mp);
+    d->groupBands();
+
+    const double fs = d->frameSeconds = d->mp.hop / (double(analysisRate) * timeExpansion);
+    d->floorStep = kRiseDbPerWindow / params.noiseWindow * fs / kFloorQuantile;
+    d->ceilStep = kRiseDbPerWindow / params.noiseWindow * fs / (1 - kCeilQuantile);
+    d->warmFrames = std::max<FrameIndex>(1, FrameIndex(std::ceil(std::min(params.noiseWindow, kMaxWarmUpSeconds) / fs)));
+    d->lookback = std::max(2, int(std::ceil(kLookbackSeconds / fs)) + 1);
+    d->mergeGapFrames = FrameIndex(std::floor(params.mergeGap / fs + 1e-9));
+    d->maxDurationFrames = std::max<FrameIndex>(2, FrameIndex(std::floor(params.maxDuration / fs + 1e-9)));
+
+    const auto nb = std::size_t(d->bands);
+    d->powerRing.assign(std::size_t(kRing) * nb, 0.f);
+    d->levelLong.assign(nb, 0.f);
+    d->level.assign(nb, 0.f);
+    d->floorDb.assign(nb, 0.f);
+    d->ceilDb.assign(nb, 0.f);
+    d->claimed.assign(nb, 0);
+    d->inEvent.assign(nb, 0);
+    d->hot.assign(nb, 0);
+    d->known.assign(nb, 0);
+    d->excessRing.assign(std::size_t(d->lookback) * nb, 0.f);
+    d->fineRing.assign(std::size_t(kRing) * std::size_t(nMels), 0.f);
+    d->fineNoise.assign(std::size_t(nMels), 0.0);
+    d->fineAlpha = 1 - std::exp(-fs / params.noiseWindow);
+}
+
+EventDetector::~EventDetector() = default;
+EventDetector::EventDetector(EventDetector&&) noexcept = default;
+EventDetector& EventDetector::operator=(EventDetector&&) noexcept = default;
+
+const EventParams& EventDetector::params() const { return d->p; }
+const MelParams& EventDetector::analysisParams() const { return d->mp; }
+SampleCount EventDetector::maxBufferedSamples() const { return d->maxSamples; }
+std::size_t EventDetector::maxBufferedFrames() const { return d->maxFrames; }
+
+void EventDetector::feed(std::span<const float> x)
+{
+    // Consume in pieces that top the buffer up to one chunk: whatever the block size, the buffer
+    // never holds more than kChunkSamples.
+    while (!x.empty()) {
+        const auto room = std::size_t(std::max<SampleCount>(1, kChunkSamples - SampleCount(d->samples.size())));
+        const std::size_t n = std::min(x.size(), room);
+        d->pushSamples(x.first(n));
+        x = x.subspan(n);
+    }
+}
+
+void EventDetector::finish()
+{
+    d->analyse();
+    d->flushSmoothing();
+    if (!d->initialised) d->initialiseTrackers();
+    d->closeAtEnd();
+}
+
+std::vector<Clip> EventDetector::takeEvents()
+{
+    std::vector<Clip> out;
+    out.swap(d->done);
+    std::sort(out.begin(), out.end(), [](const Clip& a, const Clip& b) { return a.start < b.start; });
+    return out;
+}
+
+void EventDetector::Impl::groupBands()
+{
+    // Rebuild the HTK triangles on the FFT grid (as MelSpectrogram does) to know how many
+    // independent FFT bins each mel band averages: fewer bins means a noisier band level.
+    const std::vector<Hertz>& centres = mel->melCentres();
+    const int nMels = int(centres.size());
+    const int nBins = mp.nFft / 2 + 1;
+    std::vector<double> edges;
+    edges.push_back(mp.fMin);
+    edges.insert(edges.end(), centres.begin(), centres.end());
+    edges.push_back(mp.fMax);
+    auto weight = [&](int m, int k) {
+        const double f = double(k) * mp.sampleRate / mp.nFft;
+        const double up = (f - edges[m]) / (edges[m + 1] - edges[m]);
+        const double down = (edges[m + 2] - f) / (edges[m + 2] - edges[m + 1]);
+        return std::max(0.0, std::min(up, down));
+    };
+    // Neighbouring bins of a Hann-windowed FFT are correlated: |rho|^2 = 4/9 at lag 1, 1/36 at lag 2.
+    auto effectiveBins = [&](const std::vector<double>& w) {
+        double sum = 0, quad = 0;
+        for (int k = 0; k < nBins; ++k) {
+            if (w[k] == 0) continue;
+            sum += w[k];
+            for (int l = std::max(0, k - 2); l <= std::min(nBins - 1, k + 2); ++l) {
+                const int lag = std::abs(k - l);
+                quad += w[k] * w[l] * (lag == 0 ? 1.0 : lag == 1 ? 4.0 / 9 : 1.0 / 36);
+            }
+        }
+        return quad > 0 ? sum * sum / quad : 0.0;
+    };
+    groupOf.assign(std::size_t(nMels), 0);
+    std::vector<double> w(std::size_t(nBins), 0.0);
+    int first = 0;
+    bands = 0;
+    for (int m = 0; m < nMels; ++m) {
+        for (int k = 0; k < nBins; ++k) w[k] += weight(m, k);
+        groupOf[m] = bands;
+        const bool enough = effectiveBins(w) >= kMinEffectiveBins;
+        if (!enough && m < nMels - 1) continue;
+        if (!enough && bands > 0) {
+            // Too narrow a remainder at the top: join it to the previous group.
+            for (int k = first; k <= m; ++k) groupOf[k] = bands - 1;
+            highReal.back() = centres[m] * timeExpansion;
+            break;
+        }
+        lowReal.push_back(centres[first] * timeExpansion);
+        highReal.push_back(centres[m] * timeExpansion);
+        ++bands;
+        first = m + 1;
+        std::fill(w.begin(), w.end(), 0.0);
+    }
+    groupRow.assign(std::size_t(bands), 0.f);
+}
+
+void EventDetector::Impl::pushSamples(std::span<const float> x)
+{
+    samples.insert(samples.end(), x.begin(), x.end());
+    maxSamples = std::max<SampleCount>(maxSamples, SampleCount(samples.size()));
+    if (SampleCount(samples.size()) >= kChunkSamples) analyse();
+}
+
+void EventDetector::Impl::analyse()
+{
+    const int frames = mel->frameCount(SampleCount(samples.size()));
+    if (frames <= 0) return;
+    const std::size_t used = std::size_t(frames - 1) * std::size_t(mp.hop) + std::size_t(mp.nFft);
+    const Spectrogram s = mel->computePower(std::span<const float>(samples.data(), used));
+    for (int t = 0; t < s.frames; ++t) pushPower(&s.values[std::size_t(t) * std::size_t(s.bins)]);
+    // Keep the samples the next frame starts from.
+    samples.erase(samples.begin(), samples.begin() + std::ptrdiff_t(std::size_t(frames) * std::size_t(mp.hop)));
+}
+
+void EventDetector::Impl::pushPower(const float* melRow)
+{
+    std::fill(groupRow.begin(), groupRow.end(), 0.f);
+    for (std::size_t m = 0; m < groupOf.size(); ++m) groupRow[std::size_t(groupOf[m])] += melRow[m];
+    const FrameIndex slot = powerFrames % kRing;
+    std::copy(melRow, melRow + groupOf.size(), fineRing.begin() + std::ptrdiff_t(slot * FrameIndex(groupOf.size())));
+    std::copy(groupRow.begin(), groupRow.end(), powerRing.begin() + std::ptrdiff_t(slot * bands));
+    ++powerFrames;
+    const FrameIndex j = powerFrames - 1 - kSmoothHalf; // the frame whose windows are now complete
+    if (j >= 0) emitSmoothed(j);
+}
+
+void EventDetector::Impl::flushSmoothing()
+{
+    for (FrameIndex j = smoothedFrames; j < powerFrames; ++j) emitSmoothed(j);
+}
+
+void EventDetector::Impl::emitSmoothed(FrameIndex j)
+{
+    auto mean = [&](int b, int half, bool trailing) {
+        const FrameIndex from = std::max<FrameIndex>(0, j - (trailing ? 2 * half : half));
+        const FrameIndex to = trailing ? j : std::min(powerFrames - 1, j + half);
+        double sum = 0;
+        for (FrameIndex k = from; k <= to; ++k) sum += powerRing[std::size_t((k % kRing) * bands + b)];
+        // -100 dB floor as in AmplitudeToDB: digital silence does not make the floor run away.
+        return float(10.0 * std::log10(std::max(sum / double(to - from + 1), 1e-10)));
+    };
+    for (int b = 0; b < bands; ++b) {
+        level[b] = mean(b, kSmoothHalf, false);
+        levelLong[b] = mean(b, kLongHalf, true);
+    }
+    smoothedFrames = j + 1;
+    pushLevel(level.data(), levelLong.data(), &fineRing[std::size_t((j % kRing) * FrameIndex(groupOf.size()))]);
+}
+
+void EventDetector::Impl::pushLevel(const float* L, const float* LL, const float* fine)
+{
+    if (initialised) {
+        detect(smoothedFrames - 1, L, LL, fine);
+        return;
+    }
+    warm.insert(warm.end(), L, L + bands);
+    warmLong.insert(warmLong.end(), LL, LL + bands);
+    warmFine.insert(warmFine.end(), fine, fine + groupOf.size());
+    maxFrames = std::max(maxFrames, warm.size() / std::size_t(bands));
+    if (FrameIndex(warm.size() / std::size_t(bands)) >= warmFrames) initialiseTrackers();
+}
+
+void EventDetector::Impl::initialiseTrackers()
+{
+    initialised = true;
+    const std::size_t n = warm.size() / std::size_t(bands);
+    if (n == 0) return;
+    std::vector<float> column;
+    auto quantile = [&](double q) {
+        const std::size_t k = std::min(column.size() - 1, std::size_t(q * double(column.size())));
+        std::nth_element(column.begin(), column.begin() + std::ptrdiff_t(k), column.end());
+        return column[k];
+    };
+    for (int b = 0; b < bands; ++b) {
+        column.clear();
+        for (std::size_t t = 0; t < n; ++t)
+            if (const float v = warm[t * std::size_t(bands) + std::size_t(b)]; v > kSilenceDb) column.push_back(v);
+        if (column.empty()) continue; // digital silence so far: the band starts with its first sound
+        known[b] = 1;
+        floorDb[b] = quantile(kFloorQuantile);
+        // A long call in the first seconds must not pass for noise spread: cap what the warm-up
+        // alone may add to the thresholds (the tracker can go on from there).
+        ceilDb[b] = std::min(quantile(kCeilQuantile), floorDb[b] + float(kSteadySpreadDb + p.onDb));
+    }
+    // Fine bands' noise: their mean over the frames where their detection band was quiet.
+    const std::size_t nMels = groupOf.size();
+    std::vector<double> quiet(nMels, 0.0);
+    for (std::size_t t = 0; t < n; ++t)
+        for (std::size_t m = 0; m < nMels; ++m) {
+            const auto b = std::size_t(groupOf[m]);
+            const float v = warm[t * std::size_t(bands) + b];
+            if (known[b] && v > kSilenceDb && v < floorDb[b] + float(p.offDb)) {
+                fineNoise[m] += warmFine[t * nMels + m];
+                quiet[m] += 1;
+            }
+        }
+    for (std::size_t m = 0; m < nMels; ++m) fineNoise[m] = quiet[m] > 0 ? fineNoise[m] / quiet[m] : 0.0;
+    // Replay the warm-up frames: the trackers now exist, so calls in them are found.
+    std::vector<float> frames, longFrames, fine;
+    frames.swap(warm);
+    longFrames.swap(warmLong);
+    fine.swap(warmFine);
+    for (std::size_t t = 0; t < n; ++t)
+        detect(FrameIndex(t), &frames[t * std::size_t(bands)], &longFrames[t * std::size_t(bands)], &fine[t * nMels]);
+}
+
+float EventDetector::Impl::maxExcess(FrameIndex j, int lo, int hi) const
+{
+    const float* e = &excessRing[std::size_t((j % lookback) * bands)];
+    float m = -1e30f;
+    for (int b = std::max(0, lo); b <= std::min(bands - 1, hi); ++b) m = std::max(m, e[b]);
+    return m;
+}
+
+void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, const float* fine)
+{
+    float* e = &excessRing[std::size_t((j % lookback) * bands)];
+    for (int b = 0; b < bands; ++b) {
+        const float spread = std::max(0.f, ceilDb[b] - floorDb[b] - float(kSteadySpreadDb));
+        e[b] = known[b] ? L[b] - floorDb[b] - spread : -1000.f;
+        // The long average also trails a loud call's end: it counts only while the band is still
+        // above offDb at the short scale.
+        hot[b] = e[b] >= float(p.onDb) ||
+                 (e[b] >= float(p.offDb) && LL[b] - floorDb[b] - spread >= float(p.onDb - kLongBonusDb));
+    }
+    const float off = float(p.offDb);
+    std::fill(claimed.begin(), claimed.end(), char(0));
+
+    // 1. Open events continue while a band in or next to their range stays above offDb; they grow
+    //    to the bands above onDb that a chain of bands above offDb connects them to.
+    for (std::size_t i = 0; i < open.size();) {
+        Event& ev = open[i];
+        bool active = false;
+        for (int b = std::max(0, ev.lo - 1); b <= std::min(bands - 1, ev.hi + 1); ++b)
+            if (e[b] >= off) { active = true; break; }
+        if (!active) {
+            if (ev.end >= ev.start) closed.push_back(ev);
+            open.erase(open.begin() + std::ptrdiff_t(i));
+            continue;
+        }
+        ev.end = j;
+        int lo = std::max(0, ev.lo - 1), hi = std::min(bands - 1, ev.hi + 1);
+        while (lo > 0 && e[lo - 1] >= off) --lo;
+        while (hi < bands - 1 && e[hi + 1] >= off) ++hi;
+        for (int b = lo; b <= hi; ++b) {
+            claimed[b] = 1;
+            if (hot[b]) { ev.lo = std::min(ev.lo, b); ev.hi = std::max(ev.hi, b); }
+        }
+        if (j - ev.start + 1 >= maxDurationFrames) { // split over-long events
+            finalize(ev);
+            ev = newEvent(j + 1, j, ev.lo, ev.hi);
+        }
+        ++i;
+    }
+
+    // 2. Bands above onDb that no open event explains start one new event (all of them together:
+    //    the harmonics of one call rise in the same frame).
+    int lo = bands, hi = -1;
+    for (int b = 0; b < bands; ++b)
+        if (hot[b] && !claimed[b]) { lo = std::min(lo, b); hi = std::max(hi, b); }
+    if (hi >= 0) {
+        Event ev = newEvent(refineOnset(j, lo, hi), j, lo, hi);
+        // The continuation of an event that ended in the same bands less than mergeGap ago.
+        for (std::size_t i = 0; i < closed.size(); ++i) {
+            const Event& c = closed[i];
+            if (c.hi >= lo - 2 && c.lo <= hi + 2 && ev.start - c.end - 1 <= mergeGapFrames &&
+                j - c.start + 1 < maxDurationFrames) {
+                absorb(ev, c);
+                closed.erase(closed.begin() + std::ptrdiff_t(i));
+                break;
+            }
+        }
+        // Harmonics of one call that cross onDb a few frames apart, in bands that do not touch:
+        // an open event that began less than mergeGap earlier takes this one in.
+        auto sameOnset = std::find_if(open.begin(), open.end(), [&](const Event& o) {
+            return std::abs(ev.start - o.start) <= mergeGapFrames;
+        });
+        if (sameOnset != open.end()) absorb(*sameOnset, ev);
+        else open.push_back(ev);
+    }
+
+    // 3. Open events that have grown into each other are one event.
+    for (std::size_t i = 0; i < open.size(); ++i)
+        for (std::size_t k = i + 1; k < open.size();) {
+            if (open[k].lo <= open[i].hi + 1 && open[k].hi >= open[i].lo - 1) {
+                absorb(open[i], open[k]);
+                open.erase(open.begin() + std::ptrdiff_t(k));
+            } else {
+                ++k;
+            }
+        }
+
+    // 4. Ended events are final once mergeGap has passed without a continuation.
+    for (std::size_t i = 0; i < closed.size();) {
+        if (j - closed[i].end > mergeGapFrames) {
+            finalize(closed[i]);
+            closed.erase(closed.begin() + std::ptrdiff_t(i));
+        } else {
+            ++i;
+        }
+    }
+
+    // The events' fine-band energy, for their reported band.
+    for (Event& ev : open) {
+        if (ev.end != j) continue;
+        for (std::size_t m = 0; m < ev.finePower.size(); ++m) ev.finePower[m] += fine[m];
+        ++ev.frames;
+    }
+
+    updateTrackers(L, fine);
+}
+
+EventDetector::Impl::Event EventDetector::Impl::newEvent(FrameIndex start, FrameIndex end, int lo, int hi) const
+{
+    Event ev{start, end, lo, hi, {}, 0};
+    ev.finePower.assign(groupOf.size(), 0.0);
+    return ev;
+}
+
+void EventDetector::Impl::absorb(Event& into, const Event& other)
+{
+    into.start = std::min(into.start, other.start);
+    into.end = std::max(into.end, other.end);
+    into.lo = std::min(into.lo, other.lo);
+    into.hi = std::max(into.hi, other.hi);
+    for (std::size_t m = 0; m < into.finePower.size(); ++m) into.finePower[m] += other.finePower[m];
+    into.frames += other.frames;
+}
+
+void EventDetector::Impl::updateTrackers(const float* L, const float* fine)
+{
+    for (std::size_t m = 0; m < groupOf.size(); ++m) {
+        const auto b = std::size_t(groupOf[m]);
+        if (known[b] && L[b] > kSilenceDb && L[b] < floorDb[b] + float(p.offDb))
+            fineNoise[m] += (fineNoise[m] > 0 ? fineAlpha : 1.0) * (double(fine[m]) - fineNoise[m]);
+    }
+    // Stochastic quantile trackers: up by step*q when the level is above, down by step*(1-q)
+    // when below (never past the level). Inside open events the ceiling holds and the floor rises
+    // at reduced speed.
+    std::fill(inEvent.begin(), inEvent.end(), char(0));
+    for (const Event& ev : open)
+        for (int b = std::max(0, ev.lo - 1); b <= std::min(bands - 1, ev.hi + 1); ++b) inEvent[b] = 1;
+    for (int b = 0; b < bands; ++b) {
+        // Digital silence (dropouts, zero padding) says nothing about the noise.
+        if (L[b] <= kSilenceDb) continue;
+        if (!known[b]) {
+            known[b] = 1;
+            floorDb[b] = L[b];
+            ceilDb[b] = L[b] + float(kSteadySpreadDb);
+            continue;
+        }
+        if (!inEvent[b]) {
+            if (L[b] > ceilDb[b]) ceilDb[b] += float(ceilStep * kCeilQuantile);
+            else ceilDb[b] -= float(std::min<double>(ceilStep * (1 - kCeilQuantile), ceilDb[b] - L[b]));
+        }
+        if (L[b] > floorDb[b])
+            floorDb[b] += float(floorStep * kFloorQuantile * (inEvent[b] ? kEventRiseFactor : 1.0));
+        else
+            floorDb[b] -= float(std::min<double>(floorStep * (1 - kFloorQuantile), floorDb[b] - L[b]));
+    }
+}
+
+FrameIndex EventDetector::Impl::refineOnset(FrameIndex j, int lo, int hi) const
+{
+    // The onDb crossing comes late for a call with a soft attack: go back while the same bands
+    // were above offDb, then down the rising slope while it still stands out of the noise.
+    const FrameIndex limit = std::max<FrameIndex>(0, j - lookback + 1);
+    FrameIndex s = j;
+    while (s - 1 >= limit && maxExcess(s - 1, lo - 1, hi + 1) >= float(p.offDb)) --s;
+    while (s - 1 >= limit) {
+        const float before = maxExcess(s - 1, lo - 1, hi + 1);
+        if (before < float(kSlopeDb) || before >= maxExcess(s, lo - 1, hi + 1)) break;
+        --s;
+    }
+    return s;
+}
+
+void EventDetector::Impl::finalize(const Event& ev)
+{
+    if (ev.end < ev.start) return;
+    Clip c;
+    c.start = frameTime(ev.start);
+    c.end = frameTime(ev.end);
+    if (c.end - c.start < p.minDuration) return;
+    bandEdges(ev, c.lowHz, c.highHz);
+    done.push_back(c);
+}
+
+void EventDetector::Impl::bandEdges(const Event& ev, Hertz& low, Hertz& high) const
+{
+    // The detection bands are coarse at low frequencies; the event's mean power per fine mel band,
+    // over that band's noise, narrows the range down: the outermost fine bands (in or next to the
+    // detection bands) that stand kEdgeDb over their noise and within kEdgeRangeDb of the peak.
+    low = lowReal[std::size_t(ev.lo)];
+    high = highReal[std::size_t(ev.hi)];
+    if (ev.frames <= 0) return;
+    const std::vector<Hertz>& centres = mel->melCentres();
+    const int nMels = int(groupOf.size());
+    std::vector<double> excess(std::size_t(nMels), -1e9);
+    double peak = -1e9;
+    for (int m = 0; m < nMels; ++m) {
+        if (groupOf[m] < ev.lo - 1 || groupOf[m] > ev.hi + 1 || fineNoise[m] <= 0) continue;
+        excess[m] = 10 * std::log10(std::max(ev.finePower[m] / double(ev.frames), 1e-20) / fineNoise[m]);
+        peak = std::max(peak, excess[m]);
+    }
+    if (peak < kEdgeDb) return;
+    const double bar = std::max(kEdgeDb, peak - kEdgeRangeDb);
+    int first = -1, last = -1;
+    for (int m = 0; m < nMels; ++m)
+        if (excess[m] >= bar) {
+            if (first < 0) first = m;
+            last = m;
+        }
+    low = centres[std::size_t(first)] * timeExpansion;
+    high = centres[std::size_t(last)] * timeExpansion;
+}
+
+void EventDetector::Impl::closeAtEnd()
+{
+    for (const Event& ev : closed) finalize(ev);
+    for (const Event& ev : open) finalize(ev);
+    closed.clear();
+    open.clear();
+}
+
+} // namespace crowlingo

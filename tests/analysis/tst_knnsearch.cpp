@@ -1,0 +1,112 @@
+// KnnSearch (internal kNN for UMAP, HDBSCAN, trustworthiness): exact results equal a brute-force
+// search written here, for both metrics; searchSelf() puts each row first even among duplicates;
+// the HNSW path finds most true neighbours.
+#include "AnalysisTestData.h"
+#include "core/analysis/KnnSearch.h"
+#include "core/common/Error.h"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+using namespace crowlingo;
+using namespace analysis_test;
+
+namespace {
+
+double bruteDistance(const Data& d, std::size_t a, const float* q, Metric metric)
+{
+    double dot = 0, na = 0, nq = 0, l2 = 0;
+    for (int j = 0; j < d.dimension; ++j) {
+        const double x = d.rows[a * std::size_t(d.dimension) + std::size_t(j)], y = q[j];
+        dot += x * y;
+        na += x * x;
+        nq += y * y;
+        l2 += (x - y) * (x - y);
+    }
+    return metric == Metric::Cosine ? 1.0 - dot / std::sqrt(na * nq) : std::sqrt(l2);
+}
+
+} // namespace
+
+class TestKnnSearch : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void exactMatchesBruteForce_data()
+    {
+        QTest::addColumn<int>("metric");
+        QTest::newRow("cosine") << int(Metric::Cosine);
+        QTest::newRow("euclidean") << int(Metric::Euclidean);
+    }
+    void exactMatchesBruteForce()
+    {
+        QFETCH(int, metric);
+        const Data d = blobs(3, 100, 12, 2.0, 1);
+        const Data q = blobs(3, 5, 12, 2.0, 2);
+        const KnnSearch knn(d.rows, 12, Metric(metric));
+        QVERIFY(!knn.isApproximate());
+        const KnnResult r = knn.search(q.rows, 7);
+        QCOMPARE(r.rows(), q.size());
+        for (std::size_t i = 0; i < q.size(); ++i) {
+            std::vector<std::pair<double, std::size_t>> all;
+            for (std::size_t a = 0; a < d.size(); ++a) all.emplace_back(bruteDistance(d, a, q.rows.data() + i * 12, Metric(metric)), a);
+            std::sort(all.begin(), all.end());
+            for (std::size_t c = 0; c < 7; ++c) {
+                QCOMPARE(r.index[i * 7 + c], std::int64_t(all[c].second));
+                QVERIFY(std::abs(r.distance[i * 7 + c] - all[c].first) < 1e-4 * std::max(1.0, all[c].first));
+            }
+        }
+    }
+
+    void selfComesFirstAmongDuplicates()
+    {
+        Data d = blobs(1, 20, 4, 1.0, 3);
+        // Five copies of row 0.
+        for (int c = 0; c < 5; ++c) d.rows.insert(d.rows.end(), d.rows.begin(), d.rows.begin() + 4);
+        const KnnSearch knn(d.rows, 4, Metric::Euclidean);
+        const KnnResult r = knn.searchSelf(4);
+        for (std::size_t i = 0; i < 25; ++i) {
+            QCOMPARE(r.index[i * 4], std::int64_t(i));
+            QCOMPARE(r.distance[i * 4], 0.0f);
+            std::set<std::int64_t> unique(r.index.begin() + std::ptrdiff_t(i * 4), r.index.begin() + std::ptrdiff_t(i * 4 + 4));
+            QCOMPARE(unique.size(), std::size_t(4));
+        }
+    }
+
+    void fewerRowsThanK()
+    {
+        const Data d = blobs(1, 3, 4, 1.0, 4);
+        const KnnResult r = KnnSearch(d.rows, 4, Metric::Cosine).searchSelf(5);
+        QCOMPARE(r.index[3], std::int64_t(-1));
+        QCOMPARE(r.index[4], std::int64_t(-1));
+    }
+
+    void hnswFindsMostNeighbours()
+    {
+        const Data d = blobs(10, 200, 32, 1.5, 5);
+        const KnnSearch exact(d.rows, 32, Metric::Cosine);
+        const KnnSearch approx(d.rows, 32, Metric::Cosine, 0);
+        QVERIFY(approx.isApproximate());
+        const KnnResult a = exact.searchSelf(10), b = approx.searchSelf(10);
+        std::size_t found = 0;
+        for (std::size_t i = 0; i < d.size(); ++i) {
+            std::set<std::int64_t> truth(a.index.begin() + std::ptrdiff_t(i * 10), a.index.begin() + std::ptrdiff_t(i * 10 + 10));
+            for (std::size_t c = 0; c < 10; ++c) found += truth.count(b.index[i * 10 + c]);
+        }
+        const double recall = double(found) / double(d.size() * 10);
+        qInfo("HNSW recall@10 %.4f", recall);
+        QVERIFY(recall > 0.9);
+    }
+
+    void refusesRaggedData()
+    {
+        QVERIFY_THROWS_EXCEPTION(UsageError, KnnSearch(std::vector<float>(10), 3, Metric::Cosine));
+        const KnnSearch knn(std::vector<float>(12), 3, Metric::Euclidean);
+        QVERIFY_THROWS_EXCEPTION(UsageError, knn.search(std::vector<float>(4), 2));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKnnSearch)
+#include "tst_knnsearch.moc"

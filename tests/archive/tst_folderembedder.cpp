@@ -1,0 +1,128 @@
+// Embedding a folder into an archive: resumable after cancellation, incremental, robust to bad
+// files, model changes keep clips and switch the active model only when complete.
+#include "ArchiveTestKit.h"
+
+#include "core/archive/Archive.h"
+#include "core/archive/FolderEmbedder.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+#include <set>
+#include <tuple>
+
+using namespace crowlingo;
+namespace fs = std::filesystem;
+
+class TestFolderEmbedder : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir tmp;
+    fs::path root() const { return fs::path(tmp.path().toStdString()) / "rec"; }
+    fs::path archiveFile() const { return fs::path(tmp.path().toStdString()) / "a.crowlingo"; }
+    Model model = Model::createRandom(testkit::tinyConfig(), 1);
+
+    EmbedFolderOptions options() const
+    {
+        EmbedFolderOptions o;
+        o.segment = SegmentSpec::parse("window:1");
+        o.batchSize = 8;
+        return o;
+    }
+
+    // Every clip once: no two clips of a recording share start and end; one vector per clip.
+    static void verifyComplete(const Archive& a, const std::string& modelId)
+    {
+        std::set<std::tuple<std::int64_t, double, double>> seen;
+        for (const ClipRow& c : a.clips()) QVERIFY2(seen.emplace(c.recordingId, c.start, c.end).second, "duplicate clip");
+        QCOMPARE(a.embeddingCount(modelId), a.clipCount());
+        QCOMPARE(a.integrityCheck(), std::string("ok"));
+    }
+
+private Q_SLOTS:
+    void initTestCase() { testkit::writeCorpus(root(), 4, 12.0); }
+
+    void cancelThenResumeGivesEveryClipOnce()
+    {
+        Archive a = Archive::create(archiveFile(), root());
+        int pieces = 0;
+        const Progress stopEarly{{}, [&] { return ++pieces > 2; }};
+        const EmbedReport first = embedFolder(a, model, options(), stopEarly);
+        QVERIFY(first.cancelled);
+        QVERIFY(first.filesEmbedded < 4);
+        QVERIFY(a.activeModel().empty()); // incomplete: no active model yet
+        const EmbedReport second = embedFolder(a, model, options());
+        QVERIFY(!second.cancelled);
+        QCOMPARE(second.filesEmbedded + second.filesUnchanged, 4);
+        QCOMPARE(second.filesUnchanged, first.filesEmbedded);
+        QCOMPARE(a.clipCount(), 4 * 12); // window:1 over 12 s files
+        verifyComplete(a, model.id());
+        QCOMPARE(a.activeModel(), model.id());
+    }
+
+    void rerunIsIncremental()
+    {
+        Archive a = Archive::open(archiveFile());
+        const EmbedReport again = embedFolder(a, model, options());
+        QCOMPARE(again.filesEmbedded, 0);
+        QCOMPARE(again.filesUnchanged, 4);
+        // One new file: only it is embedded.
+        testkit::writeCorpus(root() / "new", 1, 5.0, 99);
+        const EmbedReport added = embedFolder(a, model, options());
+        QCOMPARE(added.filesEmbedded, 1);
+        QCOMPARE(added.filesUnchanged, 4);
+        QCOMPARE(a.clipCount(), 4 * 12 + 5);
+        verifyComplete(a, model.id());
+    }
+
+    void badFilesAreReportedAndTheRestEmbeds()
+    {
+        { std::ofstream(root() / "notes.wav") << "this is not audio\n"; }
+        { std::ofstream(root() / "empty.flac"); }
+        Archive a = Archive::open(archiveFile());
+        const EmbedReport r = embedFolder(a, model, options());
+        QCOMPARE(r.filesFailed, 2);
+        QCOMPARE(r.errors.size(), std::size_t(2));
+        for (const auto& [path, why] : r.errors) {
+            QVERIFY2(why.find(path.substr(path.rfind('/') + 1)) != std::string::npos, why.c_str()); // names the file
+        }
+        QCOMPARE(a.recording("notes.wav")->status, std::string("error"));
+        QCOMPARE(a.clipCount(), 4 * 12 + 5);
+        // Unchanged bad files are reported again, not retried.
+        const EmbedReport again = embedFolder(a, model, options());
+        QCOMPARE(again.filesFailed, 2);
+        QCOMPARE(again.filesEmbedded, 0);
+        fs::remove(root() / "notes.wav");
+        fs::remove(root() / "empty.flac");
+    }
+
+    void newModelKeepsClipsAndOldVectorsUntilComplete()
+    {
+        Archive a = Archive::open(archiveFile());
+        const auto clipsBefore = a.clips();
+        const Model other = Model::createRandom(testkit::tinyConfig(), 2);
+        QVERIFY(other.id() != model.id());
+        int pieces = 0;
+        const EmbedReport partial = embedFolder(a, other, options(), Progress{{}, [&] { return ++pieces > 2; }});
+        QVERIFY(partial.cancelled);
+        QCOMPARE(a.activeModel(), model.id());            // old model still shown
+        QCOMPARE(a.embeddingCount(model.id()), a.clipCount()); // old vectors kept
+        embedFolder(a, other, options());
+        QCOMPARE(a.activeModel(), other.id());
+        QCOMPARE(a.clips().size(), clipsBefore.size());
+        QCOMPARE(a.clips().front().id, clipsBefore.front().id); // same clips, new vectors
+        verifyComplete(a, other.id());
+    }
+
+    void changingTheSegmentationIsRefused()
+    {
+        Archive a = Archive::open(archiveFile());
+        EmbedFolderOptions o = options();
+        o.segment = SegmentSpec::parse("window:2");
+        QVERIFY_THROWS_EXCEPTION(UsageError, embedFolder(a, model, o));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFolderEmbedder)
+#include "tst_folderembedder.moc"

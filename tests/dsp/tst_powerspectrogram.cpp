@@ -1,0 +1,96 @@
+// PowerSpectrogram: analytic values for a bin-centred tone (periodic Hann), bin frequencies,
+// frame layout, the dB conversion.
+#include "core/dsp/PowerSpectrogram.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <numbers>
+
+using namespace crowlingo;
+
+class TestPowerSpectrogram : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void binCentredToneHasAnalyticPower_data();
+    void binCentredToneHasAnalyticPower();
+    void binCentres();
+    void forEachFrameMatchesCompute();
+    void powerToDb();
+};
+
+void TestPowerSpectrogram::binCentredToneHasAnalyticPower_data()
+{
+    QTest::addColumn<int>("nFft");
+    QTest::addColumn<int>("bin");
+    QTest::newRow("nFft 1024, bin 46") << 1024 << 46;
+    QTest::newRow("nFft 512, bin 100") << 512 << 100;
+    QTest::newRow("nFft 480 (not a power of two), bin 7") << 480 << 7;
+}
+
+void TestPowerSpectrogram::binCentredToneHasAnalyticPower()
+{
+    QFETCH(int, nFft);
+    QFETCH(int, bin);
+    const int rate = 22050;
+    const double amplitude = 0.25;
+    const double hz = double(bin) * rate / nFft;
+    std::vector<float> x(rate / 4);
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = float(amplitude * std::cos(2 * std::numbers::pi * hz * double(i) / rate + 0.3));
+
+    PowerSpectrogram stft(StftParams{.sampleRate = rate, .nFft = nFft, .hop = 200});
+    const Spectrogram s = stft.compute(x);
+    QCOMPARE(s.bins, nFft / 2 + 1);
+    // Periodic Hann sums to nFft/2, so a bin-centred sinusoid of amplitude A gives |X[k]| = A nFft/4,
+    // |X[k±1]| = A nFft/8 and nothing elsewhere.
+    const double peak = std::pow(amplitude * nFft / 4, 2), side = std::pow(amplitude * nFft / 8, 2);
+    for (int t = 0; t < s.frames; ++t) {
+        QVERIFY(std::abs(s.at(t, bin) - peak) < 1e-4 * peak);
+        QVERIFY(std::abs(s.at(t, bin - 1) - side) < 1e-3 * side);
+        QVERIFY(std::abs(s.at(t, bin + 1) - side) < 1e-3 * side);
+        QVERIFY(s.at(t, bin + 3) < 1e-6 * peak);
+    }
+}
+
+void TestPowerSpectrogram::binCentres()
+{
+    PowerSpectrogram stft(StftParams{.sampleRate = 16000, .nFft = 400, .hop = 160});
+    const auto f = stft.binCentres();
+    QCOMPARE(int(f.size()), 201);
+    QCOMPARE(f.front(), 0.0);
+    QCOMPARE(f[1], 40.0);
+    QCOMPARE(f.back(), 8000.0);
+}
+
+void TestPowerSpectrogram::forEachFrameMatchesCompute()
+{
+    std::vector<float> x(5000);
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = float(std::sin(0.01 * double(i * i % 977)));
+    PowerSpectrogram stft(StftParams{.sampleRate = 8000, .nFft = 256, .hop = 100});
+    const Spectrogram s = stft.compute(x, 2.0, 0.5);
+    QCOMPARE(s.frames, 1 + (5000 - 256) / 100);
+    QCOMPARE(s.startSeconds, 2.0);
+    QCOMPARE(s.hopSeconds, 100.0 / 8000 * 0.5);
+    int seen = 0;
+    stft.forEachFrame(x, [&](int t, std::span<const float> power) {
+        QCOMPARE(t, seen++);
+        QCOMPARE(int(power.size()), s.bins);
+        for (int b = 0; b < s.bins; ++b)
+            QCOMPARE(power[b], s.at(t, b));
+    });
+    QCOMPARE(seen, s.frames);
+}
+
+void TestPowerSpectrogram::powerToDb()
+{
+    QCOMPARE(PowerSpectrogram::powerToDb(1.0f), 0.0f);
+    QCOMPARE(PowerSpectrogram::powerToDb(100.0f), 20.0f);
+    QCOMPARE(PowerSpectrogram::powerToDb(0.0f), -100.0f);
+    QCOMPARE(PowerSpectrogram::powerToDb(1e-12f), -100.0f);
+    QVERIFY(std::isnan(PowerSpectrogram::powerToDb(std::nanf(""))));
+}
+
+QTEST_GUILESS_MAIN(TestPowerSpectrogram)
+#include "tst_powerspectrogram.moc"

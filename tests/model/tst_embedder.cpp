@@ -1,0 +1,198 @@
+// Embedder: padding never changes a clip's vector (alone vs in a padded batch, any pad value),
+// long clips are the mean over 50 %-hop windows with the last aligned to the end, batching and
+// threads do not change results, layer selection, and bad input rejected.
+#include "model/ModelTestData.h"
+
+#include "core/common/Error.h"
+#include "core/model/Embedder.h"
+#include "core/model/Model.h"
+
+#include <QTest>
+
+#include <cmath>
+#include <thread>
+
+using namespace crowlingo;
+using namespace crowlingo::modeltest;
+
+namespace {
+
+double maxAbsDiff(const std::vector<float>& a, const std::vector<float>& b)
+{
+    if (a.size() != b.size())
+        return INFINITY;
+    double m = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        m = std::max(m, double(std::abs(a[i] - b[i])));
+    return m;
+}
+
+bool allFinite(const std::vector<float>& v)
+{
+    return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
+}
+
+std::vector<float> mean(const std::vector<std::vector<float>>& vs)
+{
+    std::vector<double> s(vs.front().size(), 0.0);
+    for (const auto& v : vs)
+        for (std::size_t i = 0; i < v.size(); ++i)
+            s[i] += v[i];
+    std::vector<float> out(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i)
+        out[i] = float(s[i] / double(vs.size()));
+    return out;
+}
+
+} // namespace
+
+class TestEmbedder : public QObject {
+    Q_OBJECT
+
+    Model model_ = Model::createRandom(tinyConfig(), 21);
+
+private Q_SLOTS:
+    void dimensionIsEncoderWidth()
+    {
+        Embedder e(model_);
+        QCOMPARE(e.dimension(), 64);
+        const auto v = e.embed(randomClip(40, 32, 1));
+        QCOMPARE(int(v.size()), 64);
+        QVERIFY(allFinite(v));
+        QVERIFY(maxAbsDiff(v, e.embed(randomClip(40, 32, 1))) == 0.0); // deterministic
+        QVERIFY(maxAbsDiff(v, e.embed(randomClip(40, 32, 2))) > 1e-3); // and input-dependent
+    }
+
+    void aloneEqualsInPaddedBatch_data()
+    {
+        QTest::addColumn<int>("frames");
+        QTest::newRow("3 frames (one patch column, mostly padding)") << 3;
+        QTest::newRow("17 frames (partial third column)") << 17;
+        QTest::newRow("24 frames (whole columns)") << 24;
+        QTest::newRow("32 frames (exactly the window)") << 32;
+        QTest::newRow("45 frames (two windows)") << 45;
+    }
+
+    void aloneEqualsInPaddedBatch()
+    {
+        QFETCH(int, frames);
+        const Spectrogram clip = randomClip(frames, 32, 77);
+        Embedder e(model_, EmbedOptions{.batchSize = 4});
+        const std::vector<float> alone = e.embed(clip);
+        // In a batch with longer (and shorter) clips, at different positions and batch splits.
+        std::vector<Spectrogram> batch = {randomClip(90, 32, 1), randomClip(5, 32, 2), clip, randomClip(32, 32, 3),
+                                          randomClip(61, 32, 4), clip};
+        const auto all = e.embedBatch(batch);
+        QVERIFY2(maxAbsDiff(alone, all[2]) < 1e-5, qPrintable(QString::number(maxAbsDiff(alone, all[2]))));
+        QVERIFY2(maxAbsDiff(alone, all[5]) < 1e-5, qPrintable(QString::number(maxAbsDiff(alone, all[5]))));
+    }
+
+    void padValueDoesNotMatter()
+    {
+        // A short clip padded to the window: patches without signal are masked, so whatever they hold
+        // cannot reach the vector.
+        const Spectrogram clip = randomClip(13, 32, 8);
+        const auto ref = Embedder(model_, EmbedOptions{.padFill = 0.0f}).embed(clip);
+        for (float fill : {-1000.0f, -3.0f, 7.5f, 1e4f}) {
+            const auto v = Embedder(model_, EmbedOptions{.padFill = fill}).embed(clip);
+            QVERIFY2(maxAbsDiff(ref, v) < 1e-5, qPrintable(QString("fill %1: %2").arg(fill).arg(maxAbsDiff(ref, v))));
+        }
+        // Control: the fill does reach the encoder if masking is bypassed by making the clip long
+        // enough to fill the window with that value as signal.
+        Spectrogram padded = clip;
+        padded.frames = 32;
+        padded.values.resize(std::size_t(32) * 32, 1e4f);
+        QVERIFY(maxAbsDiff(ref, Embedder(model_).embed(padded)) > 1e-3);
+    }
+
+    void longClipIsMeanOfWindows_data()
+    {
+        QTest::addColumn<int>("frames");
+        QTest::addColumn<QList<int>>("starts"); // window starts worked out by hand: hop 16, last at the end
+        QTest::newRow("48 frames") << 48 << QList<int>{0, 16};
+        QTest::newRow("64 frames") << 64 << QList<int>{0, 16, 32};
+        QTest::newRow("70 frames") << 70 << QList<int>{0, 16, 32, 38};
+        QTest::newRow("33 frames") << 33 << QList<int>{0, 1};
+    }
+
+    void longClipIsMeanOfWindows()
+    {
+        QFETCH(int, frames);
+        QFETCH(QList<int>, starts);
+        const Spectrogram clip = randomClip(frames, 32, 31);
+        Embedder e(model_);
+        std::vector<std::vector<float>> windows;
+        for (int s : starts)
+            windows.push_back(e.embed(cropFrames(clip, s, 32)));
+        const auto expected = mean(windows);
+        const auto got = e.embed(clip);
+        QVERIFY2(maxAbsDiff(expected, got) < 1e-5, qPrintable(QString::number(maxAbsDiff(expected, got))));
+    }
+
+    void batchSizeDoesNotMatter()
+    {
+        std::vector<Spectrogram> clips;
+        for (int i = 0; i < 9; ++i)
+            clips.push_back(randomClip(7 + 11 * i, 32, 200 + i));
+        const auto one = Embedder(model_, EmbedOptions{.batchSize = 1}).embedBatch(clips);
+        const auto many = Embedder(model_, EmbedOptions{.batchSize = 64}).embedBatch(clips);
+        for (std::size_t i = 0; i < clips.size(); ++i)
+            QVERIFY2(maxAbsDiff(one[i], many[i]) < 1e-5, qPrintable(QString::number(maxAbsDiff(one[i], many[i]))));
+    }
+
+    void workerThreadGivesSameVectors()
+    {
+        const Spectrogram clip = randomClip(50, 32, 5);
+        const auto here = Embedder(model_).embed(clip);
+        std::vector<float> there;
+        std::thread worker([&] { there = Embedder(model_).embed(clip); });
+        worker.join();
+        QVERIFY(maxAbsDiff(here, there) < 1e-6);
+    }
+
+    void layerSelection()
+    {
+        const Spectrogram clip = randomClip(40, 32, 9);
+        const auto last = Embedder(model_).embed(clip);
+        const auto first = Embedder(model_, EmbedOptions{.layer = 0}).embed(clip);
+        const auto second = Embedder(model_, EmbedOptions{.layer = 1}).embed(clip);
+        QCOMPARE(first.size(), last.size());
+        QVERIFY(allFinite(first) && allFinite(second));
+        QVERIFY(maxAbsDiff(first, last) > 1e-3);
+        // The last block's raw output differs from the default (after the final LayerNorm).
+        QVERIFY(maxAbsDiff(second, last) > 1e-3);
+        for (int bad : {-2, 2, 10}) {
+            bool threw = false;
+            try {
+                Embedder(model_, EmbedOptions{.layer = bad});
+            } catch (const UsageError&) {
+                threw = true;
+            }
+            QVERIFY(threw);
+        }
+    }
+
+    void badInputRejected()
+    {
+        Embedder e(model_);
+        for (const Spectrogram& s : {randomClip(40, 16, 1), randomClip(0, 32, 1)}) {
+            bool threw = false;
+            try {
+                e.embed(s);
+            } catch (const UsageError&) {
+                threw = true;
+            }
+            QVERIFY(threw);
+        }
+        bool threw = false;
+        try {
+            Embedder(model_, EmbedOptions{.batchSize = 0});
+        } catch (const UsageError&) {
+            threw = true;
+        }
+        QVERIFY(threw);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEmbedder)
+#include "tst_embedder.moc"

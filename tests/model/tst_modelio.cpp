@@ -1,0 +1,307 @@
+// Model directories: config.json round trip and validation, save -> load gives identical outputs,
+// the model id is the SHA-256 of model.safetensors (checked with Qt's hash), seeded initialisation,
+// the parameter count of the default architecture, and weights that do not fit the config rejected
+// with a ModelError naming the file.
+#include "model/ModelTestData.h"
+
+#include "core/common/Error.h"
+#include "core/model/Embedder.h"
+#include "core/model/Model.h"
+#include "core/model/SafeTensors.h"
+#include "core/model/Sha256.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <cstring>
+#include <fstream>
+#include <functional>
+
+using namespace crowlingo;
+using namespace crowlingo::modeltest;
+namespace fs = std::filesystem;
+
+namespace {
+
+template <class E = ModelError, class F>
+std::string errorOf(F&& f)
+{
+    try {
+        f();
+    } catch (const E& e) {
+        return e.what();
+    } catch (const std::exception& e) {
+        return std::string("wrong exception type: ") + e.what();
+    }
+    return {};
+}
+
+QString qtSha256(const fs::path& file)
+{
+    QFile f(QString::fromStdString(file.string()));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(&f);
+    return QString::fromLatin1(h.result().toHex());
+}
+
+std::string readText(const fs::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void writeText(const fs::path& file, const std::string& text)
+{
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << text;
+}
+
+// Independent count for MAE's architecture: per block 2 LayerNorms, qkv, proj and a 2-layer MLP.
+std::int64_t expectedParameters(const ModelConfig& c)
+{
+    auto block = [&](std::int64_t d) {
+        const std::int64_t h = std::lround(c.mlpRatio * d);
+        return 4 * d + (3 * d * d + 3 * d) + (d * d + d) + (d * h + h) + (h * d + d);
+    };
+    const std::int64_t pp = std::int64_t(c.patch) * c.patch, e = c.encoderDim, dd = c.decoderDim;
+    const std::int64_t encoder = pp * e + e + c.encoderDepth * block(e) + 2 * e;
+    const std::int64_t decoder = e * dd + dd + dd + c.decoderDepth * block(dd) + 2 * dd + dd * pp + pp;
+    return encoder + decoder;
+}
+
+} // namespace
+
+class TestModelIo : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir tmp_;
+    fs::path root() const { return fs::path(tmp_.path().toStdString()); }
+
+private Q_SLOTS:
+    void configJsonRoundTrip()
+    {
+        ModelConfig c = tinyConfig();
+        c.mel.sampleRate = 48000;
+        c.mel.fMin = 123.5;
+        c.mel.fMax = 20000;
+        c.normMean = -47.125f;
+        c.normStd = 13.3f;
+        c.normPixLoss = true;
+        c.mlpRatio = 3.5f;
+        c.trainingRecipeJson = R"({"note":"x","steps":12})"; // canonical form: compact, keys sorted
+        const ModelConfig back = ModelConfig::fromJsonString(c.toJsonString());
+        QVERIFY(back == c);
+        const fs::path file = root() / "cfg.json";
+        c.toJsonFile(file);
+        QVERIFY(ModelConfig::fromJsonFile(file) == c);
+        QVERIFY(ModelConfig::fromJsonString(ModelConfig{}.toJsonString()) == ModelConfig{});
+    }
+
+    void configRejected_data()
+    {
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("to");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("not JSON") << "{" << "{{{" << "not valid JSON";
+        QTest::newRow("missing key") << "\"frames\"" << "\"frames_\"" << "frames";
+        QTest::newRow("wrong type") << "\"patch\": 8" << "\"patch\": \"8\"" << "patch";
+        QTest::newRow("patch does not divide") << "\"patch\": 8" << "\"patch\": 7" << "multiple of patch";
+        QTest::newRow("heads do not divide") << "\"heads\": 4" << "\"heads\": 3" << "multiple of";
+        QTest::newRow("zero spread") << "\"norm_std\": 15.0" << "\"norm_std\": 0.0" << "normStd";
+        QTest::newRow("other format") << "crowlingo-mae" << "pytorch" << "format";
+    }
+
+    void configRejected()
+    {
+        QFETCH(QString, from);
+        QFETCH(QString, to);
+        QFETCH(QString, expected);
+        std::string text = tinyConfig().toJsonString();
+        const auto at = text.find(from.toStdString());
+        QVERIFY2(at != std::string::npos, text.c_str());
+        text.replace(at, std::size_t(from.size()), to.toStdString());
+        const fs::path file = root() / "bad-config.json";
+        writeText(file, text);
+        const std::string message = errorOf([&] { ModelConfig::fromJsonFile(file); });
+        QVERIFY2(message.find("bad-config.json") != std::string::npos, message.c_str());
+        QVERIFY2(message.find(expected.toStdString()) != std::string::npos, message.c_str());
+    }
+
+    void invalidConfigRefusedForCreation()
+    {
+        ModelConfig c = tinyConfig();
+        c.frames = 30;
+        QVERIFY(!errorOf<UsageError>([&] { Model::createRandom(c, 1); }).empty());
+    }
+
+    void createRandomIsSeeded()
+    {
+        const Model a = Model::createRandom(tinyConfig(), 5);
+        const Model b = Model::createRandom(tinyConfig(), 5);
+        const Model c = Model::createRandom(tinyConfig(), 6);
+        QCOMPARE(a.id(), b.id());
+        QVERIFY(a.id() != c.id());
+        QCOMPARE(a.id().size(), std::size_t(64));
+    }
+
+    void saveLoadGivesIdenticalOutputs()
+    {
+        const Model m = Model::createRandom(tinyConfig(), 11);
+        const fs::path dir = root() / "saved";
+        m.save(dir);
+        QVERIFY(fs::exists(dir / "config.json"));
+        QVERIFY(fs::exists(dir / "model.safetensors"));
+        // The id is the SHA-256 of the weights file, computed here independently by Qt.
+        QCOMPARE(QString::fromStdString(m.id()), qtSha256(dir / "model.safetensors"));
+
+        const Model back = Model::load(dir);
+        QCOMPARE(back.id(), m.id());
+        QVERIFY(back.config() == m.config());
+        QCOMPARE(back.parameterCount(), m.parameterCount());
+
+        std::vector<Spectrogram> clips;
+        for (int i = 0; i < 5; ++i)
+            clips.push_back(randomClip(10 + 17 * i, 32, 100 + i));
+        const auto before = Embedder(m).embedBatch(clips);
+        const auto after = Embedder(back).embedBatch(clips);
+        QVERIFY(before == after); // bit-identical
+
+        // Saving the loaded model reproduces the same file.
+        const fs::path again = root() / "saved-again";
+        back.save(again);
+        QCOMPARE(qtSha256(again / "model.safetensors"), QString::fromStdString(m.id()));
+    }
+
+    void foreignLayoutKeepsItsHash()
+    {
+        // Same tensors, but a header padded differently than our writer would: still loads, the id
+        // is that file's hash, and save() writes that very file back.
+        const Model m = Model::createRandom(tinyConfig(), 12);
+        const fs::path dir = root() / "foreign";
+        m.save(dir);
+        std::string bytes = readText(dir / "model.safetensors");
+        std::uint64_t n = 0;
+        for (int i = 7; i >= 0; --i)
+            n = (n << 8) | static_cast<unsigned char>(bytes[std::size_t(i)]);
+        bytes.insert(8 + n, 16, ' ');
+        n += 16;
+        for (int i = 0; i < 8; ++i)
+            bytes[std::size_t(i)] = char((n >> (8 * i)) & 0xff);
+        writeText(dir / "model.safetensors", bytes);
+
+        const Model back = Model::load(dir);
+        QCOMPARE(QString::fromStdString(back.id()), qtSha256(dir / "model.safetensors"));
+        QVERIFY(back.id() != m.id());
+        const fs::path out = root() / "foreign-saved";
+        back.save(out);
+        QCOMPARE(qtSha256(out / "model.safetensors"), QString::fromStdString(back.id()));
+    }
+
+    void defaultParameterCount()
+    {
+        const ModelConfig c;
+        const Model m = Model::createRandom(c, 1);
+        QCOMPARE(m.parameterCount(), expectedParameters(c));
+        QCOMPARE(tinyConfig().encoderDim, Model::createRandom(tinyConfig(), 1).config().encoderDim);
+        QCOMPARE(Model::createRandom(tinyConfig(), 1).parameterCount(), expectedParameters(tinyConfig()));
+        // "About 5 M" for the encoder of the default architecture.
+        QVERIFY(m.encoderParameterCount() > 4'000'000 && m.encoderParameterCount() < 6'000'000);
+        qInfo("default config: %lld parameters (encoder %lld)", (long long)m.parameterCount(),
+              (long long)m.encoderParameterCount());
+    }
+
+    void badWeightsRejected_data()
+    {
+        QTest::addColumn<QString>("change");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("missing tensor") << "drop encoder.norm.weight" << "missing tensor \"encoder.norm.weight\"";
+        QTest::newRow("shape mismatch") << "transpose decoder.pred.weight" << "decoder.pred.weight\" has shape";
+        QTest::newRow("unexpected tensor") << "add encoder.extra" << "unexpected tensor";
+        QTest::newRow("config of another width") << "widen config" << "has shape";
+        QTest::newRow("truncated file") << "truncate" << "truncated";
+        QTest::newRow("header length larger than file") << "huge header length" << "truncated";
+        QTest::newRow("bad JSON header") << "break JSON" << "not valid JSON";
+        QTest::newRow("unsupported dtype") << "dtype F64" << "unsupported dtype";
+        QTest::newRow("offsets out of range") << "offsets" << "out of range";
+    }
+
+    void badWeightsRejected()
+    {
+        QFETCH(QString, change);
+        QFETCH(QString, expected);
+        const Model m = Model::createRandom(tinyConfig(), 3);
+        const fs::path dir = root() / ("bad-" + change.toStdString());
+        m.save(dir);
+        const fs::path file = dir / "model.safetensors";
+        SafeTensors st = SafeTensors::read(file);
+        // Rewrites the JSON header (the length field follows), keeping the tensor bytes.
+        auto rewriteHeader = [&](const std::function<std::string(nlohmann::json&)>& edit) {
+            std::string raw = readText(file);
+            std::uint64_t n = 0;
+            for (int i = 7; i >= 0; --i)
+                n = (n << 8) | static_cast<unsigned char>(raw[std::size_t(i)]);
+            nlohmann::json header = nlohmann::json::parse(raw.substr(8, n));
+            const std::string text = edit(header);
+            std::string out(8, '\0');
+            for (int i = 0; i < 8; ++i)
+                out[std::size_t(i)] = char((text.size() >> (8 * i)) & 0xff);
+            writeText(file, out + text + raw.substr(8 + n));
+        };
+
+        if (change == "drop encoder.norm.weight") {
+            st.tensors.erase("encoder.norm.weight");
+            st.write(file);
+        } else if (change == "transpose decoder.pred.weight") {
+            auto& t = st.tensors.at("decoder.pred.weight");
+            std::swap(t.shape[0], t.shape[1]);
+            st.write(file);
+        } else if (change == "add encoder.extra") {
+            st.tensors["encoder.extra"] = {{1}, {0.0f}};
+            st.write(file);
+        } else if (change == "widen config") {
+            ModelConfig c = tinyConfig();
+            c.encoderDim = 128;
+            c.toJsonFile(dir / "config.json");
+        } else if (change == "truncate") {
+            fs::resize_file(file, fs::file_size(file) - 100);
+        } else if (change == "huge header length") {
+            std::string raw = readText(file);
+            const std::uint64_t n = raw.size() + 1;
+            for (int i = 0; i < 8; ++i)
+                raw[std::size_t(i)] = char((n >> (8 * i)) & 0xff);
+            writeText(file, raw);
+        } else if (change == "break JSON") {
+            rewriteHeader([](nlohmann::json& h) { return h.dump().substr(0, 40); });
+        } else if (change == "dtype F64") {
+            rewriteHeader([](nlohmann::json& h) {
+                h["encoder.norm.bias"]["dtype"] = "F64";
+                return h.dump();
+            });
+        } else if (change == "offsets") {
+            rewriteHeader([](nlohmann::json& h) {
+                h["encoder.norm.bias"]["data_offsets"][1] = std::uint64_t(1) << 40;
+                return h.dump();
+            });
+        }
+
+        const std::string message = errorOf([&] { Model::load(dir); });
+        QVERIFY2(message.find(file.string()) != std::string::npos, message.c_str());
+        QVERIFY2(message.find(expected.toStdString()) != std::string::npos, message.c_str());
+    }
+
+    void missingDirectoryNamed()
+    {
+        const fs::path dir = root() / "does-not-exist";
+        const std::string message = errorOf([&] { Model::load(dir); });
+        QVERIFY2(message.find((dir / "config.json").string()) != std::string::npos, message.c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModelIo)
+#include "tst_modelio.moc"

@@ -1,0 +1,139 @@
+// reconstruct(): hidden patches are exactly round(r*N), NaN in the masked input exactly there,
+// the reconstruction equals the input at visible cells, error maps are per patch, the MSE figures
+// agree with their definitions recomputed here, seeds are reproducible, bad input rejected.
+// (That a trained model beats the trivial predictor is checked in tst_trainer.)
+#include "model/ModelTestData.h"
+
+#include "core/common/Error.h"
+#include "core/model/Model.h"
+#include "core/model/PatchMasking.h"
+#include "core/model/Reconstruction.h"
+
+#include <QTest>
+
+#include <cmath>
+
+using namespace crowlingo;
+using namespace crowlingo::modeltest;
+
+class TestReconstruction : public QObject {
+    Q_OBJECT
+
+    Model model_ = Model::createRandom(tinyConfig(), 4);
+
+private Q_SLOTS:
+    void structure_data()
+    {
+        QTest::addColumn<int>("frames");
+        QTest::addColumn<double>("ratio");
+        QTest::newRow("full window r=0.75") << 32 << 0.75;
+        QTest::newRow("full window r=0.3") << 32 << 0.3;
+        QTest::newRow("full window r=0.8") << 32 << 0.8;
+        QTest::newRow("short window r=0.5") << 21 << 0.5;
+    }
+
+    void structure()
+    {
+        QFETCH(int, frames);
+        QFETCH(double, ratio);
+        const Spectrogram in = individualCall(1, frames, 32, 5);
+        const Reconstruction r = reconstruct(model_, in, ratio, 17);
+        const int p = 8;
+        QCOMPARE(r.patchRows, 4);
+        QCOMPARE(r.patchCols, 4);
+        QCOMPARE(int(r.patchMasked.size()), 16);
+        QCOMPARE(int(std::count(r.patchMasked.begin(), r.patchMasked.end(), true)), int(std::lround(ratio * 16)));
+        for (const Spectrogram* s : {&r.original, &r.maskedInput, &r.reconstruction, &r.patchError}) {
+            QCOMPARE(s->frames, frames);
+            QCOMPARE(s->bins, 32);
+            QVERIFY(s->binCentres == in.binCentres);
+        }
+        QVERIFY(r.original.values == in.values);
+
+        // Recompute both MSE figures from their definitions.
+        std::vector<double> binSum(32, 0.0);
+        std::vector<int> binCount(32, 0);
+        for (int t = 0; t < frames; ++t)
+            for (int b = 0; b < 32; ++b)
+                if (!r.patchMasked[std::size_t((b / p) * 4 + t / p)]) {
+                    binSum[std::size_t(b)] += in.at(t, b);
+                    ++binCount[std::size_t(b)];
+                }
+        double visSum = 0;
+        int visCount = 0;
+        for (int b = 0; b < 32; ++b) {
+            visSum += binSum[std::size_t(b)];
+            visCount += binCount[std::size_t(b)];
+        }
+        double masked = 0, trivial = 0;
+        int cells = 0;
+        for (int t = 0; t < frames; ++t) {
+            for (int b = 0; b < 32; ++b) {
+                const bool hidden = r.patchMasked[std::size_t((b / p) * 4 + t / p)];
+                const float x = in.at(t, b);
+                if (hidden) {
+                    QVERIFY(std::isnan(r.maskedInput.at(t, b)));
+                    QVERIFY(std::isfinite(r.reconstruction.at(t, b)));
+                    masked += std::pow(r.reconstruction.at(t, b) - x, 2);
+                    const double guess = binCount[std::size_t(b)] ? binSum[std::size_t(b)] / binCount[std::size_t(b)]
+                                                                  : visSum / visCount;
+                    trivial += (guess - x) * (guess - x);
+                    ++cells;
+                } else {
+                    QCOMPARE(r.maskedInput.at(t, b), x);
+                    QCOMPARE(r.reconstruction.at(t, b), x);
+                }
+                // One error value per patch.
+                const int t0 = (t / p) * p, b0 = (b / p) * p;
+                QCOMPARE(r.patchError.at(t, b), r.patchError.at(t0, b0));
+                QVERIFY(r.patchError.at(t, b) >= 0);
+            }
+        }
+        QVERIFY(cells > 0);
+        QVERIFY(std::abs(r.maskedMse - masked / cells) <= 1e-6 * (1 + r.maskedMse));
+        QVERIFY(std::abs(r.trivialMse - trivial / cells) <= 1e-6 * (1 + r.trivialMse));
+        // For hidden patches the per-patch error is the reconstruction's error there.
+        for (int k = 0; k < 16; ++k) {
+            if (!r.patchMasked[std::size_t(k)] || (k % 4) * p >= frames)
+                continue;
+            double e = 0;
+            int n = 0;
+            for (int t = (k % 4) * p; t < std::min(frames, (k % 4 + 1) * p); ++t)
+                for (int b = (k / 4) * p; b < (k / 4 + 1) * p; ++b, ++n)
+                    e += std::pow(r.reconstruction.at(t, b) - in.at(t, b), 2);
+            QVERIFY(std::abs(r.patchError.at((k % 4) * p, (k / 4) * p) - e / n) <= 1e-3 * (1 + e / n));
+        }
+    }
+
+    void seeded()
+    {
+        const Spectrogram in = individualCall(2, 32, 32, 6);
+        const Reconstruction a = reconstruct(model_, in, 0.75, 1);
+        const Reconstruction b = reconstruct(model_, in, 0.75, 1);
+        const Reconstruction c = reconstruct(model_, in, 0.75, 2);
+        QVERIFY(a.patchMasked == b.patchMasked);
+        QVERIFY(a.reconstruction.values == b.reconstruction.values);
+        QVERIFY(a.patchMasked != c.patchMasked);
+        // The same mask as training's masking for that seed (one sample).
+        QVERIFY(a.patchMasked == PatchMasking::random(1, 16, 0.75, 1)[0]);
+    }
+
+    void badInputRejected()
+    {
+        auto rejects = [&](const Spectrogram& s, double ratio) {
+            try {
+                reconstruct(model_, s, ratio, 1);
+            } catch (const UsageError&) {
+                return true;
+            }
+            return false;
+        };
+        QVERIFY(rejects(randomClip(33, 32, 1), 0.75)); // longer than the window
+        QVERIFY(rejects(randomClip(32, 31, 1), 0.75)); // wrong bins
+        QVERIFY(rejects(randomClip(32, 32, 1), 0.9));  // ratio out of range
+        QVERIFY(rejects(randomClip(32, 32, 1), 0.1));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReconstruction)
+#include "tst_reconstruction.moc"

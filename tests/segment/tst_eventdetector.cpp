@@ -1,0 +1,311 @@
+// Events mode: call detection over noise (false alarms, hit rate, onset accuracy, band), time
+// expansion, streaming invariance, concurrent events, gap merging and the maximum duration.
+#include "core/common/Error.h"
+#include "core/dsp/MelSpectrogram.h"
+#include "core/segment/EventDetector.h"
+#include "core/segment/Segmenter.h"
+#include "segment/SegmentTestSignals.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace crowlingo;
+using segtest::CallSpec;
+
+namespace {
+
+constexpr int kRate = 22050;
+constexpr double kOnsetTolerance = 0.020;
+
+double mel(double hz) { return MelSpectrogram::hzToMel(hz); }
+
+// Onset of a clip's event: segment() pads clips by EventParams::padding on each side.
+double onsetOf(const Clip& c, const EventParams& p) { return c.start > 0 ? c.start + p.padding : c.start; }
+
+// Index of the clip overlapping [start, end] whose onset is closest to `start`, or -1.
+int matchClip(const std::vector<Clip>& clips, double start, double end, const EventParams& p)
+{
+    int best = -1;
+    for (int k = 0; k < int(clips.size()); ++k) {
+        if (clips[k].end < start || clips[k].start > end) continue;
+        if (best < 0 || std::abs(onsetOf(clips[k], p) - start) < std::abs(onsetOf(clips[best], p) - start)) best = k;
+    }
+    return best;
+}
+
+QString describe(const Clip& c)
+{
+    return QString("%1-%2 s, %3-%4 Hz").arg(c.start, 0, 'f', 3).arg(c.end, 0, 'f', 3).arg(c.lowHz, 0, 'f', 0).arg(c.highHz, 0, 'f', 0);
+}
+
+} // namespace
+
+class TestEventDetector : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir;
+
+    std::vector<Clip> segmentSamples(const std::vector<float>& x, int rate, const SegmentSpec& spec,
+                                     const QString& name, ReadOptions options = {})
+    {
+        const QString path = dir.filePath(name + ".wav");
+        segtest::writeWav(path.toStdString(), x, rate);
+        AudioReader reader(path.toStdString(), options);
+        return segment(reader, spec);
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(dir.isValid()); }
+
+    void fewFalseAlarmsOnNoise_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("white noise, 60 s") << int(segtest::White);
+        QTest::newRow("pink noise, 60 s") << int(segtest::Pink);
+    }
+
+    void fewFalseAlarmsOnNoise()
+    {
+        QFETCH(int, kind);
+        segtest::Rng rng(11 + kind);
+        const auto x = segtest::noise(segtest::NoiseKind(kind), 60 * kRate, kRate, rng, 0.05);
+        const auto clips = segmentSamples(x, kRate, SegmentSpec::parse("events"), QString("noise%1").arg(kind));
+        for (const Clip& c : clips) qInfo() << "false alarm:" << describe(c);
+        QVERIFY2(clips.size() <= 1, qPrintable(QString("%1 false alarms in one minute").arg(clips.size())));
+    }
+
+    void findsCalls_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<double>("driftDb"); // noise level swings +-driftDb over 40 s
+        QTest::newRow("pink noise drifting +-6 dB") << int(segtest::Pink) << 6.0;
+        QTest::newRow("white noise drifting +-4 dB") << int(segtest::White) << 4.0;
+    }
+
+    // Tone bursts, 2-4 kHz chirps and harmonic calls at SNR 10-30 dB (in the call's band +-250 Hz):
+    // >= 90 % found with the onset within 20 ms, chirp bands right, false alarms <= 1 per minute.
+    void findsCalls()
+    {
+        QFETCH(int, kind);
+        QFETCH(double, driftDb);
+        const auto noiseKind = segtest::NoiseKind(kind);
+        const double seconds = 60, scale = 0.02;
+        const auto gain = [&](double t) { return std::pow(10.0, driftDb * std::sin(2 * std::numbers::pi * t / 40) / 20); };
+        segtest::Rng rng(100 + kind);
+        auto x = segtest::noise(noiseKind, std::size_t(seconds * kRate), kRate, rng, scale, gain);
+
+        std::vector<CallSpec> calls;
+        for (double t = 1.0; t + 0.5 < seconds; t += 1.2 + rng.uniform(0, 0.4)) {
+            CallSpec c;
+            c.start = t;
+            switch (calls.size() % 3) {
+            case 0: c.f0 = c.f1 = rng.uniform(800, 7000); c.duration = rng.uniform(0.05, 0.25); break;
+            case 1: c.f0 = 2000; c.f1 = 4000; c.duration = rng.uniform(0.1, 0.2); break;
+            default: c.f0 = c.f1 = rng.uniform(500, 1500); c.harmonics = 4; c.duration = rng.uniform(0.1, 0.3); break;
+            }
+            const double snr = rng.uniform(10, 30);
+            segtest::addCall(x, kRate, c, segtest::amplitudeForSnr(c, snr, noiseKind, kRate, scale, gain(t)));
+            calls.push_back(c);
+        }
+
+        const SegmentSpec spec = SegmentSpec::parse("events");
+        const auto clips = segmentSamples(x, kRate, spec, QString("calls%1").arg(kind));
+        int found = 0, chirps = 0;
+        std::vector<bool> used(clips.size());
+        for (const CallSpec& c : calls) {
+            const int k = matchClip(clips, c.start, c.start + c.duration, spec.events);
+            if (k < 0) {
+                qInfo() << "missed call at" << c.start << "s," << segtest::callLowHz(c) << "-" << segtest::callHighHz(c) << "Hz";
+                continue;
+            }
+            for (int i = 0; i < int(clips.size()); ++i)
+                if (clips[i].end >= c.start && clips[i].start <= c.start + c.duration) used[i] = true;
+            const double error = onsetOf(clips[k], spec.events) - c.start;
+            if (std::abs(error) <= kOnsetTolerance) ++found;
+            else qInfo() << "call at" << c.start << "s: onset off by" << error << "s, clip" << describe(clips[k]);
+            // Band: the mel bands that rose, converted to Hz, within a few (fine) mel bands of the
+            // call's; the weak top harmonics of a stack may stay under the threshold.
+            const double lo = segtest::callLowHz(c), hi = segtest::callHighHz(c);
+            const bool bandOk = std::abs(mel(clips[k].lowHz) - mel(lo)) <= 150 &&
+                                (c.harmonics > 1 ? mel(clips[k].highHz) <= mel(hi) + 150
+                                                 : std::abs(mel(clips[k].highHz) - mel(hi)) <= 150);
+            QVERIFY2(bandOk, qPrintable(QString("call %1-%2 Hz reported as ").arg(lo).arg(hi) + describe(clips[k])));
+            chirps += c.f0 != c.f1;
+        }
+        const auto falseAlarms = std::count(used.begin(), used.end(), false);
+        qInfo() << found << "of" << calls.size() << "calls found within 20 ms;" << falseAlarms << "false alarms";
+        QVERIFY(chirps > 5);
+        QVERIFY2(found >= 0.9 * double(calls.size()), qPrintable(QString("%1 of %2").arg(found).arg(calls.size())));
+        QVERIFY(falseAlarms <= 1);
+    }
+
+    void callAtTheStartIsFound()
+    {
+        // The noise floor starts from the first seconds, which are then replayed.
+        segtest::Rng rng(5);
+        auto x = segtest::noise(segtest::Pink, 10 * kRate, kRate, rng, 0.02);
+        const CallSpec c{.start = 0.3, .duration = 0.1, .f0 = 3000, .f1 = 3000};
+        segtest::addCall(x, kRate, c, segtest::amplitudeForSnr(c, 15, segtest::Pink, kRate, 0.02));
+        const SegmentSpec spec = SegmentSpec::parse("events");
+        const auto clips = segmentSamples(x, kRate, spec, "early");
+        const int k = matchClip(clips, c.start, c.start + c.duration, spec.events);
+        QVERIFY(k >= 0);
+        QVERIFY2(std::abs(onsetOf(clips[k], spec.events) - c.start) <= kOnsetTolerance, qPrintable(describe(clips[k])));
+    }
+
+    void digitalSilenceIsNotNoise()
+    {
+        // 2 s of zeros (recorder start-up, zero padding) then noise: the noise is not an event.
+        segtest::Rng rng(6);
+        auto x = segtest::noise(segtest::White, 12 * kRate, kRate, rng, 0.02);
+        std::fill(x.begin(), x.begin() + 2 * kRate, 0.f);
+        std::fill(x.begin() + 5 * kRate, x.begin() + 5 * kRate + kRate / 2, 0.f); // and a dropout
+        const CallSpec c{.start = 8.0, .duration = 0.1, .f0 = 3000, .f1 = 3000};
+        segtest::addCall(x, kRate, c, segtest::amplitudeForSnr(c, 15, segtest::White, kRate, 0.02));
+        const SegmentSpec spec = SegmentSpec::parse("events");
+        const auto clips = segmentSamples(x, kRate, spec, "silence");
+        for (const Clip& k : clips) qInfo() << describe(k);
+        QCOMPARE(int(clips.size()), 1);
+        QVERIFY(std::abs(onsetOf(clips[0], spec.events) - c.start) <= kOnsetTolerance);
+    }
+
+    void shortInputs()
+    {
+        for (std::size_t n : {std::size_t(0), std::size_t(10), std::size_t(300), std::size_t(5000)}) {
+            EventDetector det(EventParams{}, kRate);
+            std::vector<float> x(n, 0.01f);
+            det.feed(x);
+            det.finish();
+            QVERIFY(det.takeEvents().empty());
+        }
+    }
+
+    void timeExpansionMapsTimesAndFrequencies()
+    {
+        // A bat-like 40 -> 30 kHz sweep of 20 ms at 2.0 s, recorded at 220.5 kHz and read with time
+        // expansion 10: analysed at 22.05 kHz as a 4 -> 3 kHz sweep of 200 ms, reported in real units.
+        const int fileRate = 220500;
+        segtest::Rng rng(9);
+        auto x = segtest::noise(segtest::White, 4 * fileRate, fileRate, rng, 0.02);
+        const CallSpec c{.start = 2.0, .duration = 0.02, .f0 = 40000, .f1 = 30000};
+        segtest::addCall(x, fileRate, c, segtest::amplitudeForSnr(c, 20, segtest::White, fileRate, 0.02));
+        const SegmentSpec spec = SegmentSpec::parse("events:lowHz=15000,highHz=100000");
+        const auto clips = segmentSamples(x, fileRate, spec, "bat", ReadOptions{.timeExpansion = 10});
+        const int k = matchClip(clips, c.start, c.start + c.duration, spec.events);
+        QVERIFY(k >= 0);
+        QCOMPARE(int(clips.size()), 1);
+        QVERIFY2(std::abs(onsetOf(clips[k], spec.events) - c.start) <= 0.005, qPrintable(describe(clips[k])));
+        QVERIFY2(std::abs(clips[k].end - spec.events.padding - (c.start + c.duration)) <= 0.005, qPrintable(describe(clips[k])));
+        // Compare in the analysis domain, where the mel bands live.
+        QVERIFY2(std::abs(mel(clips[k].lowHz / 10) - mel(3000)) <= 150 && std::abs(mel(clips[k].highHz / 10) - mel(4000)) <= 150,
+                 qPrintable(describe(clips[k])));
+    }
+
+    void sameEventsWhateverTheBlockSize()
+    {
+        segtest::Rng rng(21);
+        auto x = segtest::noise(segtest::Pink, 20 * kRate, kRate, rng, 0.02);
+        for (double t = 0.5; t < 19; t += 1.1) {
+            const CallSpec c{.start = t, .duration = 0.08 + 0.1 * rng.uniform(), .f0 = rng.uniform(1000, 6000), .f1 = rng.uniform(1000, 6000)};
+            segtest::addCall(x, kRate, c, segtest::amplitudeForSnr(c, rng.uniform(5, 25), segtest::Pink, kRate, 0.02));
+        }
+        auto run = [&](std::size_t block) {
+            EventDetector det(EventParams{}, kRate);
+            for (std::size_t i = 0; i < x.size(); i += block)
+                det.feed(std::span<const float>(x).subspan(i, std::min(block, x.size() - i)));
+            det.finish();
+            return det.takeEvents();
+        };
+        const auto whole = run(x.size());
+        QVERIFY(whole.size() >= 15);
+        for (std::size_t block : {std::size_t(7), std::size_t(1000), std::size_t(65537)}) {
+            const auto pieces = run(block);
+            QCOMPARE(pieces.size(), whole.size());
+            for (std::size_t i = 0; i < whole.size(); ++i) {
+                QCOMPARE(pieces[i].start, whole[i].start);
+                QCOMPARE(pieces[i].end, whole[i].end);
+                QCOMPARE(pieces[i].lowHz, whole[i].lowHz);
+                QCOMPARE(pieces[i].highHz, whole[i].highHz);
+            }
+        }
+    }
+
+    void concurrentEventsInDifferentBands()
+    {
+        // A long 600 Hz hum (2-6 s) must not swallow a 5 kHz whistle inside it (3.0-3.2 s).
+        segtest::Rng rng(3);
+        auto x = segtest::noise(segtest::White, 8 * kRate, kRate, rng, 0.02);
+        const CallSpec hum{.start = 2.0, .duration = 4.0, .f0 = 600, .f1 = 600};
+        const CallSpec whistle{.start = 3.0, .duration = 0.2, .f0 = 5000, .f1 = 5000};
+        segtest::addCall(x, kRate, hum, segtest::amplitudeForSnr(hum, 20, segtest::White, kRate, 0.02));
+        segtest::addCall(x, kRate, whistle, segtest::amplitudeForSnr(whistle, 20, segtest::White, kRate, 0.02));
+        const SegmentSpec spec = SegmentSpec::parse("events");
+        const auto clips = segmentSamples(x, kRate, spec, "concurrent");
+        bool humFound = false, whistleFound = false;
+        for (const Clip& c : clips) {
+            qInfo() << describe(c);
+            humFound |= std::abs(onsetOf(c, spec.events) - hum.start) <= kOnsetTolerance && c.highHz < 1500;
+            whistleFound |= std::abs(onsetOf(c, spec.events) - whistle.start) <= kOnsetTolerance && c.lowHz > 3500 &&
+                            c.end < whistle.start + whistle.duration + 0.1;
+        }
+        QVERIFY(humFound);
+        QVERIFY(whistleFound);
+    }
+
+    void mergesShortGaps()
+    {
+        // Two 3 kHz notes 45 ms apart are one event with mergeGap 0.05, two with mergeGap 0.
+        segtest::Rng rng(4);
+        auto x = segtest::noise(segtest::White, 5 * kRate, kRate, rng, 0.02);
+        const CallSpec a{.start = 2.0, .duration = 0.15, .f0 = 3000, .f1 = 3000};
+        const CallSpec b{.start = 2.195, .duration = 0.15, .f0 = 3000, .f1 = 3000};
+        for (const CallSpec& c : {a, b}) segtest::addCall(x, kRate, c, segtest::amplitudeForSnr(c, 20, segtest::White, kRate, 0.02));
+        const auto merged = segmentSamples(x, kRate, SegmentSpec::parse("events"), "gap-merged");
+        QCOMPARE(int(merged.size()), 1);
+        QVERIFY(merged[0].start < a.start && merged[0].end > b.start + b.duration);
+        const auto apart = segmentSamples(x, kRate, SegmentSpec::parse("events:mergeGap=0"), "gap-apart");
+        QCOMPARE(int(apart.size()), 2);
+    }
+
+    void splitsLongEvents()
+    {
+        // A 7 s tone with maxDuration 2: consecutive pieces of at most 2 s covering the tone.
+        segtest::Rng rng(8);
+        auto x = segtest::noise(segtest::White, 10 * kRate, kRate, rng, 0.02);
+        const CallSpec tone{.start = 1.0, .duration = 7.0, .f0 = 2500, .f1 = 2500};
+        segtest::addCall(x, kRate, tone, segtest::amplitudeForSnr(tone, 25, segtest::White, kRate, 0.02));
+        const SegmentSpec spec = SegmentSpec::parse("events:maxDuration=2,padding=0");
+        const auto clips = segmentSamples(x, kRate, spec, "long");
+        QVERIFY2(clips.size() >= 4, qPrintable(QString::number(clips.size())));
+        for (const Clip& c : clips) QVERIFY2(c.end - c.start <= 2.0 + 1e-9, qPrintable(describe(c)));
+        QVERIFY(std::abs(clips.front().start - tone.start) <= kOnsetTolerance);
+        QVERIFY(std::abs(clips.back().end - (tone.start + tone.duration)) <= 0.05);
+        for (std::size_t i = 1; i < clips.size(); ++i) QVERIFY(clips[i].start - clips[i - 1].end < 0.01);
+    }
+
+    void rejectsBadParameters()
+    {
+        QVERIFY_THROWS_EXCEPTION(UsageError, EventDetector::checkParams(EventParams{.onDb = -1}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, EventDetector::checkParams(EventParams{.onDb = 6, .offDb = 8}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, EventDetector::checkParams(EventParams{.noiseWindow = 0}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, EventDetector::checkParams(EventParams{.minDuration = 1, .maxDuration = 0.5}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, EventDetector(EventParams{}, 0));
+        // The band must lie below the analysis Nyquist; segment() names the file.
+        QVERIFY_THROWS_EXCEPTION(UsageError, EventDetector(EventParams{.lowHz = 5000, .highHz = 11000}, 8000));
+        segtest::Rng rng(1);
+        const QString path = dir.filePath("8k.wav");
+        segtest::writeWav(path.toStdString(), segtest::noise(segtest::White, 8000, 8000, rng, 0.1), 8000);
+        AudioReader reader(path.toStdString());
+        try {
+            segment(reader, SegmentSpec::parse("events:lowHz=5000"));
+            QFAIL("no UsageError");
+        } catch (const UsageError& e) {
+            QVERIFY2(QString(e.what()).contains("8k.wav"), e.what());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventDetector)
+#include "tst_eventdetector.moc"

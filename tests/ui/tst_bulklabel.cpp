@@ -1,0 +1,97 @@
+// Bulk labelling: a rectangle on the map selects many clips, the label bar labels them, and the
+// labels are in the archive at once (read back through a second connection).
+#include "UiTestArchive.h"
+
+#include "ui/ArchiveSession.h"
+#include "ui/ClipFilterProxy.h"
+#include "ui/ClipTablePanel.h"
+#include "ui/LabelBar.h"
+#include "ui/MainWindow.h"
+#include "ui/MapView.h"
+
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <set>
+
+using namespace crowlingo;
+using namespace crowlingo::ui;
+using crowlingo::testkit::UiTestArchive;
+
+class TestBulkLabel : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void rectangleSelectionLabelledAndStored()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        w.openArchive(a.file());
+        QVERIFY(opened.wait(20000));
+        MapView* map = w.mapView();
+
+        // A rectangle around every clip of kind 1 (their points' bounding box, slightly grown).
+        QRectF box;
+        std::set<int> kind1;
+        for (int i = 0; i < w.session()->clipCount(); ++i) {
+            if (a.kindOf(w.session()->data().clips[std::size_t(i)].id) != 1) continue;
+            kind1.insert(i);
+            const QPointF p = map->widgetPosition(i);
+            box = box.isNull() ? QRectF(p, QSizeF(1, 1)) : box.united(QRectF(p, QSizeF(1, 1)));
+        }
+        const QRect rect = box.adjusted(-4, -4, 4, 4).toAlignedRect();
+        std::set<int> inside;
+        for (int i = 0; i < w.session()->clipCount(); ++i)
+            if (QRectF(rect).contains(map->widgetPosition(i))) inside.insert(i);
+        QVERIFY(std::includes(inside.begin(), inside.end(), kind1.begin(), kind1.end()));
+
+        QTest::mousePress(map, Qt::LeftButton, Qt::ShiftModifier, rect.topLeft());
+        QTest::mouseMove(map, rect.bottomRight());
+        QTest::mouseRelease(map, Qt::LeftButton, Qt::ShiftModifier, rect.bottomRight());
+        const QVector<int> selected = w.session()->selection();
+        QCOMPARE(std::set<int>(selected.begin(), selected.end()), inside);
+
+        // Type the label and press Enter, as a user would.
+        QLineEdit* edit = w.labelBar()->lineEdit();
+        edit->setFocus();
+        QTest::keyClicks(edit, QStringLiteral("chiffchaff"));
+        QSignalSpy changed(w.session(), &ArchiveSession::labelsChanged);
+        QTest::keyClick(edit, Qt::Key_Return);
+        QCOMPARE(changed.size(), 1);
+
+        // A second connection sees exactly these clips labelled, by the user.
+        std::set<ClipId> expected;
+        for (int i : inside) expected.insert(w.session()->data().clips[std::size_t(i)].id);
+        const Archive reread = Archive::open(a.path());
+        std::set<ClipId> labelled;
+        for (const LabelRow& l : reread.labels()) {
+            QCOMPARE(l.label, std::string("chiffchaff"));
+            QCOMPARE(l.source, std::string("user"));
+            labelled.insert(l.clipId);
+        }
+        QCOMPARE(labelled, expected);
+
+        // The table's label filter finds them.
+        w.clipTable()->proxy()->setLabelFilter(QStringLiteral("chiffchaff"));
+        QCOMPARE(w.clipTable()->proxy()->rowCount(), int(expected.size()));
+
+        // Clearing the label of one clip removes it from the archive too.
+        w.session()->setSelection({});
+        const int first = *inside.begin();
+        w.session()->setCurrentClip(first);
+        QVERIFY(w.labelBar()->applyLabel(QString()));
+        const Archive again = Archive::open(a.path());
+        QCOMPARE(again.labels().size(), expected.size() - 1);
+    }
+};
+
+QTEST_MAIN(TestBulkLabel)
+#include "tst_bulklabel.moc"

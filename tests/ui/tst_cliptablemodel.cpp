@@ -1,0 +1,121 @@
+// The clip table: QAbstractItemModelTester through opening, labelling, selecting and closing;
+// numeric sorting; the text, cluster and label filters; similarity to the current clip.
+#include "UiTestArchive.h"
+
+#include "ui/ArchiveSession.h"
+#include "ui/ClipFilterProxy.h"
+#include "ui/ClipTableModel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace crowlingo;
+using namespace crowlingo::ui;
+using crowlingo::testkit::UiTestArchive;
+
+class TestClipTableModel : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void passesTheModelTester()
+    {
+        UiTestArchive a;
+        ArchiveSession session;
+        ClipTableModel model(&session);
+        ClipFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester t1(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t2(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model.rowCount(), 0);
+        QSignalSpy opened(&session, &ArchiveSession::archiveOpened);
+        session.open(a.file());
+        QVERIFY(opened.wait(20000));
+        QCOMPARE(model.rowCount(), a.clipCount());
+        QCOMPARE(model.columnCount(), int(ClipTableModel::ColumnCount));
+        proxy.sort(ClipTableModel::Similarity, Qt::DescendingOrder);
+        session.setCurrentClip(3);
+        QVERIFY(session.applyLabel({1, 2, 3}, QStringLiteral("robin")));
+        proxy.setTextFilter(QStringLiteral("robin"));
+        proxy.setClusterFilter(1);
+        proxy.setTextFilter({});
+        proxy.setClusterFilter(std::nullopt);
+        session.close();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void sortsNumbersAsNumbers()
+    {
+        UiTestArchive a;
+        ArchiveSession session;
+        ClipTableModel model(&session);
+        ClipFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        QSignalSpy opened(&session, &ArchiveSession::archiveOpened);
+        session.open(a.file());
+        QVERIFY(opened.wait(20000));
+        proxy.sort(ClipTableModel::Start, Qt::DescendingOrder);
+        // Starts are j + 0.25 for j = 0..11: "11.25" must come before "2.25" (not text order).
+        QCOMPARE(proxy.index(0, ClipTableModel::Start).data().toString(), QStringLiteral("11.25"));
+        double previous = 1e9;
+        for (int r = 0; r < proxy.rowCount(); ++r) {
+            const double v = proxy.index(r, ClipTableModel::Start).data(ClipTableModel::SortRole).toDouble();
+            QVERIFY(v <= previous);
+            previous = v;
+        }
+    }
+
+    void filtersByTextClusterAndLabel()
+    {
+        UiTestArchive a;
+        ArchiveSession session;
+        ClipTableModel model(&session);
+        ClipFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        QSignalSpy opened(&session, &ArchiveSession::archiveOpened);
+        session.open(a.file());
+        QVERIFY(opened.wait(20000));
+        proxy.setTextFilter(QStringLiteral("SITE1")); // case-insensitive, on the file name
+        QCOMPARE(proxy.rowCount(), a.options().clipsPerRecording);
+        proxy.setTextFilter({});
+        proxy.setClusterFilter(2);
+        QCOMPARE(proxy.rowCount(), 12);
+        for (int r = 0; r < proxy.rowCount(); ++r)
+            QCOMPARE(a.kindOf(proxy.index(r, 0).data(ClipTableModel::ClipIdRole).toLongLong()), 2);
+        proxy.setClusterFilter(std::nullopt);
+        QVERIFY(session.applyLabel({4, 5}, QStringLiteral("dunnock")));
+        proxy.setLabelFilter(QStringLiteral("dunnock"));
+        QCOMPARE(proxy.rowCount(), 2);
+        proxy.setLabelFilter(ClipFilterProxy::kUnlabelled);
+        QCOMPARE(proxy.rowCount(), a.clipCount() - 2);
+        proxy.setLabelFilter(std::nullopt);
+        proxy.setTextFilter(QStringLiteral("dunn")); // the text filter searches labels too
+        QCOMPARE(proxy.rowCount(), 2);
+    }
+
+    void similarityToTheCurrentClip()
+    {
+        UiTestArchive a;
+        ArchiveSession session;
+        ClipTableModel model(&session);
+        ClipFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        QSignalSpy opened(&session, &ArchiveSession::archiveOpened);
+        session.open(a.file());
+        QVERIFY(opened.wait(20000));
+        QVERIFY(model.index(0, ClipTableModel::Similarity).data().toString().isEmpty());
+        proxy.sort(ClipTableModel::Similarity, Qt::DescendingOrder);
+        const int current = 7;
+        session.setCurrentClip(current);
+        // The clip itself first (similarity 1), then the other 11 clips of its kind.
+        QCOMPARE(proxy.index(0, 0).data(ClipTableModel::ClipIndexRole).toInt(), current);
+        QCOMPARE(proxy.index(0, ClipTableModel::Similarity).data().toString(), QStringLiteral("1.000"));
+        const int kind = a.kindOf(session.data().clips[current].id);
+        for (int r = 1; r < 12; ++r)
+            QCOMPARE(a.kindOf(proxy.index(r, 0).data(ClipTableModel::ClipIdRole).toLongLong()), kind);
+        QVERIFY(a.kindOf(proxy.index(12, 0).data(ClipTableModel::ClipIdRole).toLongLong()) != kind);
+    }
+};
+
+QTEST_MAIN(TestClipTableModel)
+#include "tst_cliptablemodel.moc"

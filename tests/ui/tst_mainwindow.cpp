@@ -1,0 +1,129 @@
+// The window end to end: start page, opening an archive (the map has one point per clip),
+// selecting a point (inspector shows the clip, the neighbour list has k rows, the table follows),
+// and a PCA map computed and stored for an archive that has none.
+#include "UiTestArchive.h"
+
+#include "ui/ArchiveSession.h"
+#include "ui/ClipInspector.h"
+#include "ui/ClipTableModel.h"
+#include "ui/ClipTablePanel.h"
+#include "ui/MainWindow.h"
+#include "ui/MapView.h"
+#include "ui/NeighbourPanel.h"
+#include "ui/SpectrogramView.h"
+#include "ui/TaskRunner.h"
+
+#include <QDockWidget>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+
+#include <cmath>
+
+using namespace crowlingo;
+using namespace crowlingo::ui;
+using crowlingo::testkit::UiTestArchive;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+    static bool openIn(MainWindow& w, const UiTestArchive& a)
+    {
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        w.openArchive(a.file());
+        return opened.wait(20000);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // recent files go to a test settings file
+    }
+
+    void startPageUntilAnArchiveIsOpen()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const auto docks = w.findChildren<QDockWidget*>();
+        QCOMPARE(docks.size(), 3);
+        for (QDockWidget* d : docks) QVERIFY2(!d->isVisible(), "no empty docks next to the start page");
+        UiTestArchive a;
+        QVERIFY(openIn(w, a));
+        for (QDockWidget* d : docks) QVERIFY(d->isVisible());
+        QCOMPARE(w.mapView()->pointCount(), a.clipCount());
+        QCOMPARE(w.clipTable()->model()->rowCount(), a.clipCount());
+        w.closeArchive();
+        for (QDockWidget* d : docks) QVERIFY(!d->isVisible());
+    }
+
+    void selectingAPointShowsTheClipAndItsNeighbours()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(openIn(w, a));
+        MapView* map = w.mapView();
+        QCOMPARE(map->pointCount(), a.clipCount());
+
+        const int target = 8;
+        QSignalSpy shown(w.inspector(), &ClipInspector::spectrogramShown);
+        QTest::mouseClick(map, Qt::LeftButton, {}, map->widgetPosition(target).toPoint());
+        QCOMPARE(w.session()->currentClip(), target);
+        QVERIFY(shown.wait(10000));
+        QCOMPARE(shown.last().at(0).toInt(), target);
+        QCOMPARE(w.inspector()->shownClip(), target);
+        const ClipRow& clip = w.session()->data().clips[target];
+        QVERIFY(w.inspector()->headerText().contains(QStringLiteral("site")));
+        // The inspector's spectrogram covers the clip plus context on both sides.
+        const Spectrogram& s = w.inspector()->spectrogramView()->spectrogram();
+        QVERIFY(s.frames > 0);
+        QVERIFY(s.startSeconds < clip.start - 0.3);
+        QVERIFY(s.startSeconds + s.frames * s.hopSeconds > clip.end + 0.3);
+
+        // k rows of neighbours, all of the clip's kind, best first.
+        NeighbourPanel* list = w.neighbours();
+        QCOMPARE(list->rowCount(), w.session()->neighbourCount());
+        for (int r = 0; r < list->rowCount(); ++r) {
+            const int n = list->clipAtRow(r);
+            QCOMPARE(a.kindOf(w.session()->data().clips[std::size_t(n)].id), a.kindOf(clip.id));
+        }
+        list->kSpinBox()->setValue(4);
+        QCOMPARE(list->rowCount(), 4);
+
+        // The table selected and scrolled to the clip.
+        const QModelIndex currentRow = w.clipTable()->view()->selectionModel()->currentIndex();
+        QCOMPARE(currentRow.data(ClipTableModel::ClipIndexRole).toInt(), target);
+
+        // Double-clicking a neighbour makes it current.
+        const int neighbour = list->clipAtRow(1);
+        Q_EMIT list->table()->cellDoubleClicked(1, 2);
+        QCOMPARE(w.session()->currentClip(), neighbour);
+    }
+
+    void aMissingMapIsComputedAndStored()
+    {
+        UiTestArchive a(UiTestArchive::Options{.storeProjection = false});
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy finished(w.tasks(), &TaskRunner::finished);
+        QVERIFY(openIn(w, a));
+        QVERIFY2(finished.wait(60000), "no map was computed");
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(2).toString()));
+        QCOMPARE(w.mapView()->pointCount(), a.clipCount());
+        // Stored, so the next opening shows it at once.
+        const Archive reread = Archive::open(a.path());
+        const auto map = reread.latestProjection(reread.activeModel());
+        QVERIFY(map.has_value());
+        QCOMPARE(map->clipIds.size(), std::size_t(a.clipCount()));
+        for (float v : map->xy) QVERIFY(std::isfinite(v));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

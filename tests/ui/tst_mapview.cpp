@@ -1,0 +1,159 @@
+// The map: one point per clip, colours and legend from the stored clustering, hit tests, click
+// to select, Shift+drag to select a rectangle, wheel zoom around the cursor.
+#include "UiTestArchive.h"
+
+#include "ui/ArchiveSession.h"
+#include "ui/MapView.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <set>
+
+using namespace crowlingo;
+using namespace crowlingo::ui;
+using crowlingo::testkit::UiTestArchive;
+
+class TestMapView : public QObject {
+    Q_OBJECT
+
+    static void open(ArchiveSession& session, const UiTestArchive& a)
+    {
+        QSignalSpy opened(&session, &ArchiveSession::archiveOpened);
+        session.open(a.file());
+        QVERIFY2(opened.wait(20000), "the archive did not open");
+    }
+
+private Q_SLOTS:
+    void onePointPerClipWithClusterLegend()
+    {
+        UiTestArchive a;
+        ArchiveSession session;
+        MapView map(&session);
+        map.resize(800, 600);
+        map.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&map));
+        open(session, a);
+        QCOMPARE(map.pointCount(), a.clipCount());
+        // Three clusters of 12, no noise; the counts in the legend add up to every clip.
+        QCOMPARE(map.legend().size(), 3);
+        int total = 0;
+        for (const auto& e : map.legend()) {
+            QCOMPARE(e.count, 12);
+            total += e.count;
+        }
+        QCOMPARE(total, a.clipCount());
+        // Distinct colours per cluster.
+        QVERIFY(map.legend()[0].colour != map.legend()[1].colour);
+        QVERIFY(map.legend()[1].colour != map.legend()[2].colour);
+    }
+
+    void everyPointIsFoundWhereItIsDrawn()
+    {
+        UiTestArchive a;
+        ArchiveSession session;
+        MapView map(&session);
+        map.resize(800, 600);
+        map.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&map));
+        open(session, a);
+        for (int i = 0; i < session.clipCount(); ++i) {
+            const QPointF p = map.widgetPosition(i);
+            QVERIFY(map.rect().contains(p.toPoint()));
+            QCOMPARE(map.clipAt(p, 0.5), i);
+        }
+        QCOMPARE(map.clipAt(QPointF(-50, -50)), -1);
+    }
+
+    void clickSelectsTheClip()
+    {
+        UiTestArchive a;
+        ArchiveSession session;
+        MapView map(&session);
+        map.resize(800, 600);
+        map.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&map));
+        open(session, a);
+        const int target = 17;
+        QSignalSpy current(&session, &ArchiveSession::currentClipChanged);
+        QTest::mouseClick(&map, Qt::LeftButton, {}, map.widgetPosition(target).toPoint());
+        QCOMPARE(session.currentClip(), target);
+        QCOMPARE(current.size(), 1);
+        QCOMPARE(session.selection(), QVector<int>{target});
+        // Its neighbours are the clips of its kind (11 others, k = 10).
+        QCOMPARE(session.neighbours().size(), 10);
+        const ClipId id = session.data().clips[target].id;
+        for (const NeighbourHit& h : session.neighbours())
+            QCOMPARE(a.kindOf(session.data().clips[std::size_t(h.clipIndex)].id), a.kindOf(id));
+    }
+
+    void shiftDragSelectsTheRectangle()
+    {
+        UiTestArchive a;
+        ArchiveSession session;
+        MapView map(&session);
+        map.resize(800, 600);
+        map.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&map));
+        open(session, a);
+        const QRect band(QPoint(60, 40), QPoint(420, 560));
+        std::set<int> expected;
+        for (int i = 0; i < session.clipCount(); ++i)
+            if (QRectF(band).contains(map.widgetPosition(i))) expected.insert(i);
+        QVERIFY(!expected.empty());
+        QVERIFY(int(expected.size()) < session.clipCount());
+        QTest::mousePress(&map, Qt::LeftButton, Qt::ShiftModifier, band.topLeft());
+        QTest::mouseMove(&map, band.center());
+        QTest::mouseMove(&map, band.bottomRight());
+        QTest::mouseRelease(&map, Qt::LeftButton, Qt::ShiftModifier, band.bottomRight());
+        const QVector<int> got = session.selection();
+        QCOMPARE(std::set<int>(got.begin(), got.end()), expected);
+        QCOMPARE(session.currentClip(), -1); // a rectangle selects; it does not open a clip
+    }
+
+    void wheelZoomKeepsThePointUnderTheCursor()
+    {
+        UiTestArchive a;
+        ArchiveSession session;
+        MapView map(&session);
+        map.resize(800, 600);
+        map.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&map));
+        open(session, a);
+        const int clip = 5;
+        const QPointF before = map.widgetPosition(clip);
+        const QPointF other = map.widgetPosition(30);
+        QWheelEvent wheel(before, map.mapToGlobal(before), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier,
+                          Qt::NoScrollPhase, false);
+        QApplication::sendEvent(&map, &wheel);
+        const QPointF after = map.widgetPosition(clip);
+        QVERIFY(std::abs(after.x() - before.x()) < 1e-6 && std::abs(after.y() - before.y()) < 1e-6);
+        // Zoomed in: another point moved away from the anchor.
+        QVERIFY(QLineF(after, map.widgetPosition(30)).length() > QLineF(before, other).length() * 1.5);
+        map.resetView();
+        QVERIFY(QLineF(map.widgetPosition(clip), before).length() < 1e-6);
+    }
+
+    void colourByLabelFollowsNewLabels()
+    {
+        UiTestArchive a;
+        ArchiveSession session;
+        MapView map(&session);
+        map.resize(800, 600);
+        map.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&map));
+        open(session, a);
+        map.setColourBy(MapView::ColourBy::Label);
+        QCOMPARE(map.legend().size(), 1); // all unlabelled
+        QVERIFY(session.applyLabel({0, 1, 2}, QStringLiteral("wren")));
+        QCOMPARE(map.legend().size(), 2);
+        QCOMPARE(map.legend()[0].name, QStringLiteral("wren"));
+        QCOMPARE(map.legend()[0].count, 3);
+        QCOMPARE(map.legend()[1].count, a.clipCount() - 3);
+        map.setColourBy(MapView::ColourBy::Recording);
+        QCOMPARE(map.legend().size(), a.options().recordings);
+    }
+};
+
+QTEST_MAIN(TestMapView)
+#include "tst_mapview.moc"

@@ -1,0 +1,143 @@
+// Playback reaches the audio device: with PulseAudio's null sink (packaging/start-test-audio.sh),
+// the sink's monitor is recorded with parec while a clip plays, and the recording must correlate
+// with that clip's samples — and not with another clip's. Also: the queue plays the clip and then
+// its neighbours, in order.
+#include "UiTestArchive.h"
+
+#include "ui/ArchiveSession.h"
+#include "ui/AudioPlayer.h"
+#include "ui/MainWindow.h"
+
+#include "core/audio/AudioReader.h"
+
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <cmath>
+#include <cstring>
+
+using namespace crowlingo;
+using namespace crowlingo::ui;
+using crowlingo::testkit::UiTestArchive;
+
+namespace {
+
+// Largest normalised cross-correlation of `clip` against any stretch of `recording`.
+double peakCorrelation(const std::vector<float>& recording, const std::vector<float>& clip)
+{
+    if (recording.size() < clip.size() || clip.empty()) return 0;
+    double clipEnergy = 0;
+    for (float v : clip) clipEnergy += double(v) * v;
+    // Running energy of the recording window.
+    double windowEnergy = 0;
+    for (std::size_t k = 0; k < clip.size(); ++k) windowEnergy += double(recording[k]) * recording[k];
+    double best = 0;
+    for (std::size_t lag = 0; lag + clip.size() <= recording.size(); ++lag) {
+        if (lag > 0) {
+            windowEnergy += double(recording[lag + clip.size() - 1]) * recording[lag + clip.size() - 1];
+            windowEnergy -= double(recording[lag - 1]) * recording[lag - 1];
+        }
+        if (windowEnergy < 1e-9) continue;
+        double dot = 0;
+        const float* r = recording.data() + lag;
+        for (std::size_t k = 0; k < clip.size(); ++k) dot += double(r[k]) * clip[k];
+        best = std::max(best, dot / std::sqrt(windowEnergy * clipEnergy));
+    }
+    return best;
+}
+
+bool pulseAnswers()
+{
+    QProcess p;
+    p.start(QStringLiteral("pactl"), {QStringLiteral("info")});
+    return p.waitForFinished(5000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+}
+
+} // namespace
+
+class TestPlayback : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        if (QStandardPaths::findExecutable(QStringLiteral("parec")).isEmpty())
+            QSKIP("parec is not installed (pulseaudio-utils): cannot record what is played");
+        if (!pulseAnswers())
+            QSKIP("no PulseAudio server answers: source packaging/start-test-audio.sh before running the UI tests");
+    }
+
+    void playedClipReachesTheDevice()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        w.openArchive(a.file());
+        QVERIFY(opened.wait(20000));
+        // Two noise-burst clips (kind 2): unique waveforms, so a match cannot be a coincidence.
+        std::vector<int> noise;
+        for (int i = 0; i < w.session()->clipCount(); ++i)
+            if (a.kindOf(w.session()->data().clips[std::size_t(i)].id) == 2) noise.push_back(i);
+        QVERIFY(noise.size() >= 2);
+        const int played = noise[0], other = noise[1];
+        w.session()->setCurrentClip(played);
+
+        QProcess parec;
+        parec.start(QStringLiteral("parec"), {QStringLiteral("--device=null.monitor"), QStringLiteral("--format=float32le"),
+                                              QStringLiteral("--channels=1"), QStringLiteral("--rate=44100"),
+                                              QStringLiteral("--latency-msec=20")});
+        QVERIFY2(parec.waitForStarted(5000), "parec did not start");
+        QTest::qWait(400); // let parec connect before the sound starts
+
+        QSignalSpy started(w.player(), &AudioPlayer::itemStarted);
+        QSignalSpy stopped(w.player(), &AudioPlayer::stopped);
+        QSignalSpy errors(w.player(), &AudioPlayer::errorOccurred);
+        w.playCurrent();
+        QVERIFY2(stopped.wait(15000), errors.isEmpty() ? "playback did not end" : qPrintable(errors.first().at(0).toString()));
+        QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
+        QCOMPARE(started.size(), 1);
+        QTest::qWait(400);
+        parec.terminate();
+        QVERIFY(parec.waitForFinished(5000));
+        const QByteArray raw = parec.readAllStandardOutput();
+        std::vector<float> recording(std::size_t(raw.size()) / sizeof(float));
+        std::memcpy(recording.data(), raw.constData(), recording.size() * sizeof(float));
+        QVERIFY2(recording.size() > 44100 / 2, "parec recorded less than half a second");
+
+        const ArchiveSnapshot& d = w.session()->data();
+        auto clipSamples = [&](int i) {
+            const ClipRow& c = d.clips[std::size_t(i)];
+            return readAudio(d.audioFile(i), {.targetRate = AudioPlayer::kSinkRate}, c.start, c.end);
+        };
+        const double match = peakCorrelation(recording, clipSamples(played));
+        const double mismatch = peakCorrelation(recording, clipSamples(other));
+        qInfo("correlation with the played clip %.3f, with another clip %.3f", match, mismatch);
+        QVERIFY2(match > 0.8, "the device did not receive the clip's samples");
+        QVERIFY(mismatch < 0.3);
+    }
+
+    void spacePlaysTheClipThenItsNeighbours()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        w.openArchive(a.file());
+        QVERIFY(opened.wait(20000));
+        w.session()->setNeighbourCount(2);
+        w.session()->setCurrentClip(4);
+        QSignalSpy started(w.player(), &AudioPlayer::itemStarted);
+        QSignalSpy stopped(w.player(), &AudioPlayer::stopped);
+        w.playSequence();
+        QVERIFY(stopped.wait(20000));
+        QCOMPARE(started.size(), 3);
+        QCOMPARE(started[0].at(1).toInt(), 4);
+        QCOMPARE(started[1].at(1).toInt(), w.session()->neighbours()[0].clipIndex);
+        QCOMPARE(started[2].at(1).toInt(), w.session()->neighbours()[1].clipIndex);
+    }
+};
+
+QTEST_MAIN(TestPlayback)
+#include "tst_playback.moc"

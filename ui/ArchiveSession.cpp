@@ -1,0 +1,216 @@
+#include "ui/ArchiveSession.h"
+
+#include <QFileInfo>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+namespace crowlingo::ui {
+
+ArchiveSession::ArchiveSession(QObject* parent) : QObject(parent) {}
+
+ArchiveSession::~ArchiveSession()
+{
+    // The loader posts progress to this object: it must be done before we go.
+    if (loader_) {
+        if (loadCancel_) loadCancel_->store(true);
+        loader_->disconnect(this);
+        loader_->waitForFinished();
+    }
+}
+
+bool ArchiveSession::isLoading() const { return loader_ != nullptr; }
+
+QString ArchiveSession::fileName() const
+{
+    return data_ ? QString::fromStdString(data_->file.string()) : loadingFile_;
+}
+
+void ArchiveSession::open(const QString& file)
+{
+    close();
+    loadingFile_ = QFileInfo(file).absoluteFilePath();
+    loadCancel_ = std::make_shared<std::atomic<bool>>(false);
+    const auto cancel = loadCancel_;
+    const std::filesystem::path path = loadingFile_.toStdString();
+    loader_ = new QFutureWatcher<Result<ArchiveSnapshot>>(this);
+    connect(loader_, &QFutureWatcherBase::finished, this, &ArchiveSession::finishLoading);
+    Q_EMIT loadingStarted(loadingFile_);
+    loader_->setFuture(QtConcurrent::run([this, path, cancel] {
+        const Progress progress{[this](double done, std::string_view what) {
+                                    QMetaObject::invokeMethod(this, [this, done, w = QString::fromUtf8(what.data(), qsizetype(what.size()))] {
+                                        Q_EMIT loadProgress(done, w);
+                                    }, Qt::QueuedConnection);
+                                },
+                                [cancel] { return cancel->load(); }};
+        return runCatching([&] { return ArchiveSnapshot::load(path, progress); });
+    }));
+}
+
+void ArchiveSession::finishLoading()
+{
+    Result<ArchiveSnapshot> r = loader_->result();
+    loader_->deleteLater();
+    loader_ = nullptr;
+    if (!r.ok()) {
+        if (!r.cancelled) Q_EMIT openFailed(r.error);
+        return;
+    }
+    try {
+        archive_ = std::make_unique<Archive>(Archive::open(r.value->file));
+    } catch (const std::exception& e) {
+        Q_EMIT openFailed(QString::fromUtf8(e.what()));
+        return;
+    }
+    data_ = std::make_unique<ArchiveSnapshot>(std::move(*r.value));
+    Q_EMIT archiveOpened();
+}
+
+void ArchiveSession::close()
+{
+    if (loader_) {
+        // The worker posts progress to this object, so it must end before a new one starts; it
+        // stops at its next cancellation point (between reading stages).
+        loadCancel_->store(true);
+        loader_->disconnect(this);
+        loader_->waitForFinished();
+        delete loader_;
+        loader_ = nullptr;
+    }
+    loadingFile_.clear();
+    if (!data_) return;
+    current_ = -1;
+    selection_.clear();
+    neighbours_.clear();
+    similarity_.clear();
+    data_.reset();
+    archive_.reset();
+    Q_EMIT archiveClosed();
+}
+
+void ArchiveSession::setCurrentClip(int clipIndex)
+{
+    if (!data_ || clipIndex < -1 || clipIndex >= data_->clipCount()) clipIndex = -1;
+    if (clipIndex == current_) return;
+    current_ = clipIndex;
+    similarity_.assign(std::size_t(clipCount()), std::numeric_limits<float>::quiet_NaN());
+    const int row = current_ >= 0 ? data_->embeddingRowOfClip[std::size_t(current_)] : -1;
+    if (row >= 0) {
+        // Rows are L2-normalised at load time, so cosine similarity is a dot product.
+        const int dim = data_->embeddings.dimension;
+        const float* q = data_->embeddings.row(std::size_t(row));
+        for (int i = 0; i < clipCount(); ++i) {
+            const int r = data_->embeddingRowOfClip[std::size_t(i)];
+            if (r < 0) continue;
+            const float* v = data_->embeddings.row(std::size_t(r));
+            float dot = 0;
+            for (int j = 0; j < dim; ++j) dot += q[j] * v[j];
+            similarity_[std::size_t(i)] = dot;
+        }
+    }
+    Q_EMIT currentClipChanged(current_);
+    updateNeighbours();
+}
+
+void ArchiveSession::setCurrentClipId(ClipId id)
+{
+    setCurrentClip(data_ ? data_->indexOf(id) : -1);
+}
+
+void ArchiveSession::setSelection(QVector<int> clipIndices)
+{
+    std::sort(clipIndices.begin(), clipIndices.end());
+    clipIndices.erase(std::unique(clipIndices.begin(), clipIndices.end()), clipIndices.end());
+    clipIndices.removeIf([n = clipCount()](int i) { return i < 0 || i >= n; });
+    if (clipIndices == selection_) return;
+    selection_ = std::move(clipIndices);
+    Q_EMIT selectionChanged();
+}
+
+QVector<int> ArchiveSession::actionTargets() const
+{
+    if (selection_.size() > 1) return selection_;
+    if (current_ >= 0) return {current_};
+    return selection_;
+}
+
+void ArchiveSession::setNeighbourCount(int k)
+{
+    k = std::clamp(k, 1, 200);
+    if (k == k_) return;
+    k_ = k;
+    updateNeighbours();
+}
+
+float ArchiveSession::similarityToCurrent(int clipIndex) const
+{
+    if (clipIndex < 0 || std::size_t(clipIndex) >= similarity_.size()) return std::numeric_limits<float>::quiet_NaN();
+    return similarity_[std::size_t(clipIndex)];
+}
+
+void ArchiveSession::updateNeighbours()
+{
+    neighbours_.clear();
+    const int row = (data_ && current_ >= 0) ? data_->embeddingRowOfClip[std::size_t(current_)] : -1;
+    if (row >= 0 && data_->index) {
+        const auto& m = data_->embeddings;
+        const std::span<const float> query(m.row(std::size_t(row)), std::size_t(m.dimension));
+        for (const Neighbour& h : data_->index->search(query, k_, row)) {
+            const int i = data_->indexOf(m.clipIds[std::size_t(h.row)]);
+            if (i >= 0) neighbours_.push_back({i, h.similarity});
+        }
+    }
+    Q_EMIT neighboursChanged();
+}
+
+bool ArchiveSession::applyLabel(const QVector<int>& clipIndices, const QString& label)
+{
+    if (!data_ || !archive_ || clipIndices.isEmpty()) return false;
+    const std::string text = label.trimmed().toStdString();
+    std::vector<ClipId> ids;
+    for (int i : clipIndices)
+        if (i >= 0 && i < clipCount()) ids.push_back(data_->clips[std::size_t(i)].id);
+    try {
+        if (text.empty()) {
+            for (ClipId id : ids) archive_->clearLabel(id, "user");
+        } else {
+            archive_->setLabels(ids, text, "user");
+        }
+    } catch (const std::exception& e) {
+        Q_EMIT errorOccurred(QString::fromUtf8(e.what()));
+        return false;
+    }
+    for (int i : clipIndices)
+        if (i >= 0 && i < clipCount()) data_->label[std::size_t(i)] = text;
+    Q_EMIT labelsChanged(clipIndices);
+    return true;
+}
+
+QStringList ArchiveSession::labelNames() const
+{
+    if (!data_) return {};
+    std::set<std::string> names(data_->label.begin(), data_->label.end());
+    names.erase(std::string());
+    QStringList out;
+    for (const std::string& n : names) out << QString::fromStdString(n);
+    return out;
+}
+
+void ArchiveSession::setProjection(const std::vector<ClipId>& ids, const std::vector<float>& xy, const std::string& params)
+{
+    if (!data_) return;
+    data_->setProjection(ids, xy, params);
+    Q_EMIT projectionChanged();
+}
+
+void ArchiveSession::setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels)
+{
+    if (!data_) return;
+    data_->setClustering(ids, labels);
+    Q_EMIT clusteringChanged();
+}
+
+} // namespace crowlingo::ui

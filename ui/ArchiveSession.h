@@ -1,0 +1,99 @@
+#pragma once
+// The open archive as the GUI sees it, and the one selection every view follows: the current
+// clip (inspector, neighbours, similarity column), the selected clips (bulk labelling) and the
+// current clip's k nearest neighbours (highlighted on the map, listed with thumbnails).
+//
+//   ArchiveSession session;  session.open("field.crowlingo");          // reads on a worker thread
+//   connect(&session, &ArchiveSession::currentClipChanged, view, &View::showClip);
+//   session.setCurrentClip(clipIndex);  session.applyLabel(session.selection(), "chiffchaff");
+//
+// Threading: GUI thread only. Reading runs on a worker with its own Archive connection; labels
+// are written at once through the session's own connection (short transactions; SQLite WAL).
+#include "ui/ArchiveSnapshot.h"
+#include "ui/Result.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+#include <QVector>
+
+#include <atomic>
+#include <memory>
+
+namespace crowlingo::ui {
+
+struct NeighbourHit {
+    int clipIndex = -1;
+    float similarity = 0;
+};
+
+class ArchiveSession : public QObject {
+    Q_OBJECT
+public:
+    explicit ArchiveSession(QObject* parent = nullptr);
+    ~ArchiveSession() override;
+
+    // Starts reading the archive; archiveOpened() or openFailed() follows.
+    void open(const QString& file);
+    void close();
+    bool isOpen() const { return data_ != nullptr; }
+    bool isLoading() const;
+    QString fileName() const;                      // the archive file, absolute
+    const ArchiveSnapshot& data() const { return *data_; } // only while isOpen()
+    int clipCount() const { return data_ ? data_->clipCount() : 0; }
+
+    // Selection
+    int currentClip() const { return current_; }   // clip index or -1
+    void setCurrentClip(int clipIndex);            // -1 clears
+    void setCurrentClipId(ClipId id);
+    const QVector<int>& selection() const { return selection_; } // sorted clip indices
+    void setSelection(QVector<int> clipIndices);
+    // The clips an action applies to: the selection if it has several clips, else the current one.
+    QVector<int> actionTargets() const;
+
+    // Neighbours of the current clip (cosine, best first, the clip itself excluded)
+    int neighbourCount() const { return k_; }
+    void setNeighbourCount(int k);
+    const QVector<NeighbourHit>& neighbours() const { return neighbours_; }
+    // Cosine similarity of every clip to the current clip (NaN without a current clip or embedding).
+    float similarityToCurrent(int clipIndex) const;
+
+    // Labels: written to the archive at once (source "user"); an empty label clears them.
+    bool applyLabel(const QVector<int>& clipIndices, const QString& label);
+    QStringList labelNames() const;                // distinct labels, sorted
+
+    // New results of background computations (already stored in the archive by the worker).
+    void setProjection(const std::vector<ClipId>& ids, const std::vector<float>& xy, const std::string& params);
+    void setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels);
+
+Q_SIGNALS:
+    void loadingStarted(const QString& file);
+    void loadProgress(double done, const QString& what);
+    void archiveOpened();
+    void openFailed(const QString& message);
+    void archiveClosed();
+    void currentClipChanged(int clipIndex);
+    void selectionChanged();
+    void neighboursChanged();
+    void labelsChanged(const QVector<int>& clipIndices);
+    void projectionChanged();
+    void clusteringChanged();
+    void errorOccurred(const QString& message);
+
+private:
+    void finishLoading();
+    void updateNeighbours();
+
+    std::unique_ptr<ArchiveSnapshot> data_;
+    std::unique_ptr<Archive> archive_;             // GUI thread's connection, for label writes
+    QFutureWatcher<Result<ArchiveSnapshot>>* loader_ = nullptr;
+    QString loadingFile_;
+    std::shared_ptr<std::atomic<bool>> loadCancel_;
+    int current_ = -1;
+    QVector<int> selection_;
+    int k_ = 10;
+    QVector<NeighbourHit> neighbours_;
+    std::vector<float> similarity_;                // per clip, to the current clip
+};
+
+} // namespace crowlingo::ui

@@ -1,0 +1,118 @@
+#include "ui/ArchiveSnapshot.h"
+
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace crowlingo::ui {
+
+ArchiveSnapshot ArchiveSnapshot::load(const std::filesystem::path& file, const Progress& progress)
+{
+    const Archive archive = Archive::open(file);
+    ArchiveSnapshot s;
+    s.file = archive.file();
+    s.root = archive.root();
+    s.modelId = archive.activeModel();
+    if (const auto te = archive.meta("time_expansion")) {
+        try {
+            s.timeExpansion = std::max(1.0, std::stod(*te));
+        } catch (const std::exception&) {
+            s.timeExpansion = 1.0; // a hand-edited value; analysis keeps working at 1x
+        }
+    }
+    progress(0.05, "reading clips");
+    progress.checkCancelled();
+    s.clips = archive.clips();
+    s.recordings = archive.recordings();
+    const int n = s.clipCount();
+    s.indexOfClip.reserve(std::size_t(n));
+    for (int i = 0; i < n; ++i) s.indexOfClip.emplace(s.clips[std::size_t(i)].id, i);
+    std::unordered_map<std::int64_t, int> recordingIndex;
+    for (std::size_t r = 0; r < s.recordings.size(); ++r) {
+        recordingIndex.emplace(s.recordings[r].id, int(r));
+        s.recordingFiles.push_back(archive.absolutePath(s.recordings[r].path));
+    }
+    s.recordingOfClip.resize(std::size_t(n), -1);
+    for (int i = 0; i < n; ++i) {
+        const auto it = recordingIndex.find(s.clips[std::size_t(i)].recordingId);
+        if (it != recordingIndex.end()) s.recordingOfClip[std::size_t(i)] = it->second;
+    }
+
+    progress(0.2, "reading embeddings");
+    progress.checkCancelled();
+    s.embeddingRowOfClip.assign(std::size_t(n), -1);
+    if (!s.modelId.empty()) {
+        s.embeddings = archive.embeddings(s.modelId);
+        for (std::size_t r = 0; r < s.embeddings.rows(); ++r) {
+            const int i = s.indexOf(s.embeddings.clipIds[r]);
+            if (i >= 0) s.embeddingRowOfClip[std::size_t(i)] = int(r);
+        }
+        if (s.embeddings.rows() > 0 && s.embeddings.dimension > 0) {
+            normaliseRows(s.embeddings.values, s.embeddings.dimension);
+            progress(0.5, "building the neighbour index");
+            progress.checkCancelled();
+            s.index = std::make_shared<const NeighbourIndex>(s.embeddings.values, s.embeddings.dimension);
+        }
+    }
+
+    progress(0.8, "reading map, clusters and labels");
+    progress.checkCancelled();
+    s.xy.assign(std::size_t(n) * 2, std::numeric_limits<float>::quiet_NaN());
+    s.cluster.assign(std::size_t(n), -1);
+    if (!s.modelId.empty()) {
+        if (auto p = archive.latestProjection(s.modelId)) s.setProjection(p->clipIds, p->xy, p->paramsJson);
+        if (auto c = archive.latestClustering(s.modelId)) s.setClustering(c->clipIds, c->labels);
+    }
+    s.label.assign(std::size_t(n), {});
+    std::vector<bool> fromUser(std::size_t(n), false);
+    for (const LabelRow& l : archive.labels()) {
+        const int i = s.indexOf(l.clipId);
+        if (i < 0 || (fromUser[std::size_t(i)] && l.source != "user")) continue;
+        s.label[std::size_t(i)] = l.label;
+        fromUser[std::size_t(i)] = l.source == "user";
+    }
+    progress(1.0, "archive read");
+    return s;
+}
+
+int ArchiveSnapshot::indexOf(ClipId id) const
+{
+    const auto it = indexOfClip.find(id);
+    return it == indexOfClip.end() ? -1 : it->second;
+}
+
+std::filesystem::path ArchiveSnapshot::audioFile(int clipIndex) const
+{
+    const int r = recordingOfClip[std::size_t(clipIndex)];
+    return r >= 0 ? recordingFiles[std::size_t(r)] : root / clips[std::size_t(clipIndex)].path;
+}
+
+std::string ArchiveSnapshot::recordingPath(int clipIndex) const
+{
+    return clips[std::size_t(clipIndex)].path;
+}
+
+void ArchiveSnapshot::setProjection(const std::vector<ClipId>& ids, const std::vector<float>& points, std::string params)
+{
+    xy.assign(clips.size() * 2, std::numeric_limits<float>::quiet_NaN());
+    for (std::size_t k = 0; k < ids.size() && 2 * k + 1 < points.size(); ++k) {
+        const int i = indexOf(ids[k]);
+        if (i < 0) continue;
+        xy[2 * std::size_t(i)] = points[2 * k];
+        xy[2 * std::size_t(i) + 1] = points[2 * k + 1];
+    }
+    hasProjection = !ids.empty();
+    projectionParams = std::move(params);
+}
+
+void ArchiveSnapshot::setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels)
+{
+    cluster.assign(clips.size(), -1);
+    for (std::size_t k = 0; k < ids.size() && k < labels.size(); ++k) {
+        const int i = indexOf(ids[k]);
+        if (i >= 0) cluster[std::size_t(i)] = labels[k];
+    }
+    hasClustering = !ids.empty();
+}
+
+} // namespace crowlingo::ui

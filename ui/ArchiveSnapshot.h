@@ -1,0 +1,58 @@
+#pragma once
+// Everything the workbench shows about one archive, read in one go on a worker thread: clips,
+// recordings, the active model's embeddings with a cosine neighbour index, the stored map and
+// clustering, and the labels. Indices ("clip index") are positions in `clips` (ordered by id).
+//
+//   Result<ArchiveSnapshot> r = runCatching([&] { return ArchiveSnapshot::load(file, progress); });
+//   const ClipRow& c = r.value->clips[i];  float x = r.value->xy[2 * i];
+//
+// Threading: load() opens its own Archive connection, so it may run on any thread; a snapshot is
+// then owned by one thread (the GUI's ArchiveSession), which applies later edits (labels, a new map).
+#include "core/analysis/NeighbourIndex.h"
+#include "core/archive/Archive.h"
+#include "core/common/Progress.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace crowlingo::ui {
+
+struct ArchiveSnapshot {
+    std::filesystem::path file;
+    std::filesystem::path root;
+    std::string modelId;                          // the archive's active model ("" if none)
+    double timeExpansion = 1.0;                   // archive meta "time_expansion"
+
+    std::vector<ClipRow> clips;                   // ordered by id
+    std::unordered_map<ClipId, int> indexOfClip;
+    std::vector<RecordingRow> recordings;
+    std::vector<std::filesystem::path> recordingFiles; // absolute, per recording
+    std::vector<int> recordingOfClip;             // per clip: index into recordings (-1 if unknown)
+
+    EmbeddingMatrix embeddings;                   // rows L2-normalised (cosine = dot product)
+    std::vector<int> embeddingRowOfClip;          // per clip: row in embeddings, -1 if none
+    std::shared_ptr<const NeighbourIndex> index;  // over embeddings' rows; null without embeddings
+
+    bool hasProjection = false;
+    std::string projectionParams;                 // JSON of the computation that made the map
+    std::vector<float> xy;                        // per clip x, y (NaN for clips not in the map)
+
+    bool hasClustering = false;
+    std::vector<int> cluster;                     // per clip; -1 noise (and every clip without clustering)
+    std::vector<std::string> label;               // per clip; "" = none (a "user" label wins over imported ones)
+
+    static ArchiveSnapshot load(const std::filesystem::path& file, const Progress& progress = {});
+
+    int clipCount() const { return int(clips.size()); }
+    int indexOf(ClipId id) const;                 // -1 if not in the archive
+    std::filesystem::path audioFile(int clipIndex) const;
+    std::string recordingPath(int clipIndex) const; // relative path as stored
+    // Installs a map / clustering given per clip id (clips missing from ids get NaN / -1).
+    void setProjection(const std::vector<ClipId>& ids, const std::vector<float>& xy, std::string params);
+    void setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels);
+};
+
+} // namespace crowlingo::ui

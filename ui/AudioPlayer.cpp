@@ -1,0 +1,178 @@
+#include "ui/AudioPlayer.h"
+
+#include "core/audio/AudioReader.h"
+
+#include <QAudioDevice>
+#include <QAudioSink>
+#include <QMediaDevices>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <cmath>
+
+namespace crowlingo::ui {
+
+AudioPlayer::AudioPlayer(QObject* parent) : QObject(parent)
+{
+    tick_.setInterval(30);
+    connect(&tick_, &QTimer::timeout, this, &AudioPlayer::onTick);
+    connect(&decoder_, &QFutureWatcherBase::finished, this, &AudioPlayer::onDecoded);
+}
+
+AudioPlayer::~AudioPlayer()
+{
+    decoder_.waitForFinished();
+    if (sink_) sink_->stop();
+}
+
+bool AudioPlayer::ensureSink()
+{
+    if (sink_) return true;
+    const QAudioDevice device = QMediaDevices::defaultAudioOutput();
+    if (device.isNull()) {
+        Q_EMIT errorOccurred(tr("cannot play: no audio output device"));
+        return false;
+    }
+    format_.setSampleRate(kSinkRate);
+    format_.setChannelCount(1);
+    format_.setSampleFormat(QAudioFormat::Float);
+    if (!device.isFormatSupported(format_)) format_.setSampleFormat(QAudioFormat::Int16);
+    sink_ = new QAudioSink(device, format_, this);
+    connect(sink_, &QAudioSink::stateChanged, this, &AudioPlayer::onSinkState);
+    return true;
+}
+
+void AudioPlayer::play(QVector<PlayItem> queue, int startAt)
+{
+    stop();
+    if (queue.isEmpty() || !ensureSink()) return;
+    queue_ = std::move(queue);
+    startItem(std::clamp(startAt, 0, int(queue_.size()) - 1));
+}
+
+void AudioPlayer::startItem(int index)
+{
+    if (playing_) {
+        playing_ = false; // so the sink's state change is not taken for the item's end
+        sink_->stop();
+    }
+    tick_.stop();
+    index_ = index;
+    const PlayItem item = queue_[index];
+    const quint64 generation = ++generation_;
+    const double speed = speed_;
+    const Seconds context = context_;
+    // A stale decode still running is left to finish; its result is dropped by generation.
+    decoder_.waitForFinished();
+    decoderGeneration_ = generation;
+    decodeHandled_ = false;
+    decoder_.setFuture(QtConcurrent::run([item, speed, context] {
+        return runCatching([&] {
+            const int rate = int(std::lround(kSinkRate / speed));
+            AudioReader reader(item.file, {.targetRate = rate, .timeExpansion = item.timeExpansion});
+            Decoded d;
+            d.from = std::max(0.0, item.start - context);
+            d.samples = reader.read(d.from, std::min(reader.duration(), item.end + context));
+            return d;
+        });
+    }));
+}
+
+void AudioPlayer::onDecoded()
+{
+    // A finished() queued for a replaced future must not read (and block on) the new one.
+    if (decodeHandled_ || !decoder_.isFinished()) return;
+    decodeHandled_ = true;
+    Result<Decoded> r = decoder_.result();
+    if (decoderGeneration_ != generation_ || index_ < 0) return;
+    if (!r.ok()) {
+        Q_EMIT errorOccurred(r.error);
+        finishItem();
+        return;
+    }
+    samples_ = std::move(r.value->samples);
+    playingFrom_ = r.value->from;
+    playingTimeExpansion_ = queue_[index_].timeExpansion;
+    // A short silent tail lets the device play out its buffer before the sink reports idle.
+    const std::size_t tail = kSinkRate / 4;
+    const std::size_t n = samples_.size() + tail;
+    if (format_.sampleFormat() == QAudioFormat::Float) {
+        bytes_ = QByteArray(qsizetype(n * sizeof(float)), '\0');
+        std::copy(samples_.begin(), samples_.end(), reinterpret_cast<float*>(bytes_.data()));
+    } else {
+        bytes_ = QByteArray(qsizetype(n * sizeof(qint16)), '\0');
+        auto* out = reinterpret_cast<qint16*>(bytes_.data());
+        for (std::size_t i = 0; i < samples_.size(); ++i)
+            out[i] = qint16(std::lround(std::clamp(samples_[i], -1.0f, 1.0f) * 32767.0f));
+    }
+    buffer_.close();
+    buffer_.setData(bytes_);
+    buffer_.open(QIODevice::ReadOnly);
+    playing_ = true;
+    Q_EMIT itemStarted(index_, queue_[index_].clipIndex);
+    sink_->start(&buffer_);
+    tick_.start();
+}
+
+void AudioPlayer::onSinkState()
+{
+    if (!playing_) return;
+    const QAudio::State s = sink_->state();
+    if (s == QAudio::IdleState || (s == QAudio::StoppedState && sink_->error() != QAudio::NoError)) {
+        if (s == QAudio::StoppedState) Q_EMIT errorOccurred(tr("audio output failed (error %1)").arg(int(sink_->error())));
+        finishItem();
+    }
+}
+
+void AudioPlayer::onTick()
+{
+    if (!playing_ || index_ < 0) return;
+    const double played = sink_->processedUSecs() / 1e6;
+    const double maxPlayed = double(samples_.size()) / kSinkRate;
+    Q_EMIT positionChanged(queue_[index_].clipIndex,
+                           playingFrom_ + std::min(played, maxPlayed) * speed_ / playingTimeExpansion_);
+}
+
+void AudioPlayer::finishItem()
+{
+    if (playing_) {
+        playing_ = false;
+        sink_->stop();
+    }
+    tick_.stop();
+    if (index_ >= 0 && index_ + 1 < queue_.size()) {
+        startItem(index_ + 1);
+        return;
+    }
+    stop();
+}
+
+void AudioPlayer::stop()
+{
+    const bool wasActive = index_ >= 0;
+    ++generation_;
+    index_ = -1;
+    tick_.stop();
+    if (playing_) {
+        playing_ = false;
+        sink_->stop();
+    }
+    buffer_.close();
+    if (wasActive) Q_EMIT stopped();
+}
+
+void AudioPlayer::next()
+{
+    if (index_ >= 0 && index_ + 1 < queue_.size()) startItem(index_ + 1);
+}
+
+void AudioPlayer::previous()
+{
+    if (index_ > 0) startItem(index_ - 1);
+}
+
+void AudioPlayer::setSpeed(double speed) { speed_ = std::clamp(speed, 0.1, 2.0); }
+
+void AudioPlayer::setContext(Seconds seconds) { context_ = std::max(0.0, seconds); }
+
+} // namespace crowlingo::ui

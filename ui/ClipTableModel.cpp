@@ -1,0 +1,100 @@
+#include "ui/ClipTableModel.h"
+
+#include "ui/ArchiveSession.h"
+
+#include <QColor>
+#include <QFileInfo>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace crowlingo::ui {
+
+ClipTableModel::ClipTableModel(ArchiveSession* session, QObject* parent) : QAbstractTableModel(parent), session_(session)
+{
+    auto reset = [this] {
+        beginResetModel();
+        rows_ = session_->clipCount();
+        endResetModel();
+    };
+    connect(session_, &ArchiveSession::archiveOpened, this, reset);
+    connect(session_, &ArchiveSession::archiveClosed, this, reset);
+    connect(session_, &ArchiveSession::clusteringChanged, this, [this] { columnChanged(Cluster); });
+    connect(session_, &ArchiveSession::currentClipChanged, this, [this] { columnChanged(Similarity); });
+    connect(session_, &ArchiveSession::labelsChanged, this, [this](const QVector<int>& clips) {
+        if (clips.isEmpty()) return;
+        // One signal over the span of changed rows: cheaper for the proxy than one per clip.
+        const auto [lo, hi] = std::minmax_element(clips.begin(), clips.end());
+        if (*lo < 0 || *hi >= rows_) return;
+        Q_EMIT dataChanged(index(*lo, Label), index(*hi, Label));
+    });
+}
+
+void ClipTableModel::columnChanged(int column)
+{
+    if (rows_ > 0) Q_EMIT dataChanged(index(0, column), index(rows_ - 1, column));
+}
+
+int ClipTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : rows_; }
+
+int ClipTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant ClipTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+    if (!session_->isOpen() || index.row() >= session_->clipCount()) return {};
+    const int i = index.row();
+    const ArchiveSnapshot& d = session_->data();
+    const ClipRow& c = d.clips[std::size_t(i)];
+    if (role == ClipIndexRole) return i;
+    if (role == ClipIdRole) return qlonglong(c.id);
+    const int cluster = d.cluster[std::size_t(i)];
+    const float similarity = session_->similarityToCurrent(i);
+    if (role == SortRole) {
+        switch (index.column()) {
+        case File: return QString::fromStdString(c.path);
+        case Start: return c.start;
+        case Duration: return c.end - c.start;
+        case Cluster: return d.hasClustering ? cluster : -2;
+        case Label: return QString::fromStdString(d.label[std::size_t(i)]);
+        case Similarity: return std::isfinite(similarity) ? double(similarity) : -2.0;
+        }
+        return {};
+    }
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case File: return QFileInfo(QString::fromStdString(c.path)).fileName();
+        case Start: return QString::number(c.start, 'f', 2);
+        case Duration: return QString::number(c.end - c.start, 'f', 2);
+        case Cluster: return !d.hasClustering ? QString() : cluster < 0 ? tr("noise") : QString::number(cluster);
+        case Label: return QString::fromStdString(d.label[std::size_t(i)]);
+        case Similarity: return std::isfinite(similarity) ? QString::number(similarity, 'f', 3) : QString();
+        }
+        return {};
+    }
+    if (role == Qt::ToolTipRole && index.column() == File) return QString::fromStdString(c.path);
+    if (role == Qt::TextAlignmentRole && index.column() != File && index.column() != Label)
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ForegroundRole && index.column() == Cluster && cluster < 0) return QColor(0x80, 0x80, 0x88);
+    return {};
+}
+
+QVariant ClipTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount) return {};
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case File: return tr("File");
+        case Start: return tr("Start (s)");
+        case Duration: return tr("Duration (s)");
+        case Cluster: return tr("Cluster");
+        case Label: return tr("Label");
+        case Similarity: return tr("Similarity");
+        }
+    }
+    if (role == Qt::ToolTipRole && section == Similarity) return tr("Cosine similarity of the embeddings to the current clip");
+    return {};
+}
+
+} // namespace crowlingo::ui

@@ -1,0 +1,38 @@
+#pragma once
+// Every clip of the open archive as a table: file, start, duration, cluster, label and cosine
+// similarity to the current clip. Display text is formatted; SortRole gives the raw value
+// (numbers sort as numbers, clips without a value last).
+//
+//   ClipTableModel model(&session);  ClipFilterProxy proxy;  proxy.setSourceModel(&model);
+//   int clip = model.data(model.index(row, 0), ClipTableModel::ClipIndexRole).toInt();
+//
+// Threading: GUI thread only (follows ArchiveSession's signals).
+#include <QAbstractTableModel>
+
+namespace crowlingo::ui {
+
+class ArchiveSession;
+
+class ClipTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { File, Start, Duration, Cluster, Label, Similarity, ColumnCount };
+    enum Role { SortRole = Qt::UserRole + 1, ClipIndexRole, ClipIdRole };
+
+    explicit ClipTableModel(ArchiveSession* session, QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    ArchiveSession* session() const { return session_; }
+
+private:
+    void columnChanged(int column);
+
+    ArchiveSession* session_;
+    int rows_ = 0;
+};
+
+} // namespace crowlingo::ui

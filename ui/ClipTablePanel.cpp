@@ -1,0 +1,162 @@
+#include "ui/ClipTablePanel.h"
+
+#include "ui/ArchiveSession.h"
+#include "ui/ClipFilterProxy.h"
+#include "ui/ClipTableModel.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <set>
+
+namespace crowlingo::ui {
+
+ClipTablePanel::ClipTablePanel(ArchiveSession* session, QWidget* parent)
+    : QWidget(parent), session_(session), model_(new ClipTableModel(session, this)), proxy_(new ClipFilterProxy(this)),
+      text_(new QLineEdit(this)), cluster_(new QComboBox(this)), label_(new QComboBox(this)), count_(new QLabel(this)),
+      view_(new QTableView(this))
+{
+    proxy_->setSourceModel(model_);
+
+    text_->setPlaceholderText(tr("Filter by file or label…"));
+    text_->setClearButtonEnabled(true);
+    cluster_->setMinimumContentsLength(12);
+    cluster_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    label_->setMinimumContentsLength(14);
+    label_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    count_->setForegroundRole(QPalette::PlaceholderText);
+
+    auto* filters = new QHBoxLayout;
+    filters->setContentsMargins(0, 0, 0, 0);
+    filters->addWidget(text_, 3);
+    filters->addWidget(new QLabel(tr("Cluster"), this));
+    filters->addWidget(cluster_, 1);
+    filters->addWidget(new QLabel(tr("Label"), this));
+    filters->addWidget(label_, 1);
+    filters->addWidget(count_);
+
+    view_->setModel(proxy_);
+    view_->setSortingEnabled(true);
+    view_->sortByColumn(ClipTableModel::File, Qt::AscendingOrder);
+    view_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view_->setAlternatingRowColors(true);
+    view_->setWordWrap(false);
+    view_->verticalHeader()->setVisible(false);
+    view_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    view_->horizontalHeader()->setSectionResizeMode(ClipTableModel::File, QHeaderView::Stretch);
+    view_->horizontalHeader()->setHighlightSections(false);
+    for (int c = ClipTableModel::Start; c < ClipTableModel::ColumnCount; ++c)
+        view_->setColumnWidth(c, c == ClipTableModel::Label ? 140 : 96);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->setSpacing(4);
+    layout->addLayout(filters);
+    layout->addWidget(view_);
+
+    connect(text_, &QLineEdit::textChanged, this, &ClipTablePanel::applyFilters);
+    connect(cluster_, &QComboBox::currentIndexChanged, this, &ClipTablePanel::applyFilters);
+    connect(label_, &QComboBox::currentIndexChanged, this, &ClipTablePanel::applyFilters);
+    connect(proxy_, &QAbstractItemModel::rowsInserted, this, &ClipTablePanel::updateCount);
+    connect(proxy_, &QAbstractItemModel::rowsRemoved, this, &ClipTablePanel::updateCount);
+    connect(proxy_, &QAbstractItemModel::modelReset, this, &ClipTablePanel::updateCount);
+    connect(proxy_, &QAbstractItemModel::layoutChanged, this, &ClipTablePanel::updateCount);
+    connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ClipTablePanel::onViewSelectionChanged);
+    connect(session_, &ArchiveSession::archiveOpened, this, &ClipTablePanel::refillFilters);
+    connect(session_, &ArchiveSession::archiveClosed, this, &ClipTablePanel::refillFilters);
+    connect(session_, &ArchiveSession::clusteringChanged, this, &ClipTablePanel::refillFilters);
+    connect(session_, &ArchiveSession::labelsChanged, this, &ClipTablePanel::refillFilters);
+    connect(session_, &ArchiveSession::currentClipChanged, this, &ClipTablePanel::showCurrentClip);
+    connect(session_, &ArchiveSession::selectionChanged, this, &ClipTablePanel::showSelection);
+    refillFilters();
+}
+
+void ClipTablePanel::refillFilters()
+{
+    // Keep the user's choices when the lists are rebuilt (e.g. after a new label).
+    const QVariant cluster = cluster_->currentData(), label = label_->currentData();
+    const QSignalBlocker b1(cluster_), b2(label_);
+    cluster_->clear();
+    cluster_->addItem(tr("All"));
+    label_->clear();
+    label_->addItem(tr("All"));
+    if (session_->isOpen()) {
+        const ArchiveSnapshot& d = session_->data();
+        if (d.hasClustering) {
+            std::set<int> ids(d.cluster.begin(), d.cluster.end());
+            if (ids.count(-1)) cluster_->addItem(tr("noise"), -1);
+            for (int id : ids)
+                if (id >= 0) cluster_->addItem(QString::number(id), id);
+        }
+        label_->addItem(tr("(unlabelled)"), ClipFilterProxy::kUnlabelled);
+        for (const QString& name : session_->labelNames()) label_->addItem(name, name);
+    }
+    cluster_->setCurrentIndex(std::max(0, cluster_->findData(cluster)));
+    label_->setCurrentIndex(std::max(0, label_->findData(label)));
+    applyFilters();
+}
+
+void ClipTablePanel::applyFilters()
+{
+    proxy_->setTextFilter(text_->text());
+    const QVariant cluster = cluster_->currentData();
+    proxy_->setClusterFilter(cluster.isValid() ? std::optional<int>(cluster.toInt()) : std::nullopt);
+    const QVariant label = label_->currentData();
+    proxy_->setLabelFilter(label.isValid() ? std::optional<QString>(label.toString()) : std::nullopt);
+    updateCount();
+}
+
+void ClipTablePanel::updateCount()
+{
+    count_->setText(tr("%1 of %2 clips").arg(proxy_->rowCount()).arg(model_->rowCount()));
+}
+
+void ClipTablePanel::onViewSelectionChanged()
+{
+    if (syncing_) return;
+    QVector<int> clips;
+    for (const QModelIndex& row : view_->selectionModel()->selectedRows())
+        clips.push_back(row.data(ClipTableModel::ClipIndexRole).toInt());
+    const QModelIndex current = view_->selectionModel()->currentIndex();
+    syncing_ = true;
+    session_->setSelection(clips);
+    if (current.isValid() && view_->selectionModel()->isSelected(current))
+        session_->setCurrentClip(current.data(ClipTableModel::ClipIndexRole).toInt());
+    syncing_ = false;
+}
+
+void ClipTablePanel::showCurrentClip(int clipIndex)
+{
+    if (syncing_ || clipIndex < 0) return;
+    const QModelIndex source = model_->index(clipIndex, 0);
+    const QModelIndex row = proxy_->mapFromSource(source);
+    if (!row.isValid()) return; // filtered out: leave the user's filter alone
+    syncing_ = true;
+    view_->selectionModel()->setCurrentIndex(row, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    view_->scrollTo(row, QAbstractItemView::PositionAtCenter);
+    syncing_ = false;
+}
+
+void ClipTablePanel::showSelection()
+{
+    if (syncing_) return;
+    const QVector<int>& clips = session_->selection();
+    if (clips.size() > 20'000) return; // a selection that large is for labelling, not for reading
+    QItemSelection selection;
+    for (int clip : clips) {
+        const QModelIndex row = proxy_->mapFromSource(model_->index(clip, 0));
+        if (row.isValid()) selection.select(row, row);
+    }
+    syncing_ = true;
+    view_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    syncing_ = false;
+}
+
+} // namespace crowlingo::ui

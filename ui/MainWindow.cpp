@@ -1,0 +1,735 @@
+#include "ui/MainWindow.h"
+
+#include "ui/ArchiveSession.h"
+#include "ui/AudioPlayer.h"
+#include "ui/ClipInspector.h"
+#include "ui/ClipTablePanel.h"
+#include "ui/ClusterExport.h"
+#include "ui/LabelBar.h"
+#include "ui/MapPanel.h"
+#include "ui/MapView.h"
+#include "ui/NeighbourPanel.h"
+#include "ui/NewArchiveDialog.h"
+#include "ui/ReconstructionPanel.h"
+#include "ui/StartPage.h"
+#include "ui/TaskProgressWidget.h"
+#include "ui/TaskRunner.h"
+
+#include "core/analysis/Clustering.h"
+#include "core/analysis/Projection.h"
+#include "core/archive/Archive.h"
+#include "core/archive/EmbeddingExport.h"
+#include "core/archive/FolderEmbedder.h"
+#include "core/common/Error.h"
+#include "core/model/DefaultModel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTimer>
+#include <QToolBar>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cstdio>
+#include <set>
+
+namespace crowlingo::ui {
+
+namespace {
+constexpr int kMaxRecent = 8;
+const char* kRecentKey = "recentArchives";
+
+struct ProjectionResult {
+    std::vector<ClipId> ids;
+    std::vector<float> xy;
+    std::string params;
+};
+struct ClusteringResult {
+    std::vector<ClipId> ids;
+    std::vector<int> labels;
+    int count = 0;
+};
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), session_(new ArchiveSession(this)), tasks_(new TaskRunner(this)), player_(new AudioPlayer(this)),
+      central_(new QStackedWidget(this)), start_(new StartPage(this)), mapPanel_(new MapPanel(session_, this)),
+      table_(new ClipTablePanel(session_, this)), inspector_(new ClipInspector(session_, this)),
+      neighbours_(new NeighbourPanel(session_, this)), labelBar_(new LabelBar(session_, this)), summary_(new QLabel(this))
+{
+    setWindowTitle(tr("CrowLingo Workbench"));
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks);
+    central_->addWidget(start_);
+    central_->addWidget(mapPanel_);
+    setCentralWidget(central_);
+
+    buildActions();
+    buildMenus();
+    buildToolBars();
+    buildDocks();
+    mapPanel_->addToolActions({pcaAction_, umapAction_, clusterAction_});
+    inspector_->setPlayActions({playAction_, playSequenceAction_, stopAction_});
+    neighbours_->setPlayAllAction(playSequenceAction_);
+
+    statusBar()->addWidget(summary_, 1);
+    statusBar()->addPermanentWidget(new TaskProgressWidget(tasks_, this));
+    statusBar()->setSizeGripEnabled(true);
+
+    connect(start_, &StartPage::openRequested, this, &MainWindow::openArchiveDialog);
+    connect(start_, &StartPage::createRequested, this, &MainWindow::newArchiveDialog);
+    connect(start_, &StartPage::recentRequested, this, &MainWindow::openArchive);
+
+    connect(session_, &ArchiveSession::loadingStarted, this, [this](const QString& file) {
+        start_->setStatus(tr("Opening %1 …").arg(QFileInfo(file).fileName()));
+        summary_->setText(tr("Opening %1 …").arg(file));
+    });
+    connect(session_, &ArchiveSession::loadProgress, this, [this](double done, const QString& what) {
+        start_->setStatus(tr("Opening: %1 (%2 %)").arg(what).arg(int(done * 100)));
+    });
+    connect(session_, &ArchiveSession::archiveOpened, this, &MainWindow::onArchiveOpened);
+    connect(session_, &ArchiveSession::archiveClosed, this, &MainWindow::onArchiveClosed);
+    connect(session_, &ArchiveSession::openFailed, this, [this](const QString& message) {
+        start_->setStatus(tr("<span style='color:#b03020'>%1</span>").arg(message.toHtmlEscaped()));
+        summary_->clear();
+        showError(tr("Cannot open the archive"), message);
+    });
+    connect(session_, &ArchiveSession::errorOccurred, this, [this](const QString& m) { showError(tr("Archive"), m); });
+    connect(session_, &ArchiveSession::currentClipChanged, this, [this] { sequencePos_ = -1; updateActions(); });
+    connect(session_, &ArchiveSession::labelsChanged, this, [this](const QVector<int>& clips) {
+        statusBar()->showMessage(tr("Saved the label of %n clip(s)", nullptr, int(clips.size())), 4000);
+    });
+    for (auto signal : {&ArchiveSession::projectionChanged, &ArchiveSession::clusteringChanged})
+        connect(session_, signal, this, &MainWindow::updateSummary);
+
+    connect(player_, &AudioPlayer::positionChanged, inspector_, &ClipInspector::setPlayhead);
+    connect(player_, &AudioPlayer::itemStarted, this, [this](int queueIndex, int clip) {
+        sequencePos_ = queueIndex;
+        neighbours_->setPlayingClip(clip);
+        updateActions();
+    });
+    connect(player_, &AudioPlayer::stopped, this, [this] {
+        inspector_->clearPlayhead();
+        neighbours_->setPlayingClip(-1);
+        updateActions();
+    });
+    connect(player_, &AudioPlayer::errorOccurred, this, [this](const QString& m) {
+        statusBar()->showMessage(tr("Playback: %1").arg(m), 8000);
+    });
+    connect(neighbours_, &NeighbourPanel::playRequested, this, [this](int clip) { playClips({clip}); });
+    connect(tasks_, &TaskRunner::finished, this, [this](bool ok, bool cancelled, const QString& message) {
+        if (ok || cancelled) statusBar()->showMessage(message, 6000);
+        updateActions();
+    });
+    connect(tasks_, &TaskRunner::started, this, &MainWindow::updateActions);
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray())) resize(1500, 950);
+    refreshRecentMenu();
+    onArchiveClosed();
+}
+
+MainWindow::~MainWindow() = default;
+
+MapView* MainWindow::mapView() const { return mapPanel_->mapView(); }
+
+void MainWindow::buildActions()
+{
+    auto make = [this](const QString& text, QKeySequence key, auto slot, QStyle::StandardPixmap icon = QStyle::SP_CustomBase) {
+        auto* a = new QAction(text, this);
+        if (!key.isEmpty()) a->setShortcut(key);
+        if (icon != QStyle::SP_CustomBase) a->setIcon(style()->standardIcon(icon));
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    openAction_ = make(tr("&Open Archive…"), QKeySequence::Open, &MainWindow::openArchiveDialog, QStyle::SP_DialogOpenButton);
+    newAction_ = make(tr("&New Archive from Folder…"), QKeySequence::New, &MainWindow::newArchiveDialog, QStyle::SP_DirOpenIcon);
+    closeAction_ = make(tr("&Close Archive"), QKeySequence::Close, &MainWindow::closeArchive);
+    exportEmbeddingsAction_ = make(tr("&Embeddings (.npy) and Clip Table (.csv)…"), QKeySequence(tr("Ctrl+E")), [this] {
+        const QString npy = QFileDialog::getSaveFileName(this, tr("Export embeddings"),
+                                                         QFileInfo(session_->fileName()).absolutePath() + QStringLiteral("/embeddings.npy"),
+                                                         tr("NumPy arrays (*.npy)"));
+        if (npy.isEmpty()) return;
+        QString csv = npy;
+        csv.replace(QRegularExpression(QStringLiteral("\\.npy$")), QString());
+        exportEmbeddings(npy, csv + QStringLiteral("_clips.csv"));
+    });
+    exportClustersAction_ = make(tr("&Clusters and Labels (.csv)…"), QKeySequence(), [this] {
+        const QString csv = QFileDialog::getSaveFileName(this, tr("Export clusters"),
+                                                         QFileInfo(session_->fileName()).absolutePath() + QStringLiteral("/clusters.csv"),
+                                                         tr("CSV files (*.csv)"));
+        if (!csv.isEmpty()) exportClusters(csv);
+    });
+    quitAction_ = make(tr("&Quit"), QKeySequence::Quit, &QWidget::close);
+    pcaAction_ = make(tr("Map (PCA)"), QKeySequence(), [this] { computeProjection(false); });
+    pcaAction_->setToolTip(tr("Compute a 2-D map of the embeddings with PCA (seconds)"));
+    umapAction_ = make(tr("Map (UMAP)"), QKeySequence(), [this] { computeProjection(true); });
+    umapAction_->setToolTip(tr("Compute a 2-D map with UMAP: neighbourhoods kept, slower"));
+    clusterAction_ = make(tr("Cluster"), QKeySequence(), &MainWindow::computeClustering);
+    clusterAction_->setToolTip(tr("Cluster the embeddings with HDBSCAN (noise stays unassigned)"));
+    updateArchiveAction_ = make(tr("&Update Archive from Its Folder"), QKeySequence(), [this] {
+        if (!session_->isOpen()) return;
+        EmbedFolderOptions o;
+        o.timeExpansion = session_->data().timeExpansion;
+        embedFolder(QString::fromStdString(session_->data().root.string()), session_->fileName(), modelDir_, o);
+    });
+    updateArchiveAction_->setToolTip(tr("Embed new or changed recordings of the archive's folder"));
+
+    playAction_ = make(tr("Play"), QKeySequence(tr("Ctrl+Space")), &MainWindow::playCurrent, QStyle::SP_MediaPlay);
+    playAction_->setToolTip(tr("Play the current clip (Ctrl+Space)"));
+    playSequenceAction_ = make(tr("Play + neighbours"), QKeySequence(Qt::Key_Space), &MainWindow::playSequence,
+                               QStyle::SP_MediaSeekForward);
+    playSequenceAction_->setToolTip(tr("Play the current clip, then its neighbours in order (Space)"));
+    nextAction_ = make(tr("Next"), QKeySequence(Qt::Key_N), &MainWindow::playNext, QStyle::SP_MediaSkipForward);
+    nextAction_->setToolTip(tr("Next clip in the listening order (N)"));
+    previousAction_ = make(tr("Previous"), QKeySequence(Qt::Key_P), &MainWindow::playPrevious, QStyle::SP_MediaSkipBackward);
+    previousAction_->setToolTip(tr("Previous clip in the listening order (P)"));
+    stopAction_ = make(tr("Stop"), QKeySequence(Qt::Key_Escape), &MainWindow::stopPlayback, QStyle::SP_MediaStop);
+    stopAction_->setToolTip(tr("Stop playback (Esc)"));
+    labelAction_ = make(tr("&Label Selected Clips…"), QKeySequence(tr("Ctrl+L")), [this] { labelBar_->focusEdit(); });
+    resetMapAction_ = make(tr("&Reset Map View"), QKeySequence(tr("Ctrl+0")), [this] { mapView()->resetView(); });
+    aboutAction_ = make(tr("&About CrowLingo"), QKeySequence(), [this] {
+        QMessageBox::about(this, tr("About CrowLingo Workbench"),
+                           tr("<h3>CrowLingo Workbench %1</h3><p>A self-supervised audio model's view of your "
+                              "recordings: maps, neighbours, reconstructions and labels.</p>"
+                              "<p><b>Keys</b>: Space play clip + neighbours · N / P next / previous · Esc stop · "
+                              "Ctrl+L label · map: wheel zoom, drag pan, Shift+drag select, R reset</p>")
+                               .arg(QStringLiteral(CROWLINGO_VERSION)));
+    });
+    // Window-wide keys: they work whichever dock has focus (line edits keep their own typing).
+    for (QAction* a : {playAction_, playSequenceAction_, nextAction_, previousAction_, stopAction_})
+        a->setShortcutContext(Qt::WindowShortcut);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(openAction_);
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    file->addAction(newAction_);
+    file->addAction(updateArchiveAction_);
+    file->addSeparator();
+    QMenu* exportMenu = file->addMenu(tr("&Export"));
+    exportMenu->addAction(exportClustersAction_);
+    exportMenu->addAction(exportEmbeddingsAction_);
+    file->addSeparator();
+    file->addAction(closeAction_);
+    file->addAction(quitAction_);
+
+    QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
+    analysis->addAction(pcaAction_);
+    analysis->addAction(umapAction_);
+    analysis->addAction(clusterAction_);
+
+    QMenu* clips = menuBar()->addMenu(tr("&Clips"));
+    clips->addAction(playAction_);
+    clips->addAction(playSequenceAction_);
+    clips->addAction(nextAction_);
+    clips->addAction(previousAction_);
+    clips->addAction(stopAction_);
+    clips->addSeparator();
+    clips->addAction(labelAction_);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    view->addAction(resetMapAction_);
+    view->addSeparator();
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(aboutAction_);
+}
+
+void MainWindow::buildToolBars()
+{
+    QToolBar* playback = addToolBar(tr("Playback"));
+    playback->setObjectName(QStringLiteral("playbackToolBar"));
+    playback->setMovable(false);
+    playback->setIconSize(QSize(18, 18));
+    playback->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    playback->addAction(openAction_);
+    playback->addSeparator();
+    playback->addAction(playAction_);
+    playback->addAction(playSequenceAction_);
+    playback->addAction(previousAction_);
+    playback->addAction(nextAction_);
+    playback->addAction(stopAction_);
+    playback->addSeparator();
+
+    speed_ = new QDoubleSpinBox(playback);
+    speed_->setRange(0.1, 2.0);
+    speed_->setSingleStep(0.1);
+    speed_->setDecimals(2);
+    speed_->setValue(1.0);
+    speed_->setSuffix(QStringLiteral(" ×"));
+    speed_->setPrefix(tr("speed "));
+    speed_->setToolTip(tr("Playback speed (0.1–2×); slower also lowers the pitch, like tape"));
+    connect(speed_, &QDoubleSpinBox::valueChanged, player_, &AudioPlayer::setSpeed);
+    playback->addWidget(speed_);
+
+    timeExpansion_ = new QDoubleSpinBox(playback);
+    timeExpansion_->setRange(1.0, 100.0);
+    timeExpansion_->setDecimals(1);
+    timeExpansion_->setValue(1.0);
+    timeExpansion_->setPrefix(tr("time expansion ×"));
+    timeExpansion_->setToolTip(tr("Play ultrasound slowed by this factor (10 brings bat calls into hearing); "
+                                  "set from the archive when it is opened"));
+    playback->addWidget(timeExpansion_);
+
+    context_ = new QCheckBox(tr("context ±0.5 s"), playback);
+    context_->setToolTip(tr("Also play half a second before and after each clip"));
+    connect(context_, &QCheckBox::toggled, this, [this](bool on) { player_->setContext(on ? 0.5 : 0.0); });
+    playback->addWidget(context_);
+
+    QToolBar* labels = addToolBar(tr("Labels"));
+    labels->setObjectName(QStringLiteral("labelToolBar"));
+    labels->setMovable(false);
+    labels->addWidget(labelBar_);
+}
+
+void MainWindow::buildDocks()
+{
+    auto dock = [this](const QString& title, const char* name, QWidget* w, Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(QString::fromLatin1(name));
+        d->setWidget(w);
+        d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+        addDockWidget(area, d);
+        if (QMenu* view = menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"))) view->addAction(d->toggleViewAction());
+        return d;
+    };
+    inspectorDock_ = dock(tr("Clip"), "inspectorDock", inspector_, Qt::RightDockWidgetArea);
+    neighbourDock_ = dock(tr("Neighbours"), "neighbourDock", neighbours_, Qt::RightDockWidgetArea);
+    tableDock_ = dock(tr("Clips"), "tableDock", table_, Qt::BottomDockWidgetArea);
+    splitDockWidget(inspectorDock_, neighbourDock_, Qt::Vertical);
+    // The bottom table spans only the map's width; the right column keeps the full height.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
+}
+
+void MainWindow::loadModel(const QString& dir)
+{
+    modelDir_ = dir;
+    inspector_->reconstruction()->setModelStatus(tr("Loading the model …"));
+    auto* watcher = new QFutureWatcher<Result<Model>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        Result<Model> r = watcher->result();
+        if (r.ok()) {
+            setModel(*r.value);
+        } else {
+            inspector_->reconstruction()->setModelStatus(tr("No model, so no reconstruction: %1").arg(r.error));
+        }
+    });
+    const std::filesystem::path path = dir.toStdString();
+    watcher->setFuture(QtConcurrent::run([path] {
+        return runCatching([&] { return Model::load(path.empty() ? defaultModelDir() : path); });
+    }));
+}
+
+void MainWindow::setModel(const Model& model)
+{
+    model_ = model;
+    inspector_->reconstruction()->setModel(model);
+    updateSummary();
+}
+
+bool MainWindow::isBusy() const
+{
+    return session_->isLoading() || tasks_->isBusy() || inspector_->isBusy() || inspector_->reconstruction()->isBusy() ||
+           neighbours_->isBusy();
+}
+
+void MainWindow::whenIdle(std::function<void()> f, int timeoutMs)
+{
+    auto* timer = new QTimer(this);
+    auto idleTicks = std::make_shared<int>(0);
+    auto waited = std::make_shared<int>(0);
+    timer->setInterval(100);
+    connect(timer, &QTimer::timeout, this, [this, timer, idleTicks, waited, f, timeoutMs] {
+        *waited += timer->interval();
+        // Several idle ticks in a row: work started by a finished job (a map after loading) counts.
+        *idleTicks = isBusy() ? 0 : *idleTicks + 1;
+        if (*idleTicks >= 5 || *waited >= timeoutMs) {
+            timer->stop();
+            timer->deleteLater();
+            f();
+        }
+    });
+    timer->start();
+}
+
+void MainWindow::openArchive(const QString& file)
+{
+    if (file.isEmpty()) return;
+    stopPlayback();
+    session_->open(file);
+}
+
+void MainWindow::closeArchive()
+{
+    stopPlayback();
+    session_->close();
+}
+
+void MainWindow::openArchiveDialog()
+{
+    const QStringList recent = recentFiles();
+    const QString dir = recent.isEmpty() ? QString() : QFileInfo(recent.first()).absolutePath();
+    const QString file = QFileDialog::getOpenFileName(this, tr("Open archive"), dir,
+                                                      tr("CrowLingo archives (*.crowlingo);;All files (*)"));
+    if (!file.isEmpty()) openArchive(file);
+}
+
+void MainWindow::newArchiveDialog()
+{
+    NewArchiveDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    try {
+        embedFolder(dialog.folder(), dialog.archiveFile(), dialog.modelDir(), dialog.options());
+    } catch (const std::exception& e) {
+        showError(tr("Cannot create the archive"), QString::fromUtf8(e.what()));
+    }
+}
+
+void MainWindow::embedFolder(const QString& folder, const QString& archiveFile, const QString& modelDir,
+                             const EmbedFolderOptions& options)
+{
+    const std::filesystem::path dir = folder.toStdString(), file = archiveFile.toStdString(), model = modelDir.toStdString();
+    if (session_->isOpen() && QFileInfo(session_->fileName()) == QFileInfo(archiveFile)) closeArchive();
+    const bool started = tasks_->start<EmbedReport>(
+        tr("Embedding %1").arg(QFileInfo(folder).fileName()),
+        [dir, file, model, options](const Progress& base) {
+            const Model m = Model::load(model.empty() ? defaultModelDir() : model);
+            Archive archive = Archive::openOrCreate(file, dir);
+            if (options.timeExpansion != 1.0) archive.setMeta("time_expansion", std::to_string(options.timeExpansion));
+            // The live figures (files, clips/s, real-time factor) become the progress text.
+            auto status = std::make_shared<EmbedStatus>();
+            const Progress progress{[base, status](double done, std::string_view) {
+                                        char what[200];
+                                        std::snprintf(what, sizeof what, "%d/%d files · %.0f clips/s · %.0f× real time · %s",
+                                                      status->filesDone, status->filesToDo, status->clipsPerSecond,
+                                                      status->realTimeFactor, status->currentFile.c_str());
+                                        base(done, what);
+                                    },
+                                    base.cancelled};
+            return crowlingo::embedFolder(archive, m, options, progress, [status](const EmbedStatus& s) { *status = s; });
+        },
+        [this, archiveFile](Result<EmbedReport> r) {
+            if (!r.ok()) {
+                if (!r.cancelled) showError(tr("Embedding failed"), r.error);
+                if (QFileInfo::exists(archiveFile)) openArchive(archiveFile); // keep what was stored
+                return;
+            }
+            const EmbedReport& report = *r.value;
+            if (!report.errors.empty()) {
+                QString list;
+                for (const auto& [path, why] : report.errors)
+                    list += QStringLiteral("%1: %2\n").arg(QString::fromStdString(path), QString::fromStdString(why));
+                QMessageBox box(QMessageBox::Warning, tr("Some recordings could not be used"),
+                                tr("%n file(s) could not be used; the rest of the archive is fine.", nullptr, report.filesFailed),
+                                QMessageBox::Ok, this);
+                box.setDetailedText(list);
+                box.exec();
+            }
+            statusBar()->showMessage(tr("%1 files embedded, %2 unchanged, %3 clips in %4 s")
+                                         .arg(report.filesEmbedded)
+                                         .arg(report.filesUnchanged)
+                                         .arg(report.clipsEmbedded)
+                                         .arg(report.wallSeconds, 0, 'f', 1),
+                                     10000);
+            openArchive(archiveFile);
+        });
+    if (!started) showError(tr("Busy"), tr("Wait for \"%1\" to finish (or cancel it) first.").arg(tasks_->title()));
+}
+
+void MainWindow::computeProjection(bool umap)
+{
+    if (!session_->isOpen() || session_->data().modelId.empty()) return;
+    const std::filesystem::path file = session_->data().file;
+    const std::string modelId = session_->data().modelId;
+    ProjectionParams params;
+    params.method = umap ? ProjectionMethod::Umap : ProjectionMethod::Pca;
+    const QString title = umap ? tr("Computing a UMAP map") : tr("Computing a PCA map");
+    const bool started = tasks_->start<ProjectionResult>(
+        title,
+        [file, modelId, params](const Progress& progress) {
+            Archive archive = Archive::open(file);
+            const EmbeddingMatrix m = archive.embeddings(modelId);
+            const Projection map = project(m.values, m.dimension, params, progress);
+            const std::string json = params.toJson();
+            archive.storeProjection(modelId, json, m.clipIds, map.xy);
+            return ProjectionResult{m.clipIds, map.xy, json};
+        },
+        [this, modelId](Result<ProjectionResult> r) {
+            mapView()->setMessage({});
+            if (!r.ok()) {
+                if (!r.cancelled) showError(tr("Cannot compute the map"), r.error);
+                return;
+            }
+            if (session_->isOpen() && session_->data().modelId == modelId) session_->setProjection(r.value->ids, r.value->xy, r.value->params);
+        });
+    if (started) mapView()->setMessage(title + QStringLiteral(" …"));
+    else showError(tr("Busy"), tr("Wait for \"%1\" to finish (or cancel it) first.").arg(tasks_->title()));
+}
+
+void MainWindow::computeClustering()
+{
+    if (!session_->isOpen() || session_->data().modelId.empty()) return;
+    const std::filesystem::path file = session_->data().file;
+    const std::string modelId = session_->data().modelId;
+    const ClusterParams params;
+    const bool started = tasks_->start<ClusteringResult>(
+        tr("Clustering (HDBSCAN)"),
+        [file, modelId, params](const Progress& progress) {
+            Archive archive = Archive::open(file);
+            const EmbeddingMatrix m = archive.embeddings(modelId);
+            Clusters c = cluster(m.values, m.dimension, params, progress);
+            // Keep cluster numbers stable across re-runs, so labels of the eye ("cluster 3") survive.
+            if (auto previous = archive.latestClustering(modelId))
+                c.labels = matchClusterIds(previous->clipIds, previous->labels, m.clipIds, c.labels);
+            archive.storeClustering(modelId, params.toJson(), m.clipIds, c.labels, c.probability, c.outlierScore);
+            return ClusteringResult{m.clipIds, c.labels, c.count()};
+        },
+        [this, modelId](Result<ClusteringResult> r) {
+            if (!r.ok()) {
+                if (!r.cancelled) showError(tr("Cannot cluster"), r.error);
+                return;
+            }
+            if (session_->isOpen() && session_->data().modelId == modelId) session_->setClustering(r.value->ids, r.value->labels);
+            statusBar()->showMessage(tr("%1 clusters found").arg(r.value->count), 8000);
+        });
+    if (!started) showError(tr("Busy"), tr("Wait for \"%1\" to finish (or cancel it) first.").arg(tasks_->title()));
+}
+
+void MainWindow::exportEmbeddings(const QString& npyFile, const QString& csvFile)
+{
+    if (!session_->isOpen()) return;
+    const std::filesystem::path file = session_->data().file, npy = npyFile.toStdString(), csv = csvFile.toStdString();
+    const std::string modelId = session_->data().modelId;
+    const bool started = tasks_->start<int>(
+        tr("Exporting embeddings"),
+        [file, npy, csv, modelId](const Progress& progress) {
+            const Archive archive = Archive::open(file);
+            if (modelId.empty()) throw UsageError(fileError("export", file, "the archive has no embeddings yet"));
+            const EmbeddingMatrix m = archive.embeddings(modelId);
+            progress(0.5, "writing the .npy file");
+            writeNpy(npy, m.values, m.rows(), m.dimension);
+            progress(0.8, "writing the clip table");
+            writeClipTable(csv, archive, m.clipIds);
+            return int(m.rows());
+        },
+        [this, npyFile, csvFile](Result<int> r) {
+            const QString message = r.ok() ? tr("Wrote %1 and %2 (%3 clips)").arg(npyFile, csvFile).arg(*r.value) : r.error;
+            if (!r.ok() && !r.cancelled) showError(tr("Export failed"), r.error);
+            else statusBar()->showMessage(message, 8000);
+            Q_EMIT exportFinished(r.ok(), message);
+        });
+    if (!started) Q_EMIT exportFinished(false, tr("busy with %1").arg(tasks_->title()));
+}
+
+void MainWindow::exportClusters(const QString& csvFile)
+{
+    if (!session_->isOpen()) return;
+    const std::filesystem::path file = session_->data().file, csv = csvFile.toStdString();
+    const std::string modelId = session_->data().modelId;
+    const bool started = tasks_->start<int>(
+        tr("Exporting clusters"),
+        [file, csv, modelId](const Progress&) {
+            const Archive archive = Archive::open(file);
+            writeClusterTable(csv, archive, modelId);
+            return 0;
+        },
+        [this, csvFile](Result<int> r) {
+            const QString message = r.ok() ? tr("Wrote %1").arg(csvFile) : r.error;
+            if (!r.ok() && !r.cancelled) showError(tr("Export failed"), r.error);
+            else statusBar()->showMessage(message, 8000);
+            Q_EMIT exportFinished(r.ok(), message);
+        });
+    if (!started) Q_EMIT exportFinished(false, tr("busy with %1").arg(tasks_->title()));
+}
+
+QVector<int> MainWindow::sequence() const
+{
+    QVector<int> clips;
+    if (session_->currentClip() < 0) return clips;
+    clips.push_back(session_->currentClip());
+    for (const NeighbourHit& h : session_->neighbours()) clips.push_back(h.clipIndex);
+    return clips;
+}
+
+void MainWindow::playClips(const QVector<int>& clips, int startAt)
+{
+    if (!session_->isOpen() || clips.isEmpty()) return;
+    const ArchiveSnapshot& d = session_->data();
+    QVector<PlayItem> queue;
+    for (int i : clips) {
+        const ClipRow& c = d.clips[std::size_t(i)];
+        queue.push_back({i, d.audioFile(i), c.start, c.end, timeExpansion_->value()});
+    }
+    player_->setSpeed(speed_->value());
+    player_->play(queue, startAt);
+}
+
+void MainWindow::playCurrent()
+{
+    if (session_->currentClip() >= 0) playClips({session_->currentClip()});
+}
+
+void MainWindow::playSequence() { playClips(sequence(), 0); }
+
+void MainWindow::playNext()
+{
+    const QVector<int> seq = sequence();
+    if (seq.isEmpty()) return;
+    // Within a running sequence, skip ahead; otherwise step through [clip, neighbours…] one at a time.
+    if (player_->isActive() && player_->queue().size() > 1) {
+        player_->next();
+        return;
+    }
+    playClips(seq, std::min(int(seq.size()) - 1, sequencePos_ + 1));
+}
+
+void MainWindow::playPrevious()
+{
+    const QVector<int> seq = sequence();
+    if (seq.isEmpty()) return;
+    if (player_->isActive() && player_->queue().size() > 1) {
+        player_->previous();
+        return;
+    }
+    playClips(seq, std::max(0, sequencePos_ - 1));
+}
+
+void MainWindow::stopPlayback() { player_->stop(); }
+
+void MainWindow::onArchiveOpened()
+{
+    const ArchiveSnapshot& d = session_->data();
+    addRecent(session_->fileName());
+    setWindowTitle(tr("%1 — CrowLingo Workbench").arg(QFileInfo(session_->fileName()).fileName()));
+    central_->setCurrentWidget(mapPanel_);
+    for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_}) dock->show();
+    resizeDocks({inspectorDock_}, {width() * 45 / 100}, Qt::Horizontal);
+    resizeDocks({inspectorDock_, neighbourDock_}, {height() * 58 / 100, height() * 42 / 100}, Qt::Vertical);
+    resizeDocks({tableDock_}, {height() * 30 / 100}, Qt::Vertical);
+    timeExpansion_->setValue(d.timeExpansion);
+    start_->setStatus({});
+    updateSummary();
+    updateActions();
+    if (autoProjection_ && !d.hasProjection && !d.modelId.empty() && d.embeddings.rows() > 0) computeProjection(false);
+}
+
+void MainWindow::onArchiveClosed()
+{
+    setWindowTitle(tr("CrowLingo Workbench"));
+    central_->setCurrentWidget(start_);
+    // No empty docks next to the start page.
+    for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_}) dock->hide();
+    mapView()->setMessage({});
+    updateSummary();
+    updateActions();
+}
+
+void MainWindow::updateSummary()
+{
+    if (!session_->isOpen()) {
+        summary_->setText(model_ ? tr("No archive open · model %1").arg(QString::fromStdString(model_->id()).left(12))
+                                 : tr("No archive open"));
+        return;
+    }
+    const ArchiveSnapshot& d = session_->data();
+    QStringList parts;
+    parts << QFileInfo(session_->fileName()).fileName();
+    parts << tr("%L1 clips in %L2 recordings").arg(d.clipCount()).arg(d.recordings.size());
+    parts << (d.modelId.empty() ? tr("no embeddings") : tr("model %1").arg(QString::fromStdString(d.modelId).left(12)));
+    if (d.hasClustering) {
+        std::set<int> ids(d.cluster.begin(), d.cluster.end());
+        ids.erase(-1);
+        parts << tr("%1 clusters").arg(ids.size());
+    }
+    if (d.timeExpansion != 1.0) parts << tr("time expansion ×%1").arg(d.timeExpansion);
+    if (model_ && !d.modelId.empty() && model_->id() != d.modelId)
+        parts << tr("reconstructions by model %1").arg(QString::fromStdString(model_->id()).left(12));
+    summary_->setText(parts.join(QStringLiteral("  ·  ")));
+}
+
+void MainWindow::updateActions()
+{
+    const bool open = session_->isOpen();
+    const bool hasEmbeddings = open && !session_->data().modelId.empty();
+    const bool busy = tasks_->isBusy();
+    const bool clip = session_->currentClip() >= 0;
+    closeAction_->setEnabled(open);
+    updateArchiveAction_->setEnabled(open && !busy);
+    exportEmbeddingsAction_->setEnabled(hasEmbeddings && !busy);
+    exportClustersAction_->setEnabled(hasEmbeddings && session_->data().hasClustering && !busy);
+    for (QAction* a : {pcaAction_, umapAction_, clusterAction_}) a->setEnabled(hasEmbeddings && !busy);
+    for (QAction* a : {playAction_, playSequenceAction_, nextAction_, previousAction_}) a->setEnabled(clip);
+    stopAction_->setEnabled(player_->isActive());
+    labelAction_->setEnabled(open);
+    newAction_->setEnabled(!busy);
+}
+
+QStringList MainWindow::recentFiles() const
+{
+    return QSettings().value(QLatin1String(kRecentKey)).toStringList();
+}
+
+void MainWindow::addRecent(const QString& file)
+{
+    QStringList recent = recentFiles();
+    recent.removeAll(file);
+    recent.prepend(file);
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    QSettings().setValue(QLatin1String(kRecentKey), recent);
+    refreshRecentMenu();
+}
+
+void MainWindow::refreshRecentMenu()
+{
+    QStringList recent = recentFiles();
+    recent.removeIf([](const QString& f) { return !QFileInfo::exists(f); });
+    start_->setRecentFiles(recent);
+    recentMenu_->clear();
+    for (const QString& f : recent) {
+        QAction* a = recentMenu_->addAction(QFileInfo(f).fileName());
+        a->setToolTip(f);
+        connect(a, &QAction::triggered, this, [this, f] { openArchive(f); });
+    }
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    statusBar()->showMessage(message, 10000);
+    // Offscreen runs (tests, screenshots) must not block in a modal dialog.
+    if (QGuiApplication::platformName() == QLatin1String("offscreen")) {
+        std::fprintf(stderr, "error: %s\n", qPrintable(message));
+        return;
+    }
+    QMessageBox::warning(this, title, message);
+}
+
+void MainWindow::closeEvent(QCloseEvent* e)
+{
+    QSettings().setValue(QStringLiteral("geometry"), saveGeometry());
+    player_->stop();
+    tasks_->cancel();
+    QMainWindow::closeEvent(e);
+}
+
+} // namespace crowlingo::ui

@@ -1,0 +1,158 @@
+#pragma once
+// The workbench window: a start page until an archive is open, then the map in the centre and
+// docks for the clip inspector, the neighbours and the clip table, all following one selection
+// (ArchiveSession). Menus for opening, creating (embedding a folder), exporting and analysis
+// (map, clustering); a playback toolbar (play, neighbours in turn, speed, context, time
+// expansion) and a label bar; the status bar shows the archive and any long work with progress,
+// ETA and cancel.
+//
+//   MainWindow w;  w.show();  w.openArchive("field.crowlingo");
+//   w.whenIdle([&] { w.grab().save("shot.png"); });
+//
+// Threading: GUI thread only. Long work runs through one TaskRunner, the model through worker
+// threads; each worker opens its own Archive connection.
+#include "core/model/Model.h"
+
+#include <QMainWindow>
+
+#include <functional>
+#include <optional>
+
+class QAction;
+class QCheckBox;
+class QDockWidget;
+class QDoubleSpinBox;
+class QLabel;
+class QMenu;
+class QStackedWidget;
+
+namespace crowlingo {
+struct EmbedFolderOptions;
+}
+
+namespace crowlingo::ui {
+
+class ArchiveSession;
+class AudioPlayer;
+class ClipInspector;
+class ClipTablePanel;
+class LabelBar;
+class MapPanel;
+class MapView;
+class NeighbourPanel;
+class StartPage;
+class TaskRunner;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    ArchiveSession* session() const { return session_; }
+    TaskRunner* tasks() const { return tasks_; }
+    AudioPlayer* player() const { return player_; }
+    MapView* mapView() const;
+    MapPanel* mapPanel() const { return mapPanel_; }
+    ClipTablePanel* clipTable() const { return table_; }
+    ClipInspector* inspector() const { return inspector_; }
+    NeighbourPanel* neighbours() const { return neighbours_; }
+    LabelBar* labelBar() const { return labelBar_; }
+
+    // The model used for reconstructions and for embedding new folders. loadModel() reads a
+    // folder on a worker (empty: the default model); setModel() installs one (tests use a random one).
+    void loadModel(const QString& dir = {});
+    void setModel(const Model& model);
+    // Whether to compute a PCA map automatically for archives without one (default on).
+    void setAutoProjection(bool on) { autoProjection_ = on; }
+
+    bool isBusy() const; // loading, long work, or a spectrogram/reconstruction being computed
+    // Calls f once nothing has been running for a moment (or after timeoutMs).
+    void whenIdle(std::function<void()> f, int timeoutMs = 60000);
+    // Builds (or updates) an archive from a folder with embedFolder on the task runner, then opens it.
+    void embedFolder(const QString& folder, const QString& archiveFile, const QString& modelDir,
+                     const EmbedFolderOptions& options);
+
+public Q_SLOTS:
+    void openArchive(const QString& file);
+    void closeArchive();
+    void openArchiveDialog();
+    void newArchiveDialog();
+    void computeProjection(bool umap);
+    void computeClustering();
+    void exportEmbeddings(const QString& npyFile, const QString& csvFile);
+    void exportClusters(const QString& csvFile);
+
+    void playCurrent();
+    void playSequence();   // the current clip, then its neighbours in order
+    void playNext();
+    void playPrevious();
+    void stopPlayback();
+
+Q_SIGNALS:
+    void exportFinished(bool ok, const QString& message);
+
+protected:
+    void closeEvent(QCloseEvent* e) override;
+
+private:
+    void buildActions();
+    void buildMenus();
+    void buildToolBars();
+    void buildDocks();
+    void onArchiveOpened();
+    void onArchiveClosed();
+    void updateSummary();
+    void updateActions();
+    void addRecent(const QString& file);
+    QStringList recentFiles() const;
+    void refreshRecentMenu();
+    void showError(const QString& title, const QString& message);
+    void playClips(const QVector<int>& clips, int startAt = 0);
+    QVector<int> sequence() const;
+
+    ArchiveSession* session_;
+    TaskRunner* tasks_;
+    AudioPlayer* player_;
+    std::optional<Model> model_;
+    QString modelDir_;
+    bool autoProjection_ = true;
+    int sequencePos_ = -1;
+
+    QStackedWidget* central_;
+    StartPage* start_;
+    MapPanel* mapPanel_;
+    ClipTablePanel* table_;
+    ClipInspector* inspector_;
+    NeighbourPanel* neighbours_;
+    LabelBar* labelBar_;
+    QDockWidget* tableDock_;
+    QDockWidget* inspectorDock_;
+    QDockWidget* neighbourDock_;
+    QLabel* summary_;
+    QDoubleSpinBox* speed_;
+    QDoubleSpinBox* timeExpansion_;
+    QCheckBox* context_;
+    QMenu* recentMenu_ = nullptr;
+
+    QAction* openAction_;
+    QAction* newAction_;
+    QAction* closeAction_;
+    QAction* exportEmbeddingsAction_;
+    QAction* exportClustersAction_;
+    QAction* quitAction_;
+    QAction* pcaAction_;
+    QAction* umapAction_;
+    QAction* clusterAction_;
+    QAction* updateArchiveAction_;
+    QAction* playAction_;
+    QAction* playSequenceAction_;
+    QAction* nextAction_;
+    QAction* previousAction_;
+    QAction* stopAction_;
+    QAction* labelAction_;
+    QAction* resetMapAction_;
+    QAction* aboutAction_;
+};
+
+} // namespace crowlingo::ui

@@ -1,0 +1,127 @@
+#include "ui/NewArchiveDialog.h"
+
+#include "core/common/Error.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace crowlingo::ui {
+
+namespace {
+QWidget* withBrowse(QLineEdit* edit, QWidget* parent, std::function<void()> browse)
+{
+    auto* w = new QWidget(parent);
+    auto* l = new QHBoxLayout(w);
+    l->setContentsMargins(0, 0, 0, 0);
+    l->addWidget(edit, 1);
+    auto* b = new QPushButton(QObject::tr("Browse…"), w);
+    QObject::connect(b, &QPushButton::clicked, w, browse);
+    l->addWidget(b);
+    return w;
+}
+} // namespace
+
+NewArchiveDialog::NewArchiveDialog(QWidget* parent)
+    : QDialog(parent), folder_(new QLineEdit(this)), archive_(new QLineEdit(this)), segment_(new QComboBox(this)),
+      timeExpansion_(new QDoubleSpinBox(this)), model_(new QLineEdit(this)), problem_(new QLabel(this)),
+      buttons_(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+{
+    setWindowTitle(tr("New archive from a folder"));
+    setMinimumWidth(560);
+    segment_->setEditable(true);
+    segment_->addItems({QStringLiteral("events"), QStringLiteral("window:2"), QStringLiteral("window:1:0.5"),
+                        QStringLiteral("whole")});
+    segment_->setToolTip(tr("events: detected calls · window:LEN[:HOP]: fixed windows (seconds) · whole: one clip per file"));
+    timeExpansion_->setRange(1.0, 1000.0);
+    timeExpansion_->setDecimals(1);
+    timeExpansion_->setValue(1.0);
+    timeExpansion_->setPrefix(QStringLiteral("×"));
+    timeExpansion_->setToolTip(tr("10 for ultrasound (bat) recordings: maps 20–100 kHz calls to 2–10 kHz for the model"));
+    model_->setPlaceholderText(tr("the bundled default model"));
+    problem_->setWordWrap(true);
+    problem_->setStyleSheet(QStringLiteral("color: #b03020"));
+    buttons_->button(QDialogButtonBox::Ok)->setText(tr("Create and embed"));
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Recordings folder"), withBrowse(folder_, this, [this] {
+        const QString d = QFileDialog::getExistingDirectory(this, tr("Folder of recordings"), folder_->text());
+        if (!d.isEmpty()) setFolder(d);
+    }));
+    form->addRow(tr("Archive file"), withBrowse(archive_, this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, tr("Archive file"), archive_->text(),
+                                                       tr("CrowLingo archives (*.crowlingo)"));
+        if (!f.isEmpty()) {
+            archive_->setText(f);
+            archiveEdited_ = true;
+        }
+    }));
+    form->addRow(tr("Segmentation"), segment_);
+    form->addRow(tr("Time expansion"), timeExpansion_);
+    form->addRow(tr("Model folder"), withBrowse(model_, this, [this] {
+        const QString d = QFileDialog::getExistingDirectory(this, tr("Model folder (config.json + model.safetensors)"));
+        if (!d.isEmpty()) model_->setText(d);
+    }));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(problem_);
+    layout->addWidget(buttons_);
+    connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(folder_, &QLineEdit::textChanged, this, &NewArchiveDialog::validate);
+    connect(archive_, &QLineEdit::textEdited, this, [this] { archiveEdited_ = true; validate(); });
+    connect(segment_, &QComboBox::currentTextChanged, this, &NewArchiveDialog::validate);
+    validate();
+}
+
+void NewArchiveDialog::setFolder(const QString& folder)
+{
+    folder_->setText(folder);
+    if (!archiveEdited_ && !folder.isEmpty()) {
+        // Next to the folder, so that moving both together keeps the archive valid.
+        const QDir dir(folder);
+        archive_->setText(QFileInfo(dir.absolutePath()).absolutePath() + QLatin1Char('/') + dir.dirName() +
+                          QStringLiteral(".crowlingo"));
+    }
+}
+
+QString NewArchiveDialog::folder() const { return folder_->text().trimmed(); }
+QString NewArchiveDialog::archiveFile() const { return archive_->text().trimmed(); }
+QString NewArchiveDialog::modelDir() const { return model_->text().trimmed(); }
+
+EmbedFolderOptions NewArchiveDialog::options() const
+{
+    EmbedFolderOptions o;
+    o.segment = SegmentSpec::parse(segment_->currentText().trimmed().toStdString());
+    o.timeExpansion = timeExpansion_->value();
+    return o;
+}
+
+void NewArchiveDialog::validate()
+{
+    QString problem;
+    if (folder().isEmpty() || !QFileInfo(folder()).isDir()) problem = tr("Choose an existing folder of recordings.");
+    else if (archiveFile().isEmpty()) problem = tr("Choose where to save the archive.");
+    else {
+        try {
+            (void)options();
+        } catch (const std::exception& e) {
+            problem = QString::fromUtf8(e.what());
+        }
+    }
+    problem_->setText(problem);
+    problem_->setVisible(!problem.isEmpty());
+    buttons_->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
+}
+
+} // namespace crowlingo::ui

@@ -1,0 +1,46 @@
+#pragma once
+// Asks how to build a new archive from a folder of recordings: the folder, the archive file,
+// the segmentation (core's SegmentSpec text: events, window:LEN[:HOP], whole), the time-expansion
+// factor (10 for bat recordings) and the model folder (empty: the bundled default).
+//
+//   NewArchiveDialog dialog(this);
+//   if (dialog.exec() == QDialog::Accepted) embed(dialog.folder(), dialog.archiveFile(), dialog.options());
+//
+// Threading: GUI thread only.
+#include "core/archive/FolderEmbedder.h"
+
+#include <QDialog>
+
+class QDialogButtonBox;
+class QDoubleSpinBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+
+namespace crowlingo::ui {
+
+class NewArchiveDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit NewArchiveDialog(QWidget* parent = nullptr);
+
+    void setFolder(const QString& folder);
+    QString folder() const;
+    QString archiveFile() const;
+    QString modelDir() const;               // empty: the default model
+    EmbedFolderOptions options() const;     // throws UsageError for a malformed segmentation
+
+private:
+    void validate();
+
+    QLineEdit* folder_;
+    QLineEdit* archive_;
+    QComboBox* segment_;
+    QDoubleSpinBox* timeExpansion_;
+    QLineEdit* model_;
+    QLabel* problem_;
+    QDialogButtonBox* buttons_;
+    bool archiveEdited_ = false;
+};
+
+} // namespace crowlingo::ui
