@@ -11,12 +11,16 @@ find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(Threads REQUIRED)
 
-# Debian's libfaiss-dev ships no CMake config; find it by hand.
+# Debian's faiss is a static library (libfaiss.a): its OpenMP, BLAS and LAPACK dependencies are
+# linked explicitly, once, here.
 find_path(FAISS_INCLUDE_DIR faiss/IndexFlat.h REQUIRED)
 find_library(FAISS_LIBRARY faiss REQUIRED)
+find_package(OpenMP REQUIRED COMPONENTS CXX)
+find_package(BLAS REQUIRED)
+find_package(LAPACK REQUIRED)
 add_library(crowlingo_faiss INTERFACE)
 target_include_directories(crowlingo_faiss SYSTEM INTERFACE ${FAISS_INCLUDE_DIR})
-target_link_libraries(crowlingo_faiss INTERFACE ${FAISS_LIBRARY})
+target_link_libraries(crowlingo_faiss INTERFACE ${FAISS_LIBRARY} OpenMP::OpenMP_CXX ${LAPACK_LIBRARIES} ${BLAS_LIBRARIES})
 
 # One wrapper target so ${TORCH_LIBRARIES} appears once.
 find_package(Torch REQUIRED)

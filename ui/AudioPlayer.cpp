@@ -22,12 +22,11 @@ AudioPlayer::AudioPlayer(QObject* parent) : QObject(parent)
 AudioPlayer::~AudioPlayer()
 {
     decoder_.waitForFinished();
-    if (sink_) sink_->stop();
+    releaseSink();
 }
 
 bool AudioPlayer::ensureSink()
 {
-    if (sink_) return true;
     const QAudioDevice device = QMediaDevices::defaultAudioOutput();
     if (device.isNull()) {
         Q_EMIT errorOccurred(tr("cannot play: no audio output device"));
@@ -37,9 +36,19 @@ bool AudioPlayer::ensureSink()
     format_.setChannelCount(1);
     format_.setSampleFormat(QAudioFormat::Float);
     if (!device.isFormatSupported(format_)) format_.setSampleFormat(QAudioFormat::Int16);
-    sink_ = new QAudioSink(device, format_, this);
-    connect(sink_, &QAudioSink::stateChanged, this, &AudioPlayer::onSinkState);
+    device_ = device;
     return true;
+}
+
+void AudioPlayer::releaseSink()
+{
+    if (!sink_) return;
+    sink_->disconnect(this);
+    sink_->stop();
+    // stop() leaves PulseAudio draining what it still holds (up to ~1 s here); destroying the
+    // sink at once would cut that off — the end of every clip — so it goes a little later.
+    QTimer::singleShot(3000, sink_, &QObject::deleteLater);
+    sink_ = nullptr;
 }
 
 void AudioPlayer::play(QVector<PlayItem> queue, int startAt)
@@ -52,10 +61,8 @@ void AudioPlayer::play(QVector<PlayItem> queue, int startAt)
 
 void AudioPlayer::startItem(int index)
 {
-    if (playing_) {
-        playing_ = false; // so the sink's state change is not taken for the item's end
-        sink_->stop();
-    }
+    playing_ = false;
+    releaseSink();
     tick_.stop();
     index_ = index;
     const PlayItem item = queue_[index];
@@ -105,12 +112,18 @@ void AudioPlayer::onDecoded()
         for (std::size_t i = 0; i < samples_.size(); ++i)
             out[i] = qint16(std::lround(std::clamp(samples_[i], -1.0f, 1.0f) * 32767.0f));
     }
+    // A fresh sink per item: a stopped QAudioSink restarted in pull mode does not always report
+    // its end again (Qt 6.4, PulseAudio), and a sink costs little next to decoding.
+    releaseSink();
     buffer_.close();
     buffer_.setData(bytes_);
     buffer_.open(QIODevice::ReadOnly);
+    sink_ = new QAudioSink(device_, format_, this);
+    connect(sink_, &QAudioSink::stateChanged, this, &AudioPlayer::onSinkState);
     playing_ = true;
     Q_EMIT itemStarted(index_, queue_[index_].clipIndex);
     sink_->start(&buffer_);
+    itemClock_.start();
     tick_.start();
 }
 
@@ -129,16 +142,19 @@ void AudioPlayer::onTick()
     if (!playing_ || index_ < 0) return;
     const double played = sink_->processedUSecs() / 1e6;
     const double maxPlayed = double(samples_.size()) / kSinkRate;
+    // Watchdog: a sink that never reports idle must not hold the queue forever.
+    if (itemClock_.elapsed() > 1000.0 * (maxPlayed + 0.25) + 3000) {
+        finishItem();
+        return;
+    }
     Q_EMIT positionChanged(queue_[index_].clipIndex,
                            playingFrom_ + std::min(played, maxPlayed) * speed_ / playingTimeExpansion_);
 }
 
 void AudioPlayer::finishItem()
 {
-    if (playing_) {
-        playing_ = false;
-        sink_->stop();
-    }
+    playing_ = false;
+    releaseSink();
     tick_.stop();
     if (index_ >= 0 && index_ + 1 < queue_.size()) {
         startItem(index_ + 1);
@@ -153,10 +169,8 @@ void AudioPlayer::stop()
     ++generation_;
     index_ = -1;
     tick_.stop();
-    if (playing_) {
-        playing_ = false;
-        sink_->stop();
-    }
+    playing_ = false;
+    releaseSink();
     buffer_.close();
     if (wasActive) Q_EMIT stopped();
 }

@@ -15,7 +15,9 @@
 
 #include "core/common/Types.h"
 
+#include <QAudioDevice>
 #include <QAudioFormat>
+#include <QElapsedTimer>
 #include <QBuffer>
 #include <QFutureWatcher>
 #include <QObject>
@@ -80,6 +82,7 @@ private:
     void onTick();
     void finishItem();
     bool ensureSink();
+    void releaseSink();
 
     QVector<PlayItem> queue_;
     int index_ = -1;
@@ -87,7 +90,9 @@ private:
     double speed_ = 1.0;
     Seconds context_ = 0.0;
     QAudioFormat format_;
+    QAudioDevice device_;
     QAudioSink* sink_ = nullptr;
+    QElapsedTimer itemClock_;
     QBuffer buffer_;
     QByteArray bytes_;
     std::vector<float> samples_;

@@ -45,6 +45,7 @@
 #include <QToolBar>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -118,7 +119,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(player_, &AudioPlayer::positionChanged, inspector_, &ClipInspector::setPlayhead);
     connect(player_, &AudioPlayer::itemStarted, this, [this](int queueIndex, int clip) {
-        sequencePos_ = queueIndex;
+        if (playingSequence_) sequencePos_ = queueIndex;
         neighbours_->setPlayingClip(clip);
         updateActions();
     });
@@ -270,6 +271,7 @@ void MainWindow::buildToolBars()
     playback->addSeparator();
 
     speed_ = new QDoubleSpinBox(playback);
+    speed_->setObjectName(QStringLiteral("speedSpinBox"));
     speed_->setRange(0.1, 2.0);
     speed_->setSingleStep(0.1);
     speed_->setDecimals(2);
@@ -581,6 +583,7 @@ void MainWindow::playClips(const QVector<int>& clips, int startAt)
         queue.push_back({i, d.audioFile(i), c.start, c.end, timeExpansion_->value()});
     }
     player_->setSpeed(speed_->value());
+    playingSequence_ = false;
     player_->play(queue, startAt);
 }
 
@@ -589,29 +592,28 @@ void MainWindow::playCurrent()
     if (session_->currentClip() >= 0) playClips({session_->currentClip()});
 }
 
-void MainWindow::playSequence() { playClips(sequence(), 0); }
-
-void MainWindow::playNext()
+void MainWindow::playSequence()
 {
-    const QVector<int> seq = sequence();
-    if (seq.isEmpty()) return;
-    // Within a running sequence, skip ahead; otherwise step through [clip, neighbours…] one at a time.
-    if (player_->isActive() && player_->queue().size() > 1) {
-        player_->next();
-        return;
-    }
-    playClips(seq, std::min(int(seq.size()) - 1, sequencePos_ + 1));
+    playClips(sequence(), 0);
+    playingSequence_ = player_->isActive();
 }
 
-void MainWindow::playPrevious()
+void MainWindow::playNext() { stepSequence(+1); }
+
+void MainWindow::playPrevious() { stepSequence(-1); }
+
+void MainWindow::stepSequence(int step)
 {
     const QVector<int> seq = sequence();
     if (seq.isEmpty()) return;
-    if (player_->isActive() && player_->queue().size() > 1) {
-        player_->previous();
+    // Within a running sequence, skip; otherwise play the next (previous) clip of
+    // [clip, neighbours…] on its own, so N, N, N listens through the neighbours one by one.
+    if (player_->isActive() && playingSequence_) {
+        if (step > 0) player_->next(); else player_->previous();
         return;
     }
-    playClips(seq, std::max(0, sequencePos_ - 1));
+    sequencePos_ = std::clamp(sequencePos_ + step, 0, int(seq.size()) - 1);
+    playClips({seq[sequencePos_]});
 }
 
 void MainWindow::stopPlayback() { player_->stop(); }

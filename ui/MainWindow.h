@@ -110,6 +110,7 @@ private:
     void showError(const QString& title, const QString& message);
     void playClips(const QVector<int>& clips, int startAt = 0);
     QVector<int> sequence() const;
+    void stepSequence(int step);
 
     ArchiveSession* session_;
     TaskRunner* tasks_;
@@ -117,7 +118,8 @@ private:
     std::optional<Model> model_;
     QString modelDir_;
     bool autoProjection_ = true;
-    int sequencePos_ = -1;
+    int sequencePos_ = -1;          // position in [current clip, neighbours…] last played
+    bool playingSequence_ = false;  // the player's queue is that sequence
 
     QStackedWidget* central_;
     StartPage* start_;

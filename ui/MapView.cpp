@@ -204,6 +204,7 @@ void MapView::resetView()
     const double cx = 0.5 * (minX_ + maxX_), cy = 0.5 * (minY_ + maxY_);
     offset_ = QPointF(width() / 2.0 - cx * scale_, height() / 2.0 + cy * scale_);
     viewFitted_ = width() > 0 && height() > 0 && !points_.empty();
+    userMovedView_ = false;
     invalidateLayer();
 }
 
@@ -463,7 +464,8 @@ void MapView::drawLegend(QPainter& p)
 
 void MapView::resizeEvent(QResizeEvent*)
 {
-    if (!viewFitted_) {
+    // Until the user zooms or pans, the map keeps fitting the widget (docks appearing, window resized).
+    if (!viewFitted_ || !userMovedView_) {
         resetView();
     } else {
         invalidateLayer();
@@ -479,6 +481,7 @@ void MapView::wheelEvent(QWheelEvent* e)
     const QPointF m = toMap(anchor);
     scale_ = newScale;
     offset_ = QPointF(anchor.x() - m.x() * scale_, anchor.y() + m.y() * scale_);
+    userMovedView_ = true;
     invalidateLayer();
     e->accept();
 }
@@ -509,6 +512,7 @@ void MapView::mouseMoveEvent(QMouseEvent* e)
     case Drag::Pan:
         offset_ += pos - lastPos_;
         lastPos_ = pos;
+        userMovedView_ = true;
         invalidateLayer();
         return;
     case Drag::Rubber:

@@ -107,6 +107,7 @@ private:
     double scale_ = 1.0;
     QPointF offset_;
     bool viewFitted_ = false;
+    bool userMovedView_ = false; // zoomed or panned since the last reset
 
     QImage layer_;
     bool layerValid_ = false;

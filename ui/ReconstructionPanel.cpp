@@ -211,10 +211,10 @@ void ReconstructionPanel::onFinished()
         Q_EMIT failed(r.error);
         return;
     }
-    show(std::move(*r.value));
+    showOutput(std::move(*r.value));
 }
 
-void ReconstructionPanel::show(Output out)
+void ReconstructionPanel::showOutput(Output out)
 {
     const Reconstruction& rec = out.reconstruction;
     status_->setVisible(false);

@@ -72,7 +72,7 @@ private:
     void request();
     void launch();
     void onFinished();
-    void show(Output output);
+    void showOutput(Output output);
 
     std::optional<Model> model_;
     std::optional<ReconstructionClip> clip_;

@@ -2,6 +2,7 @@
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
 #include "core/common/Error.h"
+#include "core/common/OpenMpWaitPolicy.h"
 #include "core/common/Threads.h"
 
 #include <cstdio>
@@ -9,6 +10,7 @@
 int main(int argc, char** argv)
 {
     using namespace crowlingo;
+    ensurePassiveOpenMpWait(argv);
     CLI::App app{"CrowLingo Workbench: embed, explore and label animal-sound recordings with a "
                  "self-supervised audio model."};
     app.set_version_flag("--version", std::string("crowlingo-cli ") + CROWLINGO_VERSION);

@@ -494,6 +494,8 @@ TrainResult Trainer::run(const std::vector<Spectrogram>& clips, const std::funct
     }
     if (opt.resume) {
         m.loadCheckpoint();
+        for (const Spectrogram& s : clips) // the checkpoint's config may differ from init's
+            detail::checkClip(m.config, s, "train on clip");
     } else {
         if (opt.computeNormalisation)
             m.computeNormalisation();

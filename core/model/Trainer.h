@@ -40,7 +40,8 @@ struct TrainOptions {
     int validationCrops = 256;     // fixed validation crops (at most 8 per held-out clip)
     double checkpointMinutes = 5;  // also at the end and on cancel; <= 0: only then
     std::filesystem::path outDir;  // loss.csv, checkpoint.safetensors, the final config.json + model.safetensors; empty: nothing written
-    bool resume = false;           // continue from outDir's checkpoint (same seed, batch and clips required)
+    bool resume = false;           // continue from outDir's checkpoint (same seed, batch and clips required);
+                                   // weights, optimiser state and config then come from the checkpoint, not `init`
     bool computeNormalisation = true; // measure normMean/normStd on the training clips (from scratch); false keeps the model's (fine-tuning)
 };
 

@@ -4,6 +4,7 @@
 
 #include "core/archive/Archive.h"
 #include "core/archive/FolderEmbedder.h"
+#include "core/common/Error.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -6,6 +6,7 @@
 #include "model/ModelTestData.h"
 
 #include "core/common/Error.h"
+#include "core/common/Threads.h"
 #include "core/model/Embedder.h"
 #include "core/model/Model.h"
 #include "core/model/Reconstruction.h"
@@ -68,7 +69,7 @@ TrainOptions quickOptions(int steps)
     o.steps = steps;
     o.batch = 32;
     o.seed = 3;
-    o.lr = 4e-3; // peak 5e-4 at batch 32: a tiny model on easy data learns in a few hundred steps
+    o.lr = 1.6e-2; // peak 2e-3 at batch 32: a tiny model on easy data learns in a few hundred steps
     o.warmupSteps = steps / 10;
     o.maskRatio = 0.5;
     o.validationFraction = 0.1;
@@ -94,7 +95,7 @@ class TestTrainer : public QObject {
     std::vector<int> labels_;
     std::optional<TrainResult> trained_;
     std::vector<TrainStatus> statuses_;
-    static constexpr int mainSteps = 300;
+    static constexpr int mainSteps = 400;
 
     fs::path root() const { return fs::path(tmp_.path().toStdString()); }
 
@@ -102,6 +103,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(tmp_.isValid());
+        // One intra-op thread: on a busy machine LibTorch's spinning OpenMP workers make two threads
+        // many times slower than one, and a fixed count keeps the runs comparable.
+        setThreadCount(1);
         clips_ = individualCorpus(40, 32, 1, &labels_); // 160 clips of 20..75 frames
         TrainOptions o = quickOptions(mainSteps);
         o.outDir = root() / "main";
@@ -174,7 +178,7 @@ private Q_SLOTS:
         const double mean = sum / n, sd = std::sqrt(sq / n - mean * mean);
         QVERIFY2(std::abs(back.config().normMean - mean) < 1.5, qPrintable(QString::number(back.config().normMean)));
         QVERIFY2(std::abs(back.config().normStd - sd) < 0.1 * sd, qPrintable(QString::number(back.config().normStd)));
-        QVERIFY(back.config().trainingRecipeJson.find("\"steps\":300") != std::string::npos);
+        QVERIFY(back.config().trainingRecipeJson.find("\"steps\":400") != std::string::npos);
     }
 
     void trainedModelBeatsTrivialPredictor()
@@ -194,8 +198,8 @@ private Q_SLOTS:
         }
         qInfo("hidden-patch MSE (dB^2): trained %.1f, trivial %.1f, untrained %.1f", model / n, trivial / n,
               untrained / n);
-        QVERIFY(model < trivial);
-        QVERIFY(model < 0.5 * untrained);
+        QVERIFY(model < 0.9 * trivial);
+        QVERIFY(model < 0.6 * untrained);
     }
 
     void embeddingsGroupIndividuals()
