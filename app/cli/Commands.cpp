@@ -16,6 +16,8 @@ std::vector<Command> addAllCommands(CLI::App& app)
         addReconstructCommand(app),
         addImportCommand(app),
         addEvaluateCommand(app),
+        addProjectCommand(app),
+        addClusterCommand(app),
     };
 }
 

@@ -26,5 +26,7 @@ Command addTrainCommand(CLI::App& app);
 Command addReconstructCommand(CLI::App& app);
 Command addImportCommand(CLI::App& app);
 Command addEvaluateCommand(CLI::App& app);
+Command addProjectCommand(CLI::App& app);
+Command addClusterCommand(CLI::App& app);
 
 } // namespace crowlingo::cli

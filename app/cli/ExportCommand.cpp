@@ -1,6 +1,7 @@
 // crowlingo-cli export ARCHIVE --embeddings OUT.npy --clips OUT.csv
 #include "app/cli/Commands.h"
 #include "core/archive/Archive.h"
+#include "core/archive/ClusterExport.h"
 #include "core/archive/EmbeddingExport.h"
 #include "core/common/Error.h"
 
@@ -10,15 +11,28 @@ namespace crowlingo::cli {
 
 Command addExportCommand(CLI::App& app)
 {
-    struct Options { std::string archive, npy, clips; };
+    struct Options { std::string archive, npy, clips, csv, raven, audacity; };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("export", "Export embeddings (.npy) and the matching clip table (.csv)");
     sub->add_option("archive", o->archive, "Archive file")->required()->check(CLI::ExistingFile);
     sub->add_option("--embeddings", o->npy, "Write a float32 N x D .npy file (numpy.load reads it)");
     sub->add_option("--clips", o->clips, "Write the clip table, rows in the .npy's order");
+    sub->add_option("--csv", o->csv, "Write clips with cluster, probability, outlier score, map position and label "
+                                      "(+ a .json provenance sidecar)");
+    sub->add_option("--raven", o->raven, "Write Raven Pro selection tables, one per recording, into this folder");
+    sub->add_option("--audacity", o->audacity, "Write Audacity label files, one per recording, into this folder");
     return {sub, [o] {
-        if (o->npy.empty() && o->clips.empty()) throw UsageError("nothing to export: give --embeddings and/or --clips");
+        if (o->npy.empty() && o->clips.empty() && o->csv.empty() && o->raven.empty() && o->audacity.empty())
+            throw UsageError("nothing to export: give --embeddings, --clips, --csv, --raven or --audacity");
         const Archive archive = Archive::open(o->archive);
+        if (!o->csv.empty()) {
+            writeClusterCsv(o->csv, archive);
+            std::printf("wrote %s and %s.json\n", o->csv.c_str(), o->csv.c_str());
+        }
+        if (!o->raven.empty()) std::printf("wrote %zu Raven tables to %s\n", writeRavenTables(o->raven, archive).size(), o->raven.c_str());
+        if (!o->audacity.empty())
+            std::printf("wrote %zu Audacity label files to %s\n", writeAudacityLabels(o->audacity, archive).size(), o->audacity.c_str());
+        if (o->npy.empty() && o->clips.empty()) return 0;
         const std::string modelId = archive.activeModel();
         if (modelId.empty()) throw UsageError(fileError("export", o->archive, "the archive has no embeddings yet"));
         const EmbeddingMatrix m = archive.embeddings(modelId);

@@ -40,13 +40,22 @@ LabelImportReport importLabels(Archive& archive, const std::filesystem::path& cs
     std::vector<std::string> row;
     if (!in.next(row)) throw UsageError(fileError("import labels from", csv, "file is empty"));
     for (auto& h : row) h = trimmed(h);
+    // Columns are found by name, so that a table exported by CrowLingo (which has more columns)
+    // reads back as it is.
+    const auto column = [&](const char* name) -> int {
+        const auto it = std::find(row.begin(), row.end(), name);
+        return it == row.end() ? -1 : int(it - row.begin());
+    };
+    const int cId = column("clip_id"), cPath = column("path"), cStart = column("start_s"), cEnd = column("end_s"),
+              cLabel = column("label");
     enum class Kind { Recording, Span, ClipIdKind } kind;
-    if (row == std::vector<std::string>{"path", "label"}) kind = Kind::Recording;
-    else if (row == std::vector<std::string>{"path", "start_s", "end_s", "label"}) kind = Kind::Span;
-    else if (row == std::vector<std::string>{"clip_id", "label"}) kind = Kind::ClipIdKind;
+    if (cLabel >= 0 && cId >= 0) kind = Kind::ClipIdKind;
+    else if (cLabel >= 0 && cPath >= 0 && cStart >= 0 && cEnd >= 0) kind = Kind::Span;
+    else if (cLabel >= 0 && cPath >= 0) kind = Kind::Recording;
     else
         throw UsageError(fileError("import labels from", csv,
             "unknown header; expected one of: path,label | path,start_s,end_s,label | clip_id,label"));
+    const std::size_t width = row.size();
 
     std::map<std::string, std::vector<ClipRow>> byPath;
     std::set<ClipId> ids;
@@ -61,24 +70,26 @@ LabelImportReport importLabels(Archive& archive, const std::filesystem::path& cs
         if (row.size() == 1 && trimmed(row[0]).empty()) continue; // blank line
         ++report.rows;
         const int line = in.line();
-        if (row.size() != (kind == Kind::Span ? 4u : 2u)) {
+        if (row.size() != width) {
             report.unmatched.emplace_back(line, "wrong number of fields");
             continue;
         }
-        const std::string label = trimmed(row.back());
+        const std::string label = trimmed(row[std::size_t(cLabel)]);
+        if (label.empty() && kind == Kind::ClipIdKind && width > 2) continue; // an exported clip without a label
         if (label.empty()) { report.unmatched.emplace_back(line, "empty label"); continue; }
         std::vector<ClipId> hits;
         if (kind == Kind::ClipIdKind) {
-            const auto id = number(trimmed(row[0]));
-            if (!id || !ids.count(ClipId(*id))) { report.unmatched.emplace_back(line, "no clip " + row[0]); continue; }
+            const auto id = number(trimmed(row[std::size_t(cId)]));
+            if (!id || !ids.count(ClipId(*id))) { report.unmatched.emplace_back(line, "no clip " + row[std::size_t(cId)]); continue; }
             hits.push_back(ClipId(*id));
         } else {
-            const auto it = byPath.find(trimmed(row[0]));
-            if (it == byPath.end()) { report.unmatched.emplace_back(line, "no recording \"" + row[0] + "\" in the archive"); continue; }
+            const std::string path = trimmed(row[std::size_t(cPath)]);
+            const auto it = byPath.find(path);
+            if (it == byPath.end()) { report.unmatched.emplace_back(line, "no recording \"" + path + "\" in the archive"); continue; }
             if (kind == Kind::Recording) {
                 for (const ClipRow& c : it->second) hits.push_back(c.id);
             } else {
-                const auto a = number(trimmed(row[1])), b = number(trimmed(row[2]));
+                const auto a = number(trimmed(row[std::size_t(cStart)])), b = number(trimmed(row[std::size_t(cEnd)]));
                 if (!a || !b || *b <= *a) { report.unmatched.emplace_back(line, "bad start_s/end_s"); continue; }
                 for (const ClipRow& c : it->second)
                     if (c.start < *b && c.end > *a) hits.push_back(c.id);

@@ -1,0 +1,24 @@
+#pragma once
+// Maps and clusterings of an archive's active embeddings, computed and stored with their
+// parameters and the model id (provenance). One place for the CLI's `project`/`cluster` and the
+// GUI's controls.
+//
+//   StoredProjection map = projectArchive(archive, ProjectionParams{}, progress);
+//   StoredClustering clusters = clusterArchive(archive, ClusterParams{}, false, progress);
+//
+// Threading: call from one thread with an Archive opened by that thread.
+#include "core/analysis/Clustering.h"
+#include "core/analysis/Projection.h"
+#include "core/archive/Archive.h"
+#include "core/common/Progress.h"
+
+namespace crowlingo {
+
+StoredProjection projectArchive(Archive& archive, const ProjectionParams& params, const Progress& progress = {});
+
+// onMap: cluster the latest map's 2-D coordinates instead of the embeddings. Cluster ids are
+// matched to the previous clustering of the same model, so clusters that persist keep their id.
+StoredClustering clusterArchive(Archive& archive, const ClusterParams& params, bool onMap,
+                                const Progress& progress = {});
+
+} // namespace crowlingo

@@ -1,0 +1,213 @@
+#include "core/archive/ClusterExport.h"
+
+#include "core/archive/Archive.h"
+#include "core/common/Csv.h"
+#include "core/common/Error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+namespace crowlingo {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Everything known about each clip, gathered once for all three formats.
+struct ClipExportRow {
+    ClipRow clip;
+    std::optional<int> cluster;
+    float probability = 0, outlier = 0;
+    std::optional<double> distanceToCentroid;
+    std::optional<float> x, y;
+    std::string label;
+};
+
+struct ExportData {
+    std::vector<ClipExportRow> rows;
+    std::optional<StoredProjection> map;
+    std::optional<StoredClustering> clusters;
+};
+
+ExportData gather(const Archive& archive)
+{
+    ExportData d;
+    const std::string modelId = archive.activeModel();
+    std::map<ClipId, std::size_t> index;
+    for (ClipRow& c : archive.clips()) {
+        index[c.id] = d.rows.size();
+        d.rows.push_back({std::move(c), {}, 0, 0, {}, {}, {}, {}});
+    }
+    // A user's own label wins over imported ones.
+    for (const LabelRow& l : archive.labels()) {
+        auto it = index.find(l.clipId);
+        if (it != index.end() && (d.rows[it->second].label.empty() || l.source == "user")) d.rows[it->second].label = l.label;
+    }
+    if (modelId.empty()) return d;
+    d.map = archive.latestProjection(modelId);
+    if (d.map)
+        for (std::size_t i = 0; i < d.map->clipIds.size(); ++i)
+            if (auto it = index.find(d.map->clipIds[i]); it != index.end()) {
+                d.rows[it->second].x = d.map->xy[2 * i];
+                d.rows[it->second].y = d.map->xy[2 * i + 1];
+            }
+    d.clusters = archive.latestClustering(modelId);
+    if (!d.clusters) return d;
+    for (std::size_t i = 0; i < d.clusters->clipIds.size(); ++i)
+        if (auto it = index.find(d.clusters->clipIds[i]); it != index.end()) {
+            d.rows[it->second].cluster = d.clusters->labels[i];
+            d.rows[it->second].probability = d.clusters->probability[i];
+            d.rows[it->second].outlier = d.clusters->outlierScore[i];
+        }
+    // Cosine distance of each clip to its cluster's centroid (mean of the unit vectors).
+    const EmbeddingMatrix m = archive.embeddings(modelId);
+    std::vector<std::vector<float>> unit(m.rows());
+    for (std::size_t r = 0; r < m.rows(); ++r) {
+        double n = 0;
+        for (int j = 0; j < m.dimension; ++j) n += double(m.row(r)[j]) * m.row(r)[j];
+        n = n > 0 ? 1.0 / std::sqrt(n) : 0.0;
+        unit[r].resize(std::size_t(m.dimension));
+        for (int j = 0; j < m.dimension; ++j) unit[r][std::size_t(j)] = float(m.row(r)[j] * n);
+    }
+    std::map<int, std::vector<double>> centroid;
+    std::map<int, int> count;
+    for (std::size_t r = 0; r < m.rows(); ++r) {
+        const auto& row = d.rows[index.at(m.clipIds[r])];
+        if (!row.cluster || *row.cluster < 0) continue;
+        auto& c = centroid[*row.cluster];
+        c.resize(std::size_t(m.dimension), 0.0);
+        for (int j = 0; j < m.dimension; ++j) c[std::size_t(j)] += unit[r][std::size_t(j)];
+        ++count[*row.cluster];
+    }
+    for (std::size_t r = 0; r < m.rows(); ++r) {
+        auto& row = d.rows[index.at(m.clipIds[r])];
+        if (!row.cluster || *row.cluster < 0) continue;
+        const auto& c = centroid[*row.cluster];
+        double dot = 0, cc = 0;
+        for (int j = 0; j < m.dimension; ++j) {
+            dot += c[std::size_t(j)] * unit[r][std::size_t(j)];
+            cc += c[std::size_t(j)] * c[std::size_t(j)];
+        }
+        row.distanceToCentroid = cc > 0 ? 1.0 - dot / std::sqrt(cc) : 1.0;
+    }
+    return d;
+}
+
+std::string fmt(double v, const char* f = "%.6g")
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, v);
+    return buf;
+}
+
+std::ofstream openOut(const fs::path& file)
+{
+    std::ofstream out(file, std::ios::binary);
+    if (!out) throw Error(fileError("write", file, "cannot create file"));
+    return out;
+}
+
+std::string nowIso()
+{
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return buf;
+}
+
+// Groups rows by recording, in time order.
+std::map<std::string, std::vector<const ClipExportRow*>> byRecording(const ExportData& d)
+{
+    std::map<std::string, std::vector<const ClipExportRow*>> m;
+    for (const auto& r : d.rows) m[r.clip.path].push_back(&r);
+    for (auto& [_, v] : m)
+        std::stable_sort(v.begin(), v.end(), [](auto* a, auto* b) { return a->clip.start < b->clip.start; });
+    return m;
+}
+
+// "site3/0412.flac" -> "site3_0412" (one flat folder of tables, names stay unique).
+std::string tableStem(const std::string& path)
+{
+    std::string s = fs::path(path).replace_extension().generic_string();
+    for (char& c : s)
+        if (c == '/') c = '_';
+    return s;
+}
+
+} // namespace
+
+void writeClusterCsv(const fs::path& file, const Archive& archive)
+{
+    const ExportData d = gather(archive);
+    std::ofstream out = openOut(file);
+    out << "clip_id,path,start_s,end_s,low_hz,high_hz,cluster,probability,outlier_score,distance_to_centroid,x,y,label\n";
+    for (const auto& r : d.rows) {
+        out << csvRow({std::to_string(r.clip.id), r.clip.path, fmt(r.clip.start, "%.6f"), fmt(r.clip.end, "%.6f"),
+                       fmt(r.clip.lowHz, "%.2f"), fmt(r.clip.highHz, "%.2f"),
+                       r.cluster ? std::to_string(*r.cluster) : "", r.cluster ? fmt(r.probability) : "",
+                       r.cluster ? fmt(r.outlier) : "", r.distanceToCentroid ? fmt(*r.distanceToCentroid) : "",
+                       r.x ? fmt(*r.x) : "", r.y ? fmt(*r.y) : "", r.label});
+    }
+    if (!out) throw Error(fileError("write", file, "write failed (disk full?)"));
+
+    nlohmann::json p;
+    p["archive"] = archive.file().string();
+    p["model_id"] = archive.activeModel();
+    p["segmentation"] = archive.meta("segmenter").value_or("");
+    p["time_expansion"] = archive.meta("time_expansion").value_or("1");
+    p["projection"] = d.map ? nlohmann::json::parse(d.map->paramsJson) : nlohmann::json();
+    p["clustering"] = d.clusters ? nlohmann::json::parse(d.clusters->paramsJson) : nlohmann::json();
+    p["software"] = std::string("CrowLingo ") + CROWLINGO_VERSION;
+    p["exported_at"] = nowIso();
+    p["rows"] = d.rows.size();
+    fs::path sidecar = file;
+    sidecar += ".json";
+    openOut(sidecar) << p.dump(2) << "\n";
+}
+
+std::vector<fs::path> writeRavenTables(const fs::path& dir, const Archive& archive)
+{
+    fs::create_directories(dir);
+    std::vector<fs::path> written;
+    for (const auto& [path, rows] : byRecording(gather(archive))) {
+        const fs::path f = dir / (tableStem(path) + ".Table.1.selections.txt");
+        std::ofstream out = openOut(f);
+        out << "Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\tCluster\tLabel\n";
+        int selection = 1;
+        for (const ClipExportRow* r : rows) {
+            std::string label = r->label;
+            for (char& c : label)
+                if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+            out << selection++ << "\tSpectrogram 1\t1\t" << fmt(r->clip.start, "%.6f") << '\t' << fmt(r->clip.end, "%.6f")
+                << '\t' << fmt(r->clip.lowHz, "%.2f") << '\t' << fmt(r->clip.highHz, "%.2f") << '\t'
+                << (r->cluster ? std::to_string(*r->cluster) : "") << '\t' << label << '\n';
+        }
+        written.push_back(f);
+    }
+    return written;
+}
+
+std::vector<fs::path> writeAudacityLabels(const fs::path& dir, const Archive& archive)
+{
+    fs::create_directories(dir);
+    std::vector<fs::path> written;
+    for (const auto& [path, rows] : byRecording(gather(archive))) {
+        const fs::path f = dir / (tableStem(path) + ".txt");
+        std::ofstream out = openOut(f);
+        for (const ClipExportRow* r : rows) {
+            std::string text = !r->label.empty() ? r->label : !r->cluster ? "clip" : *r->cluster < 0 ? "noise" : "cluster " + std::to_string(*r->cluster);
+            for (char& c : text)
+                if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+            out << fmt(r->clip.start, "%.6f") << '\t' << fmt(r->clip.end, "%.6f") << '\t' << text << '\n';
+        }
+        written.push_back(f);
+    }
+    return written;
+}
+
+} // namespace crowlingo
