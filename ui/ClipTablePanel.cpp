@@ -13,6 +13,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <set>
 
 namespace crowlingo::ui {
@@ -26,6 +27,7 @@ ClipTablePanel::ClipTablePanel(ArchiveSession* session, QWidget* parent)
 
     text_->setPlaceholderText(tr("Filter by file or label…"));
     text_->setClearButtonEnabled(true);
+    text_->setMinimumWidth(160);
     cluster_->setMinimumContentsLength(12);
     cluster_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     label_->setMinimumContentsLength(14);
@@ -52,8 +54,12 @@ ClipTablePanel::ClipTablePanel(ArchiveSession* session, QWidget* parent)
     view_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     view_->horizontalHeader()->setSectionResizeMode(ClipTableModel::File, QHeaderView::Stretch);
     view_->horizontalHeader()->setHighlightSections(false);
-    for (int c = ClipTableModel::Start; c < ClipTableModel::ColumnCount; ++c)
-        view_->setColumnWidth(c, c == ClipTableModel::Label ? 140 : 96);
+    // Fixed widths from the header texts (ResizeToContents would measure rows: slow at 100k clips).
+    for (int c = ClipTableModel::Start; c < ClipTableModel::ColumnCount; ++c) {
+        const QString header = model_->headerData(c, Qt::Horizontal).toString();
+        const int w = fontMetrics().horizontalAdvance(header) + 28;
+        view_->setColumnWidth(c, c == ClipTableModel::Label ? std::max(w, 120) : std::max(w, 64));
+    }
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);

@@ -17,7 +17,7 @@ LabelBar::LabelBar(ArchiveSession* session, QWidget* parent)
 {
     edit_->setPlaceholderText(tr("label (Ctrl+L)"));
     edit_->setClearButtonEnabled(true);
-    edit_->setMinimumWidth(160);
+    edit_->setFixedWidth(220);
     auto* completer = new QCompleter(names_, this);
     completer->setCaseSensitivity(Qt::CaseInsensitive);
     edit_->setCompleter(completer);
@@ -33,6 +33,7 @@ LabelBar::LabelBar(ArchiveSession* session, QWidget* parent)
     layout->addWidget(apply_);
     layout->addWidget(clear_);
     layout->addWidget(target_);
+    layout->addStretch(1); // the toolbar hands its spare width to us; keep the buttons compact
 
     connect(apply_, &QPushButton::clicked, this, [this] { applyLabel(edit_->text()); });
     connect(edit_, &QLineEdit::returnPressed, this, [this] { applyLabel(edit_->text()); });

@@ -4,7 +4,6 @@
 #include "ui/AudioPlayer.h"
 #include "ui/ClipInspector.h"
 #include "ui/ClipTablePanel.h"
-#include "ui/ClusterExport.h"
 #include "ui/LabelBar.h"
 #include "ui/MapPanel.h"
 #include "ui/MapView.h"
@@ -15,9 +14,9 @@
 #include "ui/TaskProgressWidget.h"
 #include "ui/TaskRunner.h"
 
-#include "core/analysis/Clustering.h"
-#include "core/analysis/Projection.h"
 #include "core/archive/Archive.h"
+#include "core/archive/ArchiveAnalysis.h"
+#include "core/archive/ClusterExport.h"
 #include "core/archive/EmbeddingExport.h"
 #include "core/archive/FolderEmbedder.h"
 #include "core/common/Error.h"
@@ -55,16 +54,6 @@ namespace {
 constexpr int kMaxRecent = 8;
 const char* kRecentKey = "recentArchives";
 
-struct ProjectionResult {
-    std::vector<ClipId> ids;
-    std::vector<float> xy;
-    std::string params;
-};
-struct ClusteringResult {
-    std::vector<ClipId> ids;
-    std::vector<int> labels;
-    int count = 0;
-};
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -87,6 +76,8 @@ MainWindow::MainWindow(QWidget* parent)
     inspector_->setPlayActions({playAction_, playSequenceAction_, stopAction_});
     neighbours_->setPlayAllAction(playSequenceAction_);
 
+    summary_->setMinimumWidth(100); // a long summary is cut, it never widens the window
+    summary_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     statusBar()->addWidget(summary_, 1);
     statusBar()->addPermanentWidget(new TaskProgressWidget(tasks_, this));
     statusBar()->setSizeGripEnabled(true);
@@ -175,6 +166,16 @@ void MainWindow::buildActions()
                                                          tr("CSV files (*.csv)"));
         if (!csv.isEmpty()) exportClusters(csv);
     });
+    exportRavenAction_ = make(tr("&Raven Selection Tables…"), QKeySequence(), [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for Raven selection tables"),
+                                                              QFileInfo(session_->fileName()).absolutePath());
+        if (!dir.isEmpty()) exportTables(dir, false);
+    });
+    exportAudacityAction_ = make(tr("&Audacity Label Tracks…"), QKeySequence(), [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for Audacity label tracks"),
+                                                              QFileInfo(session_->fileName()).absolutePath());
+        if (!dir.isEmpty()) exportTables(dir, true);
+    });
     quitAction_ = make(tr("&Quit"), QKeySequence::Quit, &QWidget::close);
     pcaAction_ = make(tr("Map (PCA)"), QKeySequence(), [this] { computeProjection(false); });
     pcaAction_->setToolTip(tr("Compute a 2-D map of the embeddings with PCA (seconds)"));
@@ -227,6 +228,9 @@ void MainWindow::buildMenus()
     QMenu* exportMenu = file->addMenu(tr("&Export"));
     exportMenu->addAction(exportClustersAction_);
     exportMenu->addAction(exportEmbeddingsAction_);
+    exportMenu->addSeparator();
+    exportMenu->addAction(exportRavenAction_);
+    exportMenu->addAction(exportAudacityAction_);
     file->addSeparator();
     file->addAction(closeAction_);
     file->addAction(quitAction_);
@@ -257,6 +261,7 @@ void MainWindow::buildMenus()
 void MainWindow::buildToolBars()
 {
     QToolBar* playback = addToolBar(tr("Playback"));
+    toolBars_.push_back(playback);
     playback->setObjectName(QStringLiteral("playbackToolBar"));
     playback->setMovable(false);
     playback->setIconSize(QSize(18, 18));
@@ -297,6 +302,7 @@ void MainWindow::buildToolBars()
     playback->addWidget(context_);
 
     QToolBar* labels = addToolBar(tr("Labels"));
+    toolBars_.push_back(labels);
     labels->setObjectName(QStringLiteral("labelToolBar"));
     labels->setMovable(false);
     labels->addWidget(labelBar_);
@@ -462,27 +468,23 @@ void MainWindow::computeProjection(bool umap)
 {
     if (!session_->isOpen() || session_->data().modelId.empty()) return;
     const std::filesystem::path file = session_->data().file;
-    const std::string modelId = session_->data().modelId;
     ProjectionParams params;
     params.method = umap ? ProjectionMethod::Umap : ProjectionMethod::Pca;
     const QString title = umap ? tr("Computing a UMAP map") : tr("Computing a PCA map");
-    const bool started = tasks_->start<ProjectionResult>(
+    const bool started = tasks_->start<StoredProjection>(
         title,
-        [file, modelId, params](const Progress& progress) {
+        [file, params](const Progress& progress) {
             Archive archive = Archive::open(file);
-            const EmbeddingMatrix m = archive.embeddings(modelId);
-            const Projection map = project(m.values, m.dimension, params, progress);
-            const std::string json = params.toJson();
-            archive.storeProjection(modelId, json, m.clipIds, map.xy);
-            return ProjectionResult{m.clipIds, map.xy, json};
+            return projectArchive(archive, params, progress);
         },
-        [this, modelId](Result<ProjectionResult> r) {
+        [this](Result<StoredProjection> r) {
             mapView()->setMessage({});
             if (!r.ok()) {
                 if (!r.cancelled) showError(tr("Cannot compute the map"), r.error);
                 return;
             }
-            if (session_->isOpen() && session_->data().modelId == modelId) session_->setProjection(r.value->ids, r.value->xy, r.value->params);
+            if (session_->isOpen() && session_->data().modelId == r.value->modelId)
+                session_->setProjection(r.value->clipIds, r.value->xy, r.value->paramsJson);
         });
     if (started) mapView()->setMessage(title + QStringLiteral(" …"));
     else showError(tr("Busy"), tr("Wait for \"%1\" to finish (or cancel it) first.").arg(tasks_->title()));
@@ -492,27 +494,24 @@ void MainWindow::computeClustering()
 {
     if (!session_->isOpen() || session_->data().modelId.empty()) return;
     const std::filesystem::path file = session_->data().file;
-    const std::string modelId = session_->data().modelId;
     const ClusterParams params;
-    const bool started = tasks_->start<ClusteringResult>(
+    const bool started = tasks_->start<StoredClustering>(
         tr("Clustering (HDBSCAN)"),
-        [file, modelId, params](const Progress& progress) {
+        [file, params](const Progress& progress) {
             Archive archive = Archive::open(file);
-            const EmbeddingMatrix m = archive.embeddings(modelId);
-            Clusters c = cluster(m.values, m.dimension, params, progress);
-            // Keep cluster numbers stable across re-runs, so labels of the eye ("cluster 3") survive.
-            if (auto previous = archive.latestClustering(modelId))
-                c.labels = matchClusterIds(previous->clipIds, previous->labels, m.clipIds, c.labels);
-            archive.storeClustering(modelId, params.toJson(), m.clipIds, c.labels, c.probability, c.outlierScore);
-            return ClusteringResult{m.clipIds, c.labels, c.count()};
+            // Cluster ids are matched to the previous clustering, so "cluster 3" stays cluster 3.
+            return clusterArchive(archive, params, false, progress);
         },
-        [this, modelId](Result<ClusteringResult> r) {
+        [this](Result<StoredClustering> r) {
             if (!r.ok()) {
                 if (!r.cancelled) showError(tr("Cannot cluster"), r.error);
                 return;
             }
-            if (session_->isOpen() && session_->data().modelId == modelId) session_->setClustering(r.value->ids, r.value->labels);
-            statusBar()->showMessage(tr("%1 clusters found").arg(r.value->count), 8000);
+            if (session_->isOpen() && session_->data().modelId == r.value->modelId)
+                session_->setClustering(r.value->clipIds, r.value->labels);
+            std::set<int> ids(r.value->labels.begin(), r.value->labels.end());
+            ids.erase(-1);
+            statusBar()->showMessage(tr("%1 clusters found").arg(ids.size()), 8000);
         });
     if (!started) showError(tr("Busy"), tr("Wait for \"%1\" to finish (or cancel it) first.").arg(tasks_->title()));
 }
@@ -547,16 +546,35 @@ void MainWindow::exportClusters(const QString& csvFile)
 {
     if (!session_->isOpen()) return;
     const std::filesystem::path file = session_->data().file, csv = csvFile.toStdString();
-    const std::string modelId = session_->data().modelId;
     const bool started = tasks_->start<int>(
         tr("Exporting clusters"),
-        [file, csv, modelId](const Progress&) {
+        [file, csv](const Progress&) {
             const Archive archive = Archive::open(file);
-            writeClusterTable(csv, archive, modelId);
+            writeClusterCsv(csv, archive);
             return 0;
         },
         [this, csvFile](Result<int> r) {
             const QString message = r.ok() ? tr("Wrote %1").arg(csvFile) : r.error;
+            if (!r.ok() && !r.cancelled) showError(tr("Export failed"), r.error);
+            else statusBar()->showMessage(message, 8000);
+            Q_EMIT exportFinished(r.ok(), message);
+        });
+    if (!started) Q_EMIT exportFinished(false, tr("busy with %1").arg(tasks_->title()));
+}
+
+void MainWindow::exportTables(const QString& dir, bool audacity)
+{
+    if (!session_->isOpen()) return;
+    const std::filesystem::path file = session_->data().file, out = dir.toStdString();
+    const bool started = tasks_->start<int>(
+        audacity ? tr("Exporting Audacity label tracks") : tr("Exporting Raven selection tables"),
+        [file, out, audacity](const Progress&) {
+            const Archive archive = Archive::open(file);
+            std::filesystem::create_directories(out);
+            return int((audacity ? writeAudacityLabels(out, archive) : writeRavenTables(out, archive)).size());
+        },
+        [this, dir](Result<int> r) {
+            const QString message = r.ok() ? tr("Wrote %1 files to %2").arg(*r.value).arg(dir) : r.error;
             if (!r.ok() && !r.cancelled) showError(tr("Export failed"), r.error);
             else statusBar()->showMessage(message, 8000);
             Q_EMIT exportFinished(r.ok(), message);
@@ -625,8 +643,9 @@ void MainWindow::onArchiveOpened()
     setWindowTitle(tr("%1 — CrowLingo Workbench").arg(QFileInfo(session_->fileName()).fileName()));
     central_->setCurrentWidget(mapPanel_);
     for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_}) dock->show();
-    resizeDocks({inspectorDock_}, {width() * 45 / 100}, Qt::Horizontal);
-    resizeDocks({inspectorDock_, neighbourDock_}, {height() * 58 / 100, height() * 42 / 100}, Qt::Vertical);
+    for (QToolBar* bar : toolBars_) bar->show();
+    resizeDocks({inspectorDock_}, {width() * 47 / 100}, Qt::Horizontal);
+    resizeDocks({inspectorDock_, neighbourDock_}, {height() * 62 / 100, height() * 38 / 100}, Qt::Vertical);
     resizeDocks({tableDock_}, {height() * 30 / 100}, Qt::Vertical);
     timeExpansion_->setValue(d.timeExpansion);
     start_->setStatus({});
@@ -641,6 +660,7 @@ void MainWindow::onArchiveClosed()
     central_->setCurrentWidget(start_);
     // No empty docks next to the start page.
     for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_}) dock->hide();
+    for (QToolBar* bar : toolBars_) bar->hide(); // nothing to play or label yet
     mapView()->setMessage({});
     updateSummary();
     updateActions();
@@ -678,7 +698,9 @@ void MainWindow::updateActions()
     closeAction_->setEnabled(open);
     updateArchiveAction_->setEnabled(open && !busy);
     exportEmbeddingsAction_->setEnabled(hasEmbeddings && !busy);
-    exportClustersAction_->setEnabled(hasEmbeddings && session_->data().hasClustering && !busy);
+    exportClustersAction_->setEnabled(open && !busy);
+    exportRavenAction_->setEnabled(open && !busy);
+    exportAudacityAction_->setEnabled(open && !busy);
     for (QAction* a : {pcaAction_, umapAction_, clusterAction_}) a->setEnabled(hasEmbeddings && !busy);
     for (QAction* a : {playAction_, playSequenceAction_, nextAction_, previousAction_}) a->setEnabled(clip);
     stopAction_->setEnabled(player_->isActive());

@@ -25,6 +25,7 @@ class QDoubleSpinBox;
 class QLabel;
 class QMenu;
 class QStackedWidget;
+class QToolBar;
 
 namespace crowlingo {
 struct EmbedFolderOptions;
@@ -81,7 +82,8 @@ public Q_SLOTS:
     void computeProjection(bool umap);
     void computeClustering();
     void exportEmbeddings(const QString& npyFile, const QString& csvFile);
-    void exportClusters(const QString& csvFile);
+    void exportClusters(const QString& csvFile);          // core's writeClusterCsv (+ .json sidecar)
+    void exportTables(const QString& dir, bool audacity); // Raven selection tables or Audacity labels
 
     void playCurrent();
     void playSequence();   // the current clip, then its neighbours in order
@@ -136,12 +138,15 @@ private:
     QDoubleSpinBox* timeExpansion_;
     QCheckBox* context_;
     QMenu* recentMenu_ = nullptr;
+    QList<QToolBar*> toolBars_;
 
     QAction* openAction_;
     QAction* newAction_;
     QAction* closeAction_;
     QAction* exportEmbeddingsAction_;
     QAction* exportClustersAction_;
+    QAction* exportRavenAction_;
+    QAction* exportAudacityAction_;
     QAction* quitAction_;
     QAction* pcaAction_;
     QAction* umapAction_;

@@ -211,7 +211,7 @@ void MapView::resetView()
 double MapView::pointRadius() const
 {
     const std::size_t n = points_.size();
-    return n < 2'000 ? 3.6 : n < 20'000 ? 2.6 : 1.8;
+    return n < 2'000 ? 4.0 : n < 20'000 ? 2.6 : 1.8;
 }
 
 QPointF MapView::widgetPosition(int clipIndex) const

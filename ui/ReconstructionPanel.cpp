@@ -35,6 +35,7 @@ ReconstructionPanel::ReconstructionPanel(QWidget* parent)
     ratioLabel_->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("hidden: 80 %")));
     newMask_->setToolTip(tr("Hide a different random set of patches"));
     mse_->setTextFormat(Qt::RichText);
+    mse_->setWordWrap(true); // never widens the dock
     mse_->setToolTip(tr("Mean squared error over the hidden cells inside the clip. Trivial predictor: each mel "
                         "band's mean over the visible cells — a model that learned something beats it."));
     status_->setWordWrap(true);
@@ -58,14 +59,14 @@ ReconstructionPanel::ReconstructionPanel(QWidget* parent)
     controls->addWidget(slider_, 1);
     controls->addWidget(ratioLabel_);
     controls->addWidget(newMask_);
-    controls->addSpacing(12);
-    controls->addWidget(mse_, 2);
+    controls->addStretch(1);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(4);
     layout->addLayout(controls);
     layout->addLayout(grid, 1);
+    layout->addWidget(mse_);
     layout->addWidget(status_);
 
     connect(slider_, &QSlider::valueChanged, this, [this](int v) {

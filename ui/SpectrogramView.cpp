@@ -190,7 +190,7 @@ void SpectrogramView::drawAxes(QPainter& p, const QRect& plot)
     // Frequency axis (kHz); uneven spacing on mel bins is right, not a bug.
     if (int(spec_.binCentres.size()) == spec_.bins && spec_.bins > 1) {
         const double fLo = spec_.binCentres.front(), fHi = spec_.binCentres.back();
-        const double fStep = niceStep(fHi - fLo, std::max(2, plot.height() / 45));
+        const double fStep = niceStep(fHi - fLo, std::max(2, plot.height() / 32));
         double lastY = 1e9;
         for (double f = std::ceil(fLo / fStep) * fStep; f <= fHi; f += fStep) {
             const double y = yOfFrequency(f, plot);

@@ -22,7 +22,7 @@ StartPage::StartPage(QWidget* parent)
     auto* card = new QFrame(this);
     card->setObjectName(QStringLiteral("startCard"));
     card->setStyleSheet(QStringLiteral("#startCard { background: white; border: 1px solid #dcdde3; border-radius: 10px; }"));
-    card->setMaximumWidth(620);
+    card->setFixedWidth(600); // a fixed width lets the wrapped subtitle compute its height
 
     auto* title = new QLabel(tr("<span style='font-size:22pt; font-weight:600'>CrowLingo Workbench</span>"), card);
     auto* subtitle = new QLabel(tr("Explore animal vocalisations by what a self-supervised model hears in them: "
@@ -30,6 +30,12 @@ StartPage::StartPage(QWidget* parent)
                                 card);
     subtitle->setWordWrap(true);
     subtitle->setForegroundRole(QPalette::PlaceholderText);
+    subtitle->setMinimumHeight(subtitle->heightForWidth(600 - 72));
+    auto* hint = new QLabel(tr("An archive (*.crowlingo) holds the clips of a folder of recordings and their "
+                               "embeddings. Make one here, or with <tt>crowlingo-cli embed FOLDER -o FILE</tt>."),
+                            card);
+    hint->setWordWrap(true);
+    hint->setForegroundRole(QPalette::PlaceholderText);
 
     auto* open = new QPushButton(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("  Open archive…"), card);
     auto* create = new QPushButton(style()->standardIcon(QStyle::SP_DirOpenIcon), tr("  New archive from a folder of recordings…"), card);
@@ -54,6 +60,8 @@ StartPage::StartPage(QWidget* parent)
     cardLayout->addWidget(open);
     cardLayout->addWidget(create);
     cardLayout->addSpacing(8);
+    cardLayout->addWidget(hint);
+    cardLayout->addSpacing(4);
     cardLayout->addWidget(recentTitle_);
     cardLayout->addWidget(recent_);
     cardLayout->addWidget(status_);
@@ -69,6 +77,7 @@ StartPage::StartPage(QWidget* parent)
         Q_EMIT recentRequested(item->data(Qt::UserRole).toString());
     });
     setRecentFiles({});
+    setStatus({});
 }
 
 void StartPage::setRecentFiles(const QStringList& files)

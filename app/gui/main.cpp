@@ -9,6 +9,8 @@
 #include "ui/MapView.h"
 
 #include <QApplication>
+#include <QBuffer>
+#include <QImage>
 #include <QComboBox>
 #include <QCommandLineParser>
 #include <QTimer>
@@ -16,6 +18,22 @@
 #include <cstdio>
 
 using namespace crowlingo::ui;
+
+namespace {
+// PNG, at most ~400 KB so that documentation screenshots stay light: noisy spectrograms can make
+// a full-colour PNG larger, and then the picture is reduced to 256 colours (no dithering, which
+// would only add noise).
+bool saveScreenshot(const QImage& image, const QString& file)
+{
+    constexpr qint64 kMaxBytes = 360 * 1024;
+    QBuffer full;
+    full.open(QIODevice::WriteOnly);
+    image.save(&full, "PNG", 0);
+    QImage out = image;
+    if (full.size() > kMaxBytes) out = image.convertToFormat(QImage::Format_Indexed8, Qt::AvoidDither | Qt::ColorOnly);
+    return out.save(file, "PNG", 0);
+}
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -66,7 +84,7 @@ int main(int argc, char** argv)
         // Give the archive time to start loading before waiting for idleness.
         QTimer::singleShot(500, &window, [&window, file] {
             window.whenIdle([&window, file] {
-                const bool ok = window.grab().save(file);
+                const bool ok = saveScreenshot(window.grab().toImage(), file);
                 std::fprintf(stderr, ok ? "wrote %s\n" : "cannot write %s\n", qPrintable(file));
                 QApplication::exit(ok ? 0 : 1);
             });

@@ -15,7 +15,16 @@ Spectrogram clipLogMel(AudioReader& reader, const MelSpectrogram& mel, Seconds s
         end = std::min(reader.duration(), start + minSpan);
         start = std::max(0.0, end - minSpan);
     }
-    const std::vector<float> samples = reader.read(start, end);
+    std::vector<float> samples = reader.read(start, end);
+    // A recording shorter than one FFT frame (a 20 ms syllable cut out by another tool) is centred
+    // in silence, so it still yields one frame rather than being refused.
+    const std::size_t nFft = std::size_t(mel.params().nFft);
+    if (!samples.empty() && samples.size() < nFft) {
+        const std::size_t before = (nFft - samples.size()) / 2;
+        samples.insert(samples.begin(), before, 0.0f);
+        samples.resize(nFft, 0.0f);
+        start -= double(before) / mel.params().sampleRate / te;
+    }
     return mel.compute(samples, start, 1.0 / te);
 }
 

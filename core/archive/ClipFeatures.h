@@ -11,8 +11,9 @@
 
 namespace crowlingo {
 
-// Log-mel of [start, end). A clip shorter than one FFT frame is widened symmetrically (within the
-// file) so that it yields at least one frame. startSeconds/hopSeconds are in recording time.
+// Log-mel of [start, end). A clip shorter than one FFT frame is widened symmetrically within the
+// file, and a whole file that short is centred in silence, so that every non-empty clip yields at
+// least one frame. startSeconds/hopSeconds are in recording time.
 Spectrogram clipLogMel(AudioReader& reader, const MelSpectrogram& mel, Seconds start, Seconds end);
 
 } // namespace crowlingo

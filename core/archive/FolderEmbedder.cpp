@@ -110,7 +110,7 @@ void decodeJob(std::size_t index, const Job& job, const MelSpectrogram& mel, con
             for (std::size_t i = first; i < last; ++i) {
                 Spectrogram s = clipLogMel(reader, mel, clips[i].start, clips[i].end);
                 if (s.frames == 0)
-                    throw AudioError(fileError("embed", job.file.path, "recording is shorter than one analysis frame"));
+                    throw AudioError(fileError("embed", job.file.path, "recording holds no samples"));
                 p.clips.push_back(clips[i]);
                 p.mels.push_back(std::move(s));
             }

@@ -9,6 +9,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sndfile.h>
+
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <tuple>
@@ -98,6 +101,30 @@ private Q_SLOTS:
         fs::remove(root() / "empty.flac");
     }
 
+    void aSyllableShorterThanOneFftFrameIsEmbedded()
+    {
+        // 20 ms at 32 kHz: 640 samples, less than the 1024-sample analysis frame at 22.05 kHz.
+        SF_INFO info{};
+        info.samplerate = 32000;
+        info.channels = 1;
+        info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+        SNDFILE* f = sf_open((root() / "syllable.wav").c_str(), SFM_WRITE, &info);
+        QVERIFY(f);
+        std::vector<float> x(640);
+        for (std::size_t i = 0; i < x.size(); ++i) x[i] = 0.5f * float(std::sin(2 * M_PI * 3000.0 * double(i) / 32000));
+        sf_writef_float(f, x.data(), sf_count_t(x.size()));
+        sf_close(f);
+        Archive a = Archive::open(archiveFile());
+        const EmbedReport r = embedFolder(a, model, options());
+        QCOMPARE(r.filesFailed, 0);
+        QCOMPARE(r.filesEmbedded, 1);
+        QCOMPARE(a.recording("syllable.wav")->status, std::string("embedded"));
+        int clips = 0;
+        for (const ClipRow& c : a.clips()) clips += c.path == "syllable.wav";
+        QCOMPARE(clips, 1);
+        verifyComplete(a, model.id());
+    }
+
     void newModelKeepsClipsAndOldVectorsUntilComplete()
     {
         Archive a = Archive::open(archiveFile());
@@ -111,7 +138,7 @@ private Q_SLOTS:
         QCOMPARE(a.embeddingCount(model.id()), a.clipCount()); // old vectors kept
         embedFolder(a, other, options());
         QCOMPARE(a.activeModel(), other.id());
-        QCOMPARE(a.clips().size(), clipsBefore.size());
+        QCOMPARE(a.clips().size(), clipsBefore.size()); // the syllable included
         QCOMPARE(a.clips().front().id, clipsBefore.front().id); // same clips, new vectors
         verifyComplete(a, other.id());
     }

@@ -1,14 +1,16 @@
-// Exports from the window: the embeddings .npy and clip table are byte for byte what core's
-// exporters write for the same archive; the cluster table has one row per clip with its cluster
-// and label.
+// Exports from the window are byte for byte what core's exporters (the CLI's) write for the same
+// archive: embeddings .npy + clip table, and the cluster table with the labels just made;
+// Raven and Audacity tables come one per recording.
 #include "UiTestArchive.h"
 
 #include "ui/ArchiveSession.h"
 #include "ui/MainWindow.h"
 
+#include "core/archive/ClusterExport.h"
 #include "core/archive/EmbeddingExport.h"
 #include "core/common/Csv.h"
 
+#include <QDir>
 #include <QFile>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -56,7 +58,7 @@ private Q_SLOTS:
         QCOMPARE(readAll(out.filePath(QStringLiteral("gui.npy"))), readAll(out.filePath(QStringLiteral("core.npy"))));
     }
 
-    void clusterTableHasClusterAndLabelPerClip()
+    void clusterTableMatchesCore()
     {
         UiTestArchive a;
         QTemporaryDir out;
@@ -66,27 +68,50 @@ private Q_SLOTS:
         QVERIFY(opened.wait(20000));
         QVERIFY(w.session()->applyLabel({0}, QStringLiteral("song, thrush"))); // needs quoting in CSV
         QSignalSpy done(&w, &MainWindow::exportFinished);
-        const QString file = out.filePath(QStringLiteral("clusters.csv"));
+        const QString file = out.filePath(QStringLiteral("gui_clusters.csv"));
         w.exportClusters(file);
         QVERIFY(done.wait(20000));
         QVERIFY2(done.last().at(0).toBool(), qPrintable(done.last().at(1).toString()));
 
+        // Byte for byte what core's exporter writes for the same archive (the CLI's export).
+        const QString reference = out.filePath(QStringLiteral("core_clusters.csv"));
+        writeClusterCsv(reference.toStdString(), Archive::open(a.path()));
+        QCOMPARE(readAll(file), readAll(reference));
+
+        // And it holds what the window showed: every clip, its cluster, the new label.
         CsvReader in(file.toStdString());
-        std::vector<std::string> row;
-        QVERIFY(in.next(row));
-        QCOMPARE(row.size(), std::size_t(8));
-        QCOMPARE(row[0], std::string("clip_id"));
-        QCOMPARE(row[4], std::string("cluster"));
-        QCOMPARE(row[7], std::string("label"));
+        std::vector<std::string> header, row;
+        QVERIFY(in.next(header));
+        const auto column = [&](const char* name) { return std::size_t(std::find(header.begin(), header.end(), name) - header.begin()); };
+        const std::size_t idCol = column("clip_id"), clusterCol = column("cluster"), labelCol = column("label");
+        QVERIFY(clusterCol < header.size() && labelCol < header.size());
         int rows = 0;
-        const ClipId first = a.ids().front();
         while (in.next(row)) {
             ++rows;
-            const ClipId id = std::stoll(row[0]);
-            QCOMPARE(std::stoi(row[4]), a.kindOf(id));
-            QCOMPARE(row[7], id == first ? std::string("song, thrush") : std::string());
+            const ClipId id = std::stoll(row[idCol]);
+            QCOMPARE(std::stoi(row[clusterCol]), a.kindOf(id));
+            QCOMPARE(row[labelCol], id == a.ids().front() ? std::string("song, thrush") : std::string());
         }
         QCOMPARE(rows, a.clipCount());
+    }
+
+    void ravenAndAudacityTablesPerRecording()
+    {
+        UiTestArchive a;
+        QTemporaryDir out;
+        MainWindow w;
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        w.openArchive(a.file());
+        QVERIFY(opened.wait(20000));
+        QSignalSpy done(&w, &MainWindow::exportFinished);
+        w.exportTables(out.filePath(QStringLiteral("raven")), false);
+        QVERIFY(done.wait(20000));
+        QVERIFY2(done.last().at(0).toBool(), qPrintable(done.last().at(1).toString()));
+        w.exportTables(out.filePath(QStringLiteral("audacity")), true);
+        QVERIFY(done.wait(20000));
+        QVERIFY2(done.last().at(0).toBool(), qPrintable(done.last().at(1).toString()));
+        QCOMPARE(QDir(out.filePath(QStringLiteral("raven"))).entryList(QDir::Files).size(), a.options().recordings);
+        QCOMPARE(QDir(out.filePath(QStringLiteral("audacity"))).entryList(QDir::Files).size(), a.options().recordings);
     }
 };
 

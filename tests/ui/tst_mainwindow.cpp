@@ -13,12 +13,15 @@
 #include "ui/SpectrogramView.h"
 #include "ui/TaskRunner.h"
 
+#include "core/archive/FolderEmbedder.h"
+
 #include <QDockWidget>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -70,6 +73,14 @@ private Q_SLOTS:
         QVERIFY(openIn(w, a));
         MapView* map = w.mapView();
         QCOMPARE(map->pointCount(), a.clipCount());
+        // The map fits the widget it ended up in (docks appear after the archive opens).
+        QRectF spread;
+        for (int i = 0; i < a.clipCount(); ++i) {
+            const QPointF p = map->widgetPosition(i);
+            QVERIFY(map->rect().contains(p.toPoint()));
+            spread = spread.isNull() ? QRectF(p, QSizeF(1, 1)) : spread.united(QRectF(p, QSizeF(1, 1)));
+        }
+        QVERIFY(spread.width() > map->width() / 2 || spread.height() > map->height() / 2);
 
         const int target = 8;
         QSignalSpy shown(w.inspector(), &ClipInspector::spectrogramShown);
@@ -123,6 +134,40 @@ private Q_SLOTS:
         QVERIFY(map.has_value());
         QCOMPARE(map->clipIds.size(), std::size_t(a.clipCount()));
         for (float v : map->xy) QVERIFY(std::isfinite(v));
+    }
+
+    void newArchiveFromAFolderIsEmbeddedAndOpened()
+    {
+        // Two 4-second recordings, cut into 1-second windows, embedded by a small random model.
+        QTemporaryDir dir;
+        const std::filesystem::path root = std::filesystem::path(dir.path().toStdString()) / "field";
+        std::filesystem::create_directories(root);
+        for (int f = 0; f < 2; ++f) {
+            std::vector<float> x(4 * 22050);
+            for (std::size_t k = 0; k < x.size(); ++k) x[k] = 0.3f * float(std::sin(2 * M_PI * (800 + 1500 * f) * k / 22050.0));
+            testkit::writeWav(root / ("rec" + std::to_string(f) + ".wav"), x, 22050);
+        }
+        const Model model = Model::createRandom(testkit::tinyUiModelConfig(), 11);
+        const std::filesystem::path modelDir = std::filesystem::path(dir.path().toStdString()) / "model";
+        model.save(modelDir);
+        const QString archiveFile = dir.filePath(QStringLiteral("field.crowlingo"));
+
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        QSignalSpy finished(w.tasks(), &TaskRunner::finished);
+        EmbedFolderOptions options;
+        options.segment = SegmentSpec::parse("window:1");
+        w.embedFolder(QString::fromStdString(root.string()), archiveFile, QString::fromStdString(modelDir.string()), options);
+        QVERIFY(w.tasks()->isBusy());
+        QVERIFY2(opened.wait(120000), finished.isEmpty() ? "not opened" : qPrintable(finished.last().at(2).toString()));
+        QCOMPARE(w.session()->clipCount(), 8);
+        QCOMPARE(w.session()->data().modelId, model.id());
+        // ... and a map was made for it (PCA, off the GUI thread).
+        QTRY_VERIFY_WITH_TIMEOUT(!w.tasks()->isBusy() && finished.size() >= 2, 60000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(2).toString()));
+        QCOMPARE(w.mapView()->pointCount(), 8);
     }
 };
 

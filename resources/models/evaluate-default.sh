@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Measures the bundled default model for MODEL_CARD.md, with the project's own CLI:
+#  1. the synthetic demo corpus (seed 1, never seen in training): kNN precision for call types and
+#     for crow individuals, next to the hand-made baseline;
+#  2. the labelled real recordings in ../shared/data (if present): Bengalese finch individuals
+#     (whole songs) and syllables (single syllables);
+#  3. reconstruction figures.
+# Usage: bash resources/models/evaluate-default.sh [BUILD_DIR] [OUT_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=${1:-build}
+out=${2:-$(mktemp -d)}
+cli="$build/app/crowlingo-cli"
+model=${CROWLINGO_MODEL_DIR:-resources/models/default}
+shared=../shared/data
+mkdir -p "$out"
+
+echo "== synthetic demo corpus (seed 1) =="
+[[ -f "$out/demo/ground_truth.csv" ]] || "$cli" synth "$out/demo" --files 8 --minutes 2 --seed 1
+"$cli" embed "$out/demo" -o "$out/demo.crowlingo" --model "$model" --segment events
+# Ground truth -> label files in the import format (span labels).
+awk -F, 'NR > 1 { print $1 "," $2 "," $3 "," $6 }' "$out/demo/ground_truth.csv" |
+  sed '1i path,start_s,end_s,label' > "$out/call_types.csv"
+awk -F, 'NR > 1 && $7 != "" { print $1 "," $2 "," $3 "," $7 }' "$out/demo/ground_truth.csv" |
+  sed '1i path,start_s,end_s,label' > "$out/individuals.csv"
+"$cli" evaluate "$out/demo.crowlingo" --labels "$out/call_types.csv"
+"$cli" evaluate "$out/demo.crowlingo" --labels "$out/individuals.csv"
+
+if [[ -d "$shared" ]]; then
+  for set in bf_individuals bf_syllables; do
+    echo "== real recordings: $set =="
+    mkdir -p "$out/$set"
+    # The archive's root is the shared folder itself (read-only); the archive lives in $out.
+    "$cli" embed "$shared/$set" -o "$out/$set.crowlingo" --model "$model" --segment whole
+    awk -F'\t' -v s="$set/" 'NR > 1 && index($1, s) == 1 { print substr($1, length(s) + 1) "," $2 }' \
+      "$shared/MANIFEST.tsv" | sed '1i path,label' > "$out/$set.labels.csv"
+    "$cli" evaluate "$out/$set.crowlingo" --labels "$out/$set.labels.csv"
+  done
+  song=$(find "$shared/bf_individuals" -name '*.flac' | sort | head -1)
+  "$cli" reconstruct "$song" --start 2.0 --model "$model" --png "$out/reconstruction_bengalese_finch.png"
+fi
+first_caw=$(awk -F, '$6 == "caw" { print $1 " " $2; exit }' "$out/demo/ground_truth.csv")
+"$cli" reconstruct "$out/demo/${first_caw% *}" --start "$(awk -v t="${first_caw#* }" 'BEGIN { print (t > 0.4 ? t - 0.4 : 0) }')" \
+  --model "$model" --png "$out/reconstruction_synthetic_caw.png"
+echo "results in $out"
