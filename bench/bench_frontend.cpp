@@ -27,7 +27,7 @@ static void writeTestFile(const fs::path& path, int format, double seconds, int 
     SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
     std::mt19937 rng(1);
     std::normal_distribution<float> noise(0.f, 0.05f);
-    std::vector<float> block(size_t(rate));
+    std::vector<float> block(static_cast<size_t>(rate));
     for (int s = 0; s < int(seconds); ++s) {
         for (int i = 0; i < rate; ++i)
             block[size_t(i)] = 0.3f * std::sin(2 * M_PI * (1000.0 + 500 * std::sin(s)) * i / rate) + noise(rng);

@@ -1,8 +1,6 @@
 #include "ui/ArchiveSnapshot.h"
 
-#include <cmath>
 #include <limits>
-#include <map>
 
 namespace crowlingo::ui {
 

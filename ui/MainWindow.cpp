@@ -183,11 +183,18 @@ void MainWindow::buildActions()
     umapAction_->setToolTip(tr("Compute a 2-D map with UMAP: neighbourhoods kept, slower"));
     clusterAction_ = make(tr("Cluster"), QKeySequence(), &MainWindow::computeClustering);
     clusterAction_->setToolTip(tr("Cluster the embeddings with HDBSCAN (noise stays unassigned)"));
-    updateArchiveAction_ = make(tr("&Update Archive from Its Folder"), QKeySequence(), [this] {
+    updateArchiveAction_ = make(tr("&Update Archive from Its Folder…"), QKeySequence(), [this] {
         if (!session_->isOpen()) return;
-        EmbedFolderOptions o;
-        o.timeExpansion = session_->data().timeExpansion;
-        embedFolder(QString::fromStdString(session_->data().root.string()), session_->fileName(), modelDir_, o);
+        NewArchiveDialog dialog(this);
+        dialog.setFolder(QString::fromStdString(session_->data().root.string()));
+        dialog.setExistingArchive(session_->fileName(), session_->data().timeExpansion);
+        if (dialog.exec() != QDialog::Accepted) return;
+        try {
+            embedFolder(dialog.folder(), dialog.archiveFile(), dialog.modelDir().isEmpty() ? modelDir_ : dialog.modelDir(),
+                        dialog.options());
+        } catch (const std::exception& e) {
+            showError(tr("Cannot update the archive"), QString::fromUtf8(e.what()));
+        }
     });
     updateArchiveAction_->setToolTip(tr("Embed new or changed recordings of the archive's folder"));
 
@@ -288,6 +295,7 @@ void MainWindow::buildToolBars()
     playback->addWidget(speed_);
 
     timeExpansion_ = new QDoubleSpinBox(playback);
+    timeExpansion_->setObjectName(QStringLiteral("timeExpansionSpinBox"));
     timeExpansion_->setRange(1.0, 100.0);
     timeExpansion_->setDecimals(1);
     timeExpansion_->setValue(1.0);

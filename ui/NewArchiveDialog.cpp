@@ -95,6 +95,17 @@ void NewArchiveDialog::setFolder(const QString& folder)
     }
 }
 
+void NewArchiveDialog::setExistingArchive(const QString& file, double timeExpansion)
+{
+    setWindowTitle(tr("Update the archive from its folder"));
+    archive_->setText(file);
+    archive_->setReadOnly(true);
+    archiveEdited_ = true;
+    folder_->setReadOnly(true);
+    timeExpansion_->setValue(timeExpansion);
+    buttons_->button(QDialogButtonBox::Ok)->setText(tr("Embed new and changed recordings"));
+}
+
 QString NewArchiveDialog::folder() const { return folder_->text().trimmed(); }
 QString NewArchiveDialog::archiveFile() const { return archive_->text().trimmed(); }
 QString NewArchiveDialog::modelDir() const { return model_->text().trimmed(); }

@@ -25,6 +25,9 @@ public:
     explicit NewArchiveDialog(QWidget* parent = nullptr);
 
     void setFolder(const QString& folder);
+    // Updating an existing archive: its file and time expansion, fixed; the segmentation must be
+    // the one it was made with, or every recording is cut and embedded again.
+    void setExistingArchive(const QString& file, double timeExpansion);
     QString folder() const;
     QString archiveFile() const;
     QString modelDir() const;               // empty: the default model

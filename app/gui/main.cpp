@@ -7,6 +7,7 @@
 #include "ui/MainWindow.h"
 #include "ui/MapPanel.h"
 #include "ui/MapView.h"
+#include "core/common/OpenMpWaitPolicy.h"
 
 #include <QApplication>
 #include <QBuffer>
@@ -37,6 +38,7 @@ bool saveScreenshot(const QImage& image, const QString& file)
 
 int main(int argc, char** argv)
 {
+    crowlingo::ensurePassiveOpenMpWait(argv); // before any thread: see OpenMpWaitPolicy.h
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("CrowLingo Workbench"));
     QApplication::setOrganizationName(QStringLiteral("CrowLingo"));

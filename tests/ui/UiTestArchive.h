@@ -22,6 +22,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <numbers>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -97,10 +98,10 @@ public:
                 const auto s0 = std::size_t(c.start * o.sampleRate), n = std::size_t((c.end - c.start) * o.sampleRate);
                 for (std::size_t k = 0; k < n; ++k) {
                     const double t = double(k) / o.sampleRate;
-                    const double env = std::sin(M_PI * double(k) / double(n)); // smooth on and off
+                    const double env = std::sin(std::numbers::pi * double(k) / double(n)); // smooth on and off
                     double v = 0;
-                    if (kind == 0) v = 0.5 * std::sin(2 * M_PI * 1200 * t);
-                    if (kind == 1) v = 0.5 * std::sin(2 * M_PI * (2000 * t + 0.5 * 6000 * t * t)); // 2 -> 5 kHz
+                    if (kind == 0) v = 0.5 * std::sin(2 * std::numbers::pi * 1200 * t);
+                    if (kind == 1) v = 0.5 * std::sin(2 * std::numbers::pi * (2000 * t + 0.5 * 6000 * t * t)); // 2 -> 5 kHz
                     if (kind == 2) v = 0.3 * gauss(rng);
                     v += 0.05 * gauss(rng); // each clip's own noise
                     x[s0 + k] += float(env * v);

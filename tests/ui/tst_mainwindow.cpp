@@ -25,6 +25,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <numbers>
 
 using namespace crowlingo;
 using namespace crowlingo::ui;
@@ -144,7 +145,7 @@ private Q_SLOTS:
         std::filesystem::create_directories(root);
         for (int f = 0; f < 2; ++f) {
             std::vector<float> x(4 * 22050);
-            for (std::size_t k = 0; k < x.size(); ++k) x[k] = 0.3f * float(std::sin(2 * M_PI * (800 + 1500 * f) * k / 22050.0));
+            for (std::size_t k = 0; k < x.size(); ++k) x[k] = 0.3f * float(std::sin(2 * std::numbers::pi * (800 + 1500 * f) * k / 22050.0));
             testkit::writeWav(root / ("rec" + std::to_string(f) + ".wav"), x, 22050);
         }
         const Model model = Model::createRandom(testkit::tinyUiModelConfig(), 11);

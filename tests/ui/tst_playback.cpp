@@ -160,27 +160,47 @@ private Q_SLOTS:
         QCOMPARE(started[1].at(1).toInt(), n1);
     }
 
-    void slowerPlaybackLastsLonger()
+    void speedAndTimeExpansionResampleAndThePlayheadFollows()
     {
-        // Speed by resampling: at 0.5x the device gets twice the samples of the same clip.
+        // Speed and time expansion by resampling: at 0.5x the device gets twice the samples of
+        // the same clip, with time expansion 10 ten times; the playhead stays inside the clip.
         UiTestArchive a;
         MainWindow w;
         QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
         w.openArchive(a.file());
         QVERIFY(opened.wait(20000));
-        w.session()->setCurrentClip(2);
+        const int clip = 2;
+        w.session()->setCurrentClip(clip);
+        const ClipRow c = w.session()->data().clips[clip];
         QSignalSpy stopped(w.player(), &AudioPlayer::stopped);
         QSignalSpy started(w.player(), &AudioPlayer::itemStarted);
-        w.playCurrent();
-        QVERIFY(started.wait(10000));
-        const std::size_t normal = w.player()->currentSamples().size();
-        QVERIFY(stopped.wait(10000));
+        QSignalSpy position(w.player(), &AudioPlayer::positionChanged);
+        auto playOnce = [&] {
+            w.playCurrent();
+            if (!started.wait(10000)) return std::size_t(0);
+            const std::size_t n = w.player()->currentSamples().size();
+            return stopped.wait(30000) ? n : std::size_t(0);
+        };
+        const std::size_t normal = playOnce();
+        QVERIFY(normal > 0);
+        QVERIFY(position.size() > 3);
+        double last = -1;
+        for (const QList<QVariant>& p : position) {
+            QCOMPARE(p.at(0).toInt(), clip);
+            const double t = p.at(1).toDouble();
+            QVERIFY(t >= c.start - 1e-9 && t <= c.end + 1e-9);
+            QVERIFY(t >= last);
+            last = t;
+        }
+        QVERIFY(last > c.start + 0.5 * (c.end - c.start)); // it moved through the clip
+
         w.findChild<QDoubleSpinBox*>(QStringLiteral("speedSpinBox"))->setValue(0.5);
-        w.playCurrent();
-        QVERIFY(started.wait(10000));
-        const std::size_t slow = w.player()->currentSamples().size();
-        QVERIFY(stopped.wait(20000));
+        const std::size_t slow = playOnce();
         QVERIFY2(std::abs(double(slow) / double(normal) - 2.0) < 0.01, qPrintable(QStringLiteral("%1 vs %2").arg(slow).arg(normal)));
+        w.findChild<QDoubleSpinBox*>(QStringLiteral("speedSpinBox"))->setValue(1.0);
+        w.findChild<QDoubleSpinBox*>(QStringLiteral("timeExpansionSpinBox"))->setValue(10.0);
+        const std::size_t expanded = playOnce();
+        QVERIFY2(std::abs(double(expanded) / double(normal) - 10.0) < 0.05, qPrintable(QStringLiteral("%1 vs %2").arg(expanded).arg(normal)));
     }
 };
 
