@@ -10,6 +10,7 @@
 // neighbours are the clips of its kind; the stored map puts each kind around its own centre and
 // the stored clustering is the kind. Each clip has its own noise too, so a recording of its
 // playback correlates with it and not with another clip.
+#include "archive/ArchiveTestKit.h"
 #include "core/archive/Archive.h"
 #include "core/model/Model.h"
 #include "core/segment/Segmenter.h"
@@ -32,21 +33,8 @@ namespace crowlingo::testkit {
 
 inline const std::string kUiTestModelId = "5eed0000000000000000000000000000000000000000000000000000000ab1e5";
 
-// A deliberately small model with the real input pipeline (22.05 kHz log-mel), 32 bands.
-inline ModelConfig tinyUiModelConfig()
-{
-    ModelConfig c;
-    c.mel.nMels = 32;
-    c.frames = 32;
-    c.patch = 8;
-    c.encoderDim = 32;
-    c.encoderDepth = 1;
-    c.encoderHeads = 2;
-    c.decoderDim = 16;
-    c.decoderDepth = 1;
-    c.decoderHeads = 2;
-    return c;
-}
+// The UI tests use the same tiny model as the archive tests.
+inline ModelConfig tinyUiModelConfig() { return tinyConfig(); }
 
 inline void writeWav(const std::filesystem::path& file, const std::vector<float>& samples, int rate)
 {
