@@ -17,6 +17,15 @@ if [[ ! -f "$demo/recordings/ground_truth.csv" ]]; then
 fi
 # Resumable and incremental: a second run only checks that nothing changed.
 "$cli" embed "$demo/recordings" -o "$demo/demo.crowlingo" --segment events
+if [[ ! -f "$demo/.analysed" ]]; then
+  "$cli" project "$demo/demo.crowlingo" --method umap
+  "$cli" cluster "$demo/demo.crowlingo" --method hdbscan --min-cluster-size 8
+  # The synthetic ground truth as labels, so the map can also be coloured by call type.
+  awk -F, 'NR > 1 { print $1 "," $2 "," $3 "," $6 }' "$demo/recordings/ground_truth.csv" |
+    sed '1i path,start_s,end_s,label' > "$demo/call_types.csv"
+  "$cli" import "$demo/demo.crowlingo" --labels "$demo/call_types.csv" --source ground-truth
+  touch "$demo/.analysed"
+fi
 
 if [[ -x "$build/app/crowlingo" && -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then
   exec "$build/app/crowlingo" "$demo/demo.crowlingo"
