@@ -18,6 +18,7 @@ ArchiveSnapshot ArchiveSnapshot::load(const std::filesystem::path& file, const P
             s.timeExpansion = 1.0; // a hand-edited value; analysis keeps working at 1x
         }
     }
+    s.segmenter = archive.meta("segmenter").value_or("");
     progress(0.05, "reading clips");
     progress.checkCancelled();
     s.clips = archive.clips();

@@ -25,6 +25,7 @@ struct ArchiveSnapshot {
     std::filesystem::path root;
     std::string modelId;                          // the archive's active model ("" if none)
     double timeExpansion = 1.0;                   // archive meta "time_expansion"
+    std::string segmenter;                        // archive meta "segmenter" (SegmentSpec text); empty if never embedded
 
     std::vector<ClipRow> clips;                   // ordered by id
     std::unordered_map<ClipId, int> indexOfClip;

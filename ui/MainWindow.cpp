@@ -187,7 +187,8 @@ void MainWindow::buildActions()
         if (!session_->isOpen()) return;
         NewArchiveDialog dialog(this);
         dialog.setFolder(QString::fromStdString(session_->data().root.string()));
-        dialog.setExistingArchive(session_->fileName(), session_->data().timeExpansion);
+        dialog.setExistingArchive(session_->fileName(), session_->data().timeExpansion,
+                                  QString::fromStdString(session_->data().segmenter));
         if (dialog.exec() != QDialog::Accepted) return;
         try {
             embedFolder(dialog.folder(), dialog.archiveFile(), dialog.modelDir().isEmpty() ? modelDir_ : dialog.modelDir(),

@@ -95,8 +95,13 @@ void NewArchiveDialog::setFolder(const QString& folder)
     }
 }
 
-void NewArchiveDialog::setExistingArchive(const QString& file, double timeExpansion)
+void NewArchiveDialog::setExistingArchive(const QString& file, double timeExpansion, const QString& segmenter)
 {
+    if (!segmenter.isEmpty()) {
+        segment_->setCurrentText(segmenter);
+        segment_->setEnabled(false);
+        timeExpansion_->setEnabled(false);
+    }
     setWindowTitle(tr("Update the archive from its folder"));
     archive_->setText(file);
     archive_->setReadOnly(true);

@@ -25,9 +25,10 @@ public:
     explicit NewArchiveDialog(QWidget* parent = nullptr);
 
     void setFolder(const QString& folder);
-    // Updating an existing archive: its file and time expansion, fixed; the segmentation must be
-    // the one it was made with, or every recording is cut and embedded again.
-    void setExistingArchive(const QString& file, double timeExpansion);
+    // Updating an existing archive: its file, time expansion and segmentation are fixed (core
+    // refuses to re-cut an archive, which would drop its labels). An empty segmenter leaves the
+    // choice open (an archive that was never embedded).
+    void setExistingArchive(const QString& file, double timeExpansion, const QString& segmenter);
     QString folder() const;
     QString archiveFile() const;
     QString modelDir() const;               // empty: the default model
