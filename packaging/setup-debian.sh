@@ -17,7 +17,7 @@ packages=(
   pulseaudio pulseaudio-utils xvfb xauth x11-apps sqlite3
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-torch python3-torchaudio umap-learn python3-numpy python3-sklearn)
+  packages+=(python3-torch python3-torchaudio python3-soundfile umap-learn python3-numpy python3-sklearn gnuplot-nox)
 fi
 
 SUDO=""
