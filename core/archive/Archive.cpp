@@ -2,6 +2,7 @@
 
 #include "core/archive/ArchiveSchema.h"
 #include "core/common/Error.h"
+#include "core/common/UtcTime.h"
 #include "core/segment/Segmenter.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -20,14 +21,6 @@ struct Archive::Impl {
 
 namespace {
 
-std::string nowIso()
-{
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t t = std::chrono::system_clock::to_time_t(now);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-    return buf;
-}
 
 std::unique_ptr<SQLite::Database> connect(const fs::path& file, int flags)
 {
@@ -117,7 +110,7 @@ Archive Archive::create(const fs::path& file, const fs::path& root)
     });
     const fs::path rel = fs::relative(fs::absolute(root), a.d->file.parent_path());
     a.setMeta("root", rel.empty() ? "." : rel.generic_string());
-    a.setMeta("created_at", nowIso());
+    a.setMeta("created_at", utcNowIso());
     a.setMeta("software_version", CROWLINGO_VERSION);
     return a;
 }
@@ -218,7 +211,7 @@ std::int64_t upsertRecording(SQLite::Database& db, const RecordingRow& r, const 
     q.bind(6, r.channels);
     q.bind(7, status);
     q.bind(8, r.error);
-    q.bind(9, nowIso());
+    q.bind(9, utcNowIso());
     q.exec();
     SQLite::Statement id(db, "SELECT id FROM recordings WHERE path = ?");
     id.bind(1, r.path);
@@ -404,7 +397,7 @@ void Archive::setLabels(const std::vector<ClipId>& ids, const std::string& label
         SQLite::Statement q(*d->db,
             "INSERT INTO labels(clip_id, source, label, updated_at) VALUES(?, ?, ?, ?) "
             "ON CONFLICT(clip_id, source) DO UPDATE SET label = excluded.label, updated_at = excluded.updated_at");
-        const std::string now = nowIso();
+        const std::string now = utcNowIso();
         for (ClipId id : ids) {
             q.bind(1, id);
             q.bind(2, source);
@@ -450,7 +443,7 @@ std::int64_t insertComputation(SQLite::Database& db, const std::string& kind, co
     q.bind(2, modelId);
     q.bind(3, paramsJson);
     q.bind(4, CROWLINGO_VERSION);
-    q.bind(5, nowIso());
+    q.bind(5, utcNowIso());
     q.exec();
     return db.getLastInsertRowid();
 }

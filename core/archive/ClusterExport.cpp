@@ -3,6 +3,7 @@
 #include "core/archive/Archive.h"
 #include "core/common/Csv.h"
 #include "core/common/Error.h"
+#include "core/common/UtcTime.h"
 
 #include <nlohmann/json.hpp>
 
@@ -112,13 +113,6 @@ std::ofstream openOut(const fs::path& file)
     return out;
 }
 
-std::string nowIso()
-{
-    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-    return buf;
-}
 
 // Groups rows by recording, in time order.
 std::map<std::string, std::vector<const ClipExportRow*>> byRecording(const ExportData& d)
@@ -163,7 +157,7 @@ void writeClusterCsv(const fs::path& file, const Archive& archive)
     p["projection"] = d.map ? nlohmann::json::parse(d.map->paramsJson) : nlohmann::json();
     p["clustering"] = d.clusters ? nlohmann::json::parse(d.clusters->paramsJson) : nlohmann::json();
     p["software"] = std::string("CrowLingo ") + CROWLINGO_VERSION;
-    p["exported_at"] = nowIso();
+    p["exported_at"] = utcNowIso();
     p["rows"] = d.rows.size();
     fs::path sidecar = file;
     sidecar += ".json";
