@@ -2,7 +2,10 @@
 // the researcher's labels into the archive, and labels as evaluation of the embedding.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "core/analysis/ClusterMetrics.h"
+#include "core/analysis/Clustering.h"
 #include "core/analysis/Evaluation.h"
+#include "core/analysis/Silhouette.h"
 #include "core/archive/Archive.h"
 #include "core/archive/LabelImport.h"
 #include "core/archive/TrainingClips.h"
@@ -11,12 +14,37 @@
 #include "core/model/DefaultModel.h"
 #include "core/model/ModelConfig.h"
 
+#include <nlohmann/json.hpp>
+
+#include <cmath>
 #include <cstdio>
 #include <map>
 
 namespace crowlingo::cli {
 
 namespace {
+
+struct ClusterScores { double ari = NAN, nmi = NAN, silhouette = NAN; };
+
+// Agreement of a clustering with the labels (labelled clips only) and its silhouette.
+ClusterScores scoreClustering(std::span<const float> rows, int dim, const std::vector<int>& clusters,
+                              const std::vector<std::string>& labels)
+{
+    std::map<std::string, int> ids;
+    std::vector<int> truth, found;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        if (labels[i].empty()) continue;
+        truth.push_back(ids.emplace(labels[i], int(ids.size())).first->second);
+        found.push_back(clusters[i]);
+    }
+    ClusterScores s;
+    if (truth.size() >= 2) {
+        s.ari = adjustedRandIndex(truth, found);
+        s.nmi = normalizedMutualInfo(truth, found);
+    }
+    s.silhouette = meanSilhouette(rows, dim, clusters);
+    return s;
+}
 
 void printImport(const std::string& file, const LabelImportReport& r)
 {
@@ -90,6 +118,26 @@ Command addEvaluateCommand(CLI::App& app)
         const int baseDim = 2 * mel.nMels;
         const std::vector<double> baseline = knnPrecision(base, baseDim, baseLabels, ks);
 
+        // Clusterings: the archive's latest one for the model, and the same method and parameters run
+        // on the baseline features.
+        ClusterScores modelScores, baseScores;
+        std::string clusterNote = "no clustering stored: run `crowlingo-cli cluster` first";
+        if (const auto stored = archive.latestClustering(modelId); stored && stored->clipIds == m.clipIds) {
+            modelScores = scoreClustering(m.values, m.dimension, stored->labels, labels);
+            const auto j = nlohmann::json::parse(stored->paramsJson);
+            ClusterParams p;
+            p.method = j.value("method", "hdbscan") == "kmeans" ? ClusterMethod::Kmeans : ClusterMethod::Hdbscan;
+            p.minClusterSize = j.value("min_cluster_size", p.minClusterSize);
+            p.minSamples = j.value("min_samples", p.minSamples);
+            p.k = j.value("k", p.k);
+            p.metric = j.value("metric", "cosine") == "euclidean" ? Metric::Euclidean : Metric::Cosine;
+            if (!j.value("on_map", false) && baseLabels.size() == m.clipIds.size()) {
+                const Clusters c = cluster(base, baseDim, p);
+                baseScores = scoreClustering(base, baseDim, c.labels, baseLabels);
+            }
+            clusterNote = "clustering: " + stored->paramsJson;
+        }
+
         std::size_t n = 0;
         std::map<std::string, int> classes;
         for (const auto& l : labels) if (!l.empty()) { ++n; ++classes[l]; }
@@ -97,6 +145,11 @@ Command addEvaluateCommand(CLI::App& app)
         std::printf("%-34s %8s %8s %8s\n", "leave-one-out kNN precision", "@1", "@5", "@10");
         std::printf("%-34s %8.3f %8.3f %8.3f\n", "model embedding", model[0], model[1], model[2]);
         std::printf("%-34s %8.3f %8.3f %8.3f\n", "baseline (log-mel band mean+std)", baseline[0], baseline[1], baseline[2]);
+        std::printf("\n%s\n", clusterNote.c_str());
+        std::printf("%-34s %8s %8s %10s\n", "clusters against the labels", "ARI", "NMI", "silhouette");
+        std::printf("%-34s %8.3f %8.3f %10.3f\n", "model embedding", modelScores.ari, modelScores.nmi, modelScores.silhouette);
+        std::printf("%-34s %8.3f %8.3f %10.3f\n", "baseline (log-mel band mean+std)", baseScores.ari, baseScores.nmi,
+                    baseScores.silhouette);
         return 0;
     }};
 }

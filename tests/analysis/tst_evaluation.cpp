@@ -1,5 +1,8 @@
 // Labels as evaluation: leave-one-out kNN precision on constructed cases with known answers.
 #include "core/analysis/Evaluation.h"
+#include "core/analysis/Silhouette.h"
+
+#include <cmath>
 
 #include <QtTest>
 
@@ -51,6 +54,17 @@ private Q_SLOTS:
         const auto p = knnPrecision(rows, 2, labels, {1, 2});
         QCOMPARE(p[0], 2.0 / 3.0);           // a1 -> a2 (hit), a2 -> a1 (hit), b -> a2 (miss)
         QCOMPARE(p[1], (0.5 + 0.5 + 0.0) / 3.0);
+    }
+
+    void silhouetteMatchesAHandComputation()
+    {
+        // Directions at 0 and 90 degrees: cosine distance 0 within, 1 across, for each point.
+        const std::vector<float> rows = {1, 0, 2, 0, 0, 1, 0, 3};
+        QCOMPARE(meanSilhouette(rows, 2, {0, 0, 1, 1}), 1.0);
+        // Swapping one member: every point is as near the other cluster as its own one or nearer.
+        QVERIFY(meanSilhouette(rows, 2, {0, 1, 0, 1}) < 0.0);
+        // Noise is left out; one cluster only: undefined.
+        QVERIFY(std::isnan(meanSilhouette(rows, 2, {0, 0, -1, -1})));
     }
 
     void unlabelledRowsAreIgnored()
