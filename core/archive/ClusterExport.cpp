@@ -124,6 +124,14 @@ std::map<std::string, std::vector<const ClipExportRow*>> byRecording(const Expor
     return m;
 }
 
+// Tab-separated formats (Raven, Audacity) have no quoting: tabs and line breaks become spaces.
+std::string oneTabField(std::string text)
+{
+    for (char& c : text)
+        if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+    return text;
+}
+
 // "site3/0412.flac" -> "site3_0412" (one flat folder of tables, names stay unique).
 std::string tableStem(const std::string& path)
 {
@@ -174,9 +182,7 @@ std::vector<fs::path> writeRavenTables(const fs::path& dir, const Archive& archi
         out << "Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\tCluster\tLabel\n";
         int selection = 1;
         for (const ClipExportRow* r : rows) {
-            std::string label = r->label;
-            for (char& c : label)
-                if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+            const std::string label = oneTabField(r->label);
             out << selection++ << "\tSpectrogram 1\t1\t" << fmt(r->clip.start, "%.6f") << '\t' << fmt(r->clip.end, "%.6f")
                 << '\t' << fmt(r->clip.lowHz, "%.2f") << '\t' << fmt(r->clip.highHz, "%.2f") << '\t'
                 << (r->cluster ? std::to_string(*r->cluster) : "") << '\t' << label << '\n';
@@ -194,9 +200,10 @@ std::vector<fs::path> writeAudacityLabels(const fs::path& dir, const Archive& ar
         const fs::path f = dir / (tableStem(path) + ".txt");
         std::ofstream out = openOut(f);
         for (const ClipExportRow* r : rows) {
-            std::string text = !r->label.empty() ? r->label : !r->cluster ? "clip" : *r->cluster < 0 ? "noise" : "cluster " + std::to_string(*r->cluster);
-            for (char& c : text)
-                if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+            const std::string text = oneTabField(!r->label.empty() ? r->label
+                                                 : !r->cluster      ? "clip"
+                                                 : *r->cluster < 0  ? "noise"
+                                                                    : "cluster " + std::to_string(*r->cluster));
             out << fmt(r->clip.start, "%.6f") << '\t' << fmt(r->clip.end, "%.6f") << '\t' << text << '\n';
         }
         written.push_back(f);
