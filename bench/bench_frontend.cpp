@@ -1,6 +1,7 @@
 // Audio front end throughput: decode + resample (44.1 kHz FLAC/WAV -> 22.05 kHz) and log-mel,
 // in seconds of audio per second, with 1 and 2 threads. Compare with bench/torchaudio_frontend.py.
 //   bench_frontend [minutes=10]
+#include "bench/BenchTiming.h"
 #include "core/audio/AudioReader.h"
 #include "core/dsp/MelSpectrogram.h"
 
@@ -34,14 +35,6 @@ static void writeTestFile(const fs::path& path, int format, double seconds, int 
         sf_writef_float(f, block.data(), rate);
     }
     sf_close(f);
-}
-
-template <class F>
-static double timeIt(F&& f)
-{
-    const auto t0 = std::chrono::steady_clock::now();
-    f();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 int main(int argc, char** argv)

@@ -1,6 +1,7 @@
 // Model throughput: windows embedded per second (batch 1 and 32, 1 and 2 threads) and the
 // GFLOP/s this achieves, next to a plain 1024x1024 matmul's GFLOP/s measured in the same run.
 //   bench_model [MODEL_DIR]   (default: a randomly initialised model of the default config)
+#include "bench/BenchTiming.h"
 #include "core/common/Threads.h"
 #include "core/model/Embedder.h"
 #include "core/model/Model.h"
@@ -12,14 +13,6 @@
 #include <random>
 
 using namespace crowlingo;
-
-template <class F>
-static double timeIt(F&& f)
-{
-    const auto t0 = std::chrono::steady_clock::now();
-    f();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 int main(int argc, char** argv)
 {

@@ -2,6 +2,7 @@
 // at 10^4, 10^5 and 10^6 vectors of dimension 256, and HNSW's recall@10 against exact search.
 // Vectors: 64 Gaussian clusters (like clip embeddings, not uniform noise).
 //   bench_search [max_n=1000000] [hnsw_max_n=100000]
+#include "bench/BenchTiming.h"
 #include "core/analysis/NeighbourIndex.h"
 
 #include <chrono>
@@ -11,14 +12,6 @@
 #include <string>
 
 using namespace crowlingo;
-
-template <class F>
-static double timeIt(F&& f)
-{
-    const auto t0 = std::chrono::steady_clock::now();
-    f();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 int main(int argc, char** argv)
 {
