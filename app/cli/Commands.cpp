@@ -18,6 +18,7 @@ std::vector<Command> addAllCommands(CLI::App& app)
         addEvaluateCommand(app),
         addProjectCommand(app),
         addClusterCommand(app),
+        addMergeCommand(app),
     };
 }
 

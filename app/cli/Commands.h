@@ -28,5 +28,6 @@ Command addImportCommand(CLI::App& app);
 Command addEvaluateCommand(CLI::App& app);
 Command addProjectCommand(CLI::App& app);
 Command addClusterCommand(CLI::App& app);
+Command addMergeCommand(CLI::App& app);
 
 } // namespace crowlingo::cli

@@ -13,7 +13,7 @@ namespace crowlingo::cli {
 Command addEmbedCommand(CLI::App& app)
 {
     struct Options {
-        std::string dir, archive, model, segment = "events";
+        std::string dir, archive, model, segment = "events", shard;
         double timeExpansion = 1.0;
         int batch = 32;
     };
@@ -26,6 +26,8 @@ Command addEmbedCommand(CLI::App& app)
     sub->add_option("--segment", o->segment, "whole | window:LEN[:HOP] | events")->capture_default_str();
     sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor for ultrasound (e.g. 10 for bats)")->capture_default_str()
         ->check(CLI::Range(1.0, 1000.0));
+    sub->add_option("--shard", o->shard, "Embed only share I of N of the files (I from 1 to N, e.g. a Slurm array "
+                                         "task), into its own archive; join the shards with `merge`");
     sub->add_option("--batch", o->batch, "Clips per inference batch")->capture_default_str()->check(CLI::Range(1, 4096));
     return {sub, [o] {
         Archive archive = Archive::openOrCreate(o->archive, o->dir);
@@ -37,6 +39,7 @@ Command addEmbedCommand(CLI::App& app)
         opt.segment = SegmentSpec::parse(o->segment);
         opt.timeExpansion = o->timeExpansion;
         opt.batchSize = o->batch;
+        if (!o->shard.empty()) opt.shard = ShardSpec::parse(o->shard);
         TerminalProgress bar("embed");
         const Progress base = bar.progress();
         EmbedStatus last;
@@ -48,6 +51,7 @@ Command addEmbedCommand(CLI::App& app)
         }, base.cancelled};
         const EmbedReport r = embedFolder(archive, model, opt, progress, [&](const EmbedStatus& s) { last = s; });
         bar.finish();
+        if (!opt.shard.isWhole()) std::printf("shard %s: ", opt.shard.toString().c_str());
         std::printf("%d files found: %d embedded now, %d unchanged, %d failed; %lld clips in %.1f s "
                     "(%.1f s of audio, %.0fx real time)\n",
                     r.filesFound, r.filesEmbedded, r.filesUnchanged, r.filesFailed, (long long)r.clipsEmbedded,

@@ -134,8 +134,16 @@ EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderO
 
     // 1. What is there, and what needs doing.
     progress(0.0, "scanning " + archive.root().string());
-    const FolderScan scan = scanFolder(archive.root());
+    FolderScan scan = scanFolder(archive.root());
     for (const auto& [path, why] : scan.problems) report.errors.emplace_back(archive.relativePath(path), why);
+    const std::string shard = opt.shard.toString();
+    if (archive.meta("shard").value_or(shard) != shard)
+        throw UsageError(fileError("embed into", archive.file(), "this archive holds shard " + *archive.meta("shard") +
+                                   ", not " + shard + "; give each shard its own archive"));
+    if (!opt.shard.isWhole()) {
+        scan.files = shareOf(scan.files, opt.shard);
+        archive.setMeta("shard", shard);
+    }
     report.filesFound = int(scan.files.size());
 
     std::map<std::int64_t, std::vector<ClipRow>> clipsByRecording;
@@ -177,12 +185,15 @@ EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderO
     }
     archive.setMeta("segmenter", segmenter);
     archive.setMeta("time_expansion", std::to_string(opt.timeExpansion));
+    // "complete" only once a run got through every file: a merge must tell an interrupted shard
+    // from one that simply had nothing to embed.
+    archive.setMeta("embed_state", "running");
     // The model's input spec travels with its vectors, so that later work (evaluation baselines,
     // queries) reads clips exactly as the model did.
     archive.setMeta("model_config:" + modelId, model.config().toJsonString());
     {
         nlohmann::json params = {{"segmenter", segmenter}, {"time_expansion", opt.timeExpansion},
-                                 {"files_to_embed", jobs.size()}, {"batch", opt.batchSize}};
+                                 {"files_to_embed", jobs.size()}, {"batch", opt.batchSize}, {"shard", shard}};
         archive.recordComputation("embed", modelId, params.dump());
     }
 
@@ -261,7 +272,10 @@ EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderO
     for (auto& w : workers) w.join();
 
     // 3. The new model becomes active once every clip has its vector.
-    if (!report.cancelled && archive.embeddingCount(modelId) == archive.clipCount()) archive.setActiveModel(modelId);
+    if (!report.cancelled && archive.embeddingCount(modelId) == archive.clipCount()) {
+        archive.setActiveModel(modelId);
+        archive.setMeta("embed_state", "complete");
+    }
     report.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     progress(1.0, "done");
     return report;

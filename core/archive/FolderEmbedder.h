@@ -11,6 +11,7 @@
 //   for (auto& [path, why] : r.errors) std::cerr << path << ": " << why << "\n";
 //
 // Threading: call from one thread; it starts and joins its own decode workers.
+#include "core/archive/Sharding.h"
 #include "core/common/Progress.h"
 #include "core/segment/Segmenter.h"
 
@@ -30,10 +31,13 @@ struct EmbedFolderOptions {
     double timeExpansion = 1.0;
     int batchSize = 32;
     int decodeWorkers = 0;       // 0: one per two cores, at least one
+    // Embed only this share of the folder's files (a Slurm array task); the archive remembers its
+    // shard and refuses another one. Join the shards' archives with mergeArchives().
+    ShardSpec shard;
 };
 
 struct EmbedReport {
-    int filesFound = 0;
+    int filesFound = 0;          // in this run's share of the folder (all of it unless sharded)
     int filesEmbedded = 0;       // (re)computed in this run
     int filesUnchanged = 0;      // already in the archive
     int filesFailed = 0;
