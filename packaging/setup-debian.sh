@@ -15,6 +15,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev libsqlitecpp-dev
   # tests: audio output into a null sink, screenshots, inspecting archives
   pulseaudio pulseaudio-utils xvfb xauth x11-apps sqlite3
+  # tests of the packaging recipes: a one-node Slurm cluster, the .deb's man page and metadata
+  slurmctld slurmd slurm-client dpkg-dev help2man appstream desktop-file-utils librsvg2-bin
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-torch python3-torchaudio python3-soundfile umap-learn python3-numpy python3-sklearn gnuplot-nox)

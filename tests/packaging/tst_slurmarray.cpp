@@ -1,0 +1,141 @@
+// The Slurm recipe for real: a one-node cluster on this machine (packaging/slurm/local-cluster.sh),
+// the synthetic corpus embedded by a 4-task job array and merged, mapped and clustered by the
+// dependent job (packaging/slurm/submit.sh); the merged archive must equal a single-process
+// `crowlingo-cli embed` of the same folder. Needs root and Debian's slurmctld/slurmd, which
+// packaging/setup-debian.sh installs.
+#include "ArchiveTestKit.h"
+
+#include "core/archive/Archive.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <unistd.h>
+
+#include <map>
+#include <tuple>
+
+using namespace crowlingo;
+namespace fs = std::filesystem;
+
+namespace {
+
+using ClipKey = std::tuple<std::string, double, double, double, double>;
+
+std::map<ClipKey, std::vector<float>> clipVectors(const Archive& a)
+{
+    const EmbeddingMatrix m = a.embeddings(a.activeModel());
+    std::map<ClipId, std::vector<float>> byId;
+    for (std::size_t i = 0; i < m.rows(); ++i) byId[m.clipIds[i]] = std::vector<float>(m.row(i), m.row(i) + m.dimension);
+    std::map<ClipKey, std::vector<float>> out;
+    for (const ClipRow& c : a.clips()) out[{c.path, c.start, c.end, c.lowHz, c.highHz}] = byId.at(c.id);
+    return out;
+}
+
+QString run(const QString& program, const QStringList& args, const QProcessEnvironment& env, int timeoutMs, int* exitCode)
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(program, args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        *exitCode = -1;
+        return QString::fromUtf8(p.readAll()) + "\n(timed out)";
+    }
+    *exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    return QString::fromUtf8(p.readAll());
+}
+
+} // namespace
+
+class TestSlurmArray : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir tmp;
+    fs::path dir() const { return fs::path(tmp.path().toStdString()); }
+    QString path(const fs::path& p) const { return QString::fromStdString(p.string()); }
+    QString slurmScript(const char* name) const
+    {
+        return QString(CROWLINGO_SOURCE_DIR) + "/packaging/slurm/" + name;
+    }
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    bool clusterStarted = false;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(::geteuid() == 0, "the Slurm test starts slurmctld/slurmd and must run as root");
+        QVERIFY2(fs::exists("/usr/sbin/slurmctld") && fs::exists("/usr/sbin/slurmd"),
+                 "slurmctld/slurmd missing: run packaging/setup-debian.sh");
+        int rc = 0;
+        const QString out = run(slurmScript("local-cluster.sh"), {"start", path(dir() / "cluster")}, env, 60000, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        const QString conf = out.trimmed().section('=', 1);
+        QVERIFY2(conf.endsWith("slurm.conf"), qPrintable(out));
+        env.insert("SLURM_CONF", conf);
+        env.insert("PATH", env.value("PATH") + ":/usr/sbin");
+        clusterStarted = true;
+    }
+
+    void arrayThenMergeEqualsOneProcess()
+    {
+        testkit::writeCorpus(dir() / "rec", 10, 30.0, 21);
+        int rc = 0;
+        QString out = run(slurmScript("submit.sh"),
+                          {"--tasks", "4", "--cpus", "1", "--cli", CROWLINGO_CLI_PATH, "--wait",
+                           path(dir() / "rec"), path(dir() / "merged.crowlingo")},
+                          env, 600000, &rc);
+        QString logs;
+        for (const auto& e : fs::directory_iterator(dir() / "merged.parts"))
+            if (e.path().extension() == ".log") {
+                QFile f(path(e.path()));
+                f.open(QIODevice::ReadOnly);
+                logs += path(e.path().filename()) + ":\n" + QString::fromUtf8(f.readAll()).right(600) + "\n";
+            }
+        QVERIFY2(rc == 0, qPrintable(out + logs));
+        for (int i = 1; i <= 4; ++i)
+            QVERIFY2(fs::exists(dir() / "merged.parts" / ("part-" + std::to_string(i) + ".crowlingo")), qPrintable(logs));
+
+        out = run(CROWLINGO_CLI_PATH, {"embed", path(dir() / "rec"), "-o", path(dir() / "single.crowlingo")}, env,
+                  600000, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+
+        const Archive merged = Archive::open(dir() / "merged.crowlingo");
+        const Archive single = Archive::open(dir() / "single.crowlingo");
+        QCOMPARE(merged.integrityCheck(), std::string("ok"));
+        QCOMPARE(merged.activeModel(), single.activeModel());
+        QCOMPARE(merged.recordings().size(), std::size_t(10));
+        const auto expected = clipVectors(single);
+        const auto got = clipVectors(merged);
+        QVERIFY(expected.size() > 30);
+        QCOMPARE(got.size(), expected.size());
+        float worst = 0;
+        for (const auto& [key, v] : expected) {
+            const auto it = got.find(key);
+            QVERIFY2(it != got.end(), qPrintable(QString("clip %1 at %2 s missing").arg(std::get<0>(key).c_str()).arg(std::get<1>(key))));
+            for (std::size_t i = 0; i < v.size(); ++i) worst = std::max(worst, std::abs(it->second[i] - v[i]));
+        }
+        // Same model, same clips; only thread counts and batch make-up differ between the runs.
+        QVERIFY2(worst <= 1e-4f, qPrintable(QString("largest vector difference %1").arg(worst)));
+        // The dependent job also made the map and the clusters.
+        const auto map = merged.latestProjection(merged.activeModel());
+        QVERIFY(map.has_value());
+        QCOMPARE(map->clipIds.size(), got.size());
+        const auto clusters = merged.latestClustering(merged.activeModel());
+        QVERIFY(clusters.has_value());
+        QCOMPARE(clusters->labels.size(), got.size());
+    }
+
+    void cleanupTestCase()
+    {
+        if (!clusterStarted) return;
+        int rc = 0;
+        run(slurmScript("local-cluster.sh"), {"stop", path(dir() / "cluster")}, env, 60000, &rc);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSlurmArray)
+#include "tst_slurmarray.moc"
