@@ -12,7 +12,7 @@ int main(int argc, char** argv)
     using namespace crowlingo;
     ensurePassiveOpenMpWait(argv);
     CLI::App app{"CrowLingo Workbench: embed, explore and label animal-sound recordings with a "
-                 "self-supervised audio model."};
+                 "self-supervised audio model.", "crowlingo-cli"}; // the name, not argv[0], in usage lines and the man page
     app.set_version_flag("--version", std::string("crowlingo-cli ") + CROWLINGO_VERSION);
     app.require_subcommand(1);
     int threads = 0;

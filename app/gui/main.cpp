@@ -10,6 +10,7 @@
 #include "core/common/OpenMpWaitPolicy.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QBuffer>
 #include <QImage>
 #include <QComboBox>
@@ -44,6 +45,11 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("CrowLingo"));
     QApplication::setApplicationVersion(QStringLiteral(CROWLINGO_VERSION));
     QApplication::setStyle(QStringLiteral("Fusion")); // the same look on every desktop and in screenshots
+    // Matches the installed .desktop file, so docks and Wayland compositors show the right icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.crowlingo.Workbench"));
+    QIcon fallbackIcon;
+    for (int size : {16, 32, 48, 64, 128, 256}) fallbackIcon.addFile(QStringLiteral(":/icons/crowlingo-%1.png").arg(size));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("org.crowlingo.Workbench"), fallbackIcon));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Explore recordings through a self-supervised audio model."));
