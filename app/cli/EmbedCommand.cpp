@@ -61,6 +61,10 @@ Command addEmbedCommand(CLI::App& app)
             std::printf("files that could not be used:\n");
             for (const auto& [path, why] : r.errors) std::printf("  %s: %s\n", path.c_str(), why.c_str());
         }
+        if (!r.notes.empty()) {
+            std::printf("embedded, but worth a look:\n");
+            for (const auto& [path, what] : r.notes) std::printf("  %s: %s\n", path.c_str(), what.c_str());
+        }
         if (r.cancelled) {
             std::printf("stopped before the end: run the same command again to continue\n");
             return 130;

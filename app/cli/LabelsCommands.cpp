@@ -48,6 +48,8 @@ ClusterScores scoreClustering(std::span<const float> rows, int dim, const std::v
 
 void printImport(const std::string& file, const LabelImportReport& r)
 {
+    if (r.format == LabelTableFormat::RavenSelections)
+        std::printf("%s: Raven selection table, labels from column \"%s\"\n", file.c_str(), r.labelColumn.c_str());
     std::printf("%s: %d rows, %d matched, %d clips labelled\n", file.c_str(), r.rows, r.matchedRows, r.clipsLabelled);
     for (const auto& [line, why] : r.unmatched) std::printf("  line %d matched nothing: %s\n", line, why.c_str());
 }
@@ -56,15 +58,22 @@ void printImport(const std::string& file, const LabelImportReport& r)
 
 Command addImportCommand(CLI::App& app)
 {
-    struct Options { std::string archive, labels, source; };
+    struct Options { std::string archive, labels; LabelImportOptions import; };
     auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand("import", "Import labels (CSV: path,label | path,start_s,end_s,label | clip_id,label)");
+    auto* sub = app.add_subcommand("import", "Import labels (CSV: path,label | path,start_s,end_s,label | clip_id,label; "
+                                             "or a Raven Pro selection table, single- or multi-file)");
     sub->add_option("archive", o->archive, "Archive file")->required()->check(CLI::ExistingFile);
-    sub->add_option("--labels", o->labels, "Label file")->required()->check(CLI::ExistingFile);
-    sub->add_option("--source", o->source, "Name stored with these labels (default: the file's name)");
+    sub->add_option("--labels", o->labels, "Label file (CSV or Raven .selections.txt)")->required()->check(CLI::ExistingFile);
+    sub->add_option("--source", o->import.source, "Name stored with these labels (default: the file's name)");
+    sub->add_option("--recording", o->import.recording,
+                    "Raven single-file table: the recording it annotates (default: from the table's name, "
+                    "<recording>.Table.1.selections.txt)");
+    sub->add_option("--label-column", o->import.labelColumn,
+                    "Raven table: the column holding the labels (default: the first of Annotation, Label, Species, "
+                    "Call Type, Type)");
     return {sub, [o] {
         Archive archive = Archive::open(o->archive);
-        printImport(o->labels, importLabels(archive, o->labels, o->source));
+        printImport(o->labels, importLabels(archive, o->labels, o->import));
         return 0;
     }};
 }

@@ -32,7 +32,8 @@ struct RecordingRow {
     SampleRate sampleRate = 0;
     int channels = 0;
     std::string status;        // "embedded", "error"
-    std::string error;         // why the file could not be used
+    std::string error;         // why the file could not be used; for an embedded one, what is odd
+                               // about it (NaN samples, silence, clipping), or ""
 };
 
 struct ClipRow {

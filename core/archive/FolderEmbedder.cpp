@@ -80,6 +80,15 @@ private:
 
 constexpr std::size_t kClipsPerPiece = 256;
 
+// What is odd about a recording once it has been read: damage, garbage samples, silence, clipping.
+std::string recordingNote(const AudioReader& reader)
+{
+    std::string note = reader.damage();
+    if (const std::string signal = describeSignalProblems(reader.signalStats()); !signal.empty())
+        note += (note.empty() ? "" : "; ") + signal;
+    return note;
+}
+
 // Decodes one job and pushes its pieces. Errors become one error piece (the file is reported).
 void decodeJob(std::size_t index, const Job& job, const MelSpectrogram& mel, const EmbedFolderOptions& opt,
                PieceQueue& queue, const std::atomic<bool>& stop)
@@ -90,6 +99,12 @@ void decodeJob(std::size_t index, const Job& job, const MelSpectrogram& mel, con
     rec.mtime = job.file.mtime;
     try {
         AudioReader reader(job.file.path, {.targetRate = mel.params().sampleRate, .timeExpansion = opt.timeExpansion});
+        // Fewer samples than one spectrogram hop is no recording (a stub left by a crashed recorder).
+        const double analysed = reader.duration() * opt.timeExpansion * mel.params().sampleRate;
+        if (analysed < mel.params().hop)
+            throw AudioError(fileError("embed", job.file.path, "too short to analyse: " + std::to_string(reader.info().frames) +
+                                       " sample(s); at least one spectrogram step (" + std::to_string(mel.params().hop) +
+                                       " samples at " + std::to_string(int(mel.params().sampleRate)) + " Hz) is needed"));
         rec.duration = reader.duration();
         rec.sampleRate = reader.info().sampleRate;
         rec.channels = reader.info().channels;
@@ -100,21 +115,29 @@ void decodeJob(std::size_t index, const Job& job, const MelSpectrogram& mel, con
             for (const ClipRow& c : job.existingClips) clips.push_back({c.start, c.end, c.lowHz, c.highHz});
         }
         if (clips.empty()) {
+            rec.error = recordingNote(reader);
             queue.push(Piece{index, {}, {}, true, std::nullopt, rec}, stop);
             return;
         }
+        std::size_t kept = 0;
         for (std::size_t first = 0; first < clips.size(); first += kClipsPerPiece) {
             if (stop) return;
             Piece p{index, {}, {}, false, std::nullopt, rec};
             const std::size_t last = std::min(clips.size(), first + kClipsPerPiece);
             for (std::size_t i = first; i < last; ++i) {
                 Spectrogram s = clipLogMel(reader, mel, clips[i].start, clips[i].end);
+                if (s.frames == 0 && !reader.damage().empty()) continue; // past where a damaged file ends
                 if (s.frames == 0)
                     throw AudioError(fileError("embed", job.file.path, "recording holds no samples"));
                 p.clips.push_back(clips[i]);
                 p.mels.push_back(std::move(s));
+                ++kept;
             }
             p.last = last == clips.size();
+            if (p.last && kept == 0 && !reader.damage().empty())
+                throw AudioError(fileError("embed", job.file.path, "no audio could be decoded: " + reader.damage()));
+            // Every sample has been read by now: say what is odd about the recording, if anything.
+            if (p.last) p.recording.error = recordingNote(reader);
             if (!queue.push(std::move(p), stop)) return;
         }
     } catch (const std::exception& e) {
@@ -183,6 +206,7 @@ EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderO
         bytesToDo += std::max<std::int64_t>(f.size, 1);
         jobs.push_back(std::move(job));
     }
+    progress(0.0, std::to_string(jobs.size()) + " of " + std::to_string(scan.files.size()) + " files to embed");
     archive.setMeta("segmenter", segmenter);
     archive.setMeta("time_expansion", std::to_string(opt.timeExpansion));
     // "complete" only once a run got through every file: a merge must tell an interrupted shard
@@ -247,6 +271,7 @@ EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderO
                 } else {
                     archive.storeRecording(piece->recording, acc.clips, segmenter, modelId, acc.vectors);
                     ++report.filesEmbedded;
+                    if (!piece->recording.error.empty()) report.notes.emplace_back(job.relPath, piece->recording.error);
                 }
                 report.clipsEmbedded += std::int64_t(acc.vectors.size());
                 report.audioSeconds += piece->recording.duration;

@@ -46,6 +46,9 @@ struct EmbedReport {
     double wallSeconds = 0;
     bool cancelled = false;
     std::vector<std::pair<std::string, std::string>> errors; // relative path, reason
+    // Recordings embedded, but odd: NaN samples, digital silence, a constant signal, clipping, a
+    // truncated file. Also kept in the archive (RecordingRow::error of an embedded recording).
+    std::vector<std::pair<std::string, std::string>> notes;  // relative path, what is odd
 };
 
 // Live figures for a progress display.

@@ -25,6 +25,18 @@ std::int64_t mtimeSeconds(const fs::file_time_type& t)
     return std::chrono::duration_cast<std::chrono::seconds>(sys.time_since_epoch()).count();
 }
 
+// Why a directory entry cannot be followed, in words a researcher can act on.
+std::string unreachableReason(const fs::path& p, const std::error_code& ec)
+{
+    std::error_code lec;
+    if (!fs::is_symlink(fs::symlink_status(p, lec))) return ec.message();
+    if (ec == std::errc::too_many_symbolic_link_levels) return "symbolic link loop (the link leads back to itself)";
+    const fs::path target = fs::read_symlink(p, lec);
+    if (ec == std::errc::no_such_file_or_directory)
+        return "broken symbolic link: its target \"" + target.string() + "\" does not exist";
+    return "symbolic link to \"" + target.string() + "\": " + ec.message();
+}
+
 void scanInto(const fs::path& dir, std::set<fs::path>& visited, FolderScan& out)
 {
     std::error_code ec;
@@ -50,7 +62,7 @@ void scanInto(const fs::path& dir, std::set<fs::path>& visited, FolderScan& out)
         const fs::file_status st = fs::status(p, sec); // follows symlinks
         if (sec) {
             // A dangling link or a vanished file: report it when it looks like audio.
-            if (hasAudioExtension(p)) out.problems.emplace_back(p, sec.message());
+            if (hasAudioExtension(p)) out.problems.emplace_back(p, unreachableReason(p, sec));
             continue;
         }
         if (fs::is_directory(st)) {

@@ -1,109 +1,145 @@
 #include "core/archive/LabelImport.h"
 
 #include "core/archive/Archive.h"
-#include "core/common/Csv.h"
-#include "core/common/Error.h"
 
 #include <algorithm>
-#include <charconv>
 #include <map>
-#include <optional>
 #include <set>
 
 namespace crowlingo {
 
 namespace {
 
-std::optional<double> number(const std::string& s)
+std::vector<std::string> components(std::string path)
 {
-    double v = 0;
-    const char* end = s.data() + s.size();
-    auto [p, ec] = std::from_chars(s.data(), end, v);
-    if (ec != std::errc() || p != end) return std::nullopt;
-    return v;
+    std::replace(path.begin(), path.end(), '\\', '/'); // Raven on Windows writes C:\data\a.wav
+    std::vector<std::string> out;
+    std::size_t from = 0;
+    while (from <= path.size()) {
+        const auto slash = path.find('/', from);
+        const std::string part = path.substr(from, slash == std::string::npos ? std::string::npos : slash - from);
+        if (!part.empty() && part != ".") out.push_back(part);
+        if (slash == std::string::npos) break;
+        from = slash + 1;
+    }
+    return out;
 }
 
-std::string trimmed(std::string s)
-{
-    if (s.size() >= 3 && s.compare(0, 3, "\xEF\xBB\xBF") == 0) s.erase(0, 3); // UTF-8 BOM
-    const auto a = s.find_first_not_of(" \t");
-    const auto b = s.find_last_not_of(" \t");
-    return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
-}
+// Finds the archive recording a row names, or says why not.
+class RecordingFinder {
+public:
+    explicit RecordingFinder(const std::map<std::string, std::vector<ClipRow>>& byPath)
+    {
+        for (const auto& [path, clips] : byPath) paths_.push_back(path);
+    }
+
+    // The recording's archive path, or empty with `why` set.
+    std::string find(const LabelTableRow& row, std::string& why) const
+    {
+        if (std::find(paths_.begin(), paths_.end(), row.path) != paths_.end()) return row.path;
+        std::vector<std::string> hits;
+        if (row.ref == RecordingRef::FileStem) {
+            // Raven's table name keeps the recording's name with or without its extension; CrowLingo's
+            // own export (writeRavenTables) names "site/0412.wav" "site_0412.Table.1.selections.txt".
+            for (const auto& p : paths_) {
+                const std::filesystem::path name = std::filesystem::path(p).filename();
+                std::string exported = std::filesystem::path(p).replace_extension().generic_string();
+                std::replace(exported.begin(), exported.end(), '/', '_');
+                if (name.stem().string() == row.path || name.string() == row.path || exported == row.path)
+                    hits.push_back(p);
+            }
+        } else if (row.ref == RecordingRef::FilePath) {
+            hits = bySuffix(components(row.path));
+        }
+        if (hits.size() == 1) return hits[0];
+        if (hits.empty()) {
+            why = row.ref == RecordingRef::FileStem ? "no recording named \"" + row.path + ".*\" in the archive"
+                                                    : "no recording \"" + row.path + "\" in the archive";
+        } else {
+            why = "\"" + row.path + "\" matches " + std::to_string(hits.size()) + " recordings (\"" + hits[0]
+                  + "\", \"" + hits[1] + "\"" + (hits.size() > 2 ? ", ..." : "")
+                  + "); name the recording by its path in the archive";
+        }
+        return {};
+    }
+
+private:
+    // Recordings whose path ends with as many of `want`'s trailing components as tell them apart:
+    // "C:\data\site\a.wav" finds "site/a.wav" whatever folder Raven's machine kept it in.
+    std::vector<std::string> bySuffix(const std::vector<std::string>& want) const
+    {
+        if (want.empty()) return {};
+        std::vector<std::pair<std::string, std::vector<std::string>>> candidates;
+        for (const auto& p : paths_) {
+            auto parts = components(p);
+            if (!parts.empty() && parts.back() == want.back()) candidates.emplace_back(p, std::move(parts));
+        }
+        for (std::size_t k = 2; candidates.size() > 1 && k <= want.size(); ++k) {
+            const std::string& w = want[want.size() - k];
+            std::erase_if(candidates, [&](const auto& c) {
+                return c.second.size() < k || c.second[c.second.size() - k] != w;
+            });
+        }
+        std::vector<std::string> out;
+        for (auto& c : candidates) out.push_back(std::move(c.first));
+        return out;
+    }
+
+    std::vector<std::string> paths_;
+};
 
 } // namespace
 
-LabelImportReport importLabels(Archive& archive, const std::filesystem::path& csv, std::string source)
+LabelImportReport importLabels(Archive& archive, const LabelTable& table, const std::string& source)
 {
-    if (source.empty()) source = csv.filename().string();
-    CsvReader in(csv);
-    std::vector<std::string> row;
-    if (!in.next(row)) throw UsageError(fileError("import labels from", csv, "file is empty"));
-    for (auto& h : row) h = trimmed(h);
-    // Columns are found by name, so that a table exported by CrowLingo (which has more columns)
-    // reads back as it is.
-    const auto column = [&](const char* name) -> int {
-        const auto it = std::find(row.begin(), row.end(), name);
-        return it == row.end() ? -1 : int(it - row.begin());
-    };
-    const int cId = column("clip_id"), cPath = column("path"), cStart = column("start_s"), cEnd = column("end_s"),
-              cLabel = column("label");
-    enum class Kind { Recording, Span, ClipIdKind } kind;
-    if (cLabel >= 0 && cId >= 0) kind = Kind::ClipIdKind;
-    else if (cLabel >= 0 && cPath >= 0 && cStart >= 0 && cEnd >= 0) kind = Kind::Span;
-    else if (cLabel >= 0 && cPath >= 0) kind = Kind::Recording;
-    else
-        throw UsageError(fileError("import labels from", csv,
-            "unknown header; expected one of: path,label | path,start_s,end_s,label | clip_id,label"));
-    const std::size_t width = row.size();
-
     std::map<std::string, std::vector<ClipRow>> byPath;
     std::set<ClipId> ids;
     for (ClipRow& c : archive.clips()) {
         ids.insert(c.id);
         byPath[c.path].push_back(std::move(c));
     }
+    const RecordingFinder finder(byPath);
     std::map<std::string, std::vector<ClipId>> toLabel; // label -> clips
     LabelImportReport report;
+    report.format = table.format;
+    report.labelColumn = table.labelColumn;
+    report.rows = table.records;
+    report.unmatched = table.problems;
     std::set<ClipId> labelled;
-    while (in.next(row)) {
-        if (row.size() == 1 && trimmed(row[0]).empty()) continue; // blank line
-        ++report.rows;
-        const int line = in.line();
-        if (row.size() != width) {
-            report.unmatched.emplace_back(line, "wrong number of fields");
-            continue;
-        }
-        const std::string label = trimmed(row[std::size_t(cLabel)]);
-        if (label.empty() && kind == Kind::ClipIdKind && width > 2) continue; // an exported clip without a label
-        if (label.empty()) { report.unmatched.emplace_back(line, "empty label"); continue; }
+    for (const LabelTableRow& row : table.rows) {
         std::vector<ClipId> hits;
-        if (kind == Kind::ClipIdKind) {
-            const auto id = number(trimmed(row[std::size_t(cId)]));
-            if (!id || !ids.count(ClipId(*id))) { report.unmatched.emplace_back(line, "no clip " + row[std::size_t(cId)]); continue; }
-            hits.push_back(ClipId(*id));
+        if (row.clipId) {
+            if (!ids.count(*row.clipId)) { report.unmatched.emplace_back(row.line, "no clip " + std::to_string(*row.clipId)); continue; }
+            hits.push_back(*row.clipId);
         } else {
-            const std::string path = trimmed(row[std::size_t(cPath)]);
-            const auto it = byPath.find(path);
-            if (it == byPath.end()) { report.unmatched.emplace_back(line, "no recording \"" + path + "\" in the archive"); continue; }
-            if (kind == Kind::Recording) {
-                for (const ClipRow& c : it->second) hits.push_back(c.id);
-            } else {
-                const auto a = number(trimmed(row[std::size_t(cStart)])), b = number(trimmed(row[std::size_t(cEnd)]));
-                if (!a || !b || *b <= *a) { report.unmatched.emplace_back(line, "bad start_s/end_s"); continue; }
-                for (const ClipRow& c : it->second)
-                    if (c.start < *b && c.end > *a) hits.push_back(c.id);
-            }
-            if (hits.empty()) { report.unmatched.emplace_back(line, "no clip overlaps this span"); continue; }
+            std::string why;
+            const std::string path = finder.find(row, why);
+            if (path.empty()) { report.unmatched.emplace_back(row.line, why); continue; }
+            for (const ClipRow& c : byPath.at(path))
+                if (!row.startS || (c.start < *row.endS && c.end > *row.startS)) hits.push_back(c.id);
+            if (hits.empty()) { report.unmatched.emplace_back(row.line, "no clip overlaps this span"); continue; }
         }
         ++report.matchedRows;
-        auto& v = toLabel[label];
+        auto& v = toLabel[row.label];
         v.insert(v.end(), hits.begin(), hits.end());
         labelled.insert(hits.begin(), hits.end());
     }
+    std::stable_sort(report.unmatched.begin(), report.unmatched.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [label, clips] : toLabel) archive.setLabels(clips, label, source);
     report.clipsLabelled = int(labelled.size());
     return report;
+}
+
+LabelImportReport importLabels(Archive& archive, const std::filesystem::path& file, const LabelImportOptions& options)
+{
+    const LabelTable table = LabelTable::read(file, {.recording = options.recording, .labelColumn = options.labelColumn});
+    return importLabels(archive, table, options.source.empty() ? file.filename().string() : options.source);
+}
+
+LabelImportReport importLabels(Archive& archive, const std::filesystem::path& file, std::string source)
+{
+    return importLabels(archive, file, LabelImportOptions{.source = std::move(source)});
 }
 
 } // namespace crowlingo

@@ -9,8 +9,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <cmath>
 #include <mutex>
 #include <numeric>
 #include <system_error>
@@ -110,6 +111,45 @@ AudioInfo makeInfo(const fs::path& path, const SF_INFO& sf)
     return info;
 }
 
+// Frames per byte no codec comes near (Opus at 6 kb/s and 48 kHz is 64): beyond it a header's
+// length is garbage, as libsndfile reports for an Ogg file cut short.
+constexpr double kMaxFramesPerByte = 1024;
+
+// Checks that the file holds the audio its header announces. Returns "" if so; else repairs
+// sf.frames to what can really be decoded (reopening `file` when it had to decode to find out)
+// and says what is wrong, for the recording's note.
+std::string inspectLength(const fs::path& path, SndFilePtr& file, SF_INFO& sf)
+{
+    char log[8192] = {};
+    sf_command(file.get(), SFC_GET_LOG_INFO, log, sizeof log);
+    // WAV-family headers: libsndfile logs "data : <declared> (should be <present>)" and already
+    // reads only what is present.
+    for (const char* line = log; *line;) {
+        const char* end = std::strchr(line, '\n');
+        const std::string_view text(line, end ? std::size_t(end - line) : std::strlen(line));
+        if (text.starts_with("data") && text.find("(should be") != std::string_view::npos)
+            return "truncated or damaged: its header announces more audio than the file holds (libsndfile: \"" +
+                   std::string(text) + "\"); the part present was read";
+        if (!end) break;
+        line = end + 1;
+    }
+    std::error_code ec;
+    const double bytes = double(fs::file_size(path, ec));
+    if (ec || double(sf.frames) <= bytes * kMaxFramesPerByte) return {};
+    // No usable length: decode once to count what is there (bounded memory), then start over.
+    const sf_count_t announced = sf.frames;
+    std::vector<float> buffer(std::size_t(65536) * std::size_t(sf.channels));
+    sf_count_t frames = 0;
+    for (sf_count_t got; (got = sf_readf_float(file.get(), buffer.data(), 65536)) > 0;) frames += got;
+    SF_INFO again{};
+    file = openSndFile(path, again);
+    sf.frames = frames;
+    char what[200];
+    std::snprintf(what, sizeof what, "truncated or damaged: its header gives an impossible length (%.3g s); the %.2f s "
+                  "that decode were read", double(announced) / sf.samplerate, double(frames) / sf.samplerate);
+    return what;
+}
+
 // x as num/den with den <= 1000, if it is one (time-expansion factors are 1, 8, 10, 2.5 ...).
 bool smallFraction(double x, std::int64_t& num, std::int64_t& den)
 {
@@ -137,7 +177,9 @@ struct AudioReader::Impl {
     bool passthrough = false; // ratio is 1: frames are copied, never resampled
     std::int64_t alignP = 0;  // ratio == alignP / alignQ exactly; alignQ == 0 when not a usable fraction
     std::int64_t alignQ = 0;
-    SampleCount nonFinite = 0;
+    SignalStats stats;
+    std::string damage;           // why the file holds less than its header says, or ""
+    FrameIndex decodableEnd = -1; // where decoding stopped early, once a read found it
     // Reused per-chunk buffers: their size is bounded by one chunk, whatever the length read.
     std::vector<float> interleaved, mono, converted;
 
@@ -182,11 +224,15 @@ FrameIndex AudioReader::Impl::nearlyAlignedStart(FrameIndex latest) const
 
 void AudioReader::Impl::seekTo(FrameIndex frame)
 {
+    if (decodableEnd >= 0 && frame >= decodableEnd)
+        return; // nothing there to decode: readChunk() returns no frames
     if (sf_seek(file.get(), frame, SEEK_SET) == frame)
         return;
     // Not seekable (or the header promised more than the file holds): decode from the start and
     // skip. Reading stops at the real end of the data, so a lying header cannot make this hang.
+    const sf_count_t knownFrames = sfInfo.frames;
     file = openSndFile(path, sfInfo);
+    sfInfo.frames = knownFrames;
     const FrameIndex chunk = chunkFrames();
     interleaved.resize(std::size_t(chunk * info.channels));
     for (FrameIndex at = 0; at < frame;) {
@@ -202,32 +248,65 @@ void AudioReader::Impl::seekTo(FrameIndex frame)
 FrameIndex AudioReader::Impl::readChunk(FrameIndex first, FrameIndex count, FrameIndex countFrom, FrameIndex countTo)
 {
     const int channels = info.channels;
+    if (decodableEnd >= 0 && first >= decodableEnd) {
+        mono.clear();
+        return 0;
+    }
     interleaved.resize(std::size_t(count * channels));
     const sf_count_t got = std::max<sf_count_t>(0, sf_readf_float(file.get(), interleaved.data(), count));
+    // The decoder gave up before the end the header announces (a FLAC or MP3 cut short). A few
+    // frames short is an estimated length (MP3 without a Xing tag), not damage.
+    const FrameIndex missing = info.frames - (first + got);
+    if (got < count && missing > std::max<FrameIndex>(info.frames / 100, info.sampleRate / 10) &&
+        (decodableEnd < 0 || first + got < decodableEnd)) {
+        decodableEnd = first + got;
+        char what[200];
+        std::snprintf(what, sizeof what, "truncated or damaged: decoding stops at %.2f s of the %.2f s its header announces",
+                      double(decodableEnd) / info.sampleRate, double(info.frames) / info.sampleRate);
+        damage = what;
+    }
     mono.resize(std::size_t(got));
-    SampleCount bad = 0;
+    // Garbage samples become 0 here, so nothing downstream (resampler, FFT, model) sees them.
+    // Only frames in [countFrom, countTo) enter the statistics: the rest is resampler margin.
+    SignalStats local;
     for (FrameIndex i = 0; i < got; ++i) {
         const bool counted = first + i >= countFrom && first + i < countTo;
         float* frame = interleaved.data() + i * channels;
-        if (options.channel >= 0) {
-            float v = frame[options.channel];
-            if (!std::isfinite(v)) {
+        bool clipped = false;
+        float framePeak = 0;
+        for (int c = 0; c < channels; ++c) {
+            float& v = frame[c];
+            const bool nan = std::isnan(v), inf = std::isinf(v);
+            const bool absurd = !nan && !inf && std::abs(v) > kAbsurdSampleMagnitude;
+            if (nan || inf || absurd) {
+                if (counted && (options.channel < 0 || options.channel == c)) {
+                    local.nan += nan;
+                    local.infinite += inf;
+                    local.absurd += absurd;
+                }
                 v = 0;
-                bad += counted;
             }
-            mono[std::size_t(i)] = v;
+            clipped |= std::abs(v) >= 0.999f;
+            framePeak = std::max(framePeak, std::abs(v));
+        }
+        float out;
+        if (options.channel >= 0) {
+            out = frame[options.channel];
         } else {
             float sum = 0;
-            for (int c = 0; c < channels; ++c) {
-                if (std::isfinite(frame[c]))
-                    sum += frame[c];
-                else
-                    bad += counted;
-            }
-            mono[std::size_t(i)] = channels == 1 ? sum : sum / float(channels);
+            for (int c = 0; c < channels; ++c) sum += frame[c];
+            out = channels == 1 ? sum : sum / float(channels);
+        }
+        mono[std::size_t(i)] = out;
+        if (counted) {
+            ++local.frames;
+            local.clippedFrames += clipped;
+            local.peak = std::max(local.peak, double(framePeak));
+            local.sum += out;
+            local.sumSquares += double(out) * out;
         }
     }
-    nonFinite += bad;
+    stats.add(local);
     return got;
 }
 
@@ -296,6 +375,7 @@ AudioInfo probeAudio(const fs::path& path)
 {
     SF_INFO sf{};
     SndFilePtr file = openSndFile(path, sf);
+    inspectLength(path, file, sf);
     return makeInfo(path, sf);
 }
 
@@ -310,6 +390,7 @@ AudioReader::AudioReader(const fs::path& path, ReadOptions options)
     if (options.targetRate < 0)
         throw UsageError(fileError("read", path, "target rate must be positive, got " + std::to_string(options.targetRate)));
     d->file = openSndFile(path, d->sfInfo);
+    d->damage = inspectLength(path, d->file, d->sfInfo);
     d->info = makeInfo(path, d->sfInfo);
     if (options.channel < -1 || options.channel >= d->info.channels)
         throw AudioError(fileError("read", path,
@@ -343,7 +424,11 @@ const AudioInfo& AudioReader::info() const { return d->info; }
 const ReadOptions& AudioReader::options() const { return d->options; }
 SampleRate AudioReader::outputRate() const { return d->outRate; }
 Seconds AudioReader::duration() const { return d->info.duration(); }
-SampleCount AudioReader::nonFiniteSamples() const { return d->nonFinite; }
+SampleCount AudioReader::nonFiniteSamples() const { return d->stats.invalid(); }
+
+const SignalStats& AudioReader::signalStats() const { return d->stats; }
+
+const std::string& AudioReader::damage() const { return d->damage; }
 
 std::vector<float> AudioReader::read(Seconds start, Seconds end)
 {

@@ -10,6 +10,7 @@
 // Times are seconds in the recording's own timeline. With a time-expansion factor F, the file's
 // samples are treated as if recorded at rate/F (F = 10 maps bat calls at 20-100 kHz to 2-10 kHz),
 // so read(a, b) returns (b - a) * F * targetRate samples.
+#include "core/audio/SignalStats.h"
 #include "core/common/Types.h"
 
 #include <filesystem>
@@ -54,7 +55,8 @@ public:
     Seconds duration() const;      // of the recording, in its own timeline
 
     // Mono samples at outputRate() for [start, end) (clamped to the file). Seeks; decodes only the
-    // range plus a short margin for the resampler. Non-finite samples are replaced by 0 and counted.
+    // range plus a short margin for the resampler. Garbage samples (NaN, infinite, absurd) are replaced
+    // by 0 and counted.
     std::vector<float> read(Seconds start, Seconds end);
 
     // Visits [start, end) in consecutive blocks of about blockSeconds, in bounded memory.
@@ -62,8 +64,15 @@ public:
     void stream(Seconds start, Seconds end, Seconds blockSeconds,
                 const std::function<bool(std::span<const float> block, Seconds blockStart)>& visit);
 
-    // Number of non-finite input samples (NaN, inf) replaced by 0 so far.
+    // Number of garbage input samples (NaN, infinite, or beyond kAbsurdSampleMagnitude) replaced
+    // by 0 so far.
     SampleCount nonFiniteSamples() const;
+    // Statistics of everything read so far (for quality notes: silence, DC, clipping, garbage).
+    const SignalStats& signalStats() const;
+    // "" for a sound file; else why it holds less audio than its header announces (a truncated
+    // copy, a recorder that died mid-file). Found when opening, or by a read that stopped early;
+    // reads then return only the audio present.
+    const std::string& damage() const;
 
 private:
     struct Impl;

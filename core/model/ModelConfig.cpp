@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace crowlingo {
@@ -37,6 +39,11 @@ T get(const json& object, const char* key, const std::string& where)
     } else if constexpr (std::is_integral_v<T>) {
         if (!v.is_number_integer())
             throw std::runtime_error("\"" + where + key + "\" must be an integer");
+        // get<int>() would silently wrap 4294967424 to 128 (found with fuzz/fuzz_modelconfig).
+        if (v.is_number_unsigned() ? v.get<std::uint64_t>() > std::uint64_t(std::numeric_limits<T>::max())
+                                   : v.get<std::int64_t>() < std::int64_t(std::numeric_limits<T>::min())
+                                         || v.get<std::int64_t>() > std::int64_t(std::numeric_limits<T>::max()))
+            throw std::runtime_error("\"" + where + key + "\" is out of range");
     } else if constexpr (std::is_floating_point_v<T>) {
         if (!v.is_number())
             throw std::runtime_error("\"" + where + key + "\" must be a number");
@@ -53,6 +60,9 @@ void ModelConfig::validate() const
                                         + std::to_string(patch) + ")");
     require(frames % patch == 0, "frames (" + std::to_string(frames) + ") is not a multiple of patch ("
                                      + std::to_string(patch) + ")");
+    // Bounded before patchCount() multiplies: nMels * frames must not overflow int (signed overflow is UB;
+    // found with fuzz/fuzz_modelconfig).
+    require(std::int64_t(mel.nMels) * frames <= std::numeric_limits<int>::max(), "the window (nMels x frames) is too large");
     require(patchCount() >= 2, "the window must hold at least two patches");
     require(std::isfinite(normMean) && std::isfinite(normStd) && normStd > 0, "normStd must be positive and finite");
     require(encoderDim > 0 && encoderDepth > 0 && encoderHeads > 0, "encoder dim/depth/heads must be positive");

@@ -1,0 +1,71 @@
+#pragma once
+// A researcher's label file, parsed into rows and nothing else (no archive involved; importLabels()
+// in LabelImport.h applies the rows to clips). Two formats, told apart by the header:
+//   CSV with a header:  path,label | path,start_s,end_s,label | clip_id,label
+//   Raven selection table: tab-separated, "Selection", "Begin Time (s)", "End Time (s)", ... and a
+//     label column ("Annotation", "Label", "Species", "Call Type" or "Type", or one named by the caller).
+//
+//   LabelTable t = LabelTable::read("0412.Table.1.selections.txt");   // throws UsageError
+//   for (const LabelTableRow& r : t.rows) use(r.path, r.startS, r.endS, r.label);
+//   for (auto& [line, why] : t.problems) std::cerr << line << ": " << why << "\n";
+//
+// Threading: plain values and stateless functions; safe on any thread.
+#include "core/common/Types.h"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace crowlingo {
+
+enum class LabelTableFormat { RecordingCsv, SpanCsv, ClipIdCsv, RavenSelections };
+
+// How a row's path is to be found among the archive's recordings.
+enum class RecordingRef {
+    RelativePath, // CSV: exactly the archive's relative path
+    FilePath,     // Raven "Begin Path"/"Begin File" or the caller's recording: any path ending in it
+    FileStem,     // inferred from "<stem>.Table.1.selections.txt": a recording with that file stem
+};
+
+struct LabelTableRow {
+    int line = 0;                           // 1-based line in the file where the row starts
+    std::string path;                       // recording (empty for clip_id rows)
+    RecordingRef ref = RecordingRef::RelativePath;
+    std::optional<ClipId> clipId;           // clip_id rows only
+    std::optional<Seconds> startS, endS;    // both or neither; finite, start <= end, within the recording
+    std::optional<Hertz> lowHz, highHz;     // Raven only; both or neither; finite, 0 <= low <= high
+    std::string label;                      // trimmed, never empty
+};
+
+struct LabelTableOptions {
+    // Raven single-file tables (no "Begin File"/"Begin Path" column): the recording the times refer
+    // to. Default: inferred from the table's file name "<recording stem>.Table.<n>.selections.txt".
+    std::string recording;
+    // Raven: the column holding the label, matched case-insensitively. Default: the first present of
+    // Annotation, Label, Species, Call Type, Type.
+    std::string labelColumn;
+};
+
+struct LabelTable {
+    LabelTableFormat format = LabelTableFormat::RecordingCsv;
+    std::string labelColumn;                             // the column the labels came from
+    int records = 0;                                     // data records read (Raven: distinct selections)
+    std::vector<LabelTableRow> rows;                     // records that gave a usable row, in file order
+    std::vector<std::pair<int, std::string>> problems;   // line, why: records that gave no row
+
+    // Bad rows become problems, never exceptions. Throws UsageError naming `source` only for an
+    // unreadable or empty file, a header that is neither format, a missing label column, or a
+    // single-file Raven table whose recording is neither given nor inferable from `source`.
+    static LabelTable read(const std::filesystem::path& file, const LabelTableOptions& options = {});
+    static LabelTable parse(std::string_view text, const std::filesystem::path& source,
+                            const LabelTableOptions& options = {});
+
+    // The recording stem in a Raven table file name ("0412.Table.1.selections.txt" -> "0412"); empty
+    // if the name does not follow Raven's pattern.
+    static std::string recordingStemFromTableName(const std::filesystem::path& table);
+};
+
+} // namespace crowlingo
