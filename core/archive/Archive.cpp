@@ -100,19 +100,29 @@ Archive Archive::create(const fs::path& file, const fs::path& root)
     if (fs::exists(file)) throw ArchiveError(fileError("create archive", file, "file exists"));
     std::error_code ec;
     if (!fs::is_directory(root, ec)) throw ArchiveError(fileError("create archive", file, "root folder \"" + root.string() + "\" is not a folder"));
-    Archive a;
-    a.d->file = fs::absolute(file);
+    // Built under a temporary name and renamed once schema and metadata are committed: a process
+    // killed while creating leaves no half-made archive under the real name to trip the next run.
+    const fs::path target = fs::absolute(file);
+    const fs::path temporary = target.string() + ".creating";
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(temporary.string() + suffix, ec);
     guarded(file, "create archive", [&] {
-        a.d->db = connect(a.d->file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        SQLite::Transaction tx(*a.d->db);
-        createSchema(*a.d->db);
+        const auto db = connect(temporary, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        SQLite::Transaction tx(*db);
+        createSchema(*db);
+        const fs::path rel = fs::relative(fs::absolute(root), target.parent_path());
+        SQLite::Statement q(*db, "INSERT INTO meta(key, value) VALUES(?, ?)");
+        for (const auto& [key, value] : {std::pair<std::string, std::string>{"root", rel.empty() ? "." : rel.generic_string()},
+                                         {"created_at", utcNowIso()}, {"software_version", CROWLINGO_VERSION}}) {
+            q.bind(1, key);
+            q.bind(2, value);
+            q.exec();
+            q.reset();
+        }
         tx.commit();
-    });
-    const fs::path rel = fs::relative(fs::absolute(root), a.d->file.parent_path());
-    a.setMeta("root", rel.empty() ? "." : rel.generic_string());
-    a.setMeta("created_at", utcNowIso());
-    a.setMeta("software_version", CROWLINGO_VERSION);
-    return a;
+    }); // closed here: the WAL is folded into the file, so the rename moves everything
+    fs::rename(temporary, target, ec);
+    if (ec) throw ArchiveError(fileError("create archive", file, ec.message()));
+    return open(target);
 }
 
 Archive Archive::open(const fs::path& file)
