@@ -18,7 +18,7 @@ Command addTrainCommand(CLI::App& app)
 {
     struct Options {
         std::string input, out, init = "default", segment = "events";
-        double minutes = 0, timeExpansion = 1.0, maskRatio = 0.8, lr = 1.5e-4;
+        double minutes = 0, timeExpansion = 1.0, maskRatio = 0.8, lr = 1.5e-4, checkpointMinutes = 5;
         int steps = 0, batch = 64;
         std::uint64_t seed = 1;
         bool resume = false;
@@ -38,6 +38,8 @@ Command addTrainCommand(CLI::App& app)
     sub->add_option("--segment", o->segment, "How to cut a folder's recordings into clips")->capture_default_str();
     sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor of a folder's recordings")->capture_default_str();
     sub->add_flag("--resume", o->resume, "Continue an interrupted run from the checkpoint in --out");
+    sub->add_option("--checkpoint-minutes", o->checkpointMinutes, "Write a checkpoint this often (also at the end and on "
+                    "Ctrl-C); a killed run resumes from the last one")->capture_default_str()->check(CLI::Range(0.001, 1e6));
     return {sub, [o] {
         if (o->minutes <= 0 && o->steps <= 0) throw UsageError("say how long to train: --minutes M or --steps S");
         Model init = [&] {
@@ -64,6 +66,7 @@ Command addTrainCommand(CLI::App& app)
         t.maskRatio = o->maskRatio;
         t.outDir = o->out;
         t.resume = o->resume;
+        t.checkpointMinutes = o->checkpointMinutes;
         t.computeNormalisation = o->init == "scratch";
         Trainer trainer(init, t);
         TerminalProgress bar("train");
