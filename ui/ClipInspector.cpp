@@ -91,8 +91,13 @@ void ClipInspector::updateHeader()
     facts << (label.empty() ? tr("unlabelled") : tr("label <b>%1</b>").arg(QString::fromStdString(label).toHtmlEscaped()));
     if (d.timeExpansion != 1.0) facts << tr("time expansion ×%1").arg(d.timeExpansion);
     facts << tr("clip #%1").arg(c.id);
-    header_->setText(QStringLiteral("<span style='font-size:large'><b>%1</b></span><br>%2")
-                         .arg(QFileInfo(QString::fromStdString(c.path)).fileName().toHtmlEscaped(), facts.join(QStringLiteral(" · "))));
+    // What the embedder found odd about the recording (clipping, NaN samples, truncation...).
+    QString note;
+    if (const int r = d.recordingOfClip[std::size_t(shown_)]; r >= 0 && !d.recordings[std::size_t(r)].error.empty())
+        note = QStringLiteral("<br><span style='color:#c0392b'>%1</span>")
+                   .arg(tr("Recording: %1").arg(QString::fromStdString(d.recordings[std::size_t(r)].error).toHtmlEscaped()));
+    header_->setText(QStringLiteral("<span style='font-size:large'><b>%1</b></span><br>%2%3")
+                         .arg(QFileInfo(QString::fromStdString(c.path)).fileName().toHtmlEscaped(), facts.join(QStringLiteral(" · ")), note));
     header_->setToolTip(QString::fromStdString(d.audioFile(shown_).string()));
 }
 

@@ -15,6 +15,8 @@
 
 #include "core/archive/FolderEmbedder.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <QDockWidget>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -67,6 +69,15 @@ private Q_SLOTS:
     void selectingAPointShowsTheClipAndItsNeighbours()
     {
         UiTestArchive a;
+        // A note the embedder left on one recording (as it does for clipped or damaged files).
+        const std::string note = "clipped: 4.0 % of samples at full scale";
+        {
+            SQLite::Database db(a.path().string(), SQLite::OPEN_READWRITE);
+            SQLite::Statement q(db, "UPDATE recordings SET error = ? WHERE id = (SELECT recording_id FROM clips WHERE id = ?)");
+            q.bind(1, note);
+            q.bind(2, std::int64_t(9)); // clip index 8 below: ids count from 1
+            QCOMPARE(q.exec(), 1);
+        }
         MainWindow w;
         w.resize(1400, 900);
         w.show();
@@ -92,6 +103,7 @@ private Q_SLOTS:
         QCOMPARE(w.inspector()->shownClip(), target);
         const ClipRow& clip = w.session()->data().clips[target];
         QVERIFY(w.inspector()->headerText().contains(QStringLiteral("site")));
+        QVERIFY2(w.inspector()->headerText().contains(QString::fromStdString(note)), qPrintable(w.inspector()->headerText()));
         // The inspector's spectrogram covers the clip plus context on both sides.
         const Spectrogram& s = w.inspector()->spectrogramView()->spectrogram();
         QVERIFY(s.frames > 0);
