@@ -13,5 +13,10 @@ cmake --build "$build"
 # the tests record to prove that sound came out.
 source packaging/start-test-audio.sh
 
-cd "$build"
-ctest --output-on-failure --timeout 600 "$@"
+(cd "$build" && ctest --output-on-failure --timeout 600 "$@")
+
+# The core tests again under AddressSanitizer + UndefinedBehaviorSanitizer (a second build folder).
+# Skipped when ctest was asked for a part of the suite, or with CROWLINGO_SANITIZER_TESTS=0.
+if [[ $# -eq 0 && ${CROWLINGO_SANITIZER_TESTS:-1} != 0 ]]; then
+  bash packaging/run-sanitizer-tests.sh
+fi

@@ -176,7 +176,10 @@ std::vector<fs::path> writeRavenTables(const fs::path& dir, const Archive& archi
 {
     fs::create_directories(dir);
     std::vector<fs::path> written;
-    for (const auto& [path, rows] : byRecording(gather(archive))) {
+    // Named, not a temporary in the loop header: byRecording() points into it, and a temporary
+    // there dies before the loop body runs (found by AddressSanitizer).
+    const ExportData data = gather(archive);
+    for (const auto& [path, rows] : byRecording(data)) {
         const fs::path f = dir / (tableStem(path) + ".Table.1.selections.txt");
         std::ofstream out = openOut(f);
         out << "Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\tCluster\tLabel\n";
@@ -196,7 +199,10 @@ std::vector<fs::path> writeAudacityLabels(const fs::path& dir, const Archive& ar
 {
     fs::create_directories(dir);
     std::vector<fs::path> written;
-    for (const auto& [path, rows] : byRecording(gather(archive))) {
+    // Named, not a temporary in the loop header: byRecording() points into it, and a temporary
+    // there dies before the loop body runs (found by AddressSanitizer).
+    const ExportData data = gather(archive);
+    for (const auto& [path, rows] : byRecording(data)) {
         const fs::path f = dir / (tableStem(path) + ".txt");
         std::ofstream out = openOut(f);
         for (const ClipExportRow* r : rows) {

@@ -15,6 +15,15 @@ using namespace crowlingo;
 
 namespace {
 
+// Under AddressSanitizer, freed memory waits in a quarantine of hundreds of MB and every
+// allocation carries shadow memory, so process RSS says nothing about the code's own footprint;
+// there the detector's high-water marks (checked below as well) are the measure.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr long kRssGrowthLimitMb = 1L << 20;
+#else
+constexpr long kRssGrowthLimitMb = 100;
+#endif
+
 constexpr int kRate = 8000;
 constexpr double kHours = 2.0;
 constexpr double kSeconds = kHours * 3600;
@@ -91,7 +100,7 @@ private Q_SLOTS:
         });
         det.finish();
         for (const Clip& c : det.takeEvents()) clips.push_back(c);
-        QVERIFY((peakRssKb() - baselineKb) / 1024 < 100);
+        QVERIFY((peakRssKb() - baselineKb) / 1024 < kRssGrowthLimitMb);
         // 57.6 M samples went through; the detector never held more than a few seconds of them.
         qInfo() << "max buffered samples" << det.maxBufferedSamples() << "frames" << det.maxBufferedFrames();
         QVERIFY(det.maxBufferedSamples() <= 12 * kRate);
@@ -106,7 +115,7 @@ private Q_SLOTS:
         const std::vector<Clip> clips = segment(reader, spec);
         const long growthMb = (peakRssKb() - baselineKb) / 1024;
         qInfo() << "peak RSS grew by" << growthMb << "MB (decoded file: 230 MB of float)";
-        QVERIFY2(growthMb < 100, qPrintable(QString("%1 MB").arg(growthMb)));
+        QVERIFY2(growthMb < kRssGrowthLimitMb, qPrintable(QString("%1 MB").arg(growthMb)));
 
         const auto want = notes();
         QCOMPARE(clips.size(), want.size());
@@ -125,7 +134,7 @@ private Q_SLOTS:
         const auto whole = segment(reader, SegmentSpec::parse("whole"));
         QCOMPARE(int(whole.size()), int(kSeconds / 30));
         QCOMPARE(whole.back().end, kSeconds);
-        QVERIFY((peakRssKb() - baselineKb) / 1024 < 100);
+        QVERIFY((peakRssKb() - baselineKb) / 1024 < kRssGrowthLimitMb);
     }
 };
 
