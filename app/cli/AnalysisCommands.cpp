@@ -62,7 +62,18 @@ Command addClusterCommand(CLI::App& app)
         for (int l : s.labels) ++sizes[l];
         std::printf("%zu clusters over %zu clips (computation %lld)\n", sizes.size() - sizes.count(-1), s.clipIds.size(),
                     (long long)s.computationId);
-        for (const auto& [id, n] : sizes) std::printf("  %s %d: %d clips\n", id < 0 ? "noise  " : "cluster", id, n);
+        // Where to start listening: each cluster's most typical clips (medoid first).
+        const auto exemplars = clusterExemplarClips(archive, s, 3);
+        for (const auto& [id, n] : sizes) {
+            std::printf("  %s %d: %d clips", id < 0 ? "noise  " : "cluster", id, n);
+            if (id >= 0 && std::size_t(id) < exemplars.size() && !exemplars[std::size_t(id)].empty()) {
+                std::printf("; typical:");
+                for (ClipId c : exemplars[std::size_t(id)])
+                    if (const auto clip = archive.clip(c))
+                        std::printf(" %s@%.2fs", clip->path.c_str(), clip->start);
+            }
+            std::printf("\n");
+        }
         return 0;
     }};
 }

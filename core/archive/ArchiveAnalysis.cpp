@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unordered_map>
+
 namespace crowlingo {
 
 namespace {
@@ -52,6 +54,28 @@ StoredClustering clusterArchive(Archive& archive, const ClusterParams& params, b
     StoredClustering s{0, modelId, j.dump(), ids, c.labels, c.probability, c.outlierScore};
     s.computationId = archive.storeClustering(modelId, s.paramsJson, ids, c.labels, c.probability, c.outlierScore);
     return s;
+}
+
+std::vector<std::vector<ClipId>> clusterExemplarClips(const Archive& archive, const StoredClustering& clusters,
+                                                      int perCluster)
+{
+    const EmbeddingMatrix m = archive.embeddings(clusters.modelId);
+    std::unordered_map<ClipId, std::size_t> rowOf;
+    for (std::size_t i = 0; i < m.rows(); ++i) rowOf.emplace(m.clipIds[i], i);
+    // The clustering's clips, in its order, as rows of one matrix.
+    std::vector<float> rows;
+    rows.reserve(clusters.clipIds.size() * std::size_t(m.dimension));
+    for (ClipId id : clusters.clipIds) {
+        const auto it = rowOf.find(id);
+        if (it == rowOf.end())
+            throw UsageError(fileError("find exemplars in", archive.file(), "clip " + std::to_string(id) + " has no vector"));
+        rows.insert(rows.end(), m.row(it->second), m.row(it->second) + m.dimension);
+    }
+    const auto indices = clusterExemplars(rows, m.dimension, clusters.labels, perCluster, Metric::Cosine);
+    std::vector<std::vector<ClipId>> out(indices.size());
+    for (std::size_t c = 0; c < indices.size(); ++c)
+        for (std::size_t i : indices[c]) out[c].push_back(clusters.clipIds[i]);
+    return out;
 }
 
 } // namespace crowlingo

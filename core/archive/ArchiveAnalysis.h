@@ -21,4 +21,10 @@ StoredProjection projectArchive(Archive& archive, const ProjectionParams& params
 StoredClustering clusterArchive(Archive& archive, const ClusterParams& params, bool onMap,
                                 const Progress& progress = {});
 
+// The clips to listen to first in each cluster of `clusters`: the medoid, then its nearest
+// members (in the embedding space, cosine), `perCluster` each. Result[label] for labels 0..max;
+// empty where a label is unused. Throws UsageError if the clustering's clips lack vectors.
+std::vector<std::vector<ClipId>> clusterExemplarClips(const Archive& archive, const StoredClustering& clusters,
+                                                      int perCluster = 5);
+
 } // namespace crowlingo
