@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package that CrowLingo's build, app and tests need.
 # Idempotent and non-interactive; run as root (or through sudo).
-# Pass --bench to add what bench/ and the reference scripts need (PyTorch, torchaudio, umap-learn).
+# Pass --bench to add what bench/ and the reference scripts need (PyTorch, torchaudio, umap-learn),
+# --fuzz for the libFuzzer harnesses (clang 14).
 set -euo pipefail
 
 packages=(
@@ -18,9 +19,13 @@ packages=(
   # tests of the packaging recipes: a one-node Slurm cluster, the .deb's man page and metadata
   slurmctld slurmd slurm-client dpkg-dev help2man appstream desktop-file-utils librsvg2-bin
 )
-if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-torch python3-torchaudio python3-soundfile umap-learn python3-numpy python3-sklearn gnuplot-nox)
-fi
+for arg in "$@"; do
+  case $arg in
+    --bench) packages+=(python3-torch python3-torchaudio python3-soundfile umap-learn python3-numpy python3-sklearn gnuplot-nox) ;;
+    --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;   # fuzz/README.md
+    *) echo "setup-debian.sh: unknown option $arg (--bench, --fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi

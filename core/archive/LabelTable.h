@@ -35,7 +35,9 @@ struct LabelTableRow {
     std::string path;                       // recording (empty for clip_id rows)
     RecordingRef ref = RecordingRef::RelativePath;
     std::optional<ClipId> clipId;           // clip_id rows only
-    std::optional<Seconds> startS, endS;    // both or neither; finite, start <= end, within the recording
+    // Both or neither; finite; start < end (Raven: start <= end). Seconds in the row's recording: for
+    // multi-file Raven tables from "File Offset (s)" (Begin Time as-is if the table lacks that column).
+    std::optional<Seconds> startS, endS;
     std::optional<Hertz> lowHz, highHz;     // Raven only; both or neither; finite, 0 <= low <= high
     std::string label;                      // trimmed, never empty
 };
@@ -43,6 +45,7 @@ struct LabelTableRow {
 struct LabelTableOptions {
     // Raven single-file tables (no "Begin File"/"Begin Path" column): the recording the times refer
     // to. Default: inferred from the table's file name "<recording stem>.Table.<n>.selections.txt".
+    // Ignored for tables that name a file per row.
     std::string recording;
     // Raven: the column holding the label, matched case-insensitively. Default: the first present of
     // Annotation, Label, Species, Call Type, Type.

@@ -115,6 +115,10 @@ private Q_SLOTS:
         QTest::newRow("heads do not divide") << "\"heads\": 4" << "\"heads\": 3" << "multiple of";
         QTest::newRow("zero spread") << "\"norm_std\": 15.0" << "\"norm_std\": 0.0" << "normStd";
         QTest::newRow("other format") << "crowlingo-mae" << "pytorch" << "format";
+        // Found by fuzzing: integers beyond int range used to wrap (22050840135 loaded as 576003655).
+        QTest::newRow("integer beyond int") << "\"sample_rate\": 22050" << "\"sample_rate\": 22050840135" << "out of range";
+        // n_mels x frames beyond int would overflow the patch count (undefined behaviour).
+        QTest::newRow("patch grid overflows") << "\"frames\": 32" << "\"frames\": 1073741824" << "frames";
     }
 
     void configRejected()
