@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 
 namespace crowlingo::ui {
@@ -88,7 +89,9 @@ void ArchiveSession::close()
     similarity_.clear();
     data_.reset();
     archive_.reset();
+    labelUndo_.clear(); // edits of another archive cannot be undone here
     Q_EMIT archiveClosed();
+    Q_EMIT labelUndoChanged(false);
 }
 
 void ArchiveSession::setCurrentClip(int clipIndex)
@@ -173,7 +176,20 @@ bool ArchiveSession::applyLabel(const QVector<int>& clipIndices, const QString& 
     std::vector<ClipId> ids;
     for (int i : clipIndices)
         if (i >= 0 && i < clipCount()) ids.push_back(data_->clips[std::size_t(i)].id);
+    LabelEdit edit;
+    edit.label = label.trimmed();
     try {
+        // The clips' own ("user") labels before the edit, for undo.
+        std::map<ClipId, std::string> user;
+        for (const LabelRow& l : archive_->labels())
+            if (l.source == "user") user[l.clipId] = l.label;
+        for (int i : clipIndices) {
+            if (i < 0 || i >= clipCount()) continue;
+            edit.clipIndices << i;
+            const auto it = user.find(data_->clips[std::size_t(i)].id);
+            edit.previousUser.push_back(it == user.end() ? std::string() : it->second);
+            edit.previousShown.push_back(data_->label[std::size_t(i)]);
+        }
         if (text.empty()) {
             for (ClipId id : ids) archive_->clearLabel(id, "user");
         } else {
@@ -185,7 +201,40 @@ bool ArchiveSession::applyLabel(const QVector<int>& clipIndices, const QString& 
     }
     for (int i : clipIndices)
         if (i >= 0 && i < clipCount()) data_->label[std::size_t(i)] = text;
+    labelUndo_.push_back(std::move(edit));
     Q_EMIT labelsChanged(clipIndices);
+    Q_EMIT labelUndoChanged(true);
+    return true;
+}
+
+QString ArchiveSession::undoLabelText() const
+{
+    if (labelUndo_.empty()) return {};
+    const LabelEdit& e = labelUndo_.back();
+    const QString what = e.label.isEmpty() ? tr("clearing the label") : tr("label \u201c%1\u201d").arg(e.label);
+    return tr("%1 on %n clip(s)", "", int(e.clipIndices.size())).arg(what);
+}
+
+bool ArchiveSession::undoLabel()
+{
+    if (!data_ || !archive_ || labelUndo_.empty()) return false;
+    const LabelEdit e = labelUndo_.back();
+    try {
+        for (int k = 0; k < e.clipIndices.size(); ++k) {
+            const ClipId id = data_->clips[std::size_t(e.clipIndices[k])].id;
+            if (e.previousUser[std::size_t(k)].empty())
+                archive_->clearLabel(id, "user");
+            else
+                archive_->setLabel(id, e.previousUser[std::size_t(k)], "user");
+        }
+    } catch (const std::exception& ex) {
+        Q_EMIT errorOccurred(QString::fromUtf8(ex.what()));
+        return false;
+    }
+    for (int k = 0; k < e.clipIndices.size(); ++k) data_->label[std::size_t(e.clipIndices[k])] = e.previousShown[std::size_t(k)];
+    labelUndo_.pop_back();
+    Q_EMIT labelsChanged(e.clipIndices);
+    Q_EMIT labelUndoChanged(!labelUndo_.empty());
     return true;
 }
 

@@ -61,6 +61,11 @@ public:
     // Labels: written to the archive at once (source "user"); an empty label clears them.
     bool applyLabel(const QVector<int>& clipIndices, const QString& label);
     QStringList labelNames() const;                // distinct labels, sorted
+    // Undo of label edits, newest first, back to when the archive was opened; each undo is
+    // written to the archive at once too.
+    bool canUndoLabel() const { return !labelUndo_.empty(); }
+    QString undoLabelText() const;                 // what undoLabel() would undo, for the menu
+    bool undoLabel();
 
     // New results of background computations (already stored in the archive by the worker).
     void setProjection(const std::vector<ClipId>& ids, const std::vector<float>& xy, const std::string& params);
@@ -76,6 +81,7 @@ Q_SIGNALS:
     void selectionChanged();
     void neighboursChanged();
     void labelsChanged(const QVector<int>& clipIndices);
+    void labelUndoChanged(bool canUndo);
     void projectionChanged();
     void clusteringChanged();
     void errorOccurred(const QString& message);
@@ -94,6 +100,15 @@ private:
     int k_ = 10;
     QVector<NeighbourHit> neighbours_;
     std::vector<float> similarity_;                // per clip, to the current clip
+
+    // One label edit, enough to take it back.
+    struct LabelEdit {
+        QVector<int> clipIndices;
+        std::vector<std::string> previousUser;     // the clips' "user" labels before ("" = none)
+        std::vector<std::string> previousShown;    // what data_->label held before
+        QString label;                             // what was applied
+    };
+    std::vector<LabelEdit> labelUndo_;
 };
 
 } // namespace crowlingo::ui

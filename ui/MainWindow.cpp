@@ -211,6 +211,13 @@ void MainWindow::buildActions()
     stopAction_ = make(tr("Stop"), QKeySequence(Qt::Key_Escape), &MainWindow::stopPlayback, QStyle::SP_MediaStop);
     stopAction_->setToolTip(tr("Stop playback (Esc)"));
     labelAction_ = make(tr("&Label Selected Clips…"), QKeySequence(tr("Ctrl+L")), [this] { labelBar_->focusEdit(); });
+    // Ctrl+Z: a focused text field keeps it for its own typing; elsewhere it takes back a label edit.
+    undoLabelAction_ = make(tr("&Undo Label"), QKeySequence::Undo, [this] { session_->undoLabel(); });
+    undoLabelAction_->setEnabled(false);
+    connect(session_, &ArchiveSession::labelUndoChanged, this, [this](bool canUndo) {
+        undoLabelAction_->setEnabled(canUndo);
+        undoLabelAction_->setText(canUndo ? tr("&Undo %1").arg(session_->undoLabelText()) : tr("&Undo Label"));
+    });
     resetMapAction_ = make(tr("&Reset Map View"), QKeySequence(tr("Ctrl+0")), [this] { mapView()->resetView(); });
     aboutAction_ = make(tr("&About CrowLingo"), QKeySequence(), [this] {
         QMessageBox::about(this, tr("About CrowLingo Workbench"),
@@ -242,6 +249,9 @@ void MainWindow::buildMenus()
     file->addSeparator();
     file->addAction(closeAction_);
     file->addAction(quitAction_);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(undoLabelAction_);
 
     QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
     analysis->addAction(pcaAction_);

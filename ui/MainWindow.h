@@ -158,6 +158,7 @@ private:
     QAction* previousAction_;
     QAction* stopAction_;
     QAction* labelAction_;
+    QAction* undoLabelAction_;
     QAction* resetMapAction_;
     QAction* aboutAction_;
 };

@@ -91,6 +91,55 @@ private Q_SLOTS:
         const Archive again = Archive::open(a.path());
         QCOMPARE(again.labels().size(), expected.size() - 1);
     }
+
+    // Ctrl+Z takes label edits back one by one, in the archive too, down to imported labels.
+    void undoTakesEditsBack()
+    {
+        UiTestArchive a;
+        {
+            Archive archive = Archive::open(a.path());
+            archive.setLabel(archive.clips().at(5).id, "imported-owl", "field-notes.csv");
+        }
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        w.openArchive(a.file());
+        QVERIFY(opened.wait(20000));
+        ArchiveSession* s = w.session();
+        const auto shown = [&](int i) { return s->data().label[std::size_t(i)]; };
+        const auto stored = [&](int i) {
+            const ClipId id = s->data().clips[std::size_t(i)].id;
+            for (const LabelRow& l : Archive::open(a.path()).labels())
+                if (l.clipId == id && l.source == "user") return l.label;
+            return std::string();
+        };
+        QVERIFY(!s->canUndoLabel());
+        QCOMPARE(shown(5), std::string("imported-owl"));
+
+        QVERIFY(s->applyLabel({3}, "wren"));
+        QVERIFY(s->applyLabel({3, 4}, "robin"));
+        QVERIFY(s->applyLabel({5}, "tawny"));
+        QCOMPARE(shown(5), std::string("tawny"));
+        QVERIFY(s->canUndoLabel());
+        QVERIFY(s->undoLabelText().contains("tawny"));
+
+        // Ctrl+Z on the map (not a text field) undoes, newest first.
+        w.mapView()->setFocus();
+        QTest::keyClick(w.mapView(), Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(shown(5), std::string("imported-owl"));
+        QCOMPARE(stored(5), std::string());
+        QVERIFY(s->undoLabel());
+        QCOMPARE(shown(3), std::string("wren"));
+        QCOMPARE(stored(3), std::string("wren"));
+        QCOMPARE(shown(4), std::string());
+        QCOMPARE(stored(4), std::string());
+        QVERIFY(s->undoLabel());
+        QCOMPARE(stored(3), std::string());
+        QVERIFY(!s->canUndoLabel());
+        QVERIFY(!s->undoLabel());
+    }
 };
 
 QTEST_MAIN(TestBulkLabel)
