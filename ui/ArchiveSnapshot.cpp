@@ -1,5 +1,7 @@
 #include "ui/ArchiveSnapshot.h"
 
+#include "core/analysis/Clustering.h"
+
 #include <limits>
 
 namespace crowlingo::ui {
@@ -112,6 +114,25 @@ void ArchiveSnapshot::setClustering(const std::vector<ClipId>& ids, const std::v
         if (i >= 0) cluster[std::size_t(i)] = labels[k];
     }
     hasClustering = !ids.empty();
+}
+
+std::vector<int> ArchiveSnapshot::clusterExemplars(int clusterId, int count) const
+{
+    if (clusterId < 0 || count <= 0) return {};
+    std::vector<int> members;
+    std::vector<float> rows;
+    const std::size_t dim = std::size_t(embeddings.dimension);
+    for (int i = 0; i < clipCount(); ++i) {
+        const int row = embeddingRowOfClip[std::size_t(i)];
+        if (cluster[std::size_t(i)] != clusterId || row < 0) continue;
+        members.push_back(i);
+        rows.insert(rows.end(), embeddings.row(std::size_t(row)), embeddings.row(std::size_t(row)) + dim);
+    }
+    if (members.empty()) return {};
+    const auto best = crowlingo::clusterExemplars(rows, int(dim), std::vector<int>(members.size(), 0), count);
+    std::vector<int> out;
+    for (std::size_t k : best.front()) out.push_back(members[k]);
+    return out;
 }
 
 } // namespace crowlingo::ui

@@ -204,6 +204,10 @@ void MainWindow::buildActions()
     playSequenceAction_ = make(tr("Play + neighbours"), QKeySequence(Qt::Key_Space), &MainWindow::playSequence,
                                QStyle::SP_MediaSeekForward);
     playSequenceAction_->setToolTip(tr("Play the current clip, then its neighbours in order (Space)"));
+    playExemplarsAction_ = make(tr("Play &Typical Clips of This Cluster"), QKeySequence(Qt::Key_T),
+                                &MainWindow::playClusterExemplars);
+    playExemplarsAction_->setToolTip(tr("Select and play the most typical clips of the current clip's cluster, "
+                                        "its medoid first (T)"));
     nextAction_ = make(tr("Next"), QKeySequence(Qt::Key_N), &MainWindow::playNext, QStyle::SP_MediaSkipForward);
     nextAction_->setToolTip(tr("Next clip in the listening order (N)"));
     previousAction_ = make(tr("Previous"), QKeySequence(Qt::Key_P), &MainWindow::playPrevious, QStyle::SP_MediaSkipBackward);
@@ -223,12 +227,12 @@ void MainWindow::buildActions()
         QMessageBox::about(this, tr("About CrowLingo Workbench"),
                            tr("<h3>CrowLingo Workbench %1</h3><p>A self-supervised audio model's view of your "
                               "recordings: maps, neighbours, reconstructions and labels.</p>"
-                              "<p><b>Keys</b>: Space play clip + neighbours · N / P next / previous · Esc stop · "
-                              "Ctrl+L label · map: wheel zoom, drag pan, Shift+drag select, R reset</p>")
+                              "<p><b>Keys</b>: Space play clip + neighbours · T typical clips of its cluster · N / P next / "
+                              "previous · Esc stop · Ctrl+L label · Ctrl+Z undo label · map: wheel zoom, drag pan, Shift+drag select, R reset</p>")
                                .arg(QStringLiteral(CROWLINGO_VERSION)));
     });
     // Window-wide keys: they work whichever dock has focus (line edits keep their own typing).
-    for (QAction* a : {playAction_, playSequenceAction_, nextAction_, previousAction_, stopAction_})
+    for (QAction* a : {playAction_, playSequenceAction_, playExemplarsAction_, nextAction_, previousAction_, stopAction_})
         a->setShortcutContext(Qt::WindowShortcut);
 }
 
@@ -261,6 +265,7 @@ void MainWindow::buildMenus()
     QMenu* clips = menuBar()->addMenu(tr("&Clips"));
     clips->addAction(playAction_);
     clips->addAction(playSequenceAction_);
+    clips->addAction(playExemplarsAction_);
     clips->addAction(nextAction_);
     clips->addAction(previousAction_);
     clips->addAction(stopAction_);
@@ -633,6 +638,24 @@ void MainWindow::playSequence()
 {
     playClips(sequence(), 0);
     playingSequence_ = player_->isActive();
+}
+
+QVector<int> MainWindow::playClusterExemplars()
+{
+    const int current = session_->currentClip();
+    if (!session_->isOpen() || current < 0) return {};
+    const int cluster = session_->data().cluster[std::size_t(current)];
+    if (cluster < 0) {
+        statusBar()->showMessage(session_->data().hasClustering ? tr("This clip is noise: pick a clip in a cluster")
+                                                                : tr("No clusters yet: Analysis > Cluster"), 5000);
+        return {};
+    }
+    const std::vector<int> typical = session_->data().clusterExemplars(cluster, 8);
+    const QVector<int> clips(typical.begin(), typical.end());
+    session_->setSelection(clips);
+    playClips(clips, 0);
+    playingSequence_ = player_->isActive();
+    return clips;
 }
 
 void MainWindow::playNext() { stepSequence(+1); }

@@ -87,6 +87,9 @@ public Q_SLOTS:
 
     void playCurrent();
     void playSequence();   // the current clip, then its neighbours in order
+    // The current clip's cluster, by its typical clips (medoid first): selected on the map and
+    // played in turn. Returns the clips (empty for noise or without a clustering).
+    QVector<int> playClusterExemplars();
     void playNext();
     void playPrevious();
     void stopPlayback();
@@ -159,6 +162,7 @@ private:
     QAction* stopAction_;
     QAction* labelAction_;
     QAction* undoLabelAction_;
+    QAction* playExemplarsAction_;
     QAction* resetMapAction_;
     QAction* aboutAction_;
 };

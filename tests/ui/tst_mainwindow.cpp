@@ -130,6 +130,47 @@ private Q_SLOTS:
         QCOMPARE(w.session()->currentClip(), neighbour);
     }
 
+    // T: the current clip's cluster, by its most typical clips (the medoid first), selected on the map.
+    void typicalClipsOfTheCurrentCluster()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(openIn(w, a));
+        ArchiveSession* s = w.session();
+        const ArchiveSnapshot& d = s->data();
+        const int current = 7;
+        s->setCurrentClip(current);
+        const int cluster = d.cluster[current];
+        QVERIFY(cluster >= 0);
+        w.mapView()->setFocus();
+        QTest::keyClick(w.mapView(), Qt::Key_T);
+        const QVector<int> chosen = s->selection();
+        QVERIFY(chosen.size() >= 4);
+        for (int i : chosen) QCOMPARE(d.cluster[std::size_t(i)], cluster);
+        // The medoid is the member with the largest summed cosine similarity to its cluster,
+        // computed here independently from the stored (normalised) vectors.
+        int medoid = -1;
+        double bestSum = -1e300;
+        for (int i = 0; i < d.clipCount(); ++i) {
+            if (d.cluster[std::size_t(i)] != cluster) continue;
+            double sum = 0;
+            for (int j = 0; j < d.clipCount(); ++j) {
+                if (d.cluster[std::size_t(j)] != cluster) continue;
+                const float* x = d.embeddings.row(std::size_t(d.embeddingRowOfClip[std::size_t(i)]));
+                const float* y = d.embeddings.row(std::size_t(d.embeddingRowOfClip[std::size_t(j)]));
+                for (int k = 0; k < d.embeddings.dimension; ++k) sum += double(x[k]) * y[k];
+            }
+            if (sum > bestSum) { bestSum = sum; medoid = i; }
+        }
+        QCOMPARE(d.clusterExemplars(cluster, 8).front(), medoid);
+        QVERIFY(chosen.contains(medoid));
+        // Noise has no typical clips.
+        QVERIFY(d.clusterExemplars(-1, 8).empty());
+    }
+
     void aMissingMapIsComputedAndStored()
     {
         UiTestArchive a(UiTestArchive::Options{.storeProjection = false});
