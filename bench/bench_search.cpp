@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <random>
 #include <set>
 #include <string>
@@ -38,7 +39,10 @@ int main(int argc, char** argv)
         std::vector<std::vector<Neighbour>> exact;
         {
             std::unique_ptr<NeighbourIndex> index;
-            const double build = timeIt([&] { index = std::make_unique<NeighbourIndex>(x, dim); });
+            // Exact at every size (the default index switches to HNSW above exactUpTo).
+            NeighbourIndexOptions exactOnly;
+            exactOnly.exactUpTo = std::numeric_limits<std::size_t>::max();
+            const double build = timeIt([&] { index = std::make_unique<NeighbourIndex>(x, dim, exactOnly); });
             const double t = timeIt([&] {
                 for (int i = 0; i < queries; ++i) exact.push_back(index->search({q.data() + i * dim, dim}, k));
             });

@@ -21,7 +21,10 @@ struct Neighbour {
 };
 
 struct NeighbourIndexOptions {
-    std::size_t exactUpTo = 200'000; // above this many vectors, use HNSW
+    // Above this many vectors, use HNSW. Exact search costs ~18 ms per query per 10^5 vectors
+    // (175 ms at 10^6) and nothing to build; HNSW at 10^6 took 21 minutes to build on 2 cores and
+    // recalled 0.89 (BENCHMARKS.md), too slow for opening an archive.
+    std::size_t exactUpTo = 2'000'000;
     int hnswM = 32;
     int hnswEfConstruction = 80;
     int hnswEfSearch = 128;
