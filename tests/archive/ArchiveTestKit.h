@@ -1,10 +1,15 @@
 #pragma once
 // Shared by the archive tests: a small generated corpus and a tiny random model, so that the
 // embedding pipeline runs for real in seconds.
+#include "core/archive/Archive.h"
 #include "core/model/Model.h"
 #include "core/synth/DemoCorpus.h"
 
 #include <filesystem>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
 
 namespace crowlingo::testkit {
 
@@ -32,6 +37,19 @@ inline void writeCorpus(const std::filesystem::path& dir, int files, double seco
     p.secondsPerFile = seconds;
     p.seed = seed;
     writeDemoCorpus(dir, p);
+}
+
+// Every clip of an archive (recording path, start, end, band) with its vector under the active
+// model: two archives of the same folder compare equal whatever their clip ids.
+using ClipKey = std::tuple<std::string, double, double, double, double>;
+inline std::map<ClipKey, std::vector<float>> clipVectors(const Archive& a)
+{
+    const EmbeddingMatrix m = a.embeddings(a.activeModel());
+    std::map<ClipId, std::vector<float>> byId;
+    for (std::size_t i = 0; i < m.rows(); ++i) byId[m.clipIds[i]] = std::vector<float>(m.row(i), m.row(i) + m.dimension);
+    std::map<ClipKey, std::vector<float>> out;
+    for (const ClipRow& c : a.clips()) out[{c.path, c.start, c.end, c.lowHz, c.highHz}] = byId.at(c.id);
+    return out;
 }
 
 } // namespace crowlingo::testkit

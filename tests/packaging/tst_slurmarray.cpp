@@ -17,21 +17,10 @@
 #include <tuple>
 
 using namespace crowlingo;
+using testkit::clipVectors;
 namespace fs = std::filesystem;
 
 namespace {
-
-using ClipKey = std::tuple<std::string, double, double, double, double>;
-
-std::map<ClipKey, std::vector<float>> clipVectors(const Archive& a)
-{
-    const EmbeddingMatrix m = a.embeddings(a.activeModel());
-    std::map<ClipId, std::vector<float>> byId;
-    for (std::size_t i = 0; i < m.rows(); ++i) byId[m.clipIds[i]] = std::vector<float>(m.row(i), m.row(i) + m.dimension);
-    std::map<ClipKey, std::vector<float>> out;
-    for (const ClipRow& c : a.clips()) out[{c.path, c.start, c.end, c.lowHz, c.highHz}] = byId.at(c.id);
-    return out;
-}
 
 QString run(const QString& program, const QStringList& args, const QProcessEnvironment& env, int timeoutMs, int* exitCode)
 {
