@@ -276,18 +276,19 @@ FrameIndex AudioReader::Impl::readChunk(FrameIndex first, FrameIndex count, Fram
         float framePeak = 0;
         for (int c = 0; c < channels; ++c) {
             float& v = frame[c];
-            const bool nan = std::isnan(v), inf = std::isinf(v);
-            const bool absurd = !nan && !inf && std::abs(v) > kAbsurdSampleMagnitude;
-            if (nan || inf || absurd) {
+            float magnitude = std::abs(v);
+            // One comparison for the usual case: false for NaN, infinity and absurd values alike.
+            if (!(magnitude <= kAbsurdSampleMagnitude)) [[unlikely]] {
                 if (counted && (options.channel < 0 || options.channel == c)) {
-                    local.nan += nan;
-                    local.infinite += inf;
-                    local.absurd += absurd;
+                    local.nan += std::isnan(v);
+                    local.infinite += std::isinf(v);
+                    local.absurd += std::isfinite(v);
                 }
                 v = 0;
+                magnitude = 0;
             }
-            clipped |= std::abs(v) >= 0.999f;
-            framePeak = std::max(framePeak, std::abs(v));
+            clipped |= magnitude >= 0.999f;
+            framePeak = std::max(framePeak, magnitude);
         }
         float out;
         if (options.channel >= 0) {
