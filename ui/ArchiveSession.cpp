@@ -255,10 +255,10 @@ void ArchiveSession::setProjection(const std::vector<ClipId>& ids, const std::ve
     Q_EMIT projectionChanged();
 }
 
-void ArchiveSession::setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels)
+void ArchiveSession::setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels, const std::string& params)
 {
     if (!data_) return;
-    data_->setClustering(ids, labels);
+    data_->setClustering(ids, labels, params);
     Q_EMIT clusteringChanged();
 }
 

@@ -69,7 +69,7 @@ public:
 
     // New results of background computations (already stored in the archive by the worker).
     void setProjection(const std::vector<ClipId>& ids, const std::vector<float>& xy, const std::string& params);
-    void setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels);
+    void setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels, const std::string& params);
 
 Q_SIGNALS:
     void loadingStarted(const QString& file);

@@ -1,6 +1,7 @@
 #include "ui/ArchiveSnapshot.h"
 
 #include "core/analysis/Clustering.h"
+#include "core/archive/ModelAdaptation.h"
 
 #include <limits>
 
@@ -21,6 +22,7 @@ ArchiveSnapshot ArchiveSnapshot::load(const std::filesystem::path& file, const P
         }
     }
     s.segmenter = archive.meta("segmenter").value_or("");
+    if (!s.modelId.empty()) s.modelDir = rememberedModelDir(archive, s.modelId).value_or(std::filesystem::path());
     progress(0.05, "reading clips");
     progress.checkCancelled();
     s.clips = archive.clips();
@@ -62,7 +64,7 @@ ArchiveSnapshot ArchiveSnapshot::load(const std::filesystem::path& file, const P
     s.cluster.assign(std::size_t(n), -1);
     if (!s.modelId.empty()) {
         if (auto p = archive.latestProjection(s.modelId)) s.setProjection(p->clipIds, p->xy, p->paramsJson);
-        if (auto c = archive.latestClustering(s.modelId)) s.setClustering(c->clipIds, c->labels);
+        if (auto c = archive.latestClustering(s.modelId)) s.setClustering(c->clipIds, c->labels, c->paramsJson);
     }
     s.label.assign(std::size_t(n), {});
     std::vector<bool> fromUser(std::size_t(n), false);
@@ -106,8 +108,9 @@ void ArchiveSnapshot::setProjection(const std::vector<ClipId>& ids, const std::v
     projectionParams = std::move(params);
 }
 
-void ArchiveSnapshot::setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels)
+void ArchiveSnapshot::setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels, std::string params)
 {
+    clusteringParams = std::move(params);
     cluster.assign(clips.size(), -1);
     for (std::size_t k = 0; k < ids.size() && k < labels.size(); ++k) {
         const int i = indexOf(ids[k]);

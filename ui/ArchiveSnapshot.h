@@ -24,6 +24,7 @@ struct ArchiveSnapshot {
     std::filesystem::path file;
     std::filesystem::path root;
     std::string modelId;                          // the archive's active model ("" if none)
+    std::filesystem::path modelDir;               // that model's folder if the archive remembers it (else empty)
     double timeExpansion = 1.0;                   // archive meta "time_expansion"
     std::string segmenter;                        // archive meta "segmenter" (SegmentSpec text); empty if never embedded
 
@@ -42,6 +43,7 @@ struct ArchiveSnapshot {
     std::vector<float> xy;                        // per clip x, y (NaN for clips not in the map)
 
     bool hasClustering = false;
+    std::string clusteringParams;                 // JSON of the computation that made the clusters
     std::vector<int> cluster;                     // per clip; -1 noise (and every clip without clustering)
     std::vector<std::string> label;               // per clip; "" = none (a "user" label wins over imported ones)
 
@@ -53,7 +55,7 @@ struct ArchiveSnapshot {
     std::string recordingPath(int clipIndex) const; // relative path as stored
     // Installs a map / clustering given per clip id (clips missing from ids get NaN / -1).
     void setProjection(const std::vector<ClipId>& ids, const std::vector<float>& xy, std::string params);
-    void setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels);
+    void setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels, std::string params);
     // The clips to listen to first in a cluster (core's clusterExemplars over its members'
     // vectors): the medoid, then its nearest members; at most `count`. Empty for noise (-1).
     std::vector<int> clusterExemplars(int clusterId, int count) const;

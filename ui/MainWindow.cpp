@@ -1,14 +1,17 @@
 #include "ui/MainWindow.h"
 
+#include "ui/AdaptModelDialog.h"
 #include "ui/ArchiveSession.h"
 #include "ui/AudioPlayer.h"
 #include "ui/ClipInspector.h"
 #include "ui/ClipTablePanel.h"
+#include "ui/ClusteringDialog.h"
 #include "ui/LabelBar.h"
 #include "ui/MapPanel.h"
 #include "ui/MapView.h"
 #include "ui/NeighbourPanel.h"
 #include "ui/NewArchiveDialog.h"
+#include "ui/ProjectionDialog.h"
 #include "ui/ReconstructionPanel.h"
 #include "ui/StartPage.h"
 #include "ui/TaskProgressWidget.h"
@@ -183,6 +186,12 @@ void MainWindow::buildActions()
     umapAction_->setToolTip(tr("Compute a 2-D map with UMAP: neighbourhoods kept, slower"));
     clusterAction_ = make(tr("Cluster"), QKeySequence(), &MainWindow::computeClustering);
     clusterAction_->setToolTip(tr("Cluster the embeddings with HDBSCAN (noise stays unassigned)"));
+    adaptAction_ = make(tr("&Adapt Model to This Archive…"), QKeySequence(), [this] { adaptModelDialog(); });
+    adaptAction_->setToolTip(tr("Train the model on this archive's clips without labels, then re-embed them"));
+    mapDialogAction_ = make(tr("&Map Settings…"), QKeySequence(tr("Ctrl+M")), &MainWindow::mapDialog);
+    mapDialogAction_->setToolTip(tr("Choose PCA or UMAP and its parameters, then compute the map"));
+    clusterDialogAction_ = make(tr("C&luster Settings…"), QKeySequence(tr("Ctrl+K")), &MainWindow::clusterDialog);
+    clusterDialogAction_->setToolTip(tr("Choose HDBSCAN or k-means and its parameters, then cluster"));
     updateArchiveAction_ = make(tr("&Update Archive from Its Folder…"), QKeySequence(), [this] {
         if (!session_->isOpen()) return;
         NewArchiveDialog dialog(this);
@@ -261,6 +270,11 @@ void MainWindow::buildMenus()
     analysis->addAction(pcaAction_);
     analysis->addAction(umapAction_);
     analysis->addAction(clusterAction_);
+    analysis->addSeparator();
+    analysis->addAction(mapDialogAction_);
+    analysis->addAction(clusterDialogAction_);
+    analysis->addSeparator();
+    analysis->addAction(adaptAction_);
 
     QMenu* clips = menuBar()->addMenu(tr("&Clips"));
     clips->addAction(playAction_);
@@ -377,7 +391,10 @@ void MainWindow::setModel(const Model& model)
     model_ = model;
     inspector_->reconstruction()->setModel(model);
     updateSummary();
+    updateActions();
 }
+
+QString MainWindow::modelId() const { return model_ ? QString::fromStdString(model_->id()) : QString(); }
 
 bool MainWindow::isBusy() const
 {
@@ -490,10 +507,16 @@ void MainWindow::embedFolder(const QString& folder, const QString& archiveFile, 
 
 void MainWindow::computeProjection(bool umap)
 {
-    if (!session_->isOpen() || session_->data().modelId.empty()) return;
-    const std::filesystem::path file = session_->data().file;
     ProjectionParams params;
     params.method = umap ? ProjectionMethod::Umap : ProjectionMethod::Pca;
+    computeMap(params);
+}
+
+void MainWindow::computeMap(const ProjectionParams& params, std::function<void()> then)
+{
+    if (!session_->isOpen() || session_->data().modelId.empty()) return;
+    const std::filesystem::path file = session_->data().file;
+    const bool umap = params.method == ProjectionMethod::Umap;
     const QString title = umap ? tr("Computing a UMAP map") : tr("Computing a PCA map");
     const bool started = tasks_->start<StoredProjection>(
         title,
@@ -501,7 +524,7 @@ void MainWindow::computeProjection(bool umap)
             Archive archive = Archive::open(file);
             return projectArchive(archive, params, progress);
         },
-        [this](Result<StoredProjection> r) {
+        [this, then](Result<StoredProjection> r) {
             mapView()->setMessage({});
             if (!r.ok()) {
                 if (!r.cancelled) showError(tr("Cannot compute the map"), r.error);
@@ -509,35 +532,91 @@ void MainWindow::computeProjection(bool umap)
             }
             if (session_->isOpen() && session_->data().modelId == r.value->modelId)
                 session_->setProjection(r.value->clipIds, r.value->xy, r.value->paramsJson);
+            if (then) then();
         });
     if (started) mapView()->setMessage(title + QStringLiteral(" …"));
     else showError(tr("Busy"), tr("Wait for \"%1\" to finish (or cancel it) first.").arg(tasks_->title()));
 }
 
-void MainWindow::computeClustering()
+void MainWindow::computeClustering() { computeClusters(ClusterParams{}); }
+
+void MainWindow::computeClusters(const ClusterParams& params, std::function<void()> then)
 {
     if (!session_->isOpen() || session_->data().modelId.empty()) return;
     const std::filesystem::path file = session_->data().file;
-    const ClusterParams params;
     const bool started = tasks_->start<StoredClustering>(
-        tr("Clustering (HDBSCAN)"),
+        params.method == ClusterMethod::Hdbscan ? tr("Clustering (HDBSCAN)") : tr("Clustering (k-means, k = %1)").arg(params.k),
         [file, params](const Progress& progress) {
             Archive archive = Archive::open(file);
             // Cluster ids are matched to the previous clustering, so "cluster 3" stays cluster 3.
             return clusterArchive(archive, params, false, progress);
         },
-        [this](Result<StoredClustering> r) {
+        [this, then](Result<StoredClustering> r) {
             if (!r.ok()) {
                 if (!r.cancelled) showError(tr("Cannot cluster"), r.error);
                 return;
             }
             if (session_->isOpen() && session_->data().modelId == r.value->modelId)
-                session_->setClustering(r.value->clipIds, r.value->labels);
+                session_->setClustering(r.value->clipIds, r.value->labels, r.value->paramsJson);
             std::set<int> ids(r.value->labels.begin(), r.value->labels.end());
             ids.erase(-1);
             statusBar()->showMessage(tr("%1 clusters found").arg(ids.size()), 8000);
+            if (then) then();
         });
     if (!started) showError(tr("Busy"), tr("Wait for \"%1\" to finish (or cancel it) first.").arg(tasks_->title()));
+}
+
+void MainWindow::mapDialog()
+{
+    if (!session_->isOpen() || session_->data().modelId.empty()) return;
+    ProjectionDialog dialog(this);
+    try {
+        if (session_->data().hasProjection) dialog.setParams(ProjectionParams::fromJson(session_->data().projectionParams));
+    } catch (const UsageError&) {
+        // A map made by another version: start from the defaults.
+    }
+    if (dialog.exec() == QDialog::Accepted) computeMap(dialog.params());
+}
+
+void MainWindow::clusterDialog()
+{
+    if (!session_->isOpen() || session_->data().modelId.empty()) return;
+    ClusteringDialog dialog(this);
+    dialog.setClipCount(int(session_->data().embeddings.rows()));
+    try {
+        if (session_->data().hasClustering) dialog.setParams(ClusterParams::fromJson(session_->data().clusteringParams));
+    } catch (const UsageError&) {
+    }
+    if (dialog.exec() == QDialog::Accepted) computeClusters(dialog.params());
+}
+
+AdaptModelDialog* MainWindow::adaptModelDialog()
+{
+    if (!session_->isOpen() || !model_) return nullptr;
+    if (adaptDialog_) {
+        adaptDialog_->raise();
+        adaptDialog_->activateWindow();
+        return adaptDialog_;
+    }
+    // Not modal: the researcher keeps exploring (on the current vectors) while the model trains.
+    auto* dialog = new AdaptModelDialog(session_->data().file, *model_, session_->data().clipCount(), tasks_, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const QString archiveFile = session_->fileName();
+    connect(dialog, &AdaptModelDialog::adapted, this, [this, archiveFile](const QString& modelDir, bool activated) {
+        if (!activated) return;
+        // The archive now shows the adapted model's vectors: use that model for reconstructions and
+        // queries, reload the archive, and redo the map and clusters with the parameters they had.
+        if (session_->isOpen() && session_->fileName() == archiveFile) {
+            const ArchiveSnapshot& d = session_->data();
+            redoAnalysis_.emplace(d.hasProjection ? d.projectionParams : std::string(),
+                                  d.hasClustering ? d.clusteringParams : std::string());
+        }
+        loadModel(modelDir);
+        openArchive(archiveFile);
+    });
+    adaptDialog_ = dialog;
+    dialog->show();
+    return dialog;
 }
 
 void MainWindow::exportEmbeddings(const QString& npyFile, const QString& csvFile)
@@ -693,6 +772,25 @@ void MainWindow::onArchiveOpened()
     start_->setStatus({});
     updateSummary();
     updateActions();
+    // The archive remembers the folder of the model behind its vectors (an adapted one, or one
+    // named at embedding): use it, so reconstructions and queries match the vectors.
+    if (!d.modelDir.empty() && (!model_ || model_->id() != d.modelId)) loadModel(QString::fromStdString(d.modelDir.string()));
+    if (redoAnalysis_ && !d.hasProjection && !d.modelId.empty() && d.embeddings.rows() > 0) {
+        const auto [mapJson, clusterJson] = *redoAnalysis_;
+        redoAnalysis_.reset();
+        ProjectionParams map;
+        map.method = ProjectionMethod::Pca;
+        ClusterParams clusters;
+        try {
+            if (!mapJson.empty()) map = ProjectionParams::fromJson(mapJson);
+            if (!clusterJson.empty()) clusters = ClusterParams::fromJson(clusterJson);
+        } catch (const UsageError&) {
+        }
+        if (clusterJson.empty()) computeMap(map);
+        else computeMap(map, [this, clusters] { computeClusters(clusters); });
+        return;
+    }
+    redoAnalysis_.reset();
     if (autoProjection_ && !d.hasProjection && !d.modelId.empty() && d.embeddings.rows() > 0) computeProjection(false);
 }
 
@@ -743,11 +841,13 @@ void MainWindow::updateActions()
     exportClustersAction_->setEnabled(open && !busy);
     exportRavenAction_->setEnabled(open && !busy);
     exportAudacityAction_->setEnabled(open && !busy);
-    for (QAction* a : {pcaAction_, umapAction_, clusterAction_}) a->setEnabled(hasEmbeddings && !busy);
+    for (QAction* a : {pcaAction_, umapAction_, clusterAction_, mapDialogAction_, clusterDialogAction_}) a->setEnabled(hasEmbeddings && !busy);
     for (QAction* a : {playAction_, playSequenceAction_, nextAction_, previousAction_}) a->setEnabled(clip);
     stopAction_->setEnabled(player_->isActive());
     labelAction_->setEnabled(open);
     newAction_->setEnabled(!busy);
+    // While adapting, the action raises the running dialog.
+    adaptAction_->setEnabled(open && model_ && session_->data().clipCount() > 0 && (!busy || adaptDialog_));
 }
 
 QStringList MainWindow::recentFiles() const

@@ -14,9 +14,12 @@
 #include "core/model/Model.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
 #include <functional>
 #include <optional>
+#include <string>
+#include <utility>
 
 class QAction;
 class QCheckBox;
@@ -28,11 +31,14 @@ class QStackedWidget;
 class QToolBar;
 
 namespace crowlingo {
+struct ClusterParams;
 struct EmbedFolderOptions;
+struct ProjectionParams;
 }
 
 namespace crowlingo::ui {
 
+class AdaptModelDialog;
 class ArchiveSession;
 class AudioPlayer;
 class ClipInspector;
@@ -64,6 +70,7 @@ public:
     // folder on a worker (empty: the default model); setModel() installs one (tests use a random one).
     void loadModel(const QString& dir = {});
     void setModel(const Model& model);
+    QString modelId() const; // of the model in use ("" while none is loaded)
     // Whether to compute a PCA map automatically for archives without one (default on).
     void setAutoProjection(bool on) { autoProjection_ = on; }
 
@@ -79,8 +86,16 @@ public Q_SLOTS:
     void closeArchive();
     void openArchiveDialog();
     void newArchiveDialog();
-    void computeProjection(bool umap);
-    void computeClustering();
+    void computeProjection(bool umap);                      // with the default parameters
+    // `then` runs after a successful computation (to chain map -> clusters).
+    void computeMap(const crowlingo::ProjectionParams& params, std::function<void()> then = {});
+    void computeClustering();                               // HDBSCAN, default parameters
+    void computeClusters(const crowlingo::ClusterParams& params, std::function<void()> then = {});
+    // Opens (or raises) the Adapt Model dialog for the open archive; null without an archive or model.
+    AdaptModelDialog* adaptModelDialog();
+    // Dialogs that start from the current map's / clustering's parameters; OK computes.
+    void mapDialog();
+    void clusterDialog();
     void exportEmbeddings(const QString& npyFile, const QString& csvFile);
     void exportClusters(const QString& csvFile);          // core's writeClusterCsv (+ .json sidecar)
     void exportTables(const QString& dir, bool audacity); // Raven selection tables or Audacity labels
@@ -154,6 +169,12 @@ private:
     QAction* pcaAction_;
     QAction* umapAction_;
     QAction* clusterAction_;
+    QAction* mapDialogAction_;
+    QAction* clusterDialogAction_;
+    QAction* adaptAction_;
+    QPointer<AdaptModelDialog> adaptDialog_;
+    // After the archive switched to an adapted model: redo the map and the clusters as they were.
+    std::optional<std::pair<std::string, std::string>> redoAnalysis_; // projection, clustering params JSON
     QAction* updateArchiveAction_;
     QAction* playAction_;
     QAction* playSequenceAction_;

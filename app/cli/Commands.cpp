@@ -13,6 +13,7 @@ std::vector<Command> addAllCommands(CLI::App& app)
         addNeighboursCommand(app),
         addExportCommand(app),
         addTrainCommand(app),
+        addAdaptCommand(app),
         addReconstructCommand(app),
         addImportCommand(app),
         addEvaluateCommand(app),

@@ -29,5 +29,6 @@ Command addEvaluateCommand(CLI::App& app);
 Command addProjectCommand(CLI::App& app);
 Command addClusterCommand(CLI::App& app);
 Command addMergeCommand(CLI::App& app);
+Command addAdaptCommand(CLI::App& app);
 
 } // namespace crowlingo::cli

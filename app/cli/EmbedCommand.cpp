@@ -4,6 +4,7 @@
 #include "app/cli/ModelOption.h"
 #include "core/archive/Archive.h"
 #include "core/archive/FolderEmbedder.h"
+#include "core/archive/ModelAdaptation.h"
 #include "core/common/Error.h"
 
 #include <cstdio>
@@ -35,6 +36,8 @@ Command addEmbedCommand(CLI::App& app)
             throw UsageError(fileError("embed into", o->archive, "this archive belongs to the folder \"" +
                                        archive.root().string() + "\", not \"" + o->dir + "\""));
         const Model model = loadModelOption(o->model);
+        // So that `adapt`, `neighbours --file` and the GUI find this model again from the archive.
+        if (!o->model.empty()) rememberModelDir(archive, model.id(), o->model);
         EmbedFolderOptions opt;
         opt.segment = SegmentSpec::parse(o->segment);
         opt.timeExpansion = o->timeExpansion;

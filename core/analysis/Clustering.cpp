@@ -31,6 +31,30 @@ std::string ClusterParams::toJson() const
     return j.dump();
 }
 
+ClusterParams ClusterParams::fromJson(const std::string& text)
+{
+    const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw UsageError("clustering parameters are not a JSON object: " + text);
+    ClusterParams p;
+    try {
+        const std::string method = j.value("method", std::string("hdbscan"));
+        const std::string metric = j.value("metric", std::string("cosine"));
+        if (method != "hdbscan" && method != "kmeans") throw UsageError("unknown clustering method \"" + method + "\"");
+        if (metric != "cosine" && metric != "euclidean") throw UsageError("unknown metric \"" + metric + "\"");
+        p.method = method == "hdbscan" ? ClusterMethod::Hdbscan : ClusterMethod::Kmeans;
+        p.metric = metric == "cosine" ? Metric::Cosine : Metric::Euclidean;
+        p.minClusterSize = j.value("min_cluster_size", p.minClusterSize);
+        // toJson() writes the effective min_samples; equal to the size means "follow the size".
+        const int samples = j.value("min_samples", 0);
+        p.minSamples = samples == p.minClusterSize ? 0 : samples;
+        p.k = j.value("k", p.k);
+        p.seed = j.value("seed", p.seed);
+    } catch (const nlohmann::json::exception& e) {
+        throw UsageError(std::string("clustering parameters: ") + e.what());
+    }
+    return p;
+}
+
 int Clusters::count() const
 {
     std::set<int> ids;

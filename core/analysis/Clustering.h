@@ -36,6 +36,9 @@ struct ClusterParams {
     int k = 10;                   // k-means
     std::uint64_t seed = 42;
     std::string toJson() const;   // provenance
+    // Reads toJson()'s text back (keys it lacks keep their defaults). Throws UsageError for
+    // malformed JSON or unknown values.
+    static ClusterParams fromJson(const std::string& json);
 };
 
 struct Clusters {

@@ -60,6 +60,29 @@ std::string ProjectionParams::toJson() const
     return j.dump();
 }
 
+ProjectionParams ProjectionParams::fromJson(const std::string& text)
+{
+    const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw UsageError("map parameters are not a JSON object: " + text);
+    ProjectionParams p;
+    try {
+        const std::string method = j.value("method", std::string("umap"));
+        const std::string metric = j.value("metric", std::string("cosine"));
+        if (method != "pca" && method != "umap") throw UsageError("unknown map method \"" + method + "\"");
+        if (metric != "cosine" && metric != "euclidean") throw UsageError("unknown metric \"" + metric + "\"");
+        p.method = method == "pca" ? ProjectionMethod::Pca : ProjectionMethod::Umap;
+        p.metric = metric == "cosine" ? Metric::Cosine : Metric::Euclidean;
+        p.seed = j.value("seed", p.seed);
+        p.nNeighbors = j.value("n_neighbors", p.nNeighbors);
+        p.minDist = j.value("min_dist", p.minDist);
+        p.spread = j.value("spread", p.spread);
+        p.epochs = j.value("epochs", p.epochs);
+    } catch (const nlohmann::json::exception& e) {
+        throw UsageError(std::string("map parameters: ") + e.what());
+    }
+    return p;
+}
+
 Projection project(std::span<const float> rows, int dimension, const ProjectionParams& params, const Progress& progress)
 {
     checkRows(rows, dimension, "compute the map");

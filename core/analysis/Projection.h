@@ -33,6 +33,9 @@ struct ProjectionParams {
     int epochs = 0;               // 0: 500 below 10k points, else 200 (as umap-learn)
     std::uint64_t seed = 42;
     std::string toJson() const;   // provenance
+    // Reads toJson()'s text back (keys it lacks keep their defaults, so PCA's text gives UMAP
+    // defaults for the UMAP fields). Throws UsageError for malformed JSON or unknown values.
+    static ProjectionParams fromJson(const std::string& json);
 };
 
 class Projection {

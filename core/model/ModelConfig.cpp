@@ -97,14 +97,16 @@ std::string ModelConfig::toJsonString() const
           {"frames", frames},
           {"patch", patch},
           {"norm_mean", normMean},
-          {"norm_std", normStd}}},
+          {"norm_std", normStd},
+          {"level", centreLevel ? "window-mean" : "fixed"}}},
         {"architecture",
          {{"type", "audio-mae"},
           {"pos_embed", "sincos-2d (fixed)"},
           {"encoder", {{"dim", encoderDim}, {"depth", encoderDepth}, {"heads", encoderHeads}}},
           {"decoder", {{"dim", decoderDim}, {"depth", decoderDepth}, {"heads", decoderHeads}}},
           {"mlp_ratio", mlpRatio},
-          {"norm_pix_loss", normPixLoss}}},
+          {"norm_pix_loss", normPixLoss},
+          {"decoder_target", residualTarget ? "visible-band-mean-residual" : "patch"}}},
         {"training", recipe},
     };
     return j.dump(2) + "\n";
@@ -136,6 +138,10 @@ ModelConfig ModelConfig::fromJsonString(const std::string& text, const std::file
         c.patch = get<int>(in, "patch", "input.");
         c.normMean = get<float>(in, "norm_mean", "input.");
         c.normStd = get<float>(in, "norm_std", "input.");
+        const std::string level = in.value("level", std::string("fixed")); // absent in models saved before it existed
+        if (level != "window-mean" && level != "fixed")
+            throw std::runtime_error("input.level must be \"window-mean\" or \"fixed\", not \"" + level + "\"");
+        c.centreLevel = level == "window-mean";
         const json& arch = j.at("architecture");
         const json& enc = arch.at("encoder");
         const json& dec = arch.at("decoder");
@@ -147,6 +153,11 @@ ModelConfig ModelConfig::fromJsonString(const std::string& text, const std::file
         c.decoderHeads = get<int>(dec, "heads", "architecture.decoder.");
         c.mlpRatio = get<float>(arch, "mlp_ratio", "architecture.");
         c.normPixLoss = get<bool>(arch, "norm_pix_loss", "architecture.");
+        const std::string target = arch.value("decoder_target", std::string("patch")); // absent before it existed
+        if (target != "patch" && target != "visible-band-mean-residual")
+            throw std::runtime_error("architecture.decoder_target must be \"patch\" or \"visible-band-mean-residual\", not \""
+                                     + target + "\"");
+        c.residualTarget = target == "visible-band-mean-residual";
         c.trainingRecipeJson = j.contains("training") ? j["training"].dump() : "{}";
         c.validate();
     } catch (const UsageError& e) {

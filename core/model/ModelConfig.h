@@ -23,6 +23,11 @@ struct ModelConfig {
     int patch = 16;
     float normMean = -40.0f; // placeholder until training measures the data (Trainer stores it here)
     float normStd = 20.0f;
+    // Level centring: the network subtracts each window's mean level (over the patches it can see)
+    // from its input and its targets, so a call recorded 30 dB quieter gives the same embedding and
+    // the same reconstruction, shifted. Without it, recordings far from the training data's level
+    // are reconstructed at the wrong level. Models saved before this option had it off.
+    bool centreLevel = true;
 
     // Encoder (ViT, pre-norm) and the lighter decoder used only for reconstruction and training.
     int encoderDim = 256;
@@ -35,6 +40,11 @@ struct ModelConfig {
     // Per-patch normalised targets (MAE's option). Off by default so reconstructions come back in
     // the input's own scale.
     bool normPixLoss = false;
+    // The decoder predicts each hidden cell as the mean of its mel bin over the visible cells (the
+    // trivial predictor reconstructions are compared with) plus a learned correction, so the loss
+    // rewards structure, not the spectrum's overall tilt, which differs between recorders. The
+    // encoder's input is unchanged. Models saved before this option had it off.
+    bool residualTarget = true;
 
     // JSON object describing how the weights were trained (Trainer writes its options, data size,
     // final losses); "{}" for an untrained model. Kept as text so this header stays JSON-free;

@@ -35,6 +35,9 @@ Reconstruction reconstruct(const Model& model, const Spectrogram& window, double
         const auto var = target.var(-1, true, true);
         pred = pred * (var + 1e-6).sqrt() + mean;
     }
+    // Back to the input's scale: add the visible band means the prediction is relative to, and the
+    // window level (both 0 when the model does not use them).
+    pred = pred + out.baseline.to(torch::kCPU) + out.level.to(torch::kCPU).view({-1, 1, 1});
     // [nMels, frames] normalised -> dB
     const torch::Tensor predImage =
         (detail::unpatchify(pred, c.patch, c.patchRows(), c.patchCols())[0] * c.normStd + c.normMean).contiguous();

@@ -178,7 +178,29 @@ void Trainer::Impl::computeNormalisation()
         }
     }
     const double mean = sum / double(count);
-    const double var = std::max(0.0, sumSq / double(count) - mean * mean);
+    double var = std::max(0.0, sumSq / double(count) - mean * mean);
+    if (config.centreLevel) {
+        // The network sees each window minus its own level, so the spread that matters is the one
+        // left inside windows, not the (larger) spread of levels between recordings.
+        double within = 0;
+        std::int64_t cells = 0;
+        for (int i : trainIdx) {
+            const Spectrogram& s = (*clips)[std::size_t(i)];
+            for (int start : detail::windowStarts(s.frames, config.frames)) {
+                const int len = std::min(config.frames, s.frames - start);
+                const float* first = s.values.data() + std::size_t(start) * s.bins;
+                const std::size_t n = std::size_t(len) * s.bins;
+                double level = 0;
+                for (std::size_t k = 0; k < n; ++k)
+                    level += first[k];
+                level /= double(n);
+                for (std::size_t k = 0; k < n; ++k)
+                    within += (first[k] - level) * (first[k] - level);
+                cells += std::int64_t(n);
+            }
+        }
+        var = within / double(cells);
+    }
     config.normMean = float(mean);
     config.normStd = float(std::max(1e-3, std::sqrt(var))); // a constant input must not divide by 0
 }

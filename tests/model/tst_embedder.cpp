@@ -105,6 +105,33 @@ private Q_SLOTS:
         QVERIFY(maxAbsDiff(ref, Embedder(model_).embed(padded)) > 1e-3);
     }
 
+    void recordingLevelDoesNotMatter_data()
+    {
+        QTest::addColumn<int>("frames");
+        QTest::newRow("13 frames (partial column)") << 13;
+        QTest::newRow("32 frames (the window)") << 32;
+        QTest::newRow("70 frames (four windows)") << 70;
+    }
+
+    void recordingLevelDoesNotMatter()
+    {
+        // Level centring: the same call recorded 30 dB quieter (further from the microphone) or
+        // 12 dB louder gives the same vector.
+        QFETCH(int, frames);
+        const Spectrogram clip = individualCall(2, frames, 32, 31);
+        Embedder e(model_);
+        const auto ref = e.embed(clip);
+        for (float shift : {-30.0f, 12.0f}) {
+            Spectrogram moved = clip;
+            for (float& v : moved.values)
+                v += shift;
+            const auto v = e.embed(moved);
+            QVERIFY2(maxAbsDiff(ref, v) < 1e-4, qPrintable(QString("%1 dB: %2").arg(shift).arg(maxAbsDiff(ref, v))));
+        }
+        // Control: the shape still matters.
+        QVERIFY(maxAbsDiff(ref, e.embed(individualCall(0, frames, 32, 31))) > 1e-3);
+    }
+
     void longClipIsMeanOfWindows_data()
     {
         QTest::addColumn<int>("frames");

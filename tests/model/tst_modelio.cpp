@@ -101,6 +101,31 @@ private Q_SLOTS:
         c.toJsonFile(file);
         QVERIFY(ModelConfig::fromJsonFile(file) == c);
         QVERIFY(ModelConfig::fromJsonString(ModelConfig{}.toJsonString()) == ModelConfig{});
+        c.centreLevel = !c.centreLevel;
+        c.residualTarget = !c.residualTarget;
+        QVERIFY(ModelConfig::fromJsonString(c.toJsonString()) == c);
+    }
+
+    void configFromBeforeCentringAndResidualsLoadsWithout()
+    {
+        // Models saved before level centring and residual targets existed have neither key: they
+        // were trained without them and must load without them.
+        ModelConfig c = tinyConfig();
+        QVERIFY(c.centreLevel); // new models centre
+        std::string text = c.toJsonString();
+        const std::string key = ",\n    \"level\": \"window-mean\"";
+        const auto at = text.find(key);
+        QVERIFY2(at != std::string::npos, text.c_str());
+        text.erase(at, key.size());
+        QVERIFY(text.find("level") == std::string::npos);
+        QVERIFY(c.residualTarget);
+        const std::string target = ",\n    \"decoder_target\": \"visible-band-mean-residual\"";
+        const auto at2 = text.find(target);
+        QVERIFY2(at2 != std::string::npos, text.c_str());
+        text.erase(at2, target.size());
+        const ModelConfig old = ModelConfig::fromJsonString(text);
+        QVERIFY(!old.centreLevel);
+        QVERIFY(!old.residualTarget);
     }
 
     void configRejected_data()
@@ -115,6 +140,8 @@ private Q_SLOTS:
         QTest::newRow("heads do not divide") << "\"heads\": 4" << "\"heads\": 3" << "multiple of";
         QTest::newRow("zero spread") << "\"norm_std\": 15.0" << "\"norm_std\": 0.0" << "normStd";
         QTest::newRow("other format") << "crowlingo-mae" << "pytorch" << "format";
+        QTest::newRow("unknown level") << "\"window-mean\"" << "\"per-band\"" << "input.level";
+        QTest::newRow("unknown decoder target") << "\"visible-band-mean-residual\"" << "\"pixels\"" << "decoder_target";
         // Found by fuzzing: integers beyond int range used to wrap (22050840135 loaded as 576003655).
         QTest::newRow("integer beyond int") << "\"sample_rate\": 22050" << "\"sample_rate\": 22050840135" << "out of range";
         // n_mels x frames beyond int would overflow the patch count (undefined behaviour).

@@ -8,6 +8,9 @@
 #include "core/model/Model.h"
 #include "core/model/PatchMasking.h"
 #include "core/model/Reconstruction.h"
+#include "core/model/SafeTensors.h"
+
+#include <QTemporaryDir>
 
 #include <QTest>
 
@@ -116,6 +119,84 @@ private Q_SLOTS:
         QVERIFY(a.patchMasked != c.patchMasked);
         // The same mask as training's masking for that seed (one sample).
         QVERIFY(a.patchMasked == PatchMasking::random(1, 16, 0.75, 1)[0]);
+    }
+
+    void levelShiftShiftsReconstruction()
+    {
+        // Level centring: the same window 30 dB quieter is the same picture, so the prediction is the
+        // same shifted by 30 dB and the error figures do not change.
+        QVERIFY(model_.config().centreLevel);
+        const Spectrogram in = individualCall(0, 32, 32, 9);
+        Spectrogram quiet = in;
+        for (float& v : quiet.values)
+            v -= 30.0f;
+        const Reconstruction a = reconstruct(model_, in, 0.75, 3);
+        const Reconstruction b = reconstruct(model_, quiet, 0.75, 3);
+        QVERIFY(a.patchMasked == b.patchMasked);
+        double worst = 0;
+        for (std::size_t i = 0; i < a.reconstruction.values.size(); ++i)
+            worst = std::max(worst, double(std::abs(a.reconstruction.values[i] - 30.0f - b.reconstruction.values[i])));
+        QVERIFY2(worst < 1e-3, qPrintable(QString::number(worst)));
+        QVERIFY(std::abs(a.maskedMse - b.maskedMse) <= 1e-4 * (1 + a.maskedMse));
+
+        // Control: a model without centring gives a different picture at another level.
+        ModelConfig fixed = tinyConfig();
+        fixed.centreLevel = false;
+        const Model plain = Model::createRandom(fixed, 4);
+        const Reconstruction c = reconstruct(plain, in, 0.75, 3);
+        const Reconstruction d = reconstruct(plain, quiet, 0.75, 3);
+        double shiftError = 0;
+        for (std::size_t i = 0; i < c.reconstruction.values.size(); ++i)
+            shiftError = std::max(shiftError, double(std::abs(c.reconstruction.values[i] - 30.0f - d.reconstruction.values[i])));
+        QVERIFY(shiftError > 0.1);
+    }
+
+    void hiddenCellsDoNotReachThePrediction()
+    {
+        // What the model predicts for hidden patches may depend on the visible cells only (else its
+        // comparison with the trivial predictor, which sees only those, is unfair). Change every
+        // hidden cell by a lot: with the same mask, the prediction must not move.
+        const Spectrogram in = individualCall(3, 32, 32, 10);
+        const Reconstruction a = reconstruct(model_, in, 0.75, 5);
+        Spectrogram changed = in;
+        for (int t = 0; t < 32; ++t)
+            for (int b = 0; b < 32; ++b)
+                if (a.patchMasked[std::size_t((b / 8) * 4 + t / 8)])
+                    changed.at(t, b) += 25.0f + float((t * 7 + b * 3) % 11);
+        const Reconstruction b = reconstruct(model_, changed, 0.75, 5);
+        QVERIFY(a.patchMasked == b.patchMasked);
+        double worst = 0;
+        for (std::size_t i = 0; i < a.reconstruction.values.size(); ++i)
+            if (std::isnan(a.maskedInput.values[i]))
+                worst = std::max(worst, double(std::abs(a.reconstruction.values[i] - b.reconstruction.values[i])));
+        QVERIFY2(worst < 1e-4, qPrintable(QString::number(worst)));
+    }
+
+    void decoderPredictsTheCorrectionToTheTrivialPredictor()
+    {
+        // With residualTarget the decoder's output is added to each mel bin's visible mean: a
+        // decoder that outputs nothing reproduces the trivial predictor exactly. Zero its last layer.
+        QVERIFY(model_.config().residualTarget);
+        QTemporaryDir dir;
+        const std::filesystem::path d = dir.path().toStdString();
+        model_.save(d);
+        SafeTensors st = SafeTensors::read(d / "model.safetensors");
+        QVERIFY(st.tensors.contains("decoder.pred.weight") && st.tensors.contains("decoder.pred.bias"));
+        for (const char* name : {"decoder.pred.weight", "decoder.pred.bias"})
+            std::fill(st.tensors[name].values.begin(), st.tensors[name].values.end(), 0.0f);
+        st.write(d / "model.safetensors");
+        const Model silent = Model::load(d);
+        for (int frames : {32, 19}) {
+            const Reconstruction r = reconstruct(silent, individualCall(1, frames, 32, 12), 0.75, 8);
+            QVERIFY(std::isfinite(r.trivialMse) && r.trivialMse > 1);
+            // Equal up to the partly filled last column, whose padding cells count in the model's means.
+            const double tolerance = frames == 32 ? 1e-3 * r.trivialMse : 0.15 * r.trivialMse;
+            QVERIFY2(std::abs(r.maskedMse - r.trivialMse) <= tolerance,
+                     qPrintable(QString("%1 frames: %2 vs trivial %3").arg(frames).arg(r.maskedMse).arg(r.trivialMse)));
+        }
+        // Control: the untouched model does not coincide with the trivial predictor.
+        const Reconstruction r = reconstruct(model_, individualCall(1, 32, 32, 12), 0.75, 8);
+        QVERIFY(std::abs(r.maskedMse - r.trivialMse) > 1e-3 * r.trivialMse);
     }
 
     void badInputRejected()

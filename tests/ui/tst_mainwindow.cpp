@@ -7,9 +7,11 @@
 #include "ui/ClipInspector.h"
 #include "ui/ClipTableModel.h"
 #include "ui/ClipTablePanel.h"
+#include "ui/ClusteringDialog.h"
 #include "ui/MainWindow.h"
 #include "ui/MapView.h"
 #include "ui/NeighbourPanel.h"
+#include "ui/ProjectionDialog.h"
 #include "ui/SpectrogramView.h"
 #include "ui/TaskRunner.h"
 
@@ -17,6 +19,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <QApplication>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -25,8 +29,11 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <cmath>
+#include <functional>
+#include <set>
 #include <numbers>
 
 using namespace crowlingo;
@@ -41,6 +48,18 @@ class TestMainWindow : public QObject {
         QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
         w.openArchive(a.file());
         return opened.wait(20000);
+    }
+
+    // Answers the next modal dialog (of type D) with `edit`, then OK (unless edit closed it).
+    template <class D>
+    static void answer(std::function<void(D*)> edit)
+    {
+        QTimer::singleShot(0, [edit] {
+            auto* d = qobject_cast<D*>(QApplication::activeModalWidget());
+            QVERIFY(d);
+            edit(d);
+            if (d->isVisible()) d->accept();
+        });
     }
 
 private Q_SLOTS:
@@ -188,6 +207,59 @@ private Q_SLOTS:
         QVERIFY(map.has_value());
         QCOMPARE(map->clipIds.size(), std::size_t(a.clipCount()));
         for (float v : map->xy) QVERIFY(std::isfinite(v));
+    }
+
+    void clusterAndMapSettingsDialogs()
+    {
+        // Analysis > Cluster Settings…: k-means with k = 3 replaces the stored clustering; the dialog
+        // then starts from those parameters. Map Settings…: a UMAP with 5 neighbours is stored.
+        UiTestArchive a;
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(openIn(w, a));
+        QSignalSpy finished(w.tasks(), &TaskRunner::finished);
+
+        answer<ClusteringDialog>([](ClusteringDialog* d) {
+            QVERIFY(d->kBox()->isEnabled() == false); // the archive's clustering is HDBSCAN's
+            d->methodBox()->setCurrentIndex(d->methodBox()->findData(int(ClusterMethod::Kmeans)));
+            QVERIFY(d->kBox()->isEnabled());
+            QVERIFY(!d->minClusterSizeBox()->isEnabled());
+            d->kBox()->setValue(3);
+        });
+        w.clusterDialog();
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(2).toString()));
+        const Archive reread = Archive::open(a.path());
+        const auto clustering = reread.latestClustering(reread.activeModel());
+        QVERIFY(clustering.has_value());
+        QVERIFY2(clustering->paramsJson.find("\"kmeans\"") != std::string::npos, clustering->paramsJson.c_str());
+        std::set<int> ids(clustering->labels.begin(), clustering->labels.end());
+        QCOMPARE(int(ids.size()), 3);
+        QVERIFY(!ids.contains(-1)); // k-means assigns every clip
+        QCOMPARE(int(std::set<int>(w.session()->data().cluster.begin(), w.session()->data().cluster.end()).size()), 3);
+
+        answer<ClusteringDialog>([](ClusteringDialog* d) {
+            QCOMPARE(ClusterMethod(d->methodBox()->currentData().toInt()), ClusterMethod::Kmeans);
+            QCOMPARE(d->kBox()->value(), 3);
+            QCOMPARE(d->kBox()->maximum(), 36); // no more clusters than clips
+            d->reject();
+        });
+        w.clusterDialog();
+
+        answer<ProjectionDialog>([](ProjectionDialog* d) {
+            d->methodBox()->setCurrentIndex(d->methodBox()->findData(int(ProjectionMethod::Umap)));
+            d->neighboursBox()->setValue(5);
+        });
+        w.mapDialog();
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(2).toString()));
+        const auto map = Archive::open(a.path()).latestProjection(reread.activeModel());
+        QVERIFY(map.has_value());
+        const ProjectionParams stored = ProjectionParams::fromJson(map->paramsJson);
+        QVERIFY(stored.method == ProjectionMethod::Umap);
+        QCOMPARE(stored.nNeighbors, 5);
+        QCOMPARE(w.mapView()->pointCount(), a.clipCount());
     }
 
     void newArchiveFromAFolderIsEmbeddedAndOpened()

@@ -16,6 +16,26 @@ MaskedAutoencoderImpl::MaskedAutoencoderImpl(const ModelConfig& c)
     decoder = register_module("decoder", MaeDecoder(config));
 }
 
+torch::Tensor windowLevel(const torch::Tensor& patches, const torch::Tensor& use)
+{
+    const torch::Tensor w = use.to(patches.scalar_type());
+    return (patches.mean(-1) * w).sum(1) / w.sum(1).clamp_min(1.0);
+}
+
+torch::Tensor visibleBandMean(const torch::Tensor& patches, const torch::Tensor& use, std::int64_t rows,
+                              std::int64_t cols, std::int64_t p)
+{
+    const std::int64_t b = patches.size(0);
+    // [B, rows, cols, p (mel), p (time)]: a patch's values are row-major, mel then time.
+    const torch::Tensor x = patches.view({b, rows, cols, p, p});
+    const torch::Tensor w = use.to(patches.scalar_type()).view({b, rows, cols, 1, 1});
+    const torch::Tensor sum = (x * w).sum({2, 4});                  // [B, rows, p]
+    const torch::Tensor count = w.sum({2, 4}) * double(p);          // [B, rows, 1]
+    const torch::Tensor overall = windowLevel(patches, use).view({b, 1, 1});
+    const torch::Tensor mean = torch::where(count > 0, sum / count.clamp_min(1.0), overall);
+    return mean.view({b, rows, 1, p, 1}).expand({b, rows, cols, p, p}).reshape({b, rows * cols, p * p});
+}
+
 MaeOutput MaskedAutoencoderImpl::forward(const torch::Tensor& imgs, const torch::Tensor& valid, double maskRatio,
                                          at::Generator& gen)
 {
@@ -23,9 +43,22 @@ MaeOutput MaskedAutoencoderImpl::forward(const torch::Tensor& imgs, const torch:
     out.target = patchify(imgs, config.patch);
     const std::int64_t b = out.target.size(0), n = out.target.size(1);
     const PatchMask m = randomPatchMask(b, n, maskRatio, gen, imgs.device());
+    // The level comes from the visible patches only: the whole window's mean would tell the network
+    // how loud the hidden patches are, a hint the trivial predictor it is compared with lacks.
+    out.level = config.centreLevel ? windowLevel(out.target, valid.logical_and(m.hidden.logical_not()))
+                                   : torch::zeros({b}, out.target.options());
+    if (config.centreLevel)
+        out.target = out.target - out.level.view({b, 1, 1});
+    const torch::Tensor inputs = out.target; // what the encoder sees
+    const torch::Tensor visible = valid.logical_and(m.hidden.logical_not());
+    out.baseline = config.residualTarget
+                       ? visibleBandMean(out.target, visible, config.patchRows(), config.patchCols(), config.patch)
+                       : torch::zeros_like(out.target);
+    if (config.residualTarget)
+        out.target = out.target - out.baseline;
     const torch::Tensor padding = valid.logical_not();
     const torch::Tensor visiblePadding = torch::gather(padding, 1, m.keep);
-    const torch::Tensor latent = encoder->forward(out.target, m.keep, visiblePadding);
+    const torch::Tensor latent = encoder->forward(inputs, m.keep, visiblePadding);
     out.pred = decoder->forward(latent, m.restore, padding);
     out.hidden = m.hidden;
     out.loss = maskedPatchLoss(out.pred, out.target, m.hidden.logical_and(valid), config.normPixLoss);
@@ -34,7 +67,9 @@ MaeOutput MaskedAutoencoderImpl::forward(const torch::Tensor& imgs, const torch:
 
 torch::Tensor MaskedAutoencoderImpl::embed(const torch::Tensor& imgs, const torch::Tensor& valid, int layer)
 {
-    const torch::Tensor patches = patchify(imgs, config.patch);
+    torch::Tensor patches = patchify(imgs, config.patch);
+    if (config.centreLevel)
+        patches = patches - windowLevel(patches, valid).view({-1, 1, 1});
     const torch::Tensor x = encoder->forward(patches, {}, valid.logical_not(), layer);
     const torch::Tensor w = valid.to(x.scalar_type()).unsqueeze(-1); // [B, N, 1]
     return (x * w).sum(1) / w.sum(1).clamp_min(1.0);

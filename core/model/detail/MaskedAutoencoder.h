@@ -18,9 +18,22 @@ namespace crowlingo::detail {
 struct MaeOutput {
     torch::Tensor loss;   // scalar: MSE over hidden patches that hold signal
     torch::Tensor pred;   // [B, N, P*P] normalised (per-patch normalised when normPixLoss)
-    torch::Tensor target; // [B, N, P*P] the input patches (normalised by the config's mean/std)
+    torch::Tensor target; // [B, N, P*P] the input patches (normalised by the config's mean/std, minus `level`)
     torch::Tensor hidden; // [B, N] bool
+    torch::Tensor level;  // [B] the window level subtracted from input and target (0 unless config.centreLevel)
+    // [B, N, P*P] what `pred` is relative to: each mel bin's mean over the visible cells, broadcast
+    // (config.residualTarget; else 0). Reconstruction = pred + baseline (+ level).
+    torch::Tensor baseline;
 };
+
+// Each mel bin's mean over the cells of the patches where `use` is true, as patches [B, N, P*P]
+// (constant along time); a bin with no such cell takes the mean of all of them.
+torch::Tensor visibleBandMean(const torch::Tensor& patches, const torch::Tensor& use, std::int64_t rows,
+                              std::int64_t cols, std::int64_t p);
+
+// Mean value of the patches where `use` is true ([B, N, P*P], [B, N] bool -> [B]); 0 for a window
+// with none. The window level that config.centreLevel subtracts.
+torch::Tensor windowLevel(const torch::Tensor& patches, const torch::Tensor& use);
 
 struct MaskedAutoencoderImpl : torch::nn::Module {
     explicit MaskedAutoencoderImpl(const ModelConfig& c);

@@ -22,14 +22,21 @@ WindowBatch makeWindowBatch(const ModelConfig& c, std::span<const WindowSpec> wi
         const Spectrogram& s = *w.clip;
         const int signalCols = (w.length + p - 1) / p;
         float* dst = img + i * mels * frames;
+        double signalSum = 0;
         for (int m = 0; m < mels; ++m) {
             float* row = dst + std::size_t(m) * frames;
-            for (int t = 0; t < frames; ++t) {
-                if (t < w.length)
-                    row[t] = (s.at(w.start + t, m) - mean) * inv;
-                else
-                    row[t] = t < signalCols * p ? 0.0f : emptyFill;
+            for (int t = 0; t < w.length; ++t) {
+                row[t] = (s.at(w.start + t, m) - mean) * inv;
+                signalSum += row[t];
             }
+        }
+        // With level centring the tail takes the signal's own mean, so it stays level-neutral for
+        // a quiet recording as for a loud one.
+        const float tailFill = c.centreLevel ? float(signalSum / (double(w.length) * mels)) : 0.0f;
+        for (int m = 0; m < mels; ++m) {
+            float* row = dst + std::size_t(m) * frames;
+            for (int t = w.length; t < frames; ++t)
+                row[t] = t < signalCols * p ? tailFill : emptyFill;
         }
         for (int r = 0; r < rows; ++r)
             for (int col = 0; col < signalCols; ++col)

@@ -24,7 +24,8 @@ struct WindowBatch {
     torch::Tensor valid;  // [B, N] bool, CPU
 };
 
-// Cells past `length` hold 0 (the normalisation mean) inside the last, partly filled patch column
+// Cells past `length` hold 0 (the normalisation mean; with config.centreLevel the mean of the
+// window's signal cells) inside the last, partly filled patch column
 // (they do enter that patch's embedding, so the value must be fixed), and `emptyFill` in patch
 // columns with no signal (masked out of attention and pooling, so any finite value gives the same
 // result).

@@ -1,0 +1,93 @@
+// crowlingo-cli adapt ARCHIVE: train the archive's model on the archive's own clips (no labels),
+// then re-embed every clip with it (the GUI's "Adapt Model to This Archive").
+#include "app/cli/CliSupport.h"
+#include "app/cli/Commands.h"
+#include "app/cli/ModelOption.h"
+#include "core/archive/Archive.h"
+#include "core/archive/ModelAdaptation.h"
+#include "core/common/Error.h"
+#include "core/model/DefaultModel.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace crowlingo::cli {
+
+namespace fs = std::filesystem;
+
+Command addAdaptCommand(CLI::App& app)
+{
+    struct Options {
+        std::string archive, model, out;
+        double minutes = 0, maskRatio = 0.8, lr = 1.5e-4;
+        int steps = 0, batch = 64;
+        std::uint64_t seed = 1;
+    };
+    auto o = std::make_shared<Options>();
+    auto* sub = app.add_subcommand("adapt", "Adapt the model to an archive: train on its clips without labels, then re-embed them");
+    sub->add_option("archive", o->archive, "Archive (*.crowlingo)")->required()->check(CLI::ExistingFile);
+    sub->add_option("--model", o->model, "Model to start from; default: the one that made the archive's vectors "
+                                          "(if the archive knows its folder), else the bundled model");
+    sub->add_option("--out", o->out, "Folder for the adapted model; default: a new folder in <archive>.models/");
+    auto* minutes = sub->add_option("--minutes", o->minutes, "Train for this many minutes");
+    auto* steps = sub->add_option("--steps", o->steps, "Train for this many optimiser steps (reproducible)");
+    minutes->excludes(steps);
+    sub->add_option("--batch", o->batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 4096));
+    sub->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+    sub->add_option("--mask-ratio", o->maskRatio, "Fraction of patches hidden during training")->capture_default_str()->check(CLI::Range(0.3, 0.8));
+    sub->add_option("--lr", o->lr, "Base learning rate (peak = lr * batch / 256)")->capture_default_str();
+    return {sub, [o] {
+        if (o->minutes <= 0 && o->steps <= 0) throw UsageError("say how long to train: --minutes M or --steps S");
+        fs::path startDir = o->model;
+        if (startDir.empty()) {
+            const Archive archive = Archive::open(o->archive);
+            const std::string active = archive.activeModel();
+            startDir = rememberedModelDir(archive, active).value_or(defaultModelDir());
+        }
+        const Model start = loadModelOption(startDir.string());
+
+        AdaptOptions options;
+        options.train.steps = o->steps;
+        options.train.minutes = o->minutes;
+        options.train.batch = o->batch;
+        options.train.seed = o->seed;
+        options.train.lr = o->lr;
+        options.train.maskRatio = o->maskRatio;
+        options.train.outDir = o->out;
+        TerminalProgress bar("adapt");
+        const Progress base = bar.progress();
+        double lastVal = NAN;
+        const AdaptResult r = adaptModel(o->archive, start, options, [&](const TrainStatus& s) {
+            if (!std::isnan(s.validationLoss)) lastVal = s.validationLoss;
+            char what[160];
+            std::snprintf(what, sizeof what, "training step %d/%d  loss %.4f  val %.4f", s.step, s.totalSteps, s.loss, lastVal);
+            base(0.1 + 0.7 * (s.totalSteps ? double(s.step) / s.totalSteps : 0.0), what);
+        }, base);
+        bar.finish();
+        const TrainResult& t = r.training;
+        if (t.steps > 0)
+            std::printf("training: %d steps, validation loss %.4f -> %.4f%s\n", t.steps, t.initialValidationLoss,
+                        t.validationLoss, t.cancelled ? " (stopped)" : "");
+        if (t.cancelled) {
+            std::printf("stopped during training: the archive is unchanged (checkpoint in %s)\n", r.modelDir.string().c_str());
+            return 130;
+        }
+        std::printf("adapted model: %s (id %.12s…)\n", r.modelDir.string().c_str(), t.model.id().c_str());
+        std::printf("re-embedded: %lld clips in %d files, %.1f s\n", (long long)r.embedding.clipsEmbedded,
+                    r.embedding.filesEmbedded, r.embedding.wallSeconds);
+        for (const auto& [file, why] : r.embedding.errors) std::fprintf(stderr, "failed %s: %s\n", file.c_str(), why.c_str());
+        if (r.activated) {
+            std::printf("the archive now uses the adapted model; the previous vectors are kept\n");
+            return 0;
+        }
+        const Archive archive = Archive::open(o->archive);
+        std::printf("the archive still uses its previous model: %s; to finish, run\n  crowlingo-cli embed '%s' -o '%s' "
+                    "--segment '%s' --time-expansion %s --model '%s'\n",
+                    r.cancelled ? "re-embedding was stopped" : "not every clip could be re-embedded (see above)",
+                    archive.root().string().c_str(), o->archive.c_str(), archive.meta("segmenter").value_or("").c_str(),
+                    archive.meta("time_expansion").value_or("1").c_str(), r.modelDir.string().c_str());
+        return r.cancelled ? 130 : 1;
+    }};
+}
+
+} // namespace crowlingo::cli

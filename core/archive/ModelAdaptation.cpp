@@ -1,0 +1,102 @@
+#include "core/archive/ModelAdaptation.h"
+
+#include "core/archive/Archive.h"
+#include "core/archive/TrainingClips.h"
+#include "core/common/Error.h"
+#include "core/common/UtcTime.h"
+#include "core/segment/Segmenter.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace crowlingo {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Progress of one phase mapped into [from, to) of the whole run.
+Progress phase(const Progress& whole, double from, double to)
+{
+    return {[whole, from, to](double done, std::string_view what) { whole(from + (to - from) * done, what); },
+            whole.cancelled};
+}
+
+fs::path freshModelDir(const Archive& archive)
+{
+    std::string stamp = utcNowIso().substr(0, 19); // "2026-11-27T00:15:00"
+    stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':' || c == 'Z'; }),
+                stamp.end());
+    std::replace(stamp.begin(), stamp.end(), 'T', '-');
+    fs::path dir = modelsFolder(archive) / ("adapted-" + stamp);
+    for (int n = 2; fs::exists(dir); ++n) dir = modelsFolder(archive) / ("adapted-" + stamp + "-" + std::to_string(n));
+    return dir;
+}
+
+} // namespace
+
+fs::path modelsFolder(const Archive& archive)
+{
+    const fs::path file = fs::absolute(archive.file());
+    return file.parent_path() / (file.stem().string() + ".models");
+}
+
+std::optional<fs::path> rememberedModelDir(const Archive& archive, const std::string& modelId)
+{
+    const auto stored = archive.meta("model_dir:" + modelId);
+    if (!stored) return std::nullopt;
+    fs::path dir(*stored);
+    if (dir.is_relative()) dir = fs::absolute(archive.file()).parent_path() / dir;
+    if (!fs::is_regular_file(dir / "model.safetensors")) return std::nullopt;
+    return dir.lexically_normal();
+}
+
+void rememberModelDir(Archive& archive, const std::string& modelId, const fs::path& dir)
+{
+    const fs::path base = fs::absolute(archive.file()).parent_path();
+    const fs::path abs = fs::absolute(dir).lexically_normal();
+    const fs::path rel = abs.lexically_relative(base);
+    const bool inside = !rel.empty() && *rel.begin() != "..";
+    archive.setMeta("model_dir:" + modelId, (inside ? rel : abs).generic_string());
+}
+
+AdaptResult adaptModel(const fs::path& archiveFile, const Model& start, const AdaptOptions& options,
+                       const std::function<void(const TrainStatus&)>& onStatus, const Progress& progress)
+{
+    Archive archive = Archive::open(archiveFile);
+    const auto segmenter = archive.meta("segmenter");
+    if (!segmenter || archive.clipCount() == 0)
+        throw UsageError(fileError("adapt the model to", archiveFile, "the archive has no clips yet; embed a folder first"));
+
+    // 1. The archive's clips at the model's input spec (about 10 % of the time).
+    const ClipSet set = archiveClipLogMels(archive, start.config().mel, phase(progress, 0.0, 0.1));
+    progress.checkCancelled();
+    if (set.clips.size() < 2)
+        throw UsageError(fileError("adapt the model to", archiveFile, "fewer than two clips could be read"));
+
+    // 2. Self-supervised training, starting from `start` and keeping its input normalisation (the
+    //    vectors must stay comparable in kind, and the archive may be too small to measure it well).
+    TrainOptions train = options.train;
+    train.computeNormalisation = false;
+    if (train.outDir.empty()) train.outDir = freshModelDir(archive);
+    Trainer trainer(start, train);
+    AdaptResult result{trainer.run(set.clips, onStatus, phase(progress, 0.1, 0.8)), {}, train.outDir};
+    if (result.training.cancelled || result.training.modelDir.empty()) {
+        result.cancelled = true;
+        return result;
+    }
+    rememberModelDir(archive, result.training.model.id(), result.training.modelDir);
+
+    // 3. Re-embed every clip with the adapted model; it becomes active only when all are done.
+    EmbedFolderOptions embed;
+    embed.segment = SegmentSpec::parse(*segmenter);
+    embed.timeExpansion = std::strtod(archive.meta("time_expansion").value_or("1").c_str(), nullptr);
+    embed.batchSize = options.embedBatchSize;
+    if (const auto shard = archive.meta("shard")) embed.shard = ShardSpec::parse(*shard);
+    result.embedding = embedFolder(archive, result.training.model, embed, phase(progress, 0.8, 1.0));
+    result.cancelled = result.embedding.cancelled;
+    result.activated = archive.activeModel() == result.training.model.id();
+    return result;
+}
+
+} // namespace crowlingo

@@ -1,0 +1,52 @@
+#pragma once
+// "Adapt the model to this archive": self-supervised training of a model on the archive's own
+// clips (no labels), then re-embedding every clip with the result. The archive keeps showing the
+// old vectors until the new ones are complete (embedFolder's rule), and remembers where the new
+// model lives so that the GUI and the CLI find it again. Shared by `crowlingo-cli adapt` and the
+// GUI's Adapt Model dialog.
+//
+//   AdaptOptions o;  o.train.minutes = 10;
+//   AdaptResult r = adaptModel("field.crowlingo", Model::load(dir), o, onTrainStatus, progress);
+//   // r.modelDir == "field.models/adapted-20261127-001500"; the archive's active model is r.model.
+//
+// Threading: call from one worker thread (it blocks for the whole run); onStatus and progress are
+// called from that thread. Cancelling stops the phase in progress: during training the model is
+// not saved as a result (the checkpoint stays in modelDir) and nothing in the archive changes;
+// during re-embedding the vectors stored so far stay, and the old model stays active.
+#include "core/archive/FolderEmbedder.h"
+#include "core/common/Progress.h"
+#include "core/model/Trainer.h"
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace crowlingo {
+
+class Archive;
+
+struct AdaptOptions {
+    TrainOptions train;               // outDir empty: a new folder under modelsFolder(archive)
+    int embedBatchSize = 32;
+};
+
+struct AdaptResult {
+    TrainResult training;
+    EmbedReport embedding;            // empty when training was cancelled
+    std::filesystem::path modelDir;   // where the adapted model (and its loss.csv) lives
+    bool cancelled = false;
+    bool activated = false;           // the archive now shows the adapted model's vectors
+};
+
+AdaptResult adaptModel(const std::filesystem::path& archiveFile, const Model& start, const AdaptOptions& options,
+                       const std::function<void(const TrainStatus&)>& onStatus = {}, const Progress& progress = {});
+
+// Where adapted models of an archive go by default: "<archive stem>.models" beside the archive.
+std::filesystem::path modelsFolder(const Archive& archive);
+// The folder of the model with this id, as remembered by the archive (stored relative to the
+// archive's folder when inside it, so moving both together keeps it). nullopt if unknown or gone.
+std::optional<std::filesystem::path> rememberedModelDir(const Archive& archive, const std::string& modelId);
+void rememberModelDir(Archive& archive, const std::string& modelId, const std::filesystem::path& dir);
+
+} // namespace crowlingo
