@@ -24,6 +24,17 @@ namespace crowlingo::cli {
 
 namespace {
 
+// Raven selection tables, for import and for evaluate --labels.
+void addRavenOptions(CLI::App* sub, LabelImportOptions& o)
+{
+    sub->add_option("--recording", o.recording,
+                    "Raven single-file table: the recording it annotates (default: from the table's name, "
+                    "<recording>.Table.1.selections.txt)");
+    sub->add_option("--label-column", o.labelColumn,
+                    "Raven table: the column holding the labels (default: the first of Annotation, Label, Species, "
+                    "Call Type, Type)");
+}
+
 struct ClusterScores { double ari = NAN, nmi = NAN, silhouette = NAN; };
 
 // Agreement of a clustering with the labels (labelled clips only) and its silhouette.
@@ -65,12 +76,7 @@ Command addImportCommand(CLI::App& app)
     sub->add_option("archive", o->archive, "Archive file")->required()->check(CLI::ExistingFile);
     sub->add_option("--labels", o->labels, "Label file (CSV or Raven .selections.txt)")->required()->check(CLI::ExistingFile);
     sub->add_option("--source", o->import.source, "Name stored with these labels (default: the file's name)");
-    sub->add_option("--recording", o->import.recording,
-                    "Raven single-file table: the recording it annotates (default: from the table's name, "
-                    "<recording>.Table.1.selections.txt)");
-    sub->add_option("--label-column", o->import.labelColumn,
-                    "Raven table: the column holding the labels (default: the first of Annotation, Label, Species, "
-                    "Call Type, Type)");
+    addRavenOptions(sub, o->import);
     return {sub, [o] {
         Archive archive = Archive::open(o->archive);
         printImport(o->labels, importLabels(archive, o->labels, o->import));
@@ -80,18 +86,19 @@ Command addImportCommand(CLI::App& app)
 
 Command addEvaluateCommand(CLI::App& app)
 {
-    struct Options { std::string archive, labels, source; };
+    struct Options { std::string archive, labels, source; LabelImportOptions import; };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("evaluate", "How well the embedding groups labelled clips: leave-one-out kNN "
                                                "precision@k (cosine), next to a hand-made baseline");
     sub->add_option("archive", o->archive, "Archive file")->required()->check(CLI::ExistingFile);
     sub->add_option("--labels", o->labels, "Import this label file first (same formats as import)")->check(CLI::ExistingFile);
     sub->add_option("--source", o->source, "Use only labels from this source (default: all; 'user' wins)");
+    addRavenOptions(sub, o->import);
     return {sub, [o] {
         Archive archive = Archive::open(o->archive);
         std::string source = o->source;
         if (!o->labels.empty()) {
-            printImport(o->labels, importLabels(archive, o->labels));
+            printImport(o->labels, importLabels(archive, o->labels, o->import));
             if (source.empty()) source = std::filesystem::path(o->labels).filename().string();
         }
         std::map<ClipId, std::string> labelOf;
