@@ -1,0 +1,127 @@
+// The workbench at scale: the time to open an archive of N clips (default 100,000; 256-D vectors,
+// a stored map and clustering) in the real MainWindow, and the map's frame time while zooming and
+// panning over all N points. Run offscreen or under Xvfb (software rendering, as on most
+// researchers' Linux desktops without GL acceleration for Qt Widgets).
+//   QT_QPA_PLATFORM=offscreen bench_map100k [N=100000]
+#include "bench/BenchTiming.h"
+#include "core/archive/Archive.h"
+#include "core/segment/Segmenter.h"
+#include "ui/ArchiveSession.h"
+#include "ui/ArchiveSnapshot.h"
+#include "ui/MainWindow.h"
+#include "ui/MapView.h"
+
+#include <QApplication>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+
+using namespace crowlingo;
+using namespace crowlingo::ui;
+
+namespace {
+
+// N clips in recordings of 1,000 clips each, vectors around 24 centres, a map and clusters.
+std::filesystem::path makeArchive(const std::filesystem::path& dir, int n)
+{
+    const std::filesystem::path file = dir / "big.crowlingo";
+    Archive a = Archive::create(file, dir);
+    const std::string model(64, 'b');
+    const int dim = 256, centres = 24;
+    std::mt19937 rng(7);
+    std::normal_distribution<float> g(0.f, 1.f);
+    std::vector<std::vector<float>> c(centres, std::vector<float>(dim));
+    for (auto& v : c) for (float& x : v) x = g(rng);
+    std::vector<ClipId> ids;
+    std::vector<float> xy;
+    std::vector<int> labels;
+    for (int r = 0; r * 1000 < n; ++r) {
+        const int count = std::min(1000, n - r * 1000);
+        RecordingRow row;
+        row.path = "site" + std::to_string(r) + ".wav";
+        row.duration = count * 2.0;
+        row.sampleRate = 22050;
+        row.channels = 1;
+        row.status = "embedded";
+        std::vector<Clip> clips;
+        std::vector<std::vector<float>> vectors;
+        for (int k = 0; k < count; ++k) {
+            const int kind = int(rng() % centres);
+            clips.push_back(Clip{k * 2.0, k * 2.0 + 1.0, 500, 5000});
+            std::vector<float> v = c[std::size_t(kind)];
+            for (float& x : v) x += 0.5f * g(rng);
+            vectors.push_back(std::move(v));
+            labels.push_back(kind);
+            xy.push_back(float(10 * std::cos(kind) + g(rng)));
+            xy.push_back(float(10 * std::sin(kind * 1.7) + g(rng)));
+        }
+        a.storeRecording(row, clips, "window:1", model, vectors);
+    }
+    a.setActiveModel(model);
+    for (const ClipRow& cr : a.clips()) ids.push_back(cr.id);
+    a.storeProjection(model, R"({"method":"umap"})", ids, xy);
+    a.storeClustering(model, R"({"method":"kmeans","k":24})", ids, labels, std::vector<float>(ids.size(), 1.f),
+                      std::vector<float>(ids.size(), 0.f));
+    return file;
+}
+
+void wheel(QWidget* w, int delta)
+{
+    const QPointF centre(w->width() / 2.0, w->height() / 2.0);
+    QWheelEvent e(centre, w->mapToGlobal(centre), QPoint(), QPoint(0, delta), Qt::NoButton, Qt::NoModifier,
+                  Qt::NoScrollPhase, false);
+    QApplication::sendEvent(w, &e);
+}
+
+void report(const char* what, std::vector<double> ms)
+{
+    std::sort(ms.begin(), ms.end());
+    std::printf("%-34s median %6.1f ms, 95th percentile %6.1f ms, max %6.1f ms (%zu frames)\n", what,
+                ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 95 / 100)], ms.back(), ms.size());
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    const int n = argc > 1 ? std::atoi(argv[1]) : 100000;
+    QTemporaryDir tmp;
+    std::filesystem::path file;
+    const double build = timeIt([&] { file = makeArchive(tmp.path().toStdString(), n); });
+    std::printf("archive: %d clips, 256-D vectors, map and clusters stored (built in %.1f s, %.0f MB)\n", n, build,
+                double(std::filesystem::file_size(file)) / 1e6);
+
+    const double snapshot = timeIt([&] { (void)ArchiveSnapshot::load(file); });
+    std::printf("reading the archive (ArchiveSnapshot::load, incl. neighbour index): %.2f s\n", snapshot);
+
+    MainWindow w;
+    w.setAutoProjection(false);
+    w.resize(1600, 1000);
+    w.show();
+    QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+    const double open = timeIt([&] {
+        w.openArchive(QString::fromStdString(file.string()));
+        opened.wait(600000);
+        QApplication::processEvents();
+        w.mapView()->repaint();
+    });
+    std::printf("open in the window until the map is drawn: %.2f s (%d points on the map)\n", open, w.mapView()->pointCount());
+
+    MapView* map = w.mapView();
+    std::printf("map widget: %d x %d px\n", map->width(), map->height());
+    std::vector<double> zoomIn, zoomOut, first;
+    first.push_back(1000 * timeIt([&] { map->repaint(); }));
+    for (int i = 0; i < 20; ++i) zoomIn.push_back(1000 * timeIt([&] { wheel(map, 120); map->repaint(); }));
+    for (int i = 0; i < 20; ++i) zoomOut.push_back(1000 * timeIt([&] { wheel(map, -120); map->repaint(); }));
+    std::vector<double> still;
+    for (int i = 0; i < 10; ++i) still.push_back(1000 * timeIt([&] { map->update(); map->repaint(); }));
+    report("zooming in (wheel, then paint)", zoomIn);
+    report("zooming out (wheel, then paint)", zoomOut);
+    report("repaint without a change", still);
+    return 0;
+}
