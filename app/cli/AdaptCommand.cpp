@@ -3,6 +3,7 @@
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
 #include "app/cli/ModelOption.h"
+#include "app/cli/TrainingOptions.h"
 #include "core/archive/Archive.h"
 #include "core/archive/ModelAdaptation.h"
 #include "core/common/Error.h"
@@ -18,10 +19,9 @@ namespace fs = std::filesystem;
 Command addAdaptCommand(CLI::App& app)
 {
     struct Options {
-        std::string archive, model, out;
-        double minutes = 0, maskRatio = 0.8, lr = 1.5e-4;
-        int steps = 0, batch = 64;
-        std::uint64_t seed = 1;
+        std::string archive, model;
+        AdaptOptions adapt;
+        std::string out;
     };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("adapt", "Adapt the model to an archive: train on its clips without labels, then re-embed them");
@@ -29,15 +29,9 @@ Command addAdaptCommand(CLI::App& app)
     sub->add_option("--model", o->model, "Model to start from; default: the one that made the archive's vectors "
                                           "(if the archive knows its folder), else the bundled model");
     sub->add_option("--out", o->out, "Folder for the adapted model; default: a new folder in <archive>.models/");
-    auto* minutes = sub->add_option("--minutes", o->minutes, "Train for this many minutes");
-    auto* steps = sub->add_option("--steps", o->steps, "Train for this many optimiser steps (reproducible)");
-    minutes->excludes(steps);
-    sub->add_option("--batch", o->batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 4096));
-    sub->add_option("--seed", o->seed, "Random seed")->capture_default_str();
-    sub->add_option("--mask-ratio", o->maskRatio, "Fraction of patches hidden during training")->capture_default_str()->check(CLI::Range(0.3, 0.8));
-    sub->add_option("--lr", o->lr, "Base learning rate (peak = lr * batch / 256)")->capture_default_str();
+    addTrainingOptions(sub, o->adapt.train);
     return {sub, [o] {
-        if (o->minutes <= 0 && o->steps <= 0) throw UsageError("say how long to train: --minutes M or --steps S");
+        requireTrainingLength(o->adapt.train);
         fs::path startDir = o->model;
         if (startDir.empty()) {
             const Archive archive = Archive::open(o->archive);
@@ -46,13 +40,7 @@ Command addAdaptCommand(CLI::App& app)
         }
         const Model start = loadModelOption(startDir.string());
 
-        AdaptOptions options;
-        options.train.steps = o->steps;
-        options.train.minutes = o->minutes;
-        options.train.batch = o->batch;
-        options.train.seed = o->seed;
-        options.train.lr = o->lr;
-        options.train.maskRatio = o->maskRatio;
+        AdaptOptions options = o->adapt;
         options.train.outDir = o->out;
         TerminalProgress bar("adapt");
         const Progress base = bar.progress();

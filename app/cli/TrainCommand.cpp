@@ -1,6 +1,7 @@
 // crowlingo-cli train DIR|ARCHIVE --out MODELDIR: self-supervised training (or adaptation) of the model.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/TrainingOptions.h"
 #include "core/archive/Archive.h"
 #include "core/archive/TrainingClips.h"
 #include "core/common/Error.h"
@@ -18,32 +19,24 @@ Command addTrainCommand(CLI::App& app)
 {
     struct Options {
         std::string input, out, init = "default", segment = "events";
-        double minutes = 0, timeExpansion = 1.0, maskRatio = 0.8, lr = 1.5e-4, checkpointMinutes = 5;
-        int steps = 0, batch = 64;
-        std::uint64_t seed = 1;
-        bool resume = false;
+        double timeExpansion = 1.0;
+        TrainOptions train;
     };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("train", "Train the model without labels on a folder of recordings or an archive's clips");
     sub->add_option("input", o->input, "Folder of recordings, or an archive (*.crowlingo)")->required()->check(CLI::ExistingPath);
     sub->add_option("--out", o->out, "Model folder to write (config.json, model.safetensors, loss.csv, checkpoint)")->required();
     sub->add_option("--init", o->init, "default (adapt the bundled model) | scratch | PATH of a model folder")->capture_default_str();
-    auto* minutes = sub->add_option("--minutes", o->minutes, "Train for this many minutes");
-    auto* steps = sub->add_option("--steps", o->steps, "Train for this many optimiser steps (reproducible)");
-    minutes->excludes(steps);
-    sub->add_option("--batch", o->batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 4096));
-    sub->add_option("--seed", o->seed, "Random seed (same seed, same result on the same machine)")->capture_default_str();
-    sub->add_option("--mask-ratio", o->maskRatio, "Fraction of patches hidden during training")->capture_default_str()->check(CLI::Range(0.3, 0.8));
-    sub->add_option("--lr", o->lr, "Base learning rate (peak = lr * batch / 256)")->capture_default_str();
+    addTrainingOptions(sub, o->train);
     sub->add_option("--segment", o->segment, "How to cut a folder's recordings into clips")->capture_default_str();
     sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor of a folder's recordings")->capture_default_str();
-    sub->add_flag("--resume", o->resume, "Continue an interrupted run from the checkpoint in --out");
-    sub->add_option("--checkpoint-minutes", o->checkpointMinutes, "Write a checkpoint this often (also at the end and on "
+    sub->add_flag("--resume", o->train.resume, "Continue an interrupted run from the checkpoint in --out");
+    sub->add_option("--checkpoint-minutes", o->train.checkpointMinutes, "Write a checkpoint this often (also at the end and on "
                     "Ctrl-C); a killed run resumes from the last one")->capture_default_str()->check(CLI::Range(0.001, 1e6));
     return {sub, [o] {
-        if (o->minutes <= 0 && o->steps <= 0) throw UsageError("say how long to train: --minutes M or --steps S");
+        requireTrainingLength(o->train);
         Model init = [&] {
-            if (o->init == "scratch") return Model::createRandom(ModelConfig{}, o->seed);
+            if (o->init == "scratch") return Model::createRandom(ModelConfig{}, o->train.seed);
             return Model::load(o->init == "default" ? defaultModelDir() : fs::path(o->init));
         }();
         std::fprintf(stderr, "initial model: %s, %lld parameters\n", o->init.c_str(), (long long)init.parameterCount());
@@ -57,16 +50,8 @@ Command addTrainCommand(CLI::App& app)
         for (const auto& [file, why] : set.errors) std::fprintf(stderr, "skipped %s: %s\n", file.c_str(), why.c_str());
         std::fprintf(stderr, "%zu clips\n", set.clips.size());
 
-        TrainOptions t;
-        t.steps = o->steps;
-        t.minutes = o->minutes;
-        t.batch = o->batch;
-        t.seed = o->seed;
-        t.lr = o->lr;
-        t.maskRatio = o->maskRatio;
+        TrainOptions t = o->train;
         t.outDir = o->out;
-        t.resume = o->resume;
-        t.checkpointMinutes = o->checkpointMinutes;
         t.computeNormalisation = o->init == "scratch";
         Trainer trainer(init, t);
         TerminalProgress bar("train");

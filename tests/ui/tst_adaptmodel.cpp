@@ -46,8 +46,12 @@ class TestAdaptModel : public QObject {
         return file;
     }
 
-    static bool openIn(MainWindow& w, const std::filesystem::path& file)
+    // The window on `file`, with model_ as the model in use.
+    bool openIn(MainWindow& w, const std::filesystem::path& file)
     {
+        w.setModel(model_);
+        w.show();
+        if (!QTest::qWaitForWindowExposed(&w)) return false;
         QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
         w.openArchive(QString::fromStdString(file.string()));
         return opened.wait(20000);
@@ -61,9 +65,6 @@ private Q_SLOTS:
         UiTestArchive a;
         const auto file = embeddedArchive(a, "adapt.crowlingo");
         MainWindow w;
-        w.setModel(model_);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
         QVERIFY(openIn(w, file));
         const int clips = w.session()->data().clipCount();
         QVERIFY(clips >= 30);
@@ -116,9 +117,6 @@ private Q_SLOTS:
         UiTestArchive a;
         const auto file = embeddedArchive(a, "stop.crowlingo");
         MainWindow w;
-        w.setModel(model_);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
         QVERIFY(openIn(w, file));
         AdaptModelDialog* d = w.adaptModelDialog();
         QVERIFY(d);

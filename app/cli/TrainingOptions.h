@@ -1,0 +1,28 @@
+#pragma once
+// The training options `train` and `adapt` share, bound straight to core's TrainOptions.
+#include "core/common/Error.h"
+#include "core/model/Trainer.h"
+
+#include <CLI/CLI.hpp>
+
+namespace crowlingo::cli {
+
+inline void addTrainingOptions(CLI::App* sub, TrainOptions& t)
+{
+    auto* minutes = sub->add_option("--minutes", t.minutes, "Train for this many minutes");
+    auto* steps = sub->add_option("--steps", t.steps, "Train for this many optimiser steps (reproducible)");
+    minutes->excludes(steps);
+    sub->add_option("--batch", t.batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 4096));
+    sub->add_option("--seed", t.seed, "Random seed (same seed, same result on the same machine)")->capture_default_str();
+    sub->add_option("--mask-ratio", t.maskRatio, "Fraction of patches hidden during training")
+        ->capture_default_str()
+        ->check(CLI::Range(0.3, 0.8));
+    sub->add_option("--lr", t.lr, "Base learning rate (peak = lr * batch / 256)")->capture_default_str();
+}
+
+inline void requireTrainingLength(const TrainOptions& t)
+{
+    if (t.minutes <= 0 && t.steps <= 0) throw UsageError("say how long to train: --minutes M or --steps S");
+}
+
+} // namespace crowlingo::cli
