@@ -17,14 +17,16 @@ if [[ ! -f "$demo/recordings/ground_truth.csv" ]]; then
 fi
 # Resumable and incremental: a second run only checks that nothing changed.
 "$cli" embed "$demo/recordings" -o "$demo/demo.crowlingo" --segment events
-if [[ ! -f "$demo/.analysed" ]]; then
+# Map and clusters once per model: a new default model re-embeds the archive, and needs its own.
+model_id=$(sha256sum resources/models/default/model.safetensors | cut -c1-16)
+if [[ ! -f "$demo/.analysed-$model_id" ]]; then
   "$cli" project "$demo/demo.crowlingo" --method umap
   "$cli" cluster "$demo/demo.crowlingo" --method hdbscan --min-cluster-size 8
   # The synthetic ground truth as labels, so the map can also be coloured by call type.
   awk -F, 'NR > 1 { print $1 "," $2 "," $3 "," $6 }' "$demo/recordings/ground_truth.csv" |
     sed '1i path,start_s,end_s,label' > "$demo/call_types.csv"
   "$cli" import "$demo/demo.crowlingo" --labels "$demo/call_types.csv" --source ground-truth
-  touch "$demo/.analysed"
+  touch "$demo/.analysed-$model_id"
 fi
 
 if [[ -x "$build/app/crowlingo" && -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then

@@ -1,6 +1,7 @@
 #include "ui/AudioPlayer.h"
 
 #include "core/audio/AudioReader.h"
+#include "core/audio/Resampler.h"
 
 #include <QAudioDevice>
 #include <QAudioSink>
@@ -76,6 +77,13 @@ void AudioPlayer::startItem(int index)
     decoder_.setFuture(QtConcurrent::run([item, speed, context] {
         return runCatching([&] {
             const int rate = int(std::lround(kSinkRate / speed));
+            if (item.sound) { // made in memory: only resampled
+                Decoded d;
+                Resampler resampler(item.sampleRate, rate);
+                resampler.process(*item.sound, d.samples);
+                resampler.flush(d.samples);
+                return d;
+            }
             AudioReader reader(item.file, {.targetRate = rate, .timeExpansion = item.timeExpansion});
             Decoded d;
             d.from = std::max(0.0, item.start - context);
@@ -161,6 +169,15 @@ void AudioPlayer::finishItem()
         return;
     }
     stop();
+}
+
+void AudioPlayer::playSound(std::vector<float> samples, double sampleRate)
+{
+    PlayItem item;
+    item.end = sampleRate > 0 ? double(samples.size()) / sampleRate : 0;
+    item.sound = std::make_shared<const std::vector<float>>(std::move(samples));
+    item.sampleRate = sampleRate;
+    play({item});
 }
 
 void AudioPlayer::stop()

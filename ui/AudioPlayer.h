@@ -25,6 +25,7 @@
 #include <QVector>
 
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 class QAudioSink;
@@ -37,6 +38,10 @@ struct PlayItem {
     Seconds start = 0;
     Seconds end = 0;
     double timeExpansion = 1.0;
+    // A sound made in memory (a reconstruction turned into audio) instead of a file's range:
+    // played whole at `sampleRate`, with the same speed control.
+    std::shared_ptr<const std::vector<float>> sound;
+    double sampleRate = 0;
 };
 
 class AudioPlayer : public QObject {
@@ -48,6 +53,8 @@ public:
     ~AudioPlayer() override;
 
     void play(QVector<PlayItem> queue, int startAt = 0);
+    // Plays samples made in memory (mono, at sampleRate); clipIndex -1 in the signals.
+    void playSound(std::vector<float> samples, double sampleRate);
     void stop();
     void next();
     void previous();

@@ -357,6 +357,12 @@ void MainWindow::buildDocks()
         if (QMenu* view = menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"))) view->addAction(d->toggleViewAction());
         return d;
     };
+    // "Hear reconstruction": the panel makes the sound, the one player plays it.
+    connect(inspector_->reconstruction(), &ReconstructionPanel::listenRequested, this,
+            [this](const QVector<float>& samples, double rate) {
+                playingSequence_ = false;
+                player_->playSound(std::vector<float>(samples.begin(), samples.end()), rate);
+            });
     inspectorDock_ = dock(tr("Clip"), "inspectorDock", inspector_, Qt::RightDockWidgetArea);
     neighbourDock_ = dock(tr("Neighbours"), "neighbourDock", neighbours_, Qt::RightDockWidgetArea);
     tableDock_ = dock(tr("Clips"), "tableDock", table_, Qt::BottomDockWidgetArea);

@@ -4,6 +4,7 @@
 
 #include "core/archive/ClipFeatures.h"
 #include "core/audio/AudioReader.h"
+#include "core/dsp/MelInversion.h"
 #include "core/dsp/MelSpectrogram.h"
 
 #include <QGridLayout>
@@ -14,6 +15,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <cmath>
 
 namespace crowlingo::ui {
@@ -21,8 +23,9 @@ namespace crowlingo::ui {
 ReconstructionPanel::ReconstructionPanel(QWidget* parent)
     : QWidget(parent), original_(new SpectrogramView(this)), masked_(new SpectrogramView(this)),
       reconstructed_(new SpectrogramView(this)), error_(new SpectrogramView(this)), slider_(new QSlider(Qt::Horizontal, this)),
-      ratioLabel_(new QLabel(this)), newMask_(new QPushButton(tr("New mask"), this)), mse_(new QLabel(this)),
-      status_(new QLabel(this))
+      ratioLabel_(new QLabel(this)), newMask_(new QPushButton(tr("New mask"), this)),
+      hearReconstruction_(new QPushButton(tr("Hear reconstruction"), this)),
+      hearOriginal_(new QPushButton(tr("Hear original"), this)), mse_(new QLabel(this)), status_(new QLabel(this))
 {
     slider_->setRange(30, 80);
     slider_->setValue(75);
@@ -34,6 +37,11 @@ ReconstructionPanel::ReconstructionPanel(QWidget* parent)
     slider_->setToolTip(tr("Share of the window's patches hidden from the model"));
     ratioLabel_->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("hidden: 80 %")));
     newMask_->setToolTip(tr("Hide a different random set of patches"));
+    hearReconstruction_->setToolTip(tr("What the model imagines, as sound: the reconstruction's mel spectrogram "
+                                       "turned back into audio (Griffin-Lim)"));
+    hearOriginal_->setToolTip(tr("The original window through the same mel-to-sound inversion, at the same gain, "
+                                 "to compare with the reconstruction fairly"));
+    for (QPushButton* b : {hearReconstruction_, hearOriginal_}) b->setEnabled(false);
     mse_->setTextFormat(Qt::RichText);
     mse_->setWordWrap(true); // never widens the dock
     mse_->setToolTip(tr("Mean squared error over the hidden cells inside the clip. Trivial predictor: each mel "
@@ -60,6 +68,8 @@ ReconstructionPanel::ReconstructionPanel(QWidget* parent)
     controls->addWidget(ratioLabel_);
     controls->addWidget(newMask_);
     controls->addStretch(1);
+    controls->addWidget(hearOriginal_);
+    controls->addWidget(hearReconstruction_);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -74,6 +84,8 @@ ReconstructionPanel::ReconstructionPanel(QWidget* parent)
         request();
     });
     connect(newMask_, &QPushButton::clicked, this, &ReconstructionPanel::newMask);
+    connect(hearReconstruction_, &QPushButton::clicked, this, [this] { hear(true); });
+    connect(hearOriginal_, &QPushButton::clicked, this, [this] { hear(false); });
     connect(&watcher_, &QFutureWatcherBase::finished, this, &ReconstructionPanel::onFinished);
     ratioLabel_->setText(tr("hidden: %1 %").arg(slider_->value()));
     setModelStatus(tr("No model loaded yet."));
@@ -109,6 +121,7 @@ void ReconstructionPanel::setModelStatus(const QString& message)
     ++generation_;
     pending_ = false;
     shown_.reset();
+    for (QPushButton* b : {hearReconstruction_, hearOriginal_}) b->setEnabled(false);
     status_->setText(message);
     status_->setVisible(true);
     slider_->setEnabled(false);
@@ -133,6 +146,7 @@ void ReconstructionPanel::clearClip()
     ++generation_;
     pending_ = false;
     shown_.reset();
+    for (QPushButton* b : {hearReconstruction_, hearOriginal_}) b->setEnabled(false);
     mse_->clear();
     for (SpectrogramView* v : {original_, masked_, reconstructed_, error_}) v->clear();
 }
@@ -233,7 +247,30 @@ void ReconstructionPanel::showOutput(Output out)
                       .arg(beats ? tr("<span style='color:#2a7f2a'>(model better)</span>")
                                  : tr("<span style='color:#b04020'>(trivial better)</span>")));
     shown_ = std::move(out.reconstruction);
+    for (QPushButton* b : {hearReconstruction_, hearOriginal_}) b->setEnabled(true);
     Q_EMIT reconstructionReady();
+}
+
+std::vector<float> ReconstructionPanel::sound(bool reconstruction) const
+{
+    if (!shown_ || !model_) return {};
+    const MelParams& mel = model_->config().mel;
+    // Both through the same inversion and the same gain (the original's peak to -3 dBFS), so the
+    // difference heard is the model's, not the inversion's or the level's.
+    const std::vector<float> original = invertLogMel(shown_->original, mel);
+    std::vector<float> out = reconstruction ? invertLogMel(shown_->reconstruction, mel) : original;
+    float peak = 0;
+    for (float v : original) peak = std::max(peak, std::abs(v));
+    const float gain = peak > 0 ? 0.7f / peak : 1.0f;
+    for (float& v : out) v = std::clamp(v * gain, -1.0f, 1.0f);
+    return out;
+}
+
+void ReconstructionPanel::hear(bool reconstruction)
+{
+    std::vector<float> samples = sound(reconstruction);
+    if (samples.empty() || !model_) return;
+    Q_EMIT listenRequested(QVector<float>(samples.begin(), samples.end()), double(model_->config().mel.sampleRate));
 }
 
 } // namespace crowlingo::ui

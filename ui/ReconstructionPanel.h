@@ -16,11 +16,13 @@
 #include "core/model/Reconstruction.h"
 
 #include <QFutureWatcher>
+#include <QVector>
 #include <QWidget>
 
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <vector>
 
 class QLabel;
 class QPushButton;
@@ -56,6 +58,11 @@ public:
     bool isBusy() const { return running_; }
     // The reconstruction shown now (nullopt before the first one).
     const std::optional<Reconstruction>& current() const { return shown_; }
+    // The shown reconstruction (or the original window) as sound at the model's sample rate: the
+    // mel spectrogram inverted with Griffin-Lim, both at the original's gain. Empty if none shown.
+    std::vector<float> sound(bool reconstruction) const;
+    QPushButton* hearReconstructionButton() const { return hearReconstruction_; }
+    QPushButton* hearOriginalButton() const { return hearOriginal_; }
 
 public Q_SLOTS:
     void newMask();
@@ -63,6 +70,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void reconstructionReady();
     void failed(const QString& message);
+    // "Hear reconstruction" / "Hear original": mono samples to play at sampleRate.
+    void listenRequested(const QVector<float>& samples, double sampleRate);
 
 private:
     struct Output {
@@ -73,6 +82,7 @@ private:
     void launch();
     void onFinished();
     void showOutput(Output output);
+    void hear(bool reconstruction);
 
     std::optional<Model> model_;
     std::optional<ReconstructionClip> clip_;
@@ -94,6 +104,8 @@ private:
     QSlider* slider_;
     QLabel* ratioLabel_;
     QPushButton* newMask_;
+    QPushButton* hearReconstruction_;
+    QPushButton* hearOriginal_;
     QLabel* mse_;
     QLabel* status_;
 };

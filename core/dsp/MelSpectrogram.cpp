@@ -105,6 +105,31 @@ Spectrogram MelSpectrogram::compute(std::span<const float> samples, Seconds star
     return s;
 }
 
+void MelSpectrogram::melToLinearPower(std::span<const float> melPower, std::span<float> linearPower) const
+{
+    const int nFreqs = d->stft.binCount();
+    if (int(melPower.size()) != d->params.nMels || int(linearPower.size()) != nFreqs)
+        throw UsageError("melToLinearPower: expected " + std::to_string(d->params.nMels) + " mel and "
+                         + std::to_string(nFreqs) + " linear values");
+    // Least squares would be exact for the band sums but rings between bands; spreading each
+    // band's power (per unit of filter weight) over its own bins is smooth, which is what the ear
+    // wants from a reconstruction.
+    std::vector<double> sum(std::size_t(nFreqs), 0.0), weight(std::size_t(nFreqs), 0.0);
+    for (int m = 0; m < d->params.nMels; ++m) {
+        const MelFilter& f = d->filters[std::size_t(m)];
+        double area = 0;
+        for (float w : f.weights) area += w;
+        if (area <= 0) continue;
+        const double perUnit = double(melPower[std::size_t(m)]) / area;
+        for (std::size_t i = 0; i < f.weights.size(); ++i) {
+            sum[std::size_t(f.first) + i] += f.weights[i] * perUnit;
+            weight[std::size_t(f.first) + i] += f.weights[i];
+        }
+    }
+    for (int k = 0; k < nFreqs; ++k)
+        linearPower[std::size_t(k)] = weight[std::size_t(k)] > 0 ? float(sum[std::size_t(k)] / weight[std::size_t(k)]) : 0.0f;
+}
+
 double MelSpectrogram::hzToMel(double hz) { return 2595.0 * std::log10(1.0 + hz / 700.0); }
 
 double MelSpectrogram::melToHz(double mel) { return 700.0 * (std::pow(10.0, mel / 2595.0) - 1.0); }

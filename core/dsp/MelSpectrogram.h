@@ -43,6 +43,10 @@ public:
     Spectrogram computePower(std::span<const float> samples, Seconds start = 0, double timeScale = 1.0) const;
     // Centre frequency of each mel filter, Hz.
     const std::vector<Hertz>& melCentres() const;
+    // An approximate inverse of the filterbank for one frame: each band's power spread evenly over
+    // the FFT bins it covers (weighted by the filter), averaged where bands overlap; bins outside
+    // fMin..fMax get 0. melPower: nMels values; linearPower: nFft / 2 + 1 values.
+    void melToLinearPower(std::span<const float> melPower, std::span<float> linearPower) const;
 
     static double hzToMel(double hz); // HTK
     static double melToHz(double mel);

@@ -1,6 +1,7 @@
 #include "core/dsp/PowerSpectrogram.h"
 
 #include "core/common/Error.h"
+#include "core/dsp/FftwPlanner.h"
 
 #include <fftw3.h>
 
@@ -14,15 +15,6 @@
 namespace crowlingo {
 
 namespace {
-
-// FFTW's planner and plan destruction are not thread-safe (only the fftw_execute family is):
-// every plan this class makes or destroys goes through this lock. Other code in the process
-// that plans with fftw3f must not do so concurrently (use PowerSpectrogram instead).
-std::mutex& fftwPlannerMutex()
-{
-    static std::mutex m;
-    return m;
-}
 
 // Per-call FFT buffers. FFTW documents only the execute functions as thread-safe, so calls do
 // not use fftwf_malloc (a library routine) but std::aligned_alloc with 64-byte alignment: at
@@ -55,7 +47,7 @@ struct PowerSpectrogram::Impl {
     ~Impl()
     {
         if (plan) {
-            std::lock_guard lock(fftwPlannerMutex());
+            std::lock_guard lock(detail::fftwPlannerMutex());
             fftwf_destroy_plan(plan);
         }
     }
@@ -76,7 +68,7 @@ PowerSpectrogram::PowerSpectrogram(StftParams params) : d(std::make_unique<Impl>
     // Plan once on FFTW-allocated scratch arrays (freed at once: a plan keeps no reference that
     // the new-array execute functions use). FFTW_ESTIMATE: no measuring, so planning is fast and
     // the plan, hence the rounding, is the same on every run.
-    std::lock_guard lock(fftwPlannerMutex());
+    std::lock_guard lock(detail::fftwPlannerMutex());
     float* in = fftwf_alloc_real(std::size_t(n));
     fftwf_complex* out = fftwf_alloc_complex(std::size_t(n / 2 + 1));
     if (in && out)

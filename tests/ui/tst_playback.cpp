@@ -1,23 +1,28 @@
 // Playback reaches the audio device: with PulseAudio's null sink (packaging/start-test-audio.sh),
 // the sink's monitor is recorded with parec while a clip plays, and the recording must correlate
-// with that clip's samples — and not with another clip's. Also: the queue plays the clip and then
-// its neighbours, in order.
+// with that clip's samples — and not with another clip's; a reconstruction turned into sound
+// reaches the device too. Also: the queue plays the clip and then its neighbours, in order.
 #include "UiTestArchive.h"
 
 #include "ui/ArchiveSession.h"
 #include "ui/AudioPlayer.h"
+#include "ui/ClipInspector.h"
 #include "ui/MainWindow.h"
 #include "ui/MapView.h"
+#include "ui/ReconstructionPanel.h"
 
 #include "core/audio/AudioReader.h"
+#include "core/audio/Resampler.h"
 
 #include <QDoubleSpinBox>
 #include <QProcess>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
 
 #include <cmath>
+#include <functional>
 #include <cstring>
 
 using namespace crowlingo;
@@ -48,6 +53,41 @@ double peakCorrelation(const std::vector<float>& recording, const std::vector<fl
         best = std::max(best, dot / std::sqrt(windowEnergy * clipEnergy));
     }
     return best;
+}
+
+// Records the null sink's monitor (44.1 kHz mono) while `play` starts playback on `player` and
+// until it has ended and come through; empty (with a test failure recorded) if anything fails.
+std::vector<float> recordPlayback(AudioPlayer* player, const std::function<void()>& play)
+{
+    QProcess parec;
+    parec.start(QStringLiteral("parec"), {QStringLiteral("--device=null.monitor"), QStringLiteral("--format=float32le"),
+                                          QStringLiteral("--channels=1"), QStringLiteral("--rate=44100"),
+                                          QStringLiteral("--latency-msec=20")});
+    if (!parec.waitForStarted(5000)) {
+        QTest::qFail("parec did not start", __FILE__, __LINE__);
+        return {};
+    }
+    QTest::qWait(400); // let parec connect before the sound starts
+    QSignalSpy stopped(player, &AudioPlayer::stopped);
+    QSignalSpy errors(player, &AudioPlayer::errorOccurred);
+    play();
+    const bool ended = stopped.wait(15000);
+    // The null sink and its monitor run about a second behind what the sink has consumed; keep
+    // recording until what was played has come through.
+    QTest::qWait(2000);
+    parec.terminate();
+    parec.waitForFinished(5000);
+    if (!ended || !errors.isEmpty()) {
+        QTest::qFail(errors.isEmpty() ? "playback did not end" : qPrintable(errors.first().at(0).toString()), __FILE__, __LINE__);
+        return {};
+    }
+    const QByteArray raw = parec.readAllStandardOutput();
+    // A suspended null sink's monitor delivers nothing until a stream wakes the sink, so the
+    // recording may begin a few milliseconds into the sound: leading zeros allow that offset.
+    const std::size_t lead = AudioPlayer::kSinkRate / 2;
+    std::vector<float> recording(lead + std::size_t(raw.size()) / sizeof(float), 0.0f);
+    std::memcpy(recording.data() + lead, raw.constData(), std::size_t(raw.size()) / sizeof(float) * sizeof(float));
+    return recording;
 }
 
 bool pulseAnswers()
@@ -87,31 +127,11 @@ private Q_SLOTS:
         const int played = noise[0], other = noise[1];
         w.session()->setCurrentClip(played);
 
-        QProcess parec;
-        parec.start(QStringLiteral("parec"), {QStringLiteral("--device=null.monitor"), QStringLiteral("--format=float32le"),
-                                              QStringLiteral("--channels=1"), QStringLiteral("--rate=44100"),
-                                              QStringLiteral("--latency-msec=20")});
-        QVERIFY2(parec.waitForStarted(5000), "parec did not start");
-        QTest::qWait(400); // let parec connect before the sound starts
-
         QSignalSpy started(w.player(), &AudioPlayer::itemStarted);
-        QSignalSpy stopped(w.player(), &AudioPlayer::stopped);
-        QSignalSpy errors(w.player(), &AudioPlayer::errorOccurred);
-        w.playCurrent();
-        QVERIFY2(stopped.wait(15000), errors.isEmpty() ? "playback did not end" : qPrintable(errors.first().at(0).toString()));
-        QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
+        const std::vector<float> recording = recordPlayback(w.player(), [&] { w.playCurrent(); });
+        QVERIFY(!recording.empty());
         QCOMPARE(started.size(), 1);
-        // The null sink and its monitor run about a second behind what the sink has consumed; keep
-        // recording until what was played has come through.
-        QTest::qWait(2000);
-        parec.terminate();
-        QVERIFY(parec.waitForFinished(5000));
-        const QByteArray raw = parec.readAllStandardOutput();
-        // A suspended null sink's monitor delivers nothing until a stream wakes the sink, so the
-        // recording may begin a few milliseconds into the clip: leading zeros allow that offset.
         const std::size_t lead = AudioPlayer::kSinkRate / 2;
-        std::vector<float> recording(lead + std::size_t(raw.size()) / sizeof(float), 0.0f);
-        std::memcpy(recording.data() + lead, raw.constData(), std::size_t(raw.size()) / sizeof(float) * sizeof(float));
         QVERIFY2(recording.size() > lead + 44100 / 2, "parec recorded less than half a second");
 
         const ArchiveSnapshot& d = w.session()->data();
@@ -124,6 +144,44 @@ private Q_SLOTS:
         qInfo("correlation with the played clip %.3f, with another clip %.3f (%.2f s recorded)", match, mismatch, (recording.size() - lead) / 44100.0);
         QVERIFY2(match > 0.8, "the device did not receive the clip's samples");
         QVERIFY(mismatch < 0.3);
+    }
+
+    void aReconstructionIsHeard()
+    {
+        // "Hear reconstruction": the reconstruction's mel spectrogram, turned into sound, reaches
+        // the device.
+        UiTestArchive a;
+        MainWindow w;
+        w.setModel(Model::createRandom(testkit::tinyUiModelConfig(), 5));
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        w.openArchive(a.file());
+        QVERIFY(opened.wait(20000));
+        ReconstructionPanel* panel = w.inspector()->reconstruction();
+        QSignalSpy ready(panel, &ReconstructionPanel::reconstructionReady);
+        w.session()->setCurrentClip(1);
+        QVERIFY(ready.wait(20000));
+        QVERIFY(panel->hearReconstructionButton()->isEnabled());
+
+        const std::vector<float> sound = panel->sound(true);
+        const MelParams mel = testkit::tinyUiModelConfig().mel;
+        const int frames = panel->current()->original.frames;
+        QCOMPARE(sound.size(), std::size_t(mel.nFft + (frames - 1) * mel.hop));
+        float peak = 0;
+        for (float v : sound) peak = std::max(peak, std::abs(v));
+        QVERIFY(peak > 0.01f && peak <= 1.0f);
+
+        QSignalSpy listen(panel, &ReconstructionPanel::listenRequested);
+        const std::vector<float> recording =
+            recordPlayback(w.player(), [&] { QTest::mouseClick(panel->hearReconstructionButton(), Qt::LeftButton); });
+        QVERIFY(!recording.empty());
+        QCOMPARE(listen.size(), 1);
+        std::vector<float> atSinkRate;
+        Resampler toSink(mel.sampleRate, AudioPlayer::kSinkRate);
+        toSink.process(sound, atSinkRate);
+        toSink.flush(atSinkRate);
+        const double match = peakCorrelation(recording, atSinkRate);
+        qInfo("correlation of the recording with the reconstruction's sound %.3f", match);
+        QVERIFY2(match > 0.8, "the device did not receive the reconstruction's sound");
     }
 
     void spacePlaysTheClipThenItsNeighboursAndNPStep()

@@ -5,6 +5,8 @@
 
 #include "ui/ReconstructionPanel.h"
 
+#include "core/dsp/MelSpectrogram.h"
+
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
@@ -106,6 +108,55 @@ private Q_SLOTS:
         const Reconstruction& r = *panel.current();
         QCOMPARE(maskedCount(r), int(std::lround(0.55 * r.patchRows * r.patchCols)));
         QVERIFY(ready.size() <= 3); // intermediate positions were skipped, not all computed
+    }
+
+    void hearButtonsGiveTheSpectrogramsAsSound()
+    {
+        ReconstructionPanel panel;
+        panel.show();
+        const Model model = Model::createRandom(testkit::tinyUiModelConfig(), 7);
+        panel.setModel(model);
+        QVERIFY(!panel.hearReconstructionButton()->isEnabled()); // nothing to hear yet
+        QSignalSpy ready(&panel, &ReconstructionPanel::reconstructionReady);
+        panel.setClip(clip(1)); // a chirp
+        QVERIFY(ready.wait(30000));
+        QVERIFY(panel.hearReconstructionButton()->isEnabled() && panel.hearOriginalButton()->isEnabled());
+
+        // Each sound's own log-mel follows the spectrogram it was made from, more than the other one.
+        // (A random model's patchy reconstruction is no spectrogram any sound has exactly, so its
+        // sound fits it less well than the original's sound fits the original.)
+        const MelParams mel = model.config().mel;
+        auto correlation = [](const std::vector<float>& a, const std::vector<float>& b) {
+            double ma = 0, mb = 0;
+            for (std::size_t i = 0; i < a.size(); ++i) ma += a[i], mb += b[i];
+            ma /= double(a.size()), mb /= double(b.size());
+            double ab = 0, aa = 0, bb = 0;
+            for (std::size_t i = 0; i < a.size(); ++i) {
+                ab += (a[i] - ma) * (b[i] - mb);
+                aa += (a[i] - ma) * (a[i] - ma);
+                bb += (b[i] - mb) * (b[i] - mb);
+            }
+            return ab / std::sqrt(aa * bb);
+        };
+        const Reconstruction& r = *panel.current();
+        for (bool reconstruction : {false, true}) {
+            const std::vector<float> sound = panel.sound(reconstruction);
+            const Spectrogram heard = MelSpectrogram(mel).compute(sound);
+            const Spectrogram& source = reconstruction ? r.reconstruction : r.original;
+            QCOMPARE(heard.frames, source.frames);
+            const Spectrogram& other = reconstruction ? r.original : r.reconstruction;
+            const double c = correlation(heard.values, source.values), cOther = correlation(heard.values, other.values);
+            qInfo("%s: log-mel correlation of the sound with its spectrogram %.3f, with the other %.3f",
+                  reconstruction ? "reconstruction" : "original", c, cOther);
+            QVERIFY(c > (reconstruction ? 0.4 : 0.8));
+            QVERIFY(c > cOther);
+        }
+
+        QSignalSpy listen(&panel, &ReconstructionPanel::listenRequested);
+        QTest::mouseClick(panel.hearOriginalButton(), Qt::LeftButton);
+        QCOMPARE(listen.size(), 1);
+        QCOMPARE(listen.first().at(1).toDouble(), double(mel.sampleRate));
+        QCOMPARE(listen.first().at(0).value<QVector<float>>().size(), qsizetype(panel.sound(false).size()));
     }
 
     void noModelSaysWhy()

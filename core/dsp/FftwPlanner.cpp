@@ -1,0 +1,11 @@
+#include "core/dsp/FftwPlanner.h"
+
+namespace crowlingo::detail {
+
+std::mutex& fftwPlannerMutex()
+{
+    static std::mutex m;
+    return m;
+}
+
+} // namespace crowlingo::detail

@@ -1,0 +1,144 @@
+#include "core/dsp/MelInversion.h"
+
+#include "core/common/Error.h"
+#include "core/dsp/FftwPlanner.h"
+
+#include <fftw3.h>
+
+#include <cmath>
+#include <complex>
+#include <numbers>
+#include <random>
+#include <string>
+
+namespace crowlingo {
+
+namespace {
+
+using Complex = std::complex<float>;
+
+// A forward and an inverse real FFT of one size, planned under the planner lock and executed on
+// this object's own buffers (one user at a time: each inversion makes its own).
+class RealFft {
+public:
+    explicit RealFft(int n) : n_(n), time_(std::size_t(n)), freq_(std::size_t(n / 2 + 1))
+    {
+        std::lock_guard lock(detail::fftwPlannerMutex());
+        auto* t = time_.data();
+        auto* f = reinterpret_cast<fftwf_complex*>(freq_.data());
+        forward_ = fftwf_plan_dft_r2c_1d(n, t, f, FFTW_ESTIMATE);
+        inverse_ = fftwf_plan_dft_c2r_1d(n, f, t, FFTW_ESTIMATE);
+        if (!forward_ || !inverse_) throw UsageError("cannot invert a spectrogram: FFTW could not plan size " + std::to_string(n));
+    }
+    ~RealFft()
+    {
+        std::lock_guard lock(detail::fftwPlannerMutex());
+        fftwf_destroy_plan(forward_);
+        fftwf_destroy_plan(inverse_);
+    }
+    RealFft(const RealFft&) = delete;
+    RealFft& operator=(const RealFft&) = delete;
+
+    std::vector<float>& time() { return time_; }
+    std::vector<Complex>& freq() { return freq_; }
+    void forward() { fftwf_execute(forward_); }
+    void inverse() { fftwf_execute(inverse_); } // unnormalised: n times the true inverse
+
+private:
+    int n_;
+    std::vector<float> time_;
+    std::vector<Complex> freq_;
+    fftwf_plan forward_ = nullptr;
+    fftwf_plan inverse_ = nullptr;
+};
+
+struct Stft {
+    int nFft, hop, frames, bins;
+    std::vector<float> window;
+    std::vector<float> windowSquaredSum; // per output sample, for the least-squares inverse
+    RealFft fft;
+
+    Stft(int nFft_, int hop_, int frames_)
+        : nFft(nFft_), hop(hop_), frames(frames_), bins(nFft_ / 2 + 1), window(std::size_t(nFft_)), fft(nFft_)
+    {
+        for (int i = 0; i < nFft; ++i) window[std::size_t(i)] = float(0.5 - 0.5 * std::cos(2 * std::numbers::pi * i / nFft));
+        windowSquaredSum.assign(length(), 0.0f);
+        for (int t = 0; t < frames; ++t)
+            for (int i = 0; i < nFft; ++i) windowSquaredSum[std::size_t(t * hop + i)] += window[std::size_t(i)] * window[std::size_t(i)];
+    }
+    std::size_t length() const { return std::size_t(nFft) + std::size_t(frames - 1) * std::size_t(hop); }
+
+    void analyse(const std::vector<float>& x, std::vector<Complex>& spec)
+    {
+        for (int t = 0; t < frames; ++t) {
+            for (int i = 0; i < nFft; ++i) fft.time()[std::size_t(i)] = x[std::size_t(t * hop + i)] * window[std::size_t(i)];
+            fft.forward();
+            std::copy(fft.freq().begin(), fft.freq().end(), spec.begin() + std::ptrdiff_t(t) * bins);
+        }
+    }
+
+    // Griffin & Lim's least-squares signal for a (possibly inconsistent) STFT.
+    void synthesise(const std::vector<Complex>& spec, std::vector<float>& x)
+    {
+        std::fill(x.begin(), x.end(), 0.0f);
+        const float scale = 1.0f / float(nFft);
+        for (int t = 0; t < frames; ++t) {
+            std::copy(spec.begin() + std::ptrdiff_t(t) * bins, spec.begin() + std::ptrdiff_t(t + 1) * bins, fft.freq().begin());
+            fft.inverse();
+            for (int i = 0; i < nFft; ++i) x[std::size_t(t * hop + i)] += fft.time()[std::size_t(i)] * scale * window[std::size_t(i)];
+        }
+        for (std::size_t k = 0; k < x.size(); ++k)
+            if (windowSquaredSum[k] > 1e-8f) x[k] /= windowSquaredSum[k];
+    }
+};
+
+} // namespace
+
+std::vector<float> invertLogMel(const Spectrogram& logMel, const MelParams& mel, const MelInversionOptions& options)
+{
+    if (logMel.bins != mel.nMels)
+        throw UsageError("cannot turn the spectrogram into sound: it has " + std::to_string(logMel.bins)
+                         + " mel bands, the parameters say " + std::to_string(mel.nMels));
+    for (float v : logMel.values)
+        if (!std::isfinite(v)) throw UsageError("cannot turn the spectrogram into sound: it holds NaN or infinite cells");
+    if (logMel.frames <= 0) return {};
+
+    const MelSpectrogram melSpec(mel);
+    Stft stft(mel.nFft, mel.hop, logMel.frames);
+    const int bins = stft.bins;
+
+    // Target magnitudes per frame and FFT bin.
+    std::vector<float> magnitude(std::size_t(logMel.frames) * std::size_t(bins));
+    std::vector<float> power(std::size_t(mel.nMels));
+    std::vector<float> linear(static_cast<std::size_t>(bins));
+    for (int t = 0; t < logMel.frames; ++t) {
+        for (int m = 0; m < mel.nMels; ++m) power[std::size_t(m)] = std::pow(10.0f, logMel.at(t, m) / 10.0f);
+        melSpec.melToLinearPower(power, linear);
+        for (int k = 0; k < bins; ++k) magnitude[std::size_t(t) * bins + std::size_t(k)] = std::sqrt(std::max(0.0f, linear[std::size_t(k)]));
+    }
+
+    // Fast Griffin-Lim from a seeded random phase.
+    std::mt19937_64 rng(options.seed);
+    std::uniform_real_distribution<float> phase(0.0f, float(2 * std::numbers::pi));
+    std::vector<Complex> angles(magnitude.size()), rebuilt(magnitude.size()), previous(magnitude.size(), Complex(0, 0)),
+        spec(magnitude.size());
+    for (Complex& a : angles) a = std::polar(1.0f, phase(rng));
+    std::vector<float> x(stft.length());
+    const float m = float(options.momentum / (1.0 + options.momentum));
+    for (int it = 0; it < options.iterations; ++it) {
+        for (std::size_t i = 0; i < spec.size(); ++i) spec[i] = magnitude[i] * angles[i];
+        stft.synthesise(spec, x);
+        stft.analyse(x, rebuilt);
+        for (std::size_t i = 0; i < angles.size(); ++i) {
+            const Complex a = rebuilt[i] - m * previous[i];
+            const float r = std::abs(a);
+            angles[i] = r > 1e-16f ? a / r : Complex(1, 0);
+        }
+        previous.swap(rebuilt);
+    }
+    for (std::size_t i = 0; i < spec.size(); ++i) spec[i] = magnitude[i] * angles[i];
+    stft.synthesise(spec, x);
+    return x;
+}
+
+} // namespace crowlingo
