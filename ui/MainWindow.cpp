@@ -30,6 +30,9 @@
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -44,6 +47,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTimer>
+#include <QUrl>
 #include <QToolBar>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -66,6 +70,7 @@ MainWindow::MainWindow(QWidget* parent)
       neighbours_(new NeighbourPanel(session_, this)), labelBar_(new LabelBar(session_, this)), summary_(new QLabel(this))
 {
     setWindowTitle(tr("CrowLingo Workbench"));
+    setAcceptDrops(true); // a folder dropped on the window becomes a new archive; an archive file opens
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks);
     central_->addWidget(start_);
     central_->addWidget(mapPanel_);
@@ -449,9 +454,12 @@ void MainWindow::openArchiveDialog()
     if (!file.isEmpty()) openArchive(file);
 }
 
-void MainWindow::newArchiveDialog()
+void MainWindow::newArchiveDialog() { newArchiveFromFolder({}); }
+
+void MainWindow::newArchiveFromFolder(const QString& folder)
 {
     NewArchiveDialog dialog(this);
+    if (!folder.isEmpty()) dialog.setFolder(folder);
     if (dialog.exec() != QDialog::Accepted) return;
     try {
         embedFolder(dialog.folder(), dialog.archiveFile(), dialog.modelDir(), dialog.options());
@@ -894,6 +902,43 @@ void MainWindow::showError(const QString& title, const QString& message)
         return;
     }
     QMessageBox::warning(this, title, message);
+}
+
+namespace {
+
+// A dropped folder (to make an archive of) or archive file (to open); empty for anything else.
+QString droppedPath(const QMimeData* mime)
+{
+    if (!mime || !mime->hasUrls()) return {};
+    for (const QUrl& url : mime->urls()) {
+        if (!url.isLocalFile()) continue;
+        const QFileInfo info(url.toLocalFile());
+        if (info.isDir() || (info.isFile() && info.suffix().compare(QLatin1String("crowlingo"), Qt::CaseInsensitive) == 0))
+            return info.absoluteFilePath();
+    }
+    return {};
+}
+
+} // namespace
+
+void MainWindow::openDropped(const QString& path)
+{
+    if (QFileInfo(path).isDir()) newArchiveFromFolder(path);
+    else openArchive(path);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e)
+{
+    if (!droppedPath(e->mimeData()).isEmpty()) e->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* e)
+{
+    const QString path = droppedPath(e->mimeData());
+    if (path.isEmpty()) return;
+    e->acceptProposedAction();
+    // After the drop has returned: the folder's dialog is modal, and a drag source must not wait on it.
+    QTimer::singleShot(0, this, [this, path] { openDropped(path); });
 }
 
 void MainWindow::closeEvent(QCloseEvent* e)

@@ -86,6 +86,9 @@ public Q_SLOTS:
     void closeArchive();
     void openArchiveDialog();
     void newArchiveDialog();
+    void newArchiveFromFolder(const QString& folder); // the New Archive dialog, on this folder
+    // What a drop does: a folder -> newArchiveFromFolder, an archive file -> openArchive.
+    void openDropped(const QString& path);
     void computeProjection(bool umap);                      // with the default parameters
     // `then` runs after a successful computation (to chain map -> clusters).
     void computeMap(const crowlingo::ProjectionParams& params, std::function<void()> then = {});
@@ -114,6 +117,8 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* e) override;
+    void dragEnterEvent(QDragEnterEvent* e) override;
+    void dropEvent(QDropEvent* e) override;
 
 private:
     void buildActions();

@@ -11,6 +11,7 @@
 #include "ui/MainWindow.h"
 #include "ui/MapView.h"
 #include "ui/NeighbourPanel.h"
+#include "ui/NewArchiveDialog.h"
 #include "ui/ProjectionDialog.h"
 #include "ui/SpectrogramView.h"
 #include "ui/TaskRunner.h"
@@ -21,7 +22,13 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
+#include <QMimeData>
+#include <QUrl>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -33,6 +40,7 @@
 
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <set>
 #include <numbers>
 
@@ -50,16 +58,22 @@ class TestMainWindow : public QObject {
         return opened.wait(20000);
     }
 
-    // Answers the next modal dialog (of type D) with `edit`, then OK (unless edit closed it).
+    // Answers the next modal dialog of type D (within 10 s) with `edit`, then OK (unless edit closed it).
     template <class D>
     static void answer(std::function<void(D*)> edit)
     {
-        QTimer::singleShot(0, [edit] {
+        auto* poll = new QTimer;
+        auto waited = std::make_shared<int>(0);
+        QObject::connect(poll, &QTimer::timeout, [poll, waited, edit] {
             auto* d = qobject_cast<D*>(QApplication::activeModalWidget());
-            QVERIFY(d);
+            if (!d && (*waited += poll->interval()) < 10000) return;
+            poll->stop();
+            poll->deleteLater();
+            QVERIFY2(d, "the dialog did not appear");
             edit(d);
             if (d->isVisible()) d->accept();
         });
+        poll->start(20);
     }
 
 private Q_SLOTS:
@@ -260,6 +274,43 @@ private Q_SLOTS:
         QVERIFY(stored.method == ProjectionMethod::Umap);
         QCOMPARE(stored.nNeighbors, 5);
         QCOMPARE(w.mapView()->pointCount(), a.clipCount());
+    }
+
+    void droppingAnArchiveOpensItAndAFolderOffersANewArchive()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto drag = [&](const QString& path, bool expectAccepted) {
+            QMimeData mime;
+            mime.setUrls({QUrl::fromLocalFile(path)});
+            QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QApplication::sendEvent(&w, &enter);
+            if (enter.isAccepted() != expectAccepted) return false;
+            if (!expectAccepted) return true;
+            QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QApplication::sendEvent(&w, &drop);
+            return drop.isAccepted();
+        };
+        // An archive file opens.
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        QVERIFY(drag(a.file(), true));
+        QVERIFY(opened.wait(20000));
+        QCOMPARE(w.session()->fileName(), a.file());
+        // A folder offers the New Archive dialog on it.
+        bool offered = false;
+        answer<NewArchiveDialog>([&](NewArchiveDialog* d) {
+            offered = true;
+            QCOMPARE(QDir(d->folder()).canonicalPath(), QDir(QString::fromStdString(a.root().string())).canonicalPath());
+            d->reject();
+        });
+        QVERIFY(drag(QString::fromStdString(a.root().string()), true));
+        QTRY_VERIFY_WITH_TIMEOUT(offered, 10000);
+        // Anything else is not taken.
+        const QString text = a.dir() + QStringLiteral("/notes.txt");
+        QFile(text).open(QIODevice::WriteOnly);
+        QVERIFY(drag(text, false));
     }
 
     void newArchiveFromAFolderIsEmbeddedAndOpened()
