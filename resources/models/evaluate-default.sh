@@ -4,7 +4,9 @@
 #     for crow individuals, next to the hand-made baseline;
 #  2. the labelled real recordings in ../shared/data (if present): Bengalese finch individuals
 #     (whole songs) and syllables (single syllables);
-#  3. reconstruction figures.
+#  3. reconstruction figures, and masked MSE against the trivial predictor averaged over windows;
+#  4. with CROWLINGO_EVAL_ADAPT=1, adapting the model to 2/3 of the finch songs and reconstructing
+#     the other third with both models.
 # Usage: bash resources/models/evaluate-default.sh [BUILD_DIR] [OUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,6 +41,37 @@ if [[ -d "$shared" ]]; then
   song=$(find "$shared/bf_individuals" -name '*.flac' | sort | head -1)
   "$cli" reconstruct "$song" --start 2.0 --model "$model" --png "$out/reconstruction_bengalese_finch.png"
 fi
+# Reconstruction against the trivial predictor, averaged: mean masked MSE over windows.
+mean_mse() { # MODEL FILE... (window at 1.0 s of each file)
+  local model=$1; shift
+  for f in "$@"; do "$cli" reconstruct "$f" --start 1.0 --model "$model" --png "$out/r.png" 2>&1 | grep MSE; done |
+    awk '{m += $3; t += $7; n++; if ($3 < $7) w++} END {printf "%d windows: model %.1f dB2, trivial %.1f dB2, model better in %d\n", n, m/n, t/n, w}'
+}
+echo "== reconstruction, unseen synthetic windows =="
+for f in "$out"/demo/rec_00{0,3,5}.flac; do
+  for s in 5 17 33 48 62 80; do "$cli" reconstruct "$f" --start "$s" --model "$model" --png "$out/r.png" 2>&1 | grep MSE; done
+done | awk '{m += $3; t += $7; n++; if ($3 < $7) w++} END {printf "%d windows: model %.1f dB2, trivial %.1f dB2, model better in %d\n", n, m/n, t/n, w}'
+
+# Adapting to real recordings (CROWLINGO_EVAL_ADAPT=1; about 10 minutes): every third finch song
+# is held out, the model is adapted to the others for 8 minutes, and both models reconstruct the
+# held-out songs.
+if [[ -d "$shared" && ${CROWLINGO_EVAL_ADAPT:-0} == 1 ]]; then
+  echo "== adapting to Bengalese finch songs =="
+  rm -rf "$out/bf_train" "$out/bf_train.crowlingo" "$out/bf_train.models"
+  mkdir -p "$out/bf_train"
+  held=()
+  i=0
+  for f in $(find "$shared/bf_individuals" -name '*.flac' | sort); do
+    i=$((i + 1))
+    if (( i % 3 == 0 )); then held+=("$f"); else ln -s "$(realpath "$f")" "$out/bf_train/$(basename "$(dirname "$f")")_$(basename "$f")"; fi
+  done
+  "$cli" embed "$out/bf_train" -o "$out/bf_train.crowlingo" --model "$model" --segment whole
+  "$cli" adapt "$out/bf_train.crowlingo" --model "$model" --minutes 8
+  adapted=$(ls -d "$out"/bf_train.models/adapted-* | head -1)
+  echo "default model on ${#held[@]} held-out songs:"; mean_mse "$model" "${held[@]}"
+  echo "adapted model on the same songs:"; mean_mse "$adapted" "${held[@]}"
+fi
+
 first_caw=$(awk -F, '$6 == "caw" { print $1 " " $2; exit }' "$out/demo/ground_truth.csv")
 "$cli" reconstruct "$out/demo/${first_caw% *}" --start "$(awk -v t="${first_caw#* }" 'BEGIN { print (t > 0.4 ? t - 0.4 : 0) }')" \
   --model "$model" --png "$out/reconstruction_synthetic_caw.png"
