@@ -28,6 +28,10 @@ awk -F, 'NR > 1 && $7 != "" { print $1 "," $2 "," $3 "," $7 }' "$out/demo/ground
 "$cli" evaluate "$out/demo.crowlingo" --labels "$out/call_types.csv"
 "$cli" evaluate "$out/demo.crowlingo" --labels "$out/individuals.csv"
 
+# Issue 4's criterion: most of a caw's 5 nearest neighbours are caws of the same crow.
+"$cli" export "$out/demo.crowlingo" --embeddings "$out/demo.npy" --clips "$out/demo_clips.csv"
+/usr/bin/python3 resources/models/caw-neighbours.py "$out/demo.npy" "$out/demo_clips.csv" "$out/demo/ground_truth.csv"
+
 if [[ -d "$shared" ]]; then
   for set in bf_individuals bf_syllables; do
     echo "== real recordings: $set =="
