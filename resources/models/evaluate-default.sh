@@ -56,7 +56,8 @@ for f in "$out"/demo/rec_00{0,3,5}.flac; do
   for s in 5 17 33 48 62 80; do "$cli" reconstruct "$f" --start "$s" --model "$model" --png "$out/r.png" 2>&1 | grep MSE; done
 done | awk '{m += $3; t += $7; n++; if ($3 < $7) w++} END {printf "%d windows: model %.1f dB2, trivial %.1f dB2, model better in %d\n", n, m/n, t/n, w}'
 
-# Adapting to real recordings (CROWLINGO_EVAL_ADAPT=1; about 10 minutes): every third finch song
+# Adapting to real recordings (CROWLINGO_EVAL_ADAPT=1; about 10 minutes, the training part set by
+# CROWLINGO_EVAL_ADAPT_MINUTES, default 8): every third finch song
 # is held out, the model is adapted to the others for 8 minutes, and both models reconstruct the
 # held-out songs.
 if [[ -d "$shared" && ${CROWLINGO_EVAL_ADAPT:-0} == 1 ]]; then
@@ -70,7 +71,7 @@ if [[ -d "$shared" && ${CROWLINGO_EVAL_ADAPT:-0} == 1 ]]; then
     if (( i % 3 == 0 )); then held+=("$f"); else ln -s "$(realpath "$f")" "$out/bf_train/$(basename "$(dirname "$f")")_$(basename "$f")"; fi
   done
   "$cli" embed "$out/bf_train" -o "$out/bf_train.crowlingo" --model "$model" --segment whole
-  "$cli" adapt "$out/bf_train.crowlingo" --model "$model" --minutes 8
+  "$cli" adapt "$out/bf_train.crowlingo" --model "$model" --minutes "${CROWLINGO_EVAL_ADAPT_MINUTES:-8}"
   adapted=$(ls -d "$out"/bf_train.models/adapted-* | head -1)
   echo "default model on ${#held[@]} held-out songs:"; mean_mse "$model" "${held[@]}"
   echo "adapted model on the same songs:"; mean_mse "$adapted" "${held[@]}"
