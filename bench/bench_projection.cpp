@@ -9,6 +9,7 @@
 #include "core/analysis/Trustworthiness.h"
 #include "core/common/Threads.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -82,7 +83,21 @@ int main(int argc, char** argv)
             writeRaw(out / ("data_" + tag + ".f32"), data);
             ProjectionParams p; // UMAP, 15 neighbours, min_dist 0.1, cosine, seed 42
             Projection map;
-            const double t = timeIt([&] { map = project(data, dim, p); });
+            // Where the time goes: the moment each phase starts (kNN graph, fuzzy graph, layout).
+            const auto t0 = std::chrono::steady_clock::now();
+            std::string phase;
+            std::vector<std::pair<std::string, double>> starts;
+            const Progress phases{[&](double, std::string_view what) {
+                std::string name(what.substr(0, what.find(':', 6)));
+                if (name.rfind("UMAP", 0) != 0) name = "layout";
+                if (name == phase) return;
+                phase = name;
+                starts.emplace_back(name, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            }, {}};
+            const double t = timeIt([&] { map = project(data, dim, p, phases); });
+            for (std::size_t i = 0; i < starts.size(); ++i)
+                std::printf("  %-28s %6.2f s\n", starts[i].first.c_str(),
+                            (i + 1 < starts.size() ? starts[i + 1].second : t) - starts[i].second);
             writeRaw(out / ("ours_" + tag + ".f32"), map.xy);
             std::ofstream(out / ("ours_" + tag + ".txt")) << t << "\n";
             std::printf("N %7d: this UMAP %.1f s\n", n, t);
