@@ -84,6 +84,9 @@ private Q_SLOTS:
         QCOMPARE(d->chart()->trainingPointCount(), 8); // one point per step
         QVERIFY(d->chart()->validationPointCount() >= 1);
         QVERIFY(!d->isRunning());
+        // For looking at the dialog by hand: CROWLINGO_SCREENSHOT_DIR=/tmp/shots tst_adaptmodel
+        if (qEnvironmentVariableIsSet("CROWLINGO_SCREENSHOT_DIR"))
+            d->grab().save(qEnvironmentVariable("CROWLINGO_SCREENSHOT_DIR") + QStringLiteral("/adapt-model.png"));
 
         // The archive: adapted model active, every clip re-embedded, old vectors kept, model remembered.
         const std::string modelDir = adapted.last().at(0).toString().toStdString();
