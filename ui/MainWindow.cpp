@@ -617,14 +617,13 @@ AdaptModelDialog* MainWindow::adaptModelDialog()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     const QString archiveFile = session_->fileName();
     connect(dialog, &AdaptModelDialog::adapted, this, [this, archiveFile](const QString& modelDir, bool activated) {
-        if (!activated) return;
-        // The archive now shows the adapted model's vectors: use that model for reconstructions and
-        // queries, reload the archive, and redo the map and clusters with the parameters they had.
-        if (session_->isOpen() && session_->fileName() == archiveFile) {
-            const ArchiveSnapshot& d = session_->data();
-            redoAnalysis_.emplace(d.hasProjection ? d.projectionParams : std::string(),
-                                  d.hasClustering ? d.clusteringParams : std::string());
-        }
+        // The archive now shows the adapted model's vectors: if it is still the one open, use that
+        // model for reconstructions and queries, reload the archive, and redo the map and clusters
+        // with the parameters they had. (An archive opened later finds its model by itself.)
+        if (!activated || !session_->isOpen() || session_->fileName() != archiveFile) return;
+        const ArchiveSnapshot& d = session_->data();
+        redoAnalysis_.emplace(d.hasProjection ? d.projectionParams : std::string(),
+                              d.hasClustering ? d.clusteringParams : std::string());
         loadModel(modelDir);
         openArchive(archiveFile);
     });

@@ -65,7 +65,9 @@ Command addAdaptCommand(CLI::App& app)
                     r.embedding.filesEmbedded, r.embedding.wallSeconds);
         for (const auto& [file, why] : r.embedding.errors) std::fprintf(stderr, "failed %s: %s\n", file.c_str(), why.c_str());
         if (r.activated) {
-            std::printf("the archive now uses the adapted model; the previous vectors are kept\n");
+            std::printf("the archive now uses the adapted model; the previous vectors are kept\n"
+                        "it has no map or clusters yet: run `crowlingo-cli project` and `crowlingo-cli cluster` "
+                        "(the workbench redoes them itself)\n");
             return 0;
         }
         const Archive archive = Archive::open(o->archive);

@@ -115,6 +115,32 @@ private Q_SLOTS:
         QCOMPARE(w.mapView()->pointCount(), clips);
     }
 
+    void anotherArchiveOpenedMeanwhileStaysOpen()
+    {
+        // Adapting runs on while the researcher opens another archive; when it ends, the window
+        // must not switch back. The adapted archive still switched to its new model.
+        UiTestArchive a;
+        const auto file = embeddedArchive(a, "first.crowlingo");
+        UiTestArchive other;
+        MainWindow w;
+        QVERIFY(openIn(w, file));
+        AdaptModelDialog* d = w.adaptModelDialog();
+        QVERIFY(d);
+        d->setSteps(6);
+        d->setBatchSize(4);
+        QSignalSpy adapted(d, &AdaptModelDialog::adapted);
+        d->start();
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        w.openArchive(other.file());
+        QVERIFY(adapted.wait(120000));
+        QVERIFY(adapted.last().at(1).toBool());
+        if (opened.isEmpty()) QVERIFY(opened.wait(20000));
+        QTest::qWait(300); // anything the end of adapting might have queued
+        QCOMPARE(w.session()->fileName(), other.file());
+        const Archive first = Archive::open(file);
+        QVERIFY(first.activeModel() != model_.id());
+    }
+
     void stoppingDuringTrainingLeavesTheArchiveAsItWas()
     {
         UiTestArchive a;
