@@ -39,9 +39,7 @@ FlatClustering hdbscan(std::span<const float> rows, int dimension, const Hdbscan
     }
     progress.checkCancelled();
     progress(0.1, "HDBSCAN: spanning tree");
-    const Progress mstProgress{[&](double done, std::string_view what) { progress(0.1 + 0.8 * done, what); },
-                               progress.cancelled};
-    std::vector<MstEdge> mst = mutualReachabilityMst(data, core, knn, o.exactMstUpTo, o.threads, mstProgress);
+    std::vector<MstEdge> mst = mutualReachabilityMst(data, core, knn, o.exactMstUpTo, o.threads, progress.part(0.1, 0.9));
     progress(0.9, "HDBSCAN: condensed tree");
     const CondensedTree tree = CondensedTree::fromSpanningTree(std::move(mst), n, o.minClusterSize);
     FlatClustering out = tree.extract();

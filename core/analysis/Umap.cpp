@@ -79,9 +79,7 @@ Projection umapProject(std::span<const float> rows, int dimension, const Project
     o.curve = state->curve;
     o.seed = params.seed;
     o.threads = threadCount();
-    const Progress layoutProgress{[&](double done, std::string_view what) { progress(0.15 + 0.85 * done, what); },
-                                  progress.cancelled};
-    optimizeUmapLayout(xy, {}, graph, o, layoutProgress);
+    optimizeUmapLayout(xy, {}, graph, o, progress.part(0.15, 1.0));
     progress(1.0, "UMAP");
 
     state->embedding = xy;

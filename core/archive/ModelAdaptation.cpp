@@ -15,13 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Progress of one phase mapped into [from, to) of the whole run.
-Progress phase(const Progress& whole, double from, double to)
-{
-    return {[whole, from, to](double done, std::string_view what) { whole(from + (to - from) * done, what); },
-            whole.cancelled};
-}
-
 fs::path freshModelDir(const Archive& archive)
 {
     std::string stamp = utcNowIso().substr(0, 19); // "2026-11-27T00:15:00"
@@ -69,7 +62,7 @@ AdaptResult adaptModel(const fs::path& archiveFile, const Model& start, const Ad
         throw UsageError(fileError("adapt the model to", archiveFile, "the archive has no clips yet; embed a folder first"));
 
     // 1. The archive's clips at the model's input spec (about 10 % of the time).
-    const ClipSet set = archiveClipLogMels(archive, start.config().mel, phase(progress, 0.0, 0.1));
+    const ClipSet set = archiveClipLogMels(archive, start.config().mel, progress.part(0.0, 0.1));
     progress.checkCancelled();
     if (set.clips.size() < 2)
         throw UsageError(fileError("adapt the model to", archiveFile, "fewer than two clips could be read"));
@@ -80,7 +73,7 @@ AdaptResult adaptModel(const fs::path& archiveFile, const Model& start, const Ad
     train.computeNormalisation = false;
     if (train.outDir.empty()) train.outDir = freshModelDir(archive);
     Trainer trainer(start, train);
-    AdaptResult result{trainer.run(set.clips, onStatus, phase(progress, 0.1, 0.8)), {}, train.outDir};
+    AdaptResult result{trainer.run(set.clips, onStatus, progress.part(0.1, 0.8)), {}, train.outDir};
     if (result.training.cancelled || result.training.modelDir.empty()) {
         result.cancelled = true;
         return result;
@@ -93,7 +86,7 @@ AdaptResult adaptModel(const fs::path& archiveFile, const Model& start, const Ad
     embed.timeExpansion = std::strtod(archive.meta("time_expansion").value_or("1").c_str(), nullptr);
     embed.batchSize = options.embedBatchSize;
     if (const auto shard = archive.meta("shard")) embed.shard = ShardSpec::parse(*shard);
-    result.embedding = embedFolder(archive, result.training.model, embed, phase(progress, 0.8, 1.0));
+    result.embedding = embedFolder(archive, result.training.model, embed, progress.part(0.8, 1.0));
     result.cancelled = result.embedding.cancelled;
     result.activated = archive.activeModel() == result.training.model.id();
     return result;

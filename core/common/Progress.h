@@ -21,6 +21,12 @@ struct Progress {
     bool isCancelled() const { return cancelled && cancelled(); }
     // Throws Cancelled if cancellation was requested: call at safe points only.
     void checkCancelled() const;
+    // The same progress for one phase of a longer job: the phase's 0..1 maps to from..to.
+    Progress part(double from, double to) const
+    {
+        return {[*this, from, to](double done, std::string_view what) { (*this)(from + (to - from) * done, what); },
+                cancelled};
+    }
 };
 
 // Thrown by long operations that noticed Progress::cancelled(); work committed so far stays.
