@@ -9,7 +9,6 @@
 #include "core/common/Error.h"
 #include "core/model/DefaultModel.h"
 
-#include <cmath>
 #include <cstdio>
 
 namespace crowlingo::cli {
@@ -43,14 +42,7 @@ Command addAdaptCommand(CLI::App& app)
         AdaptOptions options = o->adapt;
         options.train.outDir = o->out;
         TerminalProgress bar("adapt");
-        const Progress base = bar.progress();
-        double lastVal = NAN;
-        const AdaptResult r = adaptModel(o->archive, start, options, [&](const TrainStatus& s) {
-            if (!std::isnan(s.validationLoss)) lastVal = s.validationLoss;
-            char what[160];
-            std::snprintf(what, sizeof what, "training step %d/%d  loss %.4f  val %.4f", s.step, s.totalSteps, s.loss, lastVal);
-            base(0.1 + 0.7 * (s.totalSteps ? double(s.step) / s.totalSteps : 0.0), what);
-        }, base);
+        const AdaptResult r = adaptModel(o->archive, start, options, {}, bar.progress());
         bar.finish();
         const TrainResult& t = r.training;
         if (t.steps > 0)

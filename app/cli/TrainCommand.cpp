@@ -8,7 +8,6 @@
 #include "core/model/DefaultModel.h"
 #include "core/model/Trainer.h"
 
-#include <cmath>
 #include <cstdio>
 
 namespace crowlingo::cli {
@@ -55,17 +54,7 @@ Command addTrainCommand(CLI::App& app)
         t.computeNormalisation = o->init == "scratch";
         Trainer trainer(init, t);
         TerminalProgress bar("train");
-        const Progress base = bar.progress();
-        TrainStatus last;
-        double lastVal = NAN;
-        const TrainResult r = trainer.run(set.clips, [&](const TrainStatus& s) {
-            last = s;
-            if (!std::isnan(s.validationLoss)) lastVal = s.validationLoss;
-            char what[160];
-            std::snprintf(what, sizeof what, "step %d/%d  loss %.4f  val %.4f  %.2f steps/s", s.step, s.totalSteps,
-                          s.loss, lastVal, s.stepsPerSecond);
-            base(s.totalSteps ? double(s.step) / s.totalSteps : 0.0, what);
-        }, base);
+        const TrainResult r = trainer.run(set.clips, {}, bar.progress()); // the trainer's line: step, losses, speed
         bar.finish();
         std::printf("%s after %d steps: loss %.4f, validation loss %.4f (initially %.4f)\n",
                     r.cancelled ? "stopped" : "done", r.steps, r.loss, r.validationLoss, r.initialValidationLoss);

@@ -601,8 +601,11 @@ TrainResult Trainer::run(const std::vector<Spectrogram>& clips, const std::funct
         }
         if (onStatus)
             onStatus(st);
-        progress(m.totalSteps > 0 ? double(m.step) / m.totalSteps : std::min(1.0, now / (opt.minutes * 60.0)),
-                 "training");
+        // The line a progress display shows: step, losses (the last validation) and speed.
+        char what[160];
+        std::snprintf(what, sizeof what, "step %d/%d  loss %.4f  val %.4f  %.2f steps/s", st.step, st.totalSteps,
+                      st.loss, m.lastVal, st.stepsPerSecond);
+        progress(m.totalSteps > 0 ? double(m.step) / m.totalSteps : std::min(1.0, now / (opt.minutes * 60.0)), what);
 
         if (opt.checkpointMinutes > 0
             && std::chrono::duration<double>(Clock::now() - lastCheckpoint).count() >= opt.checkpointMinutes * 60.0) {
