@@ -140,14 +140,9 @@ Command addEvaluateCommand(CLI::App& app)
         std::string clusterNote = "no clustering stored: run `crowlingo-cli cluster` first";
         if (const auto stored = archive.latestClustering(modelId); stored && stored->clipIds == m.clipIds) {
             modelScores = scoreClustering(m.values, m.dimension, stored->labels, labels);
-            const auto j = nlohmann::json::parse(stored->paramsJson);
-            ClusterParams p;
-            p.method = j.value("method", "hdbscan") == "kmeans" ? ClusterMethod::Kmeans : ClusterMethod::Hdbscan;
-            p.minClusterSize = j.value("min_cluster_size", p.minClusterSize);
-            p.minSamples = j.value("min_samples", p.minSamples);
-            p.k = j.value("k", p.k);
-            p.metric = j.value("metric", "cosine") == "euclidean" ? Metric::Euclidean : Metric::Cosine;
-            if (!j.value("on_map", false) && baseLabels.size() == m.clipIds.size()) {
+            const ClusterParams p = ClusterParams::fromJson(stored->paramsJson);
+            const bool onMap = nlohmann::json::parse(stored->paramsJson).value("on_map", false);
+            if (!onMap && baseLabels.size() == m.clipIds.size()) {
                 const Clusters c = cluster(base, baseDim, p);
                 baseScores = scoreClustering(base, baseDim, c.labels, baseLabels);
             }

@@ -17,7 +17,7 @@ std::string ClusterParams::toJson() const
 {
     nlohmann::json j;
     j["method"] = method == ClusterMethod::Hdbscan ? "hdbscan" : "kmeans";
-    j["metric"] = metric == Metric::Cosine ? "cosine" : "euclidean";
+    j["metric"] = metricName(metric);
     if (method == ClusterMethod::Hdbscan) {
         j["min_cluster_size"] = minClusterSize;
         j["min_samples"] = minSamples > 0 ? minSamples : minClusterSize;
@@ -38,11 +38,9 @@ ClusterParams ClusterParams::fromJson(const std::string& text)
     ClusterParams p;
     try {
         const std::string method = j.value("method", std::string("hdbscan"));
-        const std::string metric = j.value("metric", std::string("cosine"));
         if (method != "hdbscan" && method != "kmeans") throw UsageError("unknown clustering method \"" + method + "\"");
-        if (metric != "cosine" && metric != "euclidean") throw UsageError("unknown metric \"" + metric + "\"");
         p.method = method == "hdbscan" ? ClusterMethod::Hdbscan : ClusterMethod::Kmeans;
-        p.metric = metric == "cosine" ? Metric::Cosine : Metric::Euclidean;
+        p.metric = metricFromName(j.value("metric", std::string(metricName(p.metric))));
         p.minClusterSize = j.value("min_cluster_size", p.minClusterSize);
         // toJson() writes the effective min_samples; equal to the size means "follow the size".
         const int samples = j.value("min_samples", 0);

@@ -43,11 +43,20 @@ std::vector<float> toXy(const std::vector<float>& c, int components)
 
 } // namespace
 
+const char* metricName(Metric metric) { return metric == Metric::Cosine ? "cosine" : "euclidean"; }
+
+Metric metricFromName(const std::string& name)
+{
+    if (name == "cosine") return Metric::Cosine;
+    if (name == "euclidean") return Metric::Euclidean;
+    throw UsageError("unknown metric \"" + name + "\"");
+}
+
 std::string ProjectionParams::toJson() const
 {
     nlohmann::json j;
     j["method"] = method == ProjectionMethod::Pca ? "pca" : "umap";
-    j["metric"] = metric == Metric::Cosine ? "cosine" : "euclidean";
+    j["metric"] = metricName(metric);
     j["seed"] = seed;
     if (method == ProjectionMethod::Umap) {
         j["n_neighbors"] = nNeighbors;
@@ -67,11 +76,9 @@ ProjectionParams ProjectionParams::fromJson(const std::string& text)
     ProjectionParams p;
     try {
         const std::string method = j.value("method", std::string("umap"));
-        const std::string metric = j.value("metric", std::string("cosine"));
         if (method != "pca" && method != "umap") throw UsageError("unknown map method \"" + method + "\"");
-        if (metric != "cosine" && metric != "euclidean") throw UsageError("unknown metric \"" + metric + "\"");
         p.method = method == "pca" ? ProjectionMethod::Pca : ProjectionMethod::Umap;
-        p.metric = metric == "cosine" ? Metric::Cosine : Metric::Euclidean;
+        p.metric = metricFromName(j.value("metric", std::string(metricName(p.metric))));
         p.seed = j.value("seed", p.seed);
         p.nNeighbors = j.value("n_neighbors", p.nNeighbors);
         p.minDist = j.value("min_dist", p.minDist);

@@ -23,6 +23,10 @@ namespace crowlingo {
 
 enum class ProjectionMethod { Pca, Umap };
 enum class Metric { Cosine, Euclidean };
+// A metric's name in stored parameters: "cosine" | "euclidean". metricFromName throws UsageError
+// for any other name.
+const char* metricName(Metric metric);
+Metric metricFromName(const std::string& name);
 
 struct ProjectionParams {
     ProjectionMethod method = ProjectionMethod::Umap;
