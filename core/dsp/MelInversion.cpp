@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/dsp/FftwPlanner.h"
+#include "core/dsp/PowerSpectrogram.h"
 
 #include <fftw3.h>
 
@@ -21,7 +22,7 @@ using Complex = std::complex<float>;
 // this object's own buffers (one user at a time: each inversion makes its own).
 class RealFft {
 public:
-    explicit RealFft(int n) : n_(n), time_(std::size_t(n)), freq_(std::size_t(n / 2 + 1))
+    explicit RealFft(int n) : time_(std::size_t(n)), freq_(std::size_t(n / 2 + 1))
     {
         std::lock_guard lock(detail::fftwPlannerMutex());
         auto* t = time_.data();
@@ -45,7 +46,6 @@ public:
     void inverse() { fftwf_execute(inverse_); } // unnormalised: n times the true inverse
 
 private:
-    int n_;
     std::vector<float> time_;
     std::vector<Complex> freq_;
     fftwf_plan forward_ = nullptr;
@@ -59,9 +59,8 @@ struct Stft {
     RealFft fft;
 
     Stft(int nFft_, int hop_, int frames_)
-        : nFft(nFft_), hop(hop_), frames(frames_), bins(nFft_ / 2 + 1), window(std::size_t(nFft_)), fft(nFft_)
+        : nFft(nFft_), hop(hop_), frames(frames_), bins(nFft_ / 2 + 1), window(PowerSpectrogram::hannWindow(nFft_)), fft(nFft_)
     {
-        for (int i = 0; i < nFft; ++i) window[std::size_t(i)] = float(0.5 - 0.5 * std::cos(2 * std::numbers::pi * i / nFft));
         windowSquaredSum.assign(length(), 0.0f);
         for (int t = 0; t < frames; ++t)
             for (int i = 0; i < nFft; ++i) windowSquaredSum[std::size_t(t * hop + i)] += window[std::size_t(i)] * window[std::size_t(i)];

@@ -61,9 +61,7 @@ PowerSpectrogram::PowerSpectrogram(StftParams params) : d(std::make_unique<Impl>
                          + std::to_string(params.sampleRate) + ")");
     d->params = params;
     const int n = params.nFft;
-    d->window.resize(n);
-    for (int i = 0; i < n; ++i) // computed in double, rounded once
-        d->window[i] = float(0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * i / n));
+    d->window = hannWindow(n);
 
     // Plan once on FFTW-allocated scratch arrays (freed at once: a plan keeps no reference that
     // the new-array execute functions use). FFTW_ESTIMATE: no measuring, so planning is fast and
@@ -77,6 +75,14 @@ PowerSpectrogram::PowerSpectrogram(StftParams params) : d(std::make_unique<Impl>
     fftwf_free(out);
     if (!d->plan)
         throw UsageError("cannot make a spectrogram: FFTW could not plan a real FFT of size " + std::to_string(n));
+}
+
+std::vector<float> PowerSpectrogram::hannWindow(int n)
+{
+    std::vector<float> w(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) // computed in double, rounded once
+        w[std::size_t(i)] = float(0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * i / n));
+    return w;
 }
 
 PowerSpectrogram::~PowerSpectrogram() = default;

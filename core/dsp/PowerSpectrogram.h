@@ -49,6 +49,10 @@ public:
     void forEachFrame(std::span<const float> samples,
                       const std::function<void(int frame, std::span<const float> power)>& fn) const;
 
+    // The analysis window: periodic Hann of n samples, as torch.hann_window(n). Also used to invert
+    // spectrograms with the same conventions (invertLogMel).
+    static std::vector<float> hannWindow(int n);
+
     // 10*log10(max(power, 1e-10)), i.e. torchaudio AmplitudeToDB("power", top_db=None): floor -100 dB.
     static float powerToDb(float power);
     static void powerToDb(std::span<float> values); // in place

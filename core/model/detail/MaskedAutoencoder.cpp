@@ -43,14 +43,13 @@ MaeOutput MaskedAutoencoderImpl::forward(const torch::Tensor& imgs, const torch:
     out.target = patchify(imgs, config.patch);
     const std::int64_t b = out.target.size(0), n = out.target.size(1);
     const PatchMask m = randomPatchMask(b, n, maskRatio, gen, imgs.device());
+    const torch::Tensor visible = valid.logical_and(m.hidden.logical_not());
     // The level comes from the visible patches only: the whole window's mean would tell the network
     // how loud the hidden patches are, a hint the trivial predictor it is compared with lacks.
-    out.level = config.centreLevel ? windowLevel(out.target, valid.logical_and(m.hidden.logical_not()))
-                                   : torch::zeros({b}, out.target.options());
+    out.level = config.centreLevel ? windowLevel(out.target, visible) : torch::zeros({b}, out.target.options());
     if (config.centreLevel)
         out.target = out.target - out.level.view({b, 1, 1});
     const torch::Tensor inputs = out.target; // what the encoder sees
-    const torch::Tensor visible = valid.logical_and(m.hidden.logical_not());
     out.baseline = config.residualTarget
                        ? visibleBandMean(out.target, visible, config.patchRows(), config.patchCols(), config.patch)
                        : torch::zeros_like(out.target);
