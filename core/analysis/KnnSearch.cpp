@@ -1,5 +1,6 @@
 #include "core/analysis/KnnSearch.h"
 
+#include "core/analysis/ClusteredKnn.h"
 #include "core/analysis/Distance.h"
 #include "core/analysis/NeighbourIndex.h"
 #include "core/analysis/OmpThreadLimit.h"
@@ -7,7 +8,6 @@
 #include "core/common/Threads.h"
 
 #include <faiss/IndexFlat.h>
-#include <faiss/IndexHNSW.h>
 
 #include <algorithm>
 #include <cmath>
@@ -26,12 +26,7 @@ KnnSearch::KnnSearch(std::span<const float> rows, int dimension, Metric metric, 
     n_ = rows.size() / std::size_t(dimension);
     data_ = prepare(rows);
     approximate_ = n_ > exactUpTo;
-    const faiss::MetricType fm = metric == Metric::Cosine ? faiss::METRIC_INNER_PRODUCT : faiss::METRIC_L2;
-    if (approximate_) {
-        auto hnsw = std::make_unique<faiss::IndexHNSWFlat>(dimension, 32, fm);
-        hnsw->hnsw.efConstruction = 100;
-        index_ = std::move(hnsw);
-    } else if (metric == Metric::Cosine) {
+    if (metric == Metric::Cosine) {
         index_ = std::make_unique<faiss::IndexFlatIP>(dimension);
     } else {
         index_ = std::make_unique<faiss::IndexFlatL2>(dimension);
@@ -72,10 +67,7 @@ KnnResult KnnSearch::searchPrepared(const float* q, std::size_t nq, int k) const
     r.index.assign(nq * std::size_t(r.k), -1);
     r.distance.assign(nq * std::size_t(r.k), std::numeric_limits<float>::infinity());
     if (nq == 0 || r.k == 0 || n_ == 0) return r;
-    faiss::SearchParametersHNSW hnswParams; // efSearch must exceed k for HNSW to return k results
-    hnswParams.efSearch = std::max(2 * r.k, 128);
-    const faiss::SearchParameters* params = approximate_ ? &hnswParams : nullptr;
-    OmpThreadLimit limit(OmpThreadLimit::forWork(double(nq) * double(approximate_ ? 2000 : n_) * dim_));
+    OmpThreadLimit limit(OmpThreadLimit::forWork(double(nq) * double(n_) * dim_));
     std::vector<faiss_idx> ids(nq * std::size_t(r.k));
     std::vector<float> d(nq * std::size_t(r.k));
     // Bounded batches: faiss' exact search allocates nq x block distance tiles.
@@ -83,7 +75,7 @@ KnnResult KnnSearch::searchPrepared(const float* q, std::size_t nq, int k) const
     for (std::size_t s = 0; s < nq; s += batch) {
         const std::size_t m = std::min(batch, nq - s);
         index_->search(faiss_idx(m), q + s * std::size_t(dim_), faiss_idx(r.k), d.data() + s * std::size_t(r.k),
-                       ids.data() + s * std::size_t(r.k), params);
+                       ids.data() + s * std::size_t(r.k));
     }
     for (std::size_t i = 0; i < ids.size(); ++i) {
         if (ids[i] < 0) continue;
@@ -95,7 +87,8 @@ KnnResult KnnSearch::searchPrepared(const float* q, std::size_t nq, int k) const
 
 KnnResult KnnSearch::searchSelf(int k) const
 {
-    KnnResult r = searchPrepared(data_.data(), n_, k);
+    KnnResult r = approximate_ ? clusteredSelfKnn(data_.data(), n_, dim_, metric_, k)
+                               : searchPrepared(data_.data(), n_, k);
     const std::size_t kk = std::size_t(r.k);
     if (kk == 0) return r;
     for (std::size_t i = 0; i < n_; ++i) {
@@ -104,7 +97,7 @@ KnnResult KnnSearch::searchSelf(int k) const
         std::size_t pos = kk; // where row i sits, if found
         for (std::size_t j = 0; j < kk; ++j)
             if (idx[j] == std::int64_t(i)) { pos = j; break; }
-        if (pos == kk) pos = kk - 1; // not found (duplicates or HNSW miss): drop the farthest
+        if (pos == kk) pos = kk - 1; // not found (duplicates, or a miss of the approximate graph): drop the farthest
         for (std::size_t j = pos; j > 0; --j) {
             idx[j] = idx[j - 1];
             dist[j] = dist[j - 1];

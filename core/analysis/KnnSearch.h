@@ -1,15 +1,16 @@
 #pragma once
 // Internal to core/analysis: k nearest neighbours under the cosine (1 - cos) or Euclidean metric,
-// with faiss. Exact (IndexFlat, BLAS) up to `exactUpTo` rows, HNSW above it. Used by UMAP (the
-// kNN graph and transform()), HDBSCAN (core distances) and trustworthiness.
+// with faiss. search() is exact (IndexFlat, BLAS). searchSelf() — the kNN graph of the indexed rows,
+// O(N² d) exactly — is exact up to `exactUpTo` rows and approximate above (ClusteredKnn.h: recall
+// about 0.999, a fraction of the work). Used by UMAP (the kNN graph and transform()), HDBSCAN (core
+// distances) and trustworthiness.
 //
 //   KnnSearch knn(rows, dimension, Metric::Cosine);
 //   KnnResult self = knn.searchSelf(15);            // row i: itself first (distance 0), then 14
 //   KnnResult other = knn.search(newRows, 15);     // for rows that are not in the index
 //
 // Threading: search()/searchSelf() may run from several threads once constructed (faiss searches
-// are const); faiss itself uses OpenMP threads. HNSW construction is multi-threaded in faiss and
-// therefore not bit-reproducible: only the exact path is deterministic.
+// are const); faiss itself uses OpenMP threads. Both paths are deterministic for a given thread count.
 #include "core/analysis/Projection.h"
 
 #include <cstddef>
@@ -31,7 +32,7 @@ struct KnnResult {
 
 class KnnSearch {
 public:
-    KnnSearch(std::span<const float> rows, int dimension, Metric metric, std::size_t exactUpTo = 50'000);
+    KnnSearch(std::span<const float> rows, int dimension, Metric metric, std::size_t exactUpTo = 20'000);
     ~KnnSearch();
     KnnSearch(KnnSearch&&) noexcept;
     KnnSearch& operator=(KnnSearch&&) noexcept;
@@ -39,6 +40,7 @@ public:
     std::size_t size() const { return n_; }
     int dimension() const { return dim_; }
     Metric metric() const { return metric_; }
+    // Whether searchSelf() is approximate.
     bool isApproximate() const { return approximate_; }
     // Rows as indexed: L2-normalised for the cosine metric.
     const std::vector<float>& data() const { return data_; }

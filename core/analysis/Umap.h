@@ -1,6 +1,6 @@
 #pragma once
 // Internal to core/analysis: UMAP (McInnes, Healy & Melville 2018), following umap-learn's
-// algorithm: exact/HNSW kNN graph (KnnSearch) → fuzzy simplicial set → PCA initialisation → SGD
+// algorithm: kNN graph (KnnSearch: exact, or clustered above 20k points) → fuzzy simplicial set → PCA initialisation → SGD
 // layout with negative sampling (UmapLayout); transform() places new rows against the fixed map.
 //
 //   Projection map = umapProject(rows, dimension, params, progress);

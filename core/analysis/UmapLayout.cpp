@@ -17,8 +17,8 @@
 //
 // umap-learn moves both ends of an edge (move_other) and the symmetric graph holds each edge in
 // both directions, so each vertex gets two attractive steps per sampling of a neighbour; with
-// head-only writes the head takes both steps itself, keeping umap-learn's attraction/repulsion
-// balance.
+// head-only writes the head takes one step of twice the size itself, keeping umap-learn's
+// attraction/repulsion balance (and its count of pow() calls, which dominate the layout's time).
 
 namespace crowlingo {
 
@@ -123,24 +123,26 @@ void optimizeUmapLayout(std::vector<float>& xy, std::span<const float> tails, co
         float p[kDim] = {xy[i * kDim], xy[i * kDim + 1]};
         if (training) { p[0] = other[i * kDim]; p[1] = other[i * kDim + 1]; }
         Rng rng(Rng::mix(o.seed ^ (training ? 0 : 0x7472616E73666D72ull), std::uint64_t(epoch), i));
-        const int attractiveSteps = training ? 2 : 1;
+        const float attraction = training ? 2 * alpha : alpha;
         for (auto e = std::size_t(graph.rowStart[i]); e < std::size_t(graph.rowStart[i + 1]); ++e) {
             if (epochsPerSample[e] <= 0 || nextSample[e] > float(epoch)) continue;
             const std::size_t j = std::size_t(graph.column[e]);
             const float* q = other + j * kDim;
-            for (int s = 0; s < attractiveSteps; ++s) {
-                const float dx = p[0] - q[0], dy = p[1] - q[1];
-                const float d2 = dx * dx + dy * dy;
-                if (d2 > 0) {
-                    const float pb = std::exp(b * std::log(d2)); // d2^b
-                    const float coeff = -2.0f * a * b * (pb / d2) / (a * pb + 1.0f);
-                    p[0] += clip(coeff * dx) * alpha;
-                    p[1] += clip(coeff * dy) * alpha;
-                }
+            const float dx = p[0] - q[0], dy = p[1] - q[1];
+            const float d2 = dx * dx + dy * dy;
+            if (d2 > 0) {
+                const float pb = std::pow(d2, b);
+                const float coeff = -2.0f * a * b * (pb / d2) / (a * pb + 1.0f);
+                p[0] += clip(coeff * dx) * attraction;
+                p[1] += clip(coeff * dy) * attraction;
             }
             nextSample[e] += epochsPerSample[e];
             if (rate == 0) continue;
             const int negatives = std::max(0, int((float(epoch) - nextNegative[e]) / epochsPerNegative[e]));
+            // The negative samples of one edge all push from the same position and their steps
+            // are summed (umap-learn applies them one after another). Independent samples let the
+            // CPU overlap their pow() calls: the sequential chain made them half the layout's time.
+            float push[kDim] = {0, 0};
             for (int s = 0; s < negatives; ++s) {
                 const std::size_t k = std::size_t(rng.below(nTails));
                 if (training && k == i) continue;
@@ -148,11 +150,13 @@ void optimizeUmapLayout(std::vector<float>& xy, std::span<const float> tails, co
                 const float dx = p[0] - r[0], dy = p[1] - r[1];
                 const float d2 = dx * dx + dy * dy;
                 if (d2 <= 0) continue; // coincident points: no direction to push in
-                const float pb = std::exp(b * std::log(d2));
+                const float pb = std::pow(d2, b);
                 const float coeff = 2.0f * gamma * b / ((0.001f + d2) * (a * pb + 1.0f));
-                p[0] += clip(coeff * dx) * alpha;
-                p[1] += clip(coeff * dy) * alpha;
+                push[0] += clip(coeff * dx);
+                push[1] += clip(coeff * dy);
             }
+            p[0] += push[0] * alpha;
+            p[1] += push[1] * alpha;
             nextNegative[e] += float(negatives) * epochsPerNegative[e];
         }
         out[i * kDim] = p[0];

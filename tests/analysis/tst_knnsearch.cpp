@@ -1,6 +1,6 @@
 // KnnSearch (internal kNN for UMAP, HDBSCAN, trustworthiness): exact results equal a brute-force
 // search written here, for both metrics; searchSelf() puts each row first even among duplicates;
-// the HNSW path finds most true neighbours.
+// the approximate (clustered) kNN graph finds nearly all true neighbours.
 #include "AnalysisTestData.h"
 #include "core/analysis/KnnSearch.h"
 #include "core/common/Error.h"
@@ -83,21 +83,40 @@ private Q_SLOTS:
         QCOMPARE(r.index[4], std::int64_t(-1));
     }
 
-    void hnswFindsMostNeighbours()
+    void approximateGraphFindsNearlyAllNeighbours_data()
     {
-        const Data d = blobs(10, 200, 32, 1.5, 5);
-        const KnnSearch exact(d.rows, 32, Metric::Cosine);
-        const KnnSearch approx(d.rows, 32, Metric::Cosine, 0);
+        QTest::addColumn<int>("metric");
+        QTest::newRow("cosine") << int(Metric::Cosine);
+        QTest::newRow("euclidean") << int(Metric::Euclidean);
+    }
+    // One Gaussian cloud: no cluster structure for the lists to follow, the hard case for an
+    // inverted-file search. 8000 points make 89 lists, of which 16 are searched per point.
+    void approximateGraphFindsNearlyAllNeighbours()
+    {
+        QFETCH(int, metric);
+        const Data d = blobs(1, 8000, 16, 0.0, 5);
+        const KnnSearch exact(d.rows, 16, Metric(metric));
+        const KnnSearch approx(d.rows, 16, Metric(metric), 0);
+        QVERIFY(!exact.isApproximate());
         QVERIFY(approx.isApproximate());
         const KnnResult a = exact.searchSelf(10), b = approx.searchSelf(10);
         std::size_t found = 0;
         for (std::size_t i = 0; i < d.size(); ++i) {
+            QCOMPARE(b.index[i * 10], std::int64_t(i));
             std::set<std::int64_t> truth(a.index.begin() + std::ptrdiff_t(i * 10), a.index.begin() + std::ptrdiff_t(i * 10 + 10));
-            for (std::size_t c = 0; c < 10; ++c) found += truth.count(b.index[i * 10 + c]);
+            for (std::size_t c = 0; c < 10; ++c) {
+                found += truth.count(b.index[i * 10 + c]);
+                // Whatever it finds, it reports at its true distance, nearest first.
+                const double truthDistance = bruteDistance(d, std::size_t(b.index[i * 10 + c]), d.rows.data() + i * 16, Metric(metric));
+                QVERIFY(std::abs(b.distance[i * 10 + c] - truthDistance) < 1e-3 * std::max(1.0, truthDistance));
+                if (c > 0) QVERIFY(b.distance[i * 10 + c] >= b.distance[i * 10 + c - 1]);
+            }
         }
         const double recall = double(found) / double(d.size() * 10);
-        qInfo("HNSW recall@10 %.4f", recall);
-        QVERIFY(recall > 0.9);
+        qInfo("approximate graph recall@10 %.4f", recall);
+        QVERIFY(recall > 0.94); // umap-learn's NN-descent (pynndescent 0.5): 0.97 / 0.99 on such data
+        const KnnResult again = KnnSearch(d.rows, 16, Metric(metric), 0).searchSelf(10);
+        QVERIFY(again.index == b.index);
     }
 
     void refusesRaggedData()

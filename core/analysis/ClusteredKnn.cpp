@@ -1,0 +1,161 @@
+#include "core/analysis/ClusteredKnn.h"
+
+#include "core/analysis/Distance.h"
+#include "core/analysis/OmpThreadLimit.h"
+#include "core/analysis/ParallelFor.h"
+#include "core/common/Threads.h"
+
+#include <faiss/Clustering.h>
+#include <faiss/IndexFlat.h>
+#include <faiss/utils/distances.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace crowlingo {
+
+namespace {
+
+using faiss_idx = faiss::Index::idx_t;
+
+// Inserts (d, id) into a row of k ascending distances if it is nearer than the row's last.
+void insertNearer(float* dist, std::int64_t* idx, int k, float d, std::int64_t id)
+{
+    if (!(d < dist[k - 1])) return;
+    int j = k - 1;
+    while (j > 0 && d < dist[j - 1]) {
+        dist[j] = dist[j - 1];
+        idx[j] = idx[j - 1];
+        --j;
+    }
+    dist[j] = d;
+    idx[j] = id;
+}
+
+// One round of neighbour-of-neighbour search (the "local join" of NN-descent): each point's
+// neighbours' neighbours are compared with it. Points whose true neighbours sit across a list
+// boundary are found this way; it lifts recall@10 on a structureless 16-D Gaussian from 0.91–0.93
+// to 0.95 for about k² distances per point. Reads `graph`, returns the improved one.
+KnnResult neighboursOfNeighbours(const float* rows, std::size_t n, std::size_t dim, Metric metric, const KnnResult& graph,
+                                 int threads)
+{
+    KnnResult better = graph;
+    const auto k = std::size_t(graph.k);
+    parallelFor(n, threads, [&](std::size_t begin, std::size_t end, int) {
+        std::vector<std::size_t> seen(n, SIZE_MAX); // seen[c] == i: c already considered for row i
+        for (std::size_t i = begin; i < end; ++i) {
+            float* dist = better.distance.data() + i * k;
+            std::int64_t* idx = better.index.data() + i * k;
+            for (std::size_t c = 0; c < k; ++c)
+                if (idx[c] >= 0) seen[std::size_t(idx[c])] = i;
+            const float* x = rows + i * dim;
+            for (std::size_t a = 0; a < k; ++a) {
+                const std::int64_t j = graph.index[i * k + a];
+                if (j < 0) continue;
+                for (std::size_t b = 0; b < k; ++b) {
+                    const std::int64_t c = graph.index[std::size_t(j) * k + b];
+                    if (c < 0 || seen[std::size_t(c)] == i) continue;
+                    seen[std::size_t(c)] = i;
+                    const float* y = rows + std::size_t(c) * dim;
+                    const float d = metric == Metric::Cosine ? std::max(0.0f, 1.0f - dot(x, y, dim))
+                                                             : std::sqrt(std::max(0.0f, squaredL2(x, y, dim)));
+                    insertNearer(dist, idx, int(k), d, c);
+                }
+            }
+        }
+    });
+    return better;
+}
+
+} // namespace
+
+KnnResult clusteredSelfKnn(const float* rows, std::size_t n, int dimension, Metric metric, int k,
+                           const ClusteredKnnOptions& o)
+{
+    const auto dim = std::size_t(dimension);
+    KnnResult r;
+    r.k = std::max(k, 0);
+    r.index.assign(n * std::size_t(r.k), -1);
+    r.distance.assign(n * std::size_t(r.k), std::numeric_limits<float>::infinity());
+    if (n == 0 || r.k == 0) return r;
+
+    const std::size_t lists = std::clamp<std::size_t>(o.lists > 0 ? o.lists : std::size_t(std::lround(std::sqrt(double(n)))), 1, n);
+    const int probes = int(std::clamp<std::size_t>(std::size_t(std::max(o.probes, 1)), 1, lists));
+    OmpThreadLimit limit(threadCount());
+
+    // Lists: k-means (L2 — on normalised rows the same order as cosine), 10 iterations on a sample
+    // of 64 points per list: the lists only have to be compact, not optimal.
+    faiss::ClusteringParameters cp;
+    cp.niter = 10;
+    cp.seed = int(o.seed & 0x7FFFFFFF);
+    cp.min_points_per_centroid = 1;
+    cp.max_points_per_centroid = 64;
+    faiss::Clustering kmeans(dimension, lists, cp);
+    {
+        faiss::IndexFlatL2 trainIndex(dimension);
+        kmeans.train(faiss_idx(n), rows, trainIndex);
+    }
+    faiss::IndexFlatL2 centroids(dimension);
+    centroids.add(faiss_idx(lists), kmeans.centroids.data());
+    std::vector<faiss_idx> probed(n * std::size_t(probes));
+    {
+        std::vector<float> unused(n * std::size_t(probes));
+        centroids.search(faiss_idx(n), rows, probes, unused.data(), probed.data());
+    }
+
+    // Each list's members (nearest centroid) and the points that probe it, by counting sort.
+    auto bucket = [&](std::size_t stride, std::vector<std::size_t>& start, std::vector<std::int64_t>& items) {
+        start.assign(lists + 1, 0);
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t p = 0; p < stride; ++p) ++start[std::size_t(probed[i * std::size_t(probes) + p]) + 1];
+        for (std::size_t l = 0; l < lists; ++l) start[l + 1] += start[l];
+        items.resize(start[lists]);
+        std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t p = 0; p < stride; ++p) items[fill[std::size_t(probed[i * std::size_t(probes) + p])]++] = std::int64_t(i);
+    };
+    std::vector<std::size_t> memberStart, queryStart;
+    std::vector<std::int64_t> members, queries;
+    bucket(1, memberStart, members);
+    bucket(std::size_t(probes), queryStart, queries);
+
+    // List by list: the probing points against the members, one matrix product, then each
+    // point's k best from this list merged into its running k best.
+    std::vector<float> x, q, d;
+    std::vector<std::int64_t> id;
+    const int threads = threadCount();
+    for (std::size_t l = 0; l < lists; ++l) {
+        const std::size_t nx = memberStart[l + 1] - memberStart[l], nq = queryStart[l + 1] - queryStart[l];
+        if (nx == 0 || nq == 0) continue;
+        const std::int64_t* memberIds = members.data() + memberStart[l];
+        const std::int64_t* queryIds = queries.data() + queryStart[l];
+        x.resize(nx * dim);
+        q.resize(nq * dim);
+        for (std::size_t i = 0; i < nx; ++i) std::copy_n(rows + std::size_t(memberIds[i]) * dim, dim, x.data() + i * dim);
+        for (std::size_t i = 0; i < nq; ++i) std::copy_n(rows + std::size_t(queryIds[i]) * dim, dim, q.data() + i * dim);
+        const std::size_t kk = std::min(std::size_t(r.k), nx);
+        d.resize(nq * kk);
+        id.resize(nq * kk);
+        if (metric == Metric::Cosine)
+            faiss::knn_inner_product(q.data(), x.data(), dim, nq, nx, kk, d.data(), id.data());
+        else
+            faiss::knn_L2sqr(q.data(), x.data(), dim, nq, nx, kk, d.data(), id.data());
+        // The points probing one list are distinct: rows can merge in parallel.
+        parallelFor(nq, nq * kk > 20'000 ? threads : 1, [&](std::size_t begin, std::size_t end, int) {
+            for (std::size_t i = begin; i < end; ++i) {
+                const auto row = std::size_t(queryIds[i]) * std::size_t(r.k);
+                for (std::size_t c = 0; c < kk; ++c) {
+                    const std::int64_t local = id[i * kk + c];
+                    if (local < 0) continue;
+                    const float v = d[i * kk + c];
+                    const float dist = metric == Metric::Cosine ? std::max(0.0f, 1.0f - v) : std::sqrt(std::max(0.0f, v));
+                    insertNearer(r.distance.data() + row, r.index.data() + row, r.k, dist, memberIds[local]);
+                }
+            }
+        });
+    }
+    return neighboursOfNeighbours(rows, n, dim, metric, r, threads);
+}
+
+} // namespace crowlingo
