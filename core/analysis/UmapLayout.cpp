@@ -1,6 +1,7 @@
 #include "core/analysis/UmapLayout.h"
 
 #include "core/analysis/ParallelFor.h"
+#include "core/analysis/PowTable.h"
 #include "core/analysis/Rng.h"
 
 #include <algorithm>
@@ -103,6 +104,7 @@ void optimizeUmapLayout(std::vector<float>& xy, std::span<const float> tails, co
     const std::size_t nEdges = graph.edges();
     if (nHeads == 0 || nTails == 0 || o.epochs <= 0 || nEdges == 0) return;
     const float a = float(o.curve.a), b = float(o.curve.b);
+    const PowTable powB(b);
     const float gamma = float(o.repulsion);
     const int rate = std::max(o.negativeSampleRate, 0);
 
@@ -131,7 +133,7 @@ void optimizeUmapLayout(std::vector<float>& xy, std::span<const float> tails, co
             const float dx = p[0] - q[0], dy = p[1] - q[1];
             const float d2 = dx * dx + dy * dy;
             if (d2 > 0) {
-                const float pb = std::pow(d2, b);
+                const float pb = powB(d2);
                 const float coeff = -2.0f * a * b * (pb / d2) / (a * pb + 1.0f);
                 p[0] += clip(coeff * dx) * attraction;
                 p[1] += clip(coeff * dy) * attraction;
@@ -150,7 +152,7 @@ void optimizeUmapLayout(std::vector<float>& xy, std::span<const float> tails, co
                 const float dx = p[0] - r[0], dy = p[1] - r[1];
                 const float d2 = dx * dx + dy * dy;
                 if (d2 <= 0) continue; // coincident points: no direction to push in
-                const float pb = std::pow(d2, b);
+                const float pb = powB(d2);
                 const float coeff = 2.0f * gamma * b / ((0.001f + d2) * (a * pb + 1.0f));
                 push[0] += clip(coeff * dx);
                 push[1] += clip(coeff * dy);
