@@ -453,9 +453,12 @@ void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, 
     //    to the bands above onDb that a chain of bands above offDb connects them to.
     for (std::size_t i = 0; i < open.size();) {
         Event& ev = open[i];
-        bool active = false;
-        for (int b = std::max(0, ev.lo - 1); b <= std::min(bands - 1, ev.hi + 1); ++b)
-            if (e[b] >= off) { active = true; break; }
+        // A broad event needs two of its bands still above offDb: one band alone is more often a
+        // gust of wind or a rain click in a band the call reached than the call's own tail.
+        const int needed = ev.hi - ev.lo >= 2 ? 2 : 1;
+        int above = 0;
+        for (int b = std::max(0, ev.lo - 1); b <= std::min(bands - 1, ev.hi + 1); ++b) above += e[b] >= off;
+        const bool active = above >= needed;
         if (!active) {
             if (ev.end >= ev.start) closed.push_back(ev);
             open.erase(open.begin() + std::ptrdiff_t(i));
@@ -486,8 +489,10 @@ void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, 
         // The continuation of an event that ended in the same bands less than mergeGap ago.
         for (std::size_t i = 0; i < closed.size(); ++i) {
             const Event& c = closed[i];
+            // A broad onset after a narrower event (a gust, a click) is a new call, not its continuation.
+            const bool blipBeforeBroadOnset = hi - lo >= 2 && c.hi - c.lo < hi - lo;
             if (c.hi >= lo - 2 && c.lo <= hi + 2 && ev.start - c.end - 1 <= mergeGapFrames &&
-                j - c.start + 1 < maxDurationFrames) {
+                j - c.start + 1 < maxDurationFrames && !blipBeforeBroadOnset) {
                 absorb(ev, c);
                 closed.erase(closed.begin() + std::ptrdiff_t(i));
                 break;
