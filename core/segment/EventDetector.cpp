@@ -14,6 +14,8 @@ namespace crowlingo {
 //  2. per band, a noise floor (running 20 % quantile) and a noise ceiling (running 95 % quantile);
 //     the excess of a band is its level over the floor, minus however much the ceiling stands
 //     further above the floor than in steady noise (impulsive noise such as rain raises the bar);
+//  2b. the same for wide channels (sums of a few adjacent bands above kWideLowestHz), whose level
+//     in noise is steadier: they find weak broadband calls that no single band shows;
 //  3. events: a band whose excess reaches onDb starts one (unless an open event explains it); an
 //     event lasts while a band in or next to its range stays above offDb and grows to the bands
 //     above onDb that bands above offDb connect it to (FM sweeps); events that end and restart in
@@ -39,6 +41,18 @@ constexpr int kMaxMelBands = 64;
 // of one or two bins fluctuates so much in noise that "9 dB over the floor" happens every second;
 // with three the level is steady enough for the thresholds to mean what they say.
 constexpr double kMinEffectiveBins = 3.0;
+// Wide channels: sums of kWideBands adjacent detection bands (overlapping by half), with their own
+// floor and thresholds. A weak call spread over many bands (a caw's harmonic stack at 0-5 dB) lifts
+// no single narrow band far enough, but their sum stands out: its level in noise varies less. They start events at kWideOnDb and keep them going at
+// kWideOffDb; in steady noise their ceiling lies about kWideSteadySpreadDb over their floor.
+constexpr int kWideBands = 4;
+constexpr double kWideOnDb = 2.5;
+constexpr double kWideOffDb = 1.5;
+constexpr double kWideSteadySpreadDb = 2.0;
+// A wide channel starts an event only after staying above kWideOnDb this long (rain clicks and
+// other impulses do not), and never below kWideLowestHz (wind rumble lives there).
+constexpr double kWidePersistSeconds = 0.03;
+constexpr double kWideLowestHz = 500.0;
 // Noise floor per band: a running low quantile (stochastic quantile tracker in dB). It moves in
 // fixed steps, so a loud call lifts it at a bounded rate whatever its level; it follows noise
 // rises of up to kRiseDbPerWindow per noiseWindow and falls (1-q)/q = 4 times faster.
@@ -96,6 +110,7 @@ struct EventDetector::Impl {
     struct Event {
         FrameIndex start = 0, end = -1; // frames, inclusive; end < start: nothing active yet
         int lo = 0, hi = 0;             // detection bands that rose above floor + onDb
+        bool wide = false;              // started by a wide channel alone (kept going by them too)
         std::vector<double> finePower;  // per mel band: power summed over the event's frames
         FrameIndex frames = 0;          // ... over this many frames
     };
@@ -107,6 +122,10 @@ struct EventDetector::Impl {
     MelParams mp;
     std::unique_ptr<MelSpectrogram> mel;
     int bands = 0;                        // detection bands: groups of adjacent mel bands
+    int channels = 0;                     // the detection bands, then the wide channels
+    std::vector<int> wideLo, wideHi;      // per wide channel: its first and last detection band
+    std::vector<int> wideRun;             // per wide channel: frames in a row above kWideOnDb
+    int widePersist = 1;                  // kWidePersistSeconds in frames
     std::vector<int> groupOf;             // mel band -> detection band
     std::vector<Hertz> lowReal, highReal; // per detection band: first/last member's centre, real Hz
     double frameSeconds = 0;              // hop, in recording seconds
@@ -122,7 +141,8 @@ struct EventDetector::Impl {
     std::vector<float> fineRing;   // the last kRing frames of mel power (for the events' bands)
     std::vector<double> fineNoise; // per mel band: mean power in frames where its band is quiet
     double fineAlpha = 0;
-    std::vector<float> level;      // dB per detection band, one frame
+    std::vector<float> level;      // dB per channel, one frame
+    std::vector<double> shortPower; // power per detection band, one frame
 
     // Warm-up: the first frames' levels, until the trackers are initialised.
     bool initialised = false;
@@ -161,6 +181,7 @@ struct EventDetector::Impl {
     void detect(FrameIndex j, const float* L, const float* LL, const float* fine);
     void updateTrackers(const float* L, const float* fine);
     float maxExcess(FrameIndex j, int lo, int hi) const;
+    double steadySpread(int channel) const { return channel < bands ? kSteadySpreadDb : kWideSteadySpreadDb; }
     FrameIndex refineOnset(FrameIndex j, int lo, int hi) const;
     void finalize(const Event& e);
     void bandEdges(const Event& ev, Hertz& low, Hertz& high) const;
@@ -207,13 +228,15 @@ EventDetector::EventDetector(const EventParams& params, SampleRate analysisRate,
     d->ceilStep = kRiseDbPerWindow / params.noiseWindow * fs / (1 - kCeilQuantile);
     d->warmFrames = std::max<FrameIndex>(1, FrameIndex(std::ceil(std::min(params.noiseWindow, kMaxWarmUpSeconds) / fs)));
     d->lookback = std::max(2, int(std::ceil(kLookbackSeconds / fs)) + 1);
+    d->widePersist = std::clamp(int(std::ceil(kWidePersistSeconds / fs)), 1, d->lookback);
     d->mergeGapFrames = FrameIndex(std::floor(params.mergeGap / fs + 1e-9));
     d->maxDurationFrames = std::max<FrameIndex>(2, FrameIndex(std::floor(params.maxDuration / fs + 1e-9)));
 
-    const auto nb = std::size_t(d->bands);
-    d->powerRing.assign(std::size_t(kRing) * nb, 0.f);
+    const auto nb = std::size_t(d->channels);
+    d->powerRing.assign(std::size_t(kRing) * std::size_t(d->bands), 0.f);
     d->levelLong.assign(nb, 0.f);
     d->level.assign(nb, 0.f);
+    d->shortPower.assign(std::size_t(d->bands), 0.0);
     d->floorDb.assign(nb, 0.f);
     d->ceilDb.assign(nb, 0.f);
     d->claimed.assign(nb, 0);
@@ -315,6 +338,17 @@ void EventDetector::Impl::groupBands()
         std::fill(w.begin(), w.end(), 0.0);
     }
     groupRow.assign(std::size_t(bands), 0.f);
+    int lowest = 0;
+    while (lowest < bands && lowReal[std::size_t(lowest)] < kWideLowestHz) ++lowest;
+    if (bands - lowest >= kWideBands)
+        for (int first = lowest;; first += kWideBands / 2) {
+            const int last = std::min(bands - 1, first + kWideBands - 1);
+            wideLo.push_back(std::max(lowest, last - kWideBands + 1));
+            wideHi.push_back(last);
+            if (last == bands - 1) break;
+        }
+    channels = bands + int(wideLo.size());
+    wideRun.assign(wideLo.size(), 0);
 }
 
 void EventDetector::Impl::pushSamples(std::span<const float> x)
@@ -359,12 +393,20 @@ void EventDetector::Impl::emitSmoothed(FrameIndex j)
         const FrameIndex to = trailing ? j : std::min(powerFrames - 1, j + half);
         double sum = 0;
         for (FrameIndex k = from; k <= to; ++k) sum += powerRing[std::size_t((k % kRing) * bands + b)];
-        // -100 dB floor as in AmplitudeToDB: digital silence does not make the floor run away.
-        return float(10.0 * std::log10(std::max(sum / double(to - from + 1), 1e-10)));
+        return sum / double(to - from + 1);
     };
+    // -100 dB floor as in AmplitudeToDB: digital silence does not make the floor run away.
+    auto dB = [](double power) { return float(10.0 * std::log10(std::max(power, 1e-10))); };
     for (int b = 0; b < bands; ++b) {
-        level[b] = mean(b, kSmoothHalf, false);
-        levelLong[b] = mean(b, kLongHalf, true);
+        shortPower[std::size_t(b)] = mean(b, kSmoothHalf, false);
+        level[b] = dB(shortPower[std::size_t(b)]);
+        levelLong[b] = dB(mean(b, kLongHalf, true));
+    }
+    for (std::size_t w = 0; w < wideLo.size(); ++w) {
+        double sum = 0;
+        for (int b = wideLo[w]; b <= wideHi[w]; ++b) sum += shortPower[std::size_t(b)];
+        level[std::size_t(bands) + w] = dB(sum / kWideBands);
+        levelLong[std::size_t(bands) + w] = -1000.f; // wide channels use the short scale only
     }
     smoothedFrames = j + 1;
     pushLevel(level.data(), levelLong.data(), &fineRing[std::size_t((j % kRing) * FrameIndex(groupOf.size()))]);
@@ -376,17 +418,17 @@ void EventDetector::Impl::pushLevel(const float* L, const float* LL, const float
         detect(smoothedFrames - 1, L, LL, fine);
         return;
     }
-    warm.insert(warm.end(), L, L + bands);
-    warmLong.insert(warmLong.end(), LL, LL + bands);
+    warm.insert(warm.end(), L, L + channels);
+    warmLong.insert(warmLong.end(), LL, LL + channels);
     warmFine.insert(warmFine.end(), fine, fine + groupOf.size());
-    maxFrames = std::max(maxFrames, warm.size() / std::size_t(bands));
-    if (FrameIndex(warm.size() / std::size_t(bands)) >= warmFrames) initialiseTrackers();
+    maxFrames = std::max(maxFrames, warm.size() / std::size_t(channels));
+    if (FrameIndex(warm.size() / std::size_t(channels)) >= warmFrames) initialiseTrackers();
 }
 
 void EventDetector::Impl::initialiseTrackers()
 {
     initialised = true;
-    const std::size_t n = warm.size() / std::size_t(bands);
+    const std::size_t n = warm.size() / std::size_t(channels);
     if (n == 0) return;
     std::vector<float> column;
     auto quantile = [&](double q) {
@@ -394,16 +436,16 @@ void EventDetector::Impl::initialiseTrackers()
         std::nth_element(column.begin(), column.begin() + std::ptrdiff_t(k), column.end());
         return column[k];
     };
-    for (int b = 0; b < bands; ++b) {
+    for (int b = 0; b < channels; ++b) {
         column.clear();
         for (std::size_t t = 0; t < n; ++t)
-            if (const float v = warm[t * std::size_t(bands) + std::size_t(b)]; v > kSilenceDb) column.push_back(v);
+            if (const float v = warm[t * std::size_t(channels) + std::size_t(b)]; v > kSilenceDb) column.push_back(v);
         if (column.empty()) continue; // digital silence so far: the band starts with its first sound
         known[b] = 1;
         floorDb[b] = quantile(kFloorQuantile);
         // A long call in the first seconds must not pass for noise spread: cap what the warm-up
         // alone may add to the thresholds (the tracker can go on from there).
-        ceilDb[b] = std::min(quantile(kCeilQuantile), floorDb[b] + float(kSteadySpreadDb + p.onDb));
+        ceilDb[b] = std::min(quantile(kCeilQuantile), floorDb[b] + float(steadySpread(b) + p.onDb));
     }
     // Fine bands' noise: their mean over the frames where their detection band was quiet.
     const std::size_t nMels = groupOf.size();
@@ -411,7 +453,7 @@ void EventDetector::Impl::initialiseTrackers()
     for (std::size_t t = 0; t < n; ++t)
         for (std::size_t m = 0; m < nMels; ++m) {
             const auto b = std::size_t(groupOf[m]);
-            const float v = warm[t * std::size_t(bands) + b];
+            const float v = warm[t * std::size_t(channels) + b];
             if (known[b] && v > kSilenceDb && v < floorDb[b] + float(p.offDb)) {
                 fineNoise[m] += warmFine[t * nMels + m];
                 quiet[m] += 1;
@@ -424,12 +466,12 @@ void EventDetector::Impl::initialiseTrackers()
     longFrames.swap(warmLong);
     fine.swap(warmFine);
     for (std::size_t t = 0; t < n; ++t)
-        detect(FrameIndex(t), &frames[t * std::size_t(bands)], &longFrames[t * std::size_t(bands)], &fine[t * nMels]);
+        detect(FrameIndex(t), &frames[t * std::size_t(channels)], &longFrames[t * std::size_t(channels)], &fine[t * nMels]);
 }
 
 float EventDetector::Impl::maxExcess(FrameIndex j, int lo, int hi) const
 {
-    const float* e = &excessRing[std::size_t((j % lookback) * bands)];
+    const float* e = &excessRing[std::size_t((j % lookback) * channels)];
     float m = -1e30f;
     for (int b = std::max(0, lo); b <= std::min(bands - 1, hi); ++b) m = std::max(m, e[b]);
     return m;
@@ -437,10 +479,16 @@ float EventDetector::Impl::maxExcess(FrameIndex j, int lo, int hi) const
 
 void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, const float* fine)
 {
-    float* e = &excessRing[std::size_t((j % lookback) * bands)];
-    for (int b = 0; b < bands; ++b) {
-        const float spread = std::max(0.f, ceilDb[b] - floorDb[b] - float(kSteadySpreadDb));
+    float* e = &excessRing[std::size_t((j % lookback) * channels)];
+    for (int b = 0; b < channels; ++b) {
+        const float spread = std::max(0.f, ceilDb[b] - floorDb[b] - float(steadySpread(b)));
         e[b] = known[b] ? L[b] - floorDb[b] - spread : -1000.f;
+        if (b >= bands) {
+            int& run = wideRun[std::size_t(b - bands)];
+            run = e[b] >= float(kWideOnDb) ? run + 1 : 0;
+            hot[b] = run >= widePersist;
+            continue;
+        }
         // The long average also trails a loud call's end: it counts only while the band is still
         // above offDb at the short scale.
         hot[b] = e[b] >= float(p.onDb) ||
@@ -458,7 +506,9 @@ void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, 
         const int needed = ev.hi - ev.lo >= 2 ? 2 : 1;
         int above = 0;
         for (int b = std::max(0, ev.lo - 1); b <= std::min(bands - 1, ev.hi + 1); ++b) above += e[b] >= off;
-        const bool active = above >= needed;
+        bool active = above >= needed;
+        for (std::size_t w = 0; w < wideLo.size() && ev.wide && !active; ++w)
+            active = wideLo[w] >= ev.lo - 1 && wideHi[w] <= ev.hi + 1 && e[std::size_t(bands) + w] >= float(kWideOffDb);
         if (!active) {
             if (ev.end >= ev.start) closed.push_back(ev);
             open.erase(open.begin() + std::ptrdiff_t(i));
@@ -484,8 +534,22 @@ void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, 
     int lo = bands, hi = -1;
     for (int b = 0; b < bands; ++b)
         if (hot[b] && !claimed[b]) { lo = std::min(lo, b); hi = std::max(hi, b); }
+    // Otherwise a wide channel above kWideOnDb for widePersist frames whose bands no open event
+    // explains: a weak broadband call, which began when the channel first rose.
+    bool wide = false;
+    if (hi < 0)
+        for (std::size_t w = 0; w < wideLo.size(); ++w) {
+            if (!hot[std::size_t(bands) + w]) continue;
+            bool explained = false;
+            for (int b = wideLo[w]; b <= wideHi[w]; ++b) explained = explained || claimed[b];
+            if (explained) continue;
+            lo = std::min(lo, wideLo[w]);
+            hi = std::max(hi, wideHi[w]);
+            wide = true;
+        }
     if (hi >= 0) {
-        Event ev = newEvent(refineOnset(j, lo, hi), j, lo, hi);
+        Event ev = newEvent(wide ? j - widePersist + 1 : refineOnset(j, lo, hi), j, lo, hi);
+        ev.wide = wide;
         // The continuation of an event that ended in the same bands less than mergeGap ago.
         for (std::size_t i = 0; i < closed.size(); ++i) {
             const Event& c = closed[i];
@@ -540,7 +604,7 @@ void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, 
 
 EventDetector::Impl::Event EventDetector::Impl::newEvent(FrameIndex start, FrameIndex end, int lo, int hi) const
 {
-    Event ev{start, end, lo, hi, {}, 0};
+    Event ev{start, end, lo, hi, false, {}, 0};
     ev.finePower.assign(groupOf.size(), 0.0);
     return ev;
 }
@@ -551,6 +615,7 @@ void EventDetector::Impl::absorb(Event& into, const Event& other)
     into.end = std::max(into.end, other.end);
     into.lo = std::min(into.lo, other.lo);
     into.hi = std::max(into.hi, other.hi);
+    into.wide = into.wide && other.wide;
     for (std::size_t m = 0; m < into.finePower.size(); ++m) into.finePower[m] += other.finePower[m];
     into.frames += other.frames;
 }
@@ -568,13 +633,15 @@ void EventDetector::Impl::updateTrackers(const float* L, const float* fine)
     std::fill(inEvent.begin(), inEvent.end(), char(0));
     for (const Event& ev : open)
         for (int b = std::max(0, ev.lo - 1); b <= std::min(bands - 1, ev.hi + 1); ++b) inEvent[b] = 1;
-    for (int b = 0; b < bands; ++b) {
+    for (std::size_t w = 0; w < wideLo.size(); ++w)
+        for (int b = wideLo[w]; b <= wideHi[w]; ++b) inEvent[std::size_t(bands) + w] |= inEvent[b];
+    for (int b = 0; b < channels; ++b) {
         // Digital silence (dropouts, zero padding) says nothing about the noise.
         if (L[b] <= kSilenceDb) continue;
         if (!known[b]) {
             known[b] = 1;
             floorDb[b] = L[b];
-            ceilDb[b] = L[b] + float(kSteadySpreadDb);
+            ceilDb[b] = L[b] + float(steadySpread(b));
             continue;
         }
         if (!inEvent[b]) {

@@ -141,6 +141,36 @@ private Q_SLOTS:
         QVERIFY(falseAlarms <= 1);
     }
 
+    // Harmonic stacks (caw-like, 0.5-4 kHz) at an in-band SNR of only 4 dB: single detection bands
+    // rarely stand out far enough, their sums do (the wide channels). Measured: 35 of 41 found
+    // within 20 ms; 26 without the wide channels.
+    void weakBroadbandCallsAreFound()
+    {
+        const double seconds = 60, scale = 0.02;
+        segtest::Rng rng(300);
+        auto x = segtest::noise(segtest::Pink, std::size_t(seconds * kRate), kRate, rng, scale);
+        std::vector<CallSpec> calls;
+        for (double t = 1.0; t + 0.6 < seconds; t += 1.2 + rng.uniform(0, 0.4)) {
+            CallSpec c;
+            c.start = t;
+            c.f0 = c.f1 = rng.uniform(500, 700);
+            c.harmonics = 6;
+            c.duration = rng.uniform(0.3, 0.5);
+            segtest::addCall(x, kRate, c, segtest::amplitudeForSnr(c, 4.0, segtest::Pink, kRate, scale, 1.0));
+            calls.push_back(c);
+        }
+        const SegmentSpec spec = SegmentSpec::parse("events");
+        const auto clips = segmentSamples(x, kRate, spec, "weak");
+        int found = 0;
+        for (const CallSpec& c : calls) {
+            const int k = matchClip(clips, c.start, c.start + c.duration, spec.events);
+            found += k >= 0 && std::abs(onsetOf(clips[k], spec.events) - c.start) <= kOnsetTolerance;
+        }
+        qInfo() << found << "of" << calls.size() << "calls at 4 dB found within 20 ms;" << clips.size() << "events";
+        QVERIFY2(found >= 0.75 * double(calls.size()), qPrintable(QString("%1 of %2").arg(found).arg(calls.size())));
+        QVERIFY(clips.size() <= calls.size() + 5);
+    }
+
     void callAtTheStartIsFound()
     {
         // The noise floor starts from the first seconds, which are then replayed.

@@ -1,6 +1,6 @@
 // Events mode on the synthetic demo corpus (core/synth): caws, whistles, trills, frogs, insects and
 // bat-like sweeps over pink noise, wind gusts and rain clicks, each call at an in-band SNR drawn
-// from 0..30 dB. Calls at 10 dB and more must be found (>= 90 %, onset within 20 ms); over all
+// from 0..30 dB. Calls at 10 dB and more must be found (>= 95 %, onset within 20 ms); over all
 // SNRs the hit rate is reported and guarded against regressions.
 #include "core/segment/Segmenter.h"
 #include "core/synth/DemoCorpus.h"
@@ -22,7 +22,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         CorpusParams params; // 120 s files at 22050 Hz, 30 calls per minute
-        const int files = 4;
+        const int files = 16;
         const SegmentSpec spec = SegmentSpec::parse("events");
         const double padding = spec.events.padding;
 
@@ -61,10 +61,11 @@ private Q_SLOTS:
         qInfo() << "all calls:" << found << "of" << calls << "found within 20 ms;" << "SNR >= 10 dB:" << strongFound << "of"
                 << strong << ";" << falseAlarms / minutes << "false alarms per minute (rain clicks included)";
         QVERIFY(strong > 50);
-        QVERIFY2(strongFound >= 0.9 * strong, qPrintable(QString("%1 of %2").arg(strongFound).arg(strong)));
-        // Calls at 0-5 dB are mostly below any sensible threshold; about 88 % of all is what the
-        // detector achieves today (on files 0-7), so a drop below 80 % is a regression.
-        QVERIFY2(found >= 0.8 * calls, qPrintable(QString("%1 of %2").arg(found).arg(calls)));
+        // 97.3 % of them are found today.
+        QVERIFY2(strongFound >= 0.95 * strong, qPrintable(QString("%1 of %2").arg(strongFound).arg(strong)));
+        // Over all SNRs (0-5 dB calls included) the detector finds 90.6 % of these 947 calls (and
+        // 90.3 % of files 0-31 in bench/bench_events): below 89 % is a regression.
+        QVERIFY2(found >= 0.89 * calls, qPrintable(QString("%1 of %2").arg(found).arg(calls)));
         QVERIFY2(falseAlarms / minutes <= 15, qPrintable(QString("%1 per minute").arg(falseAlarms / minutes)));
     }
 };
