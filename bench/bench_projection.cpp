@@ -1,10 +1,13 @@
 // UMAP against umap-learn on the same data: 256-D points from 20 Gaussian blobs (N = 10k, 50k,
 // 200k), 15 neighbours, min_dist 0.1, cosine, 2 threads. Three steps:
-//   bench_projection OUT N...            data_N.f32 (raw float32, N x 256) and this UMAP's map + time
+//   bench_projection OUT N...            data_N.f32 (raw float32, N x 256) and this UMAP's map + time;
+//                                        then HDBSCAN and k-means on the same vectors (time, ARI)
 //   python3 bench/umap_reference.py OUT N...   umap-learn on the same files
 //   bench_projection OUT N... --compare  trustworthiness (k = 15) of both maps, where N <= 50k
 //                                        (it needs every pairwise distance: O(N^2))
 #include "bench/BenchTiming.h"
+#include "core/analysis/ClusterMetrics.h"
+#include "core/analysis/Clustering.h"
 #include "core/analysis/Projection.h"
 #include "core/analysis/Trustworthiness.h"
 #include "core/common/Threads.h"
@@ -101,6 +104,19 @@ int main(int argc, char** argv)
             writeRaw(out / ("ours_" + tag + ".f32"), map.xy);
             std::ofstream(out / ("ours_" + tag + ".txt")) << t << "\n";
             std::printf("N %7d: this UMAP %.1f s\n", n, t);
+            // Clustering the same vectors: HDBSCAN (min cluster size 10, cosine) and k-means
+            // (k = 20), with the adjusted Rand index against the 20 blobs.
+            std::vector<int> truth(static_cast<std::size_t>(n));
+            for (int i = 0; i < n; ++i) truth[std::size_t(i)] = i % 20;
+            for (const ClusterMethod method : {ClusterMethod::Hdbscan, ClusterMethod::Kmeans}) {
+                ClusterParams cp;
+                cp.method = method;
+                cp.k = 20;
+                Clusters c;
+                const double tc = timeIt([&] { c = cluster(data, dim, cp); });
+                std::printf("N %7d: %s %.1f s, %d clusters, ARI %.3f\n", n, method == ClusterMethod::Hdbscan ? "HDBSCAN" : "k-means",
+                            tc, c.count(), adjustedRandIndex(truth, c.labels));
+            }
             continue;
         }
         const std::vector<float> data = readRaw(out / ("data_" + tag + ".f32"));
