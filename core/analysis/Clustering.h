@@ -7,8 +7,8 @@
 // hdbscan computes them. The spanning tree is exact (Prim, O(n^2 d)) up to 20,000 rows; above,
 // it is built from the kNN graph (3 x min_samples neighbours) with the components joined by the
 // cheapest edges between nearby components (see MutualReachabilityMst.cpp). The cosine metric
-// works on L2-normalised rows (distance 1 - cos). Same input ⇒ same output, any thread count (up
-// to 50,000 rows; above, the kNN search is faiss HNSW, whose construction is not reproducible).
+// works on L2-normalised rows (distance 1 - cos). Same input ⇒ same output, any thread count (the
+// kNN graph for the core distances is exact up to 20,000 rows, approximate and reproducible above).
 //
 //   ClusterParams p;  p.method = ClusterMethod::Hdbscan;  p.minClusterSize = 10;
 //   Clusters c = cluster(matrix.values, matrix.dimension, p, progress);

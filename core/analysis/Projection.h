@@ -2,8 +2,8 @@
 // 2-D maps of embeddings: PCA (exact) and UMAP (written here: no UMAP library is packaged in
 // Debian). UMAP: kNN graph from faiss, fuzzy simplicial set, PCA initialisation (umap-learn's
 // init="pca"), SGD layout with negative sampling, multi-threaded. Same seed ⇒ bitwise the same
-// map, whatever the thread count, up to 50,000 rows (exact kNN); above that the kNN graph comes
-// from faiss HNSW, whose multi-threaded construction is not bit-reproducible.
+// map, whatever the thread count. The kNN graph is exact up to 20,000 rows and a clustered
+// approximate search above (ClusteredKnn.h), just as reproducible.
 // The cosine metric works on L2-normalised rows (PCA too); Euclidean on the rows as given.
 //
 //   ProjectionParams p;  p.method = ProjectionMethod::Umap;  p.seed = 42;

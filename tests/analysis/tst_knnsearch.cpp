@@ -4,6 +4,7 @@
 #include "AnalysisTestData.h"
 #include "core/analysis/KnnSearch.h"
 #include "core/common/Error.h"
+#include "core/common/Threads.h"
 
 #include <QtTest>
 
@@ -115,8 +116,15 @@ private Q_SLOTS:
         const double recall = double(found) / double(d.size() * 10);
         qInfo("approximate graph recall@10 %.4f", recall);
         QVERIFY(recall > 0.94); // umap-learn's NN-descent (pynndescent 0.5): 0.97 / 0.99 on such data
+        // The same graph again, and on one thread.
         const KnnResult again = KnnSearch(d.rows, 16, Metric(metric), 0).searchSelf(10);
         QVERIFY(again.index == b.index);
+        const int threads = threadCount();
+        setThreadCount(1);
+        const KnnResult oneThread = KnnSearch(d.rows, 16, Metric(metric), 0).searchSelf(10);
+        setThreadCount(threads);
+        QVERIFY(oneThread.index == b.index);
+        QVERIFY(oneThread.distance == b.distance);
     }
 
     void refusesRaggedData()
