@@ -15,7 +15,7 @@
 namespace crowlingo {
 
 double trustworthiness(std::span<const float> original, int dimension, std::span<const float> embedded,
-                       int embeddedDimension, int k, Metric metric)
+                       int embeddedDimension, int k, Metric metric, std::size_t sampleRows)
 {
     if (dimension <= 0 || embeddedDimension <= 0 || original.size() % std::size_t(dimension) != 0 ||
         embedded.size() % std::size_t(embeddedDimension) != 0 ||
@@ -34,21 +34,27 @@ double trustworthiness(std::span<const float> original, int dimension, std::span
     if (metric == Metric::Cosine) normaliseRows(prepared, dimension);
     const float* x = prepared.data();
 
+    // The rows whose neighbourhoods are ranked: all, or `sampleRows` spread evenly over them.
+    const std::size_t m = sampleRows > 0 && sampleRows < n ? sampleRows : n;
+    auto rowOf = [&](std::size_t s) { return m == n ? s : s * n / m; };
+    const auto dim = std::size_t(dimension);
+
     // Row blocks of the distance matrix: large (fewer BLAS calls), at most ~64 MB.
     const std::size_t block = std::clamp<std::size_t>((std::size_t(1) << 24) / std::max<std::size_t>(n, 1), 64, 1024);
-    std::vector<float> dist(block * n);
-    std::vector<double> penalty(n, 0.0);
-    for (std::size_t b0 = 0; b0 < n; b0 += block) {
-        const std::size_t rowsInBlock = std::min(block, n - b0);
+    std::vector<float> dist(block * n), queries(block * dim);
+    std::vector<double> penalty(m, 0.0);
+    for (std::size_t b0 = 0; b0 < m; b0 += block) {
+        const std::size_t rowsInBlock = std::min(block, m - b0);
+        for (std::size_t r = 0; r < rowsInBlock; ++r)
+            std::copy_n(x + rowOf(b0 + r) * dim, dim, queries.data() + r * dim);
         {
             OmpThreadLimit limit(threadCount());
-            faiss::pairwise_L2sqr(dimension, std::int64_t(rowsInBlock), x + b0 * std::size_t(dimension), std::int64_t(n), x,
-                                  dist.data());
+            faiss::pairwise_L2sqr(dimension, std::int64_t(rowsInBlock), queries.data(), std::int64_t(n), x, dist.data());
         }
         parallelFor(rowsInBlock, threadCount(), [&](std::size_t begin, std::size_t end, int) {
             std::vector<float> scratch;
             for (std::size_t r = begin; r < end; ++r) {
-                const std::size_t i = b0 + r;
+                const std::size_t i = rowOf(b0 + r);
                 const float* d = dist.data() + r * n;
                 // The k-th smallest distance to another point: map neighbours closer than it rank
                 // within k and cost nothing; only the others need their exact rank.
@@ -64,13 +70,14 @@ double trustworthiness(std::span<const float> original, int dimension, std::span
                     std::size_t rank = 1;
                     for (std::size_t m = 0; m < n; ++m)
                         if (m != i && (d[m] < d[std::size_t(j)] || (d[m] == d[std::size_t(j)] && m < std::size_t(j)))) ++rank;
-                    if (rank > kk) penalty[i] += double(rank - kk);
+                    if (rank > kk) penalty[b0 + r] += double(rank - kk);
                 }
             }
         });
     }
     double total = 0;
     for (double p : penalty) total += p;
+    total *= double(n) / double(m); // a sample's mean penalty stands for every row's
     const double nn = double(n), kd = double(k);
     return 1.0 - total * 2.0 / (nn * kd * (2.0 * nn - 3.0 * kd - 1.0));
 }

@@ -9,14 +9,17 @@
 //
 // Threading: uses threadCount() threads (and BLAS threads); call it from one thread.
 // Cost: O(n^2 d) — exact ranks need every distance; about a second at 10k x 256 on two cores.
+// With sampleRows = m < n, only m rows spread evenly over the data are ranked (each against all n)
+// and their mean penalty stands for all: O(m n d), an estimate for maps too large to rank whole.
 #include "core/analysis/Projection.h"
 
+#include <cstddef>
 #include <span>
 
 namespace crowlingo {
 
 // Throws UsageError unless 1 <= k < n / 2 (scikit-learn's condition) and the shapes match.
 double trustworthiness(std::span<const float> original, int dimension, std::span<const float> embedded,
-                       int embeddedDimension, int k = 15, Metric metric = Metric::Euclidean);
+                       int embeddedDimension, int k = 15, Metric metric = Metric::Euclidean, std::size_t sampleRows = 0);
 
 } // namespace crowlingo

@@ -90,6 +90,24 @@ private Q_SLOTS:
         QVERIFY2(t < 0.7, qPrintable(QString::number(t)));
     }
 
+    // A map that keeps some neighbourhoods and breaks others (two of sixteen coordinates): the
+    // mean over a quarter of the rows estimates the whole within 0.01; all rows give it exactly.
+    void sampledRowsEstimateTheWhole()
+    {
+        const Data d = blobs(8, 250, 16, 2.0, 12);
+        std::vector<float> map;
+        for (std::size_t i = 0; i < d.size(); ++i) {
+            map.push_back(d.rows[i * 16]);
+            map.push_back(d.rows[i * 16 + 1]);
+        }
+        const double whole = trustworthiness(d.rows, 16, map, 2, 10);
+        const double sampled = trustworthiness(d.rows, 16, map, 2, 10, Metric::Euclidean, d.size() / 4);
+        qInfo("whole %.4f, sampled %.4f", whole, sampled);
+        QVERIFY(whole < 0.95); // the estimate has something to estimate
+        QVERIFY(std::abs(sampled - whole) < 0.01);
+        QCOMPARE(trustworthiness(d.rows, 16, map, 2, 10, Metric::Euclidean, d.size()), whole);
+    }
+
     void cosineUsesAngles()
     {
         // Rows scaled by different factors: the same points under cosine.
