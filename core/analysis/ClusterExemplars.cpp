@@ -2,6 +2,7 @@
 #include "core/analysis/Clustering.h"
 
 #include "core/analysis/Distance.h"
+#include "core/analysis/KnnSearch.h"
 #include "core/analysis/NeighbourIndex.h"
 #include "core/analysis/ParallelFor.h"
 #include "core/common/Error.h"
@@ -28,12 +29,7 @@ std::vector<std::vector<std::size_t>> clusterExemplars(std::span<const float> ro
     const std::size_t dim = std::size_t(dimension);
     std::vector<float> x(rows.begin(), rows.end());
     if (metric == Metric::Cosine) normaliseRows(x, dimension);
-    auto distance = [&](std::size_t a, std::size_t b) {
-        const float* pa = x.data() + a * dim;
-        const float* pb = x.data() + b * dim;
-        return metric == Metric::Cosine ? std::max(0.0f, 1.0f - dot(pa, pb, dim))
-                                        : std::sqrt(squaredL2(pa, pb, dim));
-    };
+    auto distance = [&](std::size_t a, std::size_t b) { return preparedDistance(metric, x.data() + a * dim, x.data() + b * dim, dim); };
 
     const int maxLabel = labels.empty() ? -1 : *std::max_element(labels.begin(), labels.end());
     std::vector<std::vector<std::size_t>> members(std::size_t(maxLabel + 1));

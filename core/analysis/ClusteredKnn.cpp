@@ -1,6 +1,5 @@
 #include "core/analysis/ClusteredKnn.h"
 
-#include "core/analysis/Distance.h"
 #include "core/analysis/OmpThreadLimit.h"
 #include "core/analysis/ParallelFor.h"
 #include "core/common/Threads.h"
@@ -57,10 +56,7 @@ KnnResult neighboursOfNeighbours(const float* rows, std::size_t n, std::size_t d
                     const std::int64_t c = graph.index[std::size_t(j) * k + b];
                     if (c < 0 || seen[std::size_t(c)] == i) continue;
                     seen[std::size_t(c)] = i;
-                    const float* y = rows + std::size_t(c) * dim;
-                    const float d = metric == Metric::Cosine ? std::max(0.0f, 1.0f - dot(x, y, dim))
-                                                             : std::sqrt(std::max(0.0f, squaredL2(x, y, dim)));
-                    insertNearer(dist, idx, int(k), d, c);
+                    insertNearer(dist, idx, int(k), preparedDistance(metric, x, rows + std::size_t(c) * dim, dim), c);
                 }
             }
         }
@@ -148,9 +144,8 @@ KnnResult clusteredSelfKnn(const float* rows, std::size_t n, int dimension, Metr
                 for (std::size_t c = 0; c < kk; ++c) {
                     const std::int64_t local = id[i * kk + c];
                     if (local < 0) continue;
-                    const float v = d[i * kk + c];
-                    const float dist = metric == Metric::Cosine ? std::max(0.0f, 1.0f - v) : std::sqrt(std::max(0.0f, v));
-                    insertNearer(r.distance.data() + row, r.index.data() + row, r.k, dist, memberIds[local]);
+                    insertNearer(r.distance.data() + row, r.index.data() + row, r.k, distanceFromFaiss(metric, d[i * kk + c]),
+                                 memberIds[local]);
                 }
             }
         });

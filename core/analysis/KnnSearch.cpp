@@ -48,8 +48,7 @@ std::vector<float> KnnSearch::prepare(std::span<const float> rows) const
 
 float KnnSearch::distance(const float* a, const float* b) const
 {
-    if (metric_ == Metric::Cosine) return std::max(0.0f, 1.0f - dot(a, b, std::size_t(dim_)));
-    return std::sqrt(squaredL2(a, b, std::size_t(dim_)));
+    return preparedDistance(metric_, a, b, std::size_t(dim_));
 }
 
 KnnResult KnnSearch::search(std::span<const float> queries, int k) const
@@ -80,7 +79,7 @@ KnnResult KnnSearch::searchPrepared(const float* q, std::size_t nq, int k) const
     for (std::size_t i = 0; i < ids.size(); ++i) {
         if (ids[i] < 0) continue;
         r.index[i] = ids[i];
-        r.distance[i] = metric_ == Metric::Cosine ? std::max(0.0f, 1.0f - d[i]) : std::sqrt(std::max(0.0f, d[i]));
+        r.distance[i] = distanceFromFaiss(metric_, d[i]);
     }
     return r;
 }

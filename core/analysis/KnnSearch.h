@@ -11,8 +11,11 @@
 //
 // Threading: search()/searchSelf() may run from several threads once constructed (faiss searches
 // are const); faiss itself uses OpenMP threads. Both paths are deterministic for a given thread count.
+#include "core/analysis/Distance.h"
 #include "core/analysis/Projection.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -29,6 +32,18 @@ struct KnnResult {
     std::vector<float> distance;     // n x k: 1 - cos (cosine) or L2 (Euclidean), >= 0
     std::size_t rows() const { return k > 0 ? index.size() / std::size_t(k) : 0; }
 };
+
+// The distance of two prepared rows (L2-normalised for cosine): 1 - cos, or L2.
+inline float preparedDistance(Metric metric, const float* a, const float* b, std::size_t dim)
+{
+    return metric == Metric::Cosine ? std::max(0.0f, 1.0f - dot(a, b, dim)) : std::sqrt(std::max(0.0f, squaredL2(a, b, dim)));
+}
+
+// A faiss result as that distance: the inner product of prepared rows (cosine) or squared L2.
+inline float distanceFromFaiss(Metric metric, float raw)
+{
+    return metric == Metric::Cosine ? std::max(0.0f, 1.0f - raw) : std::sqrt(std::max(0.0f, raw));
+}
 
 class KnnSearch {
 public:

@@ -246,8 +246,7 @@ std::vector<MstEdge> knnApproximate(const KnnSearch& data, const std::vector<flo
                 const faiss::Index::idx_t id = ids[r * std::size_t(k) + std::size_t(j)];
                 if (id < 0) continue;
                 const std::int32_t other = members[q][std::size_t(id)];
-                const float raw = d[r * std::size_t(k) + std::size_t(j)];
-                const float dist = data.metric() == Metric::Cosine ? std::max(0.0f, 1.0f - raw) : std::sqrt(std::max(0.0f, raw));
+                const float dist = distanceFromFaiss(data.metric(), d[r * std::size_t(k) + std::size_t(j)]);
                 const MstEdge e{std::min(queryRow[r], other), std::max(queryRow[r], other),
                                 std::max({core[std::size_t(queryRow[r])], core[std::size_t(other)], dist})};
                 if (bestEdge.a < 0 || edgeLess(e, bestEdge)) bestEdge = e;
