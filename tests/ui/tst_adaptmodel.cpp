@@ -57,6 +57,17 @@ class TestAdaptModel : public QObject {
         return opened.wait(20000);
     }
 
+    // The window's Adapt Model dialog, set to `steps` training steps of batch 4 (null if it did not open).
+    static AdaptModelDialog* adaptDialog(MainWindow& w, int steps)
+    {
+        AdaptModelDialog* d = w.adaptModelDialog();
+        if (d) {
+            d->setSteps(steps);
+            d->setBatchSize(4);
+        }
+        return d;
+    }
+
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
@@ -69,11 +80,9 @@ private Q_SLOTS:
         const int clips = w.session()->data().clipCount();
         QVERIFY(clips >= 30);
 
-        AdaptModelDialog* d = w.adaptModelDialog();
+        AdaptModelDialog* d = adaptDialog(w, 8);
         QVERIFY(d);
         QVERIFY(d->isVisible());
-        d->setSteps(8);
-        d->setBatchSize(4);
         QSignalSpy adapted(d, &AdaptModelDialog::adapted);
         QSignalSpy reopened(w.session(), &ArchiveSession::archiveOpened);
         QTest::mouseClick(d->startButton(), Qt::LeftButton);
@@ -124,10 +133,8 @@ private Q_SLOTS:
         UiTestArchive other;
         MainWindow w;
         QVERIFY(openIn(w, file));
-        AdaptModelDialog* d = w.adaptModelDialog();
+        AdaptModelDialog* d = adaptDialog(w, 6);
         QVERIFY(d);
-        d->setSteps(6);
-        d->setBatchSize(4);
         QSignalSpy adapted(d, &AdaptModelDialog::adapted);
         d->start();
         QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
@@ -147,10 +154,8 @@ private Q_SLOTS:
         const auto file = embeddedArchive(a, "stop.crowlingo");
         MainWindow w;
         QVERIFY(openIn(w, file));
-        AdaptModelDialog* d = w.adaptModelDialog();
+        AdaptModelDialog* d = adaptDialog(w, 100000);
         QVERIFY(d);
-        d->setSteps(100000);
-        d->setBatchSize(4);
         QSignalSpy finished(w.tasks(), &TaskRunner::finished);
         d->start();
         QTRY_VERIFY_WITH_TIMEOUT(d->chart()->trainingPointCount() >= 2, 60000);
