@@ -6,6 +6,9 @@
 // Corpus files 0..FILES-1 of the demo seed (1), 120 s each at 22050 Hz, as packaging/run-demo.sh
 // makes them. Noise alone: 2 minutes each of pink noise, wind with gusts, and rain at 80, 200 and
 // 500 drops per second (the corpus' range), at -36 dBFS.
+// Environment: BENCH_EVENTS_MISSES=1 lists the calls missed; BENCH_EVENTS_AROUND=FILE:TIME lists the
+// events and calls near TIME in corpus file FILE; BENCH_EVENTS_ALARMS=NAME (e.g. "rain 80/s") lists
+// the events found in that noise.
 #include "core/segment/EventDetector.h"
 #include "core/synth/BackgroundNoise.h"
 #include "core/synth/DemoCorpus.h"
@@ -122,6 +125,10 @@ int main(int argc, char** argv)
     for (const Noise& n : noises) {
         SynthRng rng(99);
         const std::vector<float> noise = synthesizeBackground(120 * rate, rate, n.p, rng);
-        std::printf("  noise alone, %-18s %.1f false alarms per minute\n", n.name, detect(noise, rate, params).size() / 2.0);
+        const std::vector<Clip> alarms = detect(noise, rate, params);
+        std::printf("  noise alone, %-18s %.1f false alarms per minute\n", n.name, alarms.size() / 2.0);
+        if (const char* show = std::getenv("BENCH_EVENTS_ALARMS"); show && std::strcmp(show, n.name) == 0)
+            for (const Clip& c : alarms)
+                std::printf("    alarm %.3f-%.3f s (%.0f ms) %.0f-%.0f Hz\n", c.start, c.end, 1000 * (c.end - c.start), c.lowHz, c.highHz);
     }
 }

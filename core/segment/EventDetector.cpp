@@ -15,12 +15,19 @@ namespace crowlingo {
 //     the excess of a band is its level over the floor, minus however much the ceiling stands
 //     further above the floor than in steady noise (impulsive noise such as rain raises the bar);
 //  2b. the same for wide channels (sums of a few adjacent bands above kWideLowestHz), whose level
-//     in noise is steadier: they find weak broadband calls that no single band shows;
+//     in noise is steadier: they find weak broadband calls that no single band shows; and for
+//     transient channels (sums of more bands, barely smoothed): short broadband sweeps (bats);
 //  3. events: a band whose excess reaches onDb starts one (unless an open event explains it); an
 //     event lasts while a band in or next to its range stays above offDb and grows to the bands
 //     above onDb that bands above offDb connect it to (FM sweeps); events that end and restart in
 //     the same bands within mergeGap are one event; several events may be open at once in
-//     different bands (wind rumble does not swallow a whistle).
+//     different bands (wind rumble does not swallow a whistle);
+//  4. click rejection, for events shorter than kClickMaxSeconds: impulsive noise (rain on leaves,
+//     debris, handling) lifts every band at once, so at an event's strongest frame the bands outside
+//     it show how much of it is just that lift. A short event must stand kContrastDb over the median
+//     excess of the bands outside it (kNarrowContrastDb if it is one or two bands wide: a random
+//     spectral peak of a drop looks like that); one found by a transient channel must have the bands
+//     outside it quiet (below kClickOutsideDb): a sweep is band-limited, a click is not.
 
 namespace {
 
@@ -53,6 +60,20 @@ constexpr double kWideSteadySpreadDb = 2.0;
 // other impulses do not), and never below kWideLowestHz (wind rumble lives there).
 constexpr double kWidePersistSeconds = 0.03;
 constexpr double kWideLowestHz = 500.0;
+// Transient channels: sums of kTransientBands adjacent bands (overlapping by half) above
+// kWideLowestHz, averaged over 3 frames only, so that a sweep of a few ms keeps its level. They start
+// an event at kTransientOnDb over their floor and keep it going at kTransientOffDb; in steady noise
+// their ceiling lies about kTransientSteadySpreadDb over their floor.
+constexpr int kTransientBands = 8;
+constexpr int kTransientHalf = 1;
+constexpr double kTransientOnDb = 6.0;
+constexpr double kTransientOffDb = 2.0;
+constexpr double kTransientSteadySpreadDb = 2.0;
+// Click rejection (step 4 above), measured on rain, wind and the demo corpus (bench_events).
+constexpr double kClickMaxSeconds = 0.1;
+constexpr double kContrastDb = 7.0;
+constexpr double kNarrowContrastDb = 10.0;
+constexpr double kClickOutsideDb = 2.5;
 // Noise floor per band: a running low quantile (stochastic quantile tracker in dB). It moves in
 // fixed steps, so a loud call lifts it at a bounded rate whatever its level; it follows noise
 // rises of up to kRiseDbPerWindow per noiseWindow and falls (1-q)/q = 4 times faster.
@@ -111,6 +132,9 @@ struct EventDetector::Impl {
         FrameIndex start = 0, end = -1; // frames, inclusive; end < start: nothing active yet
         int lo = 0, hi = 0;             // detection bands that rose above floor + onDb
         bool wide = false;              // started by a wide channel alone (kept going by them too)
+        bool transient = false;         // started by a transient channel alone (kept going by them too)
+        float peak = -1e30f;            // its strongest excess over the noise (detection bands)...
+        float outside = 0;              // ... and then, the median excess of the bands outside it
         std::vector<double> finePower;  // per mel band: power summed over the event's frames
         FrameIndex frames = 0;          // ... over this many frames
     };
@@ -122,9 +146,12 @@ struct EventDetector::Impl {
     MelParams mp;
     std::unique_ptr<MelSpectrogram> mel;
     int bands = 0;                        // detection bands: groups of adjacent mel bands
-    int channels = 0;                     // the detection bands, then the wide channels
+    int channels = 0;                     // the detection bands, the wide channels, the transient ones
+    int broadLowest = 0;                  // the first detection band above kWideLowestHz
     std::vector<int> wideLo, wideHi;      // per wide channel: its first and last detection band
     std::vector<int> wideRun;             // per wide channel: frames in a row above kWideOnDb
+    int transientFirst = 0;               // the first transient channel (they follow the wide ones)
+    std::vector<int> transientLo, transientHi; // per transient channel: its first and last band
     int widePersist = 1;                  // kWidePersistSeconds in frames
     std::vector<int> groupOf;             // mel band -> detection band
     std::vector<Hertz> lowReal, highReal; // per detection band: first/last member's centre, real Hz
@@ -161,6 +188,7 @@ struct EventDetector::Impl {
     std::vector<Event> open;            // active in the latest frame
     std::vector<Event> closed;          // ended less than mergeGap ago: may still continue
     std::vector<char> claimed, inEvent, hot; // per band, scratch for one frame
+    mutable std::vector<float> scratch;      // notePeak()'s band excesses
     FrameIndex mergeGapFrames = 0, maxDurationFrames = 2;
     std::vector<Clip> done;
     std::size_t maxFrames = 0;
@@ -181,7 +209,12 @@ struct EventDetector::Impl {
     void detect(FrameIndex j, const float* L, const float* LL, const float* fine);
     void updateTrackers(const float* L, const float* fine);
     float maxExcess(FrameIndex j, int lo, int hi) const;
-    double steadySpread(int channel) const { return channel < bands ? kSteadySpreadDb : kWideSteadySpreadDb; }
+    void notePeak(Event& ev, FrameIndex j) const;
+    bool isClick(const Event& ev, Seconds duration) const;
+    double steadySpread(int channel) const
+    {
+        return channel < bands ? kSteadySpreadDb : channel < transientFirst ? kWideSteadySpreadDb : kTransientSteadySpreadDb;
+    }
     FrameIndex refineOnset(FrameIndex j, int lo, int hi) const;
     void finalize(const Event& e);
     void bandEdges(const Event& ev, Hertz& low, Hertz& high) const;
@@ -340,14 +373,21 @@ void EventDetector::Impl::groupBands()
     groupRow.assign(std::size_t(bands), 0.f);
     int lowest = 0;
     while (lowest < bands && lowReal[std::size_t(lowest)] < kWideLowestHz) ++lowest;
-    if (bands - lowest >= kWideBands)
-        for (int first = lowest;; first += kWideBands / 2) {
-            const int last = std::min(bands - 1, first + kWideBands - 1);
-            wideLo.push_back(std::max(lowest, last - kWideBands + 1));
-            wideHi.push_back(last);
+    broadLowest = lowest;
+    // Spans of `width` adjacent bands above kWideLowestHz, overlapping by half, the last ending at the top.
+    auto spans = [&](int width, std::vector<int>& lo, std::vector<int>& hi) {
+        if (bands - lowest < width) return;
+        for (int first = lowest;; first += width / 2) {
+            const int last = std::min(bands - 1, first + width - 1);
+            lo.push_back(std::max(lowest, last - width + 1));
+            hi.push_back(last);
             if (last == bands - 1) break;
         }
-    channels = bands + int(wideLo.size());
+    };
+    spans(kWideBands, wideLo, wideHi);
+    spans(kTransientBands, transientLo, transientHi);
+    transientFirst = bands + int(wideLo.size());
+    channels = transientFirst + int(transientLo.size());
     wideRun.assign(wideLo.size(), 0);
 }
 
@@ -407,6 +447,12 @@ void EventDetector::Impl::emitSmoothed(FrameIndex j)
         for (int b = wideLo[w]; b <= wideHi[w]; ++b) sum += shortPower[std::size_t(b)];
         level[std::size_t(bands) + w] = dB(sum / kWideBands);
         levelLong[std::size_t(bands) + w] = -1000.f; // wide channels use the short scale only
+    }
+    for (std::size_t t = 0; t < transientLo.size(); ++t) {
+        double sum = 0;
+        for (int b = transientLo[t]; b <= transientHi[t]; ++b) sum += mean(b, kTransientHalf, false);
+        level[std::size_t(transientFirst) + t] = dB(sum / kTransientBands);
+        levelLong[std::size_t(transientFirst) + t] = -1000.f;
     }
     smoothedFrames = j + 1;
     pushLevel(level.data(), levelLong.data(), &fineRing[std::size_t((j % kRing) * FrameIndex(groupOf.size()))]);
@@ -477,12 +523,46 @@ float EventDetector::Impl::maxExcess(FrameIndex j, int lo, int hi) const
     return m;
 }
 
+void EventDetector::Impl::notePeak(Event& ev, FrameIndex j) const
+{
+    const float m = maxExcess(j, ev.lo, ev.hi);
+    if (m <= ev.peak) return;
+    ev.peak = m;
+    // The median excess of the bands above kWideLowestHz outside the event (and not next to it), or
+    // of all of them when fewer than three lie outside (an event across the whole spectrum).
+    const float* e = &excessRing[std::size_t((j % lookback) * channels)];
+    std::vector<float>& v = scratch;
+    v.clear();
+    for (int b = broadLowest; b < bands; ++b)
+        if (b < ev.lo - 1 || b > ev.hi + 1) v.push_back(e[b]);
+    if (v.size() < 3) v.assign(e + broadLowest, e + std::max(broadLowest, bands));
+    if (v.empty()) {
+        ev.outside = 0;
+        return;
+    }
+    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
+    ev.outside = v[v.size() / 2];
+}
+
+bool EventDetector::Impl::isClick(const Event& ev, Seconds duration) const
+{
+    // Wide channels start events only after kWidePersistSeconds: that already rules clicks out.
+    if (duration >= kClickMaxSeconds || ev.wide) return false;
+    if (ev.transient) return ev.outside >= float(kClickOutsideDb);
+    const double contrast = ev.hi - ev.lo <= 1 ? kNarrowContrastDb : kContrastDb;
+    return ev.peak - std::max(0.f, ev.outside) < float(contrast);
+}
+
 void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, const float* fine)
 {
     float* e = &excessRing[std::size_t((j % lookback) * channels)];
     for (int b = 0; b < channels; ++b) {
         const float spread = std::max(0.f, ceilDb[b] - floorDb[b] - float(steadySpread(b)));
         e[b] = known[b] ? L[b] - floorDb[b] - spread : -1000.f;
+        if (b >= transientFirst) {
+            hot[b] = e[b] >= float(kTransientOnDb);
+            continue;
+        }
         if (b >= bands) {
             int& run = wideRun[std::size_t(b - bands)];
             run = e[b] >= float(kWideOnDb) ? run + 1 : 0;
@@ -509,12 +589,16 @@ void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, 
         bool active = above >= needed;
         for (std::size_t w = 0; w < wideLo.size() && ev.wide && !active; ++w)
             active = wideLo[w] >= ev.lo - 1 && wideHi[w] <= ev.hi + 1 && e[std::size_t(bands) + w] >= float(kWideOffDb);
+        for (std::size_t t = 0; t < transientLo.size() && ev.transient && !active; ++t)
+            active = transientLo[t] >= ev.lo - 1 && transientHi[t] <= ev.hi + 1 &&
+                     e[std::size_t(transientFirst) + t] >= float(kTransientOffDb);
         if (!active) {
             if (ev.end >= ev.start) closed.push_back(ev);
             open.erase(open.begin() + std::ptrdiff_t(i));
             continue;
         }
         ev.end = j;
+        notePeak(ev, j);
         int lo = std::max(0, ev.lo - 1), hi = std::min(bands - 1, ev.hi + 1);
         while (lo > 0 && e[lo - 1] >= off) --lo;
         while (hi < bands - 1 && e[hi + 1] >= off) ++hi;
@@ -536,20 +620,27 @@ void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, 
         if (hot[b] && !claimed[b]) { lo = std::min(lo, b); hi = std::max(hi, b); }
     // Otherwise a wide channel above kWideOnDb for widePersist frames whose bands no open event
     // explains: a weak broadband call, which began when the channel first rose.
-    bool wide = false;
-    if (hi < 0)
-        for (std::size_t w = 0; w < wideLo.size(); ++w) {
-            if (!hot[std::size_t(bands) + w]) continue;
+    // Otherwise a transient channel above kTransientOnDb: a short broadband sound (a sweep or a click).
+    auto unexplained = [&](int first, const std::vector<int>& spanLo, const std::vector<int>& spanHi) {
+        bool any = false;
+        for (std::size_t c = 0; c < spanLo.size(); ++c) {
+            if (!hot[std::size_t(first) + c]) continue;
             bool explained = false;
-            for (int b = wideLo[w]; b <= wideHi[w]; ++b) explained = explained || claimed[b];
+            for (int b = spanLo[c]; b <= spanHi[c]; ++b) explained = explained || claimed[b];
             if (explained) continue;
-            lo = std::min(lo, wideLo[w]);
-            hi = std::max(hi, wideHi[w]);
-            wide = true;
+            lo = std::min(lo, spanLo[c]);
+            hi = std::max(hi, spanHi[c]);
+            any = true;
         }
+        return any;
+    };
+    const bool wide = hi < 0 && unexplained(bands, wideLo, wideHi);
+    const bool transient = hi < 0 && unexplained(transientFirst, transientLo, transientHi);
     if (hi >= 0) {
         Event ev = newEvent(wide ? j - widePersist + 1 : refineOnset(j, lo, hi), j, lo, hi);
         ev.wide = wide;
+        ev.transient = transient;
+        notePeak(ev, j);
         // The continuation of an event that ended in the same bands less than mergeGap ago.
         for (std::size_t i = 0; i < closed.size(); ++i) {
             const Event& c = closed[i];
@@ -604,7 +695,7 @@ void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, 
 
 EventDetector::Impl::Event EventDetector::Impl::newEvent(FrameIndex start, FrameIndex end, int lo, int hi) const
 {
-    Event ev{start, end, lo, hi, false, {}, 0};
+    Event ev{start, end, lo, hi, false, false, -1e30f, 0, {}, 0};
     ev.finePower.assign(groupOf.size(), 0.0);
     return ev;
 }
@@ -616,6 +707,11 @@ void EventDetector::Impl::absorb(Event& into, const Event& other)
     into.lo = std::min(into.lo, other.lo);
     into.hi = std::max(into.hi, other.hi);
     into.wide = into.wide && other.wide;
+    into.transient = into.transient && other.transient;
+    if (other.peak > into.peak) {
+        into.peak = other.peak;
+        into.outside = other.outside;
+    }
     for (std::size_t m = 0; m < into.finePower.size(); ++m) into.finePower[m] += other.finePower[m];
     into.frames += other.frames;
 }
@@ -635,6 +731,8 @@ void EventDetector::Impl::updateTrackers(const float* L, const float* fine)
         for (int b = std::max(0, ev.lo - 1); b <= std::min(bands - 1, ev.hi + 1); ++b) inEvent[b] = 1;
     for (std::size_t w = 0; w < wideLo.size(); ++w)
         for (int b = wideLo[w]; b <= wideHi[w]; ++b) inEvent[std::size_t(bands) + w] |= inEvent[b];
+    for (std::size_t t = 0; t < transientLo.size(); ++t)
+        for (int b = transientLo[t]; b <= transientHi[t]; ++b) inEvent[std::size_t(transientFirst) + t] |= inEvent[b];
     for (int b = 0; b < channels; ++b) {
         // Digital silence (dropouts, zero padding) says nothing about the noise.
         if (L[b] <= kSilenceDb) continue;
@@ -676,7 +774,7 @@ void EventDetector::Impl::finalize(const Event& ev)
     Clip c;
     c.start = frameTime(ev.start);
     c.end = frameTime(ev.end);
-    if (c.end - c.start < p.minDuration) return;
+    if (c.end - c.start < p.minDuration || isClick(ev, c.end - c.start)) return;
     bandEdges(ev, c.lowHz, c.highHz);
     done.push_back(c);
 }

@@ -1,8 +1,11 @@
 // Events mode on the synthetic demo corpus (core/synth): caws, whistles, trills, frogs, insects and
 // bat-like sweeps over pink noise, wind gusts and rain clicks, each call at an in-band SNR drawn
 // from 0..30 dB. Calls at 10 dB and more must be found (>= 95 %, onset within 20 ms); over all
-// SNRs the hit rate is reported and guarded against regressions.
+// SNRs the hit rate is reported and guarded against regressions. The corpus' backgrounds alone
+// (rain on leaves above all) must start few events.
+#include "core/segment/EventDetector.h"
 #include "core/segment/Segmenter.h"
+#include "core/synth/BackgroundNoise.h"
 #include "core/synth/DemoCorpus.h"
 #include "segment/SegmentTestSignals.h"
 
@@ -61,12 +64,45 @@ private Q_SLOTS:
         qInfo() << "all calls:" << found << "of" << calls << "found within 20 ms;" << "SNR >= 10 dB:" << strongFound << "of"
                 << strong << ";" << falseAlarms / minutes << "false alarms per minute (rain clicks included)";
         QVERIFY(strong > 50);
-        // 97.3 % of them are found today.
+        // 97.4 % of them are found today.
         QVERIFY2(strongFound >= 0.95 * strong, qPrintable(QString("%1 of %2").arg(strongFound).arg(strong)));
         // Over all SNRs (0-5 dB calls included) the detector finds 90.6 % of these 947 calls (and
-        // 90.3 % of files 0-31 in bench/bench_events): below 89 % is a regression.
+        // 90.2 % of files 0-31 in bench/bench_events): below 89 % is a regression.
         QVERIFY2(found >= 0.89 * calls, qPrintable(QString("%1 of %2").arg(found).arg(calls)));
-        QVERIFY2(falseAlarms / minutes <= 15, qPrintable(QString("%1 per minute").arg(falseAlarms / minutes)));
+        // 0.44 per minute today; 5 before click rejection.
+        QVERIFY2(falseAlarms / minutes <= 2, qPrintable(QString("%1 per minute").arg(falseAlarms / minutes)));
+    }
+
+    // Rain alone, at the corpus' loudest rain level and its range of drop rates: drops are
+    // broadband clicks whose random spectral peaks used to pass for short calls (53, 26 and 5.5
+    // events per minute at 80, 200 and 500 drops/s before click rejection).
+    void rainAloneStartsFewEvents_data()
+    {
+        QTest::addColumn<double>("dropsPerSecond");
+        QTest::addColumn<double>("maxPerMinute");
+        // Sparse, heavy drops are the hard case: 12 events per minute measured (bench_events).
+        QTest::newRow("80 drops/s") << 80.0 << 20.0;
+        QTest::newRow("200 drops/s") << 200.0 << 2.0;
+        QTest::newRow("500 drops/s") << 500.0 << 2.0;
+    }
+
+    void rainAloneStartsFewEvents()
+    {
+        QFETCH(double, dropsPerSecond);
+        QFETCH(double, maxPerMinute);
+        BackgroundParams rain;
+        rain.windLevel = 0;
+        rain.rainLevel = 0.6;
+        rain.rainClicksPerSecond = dropsPerSecond;
+        const SampleRate rate = 22050;
+        SynthRng rng(7);
+        const std::vector<float> x = synthesizeBackground(120 * rate, rate, rain, rng);
+        EventDetector detector(EventParams{}, rate);
+        detector.feed(x);
+        detector.finish();
+        const double perMinute = double(detector.takeEvents().size()) / 2.0;
+        qInfo() << perMinute << "events per minute";
+        QVERIFY2(perMinute <= maxPerMinute, qPrintable(QString("%1 events per minute").arg(perMinute)));
     }
 };
 
