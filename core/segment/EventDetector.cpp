@@ -72,7 +72,7 @@ constexpr double kTransientSteadySpreadDb = 2.0;
 // Click rejection (step 4 above), measured on rain, wind and the demo corpus (bench_events).
 constexpr double kClickMaxSeconds = 0.1;
 constexpr double kContrastDb = 7.0;
-constexpr double kNarrowContrastDb = 10.0;
+constexpr double kNarrowContrastDb = 12.0;
 constexpr double kClickOutsideDb = 2.5;
 // Noise floor per band: a running low quantile (stochastic quantile tracker in dB). It moves in
 // fixed steps, so a loud call lifts it at a bounded rate whatever its level; it follows noise

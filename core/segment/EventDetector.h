@@ -2,6 +2,8 @@
 // Streaming call detector: band-limited energy (mel bands) over an adaptive per-band noise floor,
 // with hysteresis (onDb to start, offDb to continue), gap merging, minimum and maximum duration.
 // Several events may be open at once in different bands (a hum does not swallow a whistle).
+// Short events that do not stand out of what an impulse lifts in every band (rain on leaves,
+// handling noise) are dropped as clicks; EventDetector.cpp explains the rules.
 //
 //   EventDetector det(EventParams{}, reader.outputRate(), reader.options().timeExpansion);
 //   reader.stream(0, reader.duration(), 5.0, [&](auto block, Seconds) { det.feed(block); return true; });

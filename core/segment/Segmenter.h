@@ -45,7 +45,7 @@ struct EventParams {
     double offDb = 5.0;          // ... and ends when its bands fall below floor + offDb (hysteresis)
     Seconds noiseWindow = 3.0;   // time scale of the adaptive floor: it follows noise rises of up to
                                  // 12 dB per noiseWindow (falls 4x faster); also the warm-up length
-    Seconds minDuration = 0.015; // short enough for bat-like sweeps (3-8 ms, seen as ~15 ms events)
+    Seconds minDuration = 0.01;  // short enough for bat-like sweeps (3-8 ms, seen as 10-15 ms events)
     Seconds maxDuration = 5.0;   // longer events are split
     Seconds mergeGap = 0.05;     // events closer than this are merged
     Seconds padding = 0.02;      // added before and after each event

@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <numbers>
 
 using namespace crowlingo;
 using segtest::CallSpec;
@@ -170,6 +171,41 @@ private Q_SLOTS:
         qInfo() << found << "of" << calls.size() << "calls at 4 dB found within 20 ms;" << clips.size() << "events";
         QVERIFY2(found >= 0.7 * double(calls.size()), qPrintable(QString("%1 of %2").arg(found).arg(calls.size())));
         QVERIFY(clips.size() <= calls.size() + 5);
+    }
+
+    // Bat-like FM sweeps (5 ms, 9 -> 3 kHz) at 6 dB in-band SNR: in any one band they pass in a
+    // fraction of a frame, so the transient channels (8 bands, barely smoothed) find them.
+    // Measured: 42 of 46 found within 20 ms; 22 before the transient channels (and 10 ms minimum).
+    void shortSweepsAreFound()
+    {
+        const double seconds = 60, scale = 0.05, snrDb = 6;
+        segtest::Rng rng(400);
+        auto x = segtest::noise(segtest::Pink, std::size_t(seconds * kRate), kRate, rng, scale);
+        const auto sweepSamples = std::size_t(0.005 * kRate);
+        // sin^2 envelope: mean power amplitude^2 * 3/16.
+        const double noisePower = scale * scale * segtest::noiseBandPower(segtest::Pink, 3000, 9000, kRate);
+        const double amplitude = std::sqrt(std::pow(10.0, snrDb / 10) * noisePower / (3.0 / 16));
+        std::vector<double> sweeps;
+        for (double t = 1.0; t + 1 < seconds; t += 1.0 + rng.uniform(0, 0.5)) {
+            const auto i0 = std::size_t(t * kRate);
+            double phase = 0;
+            for (std::size_t k = 0; k < sweepSamples; ++k) {
+                const double u = double(k) / double(sweepSamples);
+                phase += 2 * std::numbers::pi * (9000 - 6000 * u) / kRate;
+                x[i0 + k] += float(amplitude * std::pow(std::sin(std::numbers::pi * u), 2) * std::sin(phase));
+            }
+            sweeps.push_back(t);
+        }
+        const SegmentSpec spec = SegmentSpec::parse("events");
+        const auto clips = segmentSamples(x, kRate, spec, "sweeps");
+        int found = 0;
+        for (double t : sweeps) {
+            const int k = matchClip(clips, t, t + 0.005, spec.events);
+            found += k >= 0 && std::abs(onsetOf(clips[k], spec.events) - t) <= kOnsetTolerance;
+        }
+        qInfo() << found << "of" << sweeps.size() << "sweeps found within 20 ms;" << clips.size() << "events";
+        QVERIFY2(found >= 0.8 * double(sweeps.size()), qPrintable(QString("%1 of %2").arg(found).arg(sweeps.size())));
+        QVERIFY(clips.size() <= sweeps.size() + 2);
     }
 
     void callAtTheStartIsFound()
