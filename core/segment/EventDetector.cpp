@@ -238,13 +238,14 @@ EventDetector::EventDetector(const EventParams& params, SampleRate analysisRate,
 
     // EventParams are in real Hz; the analysed samples carry them divided by the time expansion.
     const double nyquist = analysisRate / 2.0;
-    const double fMin = params.lowHz / timeExpansion;
-    const double fMax = std::min(params.highHz / timeExpansion, nyquist);
+    const auto [lowHz, highHz] = params.band(timeExpansion);
+    const double fMin = lowHz / timeExpansion;
+    const double fMax = std::min(highHz / timeExpansion, nyquist);
     const int nFft = nearestPowerOfTwo(analysisRate * kFrameSeconds);
     const double binHz = double(analysisRate) / nFft;
     if (fMax - fMin < 4 * binHz)
-        throw UsageError("event detection: the band " + std::to_string(int(params.lowHz)) + "-" +
-                         std::to_string(int(params.highHz)) + " Hz leaves almost nothing below the Nyquist frequency (" +
+        throw UsageError("event detection: the band " + std::to_string(int(lowHz)) + "-" +
+                         std::to_string(int(highHz)) + " Hz leaves almost nothing below the Nyquist frequency (" +
                          std::to_string(int(nyquist * timeExpansion)) + " Hz) of the analysed audio");
     // Mel spacing that makes the lowest triangle about one FFT bin wide (d mel / d Hz = 1127/(700+f)).
     const double melSpan = MelSpectrogram::hzToMel(fMax) - MelSpectrogram::hzToMel(fMin);

@@ -111,6 +111,12 @@ std::vector<Clip> windows(Seconds duration, Seconds length, Seconds hop)
 
 } // namespace
 
+std::pair<Hertz, Hertz> EventParams::band(double timeExpansion) const
+{
+    if (lowHz == kDefaultLowHz && highHz == kDefaultHighHz) return {lowHz * timeExpansion, highHz * timeExpansion};
+    return {lowHz, highHz};
+}
+
 SegmentSpec SegmentSpec::parse(const std::string& text)
 {
     const std::string_view spec = trim(text);

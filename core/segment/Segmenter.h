@@ -24,6 +24,7 @@
 #include "core/common/Types.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace crowlingo {
@@ -36,10 +37,14 @@ struct Clip {
 };
 
 // In the recording's own units: seconds of its timeline and real Hz. With a time-expansion factor
-// F the analysed band is [lowHz/F, highHz/F] of the expanded audio (clamped to its Nyquist).
+// F the analysed band is [lowHz/F, highHz/F] of the expanded audio (clamped to its Nyquist), except
+// for the default band, which belongs to the expanded audio: with F = 10 it covers 2-110 kHz of a
+// bat recording rather than 20-1100 Hz of it (band() says which applies).
 struct EventParams {
-    Hertz lowHz = 200;           // analysed band
-    Hertz highHz = 11000;
+    static constexpr Hertz kDefaultLowHz = 200;
+    static constexpr Hertz kDefaultHighHz = 11000;
+    Hertz lowHz = kDefaultLowHz; // analysed band
+    Hertz highHz = kDefaultHighHz;
     double onDb = 9.0;           // an event starts when a band exceeds its noise floor by this
                                  // (plus the excess spread of impulsive noise such as rain)
     double offDb = 5.0;          // ... and ends when its bands fall below floor + offDb (hysteresis)
@@ -49,6 +54,11 @@ struct EventParams {
     Seconds maxDuration = 5.0;   // longer events are split
     Seconds mergeGap = 0.05;     // events closer than this are merged
     Seconds padding = 0.02;      // added before and after each event
+
+    // The analysed band in real Hz for recordings read with this time expansion: the default band
+    // times the expansion, or lowHz-highHz as given. (Giving exactly the defaults counts as not
+    // giving them, as in SegmentSpec::toString().)
+    std::pair<Hertz, Hertz> band(double timeExpansion) const;
 };
 
 struct SegmentSpec {

@@ -41,6 +41,18 @@ QString describe(const Clip& c)
     return QString("%1-%2 s, %3-%4 Hz").arg(c.start, 0, 'f', 3).arg(c.end, 0, 'f', 3).arg(c.lowHz, 0, 'f', 0).arg(c.highHz, 0, 'f', 0);
 }
 
+// A bat-like 40 -> 30 kHz sweep of 20 ms at 2.0 s in 4 s of white noise, recorded at 220.5 kHz.
+constexpr int kBatFileRate = 220500;
+constexpr CallSpec kBatCall{.start = 2.0, .duration = 0.02, .f0 = 40000, .f1 = 30000};
+
+std::vector<float> batRecording()
+{
+    segtest::Rng rng(9);
+    auto x = segtest::noise(segtest::White, 4 * kBatFileRate, kBatFileRate, rng, 0.02);
+    segtest::addCall(x, kBatFileRate, kBatCall, segtest::amplitudeForSnr(kBatCall, 20, segtest::White, kBatFileRate, 0.02));
+    return x;
+}
+
 } // namespace
 
 class TestEventDetector : public QObject {
@@ -251,15 +263,11 @@ private Q_SLOTS:
 
     void timeExpansionMapsTimesAndFrequencies()
     {
-        // A bat-like 40 -> 30 kHz sweep of 20 ms at 2.0 s, recorded at 220.5 kHz and read with time
-        // expansion 10: analysed at 22.05 kHz as a 4 -> 3 kHz sweep of 200 ms, reported in real units.
-        const int fileRate = 220500;
-        segtest::Rng rng(9);
-        auto x = segtest::noise(segtest::White, 4 * fileRate, fileRate, rng, 0.02);
-        const CallSpec c{.start = 2.0, .duration = 0.02, .f0 = 40000, .f1 = 30000};
-        segtest::addCall(x, fileRate, c, segtest::amplitudeForSnr(c, 20, segtest::White, fileRate, 0.02));
+        // Read with time expansion 10: analysed at 22.05 kHz as a 4 -> 3 kHz sweep of 200 ms,
+        // reported in real units.
+        const CallSpec& c = kBatCall;
         const SegmentSpec spec = SegmentSpec::parse("events:lowHz=15000,highHz=100000");
-        const auto clips = segmentSamples(x, fileRate, spec, "bat", ReadOptions{.timeExpansion = 10});
+        const auto clips = segmentSamples(batRecording(), kBatFileRate, spec, "bat", ReadOptions{.timeExpansion = 10});
         const int k = matchClip(clips, c.start, c.start + c.duration, spec.events);
         QVERIFY(k >= 0);
         QCOMPARE(int(clips.size()), 1);
@@ -268,6 +276,23 @@ private Q_SLOTS:
         // Compare in the analysis domain, where the mel bands live.
         QVERIFY2(std::abs(mel(clips[k].lowHz / 10) - mel(3000)) <= 150 && std::abs(mel(clips[k].highHz / 10) - mel(4000)) <= 150,
                  qPrintable(describe(clips[k])));
+    }
+
+    // Without a band, the default one belongs to the analysed audio: with time expansion 10 it covers
+    // 2-110 kHz of the recording, so the sweep is found (it used to be 200-11000 real Hz, where a bat
+    // recording holds nothing but noise).
+    void timeExpansionScalesTheDefaultBand()
+    {
+        const SegmentSpec spec = SegmentSpec::parse("events");
+        QCOMPARE(spec.events.band(10).first, 2000.0);
+        QCOMPARE(spec.events.band(10).second, 110000.0);
+        QCOMPARE(SegmentSpec::parse("events:lowHz=15000,highHz=100000").events.band(10).first, 15000.0);
+        const auto clips = segmentSamples(batRecording(), kBatFileRate, spec, "bat-default", ReadOptions{.timeExpansion = 10});
+        QCOMPARE(int(clips.size()), 1);
+        const int k = matchClip(clips, kBatCall.start, kBatCall.start + kBatCall.duration, spec.events);
+        QVERIFY(k >= 0);
+        QVERIFY2(std::abs(onsetOf(clips[k], spec.events) - kBatCall.start) <= 0.005, qPrintable(describe(clips[k])));
+        QVERIFY2(clips[k].lowHz > 25000 && clips[k].highHz < 45000, qPrintable(describe(clips[k])));
     }
 
     void sameEventsWhateverTheBlockSize()
