@@ -26,8 +26,9 @@ namespace crowlingo {
 //     debris, handling) lifts every band at once, so at an event's strongest frame the bands outside
 //     it show how much of it is just that lift. A short event must stand kContrastDb over the median
 //     excess of the bands outside it (kNarrowContrastDb if it is one or two bands wide: a random
-//     spectral peak of a drop looks like that); one found by a transient channel must have the bands
-//     outside it quiet (below kClickOutsideDb): a sweep is band-limited, a click is not.
+//     spectral peak of a drop looks like that), plus however much more impulsive than steady noise
+//     the background is; one found by a transient channel must have the bands outside it quiet
+//     (below kClickOutsideDb): a sweep is band-limited, a click is not.
 
 namespace {
 
@@ -550,7 +551,12 @@ bool EventDetector::Impl::isClick(const Event& ev, Seconds duration) const
     // Wide channels start events only after kWidePersistSeconds: that already rules clicks out.
     if (duration >= kClickMaxSeconds || ev.wide) return false;
     if (ev.transient) return ev.outside >= float(kClickOutsideDb);
-    const double contrast = ev.hi - ev.lo <= 1 ? kNarrowContrastDb : kContrastDb;
+    // Impulsive noise: how far, on average over the bands above kWideLowestHz, the noise ceiling
+    // stands above the floor beyond its steady-noise spread. Each dB of it asks a dB more contrast.
+    double impulsive = 0;
+    for (int b = broadLowest; b < bands; ++b) impulsive += std::max(0.0, double(ceilDb[b] - floorDb[b]) - kSteadySpreadDb);
+    impulsive /= std::max(1, bands - broadLowest);
+    const double contrast = (ev.hi - ev.lo <= 1 ? kNarrowContrastDb : kContrastDb) + impulsive;
     return ev.peak - std::max(0.f, ev.outside) < float(contrast);
 }
 

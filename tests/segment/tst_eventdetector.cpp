@@ -187,7 +187,7 @@ private Q_SLOTS:
 
     // Bat-like FM sweeps (5 ms, 9 -> 3 kHz) at 6 dB in-band SNR: in any one band they pass in a
     // fraction of a frame, so the transient channels (8 bands, barely smoothed) find them.
-    // Measured: 42 of 46 found within 20 ms; 22 before the transient channels (and 10 ms minimum).
+    // Measured: 41 of 46 found within 20 ms; 22 before the transient channels (and 10 ms minimum).
     void shortSweepsAreFound()
     {
         const double seconds = 60, scale = 0.05, snrDb = 6;
