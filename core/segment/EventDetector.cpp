@@ -232,21 +232,21 @@ EventDetector::EventDetector(const EventParams& params, SampleRate analysisRate,
     if (analysisRate <= 0) throw UsageError("event detection: analysis rate must be > 0");
     if (!(timeExpansion > 0) || !std::isfinite(timeExpansion))
         throw UsageError("event detection: time expansion must be > 0");
-    d->p = params;
+    d->p = params.forTimeExpansion(timeExpansion);
+    const EventParams& p = d->p;
     d->rate = analysisRate;
     d->timeExpansion = timeExpansion;
     d->startTime = startTime;
 
     // EventParams are in real Hz; the analysed samples carry them divided by the time expansion.
     const double nyquist = analysisRate / 2.0;
-    const auto [lowHz, highHz] = params.band(timeExpansion);
-    const double fMin = lowHz / timeExpansion;
-    const double fMax = std::min(highHz / timeExpansion, nyquist);
+    const double fMin = p.lowHz / timeExpansion;
+    const double fMax = std::min(p.highHz / timeExpansion, nyquist);
     const int nFft = nearestPowerOfTwo(analysisRate * kFrameSeconds);
     const double binHz = double(analysisRate) / nFft;
     if (fMax - fMin < 4 * binHz)
-        throw UsageError("event detection: the band " + std::to_string(int(lowHz)) + "-" +
-                         std::to_string(int(highHz)) + " Hz leaves almost nothing below the Nyquist frequency (" +
+        throw UsageError("event detection: the band " + std::to_string(int(p.lowHz)) + "-" +
+                         std::to_string(int(p.highHz)) + " Hz leaves almost nothing below the Nyquist frequency (" +
                          std::to_string(int(nyquist * timeExpansion)) + " Hz) of the analysed audio");
     // Mel spacing that makes the lowest triangle about one FFT bin wide (d mel / d Hz = 1127/(700+f)).
     const double melSpan = MelSpectrogram::hzToMel(fMax) - MelSpectrogram::hzToMel(fMin);
@@ -259,13 +259,15 @@ EventDetector::EventDetector(const EventParams& params, SampleRate analysisRate,
     d->groupBands();
 
     const double fs = d->frameSeconds = d->mp.hop / (double(analysisRate) * timeExpansion);
-    d->floorStep = kRiseDbPerWindow / params.noiseWindow * fs / kFloorQuantile;
-    d->ceilStep = kRiseDbPerWindow / params.noiseWindow * fs / (1 - kCeilQuantile);
-    d->warmFrames = std::max<FrameIndex>(1, FrameIndex(std::ceil(std::min(params.noiseWindow, kMaxWarmUpSeconds) / fs)));
-    d->lookback = std::max(2, int(std::ceil(kLookbackSeconds / fs)) + 1);
-    d->widePersist = std::clamp(int(std::ceil(kWidePersistSeconds / fs)), 1, d->lookback);
-    d->mergeGapFrames = FrameIndex(std::floor(params.mergeGap / fs + 1e-9));
-    d->maxDurationFrames = std::max<FrameIndex>(2, FrameIndex(std::floor(params.maxDuration / fs + 1e-9)));
+    d->floorStep = kRiseDbPerWindow / p.noiseWindow * fs / kFloorQuantile;
+    d->ceilStep = kRiseDbPerWindow / p.noiseWindow * fs / (1 - kCeilQuantile);
+    d->warmFrames = std::max<FrameIndex>(1, FrameIndex(std::ceil(std::min(p.noiseWindow, kMaxWarmUpSeconds) / fs)));
+    // The detector's own time constants are in seconds of the analysed (expanded) audio.
+    const double analysedFs = fs * timeExpansion;
+    d->lookback = std::max(2, int(std::ceil(kLookbackSeconds / analysedFs)) + 1);
+    d->widePersist = std::clamp(int(std::ceil(kWidePersistSeconds / analysedFs)), 1, d->lookback);
+    d->mergeGapFrames = FrameIndex(std::floor(p.mergeGap / fs + 1e-9));
+    d->maxDurationFrames = std::max<FrameIndex>(2, FrameIndex(std::floor(p.maxDuration / fs + 1e-9)));
 
     const auto nb = std::size_t(d->channels);
     d->powerRing.assign(std::size_t(kRing) * std::size_t(d->bands), 0.f);
@@ -281,7 +283,7 @@ EventDetector::EventDetector(const EventParams& params, SampleRate analysisRate,
     d->excessRing.assign(std::size_t(d->lookback) * nb, 0.f);
     d->fineRing.assign(std::size_t(kRing) * std::size_t(nMels), 0.f);
     d->fineNoise.assign(std::size_t(nMels), 0.0);
-    d->fineAlpha = 1 - std::exp(-fs / params.noiseWindow);
+    d->fineAlpha = 1 - std::exp(-fs / p.noiseWindow);
 }
 
 EventDetector::~EventDetector() = default;
@@ -549,7 +551,7 @@ void EventDetector::Impl::notePeak(Event& ev, FrameIndex j) const
 bool EventDetector::Impl::isClick(const Event& ev, Seconds duration) const
 {
     // Wide channels start events only after kWidePersistSeconds: that already rules clicks out.
-    if (duration >= kClickMaxSeconds || ev.wide) return false;
+    if (duration * timeExpansion >= kClickMaxSeconds || ev.wide) return false;
     if (ev.transient) return ev.outside >= float(kClickOutsideDb);
     // Impulsive noise: how far, on average over the bands above kWideLowestHz, the noise ceiling
     // stands above the floor beyond its steady-noise spread. Each dB of it asks a dB more contrast.

@@ -12,8 +12,9 @@
 // Threading: an EventDetector is used by one thread at a time.
 // Units: EventParams and the emitted clips are in the recording's own units (seconds of the
 // recording, real Hz). With time expansion F the analysed samples run at rate/F in real time, so
-// the analysed band is EventParams::band(F) / F (clamped to the analysis Nyquist) and a band's
-// analysis Hz are reported as Hz x F.
+// the analysed band is [lowHz/F, highHz/F] (clamped to the analysis Nyquist) and a band's
+// analysis Hz are reported as Hz x F. Parameters left at their defaults apply to the expanded
+// audio (EventParams::forTimeExpansion); params() returns them as used, in real units.
 // Memory: bounded whatever the length of the stream: at most 65536 samples, the first
 // min(noiseWindow, 10 s) of band levels (the noise statistics start from them) and a few dozen
 // frames of rings; maxBufferedSamples()/maxBufferedFrames() report the high-water marks. Events

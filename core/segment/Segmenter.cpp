@@ -111,10 +111,18 @@ std::vector<Clip> windows(Seconds duration, Seconds length, Seconds hop)
 
 } // namespace
 
-std::pair<Hertz, Hertz> EventParams::band(double timeExpansion) const
+EventParams EventParams::forTimeExpansion(double timeExpansion) const
 {
-    if (lowHz == kDefaultLowHz && highHz == kDefaultHighHz) return {lowHz * timeExpansion, highHz * timeExpansion};
-    return {lowHz, highHz};
+    const EventParams defaults;
+    EventParams p = *this;
+    if (lowHz == defaults.lowHz && highHz == defaults.highHz) { // a band half given is taken as given
+        p.lowHz *= timeExpansion;
+        p.highHz *= timeExpansion;
+    }
+    for (Seconds EventParams::*duration : {&EventParams::noiseWindow, &EventParams::minDuration, &EventParams::maxDuration,
+                                           &EventParams::mergeGap, &EventParams::padding})
+        if (this->*duration == defaults.*duration) p.*duration /= timeExpansion;
+    return p;
 }
 
 SegmentSpec SegmentSpec::parse(const std::string& text)
@@ -226,7 +234,7 @@ std::vector<Clip> segment(AudioReader& reader, const SegmentSpec& spec, const Pr
             throw UsageError(fileError("detect events in", reader.info().path, e.what()));
         }
         std::vector<Clip> clips;
-        const EventParams& p = spec.events;
+        const EventParams& p = detector->params(); // in real units, defaults adapted to the expansion
         auto collect = [&] {
             for (Clip c : detector->takeEvents()) {
                 c.start = std::max(0.0, c.start - p.padding);

@@ -37,9 +37,9 @@ struct Clip {
 };
 
 // In the recording's own units: seconds of its timeline and real Hz. With a time-expansion factor
-// F the analysed band is [lowHz/F, highHz/F] of the expanded audio (clamped to its Nyquist), except
-// for the default band, which belongs to the expanded audio: with F = 10 it covers 2-110 kHz of a
-// bat recording rather than 20-1100 Hz of it (band() says which applies).
+// F the analysed band is [lowHz/F, highHz/F] of the expanded audio (clamped to its Nyquist). The
+// defaults, though, belong to the expanded audio, as the researcher hears it: see
+// forTimeExpansion().
 struct EventParams {
     static constexpr Hertz kDefaultLowHz = 200;
     static constexpr Hertz kDefaultHighHz = 11000;
@@ -55,10 +55,12 @@ struct EventParams {
     Seconds mergeGap = 0.05;     // events closer than this are merged
     Seconds padding = 0.02;      // added before and after each event
 
-    // The analysed band in real Hz for recordings read with this time expansion: the default band
-    // times the expansion, or lowHz-highHz as given. (Giving exactly the defaults counts as not
-    // giving them, as in SegmentSpec::toString().)
-    std::pair<Hertz, Hertz> band(double timeExpansion) const;
+    // The parameters for recordings read with this time expansion, in real units. Those left at
+    // their defaults apply to the expanded audio: the band is multiplied and the durations divided
+    // by the expansion (x10: 2-110 kHz of a bat recording, events from 1 ms, merged across 5 ms,
+    // a 0.3 s noise window). Values given explicitly are the recording's own and stay. (Giving
+    // exactly a default counts as not giving it, as in SegmentSpec::toString().)
+    EventParams forTimeExpansion(double timeExpansion) const;
 };
 
 struct SegmentSpec {

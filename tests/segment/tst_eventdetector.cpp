@@ -41,15 +41,16 @@ QString describe(const Clip& c)
     return QString("%1-%2 s, %3-%4 Hz").arg(c.start, 0, 'f', 3).arg(c.end, 0, 'f', 3).arg(c.lowHz, 0, 'f', 0).arg(c.highHz, 0, 'f', 0);
 }
 
-// A bat-like 40 -> 30 kHz sweep of 20 ms at 2.0 s in 4 s of white noise, recorded at 220.5 kHz.
+// Bat-like 40 -> 30 kHz sweeps in 4 s of white noise recorded at 220.5 kHz, at 20 dB in-band SNR.
 constexpr int kBatFileRate = 220500;
 constexpr CallSpec kBatCall{.start = 2.0, .duration = 0.02, .f0 = 40000, .f1 = 30000};
 
-std::vector<float> batRecording()
+std::vector<float> batRecording(const std::vector<CallSpec>& calls = {kBatCall})
 {
     segtest::Rng rng(9);
     auto x = segtest::noise(segtest::White, 4 * kBatFileRate, kBatFileRate, rng, 0.02);
-    segtest::addCall(x, kBatFileRate, kBatCall, segtest::amplitudeForSnr(kBatCall, 20, segtest::White, kBatFileRate, 0.02));
+    for (const CallSpec& c : calls)
+        segtest::addCall(x, kBatFileRate, c, segtest::amplitudeForSnr(c, 20, segtest::White, kBatFileRate, 0.02));
     return x;
 }
 
@@ -267,32 +268,51 @@ private Q_SLOTS:
         // reported in real units.
         const CallSpec& c = kBatCall;
         const SegmentSpec spec = SegmentSpec::parse("events:lowHz=15000,highHz=100000");
+        const EventParams used = spec.events.forTimeExpansion(10); // the default padding is a tenth
         const auto clips = segmentSamples(batRecording(), kBatFileRate, spec, "bat", ReadOptions{.timeExpansion = 10});
-        const int k = matchClip(clips, c.start, c.start + c.duration, spec.events);
+        const int k = matchClip(clips, c.start, c.start + c.duration, used);
         QVERIFY(k >= 0);
         QCOMPARE(int(clips.size()), 1);
-        QVERIFY2(std::abs(onsetOf(clips[k], spec.events) - c.start) <= 0.005, qPrintable(describe(clips[k])));
-        QVERIFY2(std::abs(clips[k].end - spec.events.padding - (c.start + c.duration)) <= 0.005, qPrintable(describe(clips[k])));
+        QVERIFY2(std::abs(onsetOf(clips[k], used) - c.start) <= 0.005, qPrintable(describe(clips[k])));
+        QVERIFY2(std::abs(clips[k].end - used.padding - (c.start + c.duration)) <= 0.005, qPrintable(describe(clips[k])));
         // Compare in the analysis domain, where the mel bands live.
         QVERIFY2(std::abs(mel(clips[k].lowHz / 10) - mel(3000)) <= 150 && std::abs(mel(clips[k].highHz / 10) - mel(4000)) <= 150,
                  qPrintable(describe(clips[k])));
     }
 
-    // Without a band, the default one belongs to the analysed audio: with time expansion 10 it covers
-    // 2-110 kHz of the recording, so the sweep is found (it used to be 200-11000 real Hz, where a bat
-    // recording holds nothing but noise).
-    void timeExpansionScalesTheDefaultBand()
+    // Parameters left at their defaults apply to the expanded audio, as the researcher hears it.
+    // With time expansion 10 the band covers 2-110 kHz of the recording (it used to be 200-11000
+    // real Hz, where a bat recording holds nothing but noise), and durations are a tenth: 4-ms calls
+    // 30 ms apart, a pulse train, come out one event each (the 10-ms minimum and 50-ms merging gap
+    // in real time used to drop or merge them).
+    void timeExpansionAdaptsTheDefaults()
     {
+        const EventParams defaults;
+        const EventParams bat = SegmentSpec::parse("events").events.forTimeExpansion(10);
+        QCOMPARE(bat.lowHz, 10 * defaults.lowHz);
+        QCOMPARE(bat.highHz, 10 * defaults.highHz);
+        QCOMPARE(bat.minDuration, defaults.minDuration / 10);
+        QCOMPARE(bat.mergeGap, defaults.mergeGap / 10);
+        QCOMPARE(bat.noiseWindow, defaults.noiseWindow / 10);
+        QCOMPARE(bat.onDb, defaults.onDb);
+        const EventParams given = SegmentSpec::parse("events:lowHz=15000,highHz=100000,mergeGap=0.02").events.forTimeExpansion(10);
+        QCOMPARE(given.lowHz, 15000.0);
+        QCOMPARE(given.mergeGap, 0.02);
+        QCOMPARE(given.padding, defaults.padding / 10);
+
+        std::vector<CallSpec> calls;
+        for (int i = 0; i < 5; ++i) calls.push_back({.start = 1.5 + 0.03 * i, .duration = 0.004, .f0 = 40000, .f1 = 30000});
         const SegmentSpec spec = SegmentSpec::parse("events");
-        QCOMPARE(spec.events.band(10).first, 2000.0);
-        QCOMPARE(spec.events.band(10).second, 110000.0);
-        QCOMPARE(SegmentSpec::parse("events:lowHz=15000,highHz=100000").events.band(10).first, 15000.0);
-        const auto clips = segmentSamples(batRecording(), kBatFileRate, spec, "bat-default", ReadOptions{.timeExpansion = 10});
-        QCOMPARE(int(clips.size()), 1);
-        const int k = matchClip(clips, kBatCall.start, kBatCall.start + kBatCall.duration, spec.events);
-        QVERIFY(k >= 0);
-        QVERIFY2(std::abs(onsetOf(clips[k], spec.events) - kBatCall.start) <= 0.005, qPrintable(describe(clips[k])));
-        QVERIFY2(clips[k].lowHz > 25000 && clips[k].highHz < 45000, qPrintable(describe(clips[k])));
+        const auto clips = segmentSamples(batRecording(calls), kBatFileRate, spec, "bat-default", ReadOptions{.timeExpansion = 10});
+        QCOMPARE(int(clips.size()), int(calls.size()));
+        const double padding = bat.padding; // segment() pads with the adapted padding
+        for (const CallSpec& c : calls) {
+            const auto k = std::find_if(clips.begin(), clips.end(), [&](const Clip& clip) {
+                return std::abs(clip.start + padding - c.start) <= kOnsetTolerance / 10; // 20 ms as heard
+            });
+            QVERIFY2(k != clips.end(), qPrintable(QString("call at %1 s").arg(c.start)));
+            QVERIFY2(k->lowHz > 25000 && k->highHz < 45000, qPrintable(describe(*k)));
+        }
     }
 
     void sameEventsWhateverTheBlockSize()
