@@ -19,6 +19,7 @@
 // Deterministic for a given seed and thread count (k-means with a fixed seed; lists merged in a
 // fixed order, ties kept by the first found). Distances as KnnResult: 1 - cos, or L2.
 #include "core/analysis/KnnSearch.h"
+#include "core/common/Progress.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -32,7 +33,8 @@ struct ClusteredKnnOptions {
 };
 
 // Row i's own entry is among its results like any other (KnnSearch::searchSelf moves it first).
+// Reports progress list by list and then block by block, and throws Cancelled between them.
 KnnResult clusteredSelfKnn(const float* rows, std::size_t n, int dimension, Metric metric, int k,
-                           const ClusteredKnnOptions& options = {});
+                           const ClusteredKnnOptions& options = {}, const Progress& progress = {});
 
 } // namespace crowlingo

@@ -29,7 +29,7 @@ FlatClustering hdbscan(std::span<const float> rows, int dimension, const Hdbscan
     // a few times min_samples neighbours (at least 15) keep dense regions connected.
     const bool approximate = n > o.exactMstUpTo;
     const int k = int(std::min<std::size_t>(n, std::size_t(approximate ? std::max(3 * minSamples, 15) : minSamples) + 1));
-    const KnnResult knn = data.searchSelf(k);
+    const KnnResult knn = data.searchSelf(k, progress.part(0.0, 0.1));
     const int coreColumn = std::min(minSamples, k - 1);
     std::vector<float> core(n);
     for (std::size_t i = 0; i < n; ++i) {

@@ -84,9 +84,9 @@ KnnResult KnnSearch::searchPrepared(const float* q, std::size_t nq, int k) const
     return r;
 }
 
-KnnResult KnnSearch::searchSelf(int k) const
+KnnResult KnnSearch::searchSelf(int k, const Progress& progress) const
 {
-    KnnResult r = approximate_ ? clusteredSelfKnn(data_.data(), n_, dim_, metric_, k)
+    KnnResult r = approximate_ ? clusteredSelfKnn(data_.data(), n_, dim_, metric_, k, {}, progress)
                                : searchPrepared(data_.data(), n_, k);
     const std::size_t kk = std::size_t(r.k);
     if (kk == 0) return r;

@@ -13,6 +13,7 @@
 // are const); faiss itself uses OpenMP threads. Both paths are deterministic for a given thread count.
 #include "core/analysis/Distance.h"
 #include "core/analysis/Projection.h"
+#include "core/common/Progress.h"
 
 #include <algorithm>
 #include <cmath>
@@ -62,8 +63,9 @@ public:
 
     KnnResult search(std::span<const float> queries, int k) const;
     // Each indexed row against the index; column 0 is the row itself at distance 0 (as umap-learn's
-    // kNN graphs), even when duplicates tie with it.
-    KnnResult searchSelf(int k) const;
+    // kNN graphs), even when duplicates tie with it. The approximate graph reports progress and
+    // may throw Cancelled; the exact one (a few seconds at most) runs through.
+    KnnResult searchSelf(int k, const Progress& progress = {}) const;
 
     // Distance between two prepared vectors (normalised already for cosine).
     float distance(const float* a, const float* b) const;

@@ -68,7 +68,7 @@ Projection umapProject(std::span<const float> rows, int dimension, const Project
     state->knn = knn;
     const int k = int(std::min<std::size_t>(std::size_t(params.nNeighbors), n));
     progress.checkCancelled();
-    const KnnResult neighbours = knn->searchSelf(k);
+    const KnnResult neighbours = knn->searchSelf(k, progress.part(0.0, 0.1));
     progress(0.1, "UMAP: fuzzy graph");
     progress.checkCancelled();
     const FuzzySimplicialSet graph = FuzzySimplicialSet::fromKnn(neighbours);
