@@ -216,6 +216,12 @@ struct EventDetector::Impl {
     {
         return channel < bands ? kSteadySpreadDb : channel < transientFirst ? kWideSteadySpreadDb : kTransientSteadySpreadDb;
     }
+    // How far the channel's noise ceiling stands above its floor beyond steady noise's spread:
+    // what impulsive noise (rain clicks, gusts) adds to its thresholds.
+    float impulsiveSpread(int channel) const
+    {
+        return std::max(0.f, ceilDb[channel] - floorDb[channel] - float(steadySpread(channel)));
+    }
     FrameIndex refineOnset(FrameIndex j, int lo, int hi) const;
     void finalize(const Event& e);
     void bandEdges(const Event& ev, Hertz& low, Hertz& high) const;
@@ -553,10 +559,10 @@ bool EventDetector::Impl::isClick(const Event& ev, Seconds duration) const
     // Wide channels start events only after kWidePersistSeconds: that already rules clicks out.
     if (duration * timeExpansion >= kClickMaxSeconds || ev.wide) return false;
     if (ev.transient) return ev.outside >= float(kClickOutsideDb);
-    // Impulsive noise: how far, on average over the bands above kWideLowestHz, the noise ceiling
-    // stands above the floor beyond its steady-noise spread. Each dB of it asks a dB more contrast.
+    // Impulsive noise: impulsiveSpread() averaged over the bands above kWideLowestHz. Each dB of
+    // it asks a dB more contrast.
     double impulsive = 0;
-    for (int b = broadLowest; b < bands; ++b) impulsive += std::max(0.0, double(ceilDb[b] - floorDb[b]) - kSteadySpreadDb);
+    for (int b = broadLowest; b < bands; ++b) impulsive += impulsiveSpread(b);
     impulsive /= std::max(1, bands - broadLowest);
     const double contrast = (ev.hi - ev.lo <= 1 ? kNarrowContrastDb : kContrastDb) + impulsive;
     return ev.peak - std::max(0.f, ev.outside) < float(contrast);
@@ -566,7 +572,7 @@ void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, 
 {
     float* e = &excessRing[std::size_t((j % lookback) * channels)];
     for (int b = 0; b < channels; ++b) {
-        const float spread = std::max(0.f, ceilDb[b] - floorDb[b] - float(steadySpread(b)));
+        const float spread = impulsiveSpread(b);
         e[b] = known[b] ? L[b] - floorDb[b] - spread : -1000.f;
         if (b >= transientFirst) {
             hot[b] = e[b] >= float(kTransientOnDb);

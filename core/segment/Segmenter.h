@@ -24,7 +24,6 @@
 #include "core/common/Types.h"
 
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace crowlingo {
@@ -41,10 +40,8 @@ struct Clip {
 // defaults, though, belong to the expanded audio, as the researcher hears it: see
 // forTimeExpansion().
 struct EventParams {
-    static constexpr Hertz kDefaultLowHz = 200;
-    static constexpr Hertz kDefaultHighHz = 11000;
-    Hertz lowHz = kDefaultLowHz; // analysed band
-    Hertz highHz = kDefaultHighHz;
+    Hertz lowHz = 200;           // analysed band
+    Hertz highHz = 11000;
     double onDb = 9.0;           // an event starts when a band exceeds its noise floor by this
                                  // (plus the excess spread of impulsive noise such as rain)
     double offDb = 5.0;          // ... and ends when its bands fall below floor + offDb (hysteresis)
