@@ -1,6 +1,7 @@
 #include "core/dsp/MelSpectrogram.h"
 
 #include "core/common/Error.h"
+#include "core/dsp/MelParamLimits.h"
 #include "core/dsp/PowerSpectrogram.h"
 
 #include <algorithm>
@@ -30,10 +31,7 @@ struct MelSpectrogram::Impl {
 
 MelSpectrogram::MelSpectrogram(MelParams params)
 {
-    if (params.nMels < 1 || params.fMin < 0 || params.fMax <= params.fMin)
-        throw UsageError("cannot make a mel spectrogram: need nMels >= 1 and 0 <= fMin < fMax (got nMels "
-                         + std::to_string(params.nMels) + ", fMin " + std::to_string(params.fMin) + ", fMax "
-                         + std::to_string(params.fMax) + ")");
+    checkMelParams(params); // before the FFT plan and the filters are sized by them
     d = std::make_unique<Impl>(params); // validates nFft, hop, sampleRate
 
     // torchaudio.functional.melscale_fbanks(norm=None, mel_scale="htk"): nMels + 2 points equally

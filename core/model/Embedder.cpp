@@ -5,6 +5,7 @@
 #include "core/model/detail/WindowBatch.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace crowlingo {
 
@@ -89,9 +90,15 @@ std::vector<std::vector<float>> Embedder::Impl::run(std::span<const Spectrogram*
     }
 
     std::vector<std::vector<float>> out(clips.size(), std::vector<float>(std::size_t(dim)));
-    for (std::size_t i = 0; i < clips.size(); ++i)
+    for (std::size_t i = 0; i < clips.size(); ++i) {
         for (int j = 0; j < dim; ++j)
             out[i][std::size_t(j)] = float(sums[i][std::size_t(j)] / counts[i]);
+        // A NaN vector would be stored and then match nothing: neighbours would list no clip at all.
+        if (!std::all_of(out[i].begin(), out[i].end(), [](float v) { return std::isfinite(v); }))
+            throw ModelError("cannot embed clip " + std::to_string(i + 1) + " of " + std::to_string(clips.size())
+                             + ": model " + model.id().substr(0, 12)
+                             + " gave a vector with NaN or infinite values (damaged weights?)");
+    }
     return out;
 }
 

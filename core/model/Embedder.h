@@ -40,6 +40,7 @@ public:
     const EmbedOptions& options() const;
 
     // clipLogMel: frames x bins log-mel dB with bins == model.config().mel.nMels (UsageError if not).
+    // Never returns a non-finite vector: ModelError naming the clip instead.
     std::vector<float> embed(const Spectrogram& clipLogMel);
     std::vector<std::vector<float>> embedBatch(const std::vector<Spectrogram>& clipsLogMel);
 

@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
+#include "core/model/ModelTensors.h"
 #include "core/model/Sha256.h"
 #include "core/model/detail/ModelImpl.h"
 
@@ -23,6 +24,20 @@ std::vector<std::byte> readFileBytes(const std::filesystem::path& file)
     if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size))
         throw ModelError(fileError("load weights", file, "read error"));
     return bytes;
+}
+
+// A weights file larger than the config's tensors plus the largest header is not this config's:
+// refused before reading it into memory.
+void refuseOversizedWeights(const std::filesystem::path& file, const ModelConfig& config)
+{
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(file, ec);
+    if (ec) return; // readFileBytes() says why it cannot be read
+    const std::uintmax_t needed = std::uintmax_t(modelParameterCount(config)) * sizeof(float);
+    if (size > 8 + SafeTensors::maxHeaderBytes + needed)
+        throw ModelError(fileError("load weights", file, std::to_string(size) + " bytes, far more than the "
+                                                              + std::to_string(needed) + " bytes of tensors "
+                                                              + Model::configFileName + " describes"));
 }
 
 } // namespace
@@ -87,10 +102,13 @@ Model Model::createRandom(const ModelConfig& config, std::uint64_t seed)
 
 Model Model::load(const std::filesystem::path& dir)
 {
-    const ModelConfig config = ModelConfig::fromJsonFile(dir / configFileName);
+    const ModelConfig config = ModelConfig::fromJsonFile(dir / configFileName); // bounded: see ModelLimits
     const std::filesystem::path weightsFile = dir / weightsFileName;
+    refuseOversizedWeights(weightsFile, config);
     std::vector<std::byte> bytes = readFileBytes(weightsFile);
     const SafeTensors weights = SafeTensors::parse(bytes, weightsFile);
+    // Names, shapes and finite values, before the network is allocated from the config.
+    checkModelWeights(config, weights, weightsFile);
     detail::MaskedAutoencoder net(config);
     net->importFrom(weights, weightsFile);
     return Model(Impl::make(config, std::move(net), std::move(bytes)));

@@ -1,6 +1,9 @@
 #include "core/model/ModelConfig.h"
 
 #include "core/common/Error.h"
+#include "core/common/RangeCheck.h"
+#include "core/dsp/MelParamLimits.h"
+#include "core/model/ModelTensors.h"
 #include "core/model/SafeTensors.h"
 
 #include <nlohmann/json.hpp>
@@ -43,7 +46,7 @@ T get(const json& object, const char* key, const std::string& where)
         if (v.is_number_unsigned() ? v.get<std::uint64_t>() > std::uint64_t(std::numeric_limits<T>::max())
                                    : v.get<std::int64_t>() < std::int64_t(std::numeric_limits<T>::min())
                                          || v.get<std::int64_t>() > std::int64_t(std::numeric_limits<T>::max()))
-            throw std::runtime_error("\"" + where + key + "\" is out of range");
+            throw std::runtime_error(where + key + " = " + v.dump() + " is out of range (not a 32-bit integer)");
     } else if constexpr (std::is_floating_point_v<T>) {
         if (!v.is_number())
             throw std::runtime_error("\"" + where + key + "\" must be a number");
@@ -55,26 +58,42 @@ T get(const json& object, const char* key, const std::string& where)
 
 void ModelConfig::validate() const
 {
-    require(mel.nMels > 0 && frames > 0 && patch > 0, "nMels, frames and patch must be positive");
+    // Bounds first, each with its range, before anything multiplies the sizes or allocates for
+    // them: a depth of 10^6 would otherwise allocate gigabytes before a weight is checked.
+    try {
+        checkMelParams(mel, "input.mel.");
+        requireInRange("input.frames", frames, 1, ModelLimits::maxFrames);
+        requireInRange("input.patch", patch, 1, ModelLimits::maxPatch);
+        requireInRange("input.norm_mean", normMean, -ModelLimits::maxNormDb, ModelLimits::maxNormDb, "dB");
+        requireInRange("input.norm_std", normStd, ModelLimits::minNormStd, ModelLimits::maxNormDb, "dB");
+        requireInRange("architecture.encoder.dim", encoderDim, 4, ModelLimits::maxDim);
+        requireInRange("architecture.encoder.depth", encoderDepth, 1, ModelLimits::maxDepth);
+        requireInRange("architecture.encoder.heads", encoderHeads, 1, ModelLimits::maxHeads);
+        requireInRange("architecture.decoder.dim", decoderDim, 4, ModelLimits::maxDim);
+        requireInRange("architecture.decoder.depth", decoderDepth, 1, ModelLimits::maxDepth);
+        requireInRange("architecture.decoder.heads", decoderHeads, 1, ModelLimits::maxHeads);
+        requireInRange("architecture.mlp_ratio", mlpRatio, ModelLimits::minMlpRatio, ModelLimits::maxMlpRatio);
+    } catch (const UsageError& e) {
+        throw UsageError(std::string("invalid model config: ") + e.what());
+    }
     require(mel.nMels % patch == 0, "nMels (" + std::to_string(mel.nMels) + ") is not a multiple of patch ("
                                         + std::to_string(patch) + ")");
     require(frames % patch == 0, "frames (" + std::to_string(frames) + ") is not a multiple of patch ("
                                      + std::to_string(patch) + ")");
-    // Bounded before patchCount() multiplies: nMels * frames must not overflow int (signed overflow is UB;
-    // found with fuzz/fuzz_modelconfig).
-    require(std::int64_t(mel.nMels) * frames <= std::numeric_limits<int>::max(), "the window (nMels x frames) is too large");
     require(patchCount() >= 2, "the window must hold at least two patches");
-    require(std::isfinite(normMean) && std::isfinite(normStd) && normStd > 0, "normStd must be positive and finite");
-    require(encoderDim > 0 && encoderDepth > 0 && encoderHeads > 0, "encoder dim/depth/heads must be positive");
-    require(decoderDim > 0 && decoderDepth > 0 && decoderHeads > 0, "decoder dim/depth/heads must be positive");
+    // Attention costs grow with the square of the patches a window holds.
+    require(patchCount() <= ModelLimits::maxPatches,
+            "the window holds " + std::to_string(patchCount()) + " patches (" + std::to_string(patchRows()) + " x "
+                + std::to_string(patchCols()) + "), more than the " + std::to_string(ModelLimits::maxPatches)
+                + " supported; use a larger input.patch or fewer input.frames");
     require(encoderDim % encoderHeads == 0, "encoderDim is not a multiple of encoderHeads");
     require(decoderDim % decoderHeads == 0, "decoderDim is not a multiple of decoderHeads");
     // 2-D sin-cos position embedding: half the width per axis, sin and cos per half.
     require(encoderDim % 4 == 0 && decoderDim % 4 == 0, "encoderDim and decoderDim must be multiples of 4");
-    require(std::isfinite(mlpRatio) && mlpRatio > 0 && std::lround(mlpRatio * encoderDim) > 0
-                && std::lround(mlpRatio * decoderDim) > 0,
-            "mlpRatio must be positive");
-    require(mel.sampleRate > 0 && mel.nFft > 0 && mel.hop > 0, "mel sampleRate, nFft and hop must be positive");
+    const std::int64_t parameters = modelParameterCount(*this);
+    require(parameters <= ModelLimits::maxParameters,
+            "the architecture has " + std::to_string(parameters) + " parameters (" + std::to_string(parameters * 4 >> 20)
+                + " MiB of weights), more than the " + std::to_string(ModelLimits::maxParameters) + " supported");
 }
 
 std::string ModelConfig::toJsonString() const

@@ -10,10 +10,27 @@
 // Threading: a plain value; no shared state.
 #include "core/dsp/MelSpectrogram.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
 namespace crowlingo {
+
+// What CrowLingo supports, generously around the default model (128 mels x 128 frames, patch 16,
+// encoder 256 wide and 6 deep, decoder 128 x 2): a config outside these is refused when it is
+// read, before anything is allocated for it. The mel limits are MelLimits (MelParamLimits.h).
+struct ModelLimits {
+    static constexpr int maxFrames = 4096;
+    static constexpr int maxPatch = 128;
+    static constexpr int maxPatches = 4096;          // per window: attention grows with its square
+    static constexpr int maxDim = 2048;
+    static constexpr int maxDepth = 64;
+    static constexpr int maxHeads = 64;
+    static constexpr float minMlpRatio = 0.125f, maxMlpRatio = 16.0f;
+    static constexpr float maxNormDb = 1000.0f;      // |norm_mean| and norm_std, dB
+    static constexpr float minNormStd = 0.001f;
+    static constexpr std::int64_t maxParameters = 1'000'000'000; // 4 GB of float weights
+};
 
 struct ModelConfig {
     // Input: a window of mel.nMels x frames log-mel cells, normalised as (dB - normMean) / normStd
@@ -56,8 +73,9 @@ struct ModelConfig {
     int patchCount() const { return patchRows() * patchCols(); }
     int patchValues() const { return patch * patch; }
 
-    // Throws UsageError naming the first inconsistent field (sizes not divisible by the patch,
-    // widths not divisible by heads or by 4 (2-D sin-cos position embedding), normStd <= 0, ...).
+    // Throws UsageError naming the first field out of its range (ModelLimits, MelLimits; the message
+    // gives the range and config.json's name for it) or inconsistent (sizes not divisible by the
+    // patch, widths not divisible by heads or by 4 (2-D sin-cos position embedding), ...).
     void validate() const;
 
     // Throw ModelError naming `source` (or the file) for malformed JSON, missing keys or invalid values.

@@ -1,7 +1,11 @@
 #include "core/model/Trainer.h"
 
 #include "core/common/Error.h"
+#include "core/common/RangeCheck.h"
+#include "core/common/SystemMemory.h"
+#include "core/model/ModelTensors.h"
 #include "core/model/SafeTensors.h"
+#include "core/model/TrainingMemory.h"
 #include "core/model/detail/ModelImpl.h"
 #include "core/model/detail/PatchOps.h"
 #include "core/model/detail/WindowBatch.h"
@@ -139,12 +143,19 @@ Trainer::Trainer(Model init, TrainOptions options)
 {
     const TrainOptions& o = d->opt;
     detail::hiddenPatchCount(d->init.config().patchCount(), o.maskRatio); // validates the ratio
-    if (o.batch < 1)
-        throw UsageError("cannot train: batch must be at least 1");
-    if (o.steps < 0 || o.minutes < 0 || (o.steps == 0 && o.minutes <= 0))
+    try {
+        requireInRange("batch", o.batch, 1, TrainLimits::maxBatch);
+        requireInRange("steps", o.steps, 0, TrainLimits::maxSteps);
+        requireInRange("minutes", o.minutes, 0.0, TrainLimits::maxMinutes);
+        requireInRange("lr", o.lr, TrainLimits::minLr, TrainLimits::maxLr);
+        requireInRange("weight decay", o.weightDecay, 0.0, 1.0);
+    } catch (const UsageError& e) {
+        throw UsageError(std::string("cannot train: ") + e.what());
+    }
+    if (o.steps == 0 && o.minutes <= 0)
         throw UsageError("cannot train: give a number of steps or a time budget in minutes");
-    if (!(o.lr > 0) || o.weightDecay < 0)
-        throw UsageError("cannot train: lr must be positive and weight decay non-negative");
+    // Before any clip is cropped: a batch that cannot fit is refused now, not after gigabytes.
+    checkTrainingMemory(estimateTrainingMemory(d->init.config(), o.maskRatio), o.batch, availableMemoryBytes());
     if (!(o.validationFraction >= 0 && o.validationFraction < 1))
         throw UsageError("cannot train: validation fraction must be in [0, 1)");
     if (o.resume && o.outDir.empty())
@@ -396,6 +407,7 @@ void Trainer::Impl::loadCheckpoint()
     }
     const std::int64_t optimizerStep = state.value("optimizer_step", std::int64_t(0));
 
+    checkModelWeights(config, st, file, "model."); // before the network is allocated
     net = detail::MaskedAutoencoder(config);
     net->importFrom(st, file, "model.");
     net->to(device);

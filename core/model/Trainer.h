@@ -25,6 +25,16 @@
 
 namespace crowlingo {
 
+// What Trainer accepts; every value outside is refused with its range. A batch within these
+// bounds is also refused when a step would need more memory than the machine has
+// (TrainingMemory.h).
+struct TrainLimits {
+    static constexpr int maxBatch = 4096;
+    static constexpr int maxSteps = 10'000'000;
+    static constexpr double maxMinutes = 525'600; // a year
+    static constexpr double minLr = 1e-9, maxLr = 1.0;
+};
+
 struct TrainOptions {
     int steps = 0;                 // optimiser steps; 0: run for `minutes`
     double minutes = 0;            // wall-clock budget; with steps > 0 an extra cap (0: none)
@@ -68,7 +78,8 @@ struct TrainResult {
 
 class Trainer {
 public:
-    // Throws UsageError for invalid options (ratio, batch, steps/minutes both 0, resume without outDir).
+    // Throws UsageError for invalid options (out of TrainLimits, NaN, steps/minutes both 0, resume
+    // without outDir) and for a batch whose step needs more memory than is available.
     Trainer(Model init, TrainOptions options);
     ~Trainer();
 

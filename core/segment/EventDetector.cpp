@@ -1,6 +1,7 @@
 #include "core/segment/EventDetector.h"
 
 #include "core/common/Error.h"
+#include "core/common/RangeCheck.h"
 
 #include <algorithm>
 #include <cmath>
@@ -115,17 +116,25 @@ int nearestPowerOfTwo(double x)
 
 void EventDetector::checkParams(const EventParams& p)
 {
+    // Ranges first, each in its message: a band of 10^12 Hz must not reach an int conversion.
+    try {
+        requireInRange("lowHz", p.lowHz, 0.0, EventLimits::maxHz, "Hz");
+        requireInRange("highHz", p.highHz, 0.0, EventLimits::maxHz, "Hz");
+        requireInRange("onDb", p.onDb, EventLimits::minOnDb, EventLimits::maxDb, "dB");
+        requireInRange("offDb", p.offDb, 0.0, EventLimits::maxDb, "dB");
+        requireInRange("noiseWindow", p.noiseWindow, EventLimits::minNoiseWindow, EventLimits::maxSeconds, "s");
+        requireInRange("minDuration", p.minDuration, 0.0, EventLimits::maxSeconds, "s");
+        requireInRange("maxDuration", p.maxDuration, 0.0, EventLimits::maxSeconds, "s");
+        requireInRange("mergeGap", p.mergeGap, 0.0, EventLimits::maxSeconds, "s");
+        requireInRange("padding", p.padding, 0.0, EventLimits::maxSeconds, "s");
+    } catch (const UsageError& e) {
+        throw UsageError(std::string("invalid event parameters: ") + e.what());
+    }
     auto bad = [](const std::string& why) { throw UsageError("invalid event parameters: " + why); };
-    auto finite = [](double v) { return std::isfinite(v); };
-    if (!finite(p.lowHz) || !finite(p.highHz) || p.lowHz < 0 || p.highHz <= p.lowHz)
-        bad("need 0 <= lowHz < highHz");
-    if (!finite(p.onDb) || p.onDb <= 0) bad("onDb must be > 0");
-    if (!finite(p.offDb) || p.offDb < 0 || p.offDb > p.onDb) bad("need 0 <= offDb <= onDb");
-    if (!finite(p.noiseWindow) || p.noiseWindow <= 0) bad("noiseWindow must be > 0");
-    if (!finite(p.minDuration) || p.minDuration < 0) bad("minDuration must be >= 0");
-    if (!finite(p.maxDuration) || p.maxDuration <= p.minDuration) bad("need maxDuration > minDuration");
-    if (!finite(p.mergeGap) || p.mergeGap < 0) bad("mergeGap must be >= 0");
-    if (!finite(p.padding) || p.padding < 0) bad("padding must be >= 0");
+    if (p.highHz <= p.lowHz) bad("need lowHz < highHz (got " + numberText(p.lowHz) + " and " + numberText(p.highHz) + " Hz)");
+    if (p.offDb > p.onDb) bad("need offDb <= onDb (got " + numberText(p.offDb) + " and " + numberText(p.onDb) + " dB)");
+    if (p.maxDuration <= p.minDuration)
+        bad("need maxDuration > minDuration (got " + numberText(p.maxDuration) + " and " + numberText(p.minDuration) + " s)");
 }
 
 struct EventDetector::Impl {
@@ -251,9 +260,9 @@ EventDetector::EventDetector(const EventParams& params, SampleRate analysisRate,
     const int nFft = nearestPowerOfTwo(analysisRate * kFrameSeconds);
     const double binHz = double(analysisRate) / nFft;
     if (fMax - fMin < 4 * binHz)
-        throw UsageError("event detection: the band " + std::to_string(int(p.lowHz)) + "-" +
-                         std::to_string(int(p.highHz)) + " Hz leaves almost nothing below the Nyquist frequency (" +
-                         std::to_string(int(nyquist * timeExpansion)) + " Hz) of the analysed audio");
+        throw UsageError("event detection: the band " + numberText(std::round(p.lowHz)) + " to " +
+                         numberText(std::round(p.highHz)) + " Hz leaves almost nothing below the Nyquist frequency (" +
+                         numberText(std::round(nyquist * timeExpansion)) + " Hz) of the analysed audio");
     // Mel spacing that makes the lowest triangle about one FFT bin wide (d mel / d Hz = 1127/(700+f)).
     const double melSpan = MelSpectrogram::hzToMel(fMax) - MelSpectrogram::hzToMel(fMin);
     const double minSpacing = binHz / 2.0 * 1127.0 / (700.0 + fMin);

@@ -1,6 +1,7 @@
 #include "core/segment/Segmenter.h"
 
 #include "core/common/Error.h"
+#include "core/common/RangeCheck.h"
 #include "core/segment/EventDetector.h"
 
 #include <algorithm>
@@ -59,7 +60,8 @@ double positiveSeconds(const std::string& text, std::string_view field, const ch
     if (trim(field).empty()) badSpec(text, std::string("missing ") + what);
     const double v = toNumber(field);
     if (std::isnan(v)) badSpec(text, std::string(what) + " \"" + std::string(field) + "\" is not a number");
-    if (!(v > 0)) badSpec(text, std::string(what) + " must be > 0 seconds");
+    if (!inRange(v, SegmentLimits::minSeconds, SegmentLimits::maxSeconds))
+        badSpec(text, outOfRangeMessage(what, v, SegmentLimits::minSeconds, SegmentLimits::maxSeconds, "s"));
     return v;
 }
 

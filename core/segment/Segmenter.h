@@ -60,6 +60,19 @@ struct EventParams {
     EventParams forTimeExpansion(double timeExpansion) const;
 };
 
+// What EventDetector accepts (real units); values outside are refused with their range.
+struct EventLimits {
+    static constexpr Hertz maxHz = 1'000'000.0;   // above any bat or dolphin call
+    static constexpr double minOnDb = 0.1, maxDb = 100.0;
+    static constexpr Seconds minNoiseWindow = 0.001;
+    static constexpr Seconds maxSeconds = 3600.0; // durations, gaps, padding, noise window
+};
+
+// Window and whole-file lengths and hops (seconds): shorter hops would make millions of clips.
+struct SegmentLimits {
+    static constexpr Seconds minSeconds = 0.01, maxSeconds = 86'400.0;
+};
+
 struct SegmentSpec {
     enum class Mode { Whole, Window, Events };
     Mode mode = Mode::Whole;

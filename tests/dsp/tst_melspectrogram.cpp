@@ -11,6 +11,7 @@
 #include <numbers>
 #include <random>
 #include <thread>
+#include <utility>
 
 using namespace crowlingo;
 
@@ -274,6 +275,22 @@ void TestMelSpectrogram::rejectsBadParams()
     QVERIFY_THROWS_EXCEPTION(UsageError, MelSpectrogram(MelParams{.fMin = 5000, .fMax = 4000}));
     QVERIFY_THROWS_EXCEPTION(UsageError, MelSpectrogram(MelParams{.nFft = 1}));
     QVERIFY_THROWS_EXCEPTION(UsageError, MelSpectrogram(MelParams{.hop = 0}));
+    // Absurd sizes are refused with their range before the window and the FFT plan are made.
+    const std::pair<MelParams, const char*> absurd[] = {
+        {MelParams{.nFft = 1 << 30}, "mel n_fft = 1073741824 is out of range 2..65536"},
+        {MelParams{.hop = 100000}, "mel hop = 100000 is out of range 1..65536"},
+        {MelParams{.nMels = 5000}, "mel n_mels = 5000 is out of range 1..1024"},
+        {MelParams{.sampleRate = 2'000'000'000}, "mel sample_rate = 2000000000 is out of range 1..1000000 Hz"},
+        {MelParams{.fMax = std::nan("")}, "mel f_max = nan is out of range 0..500000 Hz"},
+    };
+    for (const auto& [params, expected] : absurd) {
+        try {
+            MelSpectrogram mel(params);
+            QFAIL(expected);
+        } catch (const UsageError& e) {
+            QCOMPARE(QString(e.what()), QString(expected));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMelSpectrogram)

@@ -10,6 +10,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <limits>
 #include <thread>
 
 using namespace crowlingo;
@@ -218,6 +219,22 @@ private Q_SLOTS:
             threw = true;
         }
         QVERIFY(threw);
+    }
+
+    // A vector with NaN is never returned (it would be stored and then match nothing): the clip
+    // that gave it is an error naming it, here the second of a batch whose input holds a NaN.
+    void nonFiniteVectorIsAnErrorForThatClip()
+    {
+        Embedder e(model_);
+        Spectrogram bad = randomClip(32, 32, 2);
+        bad.values[100] = std::numeric_limits<float>::quiet_NaN();
+        try {
+            e.embedBatch({randomClip(32, 32, 1), bad, randomClip(32, 32, 3)});
+            QFAIL("no ModelError");
+        } catch (const ModelError& err) {
+            QVERIFY2(QString(err.what()).contains("cannot embed clip 2 of 3") && QString(err.what()).contains("NaN"), err.what());
+        }
+        QCOMPARE(e.embedBatch({randomClip(32, 32, 1)}).size(), std::size_t(1)); // the embedder still works
     }
 };
 

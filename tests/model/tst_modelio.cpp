@@ -7,6 +7,7 @@
 #include "core/common/Error.h"
 #include "core/model/Embedder.h"
 #include "core/model/Model.h"
+#include "core/model/ModelTensors.h"
 #include "core/model/SafeTensors.h"
 #include "core/model/Sha256.h"
 
@@ -20,6 +21,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <limits>
 
 using namespace crowlingo;
 using namespace crowlingo::modeltest;
@@ -138,7 +140,7 @@ private Q_SLOTS:
         QTest::newRow("wrong type") << "\"patch\": 8" << "\"patch\": \"8\"" << "patch";
         QTest::newRow("patch does not divide") << "\"patch\": 8" << "\"patch\": 7" << "multiple of patch";
         QTest::newRow("heads do not divide") << "\"heads\": 4" << "\"heads\": 3" << "multiple of";
-        QTest::newRow("zero spread") << "\"norm_std\": 15.0" << "\"norm_std\": 0.0" << "normStd";
+        QTest::newRow("zero spread") << "\"norm_std\": 15.0" << "\"norm_std\": 0.0" << "input.norm_std = 0 is out of range";
         QTest::newRow("other format") << "crowlingo-mae" << "pytorch" << "format";
         QTest::newRow("unknown level") << "\"window-mean\"" << "\"per-band\"" << "input.level";
         QTest::newRow("unknown decoder target") << "\"visible-band-mean-residual\"" << "\"pixels\"" << "decoder_target";
@@ -260,6 +262,10 @@ private Q_SLOTS:
         QTest::newRow("bad JSON header") << "break JSON" << "not valid JSON";
         QTest::newRow("unsupported dtype") << "dtype F64" << "unsupported dtype";
         QTest::newRow("offsets out of range") << "offsets" << "out of range";
+        // NaN weights used to load and give all-NaN vectors, which then matched no clip at all.
+        QTest::newRow("NaN weight") << "NaN in encoder.blocks.0.attn.qkv.weight"
+                                    << "tensor \"encoder.blocks.0.attn.qkv.weight\" holds 1 NaN or infinite value";
+        QTest::newRow("infinite weights") << "inf in decoder.pred.bias" << "tensor \"decoder.pred.bias\" holds 2 NaN or infinite values";
     }
 
     void badWeightsRejected()
@@ -299,6 +305,14 @@ private Q_SLOTS:
             ModelConfig c = tinyConfig();
             c.encoderDim = 128;
             c.toJsonFile(dir / "config.json");
+        } else if (change == "NaN in encoder.blocks.0.attn.qkv.weight") {
+            st.tensors.at("encoder.blocks.0.attn.qkv.weight").values[7] = std::numeric_limits<float>::quiet_NaN();
+            st.write(file);
+        } else if (change == "inf in decoder.pred.bias") {
+            auto& v = st.tensors.at("decoder.pred.bias").values;
+            v[0] = std::numeric_limits<float>::infinity();
+            v[1] = -std::numeric_limits<float>::infinity();
+            st.write(file);
         } else if (change == "truncate") {
             fs::resize_file(file, fs::file_size(file) - 100);
         } else if (change == "huge header length") {
@@ -324,6 +338,29 @@ private Q_SLOTS:
         const std::string message = errorOf([&] { Model::load(dir); });
         QVERIFY2(message.find(file.string()) != std::string::npos, message.c_str());
         QVERIFY2(message.find(expected.toStdString()) != std::string::npos, message.c_str());
+    }
+
+    // The shapes Model::load checks a weights file against, before building the network, are
+    // exactly those the network registers (as written by save()).
+    void tensorShapesFromTheConfigMatchTheNetwork_data()
+    {
+        QTest::addColumn<int>("which");
+        QTest::newRow("tiny") << 0;
+        QTest::newRow("default") << 1;
+    }
+
+    void tensorShapesFromTheConfigMatchTheNetwork()
+    {
+        QFETCH(int, which);
+        const ModelConfig c = which == 0 ? tinyConfig() : ModelConfig{};
+        const fs::path dir = root() / ("shapes" + std::to_string(which));
+        const Model m = Model::createRandom(c, 1);
+        m.save(dir);
+        TensorShapes saved;
+        for (const auto& [name, t] : SafeTensors::read(dir / "model.safetensors").tensors) saved[name] = t.shape;
+        QCOMPARE(modelTensorShapes(c).size(), saved.size());
+        QVERIFY(modelTensorShapes(c) == saved);
+        QCOMPARE(modelParameterCount(c), m.parameterCount());
     }
 
     void missingDirectoryNamed()

@@ -19,7 +19,10 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
+#include <limits>
 #include <sstream>
+#include <utility>
 
 using namespace crowlingo;
 using namespace crowlingo::modeltest;
@@ -361,6 +364,20 @@ private Q_SLOTS:
         o = quickOptions(10);
         o.resume = true; // without outDir
         QVERIFY(rejects(o));
+        // Absurd values name their range; NaN is outside every range.
+        const std::pair<std::function<void(TrainOptions&)>, const char*> absurd[] = {
+            {[](TrainOptions& t) { t.batch = 5000; }, "batch = 5000 is out of range 1..4096"},
+            {[](TrainOptions& t) { t.steps = 2'000'000'000; }, "steps = 2000000000 is out of range 0..10000000"},
+            {[](TrainOptions& t) { t.lr = std::nan(""); }, "lr = nan is out of range"},
+            {[](TrainOptions& t) { t.minutes = std::numeric_limits<double>::infinity(); }, "minutes = inf is out of range"},
+            {[](TrainOptions& t) { t.maskRatio = std::nan(""); }, "mask ratio"},
+        };
+        for (const auto& [edit, expected] : absurd) {
+            o = quickOptions(10);
+            edit(o);
+            const std::string message = errorOf<UsageError>([&] { Trainer(init, o); });
+            QVERIFY2(message.find(expected) != std::string::npos, message.c_str());
+        }
         QVERIFY(!errorOf<UsageError>([&] { Trainer(init, quickOptions(10)).run({}); }).empty());
         QVERIFY(!errorOf<UsageError>([&] { Trainer(init, quickOptions(10)).run({randomClip(40, 16, 1)}); }).empty());
     }

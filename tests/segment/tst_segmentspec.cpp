@@ -183,6 +183,37 @@ private Q_SLOTS:
         }
     }
 
+    // Absurd values are refused with the allowed range in the message, before a file is opened;
+    // a band of 10^12 Hz used to reach an int conversion and be reported as -2147483648 Hz.
+    void absurdValuesNameTheirRange_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("lowHz 1e12") << "events:lowHz=1e12" << "lowHz = 1e+12 is out of range 0..1000000 Hz";
+        QTest::newRow("highHz 1e12") << "events:highHz=1e12" << "highHz = 1e+12 is out of range 0..1000000 Hz";
+        QTest::newRow("onDb 1e6") << "events:onDb=1e6" << "onDb = 1000000 is out of range 0.1..100 dB";
+        QTest::newRow("noiseWindow 1e300") << "events:noiseWindow=1e300" << "noiseWindow = 1e+300 is out of range 0.001..3600 s";
+        QTest::newRow("maxDuration 1e9") << "events:maxDuration=1e9" << "maxDuration = 1000000000 is out of range 0..3600 s";
+        QTest::newRow("padding 1e9") << "events:padding=1e9" << "padding = 1000000000 is out of range 0..3600 s";
+        QTest::newRow("window hop 1e-300") << "window:2:1e-300" << "window hop = 1e-300 is out of range 0.01..86400 s";
+        QTest::newRow("window 1e9") << "window:1e9" << "window length = 1000000000 is out of range 0.01..86400 s";
+        QTest::newRow("whole 1e-9") << "whole:1e-9" << "maximum clip length = 1e-09 is out of range 0.01..86400 s";
+    }
+
+    void absurdValuesNameTheirRange()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, expected);
+        try {
+            SegmentSpec::parse(text.toStdString());
+            QFAIL("no UsageError");
+        } catch (const UsageError& e) {
+            const QString msg = e.what();
+            QVERIFY2(msg.contains(expected), qPrintable(msg));
+            QVERIFY2(!msg.contains("2147483648"), qPrintable(msg));
+        }
+    }
+
     void windowBoundaries_data()
     {
         QTest::addColumn<double>("duration");
