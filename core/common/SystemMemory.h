@@ -1,6 +1,6 @@
 #pragma once
 // How much memory this process can still take, for refusing work that cannot fit before it
-// starts (a training batch that would need 13 GB on a 8 GB laptop) instead of failing half-way.
+// starts (a training batch that would need 19 GB on an 8 GB laptop) instead of failing half-way.
 //
 //   if (needed > availableMemoryBytes()) throw UsageError(...);
 //

@@ -13,7 +13,6 @@ namespace {
 
 constexpr std::int64_t kFloat = 4;
 constexpr std::int64_t kRuntimeBytes = 300'000'000; // LibTorch's own allocations and thread pools
-constexpr double kBackwardMargin = 1.5;             // gradients of one block's activations at a time
 
 // Floats one transformer block keeps per window for backward: layer norms, fused qkv and its
 // per-head copies, attention scores before and after the mask and softmax, the MLP's hidden layer
@@ -40,7 +39,7 @@ TrainingMemory estimateTrainingMemory(const ModelConfig& c, double maskRatio)
     floats += c.decoderDepth * blockFloats(n, c.decoderDim, c.decoderHeads, decHidden);
 
     TrainingMemory m;
-    m.perWindowBytes = std::int64_t(std::ceil(floats * kFloat * kBackwardMargin));
+    m.perWindowBytes = std::int64_t(std::ceil(floats * kFloat));
     // The source model, its trained copy, gradients and AdamW's two moments.
     m.fixedBytes = kRuntimeBytes + 5 * modelParameterCount(c) * kFloat;
     return m;
