@@ -62,9 +62,9 @@ int main(int argc, char** argv)
         frames[i] = float(set.clips[i].frames);
         emb.insert(emb.end(), vectors[i].begin(), vectors[i].end());
     }
-    writeNpy(out / "mels.npy", mels, n, maxFrames * bins);
-    writeNpy(out / "frames.npy", frames, n, 1);
-    writeNpy(out / "embeddings.npy", emb, n, dim);
+    writeNpy(out / "mels.npy", mels, n, maxFrames * bins, {.replace = true}); // regenerated on every run
+    writeNpy(out / "frames.npy", frames, n, 1, {.replace = true});
+    writeNpy(out / "embeddings.npy", emb, n, dim, {.replace = true});
     std::printf("reference inputs: %zu clips (up to %d frames x %d bins) in %s\n", n, maxFrames, bins, out.c_str());
     return 0;
 }

@@ -35,4 +35,4 @@ fi
 echo
 echo "No display (or no GUI build): a tour of the demo archive with the CLI instead."
 "$cli" neighbours "$demo/demo.crowlingo" 1 -k 5
-"$cli" export "$demo/demo.crowlingo" --embeddings "$demo/embeddings.npy" --clips "$demo/clips.csv"
+"$cli" export "$demo/demo.crowlingo" --embeddings "$demo/embeddings.npy" --clips "$demo/clips.csv" --force # a rerun replaces them

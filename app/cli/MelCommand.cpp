@@ -1,6 +1,7 @@
-// crowlingo-cli mel FILE [--start --end] --png OUT: a log-mel spectrogram figure.
+// crowlingo-cli mel FILE [--start --end] --png OUT [--force]: a log-mel spectrogram figure.
 #include "app/cli/Commands.h"
 #include "core/archive/ClipFeatures.h"
+#include "core/common/OutputRules.h"
 #include "core/render/SpectrogramFigure.h"
 
 #include <cstdio>
@@ -9,13 +10,14 @@ namespace crowlingo::cli {
 
 Command addMelCommand(CLI::App& app)
 {
-    struct Options { std::string file, png; double start = 0, end = -1, timeExpansion = 1.0; MelParams mel; };
+    struct Options { std::string file, png; double start = 0, end = -1, timeExpansion = 1.0; MelParams mel; bool force = false; };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("mel", "Draw the log-mel spectrogram of a file (or a stretch of it) to PNG");
     sub->add_option("file", o->file, "Audio file")->required()->check(CLI::ExistingFile);
     sub->add_option("--start", o->start, "Start (s)")->capture_default_str();
     sub->add_option("--end", o->end, "End (s); default: end of file");
     sub->add_option("--png", o->png, "PNG file to write")->required();
+    sub->add_flag("--force", o->force, "Replace the PNG file if it exists (never the input)");
     sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor for ultrasound")->capture_default_str();
     sub->add_option("--rate", o->mel.sampleRate, "Analysis sample rate (Hz)")->capture_default_str();
     sub->add_option("--n-fft", o->mel.nFft, "FFT size")->capture_default_str();
@@ -24,12 +26,14 @@ Command addMelCommand(CLI::App& app)
     sub->add_option("--f-min", o->mel.fMin, "Lowest frequency (Hz)")->capture_default_str();
     sub->add_option("--f-max", o->mel.fMax, "Highest frequency (Hz)")->capture_default_str();
     return {sub, [o] {
+        const OutputRules output{.protect = {o->file}, .replace = o->force};
+        checkOutputPaths({o->png}, output); // before the work, not after it
         AudioReader reader(o->file, {.targetRate = o->mel.sampleRate, .timeExpansion = o->timeExpansion});
         const double end = o->end < 0 ? reader.duration() : std::min(o->end, reader.duration());
         const MelSpectrogram mel(o->mel);
         char title[512];
         std::snprintf(title, sizeof title, "%s  %.2f–%.2f s  (log-mel, %d bands)", o->file.c_str(), o->start, end, o->mel.nMels);
-        writeSpectrogramFigure(o->png, {FigurePanel{.title = title, .image = clipLogMel(reader, mel, o->start, end)}});
+        writeSpectrogramFigure(o->png, {FigurePanel{.title = title, .image = clipLogMel(reader, mel, o->start, end)}}, {}, output);
         std::printf("wrote %s\n", o->png.c_str());
         return 0;
     }};

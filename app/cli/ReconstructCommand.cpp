@@ -1,8 +1,9 @@
-// crowlingo-cli reconstruct FILE [--start --end] [--mask-ratio 0.75] [--seed S] --png OUT:
+// crowlingo-cli reconstruct FILE [--start --end] [--mask-ratio 0.75] [--seed S] --png OUT [--force]:
 // what the model "hears": original, masked input, reconstruction and per-patch error.
 #include "app/cli/Commands.h"
 #include "app/cli/ModelOption.h"
 #include "core/archive/ClipFeatures.h"
+#include "core/common/OutputRules.h"
 #include "core/model/Reconstruction.h"
 #include "core/render/SpectrogramFigure.h"
 #include "core/render/SpectrogramImage.h"
@@ -13,7 +14,8 @@ namespace crowlingo::cli {
 
 Command addReconstructCommand(CLI::App& app)
 {
-    struct Options { std::string file, png, model; double start = 0, end = -1, maskRatio = 0.75, timeExpansion = 1.0; std::uint64_t seed = 1; };
+    struct Options { std::string file, png, model; double start = 0, end = -1, maskRatio = 0.75, timeExpansion = 1.0; std::uint64_t seed = 1;
+                     bool force = false; };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("reconstruct", "Mask patches of a spectrogram window, let the model fill them in, "
                                                   "and draw original, masked input, reconstruction and error");
@@ -24,8 +26,13 @@ Command addReconstructCommand(CLI::App& app)
     sub->add_option("--seed", o->seed, "Seed of the random mask")->capture_default_str();
     sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor for ultrasound")->capture_default_str();
     sub->add_option("--png", o->png, "PNG file to write")->required();
+    sub->add_flag("--force", o->force, "Replace the PNG file if it exists (never the input or the model)");
     addModelOption(sub, o->model);
     return {sub, [o] {
+        OutputRules output{.protect = {o->file}, .replace = o->force};
+        if (!o->model.empty())
+            for (const char* f : {"config.json", "model.safetensors"}) output.protect.push_back(std::filesystem::path(o->model) / f);
+        checkOutputPaths({o->png}, output); // before loading the model, not after
         const Model model = loadModelOption(o->model);
         const ModelConfig& cfg = model.config();
         const MelSpectrogram mel(cfg.mel);
@@ -49,7 +56,7 @@ Command addReconstructCommand(CLI::App& app)
             {.title = "Reconstruction (hidden patches predicted by the model)", .image = r.reconstruction, .vmin = lo, .vmax = hi},
             {.title = "Per-patch squared error", .image = r.patchError, .colormap = Colormap::Viridis, .valueLabel = "dB²"},
         };
-        writeSpectrogramFigure(o->png, panels);
+        writeSpectrogramFigure(o->png, panels, {}, output);
         std::printf("masked-patch MSE %.2f dB² (trivial predictor: %.2f dB², each mel band's mean over the visible patches)\n",
                     r.maskedMse, r.trivialMse);
         std::printf("wrote %s\n", o->png.c_str());

@@ -1,15 +1,17 @@
-// crowlingo-cli segment FILE|DIR: cut recordings into clips and print (or write) them as CSV.
+// crowlingo-cli segment FILE|DIR [--csv OUT [--force]]: cut recordings into clips and print (or write) them as CSV.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
 #include "core/archive/FolderScanner.h"
 #include "core/audio/AudioReader.h"
 #include "core/dsp/MelSpectrogram.h"
 #include "core/common/Csv.h"
+#include "core/common/Error.h"
+#include "core/common/OutputFile.h"
 #include "core/segment/Segmenter.h"
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <memory>
 #include <iostream>
 
 namespace crowlingo::cli {
@@ -22,6 +24,7 @@ Command addSegmentCommand(CLI::App& app)
         std::string input, csv, segment = "events";
         double timeExpansion = 1.0;
         int rate = MelParams{}.sampleRate;
+        bool force = false;
     };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("segment", "Cut a recording (or every recording under a folder) into clips");
@@ -31,6 +34,7 @@ Command addSegmentCommand(CLI::App& app)
         ->check(CLI::Range(1.0, 1000.0));
     sub->add_option("--rate", o->rate, "Analysis sample rate in Hz")->capture_default_str()->check(CLI::Range(1000, 400000));
     sub->add_option("--csv", o->csv, "Write the clips to this CSV file instead of standard output");
+    sub->add_flag("--force", o->force, "Replace the --csv file if it exists (never an input recording)");
     return {sub, [o] {
         const SegmentSpec spec = SegmentSpec::parse(o->segment);
         std::vector<fs::path> files;
@@ -39,30 +43,27 @@ Command addSegmentCommand(CLI::App& app)
         } else {
             files.push_back(o->input);
         }
-        std::ofstream csvFile;
-        if (!o->csv.empty()) {
-            csvFile.open(o->csv);
-            if (!csvFile) throw std::runtime_error("cannot write \"" + o->csv + "\"");
-        }
-        std::ostream& out = o->csv.empty() ? std::cout : csvFile;
-        out << "path,start_s,end_s,low_hz,high_hz\n";
+        // The CSV appears only once complete (OutputFile): a full disk or Ctrl-C leaves no cut-off table.
+        std::unique_ptr<OutputFile> csvFile;
+        if (!o->csv.empty()) csvFile = std::make_unique<OutputFile>(o->csv, OutputRules{.protect = files, .replace = o->force});
+        const auto emit = [&](const std::string& text) {
+            if (csvFile) csvFile->write(text);
+            else std::cout << text;
+        };
+        emit("path,start_s,end_s,low_hz,high_hz\n");
         int failed = 0;
         std::size_t total = 0;
         TerminalProgress bar("segment");
         for (std::size_t i = 0; i < files.size(); ++i) {
             const fs::path& f = files[i];
+            std::vector<Clip> clips;
             try {
                 AudioReader reader(f, {.targetRate = o->rate, .timeExpansion = o->timeExpansion});
                 const Progress outer = bar.progress();
                 const Progress inner{[&](double done, std::string_view) {
                     outer((double(i) + done) / double(files.size()), f.filename().string());
                 }, outer.cancelled};
-                for (const Clip& c : segment(reader, spec, inner)) {
-                    char line[128];
-                    std::snprintf(line, sizeof line, ",%.4f,%.4f,%.1f,%.1f\n", c.start, c.end, c.lowHz, c.highHz);
-                    out << csvField(f.string()) << line;
-                    ++total;
-                }
+                clips = segment(reader, spec, inner);
             } catch (const Cancelled&) {
                 throw;
             } catch (const std::exception& e) {
@@ -70,8 +71,17 @@ Command addSegmentCommand(CLI::App& app)
                 std::fprintf(stderr, "error: %s\n", e.what());
                 ++failed;
             }
+            // Outside the try: a failed write is fatal, not one more unreadable recording.
+            for (const Clip& c : clips) {
+                char line[128];
+                std::snprintf(line, sizeof line, ",%.4f,%.4f,%.1f,%.1f\n", c.start, c.end, c.lowHz, c.highHz);
+                emit(csvField(spreadsheetText(f.string())) + line);
+                ++total;
+            }
         }
         bar.finish();
+        if (csvFile) csvFile->commit();
+        else if (!(std::cout << std::flush)) throw Error("cannot write the clips to standard output");
         std::fprintf(stderr, "%zu clips from %zu files (%d unreadable)\n", total, files.size() - failed, failed);
         return failed ? 1 : 0;
     }};

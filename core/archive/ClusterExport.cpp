@@ -3,6 +3,7 @@
 #include "core/archive/Archive.h"
 #include "core/common/Csv.h"
 #include "core/common/Error.h"
+#include "core/common/OutputFile.h"
 #include "core/common/UtcTime.h"
 
 #include <nlohmann/json.hpp>
@@ -10,7 +11,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <map>
 
 namespace crowlingo {
@@ -106,13 +106,12 @@ std::string fmt(double v, const char* f = "%.6g")
     return buf;
 }
 
-std::ofstream openOut(const fs::path& file)
+// The archive an export reads is never one of its outputs.
+OutputRules protectingArchive(OutputRules rules, const Archive& archive)
 {
-    std::ofstream out(file, std::ios::binary);
-    if (!out) throw Error(fileError("write", file, "cannot create file"));
-    return out;
+    for (fs::path& p : sqliteFiles(archive.file())) rules.protect.push_back(std::move(p));
+    return rules;
 }
-
 
 // Groups rows by recording, in time order.
 std::map<std::string, std::vector<const ClipExportRow*>> byRecording(const ExportData& d)
@@ -141,21 +140,55 @@ std::string tableStem(const std::string& path)
     return s;
 }
 
+// One file per recording into dir, all or none: every target is checked before the first byte is
+// written, and the files appear together once all are written (commitTogether).
+template <class WriteTable>
+std::vector<fs::path> writePerRecording(const fs::path& dir, const Archive& archive, const OutputRules& rules,
+                                        const std::string& suffix, WriteTable writeTable)
+{
+    // Named, not a temporary in the loop header: byRecording() points into it, and a temporary
+    // there dies before the loop body runs (found by AddressSanitizer).
+    const ExportData data = gather(archive);
+    const auto recordings = byRecording(data);
+    std::vector<fs::path> targets;
+    for (const auto& [path, rows] : recordings) targets.push_back(dir / (tableStem(path) + suffix));
+    std::error_code ec;
+    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+        throw UsageError(fileError("write tables into", dir, "it is a file, not a folder"));
+    const OutputRules checked = protectingArchive(rules, archive);
+    checkOutputPaths(targets, checked);
+    fs::create_directories(dir);
+    std::vector<std::unique_ptr<OutputFile>> files;
+    std::size_t i = 0;
+    for (const auto& [path, rows] : recordings) {
+        files.push_back(std::make_unique<OutputFile>(targets[i++], checked));
+        writeTable(*files.back(), rows);
+        files.back()->finish(); // one open descriptor at a time, however many recordings
+    }
+    commitTogether(files);
+    return targets;
+}
+
 } // namespace
 
-void writeClusterCsv(const fs::path& file, const Archive& archive)
+void writeClusterCsv(const fs::path& file, const Archive& archive, const OutputRules& rules)
 {
+    fs::path sidecar = file;
+    sidecar += ".json";
+    const OutputRules checked = protectingArchive(rules, archive);
+    checkOutputPaths({file, sidecar}, checked);
     const ExportData d = gather(archive);
-    std::ofstream out = openOut(file);
-    out << "clip_id,path,start_s,end_s,low_hz,high_hz,cluster,probability,outlier_score,distance_to_centroid,x,y,label\n";
+    std::vector<std::unique_ptr<OutputFile>> files;
+    files.push_back(std::make_unique<OutputFile>(file, checked));
+    OutputFile& out = *files.back();
+    out.write("clip_id,path,start_s,end_s,low_hz,high_hz,cluster,probability,outlier_score,distance_to_centroid,x,y,label\n");
     for (const auto& r : d.rows) {
-        out << csvRow({std::to_string(r.clip.id), r.clip.path, fmt(r.clip.start, "%.6f"), fmt(r.clip.end, "%.6f"),
-                       fmt(r.clip.lowHz, "%.2f"), fmt(r.clip.highHz, "%.2f"),
-                       r.cluster ? std::to_string(*r.cluster) : "", r.cluster ? fmt(r.probability) : "",
-                       r.cluster ? fmt(r.outlier) : "", r.distanceToCentroid ? fmt(*r.distanceToCentroid) : "",
-                       r.x ? fmt(*r.x) : "", r.y ? fmt(*r.y) : "", r.label});
+        out.write(csvRow({std::to_string(r.clip.id), spreadsheetText(r.clip.path), fmt(r.clip.start, "%.6f"),
+                          fmt(r.clip.end, "%.6f"), fmt(r.clip.lowHz, "%.2f"), fmt(r.clip.highHz, "%.2f"),
+                          r.cluster ? std::to_string(*r.cluster) : "", r.cluster ? fmt(r.probability) : "",
+                          r.cluster ? fmt(r.outlier) : "", r.distanceToCentroid ? fmt(*r.distanceToCentroid) : "",
+                          r.x ? fmt(*r.x) : "", r.y ? fmt(*r.y) : "", spreadsheetText(r.label)}));
     }
-    if (!out) throw Error(fileError("write", file, "write failed (disk full?)"));
 
     nlohmann::json p;
     p["archive"] = archive.file().string();
@@ -167,54 +200,35 @@ void writeClusterCsv(const fs::path& file, const Archive& archive)
     p["software"] = std::string("CrowLingo ") + CROWLINGO_VERSION;
     p["exported_at"] = utcNowIso();
     p["rows"] = d.rows.size();
-    fs::path sidecar = file;
-    sidecar += ".json";
-    openOut(sidecar) << p.dump(2) << "\n";
+    files.push_back(std::make_unique<OutputFile>(sidecar, checked));
+    files.back()->write(p.dump(2) + "\n");
+    commitTogether(files);
 }
 
-std::vector<fs::path> writeRavenTables(const fs::path& dir, const Archive& archive)
+std::vector<fs::path> writeRavenTables(const fs::path& dir, const Archive& archive, const OutputRules& rules)
 {
-    fs::create_directories(dir);
-    std::vector<fs::path> written;
-    // Named, not a temporary in the loop header: byRecording() points into it, and a temporary
-    // there dies before the loop body runs (found by AddressSanitizer).
-    const ExportData data = gather(archive);
-    for (const auto& [path, rows] : byRecording(data)) {
-        const fs::path f = dir / (tableStem(path) + ".Table.1.selections.txt");
-        std::ofstream out = openOut(f);
-        out << "Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\tCluster\tLabel\n";
+    return writePerRecording(dir, archive, rules, ".Table.1.selections.txt", [](OutputFile& out, const auto& rows) {
+        out.write("Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\tCluster\tLabel\n");
         int selection = 1;
         for (const ClipExportRow* r : rows) {
-            const std::string label = oneTabField(r->label);
-            out << selection++ << "\tSpectrogram 1\t1\t" << fmt(r->clip.start, "%.6f") << '\t' << fmt(r->clip.end, "%.6f")
-                << '\t' << fmt(r->clip.lowHz, "%.2f") << '\t' << fmt(r->clip.highHz, "%.2f") << '\t'
-                << (r->cluster ? std::to_string(*r->cluster) : "") << '\t' << label << '\n';
+            out.write(std::to_string(selection++) + "\tSpectrogram 1\t1\t" + fmt(r->clip.start, "%.6f") + '\t'
+                      + fmt(r->clip.end, "%.6f") + '\t' + fmt(r->clip.lowHz, "%.2f") + '\t' + fmt(r->clip.highHz, "%.2f")
+                      + '\t' + (r->cluster ? std::to_string(*r->cluster) : "") + '\t' + oneTabField(r->label) + '\n');
         }
-        written.push_back(f);
-    }
-    return written;
+    });
 }
 
-std::vector<fs::path> writeAudacityLabels(const fs::path& dir, const Archive& archive)
+std::vector<fs::path> writeAudacityLabels(const fs::path& dir, const Archive& archive, const OutputRules& rules)
 {
-    fs::create_directories(dir);
-    std::vector<fs::path> written;
-    // Named, not a temporary in the loop header: byRecording() points into it, and a temporary
-    // there dies before the loop body runs (found by AddressSanitizer).
-    const ExportData data = gather(archive);
-    for (const auto& [path, rows] : byRecording(data)) {
-        const fs::path f = dir / (tableStem(path) + ".txt");
-        std::ofstream out = openOut(f);
+    return writePerRecording(dir, archive, rules, ".txt", [](OutputFile& out, const auto& rows) {
         for (const ClipExportRow* r : rows) {
             const std::string text = oneTabField(!r->label.empty() ? r->label
                                                  : !r->cluster      ? "clip"
                                                  : *r->cluster < 0  ? "noise"
                                                                     : "cluster " + std::to_string(*r->cluster));
-            out << fmt(r->clip.start, "%.6f") << '\t' << fmt(r->clip.end, "%.6f") << '\t' << text << '\n';
+            out.write(fmt(r->clip.start, "%.6f") + '\t' + fmt(r->clip.end, "%.6f") + '\t' + text + '\n');
         }
-        written.push_back(f);
-    }
-    return written;
+    });
 }
 
 } // namespace crowlingo

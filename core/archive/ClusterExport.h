@@ -7,7 +7,13 @@
 //   writeRavenTables("raven/", archive);        // raven/<name>.Table.1.selections.txt
 //   writeAudacityLabels("audacity/", archive);  // audacity/<name>.txt
 //
+// Every output is written whole or not at all (OutputFile): never onto the archive or the files
+// SQLite keeps beside it, an existing file only with rules.replace, and a full disk leaves the old
+// files as they were. A folder export writes all its files or none.
+//
 // Threading: uses the given Archive on the calling thread.
+#include "core/common/OutputRules.h"
+
 #include <filesystem>
 #include <vector>
 
@@ -17,9 +23,13 @@ class Archive;
 
 // Columns: clip_id,path,start_s,end_s,low_hz,high_hz,cluster,probability,outlier_score,
 // distance_to_centroid,x,y,label. Missing values (no clustering, no map, noise) are empty cells.
-void writeClusterCsv(const std::filesystem::path& file, const Archive& archive);
-// Returns the files written.
-std::vector<std::filesystem::path> writeRavenTables(const std::filesystem::path& dir, const Archive& archive);
-std::vector<std::filesystem::path> writeAudacityLabels(const std::filesystem::path& dir, const Archive& archive);
+// Paths and labels that a spreadsheet would take for a formula (a leading =, +, -, @, tab or CR)
+// start with a single quote ('=x), as do those starting with a quote; label import removes it.
+void writeClusterCsv(const std::filesystem::path& file, const Archive& archive, const OutputRules& rules = {});
+// Returns the files written. Throws before writing any if one of them exists and !rules.replace.
+std::vector<std::filesystem::path> writeRavenTables(const std::filesystem::path& dir, const Archive& archive,
+                                                    const OutputRules& rules = {});
+std::vector<std::filesystem::path> writeAudacityLabels(const std::filesystem::path& dir, const Archive& archive,
+                                                       const OutputRules& rules = {});
 
 } // namespace crowlingo

@@ -3,15 +3,16 @@
 #include "core/archive/Archive.h"
 #include "core/common/Csv.h"
 #include "core/common/Error.h"
+#include "core/common/OutputFile.h"
 
 #include <bit>
 #include <cstdio>
-#include <fstream>
 #include <map>
 
 namespace crowlingo {
 
-void writeNpy(const std::filesystem::path& file, std::span<const float> values, std::size_t rows, int columns)
+void writeNpy(const std::filesystem::path& file, std::span<const float> values, std::size_t rows, int columns,
+              const OutputRules& rules)
 {
     static_assert(std::endian::native == std::endian::little, "the .npy header below says little endian");
     if (values.size() != rows * std::size_t(columns))
@@ -22,31 +23,32 @@ void writeNpy(const std::filesystem::path& file, std::span<const float> values, 
     const std::size_t unpadded = 10 + header.size() + 1;
     header.append((64 - unpadded % 64) % 64, ' ');
     header += '\n';
-    std::ofstream out(file, std::ios::binary);
-    if (!out) throw Error(fileError("write", file, "cannot create file"));
+    OutputFile out(file, rules);
     out.write("\x93NUMPY\x01\x00", 8);
     const std::uint16_t len = std::uint16_t(header.size());
-    out.put(char(len & 0xff));
-    out.put(char(len >> 8));
-    out << header;
-    out.write(reinterpret_cast<const char*>(values.data()), std::streamsize(values.size() * sizeof(float)));
-    if (!out) throw Error(fileError("write", file, "write failed (disk full?)"));
+    const char lenBytes[2] = {char(len & 0xff), char(len >> 8)};
+    out.write(lenBytes, 2);
+    out.write(header);
+    out.write(values.data(), values.size() * sizeof(float));
+    out.commit();
 }
 
-void writeClipTable(const std::filesystem::path& file, const Archive& archive, const std::vector<ClipId>& order)
+void writeClipTable(const std::filesystem::path& file, const Archive& archive, const std::vector<ClipId>& order,
+                    const OutputRules& rules)
 {
+    OutputRules checked = rules; // the archive read is never the output
+    for (std::filesystem::path& p : sqliteFiles(archive.file())) checked.protect.push_back(std::move(p));
+    OutputFile out(file, checked);
     std::map<ClipId, ClipRow> byId;
     for (ClipRow& c : archive.clips()) byId.emplace(c.id, std::move(c));
-    std::ofstream out(file, std::ios::binary);
-    if (!out) throw Error(fileError("write", file, "cannot create file"));
-    out << "clip_id,path,start_s,end_s,low_hz,high_hz\n";
+    out.write("clip_id,path,start_s,end_s,low_hz,high_hz\n");
     char num[128];
     for (ClipId id : order) {
         const ClipRow& c = byId.at(id);
         std::snprintf(num, sizeof num, ",%.6f,%.6f,%.2f,%.2f\n", c.start, c.end, c.lowHz, c.highHz);
-        out << id << ',' << csvField(c.path) << num;
+        out.write(std::to_string(id) + ',' + csvField(spreadsheetText(c.path)) + num);
     }
-    if (!out) throw Error(fileError("write", file, "write failed (disk full?)"));
+    out.commit();
 }
 
 } // namespace crowlingo

@@ -1,5 +1,6 @@
 #include "core/archive/LabelTable.h"
 
+#include "core/common/Csv.h"
 #include "core/common/Error.h"
 
 #include <algorithm>
@@ -173,14 +174,15 @@ LabelTable parseCsv(std::string_view text, const std::filesystem::path& source)
         }
         LabelTableRow r;
         r.line = line;
-        r.label = trimmed(row[std::size_t(cLabel)]);
+        // Our own exports quote text that a spreadsheet would run as a formula (spreadsheetText).
+        r.label = fromSpreadsheetText(trimmed(row[std::size_t(cLabel)]));
         if (r.label.empty() && t.format == LabelTableFormat::ClipIdCsv && width > 2) continue; // an exported clip without a label
         if (r.label.empty()) { t.problems.emplace_back(line, "empty label"); continue; }
         if (t.format == LabelTableFormat::ClipIdCsv) {
             r.clipId = wholeNumber(row[std::size_t(cId)]);
             if (!r.clipId) { t.problems.emplace_back(line, "no clip " + row[std::size_t(cId)]); continue; }
         } else {
-            r.path = trimmed(row[std::size_t(cPath)]);
+            r.path = fromSpreadsheetText(trimmed(row[std::size_t(cPath)]));
             if (r.path.empty()) { t.problems.emplace_back(line, "empty path"); continue; }
             if (t.format == LabelTableFormat::SpanCsv) {
                 r.startS = finiteNumber(row[std::size_t(cStart)]);

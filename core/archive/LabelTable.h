@@ -4,6 +4,9 @@
 //   CSV with a header:  path,label | path,start_s,end_s,label | clip_id,label
 //   Raven selection table: tab-separated, "Selection", "Begin Time (s)", "End Time (s)", ... and a
 //     label column ("Annotation", "Label", "Species", "Call Type" or "Type", or one named by the caller).
+// CSV labels and paths that start with a single quote before =, +, -, @ or another quote lose that
+// quote: it is the formula guard CrowLingo's CSV exports add (spreadsheetText in Csv.h), so an
+// exported label "=x" (written '=x) reads back as =x.
 //
 //   LabelTable t = LabelTable::read("0412.Table.1.selections.txt");   // throws UsageError
 //   for (const LabelTableRow& r : t.rows) use(r.path, r.startS, r.endS, r.label);

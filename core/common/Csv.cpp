@@ -27,6 +27,25 @@ std::string csvRow(const std::vector<std::string>& fields)
     return out;
 }
 
+namespace {
+
+bool startsWithFormulaOrQuote(std::string_view v)
+{
+    return !v.empty() && std::string_view("=+-@\t\r'").find(v.front()) != std::string_view::npos;
+}
+
+} // namespace
+
+std::string spreadsheetText(std::string_view v)
+{
+    return startsWithFormulaOrQuote(v) ? "'" + std::string(v) : std::string(v);
+}
+
+std::string fromSpreadsheetText(std::string_view v)
+{
+    return v.size() >= 2 && v.front() == '\'' && startsWithFormulaOrQuote(v.substr(1)) ? std::string(v.substr(1)) : std::string(v);
+}
+
 CsvReader::CsvReader(const std::filesystem::path& file, char delimiter)
     : file_(file), in_(file, std::ios::binary), delimiter_(delimiter)
 {

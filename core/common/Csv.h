@@ -1,6 +1,9 @@
 #pragma once
 // Plain CSV (RFC 4180): fields with commas, quotes or newlines are quoted, quotes doubled. What
-// pandas.read_csv and spreadsheet programs read with no options.
+// pandas.read_csv and spreadsheet programs read with no options. Free text from the user or the
+// file system (labels, paths) goes through spreadsheetText() first, so that a spreadsheet does not
+// run a label like "=HYPERLINK(...)" as a formula; readers of our own exports undo it with
+// fromSpreadsheetText().
 //
 //   out << csvRow({"clip_id", "path"}) ;           // "clip_id,path\n"
 //   CsvReader in(file); std::vector<std::string> row; while (in.next(row)) ...
@@ -16,6 +19,13 @@ namespace crowlingo {
 
 std::string csvField(std::string_view value);
 std::string csvRow(const std::vector<std::string>& fields); // ends with '\n'
+
+// Text that begins with =, +, -, @, a tab or a carriage return (what spreadsheets take for a
+// formula) gets a leading single quote; so does text that begins with a quote, so that
+// fromSpreadsheetText() gives back exactly the original: "=1+1" -> "'=1+1", "'a" -> "''a".
+std::string spreadsheetText(std::string_view text);
+std::string fromSpreadsheetText(std::string_view text); // "'=1+1" -> "=1+1"; other text as it is
+
 
 class CsvReader {
 public:

@@ -14,6 +14,7 @@ struct AudioError : Error { using Error::Error; };   // decode, resample, unread
 struct ModelError : Error { using Error::Error; };   // weights/config parsing, shape mismatches
 struct ArchiveError : Error { using Error::Error; }; // SQLite archive
 struct UsageError : Error { using Error::Error; };   // bad parameters (e.g. a segment spec)
+struct OutputExistsError : UsageError { using UsageError::UsageError; }; // an output file exists and may not be replaced
 
 // "cannot <what> \"<path>\": <why>" — the one phrasing used across core.
 inline std::string fileError(std::string_view what, const std::filesystem::path& path, std::string_view why)

@@ -1,6 +1,7 @@
 #include "core/render/SpectrogramFigure.h"
 
 #include "core/common/Error.h"
+#include "core/common/OutputFile.h"
 #include "core/render/SpectrogramImage.h"
 
 #include <cairo.h>
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <memory>
 #include <numbers>
+#include <string>
 
 namespace crowlingo {
 
@@ -302,15 +304,34 @@ void drawPanel(Painter& p, const FigurePanel& panel, double top, double tMin, do
     p.text(panel.valueLabel, opts.width - 12, (y0 + y1) / 2, 0.5, 1, -std::numbers::pi / 2);
 }
 
+// cairo's PNG stream callback into an OutputFile; the error is kept, since C cannot pass exceptions.
+struct PngSink {
+    OutputFile& out;
+    std::string error;
+
+    static cairo_status_t write(void* self, const unsigned char* data, unsigned int length)
+    {
+        auto* sink = static_cast<PngSink*>(self);
+        try {
+            sink->out.write(data, length);
+            return CAIRO_STATUS_SUCCESS;
+        } catch (const std::exception& e) {
+            sink->error = e.what();
+            return CAIRO_STATUS_WRITE_ERROR;
+        }
+    }
+};
+
 } // namespace
 
 void writeSpectrogramFigure(const std::filesystem::path& png, const std::vector<FigurePanel>& panels,
-                            const FigureOptions& opts)
+                            const FigureOptions& opts, const OutputRules& rules)
 {
     if (panels.empty())
         throw UsageError(fileError("write figure", png, "no panels to draw"));
     if (opts.width < 200 || opts.panelHeight < 120 || !(opts.scale > 0) || opts.scale > 16)
         throw UsageError(fileError("write figure", png, "size below 200 x 120 points per panel, or scale outside (0, 16]"));
+    OutputFile out(png, rules); // refuses a bad target before any drawing
 
     // Shared time span: the union of all panels, so the axes line up.
     double tMin = std::numeric_limits<double>::infinity(), tMax = -tMin;
@@ -342,9 +363,13 @@ void writeSpectrogramFigure(const std::filesystem::path& png, const std::vector<
     if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS)
         throw Error(fileError("write figure", png, cairo_status_to_string(cairo_status(cr.get()))));
     cairo_surface_flush(surface.get());
-    const cairo_status_t st = cairo_surface_write_to_png(surface.get(), png.c_str());
+    // Through OutputFile, not cairo_surface_write_to_png: a short write must fail, not leave half a PNG.
+    PngSink sink{out, {}};
+    const cairo_status_t st = cairo_surface_write_to_png_stream(surface.get(), &PngSink::write, &sink);
+    if (!sink.error.empty()) throw Error(sink.error);
     if (st != CAIRO_STATUS_SUCCESS)
         throw Error(fileError("write figure", png, cairo_status_to_string(st)));
+    out.commit();
 }
 
 } // namespace crowlingo

@@ -8,6 +8,7 @@
 //   writeSpectrogramFigure("clip.png", {original, masked}, {.width = 1000});
 //
 // Threading: no shared state; figures may be written from several threads at once.
+#include "core/common/OutputRules.h"
 #include "core/dsp/Spectrogram.h"
 #include "core/render/Colormap.h"
 
@@ -38,8 +39,9 @@ struct FigureOptions {
 
 // Writes a PNG of round(width * scale) x round(panels.size() * panelHeight * scale) pixels.
 // Every panel is drawn against the union of the panels' time spans, so their time axes line up.
-// Throws UsageError for no panels or a size below 200 x 120 points, Error if the file cannot be written.
+// Throws UsageError for no panels or a size below 200 x 120 points, or a target the rules refuse
+// (see OutputRules.h); Error if the file cannot be written, leaving any old file as it was.
 void writeSpectrogramFigure(const std::filesystem::path& png, const std::vector<FigurePanel>& panels,
-                            const FigureOptions& opts = {});
+                            const FigureOptions& opts = {}, const OutputRules& rules = {});
 
 } // namespace crowlingo
