@@ -1,11 +1,14 @@
 #include "core/analysis/ClusteredKnn.h"
 
+#include "core/analysis/Distance.h"
+#include "core/analysis/ExactRerank.h"
+#include "core/analysis/Lloyd.h"
 #include "core/analysis/OmpThreadLimit.h"
 #include "core/analysis/ParallelFor.h"
+#include "core/analysis/Rng.h"
 #include "core/common/Threads.h"
 
-#include <faiss/Clustering.h>
-#include <faiss/IndexFlat.h>
+#include <faiss/Index.h>
 #include <faiss/utils/distances.h>
 
 #include <algorithm>
@@ -18,12 +21,14 @@ namespace {
 
 using faiss_idx = faiss::Index::idx_t;
 
-// Inserts (d, id) into a row of k ascending distances if it is nearer than the row's last.
+// Inserts (d, id) into a row of k neighbours kept in nearer() order if it is nearer than the
+// row's last (empty places hold infinity and -1, behind every real neighbour).
 void insertNearer(float* dist, std::int64_t* idx, int k, float d, std::int64_t id)
 {
-    if (!(d < dist[k - 1])) return;
+    const auto before = [&](int j) { return idx[j] < 0 || nearer({d, id}, {dist[j], idx[j]}); };
+    if (!before(k - 1)) return;
     int j = k - 1;
-    while (j > 0 && d < dist[j - 1]) {
+    while (j > 0 && before(j - 1)) {
         dist[j] = dist[j - 1];
         idx[j] = idx[j - 1];
         --j;
@@ -71,6 +76,25 @@ KnnResult neighboursOfNeighbours(const float* rows, std::size_t n, std::size_t d
     return better;
 }
 
+// The lists' centroids: Lloyd's k-means (Lloyd.h, reproducible on any CPU), 10 iterations on a
+// sample of 64 points per list, started from the first points drawn (the lists only have to be
+// compact, not optimal).
+std::vector<float> listCentroids(const float* rows, std::size_t n, std::size_t dim, std::size_t lists, std::uint64_t seed, int threads)
+{
+    // A random sample without replacement (partial Fisher-Yates), in the order drawn.
+    const std::size_t m = std::min(n, lists * 64);
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    Rng rng(Rng::mix(seed, 0x6C69737473ull));
+    for (std::size_t i = 0; i < m; ++i) std::swap(order[i], order[i + std::size_t(rng.below(n - i))]);
+    std::vector<float> sample(m * dim);
+    for (std::size_t i = 0; i < m; ++i) std::copy_n(rows + order[i] * dim, dim, sample.data() + i * dim);
+
+    std::vector<float> centroids(sample.begin(), sample.begin() + std::ptrdiff_t(lists * dim)); // the first `lists` drawn
+    lloydIterations(sample.data(), m, dim, centroids, 10, false, threads);
+    return centroids;
+}
+
 } // namespace
 
 KnnResult clusteredSelfKnn(const float* rows, std::size_t n, int dimension, Metric metric, int k,
@@ -87,26 +111,12 @@ KnnResult clusteredSelfKnn(const float* rows, std::size_t n, int dimension, Metr
     const int probes = int(std::clamp<std::size_t>(std::size_t(std::max(o.probes, 1)), 1, lists));
     OmpThreadLimit limit(threadCount());
 
-    // Lists: k-means (L2 — on normalised rows the same order as cosine), 10 iterations on a sample
-    // of 64 points per list: the lists only have to be compact, not optimal.
-    faiss::ClusteringParameters cp;
-    cp.niter = 10;
-    cp.seed = int(o.seed & 0x7FFFFFFF);
-    cp.min_points_per_centroid = 1;
-    cp.max_points_per_centroid = 64;
-    faiss::Clustering kmeans(dimension, lists, cp);
-    {
-        faiss::IndexFlatL2 trainIndex(dimension);
-        kmeans.train(faiss_idx(n), rows, trainIndex);
-    }
+    const int threads = threadCount();
+    // Lists: k-means (L2 — on normalised rows the same order as cosine); each point probes the
+    // lists of its `probes` nearest centroids and belongs to the nearest one's.
+    const std::vector<float> centroids = listCentroids(rows, n, dim, lists, o.seed, threads);
     progress.checkCancelled();
-    faiss::IndexFlatL2 centroids(dimension);
-    centroids.add(faiss_idx(lists), kmeans.centroids.data());
-    std::vector<faiss_idx> probed(n * std::size_t(probes));
-    {
-        std::vector<float> unused(n * std::size_t(probes));
-        centroids.search(faiss_idx(n), rows, probes, unused.data(), probed.data());
-    }
+    const std::vector<std::int64_t> probed = nearestCentroids(rows, n, dim, centroids, std::size_t(probes), threads);
 
     // Each list's members (nearest centroid) and the points that probe it, by counting sort.
     auto bucket = [&](std::size_t stride, std::vector<std::size_t>& start, std::vector<std::int64_t>& items) {
@@ -127,8 +137,7 @@ KnnResult clusteredSelfKnn(const float* rows, std::size_t n, int dimension, Metr
     // List by list: the probing points against the members, one matrix product, then each
     // point's k best from this list merged into its running k best.
     std::vector<float> x, q, d;
-    std::vector<std::int64_t> id;
-    const int threads = threadCount();
+    std::vector<faiss_idx> id;
     for (std::size_t l = 0; l < lists; ++l) {
         if (l % 16 == 0) {
             progress.checkCancelled();
@@ -142,7 +151,8 @@ KnnResult clusteredSelfKnn(const float* rows, std::size_t n, int dimension, Metr
         q.resize(nq * dim);
         for (std::size_t i = 0; i < nx; ++i) std::copy_n(rows + std::size_t(memberIds[i]) * dim, dim, x.data() + i * dim);
         for (std::size_t i = 0; i < nq; ++i) std::copy_n(rows + std::size_t(queryIds[i]) * dim, dim, q.data() + i * dim);
-        const std::size_t kk = std::min(std::size_t(r.k), nx);
+        // faiss proposes k + margin candidates from this list; exact distances decide (ExactRerank.h).
+        const std::size_t kk = std::min(std::size_t(r.k) + std::size_t(kRerankMargin), nx);
         d.resize(nq * kk);
         id.resize(nq * kk);
         if (metric == Metric::Cosine)
@@ -156,7 +166,8 @@ KnnResult clusteredSelfKnn(const float* rows, std::size_t n, int dimension, Metr
                 for (std::size_t c = 0; c < kk; ++c) {
                     const std::int64_t local = id[i * kk + c];
                     if (local < 0) continue;
-                    insertNearer(r.distance.data() + row, r.index.data() + row, r.k, distanceFromFaiss(metric, d[i * kk + c]),
+                    insertNearer(r.distance.data() + row, r.index.data() + row, r.k,
+                                 preparedDistance(metric, q.data() + i * dim, x.data() + std::size_t(local) * dim, dim),
                                  memberIds[local]);
                 }
             }

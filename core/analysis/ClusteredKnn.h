@@ -16,8 +16,9 @@
 // recall 0.91, its NN-descent 34 s, HNSW 30 s to build at 100k. Recall@10 on a structureless
 // 16-D Gaussian (the hard case, tst_knnsearch) 0.95.
 //
-// Deterministic for a given seed and thread count (k-means with a fixed seed; lists merged in a
-// fixed order, ties kept by the first found). Distances as KnnResult: 1 - cos, or L2.
+// The same bits on any thread count, CPU and BLAS kernel: the lists come from Lloyd.h's k-means,
+// and the matrix products only propose candidates whose distances are then computed in a fixed
+// order (ExactRerank.h); ties go to the lower index. Distances as KnnResult: 1 - cos, or L2.
 #include "core/analysis/KnnSearch.h"
 #include "core/common/Progress.h"
 

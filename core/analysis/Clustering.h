@@ -1,14 +1,16 @@
 #pragma once
 // Clusters of embeddings (or of map coordinates): HDBSCAN (written here: core distances from a
 // faiss kNN, mutual-reachability minimum spanning tree, condensed tree, excess-of-mass selection)
-// and k-means (faiss). Noise is cluster -1. Ids are made stable across re-runs by matchClusterIds.
+// and k-means (k-means++ then Lloyd, Lloyd.h). Noise is cluster -1. Ids are made stable across re-runs by matchClusterIds.
 // HDBSCAN follows the hdbscan package: core distance = distance to the min_samples-th nearest
 // other row; EOM selection with allow_single_cluster = false; probabilities and GLOSH scores as
 // hdbscan computes them. The spanning tree is exact (Prim, O(n^2 d)) up to 20,000 rows; above,
 // it is built from the kNN graph (3 x min_samples neighbours) with the components joined by the
 // cheapest edges between nearby components (see MutualReachabilityMst.cpp). The cosine metric
-// works on L2-normalised rows (distance 1 - cos). Same input ⇒ same output, any thread count (the
-// kNN graph for the core distances is exact up to 20,000 rows, approximate and reproducible above).
+// works on L2-normalised rows (distance 1 - cos). Same input ⇒ bitwise the same output on any
+// thread count, x86-64 CPU and BLAS kernel, for HDBSCAN and k-means alike (see Projection.h and
+// ExactRerank.h: BLAS proposes, the project's fixed-order distance code decides; tested in
+// tests/analysis/tst_reproducibility).
 //
 //   ClusterParams p;  p.method = ClusterMethod::Hdbscan;  p.minClusterSize = 10;
 //   Clusters c = cluster(matrix.values, matrix.dimension, p, progress);

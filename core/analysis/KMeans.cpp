@@ -1,6 +1,7 @@
 #include "core/analysis/KMeans.h"
 
 #include "core/analysis/Distance.h"
+#include "core/analysis/Lloyd.h"
 #include "core/analysis/NeighbourIndex.h"
 #include "core/analysis/OmpThreadLimit.h"
 #include "core/analysis/ParallelFor.h"
@@ -8,11 +9,7 @@
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
 
-#include <faiss/Clustering.h>
-#include <faiss/IndexFlat.h>
-
 #include <algorithm>
-#include <climits>
 #include <cmath>
 
 namespace crowlingo {
@@ -98,33 +95,20 @@ KMeansResult kmeans(std::span<const float> rows, int dimension, int k, Metric me
 
     progress(0.0, "k-means: seeding");
     Rng rng(Rng::mix(seed, 0x6B6D65616E73ull));
-    faiss::ClusteringParameters cp;
-    cp.niter = 25;                         // faiss's default
-    cp.nredo = 1;
-    cp.spherical = metric == Metric::Cosine;
-    cp.min_points_per_centroid = 1;        // no warnings for small data
-    cp.max_points_per_centroid = INT_MAX;  // no subsampling: every row takes part
-    cp.seed = int(seed & 0x7FFFFFFF);
-    OmpThreadLimit limit(OmpThreadLimit::forWork(double(n) * r.k * dimension * cp.niter));
-    faiss::Clustering clustering(dimension, r.k, cp);
-    clustering.centroids = kmeansPlusPlus(x, n, dim, r.k, rng); // used as the initial centroids
+    const int threads = threadCount();
+    OmpThreadLimit limit(OmpThreadLimit::forWork(double(n) * r.k * dimension));
+    r.centroids = kmeansPlusPlus(x, n, dim, r.k, rng);
+    if (metric == Metric::Cosine) normaliseRows(r.centroids, dimension);
     progress.checkCancelled();
-    progress(0.3, "k-means: iterations");
-    faiss::IndexFlatL2 index(dimension); // on normalised rows L2 order = cosine order
-    clustering.train(faiss::Index::idx_t(n), x.data(), index);
-    progress.checkCancelled();
-
-    r.centroids = clustering.centroids;
-    faiss::IndexFlatL2 assign(dimension);
-    assign.add(faiss::Index::idx_t(r.k), r.centroids.data());
-    std::vector<float> d(n);
-    std::vector<faiss::Index::idx_t> id(n);
-    assign.search(faiss::Index::idx_t(n), x.data(), 1, d.data(), id.data());
+    // 25 Lloyd steps at most (faiss' default), reproducible on any CPU (Lloyd.h); L2 on normalised
+    // rows with normalised centroids is spherical k-means for the cosine metric.
+    lloydIterations(x.data(), n, dim, r.centroids, 25, metric == Metric::Cosine, threads, progress.part(0.3, 0.95));
+    const std::vector<std::int64_t> id = nearestCentroids(x.data(), n, dim, r.centroids, 1, threads);
     for (std::size_t i = 0; i < n; ++i) {
         r.labels[i] = int(id[i]);
         const float* c = r.centroids.data() + std::size_t(id[i]) * dim;
         r.distance[i] = metric == Metric::Cosine ? std::max(0.0f, 1.0f - dot(x.data() + i * dim, c, dim))
-                                                 : std::sqrt(std::max(0.0f, d[i]));
+                                                 : std::sqrt(std::max(0.0f, squaredL2(x.data() + i * dim, c, dim)));
     }
     progress(1.0, "k-means");
     return r;

@@ -1,7 +1,8 @@
 #pragma once
 // Internal to core/analysis: k-means, the clustering behind cluster() with ClusterMethod::Kmeans.
-// Seeded with greedy k-means++ (written here, deterministic for a seed), refined by faiss'
-// Lloyd iterations; spherical (normalised centroids) for the cosine metric.
+// Seeded with greedy k-means++ (written here, deterministic for a seed), refined by Lloyd's
+// iterations (Lloyd.h); spherical (normalised centroids) for the cosine metric. The same labels on
+// any CPU, BLAS kernel and thread count.
 //
 //   KMeansResult r = kmeans(rows, dimension, 10, Metric::Cosine, 42, progress);
 //   r.labels[i] in [0, k);  r.distance[i] = distance of row i to its centroid

@@ -2,8 +2,10 @@
 
 #include "core/analysis/ClusteredKnn.h"
 #include "core/analysis/Distance.h"
+#include "core/analysis/ExactRerank.h"
 #include "core/analysis/NeighbourIndex.h"
 #include "core/analysis/OmpThreadLimit.h"
+#include "core/analysis/ParallelFor.h"
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
 
@@ -66,21 +68,29 @@ KnnResult KnnSearch::searchPrepared(const float* q, std::size_t nq, int k) const
     r.index.assign(nq * std::size_t(r.k), -1);
     r.distance.assign(nq * std::size_t(r.k), std::numeric_limits<float>::infinity());
     if (nq == 0 || r.k == 0 || n_ == 0) return r;
+    // BLAS proposes (faiss, k + margin candidates), the fixed-order kernel decides (ExactRerank.h).
+    const std::size_t kk = std::min(std::size_t(r.k) + std::size_t(kRerankMargin), n_);
     OmpThreadLimit limit(OmpThreadLimit::forWork(double(nq) * double(n_) * dim_));
-    std::vector<faiss_idx> ids(nq * std::size_t(r.k));
-    std::vector<float> d(nq * std::size_t(r.k));
+    std::vector<faiss_idx> ids(nq * kk);
+    std::vector<float> d(nq * kk);
     // Bounded batches: faiss' exact search allocates nq x block distance tiles.
     const std::size_t batch = 4096;
     for (std::size_t s = 0; s < nq; s += batch) {
         const std::size_t m = std::min(batch, nq - s);
-        index_->search(faiss_idx(m), q + s * std::size_t(dim_), faiss_idx(r.k), d.data() + s * std::size_t(r.k),
-                       ids.data() + s * std::size_t(r.k));
+        index_->search(faiss_idx(m), q + s * std::size_t(dim_), faiss_idx(kk), d.data() + s * kk, ids.data() + s * kk);
     }
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        if (ids[i] < 0) continue;
-        r.index[i] = ids[i];
-        r.distance[i] = distanceFromFaiss(metric_, d[i]);
-    }
+    const auto dim = std::size_t(dim_);
+    parallelFor(nq, nq * kk * dim > 4'000'000 ? threadCount() : 1, [&](std::size_t begin, std::size_t end, int) {
+        std::vector<Candidate> candidates;
+        for (std::size_t i = begin; i < end; ++i) {
+            candidates.clear();
+            for (std::size_t c = 0; c < kk; ++c) {
+                const faiss_idx id = ids[i * kk + c];
+                if (id >= 0) candidates.push_back({preparedDistance(metric_, q + i * dim, data_.data() + std::size_t(id) * dim, dim), id});
+            }
+            keepNearest(candidates, std::size_t(r.k), r.distance.data() + i * std::size_t(r.k), r.index.data() + i * std::size_t(r.k));
+        }
+    });
     return r;
 }
 

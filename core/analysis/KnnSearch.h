@@ -10,7 +10,9 @@
 //   KnnResult other = knn.search(newRows, 15);     // for rows that are not in the index
 //
 // Threading: search()/searchSelf() may run from several threads once constructed (faiss searches
-// are const); faiss itself uses OpenMP threads. Both paths are deterministic for a given thread count.
+// are const); faiss itself uses OpenMP threads. Both paths give the same bits on any thread count,
+// CPU and BLAS kernel: faiss proposes k + 8 candidates, the fixed-order kernel of Distance.h gives
+// their distances and decides (ExactRerank.h).
 #include "core/analysis/Distance.h"
 #include "core/analysis/Projection.h"
 #include "core/common/Progress.h"

@@ -1,5 +1,6 @@
 #include "core/analysis/MutualReachabilityMst.h"
 
+#include "core/analysis/ExactRerank.h"
 #include "core/analysis/OmpThreadLimit.h"
 #include "core/analysis/ParallelFor.h"
 
@@ -235,22 +236,34 @@ std::vector<MstEdge> knnApproximate(const KnnSearch& data, const std::vector<flo
             queryRow[r] = members[p][r * members[p].size() / queries];
             std::copy_n(x + std::size_t(queryRow[r]) * dim, dim, rows.data() + r * dim);
         }
-        const auto k = faiss::Index::idx_t(std::min<std::size_t>(16, members[q].size()));
+        // Each query's 16 nearest in the other component: faiss proposes 16 + margin, the exact
+        // distances decide (ExactRerank.h), so the joins are the same on any CPU.
+        const std::size_t take = std::min<std::size_t>(16, members[q].size());
+        const auto k = faiss::Index::idx_t(std::min<std::size_t>(take + std::size_t(kRerankMargin), members[q].size()));
         std::vector<float> d(queries * std::size_t(k));
         std::vector<faiss::Index::idx_t> ids(queries * std::size_t(k));
         OmpThreadLimit limit(OmpThreadLimit::forWork(double(queries) * double(members[q].size()) * double(dim)));
         indexOf(q).search(faiss::Index::idx_t(queries), rows.data(), k, d.data(), ids.data());
         MstEdge bestEdge{-1, -1, std::numeric_limits<float>::infinity()};
-        for (std::size_t r = 0; r < queries; ++r)
+        std::vector<Candidate> candidates;
+        std::vector<float> nearestDistance(take);
+        std::vector<std::int64_t> nearest(take);
+        for (std::size_t r = 0; r < queries; ++r) {
+            candidates.clear();
             for (faiss::Index::idx_t j = 0; j < k; ++j) {
                 const faiss::Index::idx_t id = ids[r * std::size_t(k) + std::size_t(j)];
                 if (id < 0) continue;
                 const std::int32_t other = members[q][std::size_t(id)];
-                const float dist = distanceFromFaiss(data.metric(), d[r * std::size_t(k) + std::size_t(j)]);
+                candidates.push_back({data.distance(x + std::size_t(queryRow[r]) * dim, x + std::size_t(other) * dim), other});
+            }
+            keepNearest(candidates, take, nearestDistance.data(), nearest.data());
+            for (std::size_t j = 0; j < take && nearest[j] >= 0; ++j) {
+                const auto other = std::int32_t(nearest[j]);
                 const MstEdge e{std::min(queryRow[r], other), std::max(queryRow[r], other),
-                                std::max({core[std::size_t(queryRow[r])], core[std::size_t(other)], dist})};
+                                std::max({core[std::size_t(queryRow[r])], core[std::size_t(other)], nearestDistance[j]})};
                 if (bestEdge.a < 0 || edgeLess(e, bestEdge)) bestEdge = e;
             }
+        }
         if (bestEdge.a >= 0) joins.push_back(bestEdge);
         progress(0.5 + 0.5 * double(pi + 1) / double(pairs.size()), "HDBSCAN: joining components");
     }

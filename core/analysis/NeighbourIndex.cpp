@@ -1,5 +1,7 @@
 #include "core/analysis/NeighbourIndex.h"
 
+#include "core/analysis/Distance.h"
+#include "core/analysis/ExactRerank.h"
 #include "core/common/Error.h"
 
 #include <faiss/IndexFlat.h>
@@ -85,18 +87,31 @@ std::vector<std::vector<Neighbour>> NeighbourIndex::searchRowsNormalised(const s
     const std::size_t nq = q.size() / std::size_t(d->dim);
     std::vector<std::vector<Neighbour>> out(nq);
     if (d->n == 0 || k <= 0 || nq == 0) return out;
-    // Ask for one more so that an excluded row can be dropped.
-    const faiss::Index::idx_t kk = std::min<faiss::Index::idx_t>(faiss::Index::idx_t(k) + (exclude.empty() ? 0 : 1), faiss::Index::idx_t(d->n));
+    // Ask for one more so that an excluded row can be dropped. The exact index also asks for
+    // kRerankMargin more and ranks them by similarities computed in a fixed order (ExactRerank.h),
+    // so the list is the same on any CPU, BLAS kernel and thread count.
+    const std::size_t margin = d->approximate ? 0 : std::size_t(kRerankMargin);
+    const faiss::Index::idx_t kk = std::min<faiss::Index::idx_t>(faiss::Index::idx_t(std::size_t(k) + (exclude.empty() ? 0 : 1) + margin),
+                                                                 faiss::Index::idx_t(d->n));
     std::vector<float> sims(nq * std::size_t(kk));
     std::vector<faiss::Index::idx_t> ids(nq * std::size_t(kk));
     d->index->search(faiss::Index::idx_t(nq), q.data(), kk, sims.data(), ids.data());
+    const auto dim = std::size_t(d->dim);
+    const float* stored = d->approximate ? nullptr : static_cast<const faiss::IndexFlat&>(*d->index).get_xb();
+    std::vector<Candidate> candidates;
+    std::vector<float> negatedSimilarity(static_cast<std::size_t>(k));
+    std::vector<std::int64_t> row(static_cast<std::size_t>(k));
     for (std::size_t i = 0; i < nq; ++i) {
         const std::int64_t skip = exclude.empty() ? -1 : exclude[std::min(i, exclude.size() - 1)];
-        for (faiss::Index::idx_t j = 0; j < kk && int(out[i].size()) < k; ++j) {
+        candidates.clear();
+        for (faiss::Index::idx_t j = 0; j < kk; ++j) {
             const faiss::Index::idx_t id = ids[i * std::size_t(kk) + std::size_t(j)];
             if (id < 0 || id == skip) continue;
-            out[i].push_back({id, sims[i * std::size_t(kk) + std::size_t(j)]});
+            const float sim = stored ? dot(q.data() + i * dim, stored + std::size_t(id) * dim, dim) : sims[i * std::size_t(kk) + std::size_t(j)];
+            candidates.push_back({-sim, id}); // most similar first
         }
+        keepNearest(candidates, std::size_t(k), negatedSimilarity.data(), row.data());
+        for (std::size_t j = 0; j < std::size_t(k) && row[j] >= 0; ++j) out[i].push_back({row[j], -negatedSimilarity[j]});
     }
     return out;
 }

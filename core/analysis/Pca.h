@@ -1,12 +1,13 @@
 #pragma once
-// Internal to core/analysis: exact PCA (covariance eigen-decomposition by faiss::PCAMatrix, which
-// calls LAPACK). Each axis' sign is fixed (largest-magnitude coefficient positive) so that maps do
-// not flip between BLAS builds.
+// Internal to core/analysis: exact PCA for the first few axes: the covariance summed in double in a
+// fixed order, its leading eigenvectors by power iteration with deflation (no BLAS or LAPACK, so
+// the same bits on any CPU and thread count). Each axis' sign is fixed (largest-magnitude
+// coefficient positive) so that maps do not flip. Meant for 2 or 3 components (maps, UMAP's start).
 //
 //   Pca pca = Pca::fit(rows, dimension, 2);
 //   std::vector<float> xy = pca.apply(rows);   // n x 2
 //
-// Threading: fit() uses faiss/BLAS threads; apply() is const and may run from several threads.
+// Threading: fit() uses threadCount() threads; apply() is const and may run from several threads.
 #include <span>
 #include <vector>
 

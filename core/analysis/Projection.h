@@ -1,9 +1,14 @@
 #pragma once
 // 2-D maps of embeddings: PCA (exact) and UMAP (written here: no UMAP library is packaged in
 // Debian). UMAP: kNN graph from faiss, fuzzy simplicial set, PCA initialisation (umap-learn's
-// init="pca"), SGD layout with negative sampling, multi-threaded. Same seed ⇒ bitwise the same
-// map, whatever the thread count. The kNN graph is exact up to 20,000 rows and a clustered
-// approximate search above (ClusteredKnn.h), just as reproducible.
+// init="pca"), SGD layout with negative sampling, multi-threaded. The kNN graph is exact up to
+// 20,000 rows and a clustered approximate search above (ClusteredKnn.h).
+// Reproducible: same data and seed ⇒ bitwise the same map, whatever the thread count and on any
+// x86-64 CPU and BLAS kernel. BLAS only proposes neighbour candidates; every distance that decides
+// is computed in a fixed order by the project's own code (ExactRerank.h), and PCA sums in a fixed
+// order too (Pca.h). Tested in tests/analysis/tst_reproducibility (1–3 threads, every OpenBLAS
+// kernel the CPU runs). The one exception: where more than 8 candidates tie within float rounding
+// (exact duplicate vectors), which duplicate is listed can vary; their distances cannot.
 // The cosine metric works on L2-normalised rows (PCA too); Euclidean on the rows as given.
 //
 //   ProjectionParams p;  p.method = ProjectionMethod::Umap;  p.seed = 42;
