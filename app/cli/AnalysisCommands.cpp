@@ -2,6 +2,7 @@
 // the map and the clusters, stored in the archive with their parameters and the model id.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/OptionChecks.h"
 #include "core/archive/ArchiveAnalysis.h"
 
 #include <cstdio>
@@ -21,9 +22,11 @@ Command addProjectCommand(CLI::App& app)
     sub->add_option("archive", o->archive, "Archive file")->required()->check(CLI::ExistingFile);
     sub->add_option("--method", o->method, "umap | pca")->capture_default_str()->check(CLI::IsMember({"umap", "pca"}));
     sub->add_option("--n-neighbors", o->p.nNeighbors, "UMAP: neighbourhood size")->capture_default_str()->check(CLI::Range(2, 200));
-    sub->add_option("--min-dist", o->p.minDist, "UMAP: minimum distance between points in the map")->capture_default_str();
+    sub->add_option("--min-dist", o->p.minDist, "UMAP: minimum distance between points in the map")->capture_default_str()
+        ->check(finiteBetween(0.0, 10.0));
     sub->add_option("--metric", o->metric, "cosine | euclidean")->capture_default_str()->check(CLI::IsMember({"cosine", "euclidean"}));
-    sub->add_option("--epochs", o->p.epochs, "UMAP: optimisation epochs (0: automatic)")->capture_default_str();
+    sub->add_option("--epochs", o->p.epochs, "UMAP: optimisation epochs (0: automatic)")->capture_default_str()
+        ->check(wholeBetween(0, 100000));
     sub->add_option("--seed", o->p.seed, "Random seed (same seed and threads, same map)")->capture_default_str();
     return {sub, [o] {
         o->p.method = o->method == "pca" ? ProjectionMethod::Pca : ProjectionMethod::Umap;
@@ -46,7 +49,8 @@ Command addClusterCommand(CLI::App& app)
     sub->add_option("archive", o->archive, "Archive file")->required()->check(CLI::ExistingFile);
     sub->add_option("--method", o->method, "hdbscan | kmeans")->capture_default_str()->check(CLI::IsMember({"hdbscan", "kmeans"}));
     sub->add_option("--min-cluster-size", o->p.minClusterSize, "HDBSCAN: smallest cluster")->capture_default_str()->check(CLI::Range(2, 1000000));
-    sub->add_option("--min-samples", o->p.minSamples, "HDBSCAN: density smoothing (0: = min cluster size)")->capture_default_str();
+    sub->add_option("--min-samples", o->p.minSamples, "HDBSCAN: density smoothing (0: = min cluster size)")->capture_default_str()
+        ->check(wholeBetween(0, 1000000));
     sub->add_option("-k", o->p.k, "k-means: number of clusters")->capture_default_str()->check(CLI::Range(1, 100000));
     sub->add_option("--metric", o->metric, "cosine | euclidean")->capture_default_str()->check(CLI::IsMember({"cosine", "euclidean"}));
     sub->add_flag("--on-map", o->onMap, "Cluster the map's 2-D coordinates instead of the embeddings");

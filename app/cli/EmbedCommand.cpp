@@ -1,6 +1,7 @@
 // crowlingo-cli embed DIR -o ARCHIVE: a folder of recordings into a resumable, incremental archive.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/OptionChecks.h"
 #include "app/cli/ModelOption.h"
 #include "core/archive/Archive.h"
 #include "core/archive/FolderEmbedder.h"
@@ -17,6 +18,7 @@ Command addEmbedCommand(CLI::App& app)
         std::string dir, archive, model, segment = "events", shard;
         double timeExpansion = 1.0;
         int batch = 32;
+        bool retryFailed = false;
     };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("embed", "Embed every recording under a folder into an archive (resumable: "
@@ -26,10 +28,14 @@ Command addEmbedCommand(CLI::App& app)
     addModelOption(sub, o->model);
     sub->add_option("--segment", o->segment, "whole | window:LEN[:HOP] | events")->capture_default_str();
     sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor for ultrasound (e.g. 10 for bats)")->capture_default_str()
-        ->check(CLI::Range(1.0, 1000.0));
+        ->check(finiteBetween(kMinTimeExpansion, kMaxTimeExpansion));
     sub->add_option("--shard", o->shard, "Embed only share I of N of the files (I from 1 to N, e.g. a Slurm array "
                                          "task), into its own archive; join the shards with `merge`");
     sub->add_option("--batch", o->batch, "Clips per inference batch")->capture_default_str()->check(CLI::Range(1, 4096));
+    sub->add_flag("--retry-failed", o->retryFailed, "Try again the files that failed in an earlier run (done anyway when "
+                                                    "the model or clip settings changed, or the failure was one of access)");
+    sub->footer("Exit status: 0 when every file was embedded or unchanged; 3 when some files could not be used "
+                "(listed, the rest of the archive is fine); 130 when interrupted; 1 or 2 on errors.");
     return {sub, [o] {
         Archive archive = Archive::openOrCreate(o->archive, o->dir);
         if (std::filesystem::weakly_canonical(archive.root()) != std::filesystem::weakly_canonical(o->dir))
@@ -42,6 +48,7 @@ Command addEmbedCommand(CLI::App& app)
         opt.segment = SegmentSpec::parse(o->segment);
         opt.timeExpansion = o->timeExpansion;
         opt.batchSize = o->batch;
+        opt.retryFailed = o->retryFailed;
         if (!o->shard.empty()) opt.shard = ShardSpec::parse(o->shard);
         TerminalProgress bar("embed");
         const Progress base = bar.progress();
@@ -72,7 +79,7 @@ Command addEmbedCommand(CLI::App& app)
             std::printf("stopped before the end: run the same command again to continue\n");
             return 130;
         }
-        return 0; // unusable files are reported above; the rest of the archive is fine
+        return r.filesFailed > 0 || !r.errors.empty() ? 3 : 0; // unusable files are listed above; the rest of the archive is fine
     }};
 }
 

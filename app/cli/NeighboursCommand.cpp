@@ -1,5 +1,6 @@
 // crowlingo-cli neighbours ARCHIVE (CLIP_ID | --file F [--start S --end E]) [-k 10]
 #include "app/cli/Commands.h"
+#include "app/cli/OptionChecks.h"
 #include "app/cli/ModelOption.h"
 #include "core/analysis/NeighbourIndex.h"
 #include "core/archive/Archive.h"
@@ -7,6 +8,8 @@
 #include "core/common/Error.h"
 #include "core/model/Embedder.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -26,8 +29,8 @@ Command addNeighboursCommand(CLI::App& app)
     sub->add_option("archive", o->archive, "Archive file")->required()->check(CLI::ExistingFile);
     auto* idOpt = sub->add_option("clip", o->clipId, "Clip id in the archive");
     auto* fileOpt = sub->add_option("--file", o->file, "Query audio file (embedded on the fly)")->check(CLI::ExistingFile);
-    sub->add_option("--start", o->start, "Query start (s)")->needs(fileOpt);
-    sub->add_option("--end", o->end, "Query end (s); default: end of file")->needs(fileOpt);
+    sub->add_option("--start", o->start, "Query start (s)")->needs(fileOpt)->check(finiteAtLeast(0));
+    sub->add_option("--end", o->end, "Query end (s); default: end of file")->needs(fileOpt)->check(finiteAtLeast(0));
     sub->add_option("-k", o->k, "Number of neighbours")->capture_default_str()->check(CLI::Range(1, 10000));
     addModelOption(sub, o->model);
     idOpt->excludes(fileOpt);
@@ -43,6 +46,10 @@ Command addNeighboursCommand(CLI::App& app)
             const auto row = std::find(m.clipIds.begin(), m.clipIds.end(), o->clipId);
             if (row == m.clipIds.end()) throw UsageError(fileError("search", o->archive, "no clip " + std::to_string(o->clipId)));
             const std::int64_t r = row - m.clipIds.begin();
+            const float* v = m.row(std::size_t(r));
+            if (!std::all_of(v, v + m.dimension, [](float x) { return std::isfinite(x); }))
+                throw Error(fileError("search", o->archive, "the vector of clip " + std::to_string(o->clipId)
+                                                              + " holds NaN or infinite values (damaged model weights?): re-embed it"));
             hits = index.search({m.row(std::size_t(r)), std::size_t(m.dimension)}, o->k, r);
         } else {
             const Model model = loadModelOption(o->model);
@@ -52,7 +59,8 @@ Command addNeighboursCommand(CLI::App& app)
             const MelSpectrogram mel(model.config().mel);
             const double te = std::stod(archive.meta("time_expansion").value_or("1"));
             AudioReader reader(o->file, {.targetRate = mel.params().sampleRate, .timeExpansion = te});
-            const double end = o->end < 0 ? reader.duration() : o->end;
+            checkTimeSpan(o->start, o->end, reader.duration(), o->file);
+            const double end = o->end < 0 ? reader.duration() : std::min(o->end, reader.duration());
             Embedder embedder(model, {});
             const std::vector<float> q = embedder.embed(clipLogMel(reader, mel, o->start, end));
             hits = index.search(q, o->k);

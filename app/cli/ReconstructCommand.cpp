@@ -2,6 +2,7 @@
 // what the model "hears": original, masked input, reconstruction and per-patch error.
 #include "app/cli/Commands.h"
 #include "app/cli/ModelOption.h"
+#include "app/cli/OptionChecks.h"
 #include "core/archive/ClipFeatures.h"
 #include "core/common/OutputRules.h"
 #include "core/model/Reconstruction.h"
@@ -20,11 +21,12 @@ Command addReconstructCommand(CLI::App& app)
     auto* sub = app.add_subcommand("reconstruct", "Mask patches of a spectrogram window, let the model fill them in, "
                                                   "and draw original, masked input, reconstruction and error");
     sub->add_option("file", o->file, "Audio file")->required()->check(CLI::ExistingFile);
-    sub->add_option("--start", o->start, "Window start (s)")->capture_default_str();
-    sub->add_option("--end", o->end, "Window end (s); default: one model window after --start");
-    sub->add_option("--mask-ratio", o->maskRatio, "Fraction of patches hidden")->capture_default_str()->check(CLI::Range(0.3, 0.8));
+    sub->add_option("--start", o->start, "Window start (s)")->capture_default_str()->check(finiteAtLeast(0));
+    sub->add_option("--end", o->end, "Window end (s); default: one model window after --start")->check(finiteAtLeast(0));
+    sub->add_option("--mask-ratio", o->maskRatio, "Fraction of patches hidden")->capture_default_str()->check(finiteBetween(0.3, 0.8));
     sub->add_option("--seed", o->seed, "Seed of the random mask")->capture_default_str();
-    sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor for ultrasound")->capture_default_str();
+    sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor for ultrasound")->capture_default_str()
+        ->check(finiteBetween(kMinTimeExpansion, kMaxTimeExpansion));
     sub->add_option("--png", o->png, "PNG file to write")->required();
     sub->add_flag("--force", o->force, "Replace the PNG file if it exists (never the input or the model)");
     addModelOption(sub, o->model);
@@ -37,6 +39,7 @@ Command addReconstructCommand(CLI::App& app)
         const ModelConfig& cfg = model.config();
         const MelSpectrogram mel(cfg.mel);
         AudioReader reader(o->file, {.targetRate = cfg.mel.sampleRate, .timeExpansion = o->timeExpansion});
+        checkTimeSpan(o->start, o->end, reader.duration(), o->file);
         // One model window: frames * hop + the FFT's tail, in recording seconds.
         const double window = (double(cfg.frames - 1) * cfg.mel.hop + cfg.mel.nFft) / cfg.mel.sampleRate / o->timeExpansion;
         const double end = std::min(reader.duration(), o->end < 0 ? o->start + window : std::min(o->end, o->start + window));

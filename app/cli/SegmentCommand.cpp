@@ -1,6 +1,7 @@
 // crowlingo-cli segment FILE|DIR [--csv OUT [--force]]: cut recordings into clips and print (or write) them as CSV.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/OptionChecks.h"
 #include "core/archive/FolderScanner.h"
 #include "core/audio/AudioReader.h"
 #include "core/dsp/MelSpectrogram.h"
@@ -31,7 +32,7 @@ Command addSegmentCommand(CLI::App& app)
     sub->add_option("input", o->input, "Audio file or folder")->required();
     sub->add_option("--segment", o->segment, "whole | window:LEN[:HOP] | events")->capture_default_str();
     sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor for ultrasound (e.g. 10)")->capture_default_str()
-        ->check(CLI::Range(1.0, 1000.0));
+        ->check(finiteBetween(kMinTimeExpansion, kMaxTimeExpansion));
     sub->add_option("--rate", o->rate, "Analysis sample rate in Hz")->capture_default_str()->check(CLI::Range(1000, 400000));
     sub->add_option("--csv", o->csv, "Write the clips to this CSV file instead of standard output");
     sub->add_flag("--force", o->force, "Replace the --csv file if it exists (never an input recording)");

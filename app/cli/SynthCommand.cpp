@@ -1,6 +1,7 @@
 // crowlingo-cli synth OUTDIR [--minutes M --files N --seed S]: the synthetic demo corpus.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/OptionChecks.h"
 #include "core/synth/DemoCorpus.h"
 
 #include <cstdio>
@@ -15,7 +16,7 @@ Command addSynthCommand(CLI::App& app)
     auto* sub = app.add_subcommand("synth", "Generate the synthetic demo corpus (field recordings with calls at known "
                                             "times, and ground_truth.csv)");
     sub->add_option("outdir", o->out, "Folder to write into")->required();
-    sub->add_option("--minutes", o->minutes, "Minutes per recording")->capture_default_str()->check(CLI::Range(0.05, 600.0));
+    sub->add_option("--minutes", o->minutes, "Minutes per recording")->capture_default_str()->check(finiteBetween(0.05, 600.0));
     sub->add_option("--files", o->files, "Number of recordings")->capture_default_str()->check(CLI::Range(1, 10000));
     sub->add_option("--seed", o->seed, "Random seed (same seed, same corpus)")->capture_default_str();
     sub->add_option("--rate", o->rate, "Sample rate (Hz)")->capture_default_str()->check(CLI::Range(16000, 192000));

@@ -1,6 +1,7 @@
 // crowlingo-cli train DIR|ARCHIVE --out MODELDIR: self-supervised training (or adaptation) of the model.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/OptionChecks.h"
 #include "app/cli/TrainingOptions.h"
 #include "core/archive/Archive.h"
 #include "core/archive/TrainingClips.h"
@@ -28,10 +29,11 @@ Command addTrainCommand(CLI::App& app)
     sub->add_option("--init", o->init, "default (adapt the bundled model) | scratch | PATH of a model folder")->capture_default_str();
     addTrainingOptions(sub, o->train);
     sub->add_option("--segment", o->segment, "How to cut a folder's recordings into clips")->capture_default_str();
-    sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor of a folder's recordings")->capture_default_str();
+    sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor of a folder's recordings")->capture_default_str()
+        ->check(finiteBetween(kMinTimeExpansion, kMaxTimeExpansion));
     sub->add_flag("--resume", o->train.resume, "Continue an interrupted run from the checkpoint in --out");
     sub->add_option("--checkpoint-minutes", o->train.checkpointMinutes, "Write a checkpoint this often (also at the end and on "
-                    "Ctrl-C); a killed run resumes from the last one")->capture_default_str()->check(CLI::Range(0.001, 1e6));
+                    "Ctrl-C); a killed run resumes from the last one")->capture_default_str()->check(finiteBetween(0.001, 1e6));
     return {sub, [o] {
         requireTrainingLength(o->train);
         Model init = [&] {

@@ -1,5 +1,6 @@
 #pragma once
 // The training options `train` and `adapt` share, bound straight to core's TrainOptions.
+#include "app/cli/OptionChecks.h"
 #include "core/common/Error.h"
 #include "core/model/Trainer.h"
 
@@ -9,15 +10,19 @@ namespace crowlingo::cli {
 
 inline void addTrainingOptions(CLI::App* sub, TrainOptions& t)
 {
-    auto* minutes = sub->add_option("--minutes", t.minutes, "Train for this many minutes");
-    auto* steps = sub->add_option("--steps", t.steps, "Train for this many optimiser steps (reproducible)");
+    auto* minutes = sub->add_option("--minutes", t.minutes, "Train for this many minutes")
+                        ->check(finiteBetween(0.01, TrainLimits::maxMinutes));
+    auto* steps = sub->add_option("--steps", t.steps, "Train for this many optimiser steps (reproducible)")
+                      ->check(wholeBetween(1, TrainLimits::maxSteps));
     minutes->excludes(steps);
-    sub->add_option("--batch", t.batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 4096));
+    sub->add_option("--batch", t.batch, "Batch size")->capture_default_str()->check(wholeBetween(1, TrainLimits::maxBatch));
     sub->add_option("--seed", t.seed, "Random seed (same seed, same result on the same machine)")->capture_default_str();
     sub->add_option("--mask-ratio", t.maskRatio, "Fraction of patches hidden during training")
         ->capture_default_str()
-        ->check(CLI::Range(0.3, 0.8));
-    sub->add_option("--lr", t.lr, "Base learning rate (peak = lr * batch / 256)")->capture_default_str();
+        ->check(finiteBetween(0.3, 0.8));
+    sub->add_option("--lr", t.lr, "Base learning rate (peak = lr * batch / 256)")
+        ->capture_default_str()
+        ->check(finiteBetween(TrainLimits::minLr, TrainLimits::maxLr));
 }
 
 inline void requireTrainingLength(const TrainOptions& t)

@@ -1,6 +1,7 @@
 // crowlingo-cli: everything the GUI can do, from a terminal, through core.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/OptionChecks.h"
 #include "core/common/Error.h"
 #include "core/common/OpenMpWaitPolicy.h"
 #include "core/common/Threads.h"
@@ -17,7 +18,7 @@ int main(int argc, char** argv)
     app.require_subcommand(1);
     int threads = 0;
     app.add_option("--threads", threads, "Worker threads (LibTorch and decoding); default: all cores")
-        ->check(CLI::NonNegativeNumber);
+        ->check(cli::threadCountCheck());
     const std::vector<cli::Command> commands = cli::addAllCommands(app);
     try {
         app.parse(argc, argv);
@@ -33,7 +34,7 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "\nstopped: the work done so far is kept\n");
         return 130;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "error: %s\n", e.what());
+        std::fprintf(stderr, "error: %s\n", cli::withoutBacktrace(e.what()).c_str());
         return 1;
     }
     return 0;

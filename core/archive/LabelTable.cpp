@@ -339,10 +339,32 @@ LabelTable LabelTable::read(const std::filesystem::path& file, const LabelTableO
 {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw UsageError(fileError("import labels from", file, "cannot open the file"));
-    std::ostringstream text;
-    text << in.rdbuf();
+    // Read in blocks, measuring lines on the way: a file that never ends (/dev/zero) or one 10 GB
+    // line is refused after its first MiB, not after filling the memory.
+    constexpr std::size_t maxFileBytes = std::size_t(1) << 30;
+    auto refuse = [&](const std::string& why) { return UsageError(fileError("import labels from", file, why)); };
+    std::string text;
+    std::vector<char> block(std::size_t(1) << 16);
+    std::size_t lineBytes = 0;
+    int lines = 0;
+    while (in.read(block.data(), std::streamsize(block.size())) || in.gcount() > 0) {
+        const std::size_t n = std::size_t(in.gcount());
+        for (std::size_t i = 0; i < n; ++i) {
+            if (block[i] == '\n') {
+                lineBytes = 0;
+                if (++lines > CsvLimits::maxRecords)
+                    throw refuse("more than " + std::to_string(CsvLimits::maxRecords) + " lines (not a label table?)");
+            } else if (++lineBytes > CsvLimits::maxLineBytes) {
+                throw refuse("line " + std::to_string(lines + 1) + " is longer than "
+                             + std::to_string(CsvLimits::maxLineBytes >> 20) + " MiB (not a label table?)");
+            }
+        }
+        if (text.size() + n > maxFileBytes)
+            throw refuse("larger than " + std::to_string(maxFileBytes >> 30) + " GiB (not a label table?)");
+        text.append(block.data(), n);
+    }
     if (in.bad()) throw UsageError(fileError("import labels from", file, "read error"));
-    return parse(text.str(), file, options);
+    return parse(text, file, options);
 }
 
 } // namespace crowlingo

@@ -65,6 +65,8 @@ struct LabelTable {
     // Bad rows become problems, never exceptions. Throws UsageError naming `source` only for an
     // unreadable or empty file, a header that is neither format, a missing label column, or a
     // single-file Raven table whose recording is neither given nor inferable from `source`.
+    // read() also refuses, while reading, a line longer than CsvLimits::maxLineBytes (1 MiB), more
+    // than CsvLimits::maxRecords lines, or more than 1 GiB: a file that never ends is not loaded.
     static LabelTable read(const std::filesystem::path& file, const LabelTableOptions& options = {});
     static LabelTable parse(std::string_view text, const std::filesystem::path& source,
                             const LabelTableOptions& options = {});

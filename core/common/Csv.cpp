@@ -58,9 +58,16 @@ bool CsvReader::next(std::vector<std::string>& fields)
     std::string field;
     bool quoted = false, any = false, fieldWasQuoted = false;
     line_ = nextLine_;
+    if (records_ >= CsvLimits::maxRecords && in_.peek() != std::char_traits<char>::eof())
+        throw Error(fileError("read", file_, "more than " + std::to_string(CsvLimits::maxRecords) + " records"));
+    std::size_t lineBytes = 0;
     char c;
     while (in_.get(c)) {
         any = true;
+        lineBytes = c == '\n' ? 0 : lineBytes + 1;
+        if (lineBytes > CsvLimits::maxLineBytes || field.size() > CsvLimits::maxLineBytes)
+            throw Error(fileError("read", file_, "line " + std::to_string(nextLine_) + " holds a line or field longer than "
+                                                     + std::to_string(CsvLimits::maxLineBytes >> 20) + " MiB (not a text table?)"));
         if (quoted) {
             if (c == '"') {
                 if (in_.peek() == '"') { field += '"'; in_.get(c); }
@@ -76,6 +83,7 @@ bool CsvReader::next(std::vector<std::string>& fields)
         if (c == '\r') continue;
         if (c == '\n') {
             ++nextLine_;
+            ++records_;
             fields.push_back(std::move(field));
             return true;
         }
@@ -83,6 +91,7 @@ bool CsvReader::next(std::vector<std::string>& fields)
     }
     if (quoted) throw Error(fileError("read", file_, "line " + std::to_string(line_) + ": unterminated quoted field"));
     if (!any) return false;
+    ++records_;
     fields.push_back(std::move(field));
     return true;
 }

@@ -26,13 +26,20 @@ std::string csvRow(const std::vector<std::string>& fields); // ends with '\n'
 std::string spreadsheetText(std::string_view text);
 std::string fromSpreadsheetText(std::string_view text); // "'=1+1" -> "=1+1"; other text as it is
 
+// What a CSV or label file may hold, so that a file that never ends (/dev/zero, a 10 GB line) is
+// refused after a megabyte, not after filling the memory.
+struct CsvLimits {
+    static constexpr std::size_t maxLineBytes = std::size_t(1) << 20; // also the longest field
+    static constexpr int maxRecords = 10'000'000;
+};
 
 class CsvReader {
 public:
     // Throws Error naming the file if it cannot be opened. delimiter ',' or '\t'.
     explicit CsvReader(const std::filesystem::path& file, char delimiter = ',');
     // Reads the next record (quoted fields may span lines); false at end of file.
-    // Throws Error naming the file and line on an unterminated quote.
+    // Throws Error naming the file and line on an unterminated quote, a field or line longer than
+    // CsvLimits::maxLineBytes and more than CsvLimits::maxRecords records.
     bool next(std::vector<std::string>& fields);
     int line() const { return line_; } // line where the last record started (1-based)
 
@@ -42,6 +49,7 @@ private:
     char delimiter_;
     int line_ = 0;
     int nextLine_ = 1;
+    int records_ = 0;
 };
 
 } // namespace crowlingo

@@ -4,6 +4,7 @@
 #include "core/archive/ClusterExport.h"
 #include "core/archive/LabelImport.h"
 #include "core/archive/LabelTable.h"
+#include "core/common/Csv.h"
 #include "core/common/Error.h"
 #include "core/segment/Segmenter.h"
 
@@ -11,6 +12,8 @@
 #include <QtTest>
 
 #include <fstream>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <map>
 #include <vector>
 
@@ -312,6 +315,67 @@ private Q_SLOTS:
         QCOMPARE(matched, 2);
         QCOMPARE(labelsByPlace(b), labelsByPlace(a));
         QCOMPARE(labelsByPlace(b).size(), std::size_t(2));
+    }
+
+    // A label file that never ends, or one enormous line, is refused after its first MiB, with a
+    // message saying so, instead of being read into memory whole. The archive is left unchanged.
+    void endlessOrHugeLineFilesAreRefusedEarly_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("/dev/zero") << "/dev/zero";
+        QTest::newRow("2 MiB line") << "";
+    }
+
+    void endlessOrHugeLineFilesAreRefusedEarly()
+    {
+        QFETCH(QString, file);
+        const fs::path path = file.isEmpty() ? writeCsv("path,label\n" + std::string(2 << 20, 'x') + ",caw\n") : fs::path(file.toStdString());
+        Archive a = makeArchive();
+        rusage before{};
+        getrusage(RUSAGE_SELF, &before);
+        // Address space capped at 1 GB above what the process holds, so that a reader that does
+        // read everything fails with bad_alloc here instead of taking the machine's memory.
+        rlimit old{};
+        getrlimit(RLIMIT_AS, &old);
+        long pages = 0;
+        std::ifstream("/proc/self/statm") >> pages;
+        rlimit capped = old;
+        capped.rlim_cur = rlim_t(pages) * rlim_t(sysconf(_SC_PAGESIZE)) + (rlim_t(1) << 30);
+        setrlimit(RLIMIT_AS, &capped);
+        QString msg;
+        try {
+            importLabels(a, path);
+            msg = "(accepted)";
+        } catch (const UsageError& e) {
+            msg = e.what();
+        } catch (const std::exception& e) {
+            msg = QString("wrong exception: ") + e.what();
+        }
+        setrlimit(RLIMIT_AS, &old);
+        QVERIFY2(msg.contains("is longer than 1 MiB") && msg.contains(QString::fromStdString(path.string())), qPrintable(msg));
+        QVERIFY2(msg.contains(file.isEmpty() ? "line 2 " : "line 1 "), qPrintable(msg));
+        rusage after{};
+        getrusage(RUSAGE_SELF, &after);
+        QVERIFY2(after.ru_maxrss - before.ru_maxrss < 64 * 1024, qPrintable(QString::number(after.ru_maxrss - before.ru_maxrss))); // KiB
+        QVERIFY(labelsOf(a).empty());
+    }
+
+    // The same limit in the plain CSV reader (the demo corpus's ground truth and others).
+    void csvReaderRefusesHugeFieldsAndLines()
+    {
+        const fs::path quotedField = writeCsv("a,b\n\"" + std::string(3 << 20, 'y') + "\",1\n");
+        CsvReader in(quotedField);
+        std::vector<std::string> row;
+        QVERIFY(in.next(row));
+        QCOMPARE(row.size(), std::size_t(2));
+        try {
+            in.next(row);
+            QFAIL("no Error");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("line 2 holds a line or field longer than 1 MiB"), e.what());
+        }
+        CsvReader zero("/dev/zero");
+        QVERIFY_THROWS_EXCEPTION(Error, zero.next(row));
     }
 };
 
