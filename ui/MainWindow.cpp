@@ -23,6 +23,7 @@
 #include "core/archive/EmbeddingExport.h"
 #include "core/archive/FolderEmbedder.h"
 #include "core/common/Error.h"
+#include "core/common/OutputRules.h"
 #include "core/model/DefaultModel.h"
 
 #include <QAction>
@@ -640,13 +641,17 @@ void MainWindow::exportEmbeddings(const QString& npyFile, const QString& csvFile
     const bool started = tasks_->start<int>(
         tr("Exporting embeddings"),
         [file, npy, csv, modelId](const Progress& progress) {
+            // The save dialog asked before replacing the .npy; the clip table is its companion, named
+            // after it. Neither may be the open archive.
+            const OutputRules rules{.protect = sqliteFiles(file), .replace = true};
+            checkOutputPaths({npy, csv}, rules);
             const Archive archive = Archive::open(file);
             if (modelId.empty()) throw UsageError(fileError("export", file, "the archive has no embeddings yet"));
             const EmbeddingMatrix m = archive.embeddings(modelId);
             progress(0.5, "writing the .npy file");
-            writeNpy(npy, m.values, m.rows(), m.dimension);
+            writeNpy(npy, m.values, m.rows(), m.dimension, rules);
             progress(0.8, "writing the clip table");
-            writeClipTable(csv, archive, m.clipIds);
+            writeClipTable(csv, archive, m.clipIds, rules);
             return int(m.rows());
         },
         [this, npyFile, csvFile](Result<int> r) {
@@ -666,7 +671,8 @@ void MainWindow::exportClusters(const QString& csvFile)
         tr("Exporting clusters"),
         [file, csv](const Progress&) {
             const Archive archive = Archive::open(file);
-            writeClusterCsv(csv, archive);
+            // The save dialog asked before replacing; core still refuses the archive itself.
+            writeClusterCsv(csv, archive, {.replace = true});
             return 0;
         },
         [this, csvFile](Result<int> r) {
@@ -678,18 +684,37 @@ void MainWindow::exportClusters(const QString& csvFile)
     if (!started) Q_EMIT exportFinished(false, tr("busy with %1").arg(tasks_->title()));
 }
 
-void MainWindow::exportTables(const QString& dir, bool audacity)
+void MainWindow::exportTables(const QString& dir, bool audacity, bool replace)
 {
     if (!session_->isOpen()) return;
+    constexpr int kFilesExist = -1; // nothing written: files of these names are in the folder
     const std::filesystem::path file = session_->data().file, out = dir.toStdString();
     const bool started = tasks_->start<int>(
         audacity ? tr("Exporting Audacity label tracks") : tr("Exporting Raven selection tables"),
-        [file, out, audacity](const Progress&) {
+        [file, out, audacity, replace](const Progress&) {
             const Archive archive = Archive::open(file);
-            std::filesystem::create_directories(out);
-            return int((audacity ? writeAudacityLabels(out, archive) : writeRavenTables(out, archive)).size());
+            const OutputRules rules{.replace = replace};
+            try {
+                return int((audacity ? writeAudacityLabels(out, archive, rules) : writeRavenTables(out, archive, rules)).size());
+            } catch (const OutputExistsError&) {
+                return kFilesExist;
+            }
         },
-        [this, dir](Result<int> r) {
+        [this, dir, audacity](Result<int> r) {
+            if (r.ok() && *r.value == kFilesExist) {
+                // The folder dialog did not ask about the files in it, so ask here (offscreen runs
+                // cannot answer: they get the refusal).
+                const QString question = tr("%1 already holds files of the names this export writes. Replace them?").arg(dir);
+                if (QGuiApplication::platformName() != QLatin1String("offscreen")
+                    && QMessageBox::question(this, tr("Replace files?"), question) == QMessageBox::Yes) {
+                    QTimer::singleShot(0, this, [this, dir, audacity] { exportTables(dir, audacity, true); });
+                    return;
+                }
+                const QString message = tr("Nothing exported: %1 already holds files of the same names").arg(dir);
+                showError(tr("Export failed"), message);
+                Q_EMIT exportFinished(false, message);
+                return;
+            }
             const QString message = r.ok() ? tr("Wrote %1 files to %2").arg(*r.value).arg(dir) : r.error;
             if (!r.ok() && !r.cancelled) showError(tr("Export failed"), r.error);
             else statusBar()->showMessage(message, 8000);

@@ -99,9 +99,12 @@ public Q_SLOTS:
     // Dialogs that start from the current map's / clustering's parameters; OK computes.
     void mapDialog();
     void clusterDialog();
+    // The files are replaced if they exist (the save dialog asked); never the open archive.
     void exportEmbeddings(const QString& npyFile, const QString& csvFile);
     void exportClusters(const QString& csvFile);          // core's writeClusterCsv (+ .json sidecar)
-    void exportTables(const QString& dir, bool audacity); // Raven selection tables or Audacity labels
+    // Raven selection tables or Audacity labels. Files of the same names in dir are replaced only with
+    // `replace`; without it the user is asked (offscreen: the export is refused).
+    void exportTables(const QString& dir, bool audacity, bool replace = false);
 
     void playCurrent();
     void playSequence();   // the current clip, then its neighbours in order

@@ -24,7 +24,8 @@ std::string temporaryName(const fs::path& target)
 {
     thread_local std::mt19937_64 random{std::random_device{}()};
     static constexpr char kLetters[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    std::string name = "." + target.filename().string() + ".";
+    // Cut long names, so that the temporary one stays under NAME_MAX (255 bytes) too.
+    std::string name = "." + target.filename().string().substr(0, 200) + ".";
     for (int i = 0; i < 6; ++i) name += kLetters[random() % (sizeof kLetters - 1)];
     return name + ".tmp";
 }

@@ -316,6 +316,18 @@ private Q_SLOTS:
         QVERIFY(temporaryFiles(out).isEmpty());
     }
 
+    // The temporary name adds 12 bytes: a 250-byte name must still work (NAME_MAX is 255).
+    void longFileNameIsWritten()
+    {
+        const fs::path out = fresh("long");
+        const std::string name(250, 'n');
+        OutputFile f(out / name);
+        f.write("x");
+        f.commit();
+        QCOMPARE(readBytes(out / name), std::string("x"));
+        QVERIFY(temporaryFiles(out).isEmpty());
+    }
+
     void coreExportsOnAFullDisk()
     {
         const fs::path out = fresh("full");

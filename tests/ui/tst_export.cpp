@@ -113,6 +113,58 @@ private Q_SLOTS:
         QCOMPARE(QDir(out.filePath(QStringLiteral("raven"))).entryList(QDir::Files).size(), a.options().recordings);
         QCOMPARE(QDir(out.filePath(QStringLiteral("audacity"))).entryList(QDir::Files).size(), a.options().recordings);
     }
+
+    // The save dialog's "replace?" covers ordinary files, never the open archive: core refuses it
+    // and the window reports it; the archive stays byte for byte as it was.
+    void exportOntoTheOpenArchiveIsRefused()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        w.openArchive(a.file());
+        QVERIFY(opened.wait(20000));
+        const QByteArray before = readAll(a.file());
+        QSignalSpy done(&w, &MainWindow::exportFinished);
+        w.exportClusters(a.file());
+        QVERIFY(done.wait(20000));
+        QVERIFY(!done.last().at(0).toBool());
+        QVERIFY2(done.last().at(1).toString().contains(a.file()), qPrintable(done.last().at(1).toString()));
+        w.exportEmbeddings(a.file() + QStringLiteral("-wal"), a.file() + QStringLiteral("_clips.csv"));
+        QVERIFY(done.wait(20000));
+        QVERIFY(!done.last().at(0).toBool());
+        QCOMPARE(readAll(a.file()), before);
+        QVERIFY(!QFile::exists(a.file() + QStringLiteral("_clips.csv")));
+    }
+
+    // A folder dialog does not ask about the files in the folder; offscreen nobody can answer, so
+    // files of the same names are not replaced.
+    void tablesDoNotReplaceFilesUnasked()
+    {
+        UiTestArchive a;
+        QTemporaryDir out;
+        MainWindow w;
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        w.openArchive(a.file());
+        QVERIFY(opened.wait(20000));
+        QSignalSpy done(&w, &MainWindow::exportFinished);
+        w.exportTables(out.path(), true);
+        QVERIFY(done.wait(20000));
+        QVERIFY2(done.last().at(0).toBool(), qPrintable(done.last().at(1).toString()));
+        const QStringList files = QDir(out.path()).entryList(QDir::Files);
+        QVERIFY(!files.isEmpty());
+        QFile mine(out.filePath(files.front()));
+        QVERIFY(mine.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        mine.write("mine\n");
+        mine.close();
+        w.exportTables(out.path(), true);
+        QVERIFY(done.wait(20000));
+        QVERIFY(!done.last().at(0).toBool());
+        QCOMPARE(readAll(out.filePath(files.front())), QByteArray("mine\n"));
+        w.exportTables(out.path(), true, true);
+        QVERIFY(done.wait(20000));
+        QVERIFY2(done.last().at(0).toBool(), qPrintable(done.last().at(1).toString()));
+        QVERIFY(readAll(out.filePath(files.front())) != QByteArray("mine\n"));
+    }
 };
 
 QTEST_MAIN(TestExport)
