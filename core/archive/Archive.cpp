@@ -6,9 +6,19 @@
 #include "core/segment/Segmenter.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+
+#include <fcntl.h>    // AT_FDCWD
+#include <signal.h>   // kill(pid, 0): is the process that made a leftover still running?
+#include <stdio.h>    // renameat2, RENAME_NOREPLACE (glibc >= 2.28)
+#include <unistd.h>
 
 namespace crowlingo {
 
@@ -22,9 +32,38 @@ struct Archive::Impl {
 namespace {
 
 
-std::unique_ptr<SQLite::Database> connect(const fs::path& file, int flags)
+// Before SQLite touches a file that is not ours: SQLite would turn an empty file into a database,
+// and the WAL pragma below would convert another program's database. So the header is read first.
+void refuseUnlessSqlite(const fs::path& file)
+{
+    std::error_code ec;
+    const fs::file_status st = fs::status(file, ec);
+    if (ec || !fs::exists(st)) throw ArchiveError(fileError("open archive", file, "no such file"));
+    if (!fs::is_regular_file(st)) throw ArchiveError(fileError("open archive", file, "not a regular file"));
+    if (fs::file_size(file, ec) == 0) throw ArchiveError(fileError("open archive", file, "not a CrowLingo archive (the file is empty)"));
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw ArchiveError(fileError("open archive", file, std::strerror(errno)));
+    char header[16] = {};
+    in.read(header, sizeof header);
+    if (in.gcount() != sizeof header || std::memcmp(header, "SQLite format 3", 16) != 0)
+        throw ArchiveError(fileError("open archive", file, "not a CrowLingo archive (not an SQLite database)"));
+}
+
+// Opens the database; with `verify`, refuses (before any write) one that lacks the archive's tables.
+std::unique_ptr<SQLite::Database> connect(const fs::path& file, int flags, bool verify)
 {
     auto db = std::make_unique<SQLite::Database>(file.string(), flags, 10000 /*busy timeout ms*/);
+    if (verify) {
+        bool isArchive = false;
+        try {
+            isArchive = db->tableExists("meta") && db->tableExists("recordings");
+        } catch (const SQLite::Exception& e) {
+            if (e.getErrorCode() == SQLITE_NOTADB)
+                throw ArchiveError(fileError("open archive", file, "not a CrowLingo archive (not an SQLite database)"));
+            throw;
+        }
+        if (!isArchive) throw ArchiveError(fileError("open archive", file, "not a CrowLingo archive"));
+    }
     db->exec("PRAGMA journal_mode=WAL");
     db->exec("PRAGMA synchronous=NORMAL"); // WAL + NORMAL: durable at checkpoints, never corrupt
     db->exec("PRAGMA foreign_keys=ON");
@@ -77,15 +116,57 @@ ClipRow clipFrom(SQLite::Statement& q)
     return c;
 }
 
-// Wraps SQLite exceptions so that every message names the archive file.
+// Wraps SQLite exceptions so that every message names the archive file, and says plainly when
+// another process holds the archive.
 template <class F>
 auto guarded(const fs::path& file, const char* what, F&& f) -> decltype(f())
 {
     try {
         return f();
     } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED)
+            throw ArchiveError(fileError(what, file, "the archive is in use by another process, which did not let go of it "
+                                                     "within 10 s; try again when it has finished"));
         throw ArchiveError(fileError(what, file, e.what()));
     }
+}
+
+// A name beside `target` that no other process uses: target.creating-PID-N.
+fs::path creationName(const fs::path& target)
+{
+    static std::atomic<int> counter{0};
+    return target.string() + ".creating-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
+
+// Removes what a process killed while creating `target` left behind: target.creating-PID-N
+// (with -wal/-shm) whose PID no longer runs.
+void removeAbandonedCreations(const fs::path& target)
+{
+    const std::string prefix = target.filename().string() + ".creating-";
+    std::error_code ec;
+    for (const fs::directory_entry& e : fs::directory_iterator(target.parent_path(), ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind(prefix, 0) != 0) continue;
+        const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+        if (pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno != ESRCH)) continue; // still running (or not ours to judge)
+        fs::remove(e.path(), ec);
+    }
+}
+
+// Moves `from` to `to` unless `to` exists (then returns false and leaves both alone): two
+// processes creating the same archive cannot replace each other's.
+bool renameNoReplace(const fs::path& from, const fs::path& to)
+{
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return true;
+    if (errno == EEXIST) return false;
+    if (errno != EINVAL && errno != ENOSYS) throw ArchiveError(fileError("create archive", to, std::strerror(errno)));
+    // A file system without RENAME_NOREPLACE: link() fails with EEXIST just the same.
+    if (::link(from.c_str(), to.c_str()) != 0) {
+        if (errno == EEXIST) return false;
+        throw ArchiveError(fileError("create archive", to, std::strerror(errno)));
+    }
+    ::unlink(from.c_str());
+    return true;
 }
 
 } // namespace
@@ -100,38 +181,47 @@ Archive Archive::create(const fs::path& file, const fs::path& root)
     if (fs::exists(file)) throw ArchiveError(fileError("create archive", file, "file exists"));
     std::error_code ec;
     if (!fs::is_directory(root, ec)) throw ArchiveError(fileError("create archive", file, "root folder \"" + root.string() + "\" is not a folder"));
-    // Built under a temporary name and renamed once schema and metadata are committed: a process
-    // killed while creating leaves no half-made archive under the real name to trip the next run.
+    // Built under a name of this process's own and moved into place once schema and metadata are
+    // committed: a process killed while creating leaves no half-made archive under the real name,
+    // and two processes creating the same archive never touch each other's file (the second to
+    // finish finds the name taken and reports that the archive exists).
     const fs::path target = fs::absolute(file);
-    const fs::path temporary = target.string() + ".creating";
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(temporary.string() + suffix, ec);
-    guarded(file, "create archive", [&] {
-        const auto db = connect(temporary, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        SQLite::Transaction tx(*db);
-        createSchema(*db);
-        const fs::path rel = fs::relative(fs::absolute(root), target.parent_path());
-        SQLite::Statement q(*db, "INSERT INTO meta(key, value) VALUES(?, ?)");
-        for (const auto& [key, value] : {std::pair<std::string, std::string>{"root", rel.empty() ? "." : rel.generic_string()},
-                                         {"created_at", utcNowIso()}, {"software_version", CROWLINGO_VERSION}}) {
-            q.bind(1, key);
-            q.bind(2, value);
-            q.exec();
-            q.reset();
-        }
-        tx.commit();
-    }); // closed here: the WAL is folded into the file, so the rename moves everything
-    fs::rename(temporary, target, ec);
-    if (ec) throw ArchiveError(fileError("create archive", file, ec.message()));
+    removeAbandonedCreations(target);
+    const fs::path temporary = creationName(target);
+    auto removeTemporary = [&] {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(temporary.string() + suffix, ec);
+    };
+    try {
+        guarded(file, "create archive", [&] {
+            const auto db = connect(temporary, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, false);
+            SQLite::Transaction tx(*db);
+            createSchema(*db);
+            const fs::path rel = fs::relative(fs::absolute(root), target.parent_path());
+            SQLite::Statement q(*db, "INSERT INTO meta(key, value) VALUES(?, ?)");
+            for (const auto& [key, value] : {std::pair<std::string, std::string>{"root", rel.empty() ? "." : rel.generic_string()},
+                                             {"created_at", utcNowIso()}, {"software_version", CROWLINGO_VERSION}}) {
+                q.bind(1, key);
+                q.bind(2, value);
+                q.exec();
+                q.reset();
+            }
+            tx.commit();
+        }); // closed here: the WAL is folded into the file, so the move takes everything
+        if (!renameNoReplace(temporary, target)) throw ArchiveError(fileError("create archive", file, "file exists"));
+    } catch (...) {
+        removeTemporary();
+        throw;
+    }
     return open(target);
 }
 
 Archive Archive::open(const fs::path& file)
 {
-    if (!fs::exists(file)) throw ArchiveError(fileError("open archive", file, "no such file"));
+    refuseUnlessSqlite(file);
     Archive a;
     a.d->file = fs::absolute(file);
     guarded(file, "open archive", [&] {
-        a.d->db = connect(a.d->file, SQLite::OPEN_READWRITE);
+        a.d->db = connect(a.d->file, SQLite::OPEN_READWRITE, true);
         migrateSchema(*a.d->db, a.d->file);
     });
     return a;
@@ -139,7 +229,13 @@ Archive Archive::open(const fs::path& file)
 
 Archive Archive::openOrCreate(const fs::path& file, const fs::path& root)
 {
-    return fs::exists(file) ? open(file) : create(file, root);
+    if (fs::exists(file)) return open(file);
+    try {
+        return create(file, root);
+    } catch (const ArchiveError&) {
+        if (fs::exists(file)) return open(file); // another process created it meanwhile
+        throw;
+    }
 }
 
 const fs::path& Archive::file() const { return d->file; }

@@ -1,6 +1,7 @@
 #include "core/archive/FolderEmbedder.h"
 
 #include "core/archive/Archive.h"
+#include "core/archive/ArchiveWriterLock.h"
 #include "core/archive/ClipFeatures.h"
 #include "core/archive/FolderScanner.h"
 #include "core/common/Error.h"
@@ -11,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <system_error>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -147,10 +150,24 @@ void decodeJob(std::size_t index, const Job& job, const MelSpectrogram& mel, con
 
 } // namespace
 
+namespace {
+
+// A failure to reach the file rather than to read its content (the messages AudioReader makes from
+// the system's error text).
+bool isAccessFailure(const std::string& error)
+{
+    for (const int code : {EACCES, EPERM, ENOENT, EIO, ESTALE, ENODEV, ENXIO})
+        if (error.find(std::error_code(code, std::generic_category()).message()) != std::string::npos) return true;
+    return error.find("file does not exist") != std::string::npos;
+}
+
+} // namespace
+
 EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderOptions& opt,
                         const Progress& progress, const std::function<void(const EmbedStatus&)>& onStatus)
 {
     const auto t0 = std::chrono::steady_clock::now();
+    const ArchiveWriterLock writing(archive.file(), "embed");
     EmbedReport report;
     const std::string modelId = model.id();
     const std::string segmenter = opt.segment.toString();
@@ -186,18 +203,24 @@ EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderO
             "this archive was segmented with \"" + storedSegmenter + "\" and time expansion " + storedExpansion +
             "; to segment differently, create a new archive"));
 
+    // Files that failed are tried again when asked, when the model or the clip settings changed since
+    // they failed (a new model or segmentation may read them), and always when the failure was one
+    // of access (permissions fixed, a disk remounted), which costs nothing to retry.
+    const std::string attempt = modelId + " " + segmenter + " " + std::to_string(opt.timeExpansion);
+    const bool retryAllFailures = opt.retryFailed || archive.meta("failures_attempt").value_or(attempt) != attempt;
+
     std::vector<Job> jobs;
     std::int64_t bytesToDo = 0;
     for (const ScannedFile& f : scan.files) {
         Job job{f, archive.relativePath(f.path), {}};
         auto it = known.find(job.relPath);
         const bool unchanged = it != known.end() && it->second.size == f.size && it->second.mtime == f.mtime;
-        if (unchanged && it->second.status == "error") {
+        if (unchanged && it->second.status == "error" && !retryAllFailures && !isAccessFailure(it->second.error)) {
             report.errors.emplace_back(job.relPath, it->second.error);
             ++report.filesFailed;
             continue;
         }
-        if (unchanged) {
+        if (unchanged && it->second.status != "error") { // (a failed file that reaches here is being retried)
             const auto& clips = clipsByRecording[it->second.id];
             const bool complete = std::all_of(clips.begin(), clips.end(), [&](const ClipRow& c) { return haveVector.count(c.id); });
             if (complete) { ++report.filesUnchanged; continue; }
@@ -296,6 +319,9 @@ EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderO
     queue.wakeAll();
     for (auto& w : workers) w.join();
 
+    // Every failure now on record was met with these settings (a cancelled run may have left some
+    // untried, so it does not say so).
+    if (!report.cancelled) archive.setMeta("failures_attempt", attempt);
     // 3. The new model becomes active once every clip has its vector.
     if (!report.cancelled && archive.embeddingCount(modelId) == archive.clipCount()) {
         archive.setActiveModel(modelId);

@@ -31,6 +31,10 @@ struct EmbedFolderOptions {
     double timeExpansion = 1.0;
     int batchSize = 32;
     int decodeWorkers = 0;       // 0: one per two cores, at least one
+    // Try again the files that failed before. Without it they are retried only when the model or
+    // the clip settings changed since, or when the failure was one of access (permission denied,
+    // file missing, I/O error); otherwise their earlier error is reported again.
+    bool retryFailed = false;
     // Embed only this share of the folder's files (a Slurm array task); the archive remembers its
     // shard and refuses another one. Join the shards' archives with mergeArchives().
     ShardSpec shard;

@@ -1,6 +1,7 @@
 #include "core/archive/ModelAdaptation.h"
 
 #include "core/archive/Archive.h"
+#include "core/archive/ArchiveWriterLock.h"
 #include "core/archive/TrainingClips.h"
 #include "core/common/Error.h"
 #include "core/common/UtcTime.h"
@@ -57,6 +58,7 @@ AdaptResult adaptModel(const fs::path& archiveFile, const Model& start, const Ad
                        const std::function<void(const TrainStatus&)>& onStatus, const Progress& progress)
 {
     Archive archive = Archive::open(archiveFile);
+    const ArchiveWriterLock writing(archive.file(), "adapt"); // held through training and re-embedding
     const auto segmenter = archive.meta("segmenter");
     if (!segmenter || archive.clipCount() == 0)
         throw UsageError(fileError("adapt the model to", archiveFile, "the archive has no clips yet; embed a folder first"));

@@ -1,5 +1,6 @@
 // The archive file: schema, transactions, relative paths, labels, .npy export.
 #include "core/archive/Archive.h"
+#include "core/archive/ArchiveWriterLock.h"
 #include "core/archive/EmbeddingExport.h"
 #include "core/archive/FolderScanner.h"
 #include "core/common/Error.h"
@@ -8,10 +9,27 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdio>
 #include <fstream>
+#include <sstream>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace crowlingo;
 namespace fs = std::filesystem;
+
+namespace {
+std::string fileBytes(const fs::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+} // namespace
 
 class TestArchive : public QObject {
     Q_OBJECT
@@ -56,6 +74,128 @@ private Q_SLOTS:
         } catch (const ArchiveError& e) {
             QVERIFY2(std::string(e.what()).find("text.crowlingo") != std::string::npos, e.what());
         }
+    }
+
+    // A file that is refused is not touched: SQLite would make an empty file a database, and
+    // switching to WAL would convert another program's database.
+    void refusedFilesAreLeftUntouched()
+    {
+        const fs::path empty = dir() / "empty.crowlingo";
+        { std::ofstream touch(empty); }
+        QVERIFY_THROWS_EXCEPTION(ArchiveError, Archive::open(empty));
+        QCOMPARE(fs::file_size(empty), std::uintmax_t(0));
+
+        const fs::path foreign = dir() / "birds.sqlite";
+        {
+            SQLite::Database db(foreign.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+            db.exec("CREATE TABLE birds(name TEXT); INSERT INTO birds VALUES('rook')");
+        }
+        const std::string before = fileBytes(foreign);
+        try {
+            Archive::open(foreign);
+            QFAIL("opened another program's database");
+        } catch (const ArchiveError& e) {
+            QVERIFY2(std::string(e.what()).find("not a CrowLingo archive") != std::string::npos, e.what());
+        }
+        QVERIFY(fileBytes(foreign) == before); // still in its own journal mode, not WAL
+        for (const char* suffix : {"-wal", "-shm"}) {
+            QVERIFY(!fs::exists(empty.string() + suffix));
+            QVERIFY(!fs::exists(foreign.string() + suffix));
+        }
+    }
+
+    // Processes creating the same new archive at once (as two `embed` runs started together): one
+    // archive results, every process ends up using it, and nothing half-made is left behind.
+    void concurrentCreationMakesOneArchive()
+    {
+        fs::create_directories(dir() / "rec");
+        constexpr int kRounds = 6, kProcesses = 6;
+        for (int round = 0; round < kRounds; ++round) {
+            const fs::path file = dir() / ("race" + std::to_string(round) + ".crowlingo");
+            std::vector<pid_t> children;
+            for (int c = 0; c < kProcesses; ++c) {
+                const pid_t pid = ::fork();
+                QVERIFY(pid >= 0);
+                if (pid == 0) {
+                    int code = 1;
+                    try {
+                        Archive a = Archive::openOrCreate(file, dir() / "rec");
+                        a.setMeta("process " + std::to_string(c), "was here");
+                        code = 0;
+                    } catch (const std::exception& e) {
+                        std::fprintf(stderr, "process %d: %s\n", c, e.what());
+                    }
+                    ::_exit(code);
+                }
+                children.push_back(pid);
+            }
+            for (const pid_t pid : children) {
+                int status = 0;
+                QCOMPARE(::waitpid(pid, &status, 0), pid);
+                QVERIFY2(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a process could not create or open the archive");
+            }
+            const Archive a = Archive::open(file);
+            QCOMPARE(a.integrityCheck(), std::string("ok"));
+            for (int c = 0; c < kProcesses; ++c) QVERIFY(a.meta("process " + std::to_string(c)).has_value());
+            for (const auto& e : fs::directory_iterator(dir()))
+                QVERIFY2(e.path().filename().string().find(".creating") == std::string::npos, e.path().c_str());
+        }
+    }
+
+    // What a process killed while creating an archive left behind is removed by the next creation
+    // (only when that process is gone).
+    void abandonedCreationIsRemoved()
+    {
+        fs::create_directories(dir() / "rec");
+        const pid_t gone = ::fork();
+        if (gone == 0) ::_exit(0);
+        ::waitpid(gone, nullptr, 0);
+        const fs::path file = dir() / "abandoned.crowlingo";
+        const fs::path leftover = file.string() + ".creating-" + std::to_string(gone) + "-0";
+        const fs::path running = file.string() + ".creating-" + std::to_string(::getpid()) + "-999";
+        { std::ofstream(leftover) << "half made"; }
+        { std::ofstream(running) << "being made"; }
+        Archive::create(file, dir() / "rec");
+        QVERIFY(!fs::exists(leftover));
+        QVERIFY(fs::exists(running)); // its process still runs: not ours to remove
+        fs::remove(running);
+    }
+
+    // One long-running writer (embed, adapt) at a time: a second process is refused at once with a
+    // message naming the first; within one process the lock is re-entrant; released, it is gone.
+    void writerLockRefusesASecondProcess()
+    {
+        fs::create_directories(dir() / "rec");
+        const fs::path file = dir() / "locked.crowlingo";
+        Archive::create(file, dir() / "rec");
+        {
+            const ArchiveWriterLock first(file, "embed");
+            const ArchiveWriterLock again(file, "adapt"); // same process: fine
+            int pipeFds[2];
+            QCOMPARE(::pipe(pipeFds), 0);
+            const pid_t pid = ::fork();
+            if (pid == 0) {
+                ::close(pipeFds[0]);
+                std::string message = "not refused";
+                try {
+                    const ArchiveWriterLock second(file, "embed");
+                } catch (const ArchiveError& e) {
+                    message = e.what();
+                }
+                (void)!::write(pipeFds[1], message.data(), message.size());
+                ::_exit(0);
+            }
+            ::close(pipeFds[1]);
+            std::string message;
+            char buf[512];
+            for (ssize_t n; (n = ::read(pipeFds[0], buf, sizeof buf)) > 0;) message.append(buf, std::size_t(n));
+            ::close(pipeFds[0]);
+            ::waitpid(pid, nullptr, 0);
+            QVERIFY2(message.find("busy") != std::string::npos, message.c_str());
+            QVERIFY2(message.find("process " + std::to_string(::getpid()) + " (embed)") != std::string::npos, message.c_str());
+        }
+        QVERIFY(!fs::exists(file.string() + ".lock"));
+        const ArchiveWriterLock afterwards(file, "embed"); // free again
     }
 
     void storeRecordingReplacesClipsAtomically()

@@ -11,6 +11,10 @@
 
 #include <sndfile.h>
 
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -18,6 +22,24 @@
 
 using namespace crowlingo;
 namespace fs = std::filesystem;
+
+namespace {
+
+// As root, permissions do not stop reads: this drops (or restores) the two capabilities that
+// override them, in the effective set only, so that "permission denied" can be tested for real.
+void setFileAccessOverride(bool on)
+{
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (syscall(SYS_capget, &header, data) != 0) return;
+    for (int cap : {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH}) {
+        if (on) data[cap / 32].effective |= data[cap / 32].permitted & (1u << (cap % 32));
+        else data[cap / 32].effective &= ~(1u << (cap % 32));
+    }
+    syscall(SYS_capset, &header, data);
+}
+
+} // namespace
 
 class TestFolderEmbedder : public QObject {
     Q_OBJECT
@@ -141,6 +163,66 @@ private Q_SLOTS:
         QCOMPARE(a.clips().size(), clipsBefore.size()); // the syllable included
         QCOMPARE(a.clips().front().id, clipsBefore.front().id); // same clips, new vectors
         verifyComplete(a, other.id());
+    }
+
+    // A file that failed is tried again when it may now work: with retryFailed, after a model
+    // change, and after a failure of access (here: permission denied, then permission given).
+    void failedFilesAreRetriedWhenTheyMayNowWork()
+    {
+        const fs::path base = fs::path(tmp.path().toStdString());
+        const fs::path dir = base / "retry";
+        testkit::writeCorpus(dir, 1, 3.0);
+        testkit::writeCorpus(base / "retry-source", 1, 2.0, 9);
+        fs::path recording;
+        for (const auto& e : fs::recursive_directory_iterator(base / "retry-source"))
+            if (e.path().extension() == ".flac") recording = e.path(); // (libsndfile reads it by content, whatever the name)
+        QVERIFY(!recording.empty());
+        // notes.wav is a text file exactly as long as a real recording, so that it can become that
+        // recording with its size and time unchanged: "unchanged" to the folder scanner.
+        const auto size = std::size_t(fs::file_size(recording));
+        { std::ofstream(dir / "notes.wav") << std::string(size, 'x'); }
+        const auto mtime = fs::last_write_time(dir / "notes.wav");
+        auto become = [&](bool audio) {
+            if (audio) fs::copy_file(recording, dir / "notes.wav", fs::copy_options::overwrite_existing);
+            else std::ofstream(dir / "notes.wav") << std::string(size, 'x');
+            fs::last_write_time(dir / "notes.wav", mtime);
+        };
+
+        // Same model and settings, file unchanged: the failure is reported again, not retried ...
+        Archive a = Archive::create(base / "retry-a.crowlingo", dir);
+        QCOMPARE(embedFolder(a, model, options()).filesFailed, 1);
+        become(true);
+        QCOMPARE(embedFolder(a, model, options()).filesFailed, 1);
+        QCOMPARE(a.recording("notes.wav")->status, std::string("error"));
+        // ... unless asked.
+        EmbedFolderOptions retry = options();
+        retry.retryFailed = true;
+        const EmbedReport retried = embedFolder(a, model, retry);
+        for (const auto& [path, why] : retried.errors) qInfo("%s: %s", path.c_str(), why.c_str());
+        QCOMPARE(retried.filesFailed, 0);
+        QCOMPARE(a.recording("notes.wav")->status, std::string("embedded"));
+
+        // Another model retries on its own.
+        become(false);
+        Archive b = Archive::create(base / "retry-b.crowlingo", dir);
+        QCOMPARE(embedFolder(b, model, options()).filesFailed, 1);
+        become(true);
+        QCOMPARE(embedFolder(b, Model::createRandom(testkit::tinyConfig(), 2), options()).filesFailed, 0);
+        QCOMPARE(b.recording("notes.wav")->status, std::string("embedded"));
+
+        // Permission denied, then given: retried without being asked. (As root, permissions only
+        // count once the override is dropped.)
+        const bool root = ::geteuid() == 0;
+        if (root) setFileAccessOverride(false);
+        fs::permissions(dir / "notes.wav", fs::perms::none);
+        Archive c = Archive::create(base / "retry-c.crowlingo", dir);
+        const EmbedReport denied = embedFolder(c, model, options());
+        fs::permissions(dir / "notes.wav", fs::perms::owner_read | fs::perms::owner_write);
+        if (root) setFileAccessOverride(true);
+        QCOMPARE(denied.filesFailed, 1);
+        QVERIFY2(c.recording("notes.wav")->error.find("ermission") != std::string::npos, c.recording("notes.wav")->error.c_str());
+        QCOMPARE(embedFolder(c, model, options()).filesFailed, 0);
+        QCOMPARE(c.recording("notes.wav")->status, std::string("embedded"));
     }
 
     void changingTheSegmentationIsRefused()
