@@ -3,6 +3,8 @@
 #include "core/archive/ArchiveSchema.h"
 #include "core/common/Error.h"
 #include "core/common/UtcTime.h"
+#include "core/model/Model.h"
+#include "core/model/ModelConfig.h"
 #include "core/segment/Segmenter.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -31,6 +33,9 @@ struct Archive::Impl {
 
 namespace {
 
+
+// Which model ids the archive's vectors are filed under (see adoptConfigCoveringModelIds).
+constexpr const char* kModelIdScheme = "weights+input-config";
 
 // Before SQLite touches a file that is not ours: SQLite would turn an empty file into a database,
 // and the WAL pragma below would convert another program's database. So the header is read first.
@@ -169,6 +174,44 @@ bool renameNoReplace(const fs::path& from, const fs::path& to)
     return true;
 }
 
+// Model ids once were the SHA-256 of the weights alone; they now cover the config's input part too
+// (Model.h). Vectors filed under an old id whose config the archive kept are refiled under the id
+// that model has now, everywhere the id appears; vectors without a kept config stay as they are
+// (the model that made them is unknown, so they are not claimed for any). Runs once per archive.
+void adoptConfigCoveringModelIds(SQLite::Database& db)
+{
+    SQLite::Statement marker(db, "SELECT value FROM meta WHERE key = 'model_ids'");
+    if (marker.executeStep() && marker.getColumn(0).getString() == kModelIdScheme) return;
+    SQLite::Transaction tx(db);
+    std::vector<std::pair<std::string, std::string>> configs; // old id, config JSON
+    {
+        SQLite::Statement q(db, "SELECT substr(key, 14), value FROM meta WHERE key LIKE 'model_config:%'");
+        while (q.executeStep()) configs.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+    }
+    for (const auto& [oldId, json] : configs) {
+        std::string newId;
+        try {
+            newId = modelIdFor(oldId, ModelConfig::fromJsonString(json));
+        } catch (const std::exception&) {
+            continue; // a config this version cannot read: leave its vectors alone
+        }
+        for (const char* sql : {"UPDATE embeddings SET model_id = ?2 WHERE model_id = ?1",
+                                "UPDATE computations SET model_id = ?2 WHERE model_id = ?1",
+                                "UPDATE meta SET value = ?2 WHERE key = 'active_model' AND value = ?1",
+                                "UPDATE meta SET key = 'model_config:' || ?2 WHERE key = 'model_config:' || ?1",
+                                "UPDATE meta SET key = 'model_dir:' || ?2 WHERE key = 'model_dir:' || ?1"}) {
+            SQLite::Statement u(db, sql);
+            u.bind(1, oldId);
+            u.bind(2, newId);
+            u.exec();
+        }
+    }
+    SQLite::Statement set(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('model_ids', ?)");
+    set.bind(1, kModelIdScheme);
+    set.exec();
+    tx.commit();
+}
+
 } // namespace
 
 Archive::Archive() : d(std::make_unique<Impl>()) {}
@@ -199,7 +242,8 @@ Archive Archive::create(const fs::path& file, const fs::path& root)
             const fs::path rel = fs::relative(fs::absolute(root), target.parent_path());
             SQLite::Statement q(*db, "INSERT INTO meta(key, value) VALUES(?, ?)");
             for (const auto& [key, value] : {std::pair<std::string, std::string>{"root", rel.empty() ? "." : rel.generic_string()},
-                                             {"created_at", utcNowIso()}, {"software_version", CROWLINGO_VERSION}}) {
+                                             {"created_at", utcNowIso()}, {"software_version", CROWLINGO_VERSION},
+                                             {"model_ids", kModelIdScheme}}) {
                 q.bind(1, key);
                 q.bind(2, value);
                 q.exec();
@@ -223,6 +267,7 @@ Archive Archive::open(const fs::path& file)
     guarded(file, "open archive", [&] {
         a.d->db = connect(a.d->file, SQLite::OPEN_READWRITE, true);
         migrateSchema(*a.d->db, a.d->file);
+        adoptConfigCoveringModelIds(*a.d->db);
     });
     return a;
 }

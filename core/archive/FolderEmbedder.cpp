@@ -262,7 +262,7 @@ EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderO
         });
     }
 
-    struct Pending { std::vector<Clip> clips; std::vector<std::vector<float>> vectors; };
+    struct Pending { std::vector<Clip> clips; std::vector<std::vector<float>> vectors; std::optional<std::string> failure; };
     std::map<std::size_t, Pending> pending;
     std::int64_t bytesDone = 0;
     EmbedStatus status;
@@ -273,18 +273,22 @@ EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderO
             const Job& job = jobs[piece->job];
             status.currentFile = job.relPath;
             Pending& acc = pending[piece->job];
-            if (!piece->error && !piece->mels.empty()) {
-                std::vector<std::vector<float>> v = embedder.embedBatch(piece->mels);
-                acc.clips.insert(acc.clips.end(), piece->clips.begin(), piece->clips.end());
-                for (auto& x : v) acc.vectors.push_back(std::move(x));
-                status.clipsDone += std::int64_t(piece->clips.size());
+            if (!piece->error && !acc.failure && !piece->mels.empty()) {
+                try {
+                    std::vector<std::vector<float>> v = embedder.embedBatch(piece->mels);
+                    acc.clips.insert(acc.clips.end(), piece->clips.begin(), piece->clips.end());
+                    for (auto& x : v) acc.vectors.push_back(std::move(x));
+                    status.clipsDone += std::int64_t(piece->clips.size());
+                } catch (const ModelError& e) {
+                    acc.failure = e.what(); // e.g. a non-finite vector: this recording fails, the run goes on
+                }
             }
             if (piece->last) {
-                if (piece->error) {
+                if (const std::optional<std::string> error = piece->error ? piece->error : acc.failure) {
                     RecordingRow r = piece->recording;
-                    r.error = *piece->error;
+                    r.error = *error;
                     archive.storeRecordingError(r);
-                    report.errors.emplace_back(job.relPath, *piece->error);
+                    report.errors.emplace_back(job.relPath, *error);
                     ++report.filesFailed;
                 } else if (!job.existingClips.empty()) {
                     std::vector<ClipId> ids;

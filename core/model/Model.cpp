@@ -79,11 +79,12 @@ std::shared_ptr<const Model::Impl> Model::Impl::make(ModelConfig config, detail:
     impl->net->to(impl->device);
     impl->net->eval();
     const std::vector<std::byte> own = impl->weightBytes();
-    impl->id = Sha256::hex(own);
+    impl->weightsHash = Sha256::hex(own);
     if (!fileBytes.empty() && fileBytes != own) {
-        impl->id = Sha256::hex(fileBytes);
+        impl->weightsHash = Sha256::hex(fileBytes);
         impl->foreignBytes = std::move(fileBytes);
     }
+    impl->id = modelIdFor(impl->weightsHash, impl->config);
     return impl;
 }
 
@@ -127,6 +128,12 @@ void Model::save(const std::filesystem::path& dir) const
 
 const ModelConfig& Model::config() const { return d->config; }
 std::string Model::id() const { return d->id; }
+std::string Model::weightsHash() const { return d->weightsHash; }
+
+std::string modelIdFor(const std::string& weightsHash, const ModelConfig& config)
+{
+    return Sha256::hex(weightsHash + "\n" + config.inputSpecJson() + "\n");
+}
 std::int64_t Model::parameterCount() const { return d->net->parameterCount(); }
 bool Model::onGpu() const { return d->device.is_cuda(); }
 

@@ -1,6 +1,7 @@
 #pragma once
-// A trained (or freshly initialised) masked autoencoder: config + weights, identified by the
-// SHA-256 of its model.safetensors. A model directory holds config.json + model.safetensors.
+// A trained (or freshly initialised) masked autoencoder: config + weights, identified by a SHA-256
+// of its weights and of the input part of its config (what a vector means depends on both). A
+// model directory holds config.json + model.safetensors.
 //
 //   Model m = Model::load("resources/models/default");   // throws ModelError naming the file
 //   std::cout << m.id() << " " << m.parameterCount();
@@ -18,6 +19,9 @@
 
 namespace crowlingo {
 
+// SHA-256 (lowercase hex) of the weights' hash and config.inputSpecJson(), one line each.
+std::string modelIdFor(const std::string& weightsHash, const ModelConfig& config);
+
 class Model {
 public:
     // Reads dir/config.json and dir/model.safetensors; every tensor of the architecture must be
@@ -27,11 +31,14 @@ public:
     static Model createRandom(const ModelConfig& config, std::uint64_t seed);
 
     // Writes dir/config.json and dir/model.safetensors (each via temp file + rename); creates dir.
-    // Afterwards SHA-256(dir/model.safetensors) == id().
+    // Afterwards SHA-256(dir/model.safetensors) == weightsHash().
     void save(const std::filesystem::path& dir) const;
 
     const ModelConfig& config() const;
-    std::string id() const;                // SHA-256 of the model.safetensors bytes, lowercase hex
+    // What the archive files vectors under: modelIdFor(weightsHash(), config()). The same weights
+    // read with another front end or normalisation give other vectors, so another id.
+    std::string id() const;
+    std::string weightsHash() const;       // SHA-256 of the model.safetensors bytes, lowercase hex
     std::int64_t parameterCount() const;   // encoder + decoder
     std::int64_t encoderParameterCount() const;
     bool onGpu() const;                    // CUDA when torch::cuda::is_available()

@@ -131,6 +131,11 @@ std::string ModelConfig::toJsonString() const
     return j.dump(2) + "\n";
 }
 
+std::string ModelConfig::inputSpecJson() const
+{
+    return json::parse(toJsonString())["input"].dump();
+}
+
 ModelConfig ModelConfig::fromJsonString(const std::string& text, const std::filesystem::path& source)
 {
     json j = json::parse(text, nullptr, /*allow_exceptions=*/false);

@@ -82,6 +82,10 @@ struct ModelConfig {
     static ModelConfig fromJsonString(const std::string& text, const std::filesystem::path& source = "config.json");
     static ModelConfig fromJsonFile(const std::filesystem::path& file);
     std::string toJsonString() const;            // pretty-printed, stable key order
+    // The part of the config that decides what a vector means for given weights: the "input"
+    // object (front end, window, patches, normalisation, level), compact, keys sorted. Part of
+    // the model id (Model.h).
+    std::string inputSpecJson() const;
     void toJsonFile(const std::filesystem::path& file) const; // atomic (temp file + rename)
 
     bool operator==(const ModelConfig&) const = default;

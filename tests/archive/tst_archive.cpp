@@ -4,6 +4,8 @@
 #include "core/archive/EmbeddingExport.h"
 #include "core/archive/FolderScanner.h"
 #include "core/common/Error.h"
+#include "core/model/Model.h"
+#include "core/model/ModelConfig.h"
 #include "core/segment/Segmenter.h"
 
 #include <QTemporaryDir>
@@ -196,6 +198,39 @@ private Q_SLOTS:
         }
         QVERIFY(!fs::exists(file.string() + ".lock"));
         const ArchiveWriterLock afterwards(file, "embed"); // free again
+    }
+
+    // Archives whose vectors are filed under the old model ids (the weights' hash alone) have them
+    // refiled, when they kept the model's config, under the id that covers the config too.
+    void oldModelIdsAreRefiled()
+    {
+        fs::create_directories(dir() / "rec");
+        const fs::path file = dir() / "old-ids.crowlingo";
+        ModelConfig config;
+        config.mel.hop = 512;
+        const std::string weights(64, 'a'), unknown(64, 'b');
+        {
+            Archive a = Archive::create(file, dir() / "rec");
+            RecordingRow r = rec("x.wav");
+            a.storeRecording(r, {Clip{0.0, 1.0, 0, 0}}, "whole", weights, {vec(1, 2)});
+            a.setActiveModel(weights);
+            a.setMeta("model_config:" + weights, config.toJsonString());
+            a.setMeta("model_dir:" + weights, "models/m");
+            a.storeEmbeddings(unknown, {a.clips().front().id}, {vec(3, 4)}); // no config kept: left alone
+        }
+        {
+            SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+            db.exec("DELETE FROM meta WHERE key = 'model_ids'"); // as an archive made before the change
+        }
+        const Archive a = Archive::open(file);
+        const std::string id = modelIdFor(weights, config);
+        QCOMPARE(a.activeModel(), id);
+        QCOMPARE(a.embeddings(id).rows(), std::size_t(1));
+        QCOMPARE(a.embeddings(weights).rows(), std::size_t(0));
+        QCOMPARE(a.embeddings(unknown).rows(), std::size_t(1));
+        QVERIFY(a.meta("model_config:" + id).has_value() && !a.meta("model_config:" + weights));
+        QCOMPARE(a.meta("model_dir:" + id).value_or(""), std::string("models/m"));
+        QCOMPARE(a.integrityCheck(), std::string("ok"));
     }
 
     void storeRecordingReplacesClipsAtomically()

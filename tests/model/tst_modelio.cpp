@@ -190,8 +190,11 @@ private Q_SLOTS:
         m.save(dir);
         QVERIFY(fs::exists(dir / "config.json"));
         QVERIFY(fs::exists(dir / "model.safetensors"));
-        // The id is the SHA-256 of the weights file, computed here independently by Qt.
-        QCOMPARE(QString::fromStdString(m.id()), qtSha256(dir / "model.safetensors"));
+        // The weights hash is the SHA-256 of the weights file, computed here independently by Qt;
+        // the id is the SHA-256 of that hash and the config's input part, one line each.
+        QCOMPARE(QString::fromStdString(m.weightsHash()), qtSha256(dir / "model.safetensors"));
+        const QByteArray idText = QByteArray::fromStdString(m.weightsHash() + "\n" + m.config().inputSpecJson() + "\n");
+        QCOMPARE(QString::fromStdString(m.id()), QString::fromLatin1(QCryptographicHash::hash(idText, QCryptographicHash::Sha256).toHex()));
 
         const Model back = Model::load(dir);
         QCOMPARE(back.id(), m.id());
@@ -208,7 +211,32 @@ private Q_SLOTS:
         // Saving the loaded model reproduces the same file.
         const fs::path again = root() / "saved-again";
         back.save(again);
-        QCOMPARE(qtSha256(again / "model.safetensors"), QString::fromStdString(m.id()));
+        QCOMPARE(qtSha256(again / "model.safetensors"), QString::fromStdString(m.weightsHash()));
+    }
+
+    // The same weights read with another front end or normalisation give other vectors: another id.
+    // A change outside the input spec (the training recipe) keeps it.
+    void idCoversTheInputConfig()
+    {
+        const Model m = Model::createRandom(tinyConfig(), 11);
+        const fs::path dir = root() / "reconfigured";
+        m.save(dir);
+        const auto withConfig = [&](auto change) {
+            ModelConfig c = m.config();
+            change(c);
+            writeText(dir / "config.json", c.toJsonString());
+            return Model::load(dir);
+        };
+        const Model hop = withConfig([](ModelConfig& c) { c.mel.hop *= 2; });
+        const Model norm = withConfig([](ModelConfig& c) { c.normMean += 3; });
+        const Model level = withConfig([](ModelConfig& c) { c.centreLevel = !c.centreLevel; });
+        const Model recipe = withConfig([](ModelConfig& c) { c.trainingRecipeJson = R"({"note": "retrained elsewhere"})"; });
+        for (const Model* other : {&hop, &norm, &level, &recipe}) QCOMPARE(other->weightsHash(), m.weightsHash());
+        QVERIFY(hop.id() != m.id());
+        QVERIFY(norm.id() != m.id());
+        QVERIFY(level.id() != m.id());
+        QVERIFY(hop.id() != norm.id());
+        QCOMPARE(recipe.id(), m.id());
     }
 
     void foreignLayoutKeepsItsHash()
@@ -229,11 +257,11 @@ private Q_SLOTS:
         writeText(dir / "model.safetensors", bytes);
 
         const Model back = Model::load(dir);
-        QCOMPARE(QString::fromStdString(back.id()), qtSha256(dir / "model.safetensors"));
+        QCOMPARE(QString::fromStdString(back.weightsHash()), qtSha256(dir / "model.safetensors"));
         QVERIFY(back.id() != m.id());
         const fs::path out = root() / "foreign-saved";
         back.save(out);
-        QCOMPARE(qtSha256(out / "model.safetensors"), QString::fromStdString(back.id()));
+        QCOMPARE(qtSha256(out / "model.safetensors"), QString::fromStdString(back.weightsHash()));
     }
 
     void defaultParameterCount()

@@ -12,9 +12,10 @@ struct Model::Impl {
     ModelConfig config;
     detail::MaskedAutoencoder net{nullptr};
     torch::Device device{torch::kCPU};
-    std::string id;
+    std::string id;          // modelIdFor(weightsHash, config)
+    std::string weightsHash; // of the safetensors bytes
     // The loaded file's bytes, kept only when a foreign writer laid it out differently from our
-    // serialisation, so that save() reproduces the file whose hash is the id.
+    // serialisation, so that save() reproduces the file whose hash is weightsHash.
     std::vector<std::byte> foreignBytes;
 
     // A handle for forward passes from a const Model: they read the weights, never write them
