@@ -21,7 +21,18 @@ std::vector<float> initialLayout(const std::vector<float>& prepared, std::size_t
     std::vector<float> xy(n * 2, 0.0f);
     const int components = std::min(2, dimension);
     if (n >= 2) {
-        const Pca pca = Pca::fit(prepared, dimension, components);
+        // The axes are fitted on at most 20,000 evenly spaced rows: for a starting layout the axes
+        // of that many are as good as those of all, and Pca::fit's fixed-order covariance costs
+        // O(rows x dimension^2).
+        constexpr std::size_t kFitRows = 20'000;
+        std::vector<float> sample;
+        if (n > kFitRows) {
+            const auto dim = std::size_t(dimension);
+            sample.resize(kFitRows * dim);
+            for (std::size_t i = 0; i < kFitRows; ++i)
+                std::copy_n(prepared.data() + (i * n / kFitRows) * dim, dim, sample.data() + i * dim);
+        }
+        const Pca pca = Pca::fit(sample.empty() ? std::span<const float>(prepared) : std::span<const float>(sample), dimension, components);
         const std::vector<float> c = pca.apply(prepared);
         for (std::size_t i = 0; i < n; ++i)
             for (int d = 0; d < components; ++d) xy[i * 2 + std::size_t(d)] = c[i * std::size_t(components) + std::size_t(d)];
