@@ -27,7 +27,7 @@ Command addProjectCommand(CLI::App& app)
     sub->add_option("--metric", o->metric, "cosine | euclidean")->capture_default_str()->check(CLI::IsMember({"cosine", "euclidean"}));
     sub->add_option("--epochs", o->p.epochs, "UMAP: optimisation epochs (0: automatic)")->capture_default_str()
         ->check(wholeBetween(0, 100000));
-    sub->add_option("--seed", o->p.seed, "Random seed (same seed and threads, same map)")->capture_default_str();
+    sub->add_option("--seed", o->p.seed, "Random seed (same seed, same map on any machine and thread count)")->capture_default_str();
     return {sub, [o] {
         o->p.method = o->method == "pca" ? ProjectionMethod::Pca : ProjectionMethod::Umap;
         o->p.metric = kMetrics.at(o->metric);

@@ -35,7 +35,7 @@ Command addExportCommand(CLI::App& app)
         if (!o->clips.empty()) files.push_back(o->clips);
         checkOutputPaths(files, rules);
 
-        const Archive archive = Archive::open(o->archive);
+        const Archive archive = Archive::openReadOnly(o->archive); // reads only: works on read-only media
         if (!o->csv.empty()) {
             writeClusterCsv(o->csv, archive, rules);
             std::printf("wrote %s and %s.json\n", o->csv.c_str(), o->csv.c_str());

@@ -36,7 +36,7 @@ Command addNeighboursCommand(CLI::App& app)
     idOpt->excludes(fileOpt);
     return {sub, [o] {
         if (o->clipId < 0 && o->file.empty()) throw UsageError("give a clip id or --file");
-        const Archive archive = Archive::open(o->archive);
+        const Archive archive = Archive::openReadOnly(o->archive); // reads only: works on read-only media
         const std::string modelId = archive.activeModel();
         if (modelId.empty()) throw UsageError(fileError("search", o->archive, "the archive has no embeddings yet"));
         const EmbeddingMatrix m = archive.embeddings(modelId);

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -268,6 +269,38 @@ Archive Archive::open(const fs::path& file)
         a.d->db = connect(a.d->file, SQLite::OPEN_READWRITE, true);
         migrateSchema(*a.d->db, a.d->file);
         adoptConfigCoveringModelIds(*a.d->db);
+    });
+    return a;
+}
+
+Archive Archive::openReadOnly(const fs::path& file)
+{
+    refuseUnlessSqlite(file);
+    Archive a;
+    a.d->file = fs::absolute(file);
+    guarded(file, "open archive", [&] {
+        try {
+            a.d->db = std::make_unique<SQLite::Database>(a.d->file.string(), SQLite::OPEN_READONLY, 10000);
+            (void)a.d->db->tableExists("meta"); // SQLite opens lazily: this is where a missing -shm fails
+        } catch (const SQLite::Exception& e) {
+            if (e.getErrorCode() == SQLITE_NOTADB) throw;
+            // A WAL archive whose folder cannot hold the -shm file (read-only media): nothing can
+            // write to it there, so SQLite may read it as immutable.
+            std::string uri = "file:";
+            for (const char c : a.d->file.string()) {
+                if (c == '%' || c == '?' || c == '#') {
+                    char hex[4];
+                    std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+                    uri += hex;
+                } else {
+                    uri += c;
+                }
+            }
+            a.d->db = std::make_unique<SQLite::Database>(uri + "?immutable=1", SQLite::OPEN_READONLY | SQLite::OPEN_URI, 10000);
+        }
+        if (!(a.d->db->tableExists("meta") && a.d->db->tableExists("recordings")))
+            throw ArchiveError(fileError("open archive", file, "not a CrowLingo archive"));
+        requireCurrentSchema(*a.d->db, a.d->file);
     });
     return a;
 }
@@ -700,6 +733,25 @@ std::optional<StoredClustering> Archive::latestClustering(const std::string& mod
         }
         return s;
     });
+}
+
+void Archive::requireIntact(const std::string& what) const
+{
+    std::string report;
+    try {
+        SQLite::Statement q(*d->db, "PRAGMA quick_check(3)");
+        while (q.executeStep()) {
+            const std::string line = q.getColumn(0).getString();
+            if (line == "ok") return;
+            report += (report.empty() ? "" : "; ") + line;
+        }
+    } catch (const SQLite::Exception& e) {
+        report = e.what();
+    }
+    const std::string name = d->file.filename().string();
+    throw ArchiveError(fileError(what.c_str(), d->file,
+        "the archive is damaged (SQLite: " + report + "); nothing was written. Recover what is readable into a new "
+        "file with: sqlite3 \"" + name + "\" .recover | sqlite3 recovered.crowlingo"));
 }
 
 std::string Archive::integrityCheck() const

@@ -87,6 +87,11 @@ public:
     static Archive create(const std::filesystem::path& file, const std::filesystem::path& root);
     // Opens an existing archive, migrating an older schema; error if missing or not an archive.
     static Archive open(const std::filesystem::path& file);
+    // For commands that only read (export, neighbours, evaluate without import): opens without
+    // write access, so an archive on read-only media or in a read-only folder opens too (then
+    // SQLite's immutable mode, as nothing can change it there). Writes throw ArchiveError. An
+    // archive of an older schema must be opened once with open() to be updated.
+    static Archive openReadOnly(const std::filesystem::path& file);
     // open() if the file exists, else create().
     static Archive openOrCreate(const std::filesystem::path& file, const std::filesystem::path& root);
 
@@ -153,6 +158,10 @@ public:
 
     // Runs PRAGMA integrity_check; returns "ok" or SQLite's report.
     std::string integrityCheck() const;
+    // Before a command writes: PRAGMA quick_check (reads every page, seconds for gigabytes), and
+    // an ArchiveError saying how to recover if the archive is damaged, so that nothing is written
+    // on top of the damage. `what` names the command ("import labels into").
+    void requireIntact(const std::string& what) const;
 
 private:
     Archive();

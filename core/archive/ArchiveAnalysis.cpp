@@ -23,6 +23,7 @@ EmbeddingMatrix activeEmbeddings(const Archive& archive, const char* what)
 
 StoredProjection projectArchive(Archive& archive, const ProjectionParams& params, const Progress& progress)
 {
+    archive.requireIntact("store a map in");
     const EmbeddingMatrix m = activeEmbeddings(archive, "project");
     const Projection p = project(m.values, m.dimension, params, progress);
     StoredProjection s{0, archive.activeModel(), params.toJson(), m.clipIds, p.xy};
@@ -32,6 +33,7 @@ StoredProjection projectArchive(Archive& archive, const ProjectionParams& params
 
 StoredClustering clusterArchive(Archive& archive, const ClusterParams& params, bool onMap, const Progress& progress)
 {
+    archive.requireIntact("store clusters in");
     const std::string modelId = archive.activeModel();
     std::vector<ClipId> ids;
     Clusters c;

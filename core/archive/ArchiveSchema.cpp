@@ -82,6 +82,19 @@ void createSchema(SQLite::Database& db)
     db.exec("PRAGMA user_version = " + std::to_string(kMigrations.size()));
 }
 
+void requireCurrentSchema(SQLite::Database& db, const std::filesystem::path& file)
+{
+    const int version = db.execAndGet("PRAGMA user_version").getInt();
+    if (version > int(kMigrations.size()))
+        throw ArchiveError(fileError("open archive", file,
+            "made by a newer CrowLingo (schema " + std::to_string(version) + ", this version reads up to " +
+            std::to_string(kMigrations.size()) + ")"));
+    if (version < int(kMigrations.size()))
+        throw ArchiveError(fileError("open archive", file,
+            "made by an older CrowLingo: open it once with write access (e.g. `crowlingo-cli cluster` or the "
+            "workbench) to update it"));
+}
+
 void migrateSchema(SQLite::Database& db, const std::filesystem::path& file)
 {
     static_assert(Archive::kSchemaVersion > 0);

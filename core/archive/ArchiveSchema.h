@@ -10,5 +10,7 @@ namespace crowlingo {
 void createSchema(SQLite::Database& db);
 // Brings an archive of an older schema to the current one; refuses a newer one with a clear error.
 void migrateSchema(SQLite::Database& db, const std::filesystem::path& file);
+// For a read-only connection: throws ArchiveError unless the schema is the current one.
+void requireCurrentSchema(SQLite::Database& db, const std::filesystem::path& file);
 
 } // namespace crowlingo

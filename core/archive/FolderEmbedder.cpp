@@ -168,6 +168,7 @@ EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderO
 {
     const auto t0 = std::chrono::steady_clock::now();
     const ArchiveWriterLock writing(archive.file(), "embed");
+    archive.requireIntact("embed into");
     EmbedReport report;
     const std::string modelId = model.id();
     const std::string segmenter = opt.segment.toString();

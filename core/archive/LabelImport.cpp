@@ -92,6 +92,7 @@ private:
 
 LabelImportReport importLabels(Archive& archive, const LabelTable& table, const std::string& source)
 {
+    archive.requireIntact("import labels into");
     std::map<std::string, std::vector<ClipRow>> byPath;
     std::set<ClipId> ids;
     for (ClipRow& c : archive.clips()) {

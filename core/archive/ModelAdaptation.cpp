@@ -59,6 +59,7 @@ AdaptResult adaptModel(const fs::path& archiveFile, const Model& start, const Ad
 {
     Archive archive = Archive::open(archiveFile);
     const ArchiveWriterLock writing(archive.file(), "adapt"); // held through training and re-embedding
+    archive.requireIntact("adapt the model to");
     const auto segmenter = archive.meta("segmenter");
     if (!segmenter || archive.clipCount() == 0)
         throw UsageError(fileError("adapt the model to", archiveFile, "the archive has no clips yet; embed a folder first"));

@@ -11,6 +11,10 @@
 #include <tuple>
 #include <vector>
 
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 namespace crowlingo::testkit {
 
 // A deliberately small model with the real input pipeline (22.05 kHz log-mel), 32 bands.
@@ -27,6 +31,21 @@ inline ModelConfig tinyConfig()
     c.decoderDepth = 1;
     c.decoderHeads = 2;
     return c;
+}
+
+// As root, permissions do not stop reads or writes; this drops (or restores) the two capabilities
+// that override them, in the effective set only, so that "permission denied" and read-only
+// folders can be tested for real.
+inline void setFileAccessOverride(bool on)
+{
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (syscall(SYS_capget, &header, data) != 0) return;
+    for (int cap : {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH}) {
+        if (on) data[cap / 32].effective |= data[cap / 32].permitted & (1u << (cap % 32));
+        else data[cap / 32].effective &= ~(1u << (cap % 32));
+    }
+    syscall(SYS_capset, &header, data);
 }
 
 // `files` synthetic field recordings of `seconds` each under dir.

@@ -1,8 +1,11 @@
 // The archive file: schema, transactions, relative paths, labels, .npy export.
+#include "ArchiveTestKit.h"
+
 #include "core/archive/Archive.h"
 #include "core/archive/ArchiveWriterLock.h"
 #include "core/archive/EmbeddingExport.h"
 #include "core/archive/FolderScanner.h"
+#include "core/archive/LabelImport.h"
 #include "core/common/Error.h"
 #include "core/model/Model.h"
 #include "core/model/ModelConfig.h"
@@ -24,6 +27,7 @@ using namespace crowlingo;
 namespace fs = std::filesystem;
 
 namespace {
+
 std::string fileBytes(const fs::path& file)
 {
     std::ifstream in(file, std::ios::binary);
@@ -231,6 +235,79 @@ private Q_SLOTS:
         QVERIFY(a.meta("model_config:" + id).has_value() && !a.meta("model_config:" + weights));
         QCOMPARE(a.meta("model_dir:" + id).value_or(""), std::string("models/m"));
         QCOMPARE(a.integrityCheck(), std::string("ok"));
+    }
+
+    // One damaged page: reading still works where it can, but a write is refused with a way out,
+    // before anything is written on top of the damage.
+    void damagedArchiveRefusesWrites()
+    {
+        fs::create_directories(dir() / "rec");
+        const fs::path file = dir() / "damaged.crowlingo";
+        {
+            Archive a = Archive::create(file, dir() / "rec");
+            for (int r = 0; r < 60; ++r)
+                a.storeRecording(rec("r" + std::to_string(r) + ".wav"), {{0, 1}, {1, 2}}, "window:1", "m1",
+                                 {std::vector<float>(256, float(r)), std::vector<float>(256, 0.5f)});
+        } // closed: the WAL is folded into the file
+        {
+            Archive a = Archive::open(file);
+            a.requireIntact("write to"); // intact: no error
+        }
+        const auto size = fs::file_size(file);
+        QVERIFY(size > 16 * 4096);
+        {
+            std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+            f.seekp(std::streamoff(size - 3 * 4096));
+            const std::string garbage(4096, '\xA5');
+            f.write(garbage.data(), std::streamsize(garbage.size()));
+        }
+        Archive a = Archive::open(file);
+        { std::ofstream(dir() / "damaged-labels.csv") << "path,label\nr1.wav,caw\n"; }
+        try {
+            importLabels(a, dir() / "damaged-labels.csv", LabelImportOptions{});
+            QFAIL("labels were imported into a damaged archive");
+        } catch (const ArchiveError& e) {
+            const std::string why = e.what();
+            QVERIFY2(why.find("damaged") != std::string::npos && why.find(".recover") != std::string::npos, why.c_str());
+        }
+        QCOMPARE(a.labels().size(), std::size_t(0));
+    }
+
+    // An archive in a read-only folder (read-only media) opens for reading, with its contents;
+    // a write is an error, and the folder gains no file.
+    void readOnlyFolderOpensForReading()
+    {
+        const fs::path folder = dir() / "readonly";
+        fs::create_directories(folder / "rec");
+        const fs::path file = folder / "ro.crowlingo";
+        {
+            Archive a = Archive::create(file, folder / "rec");
+            a.storeRecording(rec("x.wav"), {{0, 1}, {1, 2}}, "window:1", "m1", {vec(1, 0), vec(0, 1)});
+            a.setActiveModel("m1");
+        }
+        const bool root = ::geteuid() == 0;
+        if (root) testkit::setFileAccessOverride(false); // as root, permissions count only without the override
+        fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec);
+        fs::permissions(file, fs::perms::owner_read);
+        std::string failure;
+        try {
+            const Archive a = Archive::openReadOnly(file);
+            if (a.clipCount() != 2 || a.embeddings("m1").rows() != 2 || a.activeModel() != "m1") failure = "contents differ";
+            try {
+                const_cast<Archive&>(a).setMeta("x", "y");
+                failure = "a write succeeded";
+            } catch (const ArchiveError&) {
+            }
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(folder)) names.push_back(e.path().filename().string());
+        fs::permissions(folder, fs::perms::owner_all);
+        fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);
+        if (root) testkit::setFileAccessOverride(true);
+        QVERIFY2(failure.empty(), failure.c_str());
+        QCOMPARE(names.size(), std::size_t(2)); // rec/ and the archive: no -wal, -shm or lock file
     }
 
     void storeRecordingReplacesClipsAtomically()

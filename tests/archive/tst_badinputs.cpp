@@ -10,8 +10,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <linux/capability.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,17 +21,6 @@ using testkit::Expect;
 namespace fs = std::filesystem;
 
 namespace {
-
-// As root, permissions do not stop reads; dropping these two capabilities makes this process
-// subject to them like any user, so "no read permission" is tested for real.
-void dropFileAccessOverride()
-{
-    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct data[2]{};
-    if (syscall(SYS_capget, &header, data) != 0) return;
-    for (int cap : {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH}) data[cap / 32].effective &= ~(1u << (cap % 32));
-    syscall(SYS_capset, &header, data);
-}
 
 std::string lower(std::string s)
 {
@@ -86,7 +73,7 @@ class TestBadInputs : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        if (::geteuid() == 0) dropFileAccessOverride();
+        if (::geteuid() == 0) testkit::setFileAccessOverride(false); // permissions count, as for any user
         corpus = testkit::writeBadInputCorpus(root());
         QVERIFY(corpus.size() >= 30);
     }

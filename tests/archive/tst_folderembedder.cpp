@@ -11,8 +11,6 @@
 
 #include <sndfile.h>
 
-#include <linux/capability.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -23,23 +21,6 @@
 using namespace crowlingo;
 namespace fs = std::filesystem;
 
-namespace {
-
-// As root, permissions do not stop reads: this drops (or restores) the two capabilities that
-// override them, in the effective set only, so that "permission denied" can be tested for real.
-void setFileAccessOverride(bool on)
-{
-    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct data[2]{};
-    if (syscall(SYS_capget, &header, data) != 0) return;
-    for (int cap : {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH}) {
-        if (on) data[cap / 32].effective |= data[cap / 32].permitted & (1u << (cap % 32));
-        else data[cap / 32].effective &= ~(1u << (cap % 32));
-    }
-    syscall(SYS_capset, &header, data);
-}
-
-} // namespace
 
 class TestFolderEmbedder : public QObject {
     Q_OBJECT
@@ -213,12 +194,12 @@ private Q_SLOTS:
         // Permission denied, then given: retried without being asked. (As root, permissions only
         // count once the override is dropped.)
         const bool root = ::geteuid() == 0;
-        if (root) setFileAccessOverride(false);
+        if (root) testkit::setFileAccessOverride(false);
         fs::permissions(dir / "notes.wav", fs::perms::none);
         Archive c = Archive::create(base / "retry-c.crowlingo", dir);
         const EmbedReport denied = embedFolder(c, model, options());
         fs::permissions(dir / "notes.wav", fs::perms::owner_read | fs::perms::owner_write);
-        if (root) setFileAccessOverride(true);
+        if (root) testkit::setFileAccessOverride(true);
         QCOMPARE(denied.filesFailed, 1);
         QVERIFY2(c.recording("notes.wav")->error.find("ermission") != std::string::npos, c.recording("notes.wav")->error.c_str());
         QCOMPARE(embedFolder(c, model, options()).filesFailed, 0);
