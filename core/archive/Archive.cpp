@@ -21,6 +21,7 @@
 #include <fcntl.h>    // AT_FDCWD
 #include <signal.h>   // kill(pid, 0): is the process that made a leftover still running?
 #include <stdio.h>    // renameat2, RENAME_NOREPLACE (glibc >= 2.28)
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace crowlingo {
@@ -53,6 +54,32 @@ void refuseUnlessSqlite(const fs::path& file)
     in.read(header, sizeof header);
     if (in.gcount() != sizeof header || std::memcmp(header, "SQLite format 3", 16) != 0)
         throw ArchiveError(fileError("open archive", file, "not a CrowLingo archive (not an SQLite database)"));
+}
+
+// SQLite opens a write-protected database read-only without a word, and makes its -shm and -wal
+// with the database's permissions: a 0444 archive then fails at its first write, and leaves a
+// 0444 -shm that blocks writing even after the archive is made writable again. So: a clear error
+// for a write-protected archive, and -wal/-shm that an earlier such run left write-protected
+// get the archive's permissions back (when this user owns them; SQLite's own files, no one else's).
+void refuseUnlessWritable(const fs::path& file)
+{
+    if (::faccessat(AT_FDCWD, file.c_str(), W_OK, AT_EACCESS) != 0) // (effective ids: what the open will meet)
+        throw ArchiveError(fileError("open archive", file, std::string("cannot write to it (") + std::strerror(errno) +
+                                     "): make it writable, or use a command that only reads (export, neighbours)"));
+    std::error_code ec;
+    const fs::perms archivePerms = fs::status(file, ec).permissions();
+    for (const char* suffix : {"-shm", "-wal"}) {
+        // Another process may remove these at any moment (when it closes the archive): only a
+        // file that is there and refuses us with EACCES is mended.
+        const fs::path side = file.string() + suffix;
+        struct stat st {};
+        if (::stat(side.c_str(), &st) != 0 || st.st_uid != ::geteuid()) continue;
+        if (::faccessat(AT_FDCWD, side.c_str(), W_OK, AT_EACCESS) == 0 || errno != EACCES) continue;
+        fs::permissions(side, archivePerms, ec);
+        if (::faccessat(AT_FDCWD, side.c_str(), W_OK, AT_EACCESS) != 0 && errno == EACCES)
+            throw ArchiveError(fileError("open archive", file, "its \"" + side.filename().string() +
+                                         "\" is write-protected: make it writable (or remove it if no program has the archive open)"));
+    }
 }
 
 // Opens the database; with `verify`, refuses (before any write) one that lacks the archive's tables.
@@ -263,6 +290,7 @@ Archive Archive::create(const fs::path& file, const fs::path& root)
 Archive Archive::open(const fs::path& file)
 {
     refuseUnlessSqlite(file);
+    refuseUnlessWritable(file);
     Archive a;
     a.d->file = fs::absolute(file);
     guarded(file, "open archive", [&] {

@@ -310,6 +310,42 @@ private Q_SLOTS:
         QCOMPARE(names.size(), std::size_t(2)); // rec/ and the archive: no -wal, -shm or lock file
     }
 
+    // A write-protected archive: a clear error and no -shm/-wal left behind (SQLite would open it
+    // read-only and make a write-protected -shm); a -shm left write-protected by such a run no
+    // longer blocks the archive once it is writable again.
+    void writeProtectedArchive()
+    {
+        fs::create_directories(dir() / "rec");
+        const fs::path file = dir() / "protected.crowlingo";
+        Archive::create(file, dir() / "rec");
+        const bool root = ::geteuid() == 0;
+        if (root) testkit::setFileAccessOverride(false);
+        fs::permissions(file, fs::perms::owner_read | fs::perms::group_read);
+        std::string message;
+        try {
+            Archive::open(file);
+        } catch (const ArchiveError& e) {
+            message = e.what();
+        }
+        const bool sideFiles = fs::exists(file.string() + "-shm") || fs::exists(file.string() + "-wal");
+        // What an older version left: a -shm with the archive's read-only permissions.
+        { std::ofstream(file.string() + "-shm"); }
+        fs::permissions(file.string() + "-shm", fs::perms::owner_read | fs::perms::group_read);
+        fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+        std::string reopened = "ok";
+        try {
+            Archive a = Archive::open(file);
+            a.setMeta("written", "yes");
+        } catch (const std::exception& e) {
+            reopened = e.what();
+        }
+        if (root) testkit::setFileAccessOverride(true);
+        QVERIFY2(message.find("cannot write to it") != std::string::npos, message.c_str());
+        QVERIFY(!sideFiles);
+        QCOMPARE(reopened, std::string("ok"));
+        QCOMPARE(Archive::open(file).meta("written").value_or(""), std::string("yes"));
+    }
+
     void storeRecordingReplacesClipsAtomically()
     {
         fs::create_directories(dir() / "r2");
