@@ -166,6 +166,8 @@ void AdaptModelDialog::onFinished(Result<AdaptResult> r)
     message += QLatin1Char(' ');
     message += a.activated ? tr("%n clip(s) re-embedded; the archive now uses the adapted model.", nullptr,
                                 int(a.embedding.clipsEmbedded))
+                           : a.rejected ? tr("The adapted model reconstructs held-out clips no better than before, so "
+                                             "the archive keeps its model. Try more minutes or another learning rate.")
                            : a.cancelled ? tr("Re-embedding was stopped: the archive still uses its previous model.")
                                          : tr("Not every clip could be re-embedded: the archive still uses its "
                                               "previous model.");

@@ -21,6 +21,7 @@ ArchiveSnapshot ArchiveSnapshot::load(const std::filesystem::path& file, const P
             s.timeExpansion = 1.0; // a hand-edited value; analysis keeps working at 1x
         }
     }
+    s.timeScale = storedTimeScale(archive);
     s.segmenter = archive.meta("segmenter").value_or("");
     if (!s.modelId.empty()) s.modelDir = rememberedModelDir(archive, s.modelId).value_or(std::filesystem::path());
     progress(0.05, "reading clips");

@@ -378,7 +378,20 @@ void MainWindow::buildDocks()
     setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
 }
 
-void MainWindow::loadModel(const QString& dir)
+namespace {
+// The model reading at another time scale, or nothing when the scale does not fit its hop.
+std::optional<Model> atTimeScale(const std::optional<Model>& model, int scale)
+{
+    if (!model) return std::nullopt;
+    try {
+        return model->withTimeScale(scale);
+    } catch (const UsageError&) {
+        return std::nullopt;
+    }
+}
+} // namespace
+
+void MainWindow::loadModel(const QString& dir, int timeScale)
 {
     modelDir_ = dir;
     inspector_->reconstruction()->setModelStatus(tr("Loading the model …"));
@@ -393,8 +406,8 @@ void MainWindow::loadModel(const QString& dir)
         }
     });
     const std::filesystem::path path = dir.toStdString();
-    watcher->setFuture(QtConcurrent::run([path] {
-        return runCatching([&] { return Model::load(path.empty() ? defaultModelDir() : path); });
+    watcher->setFuture(QtConcurrent::run([path, timeScale] {
+        return runCatching([&] { return Model::load(path.empty() ? defaultModelDir() : path).withTimeScale(timeScale); });
     }));
 }
 
@@ -509,11 +522,12 @@ void MainWindow::embedFolder(const QString& folder, const QString& archiveFile, 
                 box.setDetailedText(list);
                 box.exec();
             }
-            statusBar()->showMessage(tr("%1 files embedded, %2 unchanged, %3 clips in %4 s")
+            statusBar()->showMessage(tr("%1 files embedded, %2 unchanged, %3 clips in %4 s, read at time scale ×%5")
                                          .arg(report.filesEmbedded)
                                          .arg(report.filesUnchanged)
                                          .arg(report.clipsEmbedded)
-                                         .arg(report.wallSeconds, 0, 'f', 1),
+                                         .arg(report.wallSeconds, 0, 'f', 1)
+                                         .arg(report.timeScale),
                                      10000);
             openArchive(archiveFile);
         });
@@ -812,7 +826,13 @@ void MainWindow::onArchiveOpened()
     updateActions();
     // The archive remembers the folder of the model behind its vectors (an adapted one, or one
     // named at embedding): use it, so reconstructions and queries match the vectors.
-    if (!d.modelDir.empty() && (!model_ || model_->id() != d.modelId)) loadModel(QString::fromStdString(d.modelDir.string()));
+    // Otherwise the model in use, read at the archive's time scale (the bundled model for an archive
+    // that names no folder: its vectors came from it).
+    if (!d.modelId.empty() && (!model_ || model_->id() != d.modelId)) {
+        if (!d.modelDir.empty()) loadModel(QString::fromStdString(d.modelDir.string()), d.timeScale);
+        else if (const auto scaled = atTimeScale(model_, d.timeScale); scaled && scaled->id() == d.modelId) setModel(*scaled);
+        else loadModel({}, d.timeScale);
+    }
     if (redoAnalysis_ && !d.hasProjection && !d.modelId.empty() && d.embeddings.rows() > 0) {
         const auto [mapJson, clusterJson] = *redoAnalysis_;
         redoAnalysis_.reset();

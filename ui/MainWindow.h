@@ -67,8 +67,9 @@ public:
     LabelBar* labelBar() const { return labelBar_; }
 
     // The model used for reconstructions and for embedding new folders. loadModel() reads a
-    // folder on a worker (empty: the default model); setModel() installs one (tests use a random one).
-    void loadModel(const QString& dir = {});
+    // folder on a worker (empty: the default model), reading at `timeScale` (an archive's analysis
+    // time scale); setModel() installs one (tests use a random one).
+    void loadModel(const QString& dir = {}, int timeScale = 1);
     void setModel(const Model& model);
     QString modelId() const; // of the model in use ("" while none is loaded)
     // Whether to compute a PCA map automatically for archives without one (default on).

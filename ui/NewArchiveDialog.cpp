@@ -120,6 +120,8 @@ EmbedFolderOptions NewArchiveDialog::options() const
     EmbedFolderOptions o;
     o.segment = SegmentSpec::parse(segment_->currentText().trimmed().toStdString());
     o.timeExpansion = timeExpansion_->value();
+    // Short calls are read finer in time when the archive's clips are short (AnalysisScale.h).
+    o.timeScale = EmbedFolderOptions::kStoredOrChosen;
     return o;
 }
 

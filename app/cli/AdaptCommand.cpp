@@ -29,6 +29,10 @@ Command addAdaptCommand(CLI::App& app)
                                           "(if the archive knows its folder), else the bundled model");
     sub->add_option("--out", o->out, "Folder for the adapted model; default: a new folder in <archive>.models/");
     addTrainingOptions(sub, o->adapt.train);
+    sub->footer("Exit status: 0 when the archive now uses the adapted model; 4 when it was trained but not used "
+                "(no better on held-out clips); 130 when interrupted; 1 or 2 on errors.");
+    sub->add_flag("--keep-if-worse", [o](std::int64_t) { o->adapt.requireImprovement = false; },
+                  "Re-embed with the adapted model even if its held-out loss did not fall");
     return {sub, [o] {
         requireTrainingLength(o->adapt.train);
         fs::path startDir = o->model;
@@ -53,6 +57,13 @@ Command addAdaptCommand(CLI::App& app)
             return 130;
         }
         std::printf("adapted model: %s (id %.12s…)\n", r.modelDir.string().c_str(), t.model.id().c_str());
+        if (r.rejected) {
+            std::printf("not used: it reconstructs the held-out clips no better than the model it started from "
+                        "(validation loss %.4f -> %.4f); the archive is unchanged. Train longer or with another "
+                        "--lr, or pass --keep-if-worse to use it anyway\n",
+                        t.initialValidationLoss, t.validationLoss);
+            return 4;
+        }
         std::printf("re-embedded: %lld clips in %d files, %.1f s\n", (long long)r.embedding.clipsEmbedded,
                     r.embedding.filesEmbedded, r.embedding.wallSeconds);
         for (const auto& [file, why] : r.embedding.errors) std::fprintf(stderr, "failed %s: %s\n", file.c_str(), why.c_str());

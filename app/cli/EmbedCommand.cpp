@@ -17,6 +17,7 @@ Command addEmbedCommand(CLI::App& app)
     struct Options {
         std::string dir, archive, model, segment = "events", shard;
         double timeExpansion = 1.0;
+        std::string timeScale = "auto";
         int batch = 32;
         bool retryFailed = false;
     };
@@ -29,6 +30,11 @@ Command addEmbedCommand(CLI::App& app)
     sub->add_option("--segment", o->segment, "whole | window:LEN[:HOP] | events")->capture_default_str();
     sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor for ultrasound (e.g. 10 for bats)")->capture_default_str()
         ->check(finiteBetween(kMinTimeExpansion, kMaxTimeExpansion));
+    sub->add_option("--time-scale", o->timeScale,
+                    "Read clips this many times finer in time than the model was trained (auto | 1 | 2 | 4; auto: "
+                    "the finest at which 90 % of the clips fit one model window, so short calls span several patches). "
+                    "Kept with the archive: later runs read at the archive's scale")
+        ->capture_default_str()->check(CLI::IsMember({"auto", "1", "2", "4"}));
     sub->add_option("--shard", o->shard, "Embed only share I of N of the files (I from 1 to N, e.g. a Slurm array "
                                          "task), into its own archive; join the shards with `merge`");
     sub->add_option("--batch", o->batch, "Clips per inference batch")->capture_default_str()->check(CLI::Range(1, 4096));
@@ -42,9 +48,8 @@ Command addEmbedCommand(CLI::App& app)
             throw UsageError(fileError("embed into", o->archive, "this archive belongs to the folder \"" +
                                        archive.root().string() + "\", not \"" + o->dir + "\""));
         const Model model = loadModelOption(o->model);
-        // So that `adapt`, `neighbours --file` and the GUI find this model again from the archive.
-        if (!o->model.empty()) rememberModelDir(archive, model.id(), o->model);
         EmbedFolderOptions opt;
+        opt.timeScale = o->timeScale == "auto" ? EmbedFolderOptions::kStoredOrChosen : std::stoi(o->timeScale);
         opt.segment = SegmentSpec::parse(o->segment);
         opt.timeExpansion = o->timeExpansion;
         opt.batchSize = o->batch;
@@ -61,12 +66,16 @@ Command addEmbedCommand(CLI::App& app)
         }, base.cancelled};
         const EmbedReport r = embedFolder(archive, model, opt, progress, [&](const EmbedStatus& s) { last = s; });
         bar.finish();
+        // So that `adapt`, `neighbours --file` and the GUI find this model again from the archive.
+        if (!o->model.empty()) rememberModelDir(archive, model.withTimeScale(r.timeScale).id(), o->model);
         if (!opt.shard.isWhole()) std::printf("shard %s: ", opt.shard.toString().c_str());
         std::printf("%d files found: %d embedded now, %d unchanged, %d failed; %lld clips in %.1f s "
                     "(%.1f s of audio, %.0fx real time)\n",
                     r.filesFound, r.filesEmbedded, r.filesUnchanged, r.filesFailed, (long long)r.clipsEmbedded,
                     r.wallSeconds, r.audioSeconds, r.wallSeconds > 0 ? r.audioSeconds / r.wallSeconds : 0.0);
-        std::printf("archive: %s (%lld clips)\n", archive.file().string().c_str(), (long long)archive.clipCount());
+        std::printf("archive: %s (%lld clips, read at time scale %d: hop %.1f ms)\n", archive.file().string().c_str(),
+                    (long long)archive.clipCount(), r.timeScale,
+                    1000.0 * model.config().trainedHop() / r.timeScale / model.config().mel.sampleRate);
         if (!r.errors.empty()) {
             std::printf("files that could not be used:\n");
             for (const auto& [path, why] : r.errors) std::printf("  %s: %s\n", path.c_str(), why.c_str());

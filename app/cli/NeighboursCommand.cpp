@@ -5,6 +5,7 @@
 #include "core/analysis/NeighbourIndex.h"
 #include "core/archive/Archive.h"
 #include "core/archive/ClipFeatures.h"
+#include "core/archive/FolderEmbedder.h"
 #include "core/common/Error.h"
 #include "core/model/Embedder.h"
 
@@ -52,7 +53,7 @@ Command addNeighboursCommand(CLI::App& app)
                                                               + " holds NaN or infinite values (damaged model weights?): re-embed it"));
             hits = index.search({m.row(std::size_t(r)), std::size_t(m.dimension)}, o->k, r);
         } else {
-            const Model model = loadModelOption(o->model);
+            const Model model = loadModelOption(o->model).withTimeScale(storedTimeScale(archive));
             if (model.id() != modelId)
                 throw UsageError("the archive's embeddings come from model " + modelId.substr(0, 12) +
                                  "…, but the model loaded is " + model.id().substr(0, 12) + "…: pass the archive's model with --model");

@@ -15,7 +15,7 @@ namespace crowlingo::cli {
 
 Command addReconstructCommand(CLI::App& app)
 {
-    struct Options { std::string file, png, model; double start = 0, end = -1, maskRatio = 0.75, timeExpansion = 1.0; std::uint64_t seed = 1;
+    struct Options { std::string file, png, model; double start = 0, end = -1, maskRatio = 0.75, timeExpansion = 1.0; int timeScale = 1; std::uint64_t seed = 1;
                      bool force = false; };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("reconstruct", "Mask patches of a spectrogram window, let the model fill them in, "
@@ -27,6 +27,9 @@ Command addReconstructCommand(CLI::App& app)
     sub->add_option("--seed", o->seed, "Seed of the random mask")->capture_default_str();
     sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor for ultrasound")->capture_default_str()
         ->check(finiteBetween(kMinTimeExpansion, kMaxTimeExpansion));
+    sub->add_option("--time-scale", o->timeScale, "Read the window this many times finer in time than the model was "
+                                                  "trained (as `embed` chose for an archive)")
+        ->capture_default_str()->check(CLI::IsMember({1, 2, 4}));
     sub->add_option("--png", o->png, "PNG file to write")->required();
     sub->add_flag("--force", o->force, "Replace the PNG file if it exists (never the input or the model)");
     addModelOption(sub, o->model);
@@ -35,7 +38,7 @@ Command addReconstructCommand(CLI::App& app)
         if (!o->model.empty())
             for (const char* f : {"config.json", "model.safetensors"}) output.protect.push_back(std::filesystem::path(o->model) / f);
         checkOutputPaths({o->png}, output); // before loading the model, not after
-        const Model model = loadModelOption(o->model);
+        const Model model = loadModelOption(o->model).withTimeScale(o->timeScale);
         const ModelConfig& cfg = model.config();
         const MelSpectrogram mel(cfg.mel);
         AudioReader reader(o->file, {.targetRate = cfg.mel.sampleRate, .timeExpansion = o->timeExpansion});

@@ -21,7 +21,7 @@ namespace {
 // What every part must agree on, read from one part.
 struct PartIdentity {
     fs::path root;
-    std::string segmenter, timeExpansion, modelId, modelConfig;
+    std::string segmenter, timeExpansion, timeScale, modelId, modelConfig;
 };
 
 PartIdentity identityOf(const Archive& a)
@@ -30,6 +30,7 @@ PartIdentity identityOf(const Archive& a)
     id.root = fs::weakly_canonical(a.root());
     id.segmenter = a.meta("segmenter").value_or("");
     id.timeExpansion = a.meta("time_expansion").value_or("");
+    id.timeScale = a.meta("time_scale").value_or("");
     id.modelId = a.activeModel();
     const bool finished = a.meta("embed_state").value_or("complete") == "complete";
     if (!finished || (a.clipCount() > 0 && (id.modelId.empty() || a.embeddingCount(id.modelId) != a.clipCount())))
@@ -51,6 +52,8 @@ void checkAgrees(const PartIdentity& first, const fs::path& firstFile, const Par
         differ("segmentation", first.segmenter, part.segmenter);
     if (!part.timeExpansion.empty() && !first.timeExpansion.empty() && part.timeExpansion != first.timeExpansion)
         differ("time expansion", first.timeExpansion, part.timeExpansion);
+    if (!part.timeScale.empty() && !first.timeScale.empty() && part.timeScale != first.timeScale)
+        differ("analysis time scale", first.timeScale, part.timeScale);
     if (!part.modelId.empty() && !first.modelId.empty() && part.modelId != first.modelId)
         differ("model", first.modelId, part.modelId);
 }
@@ -104,6 +107,7 @@ MergeReport mergeArchives(const fs::path& out, const std::vector<fs::path>& part
     for (const PartIdentity& id : ids) {
         if (common.segmenter.empty()) common.segmenter = id.segmenter;
         if (common.timeExpansion.empty()) common.timeExpansion = id.timeExpansion;
+        if (common.timeScale.empty()) common.timeScale = id.timeScale;
         if (common.modelId.empty()) { common.modelId = id.modelId; common.modelConfig = id.modelConfig; }
     }
     report.modelId = common.modelId;
@@ -121,6 +125,7 @@ MergeReport mergeArchives(const fs::path& out, const std::vector<fs::path>& part
         Archive merged = Archive::create(temporary, common.root);
         if (!common.segmenter.empty()) merged.setMeta("segmenter", common.segmenter);
         if (!common.timeExpansion.empty()) merged.setMeta("time_expansion", common.timeExpansion);
+        if (!common.timeScale.empty()) merged.setMeta("time_scale", common.timeScale);
         if (!common.modelId.empty() && !common.modelConfig.empty())
             merged.setMeta("model_config:" + common.modelId, common.modelConfig);
 

@@ -6,6 +6,7 @@
 #include "core/archive/FolderScanner.h"
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
+#include "core/model/AnalysisScale.h"
 #include "core/model/Embedder.h"
 #include "core/model/Model.h"
 
@@ -161,16 +162,62 @@ bool isAccessFailure(const std::string& error)
     return error.find("file does not exist") != std::string::npos;
 }
 
+// Durations (as the model hears them) of the clips of up to 12 evenly spaced files, stopping once
+// 200 clips are known: enough to choose a time scale without decoding a whole season twice.
+std::vector<double> sampleClipSeconds(const std::vector<ScannedFile>& files, const EmbedFolderOptions& opt,
+                                      int sampleRate, const Progress& progress)
+{
+    std::vector<double> seconds;
+    const std::size_t n = files.size(), picks = std::min<std::size_t>(n, 12);
+    for (std::size_t k = 0; k < picks && seconds.size() < 200 && !progress.isCancelled(); ++k) {
+        try {
+            AudioReader reader(files[k * n / picks].path, {.targetRate = sampleRate, .timeExpansion = opt.timeExpansion});
+            for (const Clip& c : segment(reader, opt.segment, Progress{{}, progress.cancelled}))
+                seconds.push_back((c.end - c.start) * opt.timeExpansion);
+        } catch (const std::exception&) {
+            // A file that cannot be read is reported when it is embedded; the scale comes from the others.
+        }
+    }
+    return seconds;
+}
+
+// The archive's analysis time scale (EmbedFolderOptions::timeScale says which).
+int decideTimeScale(Archive& archive, const std::vector<ScannedFile>& files, const Model& model,
+                    const EmbedFolderOptions& opt, const Progress& progress)
+{
+    const bool asked = opt.timeScale > 0;
+    if (archive.meta("time_scale") || archive.clipCount() > 0) { // 1 for archives embedded before scales existed
+        const int stored = storedTimeScale(archive);
+        if (asked && opt.timeScale != stored && archive.clipCount() > 0)
+            throw UsageError(fileError("embed into", archive.file(),
+                                       "this archive is analysed at time scale " + std::to_string(stored) + ", not "
+                                           + std::to_string(opt.timeScale) + "; to read it differently, create a new archive"));
+        if (!asked || archive.clipCount() > 0)
+            return stored;
+    }
+    if (asked)
+        return opt.timeScale;
+    if (opt.timeScale == EmbedFolderOptions::kStoredOrAsTrained)
+        return 1;
+    progress(0.0, "choosing the analysis time scale from the clips of a few recordings");
+    return chooseTimeScale(sampleClipSeconds(files, opt, model.config().mel.sampleRate, progress), model.config());
+}
+
 } // namespace
 
-EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderOptions& opt,
+int storedTimeScale(const Archive& archive)
+{
+    const int scale = std::atoi(archive.meta("time_scale").value_or("1").c_str());
+    return scale >= 1 && scale <= 16 ? scale : 1;
+}
+
+EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFolderOptions& opt,
                         const Progress& progress, const std::function<void(const EmbedStatus&)>& onStatus)
 {
     const auto t0 = std::chrono::steady_clock::now();
     const ArchiveWriterLock writing(archive.file(), "embed");
     archive.requireIntact("embed into");
     EmbedReport report;
-    const std::string modelId = model.id();
     const std::string segmenter = opt.segment.toString();
 
     // 1. What is there, and what needs doing.
@@ -181,6 +228,11 @@ EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderO
     if (archive.meta("shard").value_or(shard) != shard)
         throw UsageError(fileError("embed into", archive.file(), "this archive holds shard " + *archive.meta("shard") +
                                    ", not " + shard + "; give each shard its own archive"));
+    // Chosen from the whole folder, before it is shared out, so that every shard of a Slurm array
+    // reads at the same scale and their archives can be merged.
+    report.timeScale = decideTimeScale(archive, scan.files, givenModel, opt, progress);
+    const Model model = givenModel.withTimeScale(report.timeScale);
+    const std::string modelId = model.id();
     if (!opt.shard.isWhole()) {
         scan.files = shareOf(scan.files, opt.shard);
         archive.setMeta("shard", shard);
@@ -233,6 +285,7 @@ EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderO
     progress(0.0, std::to_string(jobs.size()) + " of " + std::to_string(scan.files.size()) + " files to embed");
     archive.setMeta("segmenter", segmenter);
     archive.setMeta("time_expansion", std::to_string(opt.timeExpansion));
+    archive.setMeta("time_scale", std::to_string(report.timeScale));
     // "complete" only once a run got through every file: a merge must tell an interrupted shard
     // from one that simply had nothing to embed.
     archive.setMeta("embed_state", "running");
@@ -240,7 +293,7 @@ EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderO
     // queries) reads clips exactly as the model did.
     archive.setMeta("model_config:" + modelId, model.config().toJsonString());
     {
-        nlohmann::json params = {{"segmenter", segmenter}, {"time_expansion", opt.timeExpansion},
+        nlohmann::json params = {{"segmenter", segmenter}, {"time_expansion", opt.timeExpansion}, {"time_scale", report.timeScale},
                                  {"files_to_embed", jobs.size()}, {"batch", opt.batchSize}, {"shard", shard}};
         archive.recordComputation("embed", modelId, params.dump());
     }

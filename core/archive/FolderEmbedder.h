@@ -29,6 +29,12 @@ class Model;
 struct EmbedFolderOptions {
     SegmentSpec segment = SegmentSpec::parse("events");
     double timeExpansion = 1.0;
+    // Analysis time scale (AnalysisScale.h), stored with the archive on its first embedding and kept
+    // after. An archive that has one keeps it for kStoredOrAsTrained and kStoredOrChosen; a new
+    // archive gets 1 (as the model was trained) or one chosen from the clips of a few files. 1, 2
+    // or 4 ask for that scale (refused for an archive that holds clips read at another).
+    static constexpr int kStoredOrAsTrained = -1, kStoredOrChosen = 0;
+    int timeScale = kStoredOrAsTrained;
     int batchSize = 32;
     int decodeWorkers = 0;       // 0: one per two cores, at least one
     // Try again the files that failed before. Without it they are retried only when the model or
@@ -45,6 +51,7 @@ struct EmbedReport {
     int filesEmbedded = 0;       // (re)computed in this run
     int filesUnchanged = 0;      // already in the archive
     int filesFailed = 0;
+    int timeScale = 1;           // the archive's analysis time scale (the model read clips this much finer)
     std::int64_t clipsEmbedded = 0;
     Seconds audioSeconds = 0;    // of the recordings processed in this run
     double wallSeconds = 0;
@@ -65,6 +72,10 @@ struct EmbedStatus {
     double realTimeFactor = 0;   // seconds of audio per second of wall time
     std::string currentFile;
 };
+
+// The analysis time scale the archive's clips are read at (1 for archives embedded before scales
+// existed): load its model with Model::withTimeScale(storedTimeScale(archive)).
+int storedTimeScale(const Archive& archive);
 
 EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderOptions& options,
                         const Progress& progress = {},

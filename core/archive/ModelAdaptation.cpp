@@ -8,6 +8,7 @@
 #include "core/segment/Segmenter.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 namespace crowlingo {
@@ -54,7 +55,7 @@ void rememberModelDir(Archive& archive, const std::string& modelId, const fs::pa
     archive.setMeta("model_dir:" + modelId, (inside ? rel : abs).generic_string());
 }
 
-AdaptResult adaptModel(const fs::path& archiveFile, const Model& start, const AdaptOptions& options,
+AdaptResult adaptModel(const fs::path& archiveFile, const Model& startModel, const AdaptOptions& options,
                        const std::function<void(const TrainStatus&)>& onStatus, const Progress& progress)
 {
     Archive archive = Archive::open(archiveFile);
@@ -63,6 +64,9 @@ AdaptResult adaptModel(const fs::path& archiveFile, const Model& start, const Ad
     const auto segmenter = archive.meta("segmenter");
     if (!segmenter || archive.clipCount() == 0)
         throw UsageError(fileError("adapt the model to", archiveFile, "the archive has no clips yet; embed a folder first"));
+
+    // The model reads the archive's clips at the archive's time scale, and keeps it once adapted.
+    const Model start = startModel.withTimeScale(storedTimeScale(archive));
 
     // 1. The archive's clips at the model's input spec (about 10 % of the time).
     const ClipSet set = archiveClipLogMels(archive, start.config().mel, progress.part(0.0, 0.1));
@@ -81,12 +85,18 @@ AdaptResult adaptModel(const fs::path& archiveFile, const Model& start, const Ad
         result.cancelled = true;
         return result;
     }
+    const TrainResult& t = result.training;
+    if (options.requireImprovement && std::isfinite(t.initialValidationLoss) && !(t.validationLoss < t.initialValidationLoss)) {
+        result.rejected = true; // the archive keeps the model it had; the adapted one stays in its folder
+        return result;
+    }
     rememberModelDir(archive, result.training.model.id(), result.training.modelDir);
 
     // 3. Re-embed every clip with the adapted model; it becomes active only when all are done.
     EmbedFolderOptions embed;
     embed.segment = SegmentSpec::parse(*segmenter);
     embed.timeExpansion = std::strtod(archive.meta("time_expansion").value_or("1").c_str(), nullptr);
+    embed.timeScale = storedTimeScale(archive);
     embed.batchSize = options.embedBatchSize;
     if (const auto shard = archive.meta("shard")) embed.shard = ShardSpec::parse(*shard);
     result.embedding = embedFolder(archive, result.training.model, embed, progress.part(0.8, 1.0));

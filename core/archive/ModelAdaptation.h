@@ -29,6 +29,10 @@ class Archive;
 struct AdaptOptions {
     TrainOptions train;               // outDir empty: a new folder under modelsFolder(archive)
     int embedBatchSize = 32;
+    // Switch the archive to the adapted model only if it reconstructs the held-out clips better
+    // than the model it started from (validation loss lower than before the first step). A model
+    // that got worse is still saved in its folder, for inspection, but nothing in the archive changes.
+    bool requireImprovement = true;
 };
 
 struct AdaptResult {
@@ -37,6 +41,8 @@ struct AdaptResult {
     std::filesystem::path modelDir;   // where the adapted model (and its loss.csv) lives
     bool cancelled = false;
     bool activated = false;           // the archive now shows the adapted model's vectors
+    // Training finished but the held-out loss did not fall (requireImprovement): not re-embedded.
+    bool rejected = false;
 };
 
 AdaptResult adaptModel(const std::filesystem::path& archiveFile, const Model& start, const AdaptOptions& options,

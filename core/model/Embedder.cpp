@@ -12,26 +12,35 @@ namespace crowlingo {
 struct Embedder::Impl {
     Model model;
     EmbedOptions options;
+    Readout readout;
 
     std::vector<std::vector<float>> run(std::span<const Spectrogram* const> clips) const;
 };
 
 Embedder::Embedder(const Model& model, EmbedOptions options)
-    : d(std::make_unique<Impl>(Impl{model, options}))
+    : d(std::make_unique<Impl>(Impl{model, options, options.readout.value_or(model.config().readout)}))
 {
     if (options.batchSize < 1)
         throw UsageError("cannot embed: batch size must be at least 1");
-    const int depth = model.config().encoderDepth;
-    if (options.layer < -1 || options.layer >= depth)
-        throw UsageError("cannot embed: layer " + std::to_string(options.layer) + " is outside -1.."
-                         + std::to_string(depth - 1));
+    ModelConfig withReadout = model.config();
+    withReadout.readout = d->readout;
+    try {
+        withReadout.validate();
+    } catch (const UsageError& e) {
+        throw UsageError(std::string("cannot embed: ") + e.what());
+    }
 }
 
 Embedder::~Embedder() = default;
 Embedder::Embedder(Embedder&&) noexcept = default;
 Embedder& Embedder::operator=(Embedder&&) noexcept = default;
 
-int Embedder::dimension() const { return d->model.config().encoderDim; }
+int Embedder::dimension() const
+{
+    ModelConfig c = d->model.config();
+    c.readout = d->readout;
+    return c.embeddingDim();
+}
 const Model& Embedder::model() const { return d->model; }
 const EmbedOptions& Embedder::options() const { return d->options; }
 
@@ -69,7 +78,9 @@ std::vector<std::vector<float>> Embedder::Impl::run(std::span<const Spectrogram*
         }
     }
 
-    const int dim = c.encoderDim;
+    ModelConfig withReadout = c;
+    withReadout.readout = readout;
+    const int dim = withReadout.embeddingDim();
     std::vector<std::vector<double>> sums(clips.size(), std::vector<double>(std::size_t(dim), 0.0));
     std::vector<int> counts(clips.size(), 0);
     const std::size_t batch = std::size_t(options.batchSize);
@@ -77,7 +88,7 @@ std::vector<std::vector<float>> Embedder::Impl::run(std::span<const Spectrogram*
         const std::size_t n = std::min(batch, windows.size() - first);
         const detail::WindowBatch wb =
             detail::makeWindowBatch(c, std::span(windows).subspan(first, n), options.padFill);
-        const torch::Tensor pooled = m.network()->embed(wb.images.to(m.device), wb.valid.to(m.device), options.layer)
+        const torch::Tensor pooled = m.network()->embed(wb.images.to(m.device), wb.valid.to(m.device), readout)
                                          .to(torch::kCPU)
                                          .contiguous();
         const float* v = pooled.data_ptr<float>();

@@ -1,6 +1,6 @@
 #pragma once
-// Clip embeddings from a model's encoder: the unmasked window through the encoder, mean-pooled over
-// the patches that hold signal. Clips longer than the window: mean over windows at 50 % hop (the
+// Clip embeddings from a model's encoder: the unmasked window through the encoder, pooled over the
+// patches that hold signal as the config's readout says (layers, mean or mean+std). Clips longer than the window: mean over windows at 50 % hop (the
 // last one aligned to the clip end); shorter: padded, the padded patches masked out of attention
 // and pooling, so padding never changes a clip's vector.
 //
@@ -15,13 +15,15 @@
 #include "core/model/Model.h"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace crowlingo {
 
 struct EmbedOptions {
     int batchSize = 32; // windows per forward pass
-    int layer = -1;     // -1: after the last block and the final norm; 0..depth-1: that block's output
+    // Overrides the model's config.readout (layers, pooling) when set: for measuring readouts.
+    std::optional<Readout> readout;
     // Value (normalised units) written into patch columns past the clip end. Masked out, so it
     // cannot change a vector; settable so that tests can prove exactly that.
     float padFill = 0.0f;
@@ -29,13 +31,13 @@ struct EmbedOptions {
 
 class Embedder {
 public:
-    // Throws UsageError for a batchSize < 1 or a layer outside -1..depth-1.
+    // Throws UsageError for a batchSize < 1 or a readout layer outside the encoder.
     explicit Embedder(const Model& model, EmbedOptions options = {});
     ~Embedder();
     Embedder(Embedder&&) noexcept;
     Embedder& operator=(Embedder&&) noexcept;
 
-    int dimension() const; // encoder width
+    int dimension() const; // values per vector: config.embeddingDim() for the readout in use
     const Model& model() const;
     const EmbedOptions& options() const;
 

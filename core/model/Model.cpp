@@ -126,6 +126,17 @@ void Model::save(const std::filesystem::path& dir) const
     d->config.toJsonFile(dir / configFileName);
 }
 
+Model Model::withTimeScale(int scale) const
+{
+    if (scale == d->config.timeScale)
+        return *this;
+    // The weights are shared, not copied: the network itself never reads the front end's hop.
+    auto impl = std::make_shared<Impl>(*d);
+    impl->config = d->config.withTimeScale(scale);
+    impl->id = modelIdFor(impl->weightsHash, impl->config);
+    return Model(std::move(impl));
+}
+
 const ModelConfig& Model::config() const { return d->config; }
 std::string Model::id() const { return d->id; }
 std::string Model::weightsHash() const { return d->weightsHash; }

@@ -34,6 +34,11 @@ public:
     // Afterwards SHA-256(dir/model.safetensors) == weightsHash().
     void save(const std::filesystem::path& dir) const;
 
+    // The same weights reading spectrograms at another time scale (ModelConfig::withTimeScale):
+    // another id, since the vectors mean something else. Throws UsageError for a scale that does
+    // not fit. Cheap: the weights are shared.
+    Model withTimeScale(int scale) const;
+
     const ModelConfig& config() const;
     // What the archive files vectors under: modelIdFor(weightsHash(), config()). The same weights
     // read with another front end or normalisation give other vectors, so another id.

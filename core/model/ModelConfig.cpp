@@ -54,6 +54,40 @@ T get(const json& object, const char* key, const std::string& where)
     return v.get<T>();
 }
 
+// {"layers": [3, "final"], "pooling": "mean+std"}: blocks by 0-based index, "final" after the norm.
+json readoutJson(const Readout& r)
+{
+    json layers = json::array();
+    for (int layer : r.layers)
+        layers.push_back(layer == Readout::finalLayer ? json("final") : json(layer));
+    return {{"layers", layers}, {"pooling", r.pooling == ReadoutPooling::MeanStd ? "mean+std" : "mean"}};
+}
+
+Readout readoutFromJson(const json& j)
+{
+    Readout r;
+    if (!j.is_object())
+        throw std::runtime_error("\"readout\" must be an object");
+    const json& layers = j.at("layers");
+    if (!layers.is_array())
+        throw std::runtime_error("\"readout.layers\" must be an array of block indices or \"final\"");
+    r.layers.clear();
+    for (const json& layer : layers) {
+        if (layer == "final")
+            r.layers.push_back(Readout::finalLayer);
+        else if (layer.is_number_integer() && layer.get<std::int64_t>() >= 0 && layer.get<std::int64_t>() < 4096)
+            r.layers.push_back(layer.get<int>());
+        else
+            throw std::runtime_error("\"readout.layers\" holds " + layer.dump()
+                                     + ": each entry is a block index (0 = first) or \"final\"");
+    }
+    const std::string pooling = j.value("pooling", std::string("mean"));
+    if (pooling != "mean" && pooling != "mean+std")
+        throw std::runtime_error("readout.pooling must be \"mean\" or \"mean+std\", not \"" + pooling + "\"");
+    r.pooling = pooling == "mean+std" ? ReadoutPooling::MeanStd : ReadoutPooling::Mean;
+    return r;
+}
+
 } // namespace
 
 void ModelConfig::validate() const
@@ -73,6 +107,10 @@ void ModelConfig::validate() const
         requireInRange("architecture.decoder.depth", decoderDepth, 1, ModelLimits::maxDepth);
         requireInRange("architecture.decoder.heads", decoderHeads, 1, ModelLimits::maxHeads);
         requireInRange("architecture.mlp_ratio", mlpRatio, ModelLimits::minMlpRatio, ModelLimits::maxMlpRatio);
+        requireInRange("input.time_scale", timeScale, 1, 16);
+        requireInRange("readout.layers (count)", int(readout.layers.size()), 1, encoderDepth + 1);
+        for (int layer : readout.layers)
+            requireInRange("readout.layers", layer, Readout::finalLayer, encoderDepth - 1);
     } catch (const UsageError& e) {
         throw UsageError(std::string("invalid model config: ") + e.what());
     }
@@ -86,6 +124,9 @@ void ModelConfig::validate() const
             "the window holds " + std::to_string(patchCount()) + " patches (" + std::to_string(patchRows()) + " x "
                 + std::to_string(patchCols()) + "), more than the " + std::to_string(ModelLimits::maxPatches)
                 + " supported; use a larger input.patch or fewer input.frames");
+    for (std::size_t i = 0; i < readout.layers.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            require(readout.layers[i] != readout.layers[j], "readout.layers names a layer twice");
     require(encoderDim % encoderHeads == 0, "encoderDim is not a multiple of encoderHeads");
     require(decoderDim % decoderHeads == 0, "decoderDim is not a multiple of decoderHeads");
     // 2-D sin-cos position embedding: half the width per axis, sin and cos per half.
@@ -126,14 +167,31 @@ std::string ModelConfig::toJsonString() const
           {"mlp_ratio", mlpRatio},
           {"norm_pix_loss", normPixLoss},
           {"decoder_target", residualTarget ? "visible-band-mean-residual" : "patch"}}},
+        {"readout", readoutJson(readout)},
         {"training", recipe},
     };
+    if (timeScale != 1) // absent for models read as trained, so their ids stay as they were
+        j["input"]["time_scale"] = timeScale;
     return j.dump(2) + "\n";
+}
+
+ModelConfig ModelConfig::withTimeScale(int scale) const
+{
+    if (scale < 1 || scale > 16 || trainedHop() % scale != 0)
+        throw UsageError("time scale " + std::to_string(scale) + " does not fit the model: it must be 1..16 and divide its hop of "
+                         + std::to_string(trainedHop()) + " samples");
+    ModelConfig c = *this;
+    c.mel.hop = trainedHop() / scale;
+    c.timeScale = scale;
+    return c;
 }
 
 std::string ModelConfig::inputSpecJson() const
 {
-    return json::parse(toJsonString())["input"].dump();
+    json spec = json::parse(toJsonString())["input"];
+    if (!readout.isDefault())
+        spec["readout"] = readoutJson(readout);
+    return spec.dump();
 }
 
 ModelConfig ModelConfig::fromJsonString(const std::string& text, const std::filesystem::path& source)
@@ -166,6 +224,8 @@ ModelConfig ModelConfig::fromJsonString(const std::string& text, const std::file
         if (level != "window-mean" && level != "fixed")
             throw std::runtime_error("input.level must be \"window-mean\" or \"fixed\", not \"" + level + "\"");
         c.centreLevel = level == "window-mean";
+        if (in.contains("time_scale"))
+            c.timeScale = get<int>(in, "time_scale", "input.");
         const json& arch = j.at("architecture");
         const json& enc = arch.at("encoder");
         const json& dec = arch.at("decoder");
@@ -182,6 +242,8 @@ ModelConfig ModelConfig::fromJsonString(const std::string& text, const std::file
             throw std::runtime_error("architecture.decoder_target must be \"patch\" or \"visible-band-mean-residual\", not \""
                                      + target + "\"");
         c.residualTarget = target == "visible-band-mean-residual";
+        if (j.contains("readout")) // absent in models saved before it existed: final layer, mean
+            c.readout = readoutFromJson(j.at("readout"));
         c.trainingRecipeJson = j.contains("training") ? j["training"].dump() : "{}";
         c.validate();
     } catch (const UsageError& e) {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace crowlingo {
 
@@ -32,6 +33,21 @@ struct ModelLimits {
     static constexpr std::int64_t maxParameters = 1'000'000'000; // 4 GB of float weights
 };
 
+// How a clip's vector is read out of the encoder (config.json "readout"). Each layer's tokens are
+// pooled over the patches that hold signal; several layers are concatenated, each part scaled to
+// unit length so that no layer outweighs another in cosine distances. Intermediate block outputs
+// are layer-normalised per token (no learned scale) first: their raw scale grows with depth.
+enum class ReadoutPooling { Mean, MeanStd };
+struct Readout {
+    static constexpr int finalLayer = -1; // after the last block and the encoder's final norm
+    std::vector<int> layers{finalLayer};  // block indices 0..depth-1 or finalLayer, in output order
+    ReadoutPooling pooling = ReadoutPooling::Mean;
+
+    bool isDefault() const { return *this == Readout{}; }
+    int partsPerLayer() const { return pooling == ReadoutPooling::MeanStd ? 2 : 1; }
+    bool operator==(const Readout&) const = default;
+};
+
 struct ModelConfig {
     // Input: a window of mel.nMels x frames log-mel cells, normalised as (dB - normMean) / normStd
     // and cut into non-overlapping patch x patch squares (rows = mel bands, columns = time).
@@ -45,6 +61,11 @@ struct ModelConfig {
     // the same reconstruction, shifted. Without it, recordings far from the training data's level
     // are reconstructed at the wrong level. Models saved before this option had it off.
     bool centreLevel = true;
+    // Analysis time scale: the model reads spectrograms made with a hop `timeScale` times finer
+    // than the one it was trained with (mel.hop is the hop in use; trainedHop() the original), so a
+    // 50-ms syllable spans several patch columns instead of one. Pitch is unchanged (unlike time
+    // expansion). Chosen per archive from its clips' durations (AnalysisScale.h); 1 = as trained.
+    int timeScale = 1;
 
     // Encoder (ViT, pre-norm) and the lighter decoder used only for reconstruction and training.
     int encoderDim = 256;
@@ -63,6 +84,9 @@ struct ModelConfig {
     // encoder's input is unchanged. Models saved before this option had it off.
     bool residualTarget = true;
 
+    // What an embedding is made of (models saved before this option: the final layer, mean).
+    Readout readout;
+
     // JSON object describing how the weights were trained (Trainer writes its options, data size,
     // final losses); "{}" for an untrained model. Kept as text so this header stays JSON-free;
     // stored canonicalised (compact, keys sorted) when read from a file.
@@ -72,6 +96,15 @@ struct ModelConfig {
     int patchCols() const { return frames / patch; }
     int patchCount() const { return patchRows() * patchCols(); }
     int patchValues() const { return patch * patch; }
+    int trainedHop() const { return mel.hop * timeScale; }
+    // The same model reading at time scale `scale` (1 = as trained): mel.hop = trainedHop() / scale.
+    // Throws UsageError unless 1 <= scale <= 16 and it divides trainedHop().
+    ModelConfig withTimeScale(int scale) const;
+    // Values in one clip vector: encoder width x read-out layers x (2 for mean+std, else 1).
+    int embeddingDim() const
+    {
+        return encoderDim * int(readout.layers.size()) * readout.partsPerLayer();
+    }
 
     // Throws UsageError naming the first field out of its range (ModelLimits, MelLimits; the message
     // gives the range and config.json's name for it) or inconsistent (sizes not divisible by the
@@ -83,8 +116,10 @@ struct ModelConfig {
     static ModelConfig fromJsonFile(const std::filesystem::path& file);
     std::string toJsonString() const;            // pretty-printed, stable key order
     // The part of the config that decides what a vector means for given weights: the "input"
-    // object (front end, window, patches, normalisation, level), compact, keys sorted. Part of
-    // the model id (Model.h).
+    // object (front end, window, patches, normalisation, level, time scale when not 1), compact,
+    // keys sorted, with the
+    // "readout" object added under the key "readout" when it is not the default (so models saved
+    // before readouts existed keep their ids). Part of the model id (Model.h).
     std::string inputSpecJson() const;
     void toJsonFile(const std::filesystem::path& file) const; // atomic (temp file + rename)
 

@@ -26,7 +26,10 @@ Reconstruction reconstruct(const Model& model, const Spectrogram& window, double
     const detail::WindowSpec spec{&window, 0, window.frames};
     const detail::WindowBatch wb = detail::makeWindowBatch(c, std::span(&spec, 1));
     at::Generator gen = at::detail::createCPUGenerator(seed);
-    const detail::MaeOutput out = m.network()->forward(wb.images.to(m.device), wb.valid.to(m.device), maskRatio, gen);
+    // The mask is drawn among the patches that hold signal, so that a 60-ms syllable (a single patch
+    // column) is shown partly hidden, never all grey, and the trivial predictor always has cells to use.
+    const detail::PatchMask mask = detail::signalPatchMask(wb.valid, maskRatio, gen, m.device);
+    const detail::MaeOutput out = m.network()->forward(wb.images.to(m.device), wb.valid.to(m.device), mask);
 
     torch::Tensor pred = out.pred.to(torch::kCPU);
     if (c.normPixLoss) {

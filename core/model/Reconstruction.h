@@ -24,12 +24,15 @@ struct Reconstruction {
     Spectrogram patchError;     // the model's squared error (dB^2) averaged per patch, every patch
                                 // (visible ones too), broadcast to its cells
     // Per patch, n = row * patchCols + col (row: mel band block from the lowest, col: time block).
-    std::vector<bool> patchMasked; // exactly round(maskRatio * N) true
+    // round(maskRatio * V) of the V patches inside the window's frames are true (at least one, and
+    // at least one false when V >= 2); patches past the window's end (padding) are true as well.
+    std::vector<bool> patchMasked;
     int patchRows = 0;
     int patchCols = 0;
     double maskedMse = 0;  // dB^2 over the hidden cells inside the clip
     double trivialMse = 0; // same cells predicted by each mel bin's mean over the visible cells
-                           // (the mean of all visible cells for a bin with none); NaN if nothing is visible
+                           // (the mean of all visible cells for a bin with none); NaN only for a window
+                           // of a single patch
 };
 
 // windowLogMel: at most config.frames frames (shorter windows are padded and the padding masked),

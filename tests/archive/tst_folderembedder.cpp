@@ -206,6 +206,45 @@ private Q_SLOTS:
         QCOMPARE(c.recording("notes.wav")->status, std::string("embedded"));
     }
 
+    void timeScaleIsChosenFromTheClipsAndKept()
+    {
+        // The tiny model's window is 32 frames of 256 samples (0.37 s): 80-ms clips fit 4x finer.
+        const fs::path dir = fs::path(tmp.path().toStdString()) / "scale";
+        testkit::writeCorpus(dir / "rec", 2, 3.0, 5);
+        EmbedFolderOptions o = options();
+        o.segment = SegmentSpec::parse("window:0.08");
+        o.timeScale = EmbedFolderOptions::kStoredOrChosen;
+        Archive a = Archive::create(dir / "short.crowlingo", dir / "rec");
+        const EmbedReport r = embedFolder(a, model, o);
+        QCOMPARE(r.timeScale, 4);
+        QCOMPARE(a.meta("time_scale").value_or(""), std::string("4"));
+        const Model reading = model.withTimeScale(4);
+        QCOMPARE(a.activeModel(), reading.id());
+        verifyComplete(a, reading.id());
+        // The config stored with the vectors is the one they were read with.
+        const ModelConfig stored = ModelConfig::fromJsonString(a.meta("model_config:" + reading.id()).value_or(""));
+        QCOMPARE(stored.mel.hop, model.config().mel.hop / 4);
+        QCOMPARE(stored.timeScale, 4);
+
+        // Later runs read at the archive's scale, whatever the default; another scale is refused.
+        EmbedFolderOptions later = options();
+        later.segment = o.segment;
+        QCOMPARE(embedFolder(a, model, later).filesUnchanged, 2);
+        QCOMPARE(a.activeModel(), reading.id());
+        later.timeScale = 2;
+        QVERIFY_THROWS_EXCEPTION(UsageError, embedFolder(a, model, later));
+
+        // Clips as long as the window: read as trained. Asked explicitly: the scale asked.
+        Archive b = Archive::create(dir / "long.crowlingo", dir / "rec");
+        o.segment = SegmentSpec::parse("window:1");
+        QCOMPARE(embedFolder(b, model, o).timeScale, 1);
+        QCOMPARE(b.activeModel(), model.id());
+        Archive c = Archive::create(dir / "asked.crowlingo", dir / "rec");
+        o.timeScale = 2;
+        QCOMPARE(embedFolder(c, model, o).timeScale, 2);
+        QCOMPARE(c.activeModel(), model.withTimeScale(2).id());
+    }
+
     void changingTheSegmentationIsRefused()
     {
         Archive a = Archive::open(archiveFile());

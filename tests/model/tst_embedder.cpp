@@ -178,21 +178,39 @@ private Q_SLOTS:
         QVERIFY(maxAbsDiff(here, there) < 1e-6);
     }
 
-    void layerSelection()
+    void readoutSelection()
     {
-        const Spectrogram clip = randomClip(40, 32, 9);
+        const Spectrogram clip = randomClip(28, 32, 9); // one window: the parts are not averaged over windows
         const auto last = Embedder(model_).embed(clip);
-        const auto first = Embedder(model_, EmbedOptions{.layer = 0}).embed(clip);
-        const auto second = Embedder(model_, EmbedOptions{.layer = 1}).embed(clip);
-        QCOMPARE(first.size(), last.size());
-        QVERIFY(allFinite(first) && allFinite(second));
+        auto withReadout = [&](std::vector<int> layers, ReadoutPooling pooling) {
+            return Embedder(model_, EmbedOptions{.readout = Readout{std::move(layers), pooling}});
+        };
+        Embedder firstBlock = withReadout({0}, ReadoutPooling::Mean);
+        Embedder both = withReadout({0, Readout::finalLayer}, ReadoutPooling::MeanStd);
+        QCOMPARE(firstBlock.dimension(), 64);
+        QCOMPARE(both.dimension(), 64 * 2 * 2);
+        const auto first = firstBlock.embed(clip);
+        const auto concatenated = both.embed(clip);
+        QCOMPARE(int(concatenated.size()), both.dimension());
+        QVERIFY(allFinite(first) && allFinite(concatenated));
         QVERIFY(maxAbsDiff(first, last) > 1e-3);
-        // The last block's raw output differs from the default (after the final LayerNorm).
-        QVERIFY(maxAbsDiff(second, last) > 1e-3);
-        for (int bad : {-2, 2, 10}) {
+        // Each part (mean, std of each layer) has unit length, so no layer outweighs another.
+        for (int part = 0; part < 4; ++part) {
+            double norm = 0;
+            for (int j = 0; j < 64; ++j)
+                norm += double(concatenated[std::size_t(part * 64 + j)]) * concatenated[std::size_t(part * 64 + j)];
+            QVERIFY2(std::abs(std::sqrt(norm) - 1.0) < 1e-4, qPrintable(QString::number(std::sqrt(norm))));
+        }
+        // The final layer's mean is the default vector, scaled to unit length.
+        double lastNorm = 0;
+        for (float v : last)
+            lastNorm += double(v) * v;
+        for (int j = 0; j < 64; ++j)
+            QVERIFY(std::abs(concatenated[std::size_t(128 + j)] - last[std::size_t(j)] / std::sqrt(lastNorm)) < 1e-4);
+        for (std::vector<int> bad : std::vector<std::vector<int>>{{-2}, {2}, {10}, {}, {0, 0}}) {
             bool threw = false;
             try {
-                Embedder(model_, EmbedOptions{.layer = bad});
+                withReadout(bad, ReadoutPooling::Mean);
             } catch (const UsageError&) {
                 threw = true;
             }

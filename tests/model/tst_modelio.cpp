@@ -5,6 +5,7 @@
 #include "model/ModelTestData.h"
 
 #include "core/common/Error.h"
+#include "core/model/AnalysisScale.h"
 #include "core/model/Embedder.h"
 #include "core/model/Model.h"
 #include "core/model/ModelTensors.h"
@@ -237,6 +238,71 @@ private Q_SLOTS:
         QVERIFY(level.id() != m.id());
         QVERIFY(hop.id() != norm.id());
         QCOMPARE(recipe.id(), m.id());
+    }
+
+    void timeScaleAndReadoutChangeTheId()
+    {
+        const Model m = Model::createRandom(tinyConfig(), 13);
+        const int hop = m.config().mel.hop;
+        const Model fine = m.withTimeScale(4);
+        QCOMPARE(fine.config().mel.hop, hop / 4);
+        QCOMPARE(fine.config().trainedHop(), hop);
+        QCOMPARE(fine.weightsHash(), m.weightsHash());
+        QVERIFY(fine.id() != m.id());
+        // Idempotent and reversible: the scale is always relative to the trained hop.
+        QCOMPARE(fine.withTimeScale(4).id(), fine.id());
+        QCOMPARE(fine.withTimeScale(1).id(), m.id());
+        QCOMPARE(fine.withTimeScale(2).config().mel.hop, hop / 2);
+        bool threw = false;
+        try {
+            m.withTimeScale(3); // does not divide the hop
+        } catch (const UsageError&) {
+            threw = true;
+        }
+        QVERIFY(hop % 3 != 0 && threw);
+
+        // Saved and loaded back (an adapted model keeps its archive's scale): same config, same id.
+        const fs::path dir = root() / "scaled";
+        fine.save(dir);
+        const Model back = Model::load(dir);
+        QCOMPARE(back.config().timeScale, 4);
+        QCOMPARE(back.id(), fine.id());
+        // A model read as trained writes no time_scale and no readout into its id's input spec, so
+        // ids made before these options existed stay valid.
+        QVERIFY(m.config().inputSpecJson().find("time_scale") == std::string::npos);
+        QVERIFY(m.config().inputSpecJson().find("readout") == std::string::npos);
+
+        ModelConfig c = m.config();
+        c.readout = Readout{{Readout::finalLayer}, ReadoutPooling::MeanStd};
+        QCOMPARE(c.embeddingDim(), 2 * c.encoderDim);
+        const ModelConfig read = ModelConfig::fromJsonString(c.toJsonString());
+        QVERIFY(read.readout == c.readout);
+        QVERIFY(modelIdFor(m.weightsHash(), read) != m.id());
+        nlohmann::json j = nlohmann::json::parse(c.toJsonString());
+        j["readout"]["layers"] = {99}; // no such block
+        QVERIFY_THROWS_EXCEPTION(ModelError, ModelConfig::fromJsonString(j.dump()));
+    }
+
+    void timeScaleFollowsClipDurations()
+    {
+        ModelConfig c; // the default model's front end: 128 frames of 256 samples at 22.05 kHz = 1.49 s
+        QVERIFY(std::abs(trainedWindowSeconds(c) - 128.0 * 256 / 22050) < 1e-9);
+        const auto scaleFor = [&](double seconds, int n = 50) { return chooseTimeScale(std::vector<double>(std::size_t(n), seconds), c); };
+        QCOMPARE(scaleFor(0.06), 4);  // finch syllables
+        QCOMPARE(scaleFor(0.37), 4);  // 4 x 0.37 s still fits one window
+        QCOMPARE(scaleFor(0.5), 2);
+        QCOMPARE(scaleFor(1.2), 1);
+        QCOMPARE(scaleFor(20.0), 1);  // whole songs
+        QCOMPARE(chooseTimeScale({}, c), 1);
+        // 90 % decides: a few long clips among short ones do not, more than 10 % do.
+        std::vector<double> mixed(100, 0.06);
+        std::fill(mixed.begin(), mixed.begin() + 10, 3.0);
+        QCOMPARE(chooseTimeScale(mixed, c), 4);
+        std::fill(mixed.begin(), mixed.begin() + 11, 3.0);
+        QCOMPARE(chooseTimeScale(mixed, c), 1);
+        // Only scales that divide the trained hop.
+        c.mel.hop = 250;
+        QCOMPARE(chooseTimeScale(std::vector<double>(10, 0.06), c), 2);
     }
 
     void foreignLayoutKeepsItsHash()

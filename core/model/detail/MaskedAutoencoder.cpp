@@ -39,10 +39,14 @@ torch::Tensor visibleBandMean(const torch::Tensor& patches, const torch::Tensor&
 MaeOutput MaskedAutoencoderImpl::forward(const torch::Tensor& imgs, const torch::Tensor& valid, double maskRatio,
                                          at::Generator& gen)
 {
+    return forward(imgs, valid, randomPatchMask(imgs.size(0), config.patchCount(), maskRatio, gen, imgs.device()));
+}
+
+MaeOutput MaskedAutoencoderImpl::forward(const torch::Tensor& imgs, const torch::Tensor& valid, const PatchMask& m)
+{
     MaeOutput out;
     out.target = patchify(imgs, config.patch);
-    const std::int64_t b = out.target.size(0), n = out.target.size(1);
-    const PatchMask m = randomPatchMask(b, n, maskRatio, gen, imgs.device());
+    const std::int64_t b = out.target.size(0);
     const torch::Tensor visible = valid.logical_and(m.hidden.logical_not());
     // The level comes from the visible patches only: the whole window's mean would tell the network
     // how loud the hidden patches are, a hint the trivial predictor it is compared with lacks.
@@ -64,14 +68,32 @@ MaeOutput MaskedAutoencoderImpl::forward(const torch::Tensor& imgs, const torch:
     return out;
 }
 
-torch::Tensor MaskedAutoencoderImpl::embed(const torch::Tensor& imgs, const torch::Tensor& valid, int layer)
+torch::Tensor MaskedAutoencoderImpl::embed(const torch::Tensor& imgs, const torch::Tensor& valid,
+                                           const Readout& readout)
 {
     torch::Tensor patches = patchify(imgs, config.patch);
     if (config.centreLevel)
         patches = patches - windowLevel(patches, valid).view({-1, 1, 1});
-    const torch::Tensor x = encoder->forward(patches, {}, valid.logical_not(), layer);
-    const torch::Tensor w = valid.to(x.scalar_type()).unsqueeze(-1); // [B, N, 1]
-    return (x * w).sum(1) / w.sum(1).clamp_min(1.0);
+    const std::vector<torch::Tensor> outputs =
+        encoder->layerOutputs(patches, valid.logical_not(), readout.layers);
+    const torch::Tensor w = valid.to(patches.scalar_type()).unsqueeze(-1); // [B, N, 1]
+    const torch::Tensor count = w.sum(1).clamp_min(1.0);                  // [B, 1]
+    const bool single = outputs.size() == 1 && readout.pooling == ReadoutPooling::Mean;
+    std::vector<torch::Tensor> parts;
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+        torch::Tensor x = outputs[i];
+        if (readout.layers[i] != Readout::finalLayer)
+            x = torch::layer_norm(x, {x.size(-1)});
+        const torch::Tensor mean = (x * w).sum(1) / count;
+        // One mean-pooled layer is left as it is: the vectors of models saved before readouts existed.
+        parts.push_back(single ? mean : torch::nn::functional::normalize(mean, torch::nn::functional::NormalizeFuncOptions().dim(1)));
+        if (readout.pooling == ReadoutPooling::MeanStd) {
+            const torch::Tensor var = (((x - mean.unsqueeze(1)) * w).pow(2)).sum(1) / count;
+            parts.push_back(torch::nn::functional::normalize(var.clamp_min(0).sqrt(),
+                                                             torch::nn::functional::NormalizeFuncOptions().dim(1)));
+        }
+    }
+    return single ? parts.front() : torch::cat(parts, 1);
 }
 
 void MaskedAutoencoderImpl::initialise(std::uint64_t seed)

@@ -5,6 +5,7 @@
 #include "core/model/ModelConfig.h"
 #include "core/model/SafeTensors.h"
 #include "core/model/detail/MaeDecoder.h"
+#include "core/model/detail/PatchOps.h"
 #include "core/model/detail/VitEncoder.h"
 
 #include <torch/torch.h>
@@ -40,8 +41,11 @@ struct MaskedAutoencoderImpl : torch::nn::Module {
 
     // imgs [B, nMels, frames] normalised; valid [B, N] bool (true = the patch holds signal).
     MaeOutput forward(const torch::Tensor& imgs, const torch::Tensor& valid, double maskRatio, at::Generator& gen);
-    // Encoder on the unmasked window, mean over the patches that hold signal: [B, encoderDim].
-    torch::Tensor embed(const torch::Tensor& imgs, const torch::Tensor& valid, int layer);
+    // The same with a given mask (reconstruction draws it among the patches that hold signal).
+    MaeOutput forward(const torch::Tensor& imgs, const torch::Tensor& valid, const PatchMask& mask);
+    // Encoder on the unmasked window, read out as `readout` says over the patches that hold signal:
+    // [B, config.embeddingDim()] for the config's readout (Readout's comment says how).
+    torch::Tensor embed(const torch::Tensor& imgs, const torch::Tensor& valid, const Readout& readout);
 
     // Xavier-uniform linear weights, zero biases, unit LayerNorms, mask token ~ N(0, 0.02): MAE's
     // initialisation, drawn from a generator seeded with `seed` (no global RNG state).

@@ -1,5 +1,8 @@
 #include "core/model/detail/PatchOps.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/common/Error.h"
 
 #include <cmath>
@@ -58,6 +61,30 @@ PatchMask randomPatchMask(std::int64_t batch, std::int64_t n, double ratio, at::
     m.keep = shuffle.narrow(1, 0, keepCount).to(device);
     m.restore = restore.to(device);
     auto h = torch::ones({batch, n}, torch::kBool);
+    h.narrow(1, 0, keepCount).fill_(false);
+    m.hidden = torch::gather(h, 1, restore).to(device);
+    return m;
+}
+
+PatchMask signalPatchMask(const torch::Tensor& valid, double ratio, at::Generator& gen, torch::Device device)
+{
+    TORCH_CHECK(valid.dim() == 2 && valid.size(0) == 1, "signalPatchMask: one window at a time");
+    hiddenPatchCount(valid.size(1), ratio); // validates the ratio
+    const torch::Tensor signal = valid.to(torch::kCPU);
+    const std::int64_t n = signal.size(1), v = signal.sum().item<std::int64_t>();
+    std::int64_t hidden = std::llround(ratio * double(v));
+    if (v >= 2)
+        hidden = std::clamp<std::int64_t>(hidden, 1, v - 1);
+    const std::int64_t keepCount = std::max<std::int64_t>(v - hidden, v > 0 ? 1 : 0);
+    // Signal patches draw from [0, 1), padding from [2, 3): padding always sorts after signal.
+    const torch::Tensor noise = torch::rand({1, n}, gen, torch::TensorOptions().dtype(torch::kFloat32))
+                                + signal.logical_not().to(torch::kFloat32) * 2.0;
+    const torch::Tensor shuffle = torch::argsort(noise, std::int64_t(1));
+    const torch::Tensor restore = torch::argsort(shuffle, std::int64_t(1));
+    PatchMask m;
+    m.keep = shuffle.narrow(1, 0, keepCount).to(device);
+    m.restore = restore.to(device);
+    auto h = torch::ones({1, n}, torch::kBool);
     h.narrow(1, 0, keepCount).fill_(false);
     m.hidden = torch::gather(h, 1, restore).to(device);
     return m;

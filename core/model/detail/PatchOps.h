@@ -34,6 +34,12 @@ struct PatchMask {
 PatchMask randomPatchMask(std::int64_t batch, std::int64_t n, double ratio, at::Generator& gen,
                           torch::Device device = torch::kCPU);
 
+// One window's mask drawn among the patches that hold signal (valid [1, n] bool): round(ratio * V) of
+// its V signal patches hidden, at least one hidden and one visible when V >= 2; padding patches are
+// hidden too but hold nothing to predict. So a short clip is never shown all grey or all visible.
+PatchMask signalPatchMask(const torch::Tensor& valid, double ratio, at::Generator& gen,
+                          torch::Device device = torch::kCPU);
+
 // Mean over the patches where `weight` is true of the per-patch MSE (pred - target)^2; with
 // normPix the target is normalised per patch first (MAE's norm_pix_loss). 0 if no weight.
 torch::Tensor maskedPatchLoss(const torch::Tensor& pred, const torch::Tensor& target, const torch::Tensor& weight,

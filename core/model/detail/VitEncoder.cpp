@@ -2,6 +2,7 @@
 
 #include "core/model/detail/PatchOps.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace crowlingo::detail {
@@ -29,6 +30,29 @@ torch::Tensor VitEncoderImpl::forward(const torch::Tensor& patches, const torch:
             return x;
     }
     return norm->forward(x);
+}
+
+} // namespace crowlingo::detail
+
+namespace crowlingo::detail {
+
+std::vector<torch::Tensor> VitEncoderImpl::layerOutputs(const torch::Tensor& patches, const torch::Tensor& keyPadding,
+                                                        const std::vector<int>& layers)
+{
+    const int depth = int(blocks->size());
+    int deepest = 0;
+    for (int layer : layers)
+        deepest = std::max(deepest, layer < 0 ? depth : layer + 1);
+    std::vector<torch::Tensor> after(std::size_t(depth) + 1); // after[i]: output of block i-1
+    auto x = patch_embed->forward(patches) + pos_embed;
+    for (int i = 0; i < deepest; ++i) {
+        x = blocks[std::size_t(i)]->as<TransformerBlockImpl>()->forward(x, keyPadding);
+        after[std::size_t(i) + 1] = x;
+    }
+    std::vector<torch::Tensor> out;
+    for (int layer : layers)
+        out.push_back(layer < 0 ? norm->forward(after[std::size_t(depth)]) : after[std::size_t(layer) + 1]);
+    return out;
 }
 
 } // namespace crowlingo::detail

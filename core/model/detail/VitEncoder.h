@@ -7,6 +7,8 @@
 
 #include <torch/torch.h>
 
+#include <vector>
+
 namespace crowlingo::detail {
 
 struct VitEncoderImpl : torch::nn::Module {
@@ -17,6 +19,10 @@ struct VitEncoderImpl : torch::nn::Module {
     // layer -1: after the last block and the final norm; 0..depth-1: raw output of that block.
     torch::Tensor forward(const torch::Tensor& patches, const torch::Tensor& keep, const torch::Tensor& keyPadding,
                           int layer = -1);
+    // All tokens (no masking) through the encoder; the outputs of the requested layers in the
+    // order asked (-1: after the final norm; i: raw output of block i). Stops after the deepest.
+    std::vector<torch::Tensor> layerOutputs(const torch::Tensor& patches, const torch::Tensor& keyPadding,
+                                            const std::vector<int>& layers);
 
     torch::nn::Linear patch_embed{nullptr};
     torch::nn::ModuleList blocks;
