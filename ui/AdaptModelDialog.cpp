@@ -6,6 +6,7 @@
 #include "core/archive/Archive.h"
 #include "core/archive/ModelAdaptation.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -64,8 +65,12 @@ AdaptModelDialog::AdaptModelDialog(std::filesystem::path archiveFile, Model star
     minutes_->setValue(15);
     minutes_->setSuffix(tr(" min"));
     minutes_->setToolTip(tr("Longer training adapts more; on a laptop CPU 15 minutes is a reasonable first try"));
+    keepIfWorse_ = new QCheckBox(tr("Use the adapted model even if it is &no better on held-out clips"), this);
+    keepIfWorse_->setToolTip(tr("Normally the archive switches only when the adapted model fills in hidden parts of "
+                                "clips it was not trained on better than the current one"));
     auto* form = new QFormLayout;
     form->addRow(tr("&Train for:"), minutes_);
+    form->addRow(QString(), keepIfWorse_);
     chart_ = new TrainingLossChart(this);
     progress_ = new QProgressBar(this);
     progress_->setRange(0, 1000);
@@ -106,12 +111,13 @@ AdaptModelDialog::~AdaptModelDialog() = default;
 void AdaptModelDialog::start()
 {
     if (running_) return;
-    TrainOptions train;
+    TrainOptions train = adaptationTraining();
     train.batch = batch_;
     if (steps_ > 0) train.steps = steps_;
     else train.minutes = minutes_->value();
     AdaptOptions options;
     options.train = train;
+    options.requireImprovement = !keepIfWorse_->isChecked();
     chart_->clear();
     {
         std::lock_guard lock(queue_->mutex);

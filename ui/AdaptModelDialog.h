@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <memory>
 
+class QCheckBox;
 class QDoubleSpinBox;
 class QLabel;
 class QProgressBar;
@@ -42,6 +43,7 @@ public:
     // Training length: minutes from the spin box, or (tests, exact reruns) a fixed step count.
     void setSteps(int steps) { steps_ = steps; }
     void setBatchSize(int batch) { batch_ = batch; }
+    QCheckBox* keepIfWorseBox() const { return keepIfWorse_; }
     TrainingLossChart* chart() const { return chart_; }
     QPushButton* startButton() const { return start_; }
     QPushButton* stopButton() const { return stop_; }
@@ -73,6 +75,7 @@ private:
     std::shared_ptr<StatusQueue> queue_;
 
     QDoubleSpinBox* minutes_;
+    QCheckBox* keepIfWorse_;
     TrainingLossChart* chart_;
     QProgressBar* progress_;
     QLabel* status_;

@@ -1,6 +1,7 @@
 #include "ui/ClipSpectrogram.h"
 
 #include "core/audio/AudioReader.h"
+#include "core/dsp/DisplayStft.h"
 #include "core/dsp/PowerSpectrogram.h"
 
 #include <algorithm>
@@ -16,13 +17,11 @@ Spectrogram clipSpectrogram(const ClipSpectrogramRequest& r)
     const Seconds from = std::max(0.0, r.start - r.context);
     const Seconds to = std::min(reader.duration(), r.end + r.context);
     const std::vector<float> samples = reader.read(from, to);
-    // ~23 ms windows (1024 at 44.1 kHz) as in Raven's and Audacity's defaults; 75 % overlap
-    // unless the stretch is long, then a larger hop keeps the image within maxFrames.
-    const int nFft = int(std::bit_ceil(unsigned(std::max(64.0, rate * 0.0232))));
-    int hop = nFft / 4;
-    if (r.maxFrames > 0 && std::int64_t(samples.size()) / hop > r.maxFrames)
-        hop = int(std::ceil(double(samples.size()) / r.maxFrames));
-    const PowerSpectrogram stft(StftParams{.sampleRate = rate, .nFft = nFft, .hop = hop});
+    // Raven-like windows for long clips; short ones drawn with finer steps (DisplayStft.h).
+    const auto clipSamples = std::int64_t(std::llround((std::min(r.end, to) - std::max(r.start, from)) * rate * r.timeExpansion));
+    const StftParams params = displayStftParams(rate, clipSamples, std::int64_t(samples.size()), r.maxFrames);
+    const int nFft = params.nFft, hop = params.hop;
+    const PowerSpectrogram stft(params);
     // AudioReader's time expansion stretches time by F: analysis time * (1/F) = recording time.
     Spectrogram s = stft.compute(samples, from, 1.0 / r.timeExpansion);
     PowerSpectrogram::powerToDb(s.values);

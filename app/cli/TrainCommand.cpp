@@ -9,16 +9,37 @@
 #include "core/model/DefaultModel.h"
 #include "core/model/Trainer.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 namespace crowlingo::cli {
 
 namespace fs = std::filesystem;
 
+namespace {
+// "1,2,4" -> {1, 2, 4}; empty for anything else (a scale outside 1, 2, 4, a repeat, junk).
+std::vector<int> parseTimeScales(const std::string& text)
+{
+    std::vector<int> scales;
+    std::size_t at = 0;
+    while (at <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', at), text.size());
+        const std::string item = text.substr(at, comma - at);
+        if (item != "1" && item != "2" && item != "4") return {};
+        const int s = item[0] - '0';
+        if (std::find(scales.begin(), scales.end(), s) != scales.end()) return {};
+        scales.push_back(s);
+        at = comma + 1;
+    }
+    return scales;
+}
+} // namespace
+
 Command addTrainCommand(CLI::App& app)
 {
     struct Options {
-        std::string input, out, init = "default", segment = "events";
+        std::string input, out, init = "default", segment = "events", timeScales = "1";
         double timeExpansion = 1.0;
         TrainOptions train;
     };
@@ -31,6 +52,10 @@ Command addTrainCommand(CLI::App& app)
     sub->add_option("--segment", o->segment, "How to cut a folder's recordings into clips")->capture_default_str();
     sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor of a folder's recordings")->capture_default_str()
         ->check(finiteBetween(kMinTimeExpansion, kMaxTimeExpansion));
+    sub->add_option("--time-scales", o->timeScales,
+                    "Train on the clips read at each of these time scales (comma-separated, from 1, 2, 4: hops 1, 1/2 "
+                    "and 1/4 of the model's), so that one model serves archives read at any of them")
+        ->capture_default_str()->check([](const std::string& v) { return parseTimeScales(v).empty() ? "expected a list of 1, 2 and 4" : ""; });
     sub->add_flag("--resume", o->train.resume, "Continue an interrupted run from the checkpoint in --out");
     sub->add_option("--checkpoint-minutes", o->train.checkpointMinutes, "Write a checkpoint this often (also at the end and on "
                     "Ctrl-C); a killed run resumes from the last one")->capture_default_str()->check(finiteBetween(0.001, 1e6));
@@ -44,9 +69,16 @@ Command addTrainCommand(CLI::App& app)
 
         TerminalProgress loading("reading clips");
         const bool isArchive = fs::is_regular_file(o->input);
-        const ClipSet set = isArchive
-            ? archiveClipLogMels(Archive::open(o->input), init.config().mel, loading.progress())
-            : folderClipLogMels(o->input, init.config().mel, SegmentSpec::parse(o->segment), o->timeExpansion, loading.progress());
+        const std::vector<int> scales = parseTimeScales(o->timeScales);
+        ClipSet set;
+        for (std::size_t i = 0; i < scales.size(); ++i) {
+            const MelParams mel = init.config().withTimeScale(scales[i]).mel;
+            const Progress part = loading.progress().part(double(i) / double(scales.size()), double(i + 1) / double(scales.size()));
+            ClipSet atScale = isArchive ? archiveClipLogMels(Archive::open(o->input), mel, part)
+                                        : folderClipLogMels(o->input, mel, SegmentSpec::parse(o->segment), o->timeExpansion, part);
+            std::move(atScale.clips.begin(), atScale.clips.end(), std::back_inserter(set.clips));
+            if (i == 0) set.errors = std::move(atScale.errors); // the same files fail at every scale
+        }
         loading.finish();
         for (const auto& [file, why] : set.errors) std::fprintf(stderr, "skipped %s: %s\n", file.c_str(), why.c_str());
         std::fprintf(stderr, "%zu clips\n", set.clips.size());

@@ -86,7 +86,8 @@ AdaptResult adaptModel(const fs::path& archiveFile, const Model& startModel, con
         return result;
     }
     const TrainResult& t = result.training;
-    if (options.requireImprovement && std::isfinite(t.initialValidationLoss) && !(t.validationLoss < t.initialValidationLoss)) {
+    if (options.requireImprovement && std::isfinite(t.initialValidationLoss)
+        && !(t.validationLoss < t.initialValidationLoss * (1.0 - AdaptOptions::minImprovement))) {
         result.rejected = true; // the archive keeps the model it had; the adapted one stays in its folder
         return result;
     }

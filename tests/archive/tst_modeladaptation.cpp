@@ -94,6 +94,7 @@ private Q_SLOTS:
         AdaptOptions o;
         o.train.steps = 2;
         o.train.batch = 4;
+        o.requireImprovement = false; // two steps need not improve anything: this test is about the link
         const AdaptResult r = adaptModel(file, start_, o);
         QVERIFY(r.activated);
         const fs::path moved = root() / "moved";
@@ -125,6 +126,34 @@ private Q_SLOTS:
         QVERIFY(!fs::exists(r.modelDir / "model.safetensors")); // no finished model is claimed
     }
 
+    void aModelThatGotWorseIsNotUsed()
+    {
+        // A learning rate so low that training changes nothing: the held-out loss does not fall, so
+        // the archive keeps its vectors and its model; the new one is only left in its folder.
+        const fs::path file = embeddedArchive("worse");
+        AdaptOptions o;
+        o.train.steps = 3;
+        o.train.batch = 8;
+        o.train.lr = 1e-9;
+        const AdaptResult r = adaptModel(file, start_, o);
+        QVERIFY2(r.training.validationLoss > r.training.initialValidationLoss * (1 - AdaptOptions::minImprovement),
+                 qPrintable(QString("%1 -> %2").arg(r.training.initialValidationLoss).arg(r.training.validationLoss)));
+        QVERIFY(r.rejected);
+        QVERIFY(!r.activated);
+        QVERIFY(fs::exists(r.modelDir / "model.safetensors"));
+        const Archive a = Archive::open(file);
+        QCOMPARE(a.activeModel(), start_.id());
+        QCOMPARE(int(a.modelsWithEmbeddings().size()), 1);
+        QVERIFY(!rememberedModelDir(a, r.training.model.id()).has_value());
+
+        // Asked to keep it anyway: used.
+        o.requireImprovement = false;
+        const AdaptResult kept = adaptModel(file, start_, o);
+        QVERIFY(!kept.rejected);
+        QVERIFY(kept.activated);
+        QCOMPARE(Archive::open(file).activeModel(), kept.training.model.id());
+    }
+
     void anArchiveWithoutClipsIsRefused()
     {
         const fs::path file = root() / "empty.crowlingo";
@@ -143,11 +172,21 @@ private Q_SLOTS:
         // The archive's model is a random one the CLI cannot know, so name it.
         const fs::path startDir = root() / "start-model";
         start_.save(startDir);
+        const QStringList args{QStringLiteral("adapt"), QString::fromStdString(file.string()), QStringLiteral("--model"),
+                               QString::fromStdString(startDir.string()), QStringLiteral("--steps"), QStringLiteral("3"),
+                               QStringLiteral("--batch"), QStringLiteral("4")};
+        // Trained too gently to improve: reported, exit 4, the archive unchanged.
+        QProcess gentle;
+        gentle.start(QStringLiteral(CROWLINGO_CLI_PATH), args + QStringList{QStringLiteral("--lr"), QStringLiteral("1e-9")});
+        QVERIFY(gentle.waitForFinished(120000));
+        const QString gentleOut = QString::fromUtf8(gentle.readAllStandardOutput());
+        QVERIFY2(gentle.exitCode() == 4, qPrintable(gentleOut + QString::fromUtf8(gentle.readAllStandardError())));
+        QVERIFY2(gentleOut.contains("no better than the model it started from"), qPrintable(gentleOut));
+        QCOMPARE(Archive::open(file).activeModel(), start_.id());
+
+        // Three steps need not improve a random model measurably: kept anyway when asked.
         QProcess p;
-        p.start(QStringLiteral(CROWLINGO_CLI_PATH),
-                {QStringLiteral("adapt"), QString::fromStdString(file.string()), QStringLiteral("--model"),
-                 QString::fromStdString(startDir.string()), QStringLiteral("--steps"), QStringLiteral("3"),
-                 QStringLiteral("--batch"), QStringLiteral("4")});
+        p.start(QStringLiteral(CROWLINGO_CLI_PATH), args + QStringList{QStringLiteral("--keep-if-worse")});
         QVERIFY(p.waitForFinished(120000));
         const QString out = QString::fromUtf8(p.readAllStandardOutput());
         QVERIFY2(p.exitCode() == 0, qPrintable(out + QString::fromUtf8(p.readAllStandardError())));

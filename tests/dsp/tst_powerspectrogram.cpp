@@ -1,5 +1,6 @@
 // PowerSpectrogram: analytic values for a bin-centred tone (periodic Hann), bin frequencies,
 // frame layout, the dB conversion.
+#include "core/dsp/DisplayStft.h"
 #include "core/dsp/PowerSpectrogram.h"
 
 #include <QtTest>
@@ -12,6 +13,25 @@ using namespace crowlingo;
 class TestPowerSpectrogram : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void displayStepsFollowTheClip()
+    {
+        // A 50-ms syllable at 32 kHz, drawn with 0.5 s of context either side: at least 50 columns
+        // over the syllable itself, with a window no longer than a third of it.
+        const StftParams shortCall = displayStftParams(32000, 1600, 1600 + 32000);
+        QVERIFY(1600 / shortCall.hop >= 50);
+        QVERIFY(shortCall.nFft <= 1600 / 3 && shortCall.nFft >= 64);
+        const PowerSpectrogram stft(shortCall);
+        const Spectrogram s = stft.compute(std::vector<float>(1600, 0.1f), 0.0);
+        QVERIFY2(s.frames >= 50, qPrintable(QString::number(s.frames)));
+        // A 2-s call at 44.1 kHz: the usual ~23 ms windows at 75 % overlap.
+        const StftParams song = displayStftParams(44100, 88200, 88200 + 44100);
+        QCOMPARE(song.nFft, 1024);
+        QCOMPARE(song.hop, 256);
+        // An hour-long stretch stays within the frame budget.
+        const StftParams hour = displayStftParams(44100, 44100 * 3600, 44100 * 3600, 4000);
+        QVERIFY(std::int64_t(44100) * 3600 / hour.hop <= 4000);
+    }
+
     void binCentredToneHasAnalyticPower_data();
     void binCentredToneHasAnalyticPower();
     void binCentres();

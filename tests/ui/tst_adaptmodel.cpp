@@ -15,6 +15,7 @@
 #include "core/archive/FolderEmbedder.h"
 #include "core/archive/ModelAdaptation.h"
 
+#include <QCheckBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -57,13 +58,15 @@ class TestAdaptModel : public QObject {
         return opened.wait(20000);
     }
 
-    // The window's Adapt Model dialog, set to `steps` training steps of batch 4 (null if it did not open).
+    // The window's Adapt Model dialog, set to `steps` training steps of batch 4 (null if it did not
+    // open). So few steps need not improve a random model: "use it even if no better" is ticked.
     static AdaptModelDialog* adaptDialog(MainWindow& w, int steps)
     {
         AdaptModelDialog* d = w.adaptModelDialog();
         if (d) {
             d->setSteps(steps);
             d->setBatchSize(4);
+            d->keepIfWorseBox()->setChecked(true);
         }
         return d;
     }
