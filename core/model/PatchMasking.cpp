@@ -26,6 +26,28 @@ std::vector<std::vector<bool>> PatchMasking::random(int batch, int patches, doub
     return out;
 }
 
+std::vector<std::vector<bool>> PatchMasking::amongSignal(const std::vector<std::vector<bool>>& signal, double ratio,
+                                                          std::uint64_t seed)
+{
+    if (signal.empty() || signal.front().empty())
+        throw UsageError("cannot draw patch masks: batch and patch count must be positive");
+    const std::size_t n = signal.front().size();
+    torch::Tensor valid = torch::zeros({std::int64_t(signal.size()), std::int64_t(n)}, torch::kBool);
+    for (std::size_t i = 0; i < signal.size(); ++i) {
+        if (signal[i].size() != n)
+            throw UsageError("cannot draw patch masks: every window needs the same number of patches");
+        for (std::size_t k = 0; k < n; ++k)
+            valid[std::int64_t(i)][std::int64_t(k)] = bool(signal[i][k]);
+    }
+    at::Generator gen = at::detail::createCPUGenerator(seed);
+    const torch::Tensor h = detail::signalPatchMasks(valid, ratio, gen).hidden.contiguous();
+    const bool* p = h.data_ptr<bool>();
+    std::vector<std::vector<bool>> out(signal.size());
+    for (std::size_t i = 0; i < signal.size(); ++i)
+        out[i].assign(p + i * n, p + (i + 1) * n);
+    return out;
+}
+
 double PatchMasking::maskedMse(std::span<const float> prediction, std::span<const float> target,
                                const std::vector<bool>& hidden, int valuesPerPatch, bool normPix)
 {

@@ -11,13 +11,13 @@
 # expansion; the demo with --segment events and span labels. The time scale is the one `embed` chooses.
 #
 # Usage: bash resources/models/evaluate-model.sh [--model DIR] [--build DIR] [--out DIR]
-#                                                [--adapt-minutes M] [--adapt-args "--lr X ..."]
+#                                                [--adapt-minutes M | --adapt-steps N] [--adapt-args "--lr X ..."]
 #                                                [--sets "a b ..."] [--knn-only]
 # Prints one Markdown table row per set and writes it to OUT/table.md. Needs ../shared/data for
 # the real sets (skipped when absent); the demo corpus is synthesised (seed 1, never trained on).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-model=resources/models/default build=build out="" adapt=0 adapt_args="" knn_only=0
+model=resources/models/default build=build out="" adapt=0 adapt_steps=0 adapt_args="" knn_only=0
 sets="demo_calltype demo_individual bf_syllables bf_individuals batdetect2_calls maad_spinetail"
 while (($#)); do
   case $1 in
@@ -25,6 +25,7 @@ while (($#)); do
     --build) build=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --adapt-minutes) adapt=$2; shift 2 ;;
+    --adapt-steps) adapt_steps=$2; adapt=$2; shift 2 ;; # a fixed amount of training, whatever else runs
     --adapt-args) adapt_args=$2; shift 2 ;;
     --sets) sets=$2; shift 2 ;;
     --knn-only) knn_only=1; shift ;;
@@ -90,7 +91,8 @@ row() { # SET ROOT LABELS TIME-EXPANSION SEGMENT
     rm -rf "$t" "$out/$set.train.models"
     "$cli" embed "$out/$set.train" -o "$t" --model "$model" --segment "$segment" --time-expansion "$te" >> "$log" 2>&1 || [[ $? == 3 ]]
     # shellcheck disable=SC2086 # adapt_args is a list of options
-    "$cli" adapt "$t" --model "$model" --minutes "$adapt" --keep-if-worse $adapt_args >> "$log" 2>&1
+    local length=(--minutes "$adapt"); ((adapt_steps)) && length=(--steps "$adapt_steps")
+    "$cli" adapt "$t" --model "$model" "${length[@]}" --keep-if-worse $adapt_args >> "$log" 2>&1
     local adapted; adapted=$(ls -d "$out/$set.train.models"/adapted-* | head -1)
     rm -f "$a"
     "$cli" embed "$embed_root" -o "$a" --model "$adapted" --segment "$segment" --time-expansion "$te" >> "$log" 2>&1 || [[ $? == 3 ]]
@@ -103,7 +105,7 @@ row() { # SET ROOT LABELS TIME-EXPANSION SEGMENT
 }
 
 header="| set | clips / classes | time scale | model P@1 | P@5 | P@10 | baseline P@1 | P@5 | P@10 | masked MSE model / trivial, dB² (clips) |"
-[[ $adapt != 0 ]] && header+=" adapted ${adapt} min P@1 | P@5 | P@10 | adapted MSE |"
+[[ $adapt != 0 ]] && header+=" adapted $( ((adapt_steps)) && echo "$adapt_steps steps" || echo "$adapt min") P@1 | P@5 | P@10 | adapted MSE |"
 echo "$header" | tee "$out/table.md"
 echo "model: $model ($(date -u +%F))" >> "$out/table.md"
 

@@ -47,6 +47,37 @@ class TestPatchMasking : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void masksAmongSignalPatches()
+    {
+        // 8 x 8 patches; windows whose first c columns hold signal (a 1-column call up to a full window).
+        std::vector<std::vector<bool>> signal;
+        for (int c : {1, 2, 3, 8, 5})
+            signal.push_back([&] {
+                std::vector<bool> s(64, false);
+                for (int k = 0; k < 64; ++k)
+                    s[std::size_t(k)] = k % 8 < c;
+                return s;
+            }());
+        for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+            const auto masks = PatchMasking::amongSignal(signal, 0.75, seed);
+            QCOMPARE(int(masks.size()), 5);
+            for (std::size_t i = 0; i < masks.size(); ++i) {
+                int v = 0, hiddenSignal = 0;
+                for (int k = 0; k < 64; ++k) {
+                    v += signal[i][std::size_t(k)];
+                    hiddenSignal += signal[i][std::size_t(k)] && masks[i][std::size_t(k)];
+                }
+                // Never the whole call hidden (the old masks over all 64 patches hid a 1-column call
+                // whole about one time in five); as many as asked when there is padding to fill with.
+                QVERIFY2(hiddenSignal >= 1 && hiddenSignal <= v - 1, qPrintable(QString("window %1: %2 of %3").arg(i).arg(hiddenSignal).arg(v)));
+                QCOMPARE(hiddenSignal, int(std::lround(0.75 * v)));
+            }
+        }
+        // A window all signal: the same mask as the whole-window masking for that seed.
+        const std::vector<std::vector<bool>> full(1, std::vector<bool>(64, true));
+        QVERIFY(PatchMasking::amongSignal(full, 0.75, 3)[0] == PatchMasking::random(1, 64, 0.75, 3)[0]);
+    }
+
     void hiddenCountIsExact_data()
     {
         QTest::addColumn<int>("patches");

@@ -39,7 +39,9 @@ torch::Tensor visibleBandMean(const torch::Tensor& patches, const torch::Tensor&
 MaeOutput MaskedAutoencoderImpl::forward(const torch::Tensor& imgs, const torch::Tensor& valid, double maskRatio,
                                          at::Generator& gen)
 {
-    return forward(imgs, valid, randomPatchMask(imgs.size(0), config.patchCount(), maskRatio, gen, imgs.device()));
+    // Drawn among the patches that hold signal, so that a short call is never hidden whole (models
+    // trained before 2026-12-05 drew masks over the whole window, padding included).
+    return forward(imgs, valid, signalPatchMasks(valid, maskRatio, gen, imgs.device()));
 }
 
 MaeOutput MaskedAutoencoderImpl::forward(const torch::Tensor& imgs, const torch::Tensor& valid, const PatchMask& m)

@@ -41,7 +41,7 @@ struct MaskedAutoencoderImpl : torch::nn::Module {
 
     // imgs [B, nMels, frames] normalised; valid [B, N] bool (true = the patch holds signal).
     MaeOutput forward(const torch::Tensor& imgs, const torch::Tensor& valid, double maskRatio, at::Generator& gen);
-    // The same with a given mask (reconstruction draws it among the patches that hold signal).
+    // The same with a given mask.
     MaeOutput forward(const torch::Tensor& imgs, const torch::Tensor& valid, const PatchMask& mask);
     // Encoder on the unmasked window, read out as `readout` says over the patches that hold signal:
     // [B, config.embeddingDim()] for the config's readout (Readout's comment says how).

@@ -66,25 +66,33 @@ PatchMask randomPatchMask(std::int64_t batch, std::int64_t n, double ratio, at::
     return m;
 }
 
-PatchMask signalPatchMask(const torch::Tensor& valid, double ratio, at::Generator& gen, torch::Device device)
+PatchMask signalPatchMasks(const torch::Tensor& valid, double ratio, at::Generator& gen, torch::Device device)
 {
-    TORCH_CHECK(valid.dim() == 2 && valid.size(0) == 1, "signalPatchMask: one window at a time");
+    TORCH_CHECK(valid.dim() == 2, "signalPatchMasks: valid must be [B, n]");
     hiddenPatchCount(valid.size(1), ratio); // validates the ratio
     const torch::Tensor signal = valid.to(torch::kCPU);
-    const std::int64_t n = signal.size(1), v = signal.sum().item<std::int64_t>();
-    std::int64_t hidden = std::llround(ratio * double(v));
-    if (v >= 2)
-        hidden = std::clamp<std::int64_t>(hidden, 1, v - 1);
-    const std::int64_t keepCount = std::max<std::int64_t>(v - hidden, v > 0 ? 1 : 0);
-    // Signal patches draw from [0, 1), padding from [2, 3): padding always sorts after signal.
-    const torch::Tensor noise = torch::rand({1, n}, gen, torch::TensorOptions().dtype(torch::kFloat32))
-                                + signal.logical_not().to(torch::kFloat32) * 2.0;
-    const torch::Tensor shuffle = torch::argsort(noise, std::int64_t(1));
+    const std::int64_t b = signal.size(0), n = signal.size(1);
+    const torch::Tensor v = signal.sum(1, /*keepdim=*/true);                 // [B, 1] int64
+    const torch::Tensor wanted = (v.to(torch::kDouble) * ratio).round().to(torch::kLong);
+    const torch::Tensor hidden = torch::where(v >= 2, torch::minimum(torch::maximum(wanted, torch::ones_like(v)), v - 1),
+                                              torch::zeros_like(v));
+    const torch::Tensor visibleCount = v - hidden;                           // [B, 1] signal patches shown
+    const torch::Tensor noise = torch::rand({b, n}, gen, torch::TensorOptions().dtype(torch::kFloat32));
+    const torch::Tensor padding = signal.logical_not();
+    // Rank of each signal patch among its window's signal patches, in noise order.
+    const torch::Tensor signalFirst = torch::argsort(noise + padding.to(torch::kFloat32) * 2.0, std::int64_t(1));
+    const torch::Tensor rank = torch::argsort(signalFirst, std::int64_t(1));
+    const torch::Tensor shownSignal = signal.logical_and(rank < visibleCount);
+    // Order: shown signal patches, then padding, then hidden signal patches.
+    const torch::Tensor key = noise + torch::where(shownSignal, torch::zeros_like(noise),
+                                                   torch::where(padding, torch::ones_like(noise), torch::full_like(noise, 2.0)));
+    const torch::Tensor shuffle = torch::argsort(key, std::int64_t(1));
     const torch::Tensor restore = torch::argsort(shuffle, std::int64_t(1));
+    const std::int64_t keepCount = std::max<std::int64_t>(visibleCount.max().item<std::int64_t>(), 1);
     PatchMask m;
     m.keep = shuffle.narrow(1, 0, keepCount).to(device);
     m.restore = restore.to(device);
-    auto h = torch::ones({1, n}, torch::kBool);
+    auto h = torch::ones({b, n}, torch::kBool);
     h.narrow(1, 0, keepCount).fill_(false);
     m.hidden = torch::gather(h, 1, restore).to(device);
     return m;

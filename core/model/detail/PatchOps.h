@@ -34,11 +34,15 @@ struct PatchMask {
 PatchMask randomPatchMask(std::int64_t batch, std::int64_t n, double ratio, at::Generator& gen,
                           torch::Device device = torch::kCPU);
 
-// One window's mask drawn among the patches that hold signal (valid [1, n] bool): round(ratio * V) of
-// its V signal patches hidden, at least one hidden and one visible when V >= 2; padding patches are
-// hidden too but hold nothing to predict. So a short clip is never shown all grey or all visible.
-PatchMask signalPatchMask(const torch::Tensor& valid, double ratio, at::Generator& gen,
-                          torch::Device device = torch::kCPU);
+// Masks drawn among the patches that hold signal (valid [B, n] bool), for training, validation and
+// reconstruction alike: in each window round(ratio * V) of its V signal patches are hidden (at
+// least one, and one left visible, when V >= 2; padding patches are hidden too but hold nothing to
+// predict); windows keep different numbers of signal patches visible, so the kept list is as long
+// as the longest and is filled up with padding patches (which attention ignores), or where a
+// window has too few, with more of its signal patches, which then count as visible. Masks drawn
+// over the whole window instead hide every patch of a short call about one time in five.
+PatchMask signalPatchMasks(const torch::Tensor& valid, double ratio, at::Generator& gen,
+                           torch::Device device = torch::kCPU);
 
 // Mean over the patches where `weight` is true of the per-patch MSE (pred - target)^2; with
 // normPix the target is normalised per patch first (MAE's norm_pix_loss). 0 if no weight.
