@@ -503,7 +503,10 @@ void MainWindow::embedFolder(const QString& folder, const QString& archiveFile, 
                                         base(done, what);
                                     },
                                     base.cancelled};
-            return crowlingo::embedFolder(archive, m, options, progress, [status](const EmbedStatus& s) { *status = s; });
+            EmbedReport report = crowlingo::embedFolder(archive, m, options, progress, [status](const EmbedStatus& s) { *status = s; });
+            // So that reopening the archive finds this model again, read at the archive's time scale.
+            if (!model.empty()) rememberModelDir(archive, m.withTimeScale(report.timeScale).id(), model);
+            return report;
         },
         [this, archiveFile](Result<EmbedReport> r) {
             if (!r.ok()) {
@@ -826,12 +829,12 @@ void MainWindow::onArchiveOpened()
     updateActions();
     // The archive remembers the folder of the model behind its vectors (an adapted one, or one
     // named at embedding): use it, so reconstructions and queries match the vectors.
-    // Otherwise the model in use, read at the archive's time scale (the bundled model for an archive
-    // that names no folder: its vectors came from it).
+    // Otherwise the model in use (or the one asked for last, if it is still loading), read at the
+    // archive's time scale.
     if (!d.modelId.empty() && (!model_ || model_->id() != d.modelId)) {
         if (!d.modelDir.empty()) loadModel(QString::fromStdString(d.modelDir.string()), d.timeScale);
         else if (const auto scaled = atTimeScale(model_, d.timeScale); scaled && scaled->id() == d.modelId) setModel(*scaled);
-        else loadModel({}, d.timeScale);
+        else if (d.timeScale != 1) loadModel(modelDir_, d.timeScale);
     }
     if (redoAnalysis_ && !d.hasProjection && !d.modelId.empty() && d.embeddings.rows() > 0) {
         const auto [mapJson, clusterJson] = *redoAnalysis_;

@@ -346,6 +346,34 @@ private Q_SLOTS:
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(2).toString()));
         QCOMPARE(w.mapView()->pointCount(), 8);
     }
+
+    void shortClipsAreReadAtTheArchivesTimeScale()
+    {
+        // 80-ms windows fit the tiny model's 0.37-s window 4 times finer: the archive is read at x4,
+        // and the window reads its model at x4 too (reconstructions match the vectors).
+        QTemporaryDir dir;
+        const std::filesystem::path root = std::filesystem::path(dir.path().toStdString()) / "field";
+        std::filesystem::create_directories(root);
+        std::vector<float> x(2 * 22050);
+        for (std::size_t k = 0; k < x.size(); ++k) x[k] = 0.3f * float(std::sin(2 * std::numbers::pi * 2000 * k / 22050.0));
+        testkit::writeWav(root / "rec.wav", x, 22050);
+        const Model model = Model::createRandom(testkit::tinyUiModelConfig(), 12);
+        const std::filesystem::path modelDir = std::filesystem::path(dir.path().toStdString()) / "model";
+        model.save(modelDir);
+        const QString archiveFile = dir.filePath(QStringLiteral("short.crowlingo"));
+
+        MainWindow w;
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        EmbedFolderOptions options;
+        options.segment = SegmentSpec::parse("window:0.08");
+        options.timeScale = EmbedFolderOptions::kStoredOrChosen;
+        w.embedFolder(QString::fromStdString(root.string()), archiveFile, QString::fromStdString(modelDir.string()), options);
+        QVERIFY(opened.wait(120000));
+        QCOMPARE(w.session()->data().timeScale, 4);
+        const std::string scaledId = model.withTimeScale(4).id();
+        QCOMPARE(w.session()->data().modelId, scaledId);
+        QTRY_COMPARE_WITH_TIMEOUT(w.modelId(), QString::fromStdString(scaledId), 30000);
+    }
 };
 
 QTEST_MAIN(TestMainWindow)
