@@ -503,10 +503,9 @@ void MainWindow::embedFolder(const QString& folder, const QString& archiveFile, 
                                         base(done, what);
                                     },
                                     base.cancelled};
-            EmbedReport report = crowlingo::embedFolder(archive, m, options, progress, [status](const EmbedStatus& s) { *status = s; });
-            // So that reopening the archive finds this model again, read at the archive's time scale.
-            if (!model.empty()) rememberModelDir(archive, m.withTimeScale(report.timeScale).id(), model);
-            return report;
+            EmbedFolderOptions withModel = options;
+            withModel.modelDir = model; // so that reopening the archive finds this model again
+            return crowlingo::embedFolder(archive, m, withModel, progress, [status](const EmbedStatus& s) { *status = s; });
         },
         [this, archiveFile](Result<EmbedReport> r) {
             if (!r.ok()) {

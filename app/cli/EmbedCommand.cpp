@@ -5,7 +5,6 @@
 #include "app/cli/ModelOption.h"
 #include "core/archive/Archive.h"
 #include "core/archive/FolderEmbedder.h"
-#include "core/archive/ModelAdaptation.h"
 #include "core/common/Error.h"
 
 #include <cstdio>
@@ -50,6 +49,7 @@ Command addEmbedCommand(CLI::App& app)
         const Model model = loadModelOption(o->model);
         EmbedFolderOptions opt;
         opt.timeScale = o->timeScale == "auto" ? EmbedFolderOptions::kStoredOrChosen : std::stoi(o->timeScale);
+        opt.modelDir = o->model; // so that `adapt`, `neighbours --file` and the GUI find this model again
         opt.segment = SegmentSpec::parse(o->segment);
         opt.timeExpansion = o->timeExpansion;
         opt.batchSize = o->batch;
@@ -66,8 +66,6 @@ Command addEmbedCommand(CLI::App& app)
         }, base.cancelled};
         const EmbedReport r = embedFolder(archive, model, opt, progress, [&](const EmbedStatus& s) { last = s; });
         bar.finish();
-        // So that `adapt`, `neighbours --file` and the GUI find this model again from the archive.
-        if (!o->model.empty()) rememberModelDir(archive, model.withTimeScale(r.timeScale).id(), o->model);
         if (!opt.shard.isWhole()) std::printf("shard %s: ", opt.shard.toString().c_str());
         std::printf("%d files found: %d embedded now, %d unchanged, %d failed; %lld clips in %.1f s "
                     "(%.1f s of audio, %.0fx real time)\n",

@@ -4,6 +4,7 @@
 #include "core/archive/ArchiveWriterLock.h"
 #include "core/archive/ClipFeatures.h"
 #include "core/archive/FolderScanner.h"
+#include "core/archive/ModelAdaptation.h"
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
 #include "core/model/AnalysisScale.h"
@@ -186,13 +187,14 @@ int decideTimeScale(Archive& archive, const std::vector<ScannedFile>& files, con
                     const EmbedFolderOptions& opt, const Progress& progress)
 {
     const bool asked = opt.timeScale > 0;
-    if (archive.meta("time_scale") || archive.clipCount() > 0) { // 1 for archives embedded before scales existed
+    const bool hasClips = archive.clipCount() > 0;
+    if (hasClips || archive.meta("time_scale")) { // 1 for archives embedded before scales existed
         const int stored = storedTimeScale(archive);
-        if (asked && opt.timeScale != stored && archive.clipCount() > 0)
+        if (asked && opt.timeScale != stored && hasClips)
             throw UsageError(fileError("embed into", archive.file(),
                                        "this archive is analysed at time scale " + std::to_string(stored) + ", not "
                                            + std::to_string(opt.timeScale) + "; to read it differently, create a new archive"));
-        if (!asked || archive.clipCount() > 0)
+        if (!asked || hasClips)
             return stored;
     }
     if (asked)
@@ -208,7 +210,7 @@ int decideTimeScale(Archive& archive, const std::vector<ScannedFile>& files, con
 int storedTimeScale(const Archive& archive)
 {
     const int scale = std::atoi(archive.meta("time_scale").value_or("1").c_str());
-    return scale >= 1 && scale <= 16 ? scale : 1;
+    return scale >= 1 && scale <= ModelLimits::maxTimeScale ? scale : 1;
 }
 
 EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFolderOptions& opt,
@@ -292,6 +294,7 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     // The model's input spec travels with its vectors, so that later work (evaluation baselines,
     // queries) reads clips exactly as the model did.
     archive.setMeta("model_config:" + modelId, model.config().toJsonString());
+    if (!opt.modelDir.empty()) rememberModelDir(archive, modelId, opt.modelDir);
     {
         nlohmann::json params = {{"segmenter", segmenter}, {"time_expansion", opt.timeExpansion}, {"time_scale", report.timeScale},
                                  {"files_to_embed", jobs.size()}, {"batch", opt.batchSize}, {"shard", shard}};

@@ -15,6 +15,7 @@
 #include "core/common/Progress.h"
 #include "core/segment/Segmenter.h"
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <utility>
@@ -35,6 +36,10 @@ struct EmbedFolderOptions {
     // or 4 ask for that scale (refused for an archive that holds clips read at another).
     static constexpr int kStoredOrAsTrained = -1, kStoredOrChosen = 0;
     int timeScale = kStoredOrAsTrained;
+    // The folder the model was loaded from, if any: remembered by the archive under the id its
+    // vectors are filed under (rememberModelDir), so that adapt, neighbours --file and the GUI find
+    // the model again, read at the archive's time scale.
+    std::filesystem::path modelDir;
     int batchSize = 32;
     int decodeWorkers = 0;       // 0: one per two cores, at least one
     // Try again the files that failed before. Without it they are retried only when the model or

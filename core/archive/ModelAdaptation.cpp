@@ -97,7 +97,6 @@ AdaptResult adaptModel(const fs::path& archiveFile, const Model& startModel, con
     EmbedFolderOptions embed;
     embed.segment = SegmentSpec::parse(*segmenter);
     embed.timeExpansion = std::strtod(archive.meta("time_expansion").value_or("1").c_str(), nullptr);
-    embed.timeScale = storedTimeScale(archive);
     embed.batchSize = options.embedBatchSize;
     if (const auto shard = archive.meta("shard")) embed.shard = ShardSpec::parse(*shard);
     result.embedding = embedFolder(archive, result.training.model, embed, progress.part(0.8, 1.0));

@@ -12,20 +12,20 @@ namespace crowlingo {
 struct Embedder::Impl {
     Model model;
     EmbedOptions options;
-    Readout readout;
+    ModelConfig config; // the model's, with the readout in use (options.readout when given)
 
     std::vector<std::vector<float>> run(std::span<const Spectrogram* const> clips) const;
 };
 
 Embedder::Embedder(const Model& model, EmbedOptions options)
-    : d(std::make_unique<Impl>(Impl{model, options, options.readout.value_or(model.config().readout)}))
+    : d(std::make_unique<Impl>(Impl{model, options, model.config()}))
 {
     if (options.batchSize < 1)
         throw UsageError("cannot embed: batch size must be at least 1");
-    ModelConfig withReadout = model.config();
-    withReadout.readout = d->readout;
+    if (options.readout)
+        d->config.readout = *options.readout;
     try {
-        withReadout.validate();
+        d->config.validate();
     } catch (const UsageError& e) {
         throw UsageError(std::string("cannot embed: ") + e.what());
     }
@@ -35,12 +35,7 @@ Embedder::~Embedder() = default;
 Embedder::Embedder(Embedder&&) noexcept = default;
 Embedder& Embedder::operator=(Embedder&&) noexcept = default;
 
-int Embedder::dimension() const
-{
-    ModelConfig c = d->model.config();
-    c.readout = d->readout;
-    return c.embeddingDim();
-}
+int Embedder::dimension() const { return d->config.embeddingDim(); }
 const Model& Embedder::model() const { return d->model; }
 const EmbedOptions& Embedder::options() const { return d->options; }
 
@@ -62,7 +57,7 @@ std::vector<std::vector<float>> Embedder::embedBatch(const std::vector<Spectrogr
 std::vector<std::vector<float>> Embedder::Impl::run(std::span<const Spectrogram* const> clips) const
 {
     const Model::Impl& m = model.impl();
-    const ModelConfig& c = m.config;
+    const ModelConfig& c = config;
     for (const Spectrogram* s : clips)
         detail::checkClip(c, *s, "embed clip");
 
@@ -78,9 +73,7 @@ std::vector<std::vector<float>> Embedder::Impl::run(std::span<const Spectrogram*
         }
     }
 
-    ModelConfig withReadout = c;
-    withReadout.readout = readout;
-    const int dim = withReadout.embeddingDim();
+    const int dim = c.embeddingDim();
     std::vector<std::vector<double>> sums(clips.size(), std::vector<double>(std::size_t(dim), 0.0));
     std::vector<int> counts(clips.size(), 0);
     const std::size_t batch = std::size_t(options.batchSize);
@@ -88,7 +81,7 @@ std::vector<std::vector<float>> Embedder::Impl::run(std::span<const Spectrogram*
         const std::size_t n = std::min(batch, windows.size() - first);
         const detail::WindowBatch wb =
             detail::makeWindowBatch(c, std::span(windows).subspan(first, n), options.padFill);
-        const torch::Tensor pooled = m.network()->embed(wb.images.to(m.device), wb.valid.to(m.device), readout)
+        const torch::Tensor pooled = m.network()->embed(wb.images.to(m.device), wb.valid.to(m.device), c.readout)
                                          .to(torch::kCPU)
                                          .contiguous();
         const float* v = pooled.data_ptr<float>();

@@ -107,7 +107,7 @@ void ModelConfig::validate() const
         requireInRange("architecture.decoder.depth", decoderDepth, 1, ModelLimits::maxDepth);
         requireInRange("architecture.decoder.heads", decoderHeads, 1, ModelLimits::maxHeads);
         requireInRange("architecture.mlp_ratio", mlpRatio, ModelLimits::minMlpRatio, ModelLimits::maxMlpRatio);
-        requireInRange("input.time_scale", timeScale, 1, 16);
+        requireInRange("input.time_scale", timeScale, 1, ModelLimits::maxTimeScale);
         requireInRange("readout.layers (count)", int(readout.layers.size()), 1, encoderDepth + 1);
         for (int layer : readout.layers)
             requireInRange("readout.layers", layer, Readout::finalLayer, encoderDepth - 1);
@@ -177,8 +177,9 @@ std::string ModelConfig::toJsonString() const
 
 ModelConfig ModelConfig::withTimeScale(int scale) const
 {
-    if (scale < 1 || scale > 16 || trainedHop() % scale != 0)
-        throw UsageError("time scale " + std::to_string(scale) + " does not fit the model: it must be 1..16 and divide its hop of "
+    if (scale < 1 || scale > ModelLimits::maxTimeScale || trainedHop() % scale != 0)
+        throw UsageError("time scale " + std::to_string(scale) + " does not fit the model: it must be 1.."
+                         + std::to_string(ModelLimits::maxTimeScale) + " and divide its hop of "
                          + std::to_string(trainedHop()) + " samples");
     ModelConfig c = *this;
     c.mel.hop = trainedHop() / scale;

@@ -23,6 +23,7 @@ namespace crowlingo {
 struct ModelLimits {
     static constexpr int maxFrames = 4096;
     static constexpr int maxPatch = 128;
+    static constexpr int maxTimeScale = 16;          // input.time_scale: hop at most 16 times finer than trained
     static constexpr int maxPatches = 4096;          // per window: attention grows with its square
     static constexpr int maxDim = 2048;
     static constexpr int maxDepth = 64;
@@ -98,7 +99,7 @@ struct ModelConfig {
     int patchValues() const { return patch * patch; }
     int trainedHop() const { return mel.hop * timeScale; }
     // The same model reading at time scale `scale` (1 = as trained): mel.hop = trainedHop() / scale.
-    // Throws UsageError unless 1 <= scale <= 16 and it divides trainedHop().
+    // Throws UsageError unless 1 <= scale <= ModelLimits::maxTimeScale and it divides trainedHop().
     ModelConfig withTimeScale(int scale) const;
     // Values in one clip vector: encoder width x read-out layers x (2 for mean+std, else 1).
     int embeddingDim() const
@@ -117,8 +118,7 @@ struct ModelConfig {
     std::string toJsonString() const;            // pretty-printed, stable key order
     // The part of the config that decides what a vector means for given weights: the "input"
     // object (front end, window, patches, normalisation, level, time scale when not 1), compact,
-    // keys sorted, with the
-    // "readout" object added under the key "readout" when it is not the default (so models saved
+    // keys sorted, with the "readout" object added when it is not the default (so models saved
     // before readouts existed keep their ids). Part of the model id (Model.h).
     std::string inputSpecJson() const;
     void toJsonFile(const std::filesystem::path& file) const; // atomic (temp file + rename)

@@ -12,18 +12,26 @@ int PatchMasking::hiddenCount(int patches, double ratio)
     return int(detail::hiddenPatchCount(patches, ratio));
 }
 
+namespace {
+// A [B, n] bool tensor as B rows of n flags.
+std::vector<std::vector<bool>> rowsOf(const torch::Tensor& flags)
+{
+    const torch::Tensor h = flags.to(torch::kCPU).contiguous();
+    const std::size_t rows = std::size_t(h.size(0)), n = std::size_t(h.size(1));
+    const bool* p = h.data_ptr<bool>();
+    std::vector<std::vector<bool>> out(rows);
+    for (std::size_t i = 0; i < rows; ++i)
+        out[i].assign(p + i * n, p + (i + 1) * n);
+    return out;
+}
+} // namespace
+
 std::vector<std::vector<bool>> PatchMasking::random(int batch, int patches, double ratio, std::uint64_t seed)
 {
     if (batch < 1 || patches < 1)
         throw UsageError("cannot draw patch masks: batch and patch count must be positive");
     at::Generator gen = at::detail::createCPUGenerator(seed);
-    const detail::PatchMask m = detail::randomPatchMask(batch, patches, ratio, gen);
-    const torch::Tensor h = m.hidden.contiguous();
-    const bool* p = h.data_ptr<bool>();
-    std::vector<std::vector<bool>> out(static_cast<std::size_t>(batch));
-    for (int i = 0; i < batch; ++i)
-        out[std::size_t(i)].assign(p + std::size_t(i) * patches, p + std::size_t(i + 1) * patches);
-    return out;
+    return rowsOf(detail::randomPatchMask(batch, patches, ratio, gen).hidden);
 }
 
 std::vector<std::vector<bool>> PatchMasking::amongSignal(const std::vector<std::vector<bool>>& signal, double ratio,
@@ -40,12 +48,7 @@ std::vector<std::vector<bool>> PatchMasking::amongSignal(const std::vector<std::
             valid[std::int64_t(i)][std::int64_t(k)] = bool(signal[i][k]);
     }
     at::Generator gen = at::detail::createCPUGenerator(seed);
-    const torch::Tensor h = detail::signalPatchMasks(valid, ratio, gen).hidden.contiguous();
-    const bool* p = h.data_ptr<bool>();
-    std::vector<std::vector<bool>> out(signal.size());
-    for (std::size_t i = 0; i < signal.size(); ++i)
-        out[i].assign(p + i * n, p + (i + 1) * n);
-    return out;
+    return rowsOf(detail::signalPatchMasks(valid, ratio, gen).hidden);
 }
 
 double PatchMasking::maskedMse(std::span<const float> prediction, std::span<const float> target,

@@ -50,20 +50,29 @@ std::int64_t hiddenPatchCount(std::int64_t n, double ratio)
     return std::llround(ratio * double(n));
 }
 
+namespace {
+// The mask that keeps, in each row, the keepCount patches with the smallest `order` values: their
+// indices in that order, where each patch went, and which are hidden.
+PatchMask maskFromOrder(const torch::Tensor& order, std::int64_t keepCount, torch::Device device)
+{
+    const torch::Tensor shuffle = torch::argsort(order, std::int64_t(1));
+    const torch::Tensor restore = torch::argsort(shuffle, std::int64_t(1));
+    PatchMask m;
+    m.keep = shuffle.narrow(1, 0, keepCount).to(device);
+    m.restore = restore.to(device);
+    auto h = torch::ones(order.sizes(), torch::kBool);
+    h.narrow(1, 0, keepCount).fill_(false);
+    m.hidden = torch::gather(h, 1, restore).to(device);
+    return m;
+}
+} // namespace
+
 PatchMask randomPatchMask(std::int64_t batch, std::int64_t n, double ratio, at::Generator& gen, torch::Device device)
 {
     const std::int64_t hidden = hiddenPatchCount(n, ratio);
     const std::int64_t keepCount = n - hidden;
     auto noise = torch::rand({batch, n}, gen, torch::TensorOptions().dtype(torch::kFloat32));
-    auto shuffle = torch::argsort(noise, std::int64_t(1)); // ascending: the first keepCount stay visible
-    auto restore = torch::argsort(shuffle, std::int64_t(1));
-    PatchMask m;
-    m.keep = shuffle.narrow(1, 0, keepCount).to(device);
-    m.restore = restore.to(device);
-    auto h = torch::ones({batch, n}, torch::kBool);
-    h.narrow(1, 0, keepCount).fill_(false);
-    m.hidden = torch::gather(h, 1, restore).to(device);
-    return m;
+    return maskFromOrder(noise, keepCount, device); // ascending: the first keepCount stay visible
 }
 
 PatchMask signalPatchMasks(const torch::Tensor& valid, double ratio, at::Generator& gen, torch::Device device)
@@ -86,16 +95,7 @@ PatchMask signalPatchMasks(const torch::Tensor& valid, double ratio, at::Generat
     // Order: shown signal patches, then padding, then hidden signal patches.
     const torch::Tensor key = noise + torch::where(shownSignal, torch::zeros_like(noise),
                                                    torch::where(padding, torch::ones_like(noise), torch::full_like(noise, 2.0)));
-    const torch::Tensor shuffle = torch::argsort(key, std::int64_t(1));
-    const torch::Tensor restore = torch::argsort(shuffle, std::int64_t(1));
-    const std::int64_t keepCount = std::max<std::int64_t>(visibleCount.max().item<std::int64_t>(), 1);
-    PatchMask m;
-    m.keep = shuffle.narrow(1, 0, keepCount).to(device);
-    m.restore = restore.to(device);
-    auto h = torch::ones({b, n}, torch::kBool);
-    h.narrow(1, 0, keepCount).fill_(false);
-    m.hidden = torch::gather(h, 1, restore).to(device);
-    return m;
+    return maskFromOrder(key, std::max<std::int64_t>(visibleCount.max().item<std::int64_t>(), 1), device);
 }
 
 torch::Tensor normalisePatches(const torch::Tensor& target)
