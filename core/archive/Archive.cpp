@@ -8,6 +8,7 @@
 #include "core/segment/Segmenter.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -760,6 +761,91 @@ std::optional<StoredClustering> Archive::latestClustering(const std::string& mod
             s.outlierScore.push_back(float(q.getColumn(3).getDouble()));
         }
         return s;
+    });
+}
+
+void Archive::storeClassifier(const StoredClassifier& c)
+{
+    const std::size_t k = c.classes.size();
+    if (k == 0 || c.dimension <= 0 || c.weights.size() != k * std::size_t(c.dimension) || c.bias.size() != k)
+        throw ArchiveError(fileError("write archive", d->file, "classifier \"" + c.name + "\" has inconsistent sizes"));
+    guarded(d->file, "write classifier to archive", [&] {
+        SQLite::Transaction tx(*d->db);
+        const std::int64_t cid = insertComputation(*d->db, "classifier", c.modelId, c.reportJson);
+        std::vector<float> values = c.weights;
+        values.insert(values.end(), c.bias.begin(), c.bias.end());
+        const std::string blob = blobOf(values);
+        SQLite::Statement q(*d->db,
+            "INSERT OR REPLACE INTO classifiers(name, computation_id, model_id, classes, dimension, weights, report, created_at) "
+            "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+        q.bind(1, c.name);
+        q.bind(2, cid);
+        q.bind(3, c.modelId);
+        q.bind(4, nlohmann::json(c.classes).dump());
+        q.bind(5, c.dimension);
+        q.bind(6, blob.data(), int(blob.size()));
+        q.bind(7, c.reportJson);
+        q.bind(8, c.createdAt.empty() ? utcNowIso() : c.createdAt);
+        q.exec();
+        tx.commit();
+    });
+}
+
+namespace {
+
+constexpr const char* kClassifierSelect =
+    "SELECT name, model_id, classes, dimension, weights, report, created_at FROM classifiers";
+
+StoredClassifier classifierFrom(SQLite::Statement& q, const fs::path& file)
+{
+    StoredClassifier c;
+    c.name = q.getColumn(0).getString();
+    c.modelId = q.getColumn(1).getString();
+    c.dimension = q.getColumn(3).getInt();
+    const std::vector<float> values = floatsOf(q.getColumn(4));
+    c.reportJson = q.getColumn(5).getString();
+    c.createdAt = q.getColumn(6).getString();
+    try {
+        c.classes = nlohmann::json::parse(q.getColumn(2).getString()).get<std::vector<std::string>>();
+    } catch (const nlohmann::json::exception&) {
+        c.classes.clear();
+    }
+    const std::size_t k = c.classes.size();
+    if (k == 0 || c.dimension <= 0 || values.size() != k * (std::size_t(c.dimension) + 1))
+        throw ArchiveError(fileError("read archive", file, "classifier \"" + c.name + "\" is damaged"));
+    c.weights.assign(values.begin(), values.begin() + std::ptrdiff_t(k * std::size_t(c.dimension)));
+    c.bias.assign(values.end() - std::ptrdiff_t(k), values.end());
+    return c;
+}
+
+} // namespace
+
+std::vector<StoredClassifier> Archive::classifiers() const
+{
+    return guarded(d->file, "read archive", [&] {
+        std::vector<StoredClassifier> all;
+        SQLite::Statement q(*d->db, std::string(kClassifierSelect) + " ORDER BY name");
+        while (q.executeStep()) all.push_back(classifierFrom(q, d->file));
+        return all;
+    });
+}
+
+std::optional<StoredClassifier> Archive::classifier(const std::string& name) const
+{
+    return guarded(d->file, "read archive", [&]() -> std::optional<StoredClassifier> {
+        SQLite::Statement q(*d->db, std::string(kClassifierSelect) + " WHERE name = ?");
+        q.bind(1, name);
+        if (!q.executeStep()) return std::nullopt;
+        return classifierFrom(q, d->file);
+    });
+}
+
+bool Archive::removeClassifier(const std::string& name)
+{
+    return guarded(d->file, "write archive", [&] {
+        SQLite::Statement q(*d->db, "DELETE FROM classifiers WHERE name = ?");
+        q.bind(1, name);
+        return q.exec() > 0;
     });
 }
 

@@ -73,6 +73,18 @@ struct StoredClustering {
     std::vector<float> outlierScore;
 };
 
+// A classifier trained from labels (see core/archive/CallClassifier.h), kept under its name.
+struct StoredClassifier {
+    std::string name;
+    std::string modelId;                 // the embeddings it reads
+    std::string createdAt;               // ISO 8601 UTC
+    std::vector<std::string> classes;
+    int dimension = 0;
+    std::vector<float> weights;          // classes x dimension
+    std::vector<float> bias;             // classes
+    std::string reportJson;              // labels used, fit, cross-validated figures
+};
+
 struct LabelRow {
     ClipId clipId = 0;
     std::string label;
@@ -81,7 +93,7 @@ struct LabelRow {
 
 class Archive {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Creates a new archive file (error if it exists) whose recordings live under root.
     static Archive create(const std::filesystem::path& file, const std::filesystem::path& root);
@@ -155,6 +167,13 @@ public:
                                  const std::vector<ClipId>& ids, const std::vector<int>& labels,
                                  const std::vector<float>& probability, const std::vector<float>& outlierScore);
     std::optional<StoredClustering> latestClustering(const std::string& modelId) const;
+
+    // Classifiers: storing one under an existing name replaces it (one transaction), and records
+    // the training as a computation with the report as its parameters.
+    void storeClassifier(const StoredClassifier& classifier);
+    std::vector<StoredClassifier> classifiers() const;   // by name
+    std::optional<StoredClassifier> classifier(const std::string& name) const;
+    bool removeClassifier(const std::string& name);       // false if there was none
 
     // Runs PRAGMA integrity_check; returns "ok" or SQLite's report.
     std::string integrityCheck() const;

@@ -72,6 +72,18 @@ const std::vector<const char*> kMigrations = {
         outlier_score REAL NOT NULL DEFAULT 0,
         PRIMARY KEY(computation_id, clip_id));
     )sql",
+    // 2 -> 3: classifiers trained from labels, each with the computation that made it
+    R"sql(
+    CREATE TABLE classifiers(
+        name TEXT PRIMARY KEY,
+        computation_id INTEGER NOT NULL REFERENCES computations(id) ON DELETE CASCADE,
+        model_id TEXT NOT NULL,
+        classes TEXT NOT NULL,               -- JSON array of class names
+        dimension INTEGER NOT NULL,
+        weights BLOB NOT NULL,               -- float32 LE: classes x dimension, then one bias per class
+        report TEXT NOT NULL,                -- JSON: labels used, fit, cross-validated figures
+        created_at TEXT NOT NULL);
+    )sql",
 };
 
 } // namespace

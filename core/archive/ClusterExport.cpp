@@ -1,6 +1,7 @@
 #include "core/archive/ClusterExport.h"
 
 #include "core/archive/Archive.h"
+#include "core/archive/ExportFormat.h"
 #include "core/common/Csv.h"
 #include "core/common/Error.h"
 #include "core/common/OutputFile.h"
@@ -99,20 +100,6 @@ ExportData gather(const Archive& archive)
     return d;
 }
 
-std::string fmt(double v, const char* f = "%.6g")
-{
-    char buf[64];
-    std::snprintf(buf, sizeof buf, f, v);
-    return buf;
-}
-
-// The archive an export reads is never one of its outputs.
-OutputRules protectingArchive(OutputRules rules, const Archive& archive)
-{
-    for (fs::path& p : sqliteFiles(archive.file())) rules.protect.push_back(std::move(p));
-    return rules;
-}
-
 // Groups rows by recording, in time order.
 std::map<std::string, std::vector<const ClipExportRow*>> byRecording(const ExportData& d)
 {
@@ -123,50 +110,18 @@ std::map<std::string, std::vector<const ClipExportRow*>> byRecording(const Expor
     return m;
 }
 
-// Tab-separated formats (Raven, Audacity) have no quoting: tabs and line breaks become spaces.
-std::string oneTabField(std::string text)
-{
-    for (char& c : text)
-        if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-    return text;
-}
-
-// "site3/0412.flac" -> "site3_0412" (one flat folder of tables, names stay unique).
-std::string tableStem(const std::string& path)
-{
-    std::string s = fs::path(path).replace_extension().generic_string();
-    for (char& c : s)
-        if (c == '/') c = '_';
-    return s;
-}
-
-// One file per recording into dir, all or none: every target is checked before the first byte is
-// written, and the files appear together once all are written (commitTogether).
+// One table per recording into dir, all or none (writeTablesTogether).
 template <class WriteTable>
 std::vector<fs::path> writePerRecording(const fs::path& dir, const Archive& archive, const OutputRules& rules,
                                         const std::string& suffix, WriteTable writeTable)
 {
-    // Named, not a temporary in the loop header: byRecording() points into it, and a temporary
-    // there dies before the loop body runs (found by AddressSanitizer).
+    // Named, not a temporary: byRecording() points into it (found by AddressSanitizer).
     const ExportData data = gather(archive);
     const auto recordings = byRecording(data);
-    std::vector<fs::path> targets;
-    for (const auto& [path, rows] : recordings) targets.push_back(dir / (tableStem(path) + suffix));
-    std::error_code ec;
-    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-        throw UsageError(fileError("write tables into", dir, "it is a file, not a folder"));
-    const OutputRules checked = protectingArchive(rules, archive);
-    checkOutputPaths(targets, checked);
-    fs::create_directories(dir);
-    std::vector<std::unique_ptr<OutputFile>> files;
-    std::size_t i = 0;
-    for (const auto& [path, rows] : recordings) {
-        files.push_back(std::make_unique<OutputFile>(targets[i++], checked));
-        writeTable(*files.back(), rows);
-        files.back()->finish(); // one open descriptor at a time, however many recordings
-    }
-    commitTogether(files);
-    return targets;
+    std::vector<std::pair<std::string, TableWriter>> tables;
+    for (const auto& [path, rows] : recordings)
+        tables.emplace_back(tableStem(path) + suffix, [&writeTable, &rows](OutputFile& out) { writeTable(out, rows); });
+    return writeTablesTogether(dir, archive, rules, tables);
 }
 
 } // namespace
@@ -183,11 +138,11 @@ void writeClusterCsv(const fs::path& file, const Archive& archive, const OutputR
     OutputFile& out = *files.back();
     out.write("clip_id,path,start_s,end_s,low_hz,high_hz,cluster,probability,outlier_score,distance_to_centroid,x,y,label\n");
     for (const auto& r : d.rows) {
-        out.write(csvRow({std::to_string(r.clip.id), spreadsheetText(r.clip.path), fmt(r.clip.start, "%.6f"),
-                          fmt(r.clip.end, "%.6f"), fmt(r.clip.lowHz, "%.2f"), fmt(r.clip.highHz, "%.2f"),
-                          r.cluster ? std::to_string(*r.cluster) : "", r.cluster ? fmt(r.probability) : "",
-                          r.cluster ? fmt(r.outlier) : "", r.distanceToCentroid ? fmt(*r.distanceToCentroid) : "",
-                          r.x ? fmt(*r.x) : "", r.y ? fmt(*r.y) : "", spreadsheetText(r.label)}));
+        out.write(csvRow({std::to_string(r.clip.id), spreadsheetText(r.clip.path), formatNumber(r.clip.start, "%.6f"),
+                          formatNumber(r.clip.end, "%.6f"), formatNumber(r.clip.lowHz, "%.2f"), formatNumber(r.clip.highHz, "%.2f"),
+                          r.cluster ? std::to_string(*r.cluster) : "", r.cluster ? formatNumber(r.probability) : "",
+                          r.cluster ? formatNumber(r.outlier) : "", r.distanceToCentroid ? formatNumber(*r.distanceToCentroid) : "",
+                          r.x ? formatNumber(*r.x) : "", r.y ? formatNumber(*r.y) : "", spreadsheetText(r.label)}));
     }
 
     nlohmann::json p;
@@ -211,8 +166,8 @@ std::vector<fs::path> writeRavenTables(const fs::path& dir, const Archive& archi
         out.write("Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\tCluster\tLabel\n");
         int selection = 1;
         for (const ClipExportRow* r : rows) {
-            out.write(std::to_string(selection++) + "\tSpectrogram 1\t1\t" + fmt(r->clip.start, "%.6f") + '\t'
-                      + fmt(r->clip.end, "%.6f") + '\t' + fmt(r->clip.lowHz, "%.2f") + '\t' + fmt(r->clip.highHz, "%.2f")
+            out.write(std::to_string(selection++) + "\tSpectrogram 1\t1\t" + formatNumber(r->clip.start, "%.6f") + '\t'
+                      + formatNumber(r->clip.end, "%.6f") + '\t' + formatNumber(r->clip.lowHz, "%.2f") + '\t' + formatNumber(r->clip.highHz, "%.2f")
                       + '\t' + (r->cluster ? std::to_string(*r->cluster) : "") + '\t' + oneTabField(r->label) + '\n');
         }
     });
@@ -226,7 +181,7 @@ std::vector<fs::path> writeAudacityLabels(const fs::path& dir, const Archive& ar
                                                  : !r->cluster      ? "clip"
                                                  : *r->cluster < 0  ? "noise"
                                                                     : "cluster " + std::to_string(*r->cluster));
-            out.write(fmt(r->clip.start, "%.6f") + '\t' + fmt(r->clip.end, "%.6f") + '\t' + text + '\n');
+            out.write(formatNumber(r->clip.start, "%.6f") + '\t' + formatNumber(r->clip.end, "%.6f") + '\t' + text + '\n');
         }
     });
 }
