@@ -30,5 +30,6 @@ Command addProjectCommand(CLI::App& app);
 Command addClusterCommand(CLI::App& app);
 Command addMergeCommand(CLI::App& app);
 Command addAdaptCommand(CLI::App& app);
+Command addClassifyCommand(CLI::App& app);
 
 } // namespace crowlingo::cli

@@ -1,7 +1,9 @@
-// crowlingo-cli neighbours ARCHIVE (CLIP_ID | --file F [--start S --end E]) [-k 10]
+// crowlingo-cli neighbours ARCHIVE (CLIP_ID... | --file F [--start S --end E]) [-k 10]
+// Several clip ids search by example: the clips nearest to the examples' mean direction.
 #include "app/cli/Commands.h"
 #include "app/cli/OptionChecks.h"
 #include "app/cli/ModelOption.h"
+#include "core/analysis/LabelSuggestions.h"
 #include "core/analysis/NeighbourIndex.h"
 #include "core/archive/Archive.h"
 #include "core/archive/ClipFeatures.h"
@@ -20,7 +22,7 @@ Command addNeighboursCommand(CLI::App& app)
 {
     struct Options {
         std::string archive, file, model;
-        long long clipId = -1;
+        std::vector<long long> clipIds;
         double start = 0, end = -1;
         int k = 10;
     };
@@ -28,7 +30,7 @@ Command addNeighboursCommand(CLI::App& app)
     auto* sub = app.add_subcommand("neighbours", "List the clips most similar to a clip of the archive or to a "
                                                  "stretch of any audio file");
     sub->add_option("archive", o->archive, "Archive file")->required()->check(CLI::ExistingFile);
-    auto* idOpt = sub->add_option("clip", o->clipId, "Clip id in the archive");
+    auto* idOpt = sub->add_option("clip", o->clipIds, "Clip id in the archive; several: clips like all of them (search by example)");
     auto* fileOpt = sub->add_option("--file", o->file, "Query audio file (embedded on the fly)")->check(CLI::ExistingFile);
     sub->add_option("--start", o->start, "Query start (s)")->needs(fileOpt)->check(finiteAtLeast(0));
     sub->add_option("--end", o->end, "Query end (s); default: end of file")->needs(fileOpt)->check(finiteAtLeast(0));
@@ -36,22 +38,32 @@ Command addNeighboursCommand(CLI::App& app)
     addModelOption(sub, o->model);
     idOpt->excludes(fileOpt);
     return {sub, [o] {
-        if (o->clipId < 0 && o->file.empty()) throw UsageError("give a clip id or --file");
+        if (o->clipIds.empty() && o->file.empty()) throw UsageError("give a clip id or --file");
         const Archive archive = Archive::openReadOnly(o->archive); // reads only: works on read-only media
         const std::string modelId = archive.activeModel();
         if (modelId.empty()) throw UsageError(fileError("search", o->archive, "the archive has no embeddings yet"));
         const EmbeddingMatrix m = archive.embeddings(modelId);
         const NeighbourIndex index(m.values, m.dimension);
         std::vector<Neighbour> hits;
-        if (o->clipId >= 0) {
-            const auto row = std::find(m.clipIds.begin(), m.clipIds.end(), o->clipId);
-            if (row == m.clipIds.end()) throw UsageError(fileError("search", o->archive, "no clip " + std::to_string(o->clipId)));
-            const std::int64_t r = row - m.clipIds.begin();
-            const float* v = m.row(std::size_t(r));
+        std::vector<float> examples;
+        std::vector<bool> isExample(m.rows(), false);
+        for (long long id : o->clipIds) {
+            const auto row = std::find(m.clipIds.begin(), m.clipIds.end(), id);
+            if (row == m.clipIds.end()) throw UsageError(fileError("search", o->archive, "no clip " + std::to_string(id)));
+            const std::size_t r = std::size_t(row - m.clipIds.begin());
+            const float* v = m.row(r);
             if (!std::all_of(v, v + m.dimension, [](float x) { return std::isfinite(x); }))
-                throw Error(fileError("search", o->archive, "the vector of clip " + std::to_string(o->clipId)
+                throw Error(fileError("search", o->archive, "the vector of clip " + std::to_string(id)
                                                               + " holds NaN or infinite values (damaged model weights?): re-embed it"));
+            examples.insert(examples.end(), v, v + m.dimension);
+            isExample[r] = true;
+        }
+        if (o->clipIds.size() == 1) {
+            const std::int64_t r = std::find(isExample.begin(), isExample.end(), true) - isExample.begin();
             hits = index.search({m.row(std::size_t(r)), std::size_t(m.dimension)}, o->k, r);
+        } else if (o->clipIds.size() > 1) {
+            for (const SimilarRow& r : rankByExamples(m.values, m.dimension, examples, o->k, isExample))
+                hits.push_back({std::int64_t(r.row), r.similarity});
         } else {
             const Model model = loadModelOption(o->model).withTimeScale(storedTimeScale(archive));
             if (model.id() != modelId)

@@ -58,7 +58,7 @@ std::vector<std::size_t> clipsWorthLabelling(std::span<const float> rows, int di
     return picked;
 }
 
-std::vector<std::size_t> rankByExamples(std::span<const float> rows, int dimension, std::span<const float> examples,
+std::vector<SimilarRow> rankByExamples(std::span<const float> rows, int dimension, std::span<const float> examples,
                                         int count, const std::vector<bool>& exclude)
 {
     const std::size_t d = std::size_t(dimension);
@@ -71,6 +71,8 @@ std::vector<std::size_t> rankByExamples(std::span<const float> rows, int dimensi
         const std::vector<float> u = unitRow(examples, e, d);
         for (std::size_t j = 0; j < d; ++j) query[j] += u[j];
     }
+    const float queryNorm = cblas_snrm2(int(d), query.data(), 1);
+    if (queryNorm > 0) cblas_sscal(int(d), 1.f / queryNorm, query.data(), 1);
     std::vector<float> dots(n, 0.f), norms(n, 0.f);
     cblas_sgemv(CblasRowMajor, CblasNoTrans, int(n), int(d), 1.f, rows.data(), int(d), query.data(), 1, 0.f,
                 dots.data(), 1);
@@ -82,8 +84,9 @@ std::vector<std::size_t> rankByExamples(std::span<const float> rows, int dimensi
     const std::size_t keep = std::min(order.size(), std::size_t(std::max(0, count)));
     std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(keep), order.end(),
                       [&](auto a, auto b) { return cosine(a) > cosine(b); });
-    order.resize(keep);
-    return order;
+    std::vector<SimilarRow> ranked;
+    for (std::size_t k = 0; k < keep; ++k) ranked.push_back({order[k], cosine(order[k])});
+    return ranked;
 }
 
 } // namespace crowlingo

@@ -2,7 +2,7 @@
 // Which clips a researcher should look at next when teaching a classifier (active learning), and
 // where to start (search by example).
 //
-//   std::vector<std::size_t> seed = rankByExamples(vectors, dim, exampleVectors, 50, isLabelled);
+//   std::vector<SimilarRow> seed = rankByExamples(vectors, dim, exampleVectors, 50, isLabelled);
 //   std::vector<std::size_t> next = clipsWorthLabelling(vectors, dim, scores, isLabelled, {.count = 20});
 //
 // clipsWorthLabelling takes the unlabelled clips the classifier is least sure of (probability
@@ -26,9 +26,14 @@ struct SuggestionOptions {
 std::vector<std::size_t> clipsWorthLabelling(std::span<const float> rows, int dimension, std::span<const float> scores,
                                              const std::vector<bool>& labelled, const SuggestionOptions& options = {});
 
+struct SimilarRow {
+    std::size_t row = 0;
+    float similarity = 0; // cosine to the examples' mean direction
+};
+
 // Rows most similar (cosine) to the mean direction of the examples (m x dim), best first, leaving
 // out rows flagged in exclude (may be empty). The examples themselves are usually excluded.
-std::vector<std::size_t> rankByExamples(std::span<const float> rows, int dimension, std::span<const float> examples,
+std::vector<SimilarRow> rankByExamples(std::span<const float> rows, int dimension, std::span<const float> examples,
                                         int count, const std::vector<bool>& exclude = {});
 
 } // namespace crowlingo

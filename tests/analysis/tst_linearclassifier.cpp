@@ -193,11 +193,13 @@ private Q_SLOTS:
         const std::vector<std::size_t> picked = clipsWorthLabelling(rows, 3, scores, labelled, {.count = 5});
         QCOMPARE(picked, (std::vector<std::size_t>{0, 7, 6}));
 
-        const std::vector<std::size_t> ranked = rankByExamples(rows, 3, std::vector<float>{0, 2, 0}, 3,
-                                                               std::vector<bool>(8, false));
+        const std::vector<SimilarRow> ranked = rankByExamples(rows, 3, std::vector<float>{0, 2, 0, 0, 3, 0}, 3,
+                                                              std::vector<bool>(8, false));
         QCOMPARE(ranked.size(), std::size_t(3));
-        QVERIFY((ranked[0] == 4 && ranked[1] == 5) || (ranked[0] == 5 && ranked[1] == 4));
-        QCOMPARE(ranked[2], std::size_t(7));
+        QVERIFY((ranked[0].row == 4 && ranked[1].row == 5) || (ranked[0].row == 5 && ranked[1].row == 4));
+        QCOMPARE(ranked[2].row, std::size_t(7));
+        QVERIFY(std::abs(ranked[0].similarity - 1.f) < 1e-6f);
+        QVERIFY(std::abs(ranked[2].similarity - std::sqrt(0.5f)) < 1e-6f);
     }
 };
 
