@@ -87,11 +87,27 @@ void ArchiveSession::close()
     selection_.clear();
     neighbours_.clear();
     similarity_.clear();
+    scores_.clear();
+    scoresName_.clear();
     data_.reset();
     archive_.reset();
     labelUndo_.clear(); // edits of another archive cannot be undone here
     Q_EMIT archiveClosed();
     Q_EMIT labelUndoChanged(false);
+}
+
+void ArchiveSession::setClassifierScores(const QString& name, std::vector<float> perClip)
+{
+    if (!data_ || (perClip.size() != std::size_t(clipCount()) && !perClip.empty())) return;
+    scoresName_ = perClip.empty() ? QString() : name;
+    scores_ = std::move(perClip);
+    Q_EMIT scoresChanged();
+}
+
+float ArchiveSession::score(int clipIndex) const
+{
+    if (clipIndex < 0 || std::size_t(clipIndex) >= scores_.size()) return std::numeric_limits<float>::quiet_NaN();
+    return scores_[std::size_t(clipIndex)];
 }
 
 void ArchiveSession::setCurrentClip(int clipIndex)

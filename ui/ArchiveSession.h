@@ -67,6 +67,13 @@ public:
     QString undoLabelText() const;                 // what undoLabel() would undo, for the menu
     bool undoLabel();
 
+    // A classifier's scores for every clip (probability in [0, 1], NaN for clips it did not score),
+    // shown as a table column and a map colouring; empty name and scores clear them.
+    void setClassifierScores(const QString& name, std::vector<float> perClip);
+    const QString& scoresName() const { return scoresName_; }
+    float score(int clipIndex) const;              // NaN without one
+    bool hasScores() const { return !scores_.empty(); }
+
     // New results of background computations (already stored in the archive by the worker).
     void setProjection(const std::vector<ClipId>& ids, const std::vector<float>& xy, const std::string& params);
     void setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels, const std::string& params);
@@ -84,6 +91,7 @@ Q_SIGNALS:
     void labelUndoChanged(bool canUndo);
     void projectionChanged();
     void clusteringChanged();
+    void scoresChanged();
     void errorOccurred(const QString& message);
 
 private:
@@ -100,6 +108,8 @@ private:
     int k_ = 10;
     QVector<NeighbourHit> neighbours_;
     std::vector<float> similarity_;                // per clip, to the current clip
+    QString scoresName_;
+    std::vector<float> scores_;                    // per clip, or empty
 
     // One label edit, enough to take it back.
     struct LabelEdit {

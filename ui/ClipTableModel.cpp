@@ -22,6 +22,10 @@ ClipTableModel::ClipTableModel(ArchiveSession* session, QObject* parent) : QAbst
     connect(session_, &ArchiveSession::archiveClosed, this, reset);
     connect(session_, &ArchiveSession::clusteringChanged, this, [this] { columnChanged(Cluster); });
     connect(session_, &ArchiveSession::currentClipChanged, this, [this] { columnChanged(Similarity); });
+    connect(session_, &ArchiveSession::scoresChanged, this, [this] {
+        columnChanged(Score);
+        Q_EMIT headerDataChanged(Qt::Horizontal, Score, Score);
+    });
     connect(session_, &ArchiveSession::labelsChanged, this, [this](const QVector<int>& clips) {
         if (clips.isEmpty()) return;
         // One signal over the span of changed rows: cheaper for the proxy than one per clip.
@@ -51,6 +55,7 @@ QVariant ClipTableModel::data(const QModelIndex& index, int role) const
     if (role == ClipIdRole) return qlonglong(c.id);
     const int cluster = d.cluster[std::size_t(i)];
     const float similarity = session_->similarityToCurrent(i);
+    const float score = session_->score(i);
     if (role == SortRole) {
         switch (index.column()) {
         case File: return QString::fromStdString(c.path);
@@ -59,6 +64,7 @@ QVariant ClipTableModel::data(const QModelIndex& index, int role) const
         case Cluster: return d.hasClustering ? cluster : -2;
         case Label: return QString::fromStdString(d.label[std::size_t(i)]);
         case Similarity: return std::isfinite(similarity) ? double(similarity) : -2.0;
+        case Score: return std::isfinite(score) ? double(score) : -1.0;
         }
         return {};
     }
@@ -70,6 +76,7 @@ QVariant ClipTableModel::data(const QModelIndex& index, int role) const
         case Cluster: return !d.hasClustering ? QString() : cluster < 0 ? tr("noise") : QString::number(cluster);
         case Label: return QString::fromStdString(d.label[std::size_t(i)]);
         case Similarity: return std::isfinite(similarity) ? QString::number(similarity, 'f', 3) : QString();
+        case Score: return std::isfinite(score) ? QString::number(score, 'f', 3) : QString();
         }
         return {};
     }
@@ -91,9 +98,11 @@ QVariant ClipTableModel::headerData(int section, Qt::Orientation orientation, in
         case Cluster: return tr("Cluster");
         case Label: return tr("Label");
         case Similarity: return tr("Similarity");
+        case Score: return session_->scoresName().isEmpty() ? tr("Score") : tr("Score: %1").arg(session_->scoresName());
         }
     }
     if (role == Qt::ToolTipRole && section == Similarity) return tr("Cosine similarity of the embeddings to the current clip");
+    if (role == Qt::ToolTipRole && section == Score) return tr("Probability given by the Find Calls classifier");
     return {};
 }
 

@@ -16,7 +16,7 @@ class ArchiveSession;
 class ClipTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { File, Start, Duration, Cluster, Label, Similarity, ColumnCount };
+    enum Column { File, Start, Duration, Cluster, Label, Similarity, Score, ColumnCount };
     enum Role { SortRole = Qt::UserRole + 1, ClipIndexRole, ClipIdRole };
 
     explicit ClipTableModel(ArchiveSession* session, QObject* parent = nullptr);

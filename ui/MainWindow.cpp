@@ -5,6 +5,7 @@
 #include "ui/AudioPlayer.h"
 #include "ui/ClipInspector.h"
 #include "ui/ClipTablePanel.h"
+#include "ui/FindCallsPanel.h"
 #include "ui/ClusteringDialog.h"
 #include "ui/LabelBar.h"
 #include "ui/MapPanel.h"
@@ -68,7 +69,8 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), session_(new ArchiveSession(this)), tasks_(new TaskRunner(this)), player_(new AudioPlayer(this)),
       central_(new QStackedWidget(this)), start_(new StartPage(this)), mapPanel_(new MapPanel(session_, this)),
       table_(new ClipTablePanel(session_, this)), inspector_(new ClipInspector(session_, this)),
-      neighbours_(new NeighbourPanel(session_, this)), labelBar_(new LabelBar(session_, this)), summary_(new QLabel(this))
+      neighbours_(new NeighbourPanel(session_, this)), labelBar_(new LabelBar(session_, this)),
+      findCalls_(new FindCallsPanel(session_, tasks_, this)), summary_(new QLabel(this))
 {
     setWindowTitle(tr("CrowLingo Workbench"));
     setAcceptDrops(true); // a folder dropped on the window becomes a new archive; an archive file opens
@@ -132,6 +134,7 @@ MainWindow::MainWindow(QWidget* parent)
         statusBar()->showMessage(tr("Playback: %1").arg(m), 8000);
     });
     connect(neighbours_, &NeighbourPanel::playRequested, this, [this](int clip) { playClips({clip}); });
+    connect(findCalls_, &FindCallsPanel::playRequested, this, [this](int clip) { playClips({clip}); });
     connect(tasks_, &TaskRunner::finished, this, [this](bool ok, bool cancelled, const QString& message) {
         if (ok || cancelled) statusBar()->showMessage(message, 6000);
         updateActions();
@@ -194,6 +197,9 @@ void MainWindow::buildActions()
     clusterAction_->setToolTip(tr("Cluster the embeddings with HDBSCAN (noise stays unassigned)"));
     adaptAction_ = make(tr("&Adapt Model to This Archive…"), QKeySequence(), [this] { adaptModelDialog(); });
     adaptAction_->setToolTip(tr("Train the model on this archive's clips without labels, then re-embed them"));
+    findCallsAction_ = make(tr("&Find Calls Like These…"), QKeySequence(tr("Ctrl+Shift+F")), [this] { showFindCalls(); });
+    findCallsAction_->setToolTip(tr("Teach a classifier with a few labelled clips, score every clip and review the "
+                                    "results by ear"));
     mapDialogAction_ = make(tr("&Map Settings…"), QKeySequence(tr("Ctrl+M")), &MainWindow::mapDialog);
     mapDialogAction_->setToolTip(tr("Choose PCA or UMAP and its parameters, then compute the map"));
     clusterDialogAction_ = make(tr("C&luster Settings…"), QKeySequence(tr("Ctrl+K")), &MainWindow::clusterDialog);
@@ -281,6 +287,7 @@ void MainWindow::buildMenus()
     analysis->addAction(clusterDialogAction_);
     analysis->addSeparator();
     analysis->addAction(adaptAction_);
+    analysis->addAction(findCallsAction_);
 
     QMenu* clips = menuBar()->addMenu(tr("&Clips"));
     clips->addAction(playAction_);
@@ -373,6 +380,9 @@ void MainWindow::buildDocks()
     neighbourDock_ = dock(tr("Neighbours"), "neighbourDock", neighbours_, Qt::RightDockWidgetArea);
     tableDock_ = dock(tr("Clips"), "tableDock", table_, Qt::BottomDockWidgetArea);
     splitDockWidget(inspectorDock_, neighbourDock_, Qt::Vertical);
+    findCallsDock_ = dock(tr("Find Calls"), "findCallsDock", findCalls_, Qt::RightDockWidgetArea);
+    tabifyDockWidget(neighbourDock_, findCallsDock_);
+    findCallsDock_->hide();
     // The bottom table spans only the map's width; the right column keeps the full height.
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
@@ -424,7 +434,17 @@ QString MainWindow::modelId() const { return model_ ? QString::fromStdString(mod
 bool MainWindow::isBusy() const
 {
     return session_->isLoading() || tasks_->isBusy() || inspector_->isBusy() || inspector_->reconstruction()->isBusy() ||
-           neighbours_->isBusy();
+           neighbours_->isBusy() || findCalls_->isBusy();
+}
+
+void MainWindow::showFindCalls()
+{
+    if (!session_->isOpen()) return;
+    findCallsDock_->show();
+    findCallsDock_->raise();
+    // A new call takes its name from the current clip's label, the usual first example.
+    if (findCalls_->callName().isEmpty() && session_->currentClip() >= 0)
+        findCalls_->setCallName(QString::fromStdString(session_->data().label[std::size_t(session_->currentClip())]));
 }
 
 void MainWindow::whenIdle(std::function<void()> f, int timeoutMs)
@@ -859,7 +879,7 @@ void MainWindow::onArchiveClosed()
     setWindowTitle(tr("CrowLingo Workbench"));
     central_->setCurrentWidget(start_);
     // No empty docks next to the start page.
-    for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_}) dock->hide();
+    for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_, findCallsDock_}) dock->hide();
     for (QToolBar* bar : toolBars_) bar->hide(); // nothing to play or label yet
     mapView()->setMessage({});
     updateSummary();
@@ -907,6 +927,7 @@ void MainWindow::updateActions()
     labelAction_->setEnabled(open);
     newAction_->setEnabled(!busy);
     // While adapting, the action raises the running dialog.
+    findCallsAction_->setEnabled(open);
     adaptAction_->setEnabled(open && model_ && session_->data().clipCount() > 0 && (!busy || adaptDialog_));
 }
 

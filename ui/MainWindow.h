@@ -43,6 +43,7 @@ class ArchiveSession;
 class AudioPlayer;
 class ClipInspector;
 class ClipTablePanel;
+class FindCallsPanel;
 class LabelBar;
 class MapPanel;
 class MapView;
@@ -65,6 +66,7 @@ public:
     ClipInspector* inspector() const { return inspector_; }
     NeighbourPanel* neighbours() const { return neighbours_; }
     LabelBar* labelBar() const { return labelBar_; }
+    FindCallsPanel* findCalls() const { return findCalls_; }
 
     // The model used for reconstructions and for embedding new folders. loadModel() reads a
     // folder on a worker (empty: the default model), reading at `timeScale` (an archive's analysis
@@ -95,6 +97,8 @@ public Q_SLOTS:
     void computeMap(const crowlingo::ProjectionParams& params, std::function<void()> then = {});
     void computeClustering();                               // HDBSCAN, default parameters
     void computeClusters(const crowlingo::ClusterParams& params, std::function<void()> then = {});
+    // Shows and raises the Find Calls panel (examples, classifier, review queue).
+    void showFindCalls();
     // Opens (or raises) the Adapt Model dialog for the open archive; null without an archive or model.
     AdaptModelDialog* adaptModelDialog();
     // Dialogs that start from the current map's / clustering's parameters; OK computes.
@@ -157,6 +161,8 @@ private:
     ClipInspector* inspector_;
     NeighbourPanel* neighbours_;
     LabelBar* labelBar_;
+    FindCallsPanel* findCalls_;
+    QDockWidget* findCallsDock_;
     QDockWidget* tableDock_;
     QDockWidget* inspectorDock_;
     QDockWidget* neighbourDock_;
@@ -181,6 +187,7 @@ private:
     QAction* mapDialogAction_;
     QAction* clusterDialogAction_;
     QAction* adaptAction_;
+    QAction* findCallsAction_;
     QPointer<AdaptModelDialog> adaptDialog_;
     // After the archive switched to an adapted model: redo the map and the clusters as they were.
     std::optional<std::pair<std::string, std::string>> redoAnalysis_; // projection, clustering params JSON

@@ -19,6 +19,7 @@ MapPanel::MapPanel(ArchiveSession* session, QWidget* parent)
     colourBy_->addItem(tr("Cluster"), int(MapView::ColourBy::Cluster));
     colourBy_->addItem(tr("Label"), int(MapView::ColourBy::Label));
     colourBy_->addItem(tr("Recording"), int(MapView::ColourBy::Recording));
+    colourBy_->addItem(tr("Score"), int(MapView::ColourBy::Score));
     auto* reset = new QToolButton(this);
     reset->setText(tr("Reset view"));
     reset->setToolTip(tr("Fit every clip in the view (R, or double-click empty space)"));

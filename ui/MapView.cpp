@@ -1,6 +1,7 @@
 #include "ui/MapView.h"
 
 #include "ui/ArchiveSession.h"
+#include "core/render/Colormap.h"
 
 #include <QFileInfo>
 #include <QKeyEvent>
@@ -11,6 +12,7 @@
 #include <QWheelEvent>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -48,6 +50,9 @@ MapView::MapView(ArchiveSession* session, QWidget* parent) : QWidget(parent), se
     });
     connect(session_, &ArchiveSession::labelsChanged, this, [this] {
         if (colourBy_ == ColourBy::Label) recolour();
+    });
+    connect(session_, &ArchiveSession::scoresChanged, this, [this] {
+        if (colourBy_ == ColourBy::Score) recolour();
     });
     connect(session_, &ArchiveSession::currentClipChanged, this, qOverload<>(&QWidget::update));
     connect(session_, &ArchiveSession::neighboursChanged, this, qOverload<>(&QWidget::update));
@@ -174,6 +179,32 @@ void MapView::recolour()
                [&](const std::string& l) { return l.empty() ? tr("unlabelled") : QString::fromStdString(l); },
                [](const std::string& l) { return l.empty(); });
         break;
+    case ColourBy::Score: {
+        // Ten bands of the classifier's probability on viridis, highest first in the legend; clips
+        // without a score grey. Bands, not a continuous ramp, so the legend can count them.
+        legendTitle_ = session_->hasScores() ? tr("Score: %1").arg(session_->scoresName())
+                                             : tr("No scores yet (Find Calls ▸ Train)");
+        constexpr int kBands = 10;
+        std::array<int, kBands + 1> counts{};
+        auto bandOf = [&](int clip) {
+            const float s = session_->score(clip);
+            return std::isfinite(s) ? std::clamp(int(s * kBands), 0, kBands - 1) : kBands;
+        };
+        for (const Point& p : points_) ++counts[std::size_t(bandOf(p.clip))];
+        for (int b = 0; b <= kBands; ++b) {
+            const bool none = b == kBands;
+            const auto [r, g, bl] = colormapRgb(Colormap::Viridis, (b + 0.5f) / kBands);
+            palette_.push_back(none ? QColor(kGrey) : QColor(r, g, bl));
+            grey.push_back(none);
+        }
+        for (int b = kBands; b-- > 0;)
+            if (counts[std::size_t(b)] > 0)
+                legend_.push_back({palette_[b], QStringLiteral("%1–%2").arg(b / double(kBands), 0, 'f', 1)
+                                                                  .arg((b + 1) / double(kBands), 0, 'f', 1), counts[std::size_t(b)]});
+        if (counts[kBands] > 0) legend_.push_back({palette_[kBands], tr("no score"), counts[kBands]});
+        for (std::size_t k = 0; k < points_.size(); ++k) colourOfPoint_[k] = quint16(bandOf(points_[k].clip));
+        break;
+    }
     case ColourBy::Recording:
         legendTitle_ = tr("Recordings");
         assign([&](int i) { return d.recordingOfClip[std::size_t(i)]; },

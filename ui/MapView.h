@@ -32,7 +32,7 @@ class ArchiveSession;
 class MapView : public QWidget {
     Q_OBJECT
 public:
-    enum class ColourBy { Cluster, Label, Recording };
+    enum class ColourBy { Cluster, Label, Recording, Score };
     struct LegendEntry {
         QColor colour;
         QString name;

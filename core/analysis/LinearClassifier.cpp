@@ -207,16 +207,23 @@ LinearClassifier trainLinearClassifier(std::span<const float> rows, int dimensio
             throw UsageError("class \"" + targets.classes[c] +
                              "\" has no counter-example: label clips that are not it (another class, or \"negative\")");
     }
-    // Standardise over the examples; a constant feature keeps scale 1 and carries no weight.
+    // Centre and scale over the examples; a constant feature keeps scale 1 and carries no weight.
     std::vector<double> mean(d, 0.0), scale(d, 0.0);
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < d; ++j) mean[j] += rows[i * d + j];
     for (double& m : mean) m /= double(n);
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < d; ++j) scale[j] += std::pow(rows[i * d + j] - mean[j], 2);
-    for (double& s : scale) {
-        s = std::sqrt(s / double(n));
-        if (!(s > 1e-12)) s = 1.0;
+    if (options.scaling == FeatureScaling::Global) {
+        double total = 0;
+        for (double s : scale) total += s;
+        const double spread = std::sqrt(total / double(n) / double(d));
+        std::fill(scale.begin(), scale.end(), spread > 1e-12 ? spread : 1.0);
+    } else {
+        for (double& s : scale) {
+            s = std::sqrt(s / double(n));
+            if (!(s > 1e-12)) s = 1.0;
+        }
     }
     std::vector<float> x(n * d);
     for (std::size_t i = 0; i < n; ++i)

@@ -2,8 +2,8 @@
 // A classifier over frozen embeddings, trained from a handful of labelled clips: one-vs-rest
 // logistic regression with class-balanced loss and an L2 penalty, solved to a small gradient by
 // L-BFGS (the problem is convex, so the solution does not depend on the starting point or seed).
-// Features are standardised while fitting; the stored weights act on raw embeddings, so scoring
-// is one matrix product.
+// Features are centred and scaled while fitting (FeatureScaling); the stored weights act on raw
+// embeddings, so scoring is one matrix product.
 //
 //   ClassTargets t(rows, {"caw"});  t.set(i, 0, +1);  t.set(j, 0, -1);   // 0 = no example
 //   LinearClassifier c = trainLinearClassifier(vectors, dim, t);
@@ -22,8 +22,16 @@
 
 namespace crowlingo {
 
+// How features are scaled before the fit (the weights are then mapped back to raw embeddings).
+// Both centre on the examples' mean. Global divides every dimension by one number, the examples'
+// overall spread, and so keeps the embedding's own geometry (the one its cosine neighbours use):
+// a dimension that barely varies stays unimportant. PerFeature gives each dimension unit variance
+// over the examples, which with a handful of examples can blow quiet dimensions up into noise.
+enum class FeatureScaling { Global, PerFeature };
+
 struct LinearClassifierOptions {
-    double l2 = 1e-2;           // penalty on the weights of standardised features (the loss is a mean)
+    double l2 = 1e-2;           // penalty on the weights of scaled features (the loss is a mean)
+    FeatureScaling scaling = FeatureScaling::Global;
     int maxIterations = 1000;
     double gradientTolerance = 1e-5; // stop when every partial derivative is below this
 };

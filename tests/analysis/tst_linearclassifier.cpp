@@ -42,7 +42,8 @@ private Q_SLOTS:
             t.set(i, 0, d.truth[i] == 0 ? 1 : -1);
             if (i % 3 != 0) t.set(i, 1, d.truth[i] == 1 ? 1 : -1); // class b: some rows carry no information
         }
-        const LinearClassifierOptions o{.l2 = 0.05};
+        for (const FeatureScaling scaling : {FeatureScaling::Global, FeatureScaling::PerFeature}) {
+        const LinearClassifierOptions o{.l2 = 0.05, .scaling = scaling};
         const LinearClassifier c = trainLinearClassifier(d.rows, d.dimension, t, o);
         QVERIFY2(c.gradientNorm < 1e-4, qPrintable(QString::number(c.gradientNorm)));
 
@@ -52,6 +53,11 @@ private Q_SLOTS:
             for (std::size_t j = 0; j < dim; ++j) mean[j] += d.rows[i * dim + j] / double(n);
         for (std::size_t i = 0; i < n; ++i)
             for (std::size_t j = 0; j < dim; ++j) sd[j] += std::pow(d.rows[i * dim + j] - mean[j], 2) / double(n);
+        if (scaling == FeatureScaling::Global) {
+            double total = 0;
+            for (double v : sd) total += v;
+            std::fill(sd.begin(), sd.end(), total / double(dim));
+        }
         for (double& s : sd) s = std::sqrt(s);
         for (std::size_t k = 0; k < 2; ++k) {
             std::vector<double> w(dim);
@@ -75,6 +81,7 @@ private Q_SLOTS:
             for (std::size_t j = 0; j < dim; ++j) worst = std::max(worst, std::abs(g[j] + o.l2 * w[j]));
             worst = std::max(worst, std::abs(g[dim]));
             QVERIFY2(worst < 2e-4, qPrintable(QStringLiteral("class %1: gradient %2").arg(k).arg(worst)));
+        }
         }
     }
 

@@ -1,0 +1,433 @@
+#include "ui/FindCallsPanel.h"
+
+#include "ui/ArchiveSession.h"
+#include "ui/Result.h"
+#include "ui/ScoreHistogram.h"
+#include "ui/TaskRunner.h"
+
+#include <QComboBox>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSlider>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace crowlingo::ui {
+
+namespace {
+
+constexpr int kSliderSteps = 1000;
+constexpr int kReviewRows = 300; // the queue shows the top of the ordering; answering moves on
+
+// A classifier with its scores, as the workers hand them over.
+struct ScoredClassifier {
+    CallClassifier classifier;
+    ClipScores scores;
+};
+
+// What opening an archive finds: the stored classifiers' names, newest first, and the newest scored.
+struct StoredClassifiers {
+    QStringList names;
+    std::optional<ScoredClassifier> newest;
+};
+
+} // namespace
+
+FindCallsPanel::FindCallsPanel(ArchiveSession* session, TaskRunner* tasks, QWidget* parent)
+    : QWidget(parent), session_(session), tasks_(tasks), call_(new QComboBox(this)), counts_(new QLabel(this)),
+      addYes_(new QPushButton(tr("Add as example"), this)), addNo_(new QPushButton(tr("Add as counter-example"), this)),
+      train_(new QPushButton(tr("Train"), this)), status_(new QLabel(this)), histogram_(new ScoreHistogram(this)),
+      threshold_(new QSlider(Qt::Horizontal, this)), quality_(new QLabel(this)), order_(new QComboBox(this)),
+      review_(new QTableWidget(0, 3, this))
+{
+    call_->setEditable(true);
+    call_->setInsertPolicy(QComboBox::NoInsert);
+    call_->lineEdit()->setPlaceholderText(tr("name of the call, e.g. caw"));
+    call_->setToolTip(tr("The call to find; its classifier is kept in the archive under this name"));
+    addYes_->setToolTip(tr("Label the selected clips (or the current one) as this call"));
+    addNo_->setToolTip(tr("Label the selected clips (or the current one) as not this call (not:<call>)"));
+    train_->setToolTip(tr("Fit a classifier on the labelled clips' embeddings, check it by cross-validation and "
+                          "score every clip"));
+    status_->setWordWrap(true);
+    quality_->setWordWrap(true);
+    quality_->setTextFormat(Qt::PlainText);
+    threshold_->setRange(0, kSliderSteps);
+    threshold_->setValue(kSliderSteps / 2);
+    threshold_->setToolTip(tr("Probability from which a clip counts as this call"));
+    order_->addItem(tr("Highest score first"), int(ReviewOrder::HighestScore));
+    order_->addItem(tr("Least certain first"), int(ReviewOrder::LeastCertain));
+    review_->setHorizontalHeaderLabels({tr("Score"), tr("File"), tr("Start (s)")});
+    review_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    review_->setSelectionMode(QAbstractItemView::SingleSelection);
+    review_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    review_->verticalHeader()->hide();
+    review_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    review_->setToolTip(tr("Space plays, Y: it is this call, N: it is not"));
+    review_->installEventFilter(this);
+
+    auto* form = new QGridLayout;
+    form->addWidget(new QLabel(tr("Call"), this), 0, 0);
+    form->addWidget(call_, 0, 1, 1, 2);
+    form->addWidget(addYes_, 1, 1);
+    form->addWidget(addNo_, 1, 2);
+    form->addWidget(counts_, 2, 1, 1, 2);
+    auto* trainRow = new QHBoxLayout;
+    trainRow->addWidget(train_);
+    trainRow->addWidget(status_, 1);
+    auto* reviewRow = new QHBoxLayout;
+    reviewRow->addWidget(new QLabel(tr("<b>Review</b> (Space plays, Y / N answer)"), this), 1);
+    reviewRow->addWidget(order_);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(trainRow);
+    layout->addWidget(histogram_);
+    layout->addWidget(threshold_);
+    layout->addWidget(quality_);
+    layout->addLayout(reviewRow);
+    layout->addWidget(review_, 1);
+
+    connect(addYes_, &QPushButton::clicked, this, [this] { addExamples(true); });
+    connect(addNo_, &QPushButton::clicked, this, [this] { addExamples(false); });
+    connect(train_, &QPushButton::clicked, this, [this] { train(); });
+    connect(call_, &QComboBox::currentTextChanged, this, [this] { updateCounts(); });
+    connect(call_, &QComboBox::activated, this, [this] {
+        if (!classifier_ || QString::fromStdString(classifier_->stored.name) != callName()) loadStored(callName());
+    });
+    connect(threshold_, &QSlider::valueChanged, this, [this](int v) {
+        histogram_->setThreshold(float(v) / kSliderSteps);
+        updateQuality();
+        if (order_->currentData().toInt() == int(ReviewOrder::LeastCertain)) rebuildReview();
+    });
+    connect(histogram_, &ScoreHistogram::thresholdPicked, this, [this](float t) { setThreshold(t); });
+    connect(order_, &QComboBox::currentIndexChanged, this, [this] { rebuildReview(); });
+    connect(review_, &QTableWidget::currentCellChanged, this, [this](int row) {
+        if (row >= 0) session_->setCurrentClip(reviewClipAt(row));
+    });
+    connect(review_, &QTableWidget::cellDoubleClicked, this, [this](int row) { Q_EMIT playRequested(reviewClipAt(row)); });
+    connect(session_, &ArchiveSession::archiveOpened, this, &FindCallsPanel::onArchiveOpened);
+    connect(session_, &ArchiveSession::archiveClosed, this, &FindCallsPanel::onArchiveClosed);
+    connect(session_, &ArchiveSession::labelsChanged, this, [this] { updateCounts(); });
+    onArchiveClosed();
+}
+
+FindCallsPanel::~FindCallsPanel() = default;
+
+QString FindCallsPanel::callName() const { return call_->currentText().trimmed(); }
+
+void FindCallsPanel::setCallName(const QString& name)
+{
+    call_->setCurrentText(name);
+    updateCounts();
+}
+
+bool FindCallsPanel::addExamples(bool positive)
+{
+    const QString name = callName();
+    if (name.isEmpty()) {
+        status_->setText(tr("Name the call first."));
+        return false;
+    }
+    const QVector<int> clips = session_->actionTargets();
+    if (clips.isEmpty()) {
+        status_->setText(tr("Select clips on the map, in the table or among the neighbours first."));
+        return false;
+    }
+    return session_->applyLabel(clips, positive ? name : QString::fromStdString(notLabel(name.toStdString())));
+}
+
+int FindCallsPanel::exampleCount() const
+{
+    if (!session_->isOpen()) return 0;
+    const std::string name = callName().toStdString();
+    const auto& labels = session_->data().label;
+    return int(std::count(labels.begin(), labels.end(), name));
+}
+
+int FindCallsPanel::counterExampleCount() const
+{
+    if (!session_->isOpen()) return 0;
+    const std::string name = callName().toStdString();
+    const std::string no = notLabel(name);
+    int n = 0;
+    for (const std::string& l : session_->data().label)
+        n += !l.empty() && l != name && (l == no || !l.starts_with(kNotLabelPrefix));
+    return n;
+}
+
+bool FindCallsPanel::isBusy() const { return loading_ > 0 || (tasks_->isBusy() && tasks_->title().startsWith(tr("Training"))); }
+
+bool FindCallsPanel::train()
+{
+    const QString name = callName();
+    if (!session_->isOpen()) return false;
+    if (name.isEmpty()) {
+        status_->setText(tr("Name the call first."));
+        return false;
+    }
+    const std::string file = session_->fileName().toStdString();
+    const quint64 generation = ++generation_;
+    const bool started = tasks_->start<ScoredClassifier>(
+        tr("Training \"%1\"").arg(name),
+        [file, call = name.toStdString()](const Progress& progress) {
+            Archive archive = Archive::open(file);
+            CallClassifierOptions options;
+            options.name = call;
+            options.labels.classes = {call};
+            ScoredClassifier s;
+            s.classifier = trainCallClassifier(archive, options, progress.part(0, 0.8));
+            progress(0.85, "scoring every clip");
+            s.scores = scoreClips(archive, s.classifier);
+            return s;
+        },
+        [this, generation](Result<ScoredClassifier> r) {
+            if (generation != generation_) return; // another archive or call since
+            if (!r.ok()) {
+                status_->setText(r.cancelled ? tr("Training cancelled.") : tr("Could not train: %1").arg(r.error));
+                return;
+            }
+            install(std::move(r.value->classifier), r.value->scores);
+        });
+    status_->setText(started ? tr("Training…") : tr("Busy with %1: train when it has finished.").arg(tasks_->title()));
+    return started;
+}
+
+void FindCallsPanel::loadStored(const QString& name)
+{
+    if (!session_->isOpen() || name.isEmpty()) return;
+    const std::string file = session_->fileName().toStdString();
+    const quint64 generation = ++generation_;
+    ++loading_;
+    auto* watcher = new QFutureWatcher<Result<StoredClassifiers>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        --loading_;
+        Result<StoredClassifiers> r = watcher->result();
+        watcher->deleteLater();
+        if (generation != generation_) return;
+        if (!r.ok()) {
+            status_->setText(tr("Could not read the classifier: %1").arg(r.error));
+            return;
+        }
+        if (r.value->newest) install(std::move(r.value->newest->classifier), r.value->newest->scores);
+    });
+    watcher->setFuture(QtConcurrent::run([file, call = name.toStdString()] {
+        return runCatching([&] {
+            const Archive archive = Archive::openReadOnly(file);
+            StoredClassifiers s;
+            if (archive.classifier(call)) {
+                ScoredClassifier c{loadCallClassifier(archive, call), {}};
+                c.scores = scoreClips(archive, c.classifier);
+                s.newest = std::move(c);
+            }
+            return s;
+        });
+    }));
+}
+
+void FindCallsPanel::onArchiveOpened()
+{
+    onArchiveClosed();
+    const std::string file = session_->fileName().toStdString();
+    const quint64 generation = ++generation_;
+    ++loading_;
+    auto* watcher = new QFutureWatcher<Result<StoredClassifiers>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        --loading_;
+        Result<StoredClassifiers> r = watcher->result();
+        watcher->deleteLater();
+        if (generation != generation_) return;
+        if (!r.ok()) {
+            status_->setText(tr("Could not read the archive's classifiers: %1").arg(r.error));
+            return;
+        }
+        call_->clear();
+        call_->addItems(r.value->names);
+        if (r.value->newest) {
+            call_->setCurrentText(QString::fromStdString(r.value->newest->classifier.stored.name));
+            install(std::move(r.value->newest->classifier), r.value->newest->scores);
+        }
+    });
+    watcher->setFuture(QtConcurrent::run([file] {
+        return runCatching([&] {
+            const Archive archive = Archive::openReadOnly(file);
+            std::vector<StoredClassifier> all = archive.classifiers();
+            std::stable_sort(all.begin(), all.end(), [](auto& a, auto& b) { return a.createdAt > b.createdAt; });
+            StoredClassifiers s;
+            for (const StoredClassifier& c : all) s.names << QString::fromStdString(c.name);
+            // The newest one that still reads this archive's vectors is shown at once.
+            for (const StoredClassifier& c : all) {
+                if (c.modelId != archive.activeModel()) continue;
+                ScoredClassifier sc{loadCallClassifier(archive, c.name), {}};
+                sc.scores = scoreClips(archive, sc.classifier);
+                s.newest = std::move(sc);
+                break;
+            }
+            return s;
+        });
+    }));
+}
+
+void FindCallsPanel::onArchiveClosed()
+{
+    ++generation_;
+    classifier_.reset();
+    scores_.clear();
+    histogram_->setScores({});
+    review_->setRowCount(0);
+    status_->clear();
+    updateCounts();
+    updateQuality();
+    const bool open = session_->isOpen();
+    for (QWidget* w : std::initializer_list<QWidget*>{call_, addYes_, addNo_, train_, threshold_, order_, review_})
+        w->setEnabled(open);
+    Q_EMIT classifierChanged();
+}
+
+void FindCallsPanel::install(CallClassifier classifier, const ClipScores& scores)
+{
+    if (!session_->isOpen()) return;
+    scores_.assign(std::size_t(session_->clipCount()), std::numeric_limits<float>::quiet_NaN());
+    const ArchiveSnapshot& d = session_->data();
+    for (std::size_t i = 0; i < scores.clipIds.size(); ++i)
+        if (const int clip = d.indexOf(scores.clipIds[i]); clip >= 0) scores_[std::size_t(clip)] = scores.at(i, 0);
+    const QString name = QString::fromStdString(classifier.stored.name);
+    classifier_ = std::move(classifier);
+    if (call_->findText(name) < 0) call_->addItem(name);
+    if (callName() != name) call_->setCurrentText(name);
+    session_->setClassifierScores(name, scores_);
+    histogram_->setScores(scores_);
+    status_->setText(tr("Trained %1 on %2 labelled clips.")
+                         .arg(QString::fromStdString(classifier_->stored.createdAt))
+                         .arg(classifier_->exampleClipIds.size()));
+    updateCounts();
+    updateQuality();
+    rebuildReview();
+    Q_EMIT classifierChanged();
+}
+
+void FindCallsPanel::updateCounts()
+{
+    counts_->setText(session_->isOpen() && !callName().isEmpty()
+                         ? tr("%1 examples, %2 counter-examples labelled").arg(exampleCount()).arg(counterExampleCount())
+                         : QString());
+}
+
+float FindCallsPanel::threshold() const { return float(threshold_->value()) / kSliderSteps; }
+
+void FindCallsPanel::setThreshold(float t) { threshold_->setValue(int(std::lround(std::clamp(t, 0.f, 1.f) * kSliderSteps))); }
+
+QString FindCallsPanel::qualityText() const { return quality_->text(); }
+
+void FindCallsPanel::updateQuality()
+{
+    if (!classifier_ || classifier_->validation.classes.empty()) {
+        quality_->setText(session_->isOpen() ? tr("Label a few examples and counter-examples, then Train.") : QString());
+        return;
+    }
+    const ClassQuality& q = classifier_->validation.classes[0];
+    const float t = threshold();
+    const int above = histogram_->countAtOrAbove(t);
+    const QString scored = tr("%1 clips score %2 or more.").arg(above).arg(double(t), 0, 'f', 2);
+    if (q.scores.empty()) {
+        quality_->setText(tr("No estimate of precision yet: label at least 2 examples. %1").arg(scored));
+        return;
+    }
+    const PrecisionRecall pr = precisionRecallAt(q.scores, q.truth, t);
+    auto fig = [](double v) { return std::isfinite(v) ? QString::number(v, 'f', 2) : QStringLiteral("n/a"); };
+    quality_->setText(tr("At %1: precision %2, recall %3 (cross-validated on %4 examples and %5 counter-examples; "
+                         "average precision %6). %7")
+                          .arg(double(t), 0, 'f', 2).arg(fig(pr.precision), fig(pr.recall)).arg(q.positives)
+                          .arg(q.negatives).arg(fig(q.averagePrecision), scored));
+}
+
+void FindCallsPanel::setReviewOrder(ReviewOrder order) { order_->setCurrentIndex(order_->findData(int(order))); }
+
+int FindCallsPanel::reviewCount() const { return review_->rowCount(); }
+
+int FindCallsPanel::reviewClipAt(int row) const
+{
+    const QTableWidgetItem* item = review_->item(row, 0);
+    return item ? item->data(Qt::UserRole).toInt() : -1;
+}
+
+void FindCallsPanel::rebuildReview()
+{
+    review_->setRowCount(0);
+    if (!session_->isOpen() || scores_.empty()) return;
+    const ArchiveSnapshot& d = session_->data();
+    std::vector<int> clips;
+    for (int i = 0; i < session_->clipCount(); ++i)
+        if (std::isfinite(scores_[std::size_t(i)]) && d.label[std::size_t(i)].empty()) clips.push_back(i);
+    const float t = threshold();
+    const bool uncertain = order_->currentData().toInt() == int(ReviewOrder::LeastCertain);
+    auto key = [&](int i) { return uncertain ? -std::abs(scores_[std::size_t(i)] - t) : scores_[std::size_t(i)]; };
+    const std::size_t keep = std::min<std::size_t>(clips.size(), kReviewRows);
+    std::partial_sort(clips.begin(), clips.begin() + std::ptrdiff_t(keep), clips.end(),
+                      [&](int a, int b) { return key(a) > key(b); });
+    clips.resize(keep);
+    review_->setRowCount(int(keep));
+    for (int row = 0; row < int(keep); ++row) {
+        const int clip = clips[std::size_t(row)];
+        auto* score = new QTableWidgetItem(QString::number(scores_[std::size_t(clip)], 'f', 3));
+        score->setData(Qt::UserRole, clip);
+        review_->setItem(row, 0, score);
+        review_->setItem(row, 1, new QTableWidgetItem(QFileInfo(QString::fromStdString(d.clips[std::size_t(clip)].path)).fileName()));
+        review_->setItem(row, 2, new QTableWidgetItem(QString::number(d.clips[std::size_t(clip)].start, 'f', 2)));
+    }
+}
+
+void FindCallsPanel::selectReviewRow(int row)
+{
+    if (row < 0 || row >= review_->rowCount()) return;
+    review_->setCurrentCell(row, 0);
+    review_->selectRow(row);
+}
+
+bool FindCallsPanel::answer(bool accept)
+{
+    const QString name = callName();
+    int row = review_->currentRow();
+    if (row < 0 && review_->rowCount() > 0) row = 0;
+    const int clip = reviewClipAt(row);
+    if (clip < 0 || name.isEmpty()) return false;
+    if (!session_->applyLabel({clip}, accept ? name : QString::fromStdString(notLabel(name.toStdString())))) return false;
+    review_->removeRow(row);
+    selectReviewRow(std::min(row, review_->rowCount() - 1));
+    return true;
+}
+
+bool FindCallsPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == review_ && (event->type() == QEvent::KeyPress || event->type() == QEvent::ShortcutOverride)) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        if (key->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier)) return false;
+        // Space, Y and N belong to the queue while it has the focus, before the window's shortcuts.
+        if (event->type() == QEvent::ShortcutOverride) {
+            const bool ours = key->key() == Qt::Key_Space || key->key() == Qt::Key_Y || key->key() == Qt::Key_N;
+            if (ours) key->accept();
+            return ours;
+        }
+        switch (key->key()) {
+        case Qt::Key_Space:
+            if (const int clip = reviewClipAt(std::max(0, review_->currentRow())); clip >= 0) Q_EMIT playRequested(clip);
+            return true;
+        case Qt::Key_Y: answer(true); return true;
+        case Qt::Key_N: answer(false); return true;
+        default: break;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+} // namespace crowlingo::ui
