@@ -4,6 +4,7 @@
 #include "ui/Result.h"
 #include "ui/ScoreHistogram.h"
 #include "ui/TaskRunner.h"
+#include "core/analysis/LabelSuggestions.h"
 
 #include <QComboBox>
 #include <QFileInfo>
@@ -66,9 +67,11 @@ FindCallsPanel::FindCallsPanel(ArchiveSession* session, TaskRunner* tasks, QWidg
     threshold_->setRange(0, kSliderSteps);
     threshold_->setValue(kSliderSteps / 2);
     threshold_->setToolTip(tr("Probability from which a clip counts as this call"));
+    order_->addItem(tr("Most like the examples"), int(ReviewOrder::MostLikeExamples));
     order_->addItem(tr("Highest score first"), int(ReviewOrder::HighestScore));
     order_->addItem(tr("Least certain first"), int(ReviewOrder::LeastCertain));
     review_->setHorizontalHeaderLabels({tr("Score"), tr("File"), tr("Start (s)")});
+    review_->horizontalHeaderItem(0)->setToolTip(tr("The classifier's score, or the similarity to the examples"));
     review_->setSelectionBehavior(QAbstractItemView::SelectRows);
     review_->setSelectionMode(QAbstractItemView::SingleSelection);
     review_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -101,7 +104,10 @@ FindCallsPanel::FindCallsPanel(ArchiveSession* session, TaskRunner* tasks, QWidg
     connect(addYes_, &QPushButton::clicked, this, [this] { addExamples(true); });
     connect(addNo_, &QPushButton::clicked, this, [this] { addExamples(false); });
     connect(train_, &QPushButton::clicked, this, [this] { train(); });
-    connect(call_, &QComboBox::currentTextChanged, this, [this] { updateCounts(); });
+    connect(call_, &QComboBox::currentTextChanged, this, [this] {
+        updateCounts();
+        if (order_->currentData().toInt() == int(ReviewOrder::MostLikeExamples)) rebuildReview();
+    });
     connect(call_, &QComboBox::activated, this, [this] {
         if (!classifier_ || QString::fromStdString(classifier_->stored.name) != callName()) loadStored(callName());
     });
@@ -118,7 +124,11 @@ FindCallsPanel::FindCallsPanel(ArchiveSession* session, TaskRunner* tasks, QWidg
     connect(review_, &QTableWidget::cellDoubleClicked, this, [this](int row) { Q_EMIT playRequested(reviewClipAt(row)); });
     connect(session_, &ArchiveSession::archiveOpened, this, &FindCallsPanel::onArchiveOpened);
     connect(session_, &ArchiveSession::archiveClosed, this, &FindCallsPanel::onArchiveClosed);
-    connect(session_, &ArchiveSession::labelsChanged, this, [this] { updateCounts(); });
+    connect(session_, &ArchiveSession::labelsChanged, this, [this] {
+        updateCounts();
+        // New examples change what is most like them; an answered clip has left the queue already.
+        if (order_->currentData().toInt() == int(ReviewOrder::MostLikeExamples) && !answering_) rebuildReview();
+    });
     onArchiveClosed();
 }
 
@@ -303,6 +313,7 @@ void FindCallsPanel::install(CallClassifier classifier, const ClipScores& scores
         if (const int clip = d.indexOf(scores.clipIds[i]); clip >= 0) scores_[std::size_t(clip)] = scores.at(i, 0);
     const QString name = QString::fromStdString(classifier.stored.name);
     classifier_ = std::move(classifier);
+    if (order_->currentData().toInt() == int(ReviewOrder::MostLikeExamples)) setReviewOrder(ReviewOrder::HighestScore);
     if (call_->findText(name) < 0) call_->addItem(name);
     if (callName() != name) call_->setCurrentText(name);
     session_->setClassifierScores(name, scores_);
@@ -364,27 +375,59 @@ int FindCallsPanel::reviewClipAt(int row) const
 void FindCallsPanel::rebuildReview()
 {
     review_->setRowCount(0);
-    if (!session_->isOpen() || scores_.empty()) return;
+    if (!session_->isOpen()) return;
     const ArchiveSnapshot& d = session_->data();
-    std::vector<int> clips;
-    for (int i = 0; i < session_->clipCount(); ++i)
-        if (std::isfinite(scores_[std::size_t(i)]) && d.label[std::size_t(i)].empty()) clips.push_back(i);
-    const float t = threshold();
-    const bool uncertain = order_->currentData().toInt() == int(ReviewOrder::LeastCertain);
-    auto key = [&](int i) { return uncertain ? -std::abs(scores_[std::size_t(i)] - t) : scores_[std::size_t(i)]; };
-    const std::size_t keep = std::min<std::size_t>(clips.size(), kReviewRows);
-    std::partial_sort(clips.begin(), clips.begin() + std::ptrdiff_t(keep), clips.end(),
-                      [&](int a, int b) { return key(a) > key(b); });
-    clips.resize(keep);
-    review_->setRowCount(int(keep));
-    for (int row = 0; row < int(keep); ++row) {
-        const int clip = clips[std::size_t(row)];
-        auto* score = new QTableWidgetItem(QString::number(scores_[std::size_t(clip)], 'f', 3));
-        score->setData(Qt::UserRole, clip);
-        review_->setItem(row, 0, score);
+    auto addRow = [&](int clip, double value) {
+        const int row = review_->rowCount();
+        review_->insertRow(row);
+        auto* item = new QTableWidgetItem(QString::number(value, 'f', 3));
+        item->setData(Qt::UserRole, clip);
+        review_->setItem(row, 0, item);
         review_->setItem(row, 1, new QTableWidgetItem(QFileInfo(QString::fromStdString(d.clips[std::size_t(clip)].path)).fileName()));
         review_->setItem(row, 2, new QTableWidgetItem(QString::number(d.clips[std::size_t(clip)].start, 'f', 2)));
+    };
+    // Per embedding row: its clip, whether it is labelled, and the examples' rows.
+    const std::string name = callName().toStdString();
+    const int dim = d.embeddings.dimension;
+    std::vector<float> examples;
+    std::vector<bool> labelled(d.embeddings.rows(), false);
+    std::vector<int> clipOfRow(d.embeddings.rows(), -1);
+    for (int i = 0; i < session_->clipCount(); ++i) {
+        const int row = d.embeddingRowOfClip[std::size_t(i)];
+        if (row < 0) continue;
+        clipOfRow[std::size_t(row)] = i;
+        labelled[std::size_t(row)] = !d.label[std::size_t(i)].empty();
+        if (!name.empty() && d.label[std::size_t(i)] == name)
+            examples.insert(examples.end(), d.embeddings.row(std::size_t(row)), d.embeddings.row(std::size_t(row)) + dim);
     }
+    const auto order = ReviewOrder(order_->currentData().toInt());
+    if (order == ReviewOrder::MostLikeExamples) {
+        // Search by example over the snapshot's unit vectors: no classifier needed.
+        if (examples.empty()) return;
+        for (const SimilarRow& r : rankByExamples(d.embeddings.values, dim, examples, kReviewRows, labelled))
+            addRow(clipOfRow[r.row], r.similarity);
+        return;
+    }
+    if (scores_.empty()) return;
+    std::vector<float> rowScores(d.embeddings.rows(), std::numeric_limits<float>::quiet_NaN());
+    for (std::size_t r = 0; r < rowScores.size(); ++r)
+        if (clipOfRow[r] >= 0) rowScores[r] = scores_[std::size_t(clipOfRow[r])];
+    if (order == ReviewOrder::LeastCertain) {
+        // Core's active-learning pick: nearest the threshold, no near-duplicates of each other or
+        // of labelled clips.
+        for (std::size_t r : clipsWorthLabelling(d.embeddings.values, dim, rowScores, labelled,
+                                                 {.count = kReviewRows, .threshold = threshold()}))
+            addRow(clipOfRow[r], rowScores[r]);
+        return;
+    }
+    std::vector<std::size_t> rows;
+    for (std::size_t r = 0; r < rowScores.size(); ++r)
+        if (!labelled[r] && std::isfinite(rowScores[r])) rows.push_back(r);
+    const std::size_t keep = std::min<std::size_t>(rows.size(), kReviewRows);
+    std::partial_sort(rows.begin(), rows.begin() + std::ptrdiff_t(keep), rows.end(),
+                      [&](std::size_t a, std::size_t b) { return rowScores[a] > rowScores[b]; });
+    rows.resize(keep);
+    for (std::size_t r : rows) addRow(clipOfRow[r], rowScores[r]);
 }
 
 void FindCallsPanel::selectReviewRow(int row)
@@ -401,7 +444,10 @@ bool FindCallsPanel::answer(bool accept)
     if (row < 0 && review_->rowCount() > 0) row = 0;
     const int clip = reviewClipAt(row);
     if (clip < 0 || name.isEmpty()) return false;
-    if (!session_->applyLabel({clip}, accept ? name : QString::fromStdString(notLabel(name.toStdString())))) return false;
+    answering_ = true;
+    const bool labelled = session_->applyLabel({clip}, accept ? name : QString::fromStdString(notLabel(name.toStdString())));
+    answering_ = false;
+    if (!labelled) return false;
     review_->removeRow(row);
     selectReviewRow(std::min(row, review_->rowCount() - 1));
     return true;

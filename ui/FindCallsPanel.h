@@ -6,8 +6,9 @@
 // the background and keeps it in the archive under the call's name; its scores then colour the
 // map (Colour by ▸ Score) and fill the table's Score column. The threshold is set on a histogram
 // of all scores, with the cross-validated precision and recall at it. The review queue lists the
-// unlabelled clips by score or by uncertainty: Space plays, Y accepts, N rejects (each answer is a
-// label, undoable with Ctrl+Z), then the next clip is current; Train again to learn from them.
+// unlabelled clips most like the examples (before any training: search by example), by score or
+// by uncertainty: Space plays, Y accepts, N rejects (each answer is a label, undoable with Ctrl+Z),
+// then the next clip is current; Train again to learn from them.
 //
 //   auto* panel = new FindCallsPanel(&session, &tasks);
 //   panel->setCallName("caw");  panel->addExamples(true);  panel->train();
@@ -36,7 +37,9 @@ class TaskRunner;
 class FindCallsPanel : public QWidget {
     Q_OBJECT
 public:
-    enum class ReviewOrder { HighestScore, LeastCertain };
+    // MostLikeExamples needs no classifier: the clips nearest (cosine) to the examples' mean
+    // direction, the way to find the first examples and counter-examples (search by example).
+    enum class ReviewOrder { MostLikeExamples, HighestScore, LeastCertain };
 
     FindCallsPanel(ArchiveSession* session, TaskRunner* tasks, QWidget* parent = nullptr);
     ~FindCallsPanel() override;
@@ -99,6 +102,7 @@ private:
     std::vector<float> scores_;        // per clip index (NaN: not scored)
     quint64 generation_ = 0;           // drops results meant for another archive or call
     int loading_ = 0;
+    bool answering_ = false;           // a review answer is being labelled: keep the queue as it is
 };
 
 } // namespace crowlingo::ui

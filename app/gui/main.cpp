@@ -58,10 +58,11 @@ int main(int argc, char** argv)
     parser.addPositionalArgument(QStringLiteral("archive"), QStringLiteral("Archive to open (*.crowlingo)"), QStringLiteral("[archive]"));
     const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model folder (default: the bundled model)"), QStringLiteral("dir"));
     const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Clip id to show once the archive is open"), QStringLiteral("id"));
-    const QCommandLineOption colourBy(QStringLiteral("colour-by"), QStringLiteral("Map colours: cluster, label or recording"), QStringLiteral("mode"));
+    const QCommandLineOption colourBy(QStringLiteral("colour-by"), QStringLiteral("Map colours: cluster, label, recording or score"), QStringLiteral("mode"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save the window as PNG once idle, then quit"), QStringLiteral("file"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size, e.g. 1600x1000"), QStringLiteral("WxH"));
-    parser.addOptions({model, select, colourBy, screenshot, size});
+    const QCommandLineOption findCalls(QStringLiteral("find-calls"), QStringLiteral("Show the Find Calls panel once the archive is open"));
+    parser.addOptions({model, select, colourBy, screenshot, size, findCalls});
     parser.process(app);
 
     MainWindow window;
@@ -70,7 +71,7 @@ int main(int argc, char** argv)
         if (wh.size() == 2) window.resize(wh[0].toInt(), wh[1].toInt());
     }
     if (parser.isSet(colourBy)) {
-        const int i = QStringList{QStringLiteral("cluster"), QStringLiteral("label"), QStringLiteral("recording")}.indexOf(parser.value(colourBy));
+        const int i = QStringList{QStringLiteral("cluster"), QStringLiteral("label"), QStringLiteral("recording"), QStringLiteral("score")}.indexOf(parser.value(colourBy));
         if (i >= 0) window.mapPanel()->colourByBox()->setCurrentIndex(i);
     }
     window.show();
@@ -85,6 +86,8 @@ int main(int argc, char** argv)
                 window.session()->setCurrentClipId(id);
             });
         }
+        if (parser.isSet(findCalls))
+            QObject::connect(window.session(), &ArchiveSession::archiveOpened, &window, [&window] { window.showFindCalls(); });
         window.openArchive(args.first());
     }
     if (parser.isSet(screenshot)) {

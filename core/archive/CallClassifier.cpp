@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/UtcTime.h"
+#include "core/model/ModelConfig.h"
 
 #include <nlohmann/json.hpp>
 
@@ -162,7 +163,18 @@ CallClassifier trainCallClassifier(Archive& archive, const CallClassifierOptions
     s.dimension = result.model.dimension;
     s.weights = result.model.weights;
     s.bias = result.model.bias;
-    s.reportJson = reportOf(options, ex, result.model, result.trainSeconds, result.validation).dump();
+    json report = reportOf(options, ex, result.model, result.trainSeconds, result.validation);
+    // The embedding it reads: the model id covers weights and input; the readout is named too.
+    report["embedding"] = {{"model_id", modelId}, {"dimension", m.dimension}};
+    if (const auto config = archive.meta("model_config:" + modelId)) {
+        const ModelConfig c = ModelConfig::fromJsonString(*config);
+        json layers = json::array();
+        for (int l : c.readout.layers) layers.push_back(l == Readout::finalLayer ? json("final") : json(l));
+        report["embedding"]["readout"] = {{"layers", layers},
+                                          {"pooling", c.readout.pooling == ReadoutPooling::MeanStd ? "mean+std" : "mean"}};
+        report["embedding"]["time_scale"] = c.timeScale;
+    }
+    s.reportJson = report.dump();
     archive.storeClassifier(s);
     progress(1.0, "done");
     return result;

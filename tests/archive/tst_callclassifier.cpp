@@ -124,6 +124,12 @@ private Q_SLOTS:
         QCOMPARE(a.classifiers().size(), std::size_t(1));
         const CallClassifier loaded = loadCallClassifier(a, "caws");
         QCOMPARE(loaded.stored.modelId, std::string("m1"));
+        // Provenance: the labels used, the fit and the embedding it reads.
+        const QJsonObject report = QJsonDocument::fromJson(QByteArray::fromStdString(loaded.stored.reportJson)).object();
+        QCOMPARE(report["labels"].toObject()["examples"].toInt(), 20);
+        QCOMPARE(report["embedding"].toObject()["model_id"].toString(), QStringLiteral("m1"));
+        QVERIFY(report["fit"].toObject()["l2"].toDouble() > 0);
+        QCOMPARE(report["cross_validation"].toObject()["folds"].toInt(), trained.validation.folds);
         QCOMPARE(loaded.model.weights, trained.model.weights);
         QCOMPARE(loaded.model.bias, trained.model.bias);
         QCOMPARE(loaded.exampleClipIds, trained.exampleClipIds);

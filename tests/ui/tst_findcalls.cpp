@@ -1,5 +1,5 @@
 // Find Calls: a few clips of one kind labelled as examples and a few others as counter-examples
-// from the selection; Train scores every clip in the background (the kind's clips above the
+// from the selection; the review queue searches by example before any training; Train scores every clip in the background (the kind's clips above the
 // threshold, the rest below), colours the map and fills the table's Score column; the review
 // queue plays on Space and turns Y / N into labels stored at once; the classifier is back after
 // closing and reopening the archive.
@@ -81,6 +81,12 @@ private Q_SLOTS:
         std::map<ClipId, std::string> stored = userLabels(a);
         QCOMPARE(stored.at(s.data().clips[std::size_t(tones[0])].id), std::string("tone"));
         QCOMPARE(stored.at(s.data().clips[std::size_t(noise[1])].id), std::string("not:tone"));
+
+        // Before any training the queue searches by example: the unlabelled tones come first.
+        panel->setReviewOrder(FindCallsPanel::ReviewOrder::MostLikeExamples);
+        QCOMPARE(panel->reviewCount(), s.clipCount() - 7);
+        for (int row = 0; row < tones.size() - 3; ++row)
+            QVERIFY2(tones.contains(panel->reviewClipAt(row)), qPrintable(QString::number(row)));
 
         QVERIFY(panel->train());
         QTRY_VERIFY_WITH_TIMEOUT(panel->classifier() != nullptr, 20000);

@@ -88,11 +88,15 @@ private Q_SLOTS:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         const auto docks = w.findChildren<QDockWidget*>();
-        QCOMPARE(docks.size(), 3);
+        QCOMPARE(docks.size(), 4);
         for (QDockWidget* d : docks) QVERIFY2(!d->isVisible(), "no empty docks next to the start page");
         UiTestArchive a;
         QVERIFY(openIn(w, a));
-        for (QDockWidget* d : docks) QVERIFY(d->isVisible());
+        // Clip, neighbours and table show; Find Calls waits until asked for.
+        for (QDockWidget* d : docks)
+            QCOMPARE(d->isVisible(), d->objectName() != QLatin1String("findCallsDock"));
+        w.showFindCalls();
+        for (QDockWidget* d : docks) QVERIFY(d->isVisible() || d->objectName() == QLatin1String("neighbourDock"));
         QCOMPARE(w.mapView()->pointCount(), a.clipCount());
         QCOMPARE(w.clipTable()->model()->rowCount(), a.clipCount());
         w.closeArchive();
