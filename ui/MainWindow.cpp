@@ -440,8 +440,11 @@ bool MainWindow::isBusy() const
 void MainWindow::showFindCalls()
 {
     if (!session_->isOpen()) return;
+    const bool wasHidden = findCallsDock_->isHidden();
     findCallsDock_->show();
     findCallsDock_->raise();
+    // The review queue needs height: give the tab column more than the inspector the first time.
+    if (wasHidden) resizeDocks({inspectorDock_, findCallsDock_}, {height() * 40 / 100, height() * 60 / 100}, Qt::Vertical);
     // A new call takes its name from the current clip's label, the usual first example.
     if (findCalls_->callName().isEmpty() && session_->currentClip() >= 0)
         findCalls_->setCallName(QString::fromStdString(session_->data().label[std::size_t(session_->currentClip())]));
