@@ -215,69 +215,47 @@ bool FindCallsPanel::train()
 
 void FindCallsPanel::loadStored(const QString& name)
 {
-    if (!session_->isOpen() || name.isEmpty()) return;
+    if (session_->isOpen() && !name.isEmpty()) readStored(name);
+}
+
+void FindCallsPanel::onArchiveOpened()
+{
+    onArchiveClosed();
+    readStored({});
+}
+
+void FindCallsPanel::readStored(const QString& name)
+{
     const std::string file = session_->fileName().toStdString();
     const quint64 generation = ++generation_;
+    const bool listing = name.isEmpty();
     ++loading_;
     auto* watcher = new QFutureWatcher<Result<StoredClassifiers>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, listing] {
         --loading_;
         Result<StoredClassifiers> r = watcher->result();
         watcher->deleteLater();
-        if (generation != generation_) return;
+        if (generation != generation_) return; // another archive or call since
         if (!r.ok()) {
-            status_->setText(tr("Could not read the classifier: %1").arg(r.error));
+            status_->setText(tr("Could not read the archive's classifiers: %1").arg(r.error));
             return;
+        }
+        if (listing) {
+            call_->clear();
+            call_->addItems(r.value->names);
         }
         if (r.value->newest) install(std::move(r.value->newest->classifier), r.value->newest->scores);
     });
     watcher->setFuture(QtConcurrent::run([file, call = name.toStdString()] {
         return runCatching([&] {
             const Archive archive = Archive::openReadOnly(file);
-            StoredClassifiers s;
-            if (archive.classifier(call)) {
-                ScoredClassifier c{loadCallClassifier(archive, call), {}};
-                c.scores = scoreClips(archive, c.classifier);
-                s.newest = std::move(c);
-            }
-            return s;
-        });
-    }));
-}
-
-void FindCallsPanel::onArchiveOpened()
-{
-    onArchiveClosed();
-    const std::string file = session_->fileName().toStdString();
-    const quint64 generation = ++generation_;
-    ++loading_;
-    auto* watcher = new QFutureWatcher<Result<StoredClassifiers>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        --loading_;
-        Result<StoredClassifiers> r = watcher->result();
-        watcher->deleteLater();
-        if (generation != generation_) return;
-        if (!r.ok()) {
-            status_->setText(tr("Could not read the archive's classifiers: %1").arg(r.error));
-            return;
-        }
-        call_->clear();
-        call_->addItems(r.value->names);
-        if (r.value->newest) {
-            call_->setCurrentText(QString::fromStdString(r.value->newest->classifier.stored.name));
-            install(std::move(r.value->newest->classifier), r.value->newest->scores);
-        }
-    });
-    watcher->setFuture(QtConcurrent::run([file] {
-        return runCatching([&] {
-            const Archive archive = Archive::openReadOnly(file);
             std::vector<StoredClassifier> all = archive.classifiers();
             std::stable_sort(all.begin(), all.end(), [](auto& a, auto& b) { return a.createdAt > b.createdAt; });
             StoredClassifiers s;
             for (const StoredClassifier& c : all) s.names << QString::fromStdString(c.name);
-            // The newest one that still reads this archive's vectors is shown at once.
+            // The one asked for, or the newest that reads this archive's current vectors.
             for (const StoredClassifier& c : all) {
-                if (c.modelId != archive.activeModel()) continue;
+                if (call.empty() ? c.modelId != archive.activeModel() : c.name != call) continue;
                 ScoredClassifier sc{loadCallClassifier(archive, c.name), {}};
                 sc.scores = scoreClips(archive, sc.classifier);
                 s.newest = std::move(sc);

@@ -79,6 +79,9 @@ private:
     void onArchiveOpened();
     void onArchiveClosed();
     void loadStored(const QString& name);
+    // Reads the archive's classifiers on a worker: `name`'s, or (empty) the list of names and
+    // the newest that reads the archive's current vectors; then installs it.
+    void readStored(const QString& name);
     void install(CallClassifier classifier, const ClipScores& scores);
     void updateCounts();
     void updateQuality();

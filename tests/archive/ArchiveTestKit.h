@@ -2,6 +2,7 @@
 // Shared by the archive tests: a small generated corpus and a tiny random model, so that the
 // embedding pipeline runs for real in seconds.
 #include "core/archive/Archive.h"
+#include "core/common/Csv.h"
 #include "core/model/Model.h"
 #include "core/synth/DemoCorpus.h"
 
@@ -69,6 +70,16 @@ inline std::map<ClipKey, std::vector<float>> clipVectors(const Archive& a)
     std::map<ClipKey, std::vector<float>> out;
     for (const ClipRow& c : a.clips()) out[{c.path, c.start, c.end, c.lowHz, c.highHz}] = byId.at(c.id);
     return out;
+}
+
+// Every record of a CSV (',') or tab-separated ('\t') file, header included.
+inline std::vector<std::vector<std::string>> readTable(const std::filesystem::path& file, char delimiter)
+{
+    CsvReader in(file, delimiter);
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> row;
+    while (in.next(row)) rows.push_back(row);
+    return rows;
 }
 
 } // namespace crowlingo::testkit

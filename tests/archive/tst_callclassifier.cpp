@@ -1,6 +1,7 @@
 // Classifiers in the archive: which labels teach what, training on stored embeddings, surviving
 // closing and reopening (and an archive made before classifiers existed), scores for every clip,
 // and the CSV and Raven outputs.
+#include "archive/ArchiveTestKit.h"
 #include "core/archive/Archive.h"
 #include "core/archive/CallClassifier.h"
 #include "core/archive/ClassifierExport.h"
@@ -29,14 +30,7 @@ class TestCallClassifier : public QObject {
     fs::path dir() const { return fs::path(tmp.path().toStdString()); }
     std::vector<bool> isCaw_; // by clip, in id order
 
-    static std::vector<std::vector<std::string>> readTable(const fs::path& f, char delim)
-    {
-        CsvReader in(f, delim);
-        std::vector<std::vector<std::string>> rows;
-        std::vector<std::string> row;
-        while (in.next(row)) rows.push_back(row);
-        return rows;
-    }
+    static auto readTable(const fs::path& f, char delim) { return testkit::readTable(f, delim); }
 
     // Two recordings of 40 one-second clips; a clip is a caw (vectors near one direction) or
     // something else (near another), interleaved at random, plus noise in 24 dimensions.

@@ -1,5 +1,6 @@
 // Exports: the cluster CSV (+ provenance sidecar) reads back into labels identically; Raven and
 // Audacity files have the documented layout.
+#include "archive/ArchiveTestKit.h"
 #include "core/archive/Archive.h"
 #include "core/archive/ClusterExport.h"
 #include "core/archive/LabelImport.h"
@@ -24,14 +25,7 @@ class TestClusterExport : public QObject {
     QTemporaryDir tmp;
     fs::path dir() const { return fs::path(tmp.path().toStdString()); }
 
-    static std::vector<std::vector<std::string>> readTable(const fs::path& f, char delim)
-    {
-        CsvReader in(f, delim);
-        std::vector<std::vector<std::string>> rows;
-        std::vector<std::string> row;
-        while (in.next(row)) rows.push_back(row);
-        return rows;
-    }
+    static auto readTable(const fs::path& f, char delim) { return testkit::readTable(f, delim); }
 
     static std::map<ClipId, std::string> userLabels(const Archive& a, const std::string& source)
     {

@@ -2,6 +2,8 @@
 // a non-zero exit, before any work, by a message that names the option and the allowed range (no
 // 300-digit bound, no -2147483648 Hz, no archive where every file failed, no PNG of nothing).
 // Links only QtTest: everything goes through the real executable.
+#include "CliRun.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -15,14 +17,8 @@ class TestCliBounds : public QObject {
     QTemporaryDir tmp_;
     QString dir_, file_; // a 3-second synthetic recording
 
-    struct Run { int code; QString out; QString err; };
-    static Run cli(const QStringList& args)
-    {
-        QProcess p;
-        p.start(QStringLiteral(CROWLINGO_CLI_PATH), args);
-        if (!p.waitForFinished(300000)) return {-1, {}, QStringLiteral("timed out")};
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-    }
+    using Run = CliRun;
+    static Run cli(const QStringList& args) { return runCli(args); }
 
     // Substitutes the test's folder, file and a fresh output path into the arguments.
     QStringList args(const QString& line) const

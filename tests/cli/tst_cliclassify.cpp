@@ -3,6 +3,8 @@
 // all clips (judged against the synthesiser's ground truth, which the classifier never sees beyond
 // those twenty), survives in the archive from one process to the next, and refuses bad input with
 // a message that says what to do. Links only QtTest: everything goes through the real executable.
+#include "CliRun.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -18,14 +20,8 @@ class TestCliClassify : public QObject {
     struct Truth { QString file; double start, end; QString type; };
     QList<Truth> truth_;
 
-    struct Run { int code; QString out; QString err; };
-    static Run cli(const QStringList& args)
-    {
-        QProcess p;
-        p.start(QStringLiteral(CROWLINGO_CLI_PATH), args);
-        if (!p.waitForFinished(300000)) return {-1, {}, QStringLiteral("timed out")};
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-    }
+    using Run = CliRun;
+    static Run cli(const QStringList& args) { return runCli(args); }
     QString path(const char* name) const { return tmp_.filePath(QString::fromUtf8(name)); }
     static void write(const QString& file, const QString& text)
     {

@@ -3,6 +3,8 @@
 // the table's name does not tie to a recording. Without --label-column, then without --recording,
 // it is refused with a message saying what to add; with both the calls are evaluated by their labels.
 // Links only QtTest: everything goes through the real executable.
+#include "CliRun.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -17,14 +19,8 @@ class TestCliEvaluate : public QObject {
 
     QTemporaryDir tmp_;
 
-    struct Run { int code; QString out; QString err; };
-    static Run cli(const QStringList& args)
-    {
-        QProcess p;
-        p.start(QStringLiteral(CROWLINGO_CLI_PATH), args);
-        if (!p.waitForFinished(300000)) return {-1, {}, QStringLiteral("timed out")};
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-    }
+    using Run = CliRun;
+    static Run cli(const QStringList& args) { return runCli(args); }
 
 private Q_SLOTS:
     void ravenTableWithRecordingAndLabelColumn()
