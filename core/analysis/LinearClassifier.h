@@ -23,15 +23,16 @@
 namespace crowlingo {
 
 // How features are scaled before the fit (the weights are then mapped back to raw embeddings).
-// Both centre on the examples' mean. Global divides every dimension by one number, the examples'
-// overall spread, and so keeps the embedding's own geometry (the one its cosine neighbours use):
-// a dimension that barely varies stays unimportant. PerFeature gives each dimension unit variance
-// over the examples, which with a handful of examples can blow quiet dimensions up into noise.
+// Both centre on the examples' mean. PerFeature gives each dimension unit variance over the
+// examples (the default: on the real labelled sets it gave 0.007-0.019 more macro average
+// precision at 5 and 10 examples per class than Global, and converges in fewer iterations;
+// MODEL_CARD "Few-shot classifier"). Global divides every dimension by one number, the examples'
+// overall spread, keeping the embedding's own geometry.
 enum class FeatureScaling { Global, PerFeature };
 
 struct LinearClassifierOptions {
     double l2 = 1e-2;           // penalty on the weights of scaled features (the loss is a mean)
-    FeatureScaling scaling = FeatureScaling::Global;
+    FeatureScaling scaling = FeatureScaling::PerFeature;
     int maxIterations = 1000;
     double gradientTolerance = 1e-5; // stop when every partial derivative is below this
 };
