@@ -71,9 +71,9 @@ Command addTrain(CLI::App& parent)
     sub->add_option("--label-column", o->import.labelColumn, "Raven table: the column holding the labels");
     return {sub, [o] {
         Archive archive = Archive::open(o->archive);
+        archive.requireIntact("store a classifier in");
         if (!o->negatives.empty()) o->train.labels.negativeLabels = o->negatives;
         if (!o->labels.empty()) {
-            archive.requireIntact("import labels into");
             const LabelImportReport r = importLabels(archive, o->labels, o->import);
             std::printf("%s: %d rows, %d matched, %d clips labelled\n", o->labels.c_str(), r.rows, r.matchedRows,
                         r.clipsLabelled);
