@@ -16,6 +16,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <numbers>
 #include <cmath>
 
 namespace crowlingo::ui {
@@ -255,14 +256,22 @@ std::vector<float> ReconstructionPanel::sound(bool reconstruction) const
 {
     if (!shown_ || !model_) return {};
     const MelParams& mel = model_->config().mel;
-    // Both through the same inversion and the same gain (the original's peak to -3 dBFS), so the
-    // difference heard is the model's, not the inversion's or the level's.
+    // Both through the same inversion and the same gain, so the difference heard is the model's,
+    // not the inversion's or the level's. The inversion keeps the clip's own level (its log-mel is
+    // absolute power), so they play as loud as Play plays the clip; only a sound that would clip is
+    // turned down, both by the same factor. 5-ms fades: no click where the window starts and ends.
     const std::vector<float> original = invertLogMel(shown_->original, mel);
     std::vector<float> out = reconstruction ? invertLogMel(shown_->reconstruction, mel) : original;
     float peak = 0;
-    for (float v : original) peak = std::max(peak, std::abs(v));
-    const float gain = peak > 0 ? 0.7f / peak : 1.0f;
-    for (float& v : out) v = std::clamp(v * gain, -1.0f, 1.0f);
+    for (const std::vector<float>* s : std::initializer_list<const std::vector<float>*>{&original, &out})
+        for (float v : *s) peak = std::max(peak, std::abs(v));
+    const float gain = peak > 0.95f ? 0.95f / peak : 1.0f;
+    const std::size_t fade = std::min(out.size() / 2, std::size_t(mel.sampleRate / 200));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const std::size_t fromEnd = std::min(i, out.size() - 1 - i);
+        const float ramp = fromEnd < fade ? 0.5f - 0.5f * std::cos(float(std::numbers::pi) * float(fromEnd) / float(fade)) : 1.0f;
+        out[i] = std::clamp(out[i] * gain * ramp, -1.0f, 1.0f);
+    }
     return out;
 }
 

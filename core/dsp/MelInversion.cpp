@@ -6,6 +6,7 @@
 
 #include <fftw3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <numbers>
@@ -56,6 +57,7 @@ struct Stft {
     int nFft, hop, frames, bins;
     std::vector<float> window;
     std::vector<float> windowSquaredSum; // per output sample, for the least-squares inverse
+    float sumFloor = 0;                  // the smallest window sum divided by (see synthesise)
     RealFft fft;
 
     Stft(int nFft_, int hop_, int frames_)
@@ -64,6 +66,7 @@ struct Stft {
         windowSquaredSum.assign(length(), 0.0f);
         for (int t = 0; t < frames; ++t)
             for (int i = 0; i < nFft; ++i) windowSquaredSum[std::size_t(t * hop + i)] += window[std::size_t(i)] * window[std::size_t(i)];
+        sumFloor = 0.1f * *std::max_element(windowSquaredSum.begin(), windowSquaredSum.end());
     }
     std::size_t length() const { return std::size_t(nFft) + std::size_t(frames - 1) * std::size_t(hop); }
 
@@ -86,8 +89,10 @@ struct Stft {
             fft.inverse();
             for (int i = 0; i < nFft; ++i) x[std::size_t(t * hop + i)] += fft.time()[std::size_t(i)] * scale * window[std::size_t(i)];
         }
-        for (std::size_t k = 0; k < x.size(); ++k)
-            if (windowSquaredSum[k] > 1e-8f) x[k] /= windowSquaredSum[k];
+        // In the first and last frame the window sum falls to zero; dividing by it there turned
+        // rounding into a click hundreds of times louder than the sound. Below a tenth of its full
+        // value the sum is held, so the ends fade out with the window instead.
+        for (std::size_t k = 0; k < x.size(); ++k) x[k] /= std::max(windowSquaredSum[k], sumFloor);
     }
 };
 

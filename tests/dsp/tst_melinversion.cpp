@@ -104,6 +104,26 @@ private Q_SLOTS:
         QVERIFY(loudestBand(out, in.frames - 3) > loudestBand(out, 2) + 20); // still rising
     }
 
+    void levelOfTheSourceAndNoClickAtTheEnds()
+    {
+        // A steady 1-kHz tone at amplitude 0.3 (-10.5 dBFS): the inverted sound plays at the
+        // tone's level, and its first and last milliseconds, where few frames overlap, are no
+        // louder than the middle (dividing by a vanishing window sum made a click there).
+        const std::vector<float> tone = sweep(1000, 1000, 1.0);
+        const std::vector<float> audio = invertLogMel(MelSpectrogram(kMel).compute(tone), kMel);
+        const std::size_t n = audio.size(), edge = std::size_t(kMel.sampleRate / 200); // 5 ms
+        double middle = 0, peakMiddle = 0, peakEdges = 0;
+        for (std::size_t i = n / 4; i < 3 * n / 4; ++i) {
+            middle += double(audio[i]) * audio[i];
+            peakMiddle = std::max(peakMiddle, double(std::abs(audio[i])));
+        }
+        for (std::size_t i = 0; i < edge; ++i)
+            peakEdges = std::max({peakEdges, double(std::abs(audio[i])), double(std::abs(audio[n - 1 - i]))});
+        const double rmsDb = 10 * std::log10(middle / double(n / 2)), sourceDb = 20 * std::log10(0.3 / std::sqrt(2.0));
+        QVERIFY2(std::abs(rmsDb - sourceDb) < 1.5, qPrintable(QStringLiteral("%1 dB against %2").arg(rmsDb).arg(sourceDb)));
+        QVERIFY2(peakEdges <= 1.1 * peakMiddle, qPrintable(QStringLiteral("edges %1, middle %2").arg(peakEdges).arg(peakMiddle)));
+    }
+
     void seededAndDeterministic()
     {
         const Spectrogram in = MelSpectrogram(kMel).compute(sweep(1500, 1500, 0.3));

@@ -3,6 +3,8 @@
 // same result; a burst of requests ends with the last one shown.
 #include "UiTestArchive.h"
 
+#include "core/audio/AudioReader.h"
+
 #include "ui/ReconstructionPanel.h"
 
 #include "core/dsp/MelSpectrogram.h"
@@ -157,6 +159,40 @@ private Q_SLOTS:
         QCOMPARE(listen.size(), 1);
         QCOMPARE(listen.first().at(1).toDouble(), double(mel.sampleRate));
         QCOMPARE(listen.first().at(0).value<QVector<float>>().size(), qsizetype(panel.sound(false).size()));
+    }
+
+    void heardAsLoudAsTheClipWithoutClicks()
+    {
+        // What Hear original plays has the clip's own level (Play's) over the same span, within a
+        // few dB, and fades in and out instead of starting and ending with a click.
+        ReconstructionPanel panel;
+        const Model model = Model::createRandom(testkit::tinyUiModelConfig(), 7);
+        panel.setModel(model);
+        QSignalSpy ready(&panel, &ReconstructionPanel::reconstructionReady);
+        const ReconstructionClip c = clip(1); // a chirp
+        panel.setClip(c);
+        QVERIFY(ready.wait(30000));
+        const int rate = model.config().mel.sampleRate;
+        for (bool reconstruction : {false, true}) {
+            const std::vector<float> sound = panel.sound(reconstruction);
+            QVERIFY(!sound.empty());
+            float peak = 0;
+            for (float v : sound) peak = std::max(peak, std::abs(v));
+            const std::size_t ms2 = std::size_t(rate / 500);
+            for (std::size_t i = 0; i < ms2; ++i) {
+                QVERIFY2(std::abs(sound[i]) <= 0.2f * peak, qPrintable(QStringLiteral("start sample %1").arg(i)));
+                QVERIFY2(std::abs(sound[sound.size() - 1 - i]) <= 0.2f * peak, qPrintable(QStringLiteral("end sample %1").arg(i)));
+            }
+            if (reconstruction) continue; // a random model's reconstruction has no level to match
+            const std::vector<float> played = readAudio(c.file, {.targetRate = rate}, c.start, c.start + double(sound.size()) / rate);
+            auto rmsDb = [](const std::vector<float>& x) {
+                double e = 0;
+                for (float v : x) e += double(v) * v;
+                return 10 * std::log10(e / double(x.size()));
+            };
+            const double heard = rmsDb(sound), clipDb = rmsDb(played);
+            QVERIFY2(std::abs(heard - clipDb) < 4, qPrintable(QStringLiteral("heard %1 dB, the clip %2 dB").arg(heard).arg(clipDb)));
+        }
     }
 
     void noModelSaysWhy()
