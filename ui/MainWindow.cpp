@@ -404,13 +404,18 @@ std::optional<Model> atTimeScale(const std::optional<Model>& model, int scale)
 void MainWindow::loadModel(const QString& dir, int timeScale)
 {
     modelDir_ = dir;
+    modelFromArchive_ = false;
+    const quint64 request = ++modelRequest_;
+    ++modelLoads_;
     inspector_->reconstruction()->setModelStatus(tr("Loading the model …"));
     auto* watcher = new QFutureWatcher<Result<Model>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, request] {
         watcher->deleteLater();
+        --modelLoads_;
+        if (request != modelRequest_) return; // another model was asked for since
         Result<Model> r = watcher->result();
         if (r.ok()) {
-            setModel(*r.value);
+            installModel(*r.value);
         } else {
             inspector_->reconstruction()->setModelStatus(tr("No model, so no reconstruction: %1").arg(r.error));
         }
@@ -421,8 +426,22 @@ void MainWindow::loadModel(const QString& dir, int timeScale)
     }));
 }
 
+void MainWindow::loadArchiveModel(const QString& dir, int timeScale)
+{
+    loadModel(dir, timeScale);
+    modelFromArchive_ = true;
+}
+
 void MainWindow::setModel(const Model& model)
 {
+    ++modelRequest_;
+    modelFromArchive_ = false;
+    installModel(model);
+}
+
+void MainWindow::installModel(const Model& model)
+{
+    if (!baseModel_ && !modelFromArchive_) baseModel_ = model;
     model_ = model;
     inspector_->reconstruction()->setModel(model);
     updateSummary();
@@ -433,7 +452,7 @@ QString MainWindow::modelId() const { return model_ ? QString::fromStdString(mod
 
 bool MainWindow::isBusy() const
 {
-    return session_->isLoading() || tasks_->isBusy() || inspector_->isBusy() || inspector_->reconstruction()->isBusy() ||
+    return session_->isLoading() || modelLoads_ > 0 || tasks_->isBusy() || inspector_->isBusy() || inspector_->reconstruction()->isBusy() ||
            neighbours_->isBusy() || findCalls_->isBusy();
 }
 
@@ -664,7 +683,7 @@ AdaptModelDialog* MainWindow::adaptModelDialog()
         const ArchiveSnapshot& d = session_->data();
         redoAnalysis_.emplace(d.hasProjection ? d.projectionParams : std::string(),
                               d.hasClustering ? d.clusteringParams : std::string());
-        loadModel(modelDir);
+        loadArchiveModel(modelDir, 1);
         openArchive(archiveFile);
     });
     adaptDialog_ = dialog;
@@ -854,8 +873,17 @@ void MainWindow::onArchiveOpened()
     // Otherwise the model in use (or the one asked for last, if it is still loading), read at the
     // archive's time scale.
     if (!d.modelId.empty() && (!model_ || model_->id() != d.modelId)) {
-        if (!d.modelDir.empty()) loadModel(QString::fromStdString(d.modelDir.string()), d.timeScale);
-        else if (const auto scaled = atTimeScale(model_, d.timeScale); scaled && scaled->id() == d.modelId) setModel(*scaled);
+        if (!d.modelDir.empty()) loadArchiveModel(QString::fromStdString(d.modelDir.string()), d.timeScale);
+        else if (const auto scaled = atTimeScale(model_, d.timeScale); scaled && scaled->id() == d.modelId) {
+            ++modelRequest_;
+            installModel(*scaled);
+        }
+        // Another archive's model (an adapted one) must not read this archive: back to the base.
+        else if (const auto base = atTimeScale(baseModel_, d.timeScale); modelFromArchive_ && base) {
+            ++modelRequest_;
+            modelFromArchive_ = false;
+            installModel(*base);
+        }
         else if (d.timeScale != 1) loadModel(modelDir_, d.timeScale);
     }
     if (redoAnalysis_ && !d.hasProjection && !d.modelId.empty() && d.embeddings.rows() > 0) {

@@ -70,14 +70,18 @@ public:
 
     // The model used for reconstructions and for embedding new folders. loadModel() reads a
     // folder on a worker (empty: the default model), reading at `timeScale` (an archive's analysis
-    // time scale); setModel() installs one (tests use a random one).
+    // time scale); setModel() installs one (tests use a random one). Only the latest request
+    // counts: a load that finishes after another load or setModel() was asked for is dropped. The
+    // first model installed that is no archive's own is the window's base model: when the model in
+    // use is another archive's (remembered by it, or adapted to it), an archive that remembers none
+    // goes back to the base.
     void loadModel(const QString& dir = {}, int timeScale = 1);
     void setModel(const Model& model);
     QString modelId() const; // of the model in use ("" while none is loaded)
     // Whether to compute a PCA map automatically for archives without one (default on).
     void setAutoProjection(bool on) { autoProjection_ = on; }
 
-    bool isBusy() const; // loading, long work, or a spectrogram/reconstruction being computed
+    bool isBusy() const; // loading an archive or a model, long work, or a spectrogram/reconstruction being computed
     // Calls f once nothing has been running for a moment (or after timeoutMs).
     void whenIdle(std::function<void()> f, int timeoutMs = 60000);
     // Builds (or updates) an archive from a folder with embedFolder on the task runner, then opens it.
@@ -129,6 +133,8 @@ protected:
     void dropEvent(QDropEvent* e) override;
 
 private:
+    void installModel(const Model& model);
+    void loadArchiveModel(const QString& dir, int timeScale); // loadModel() for an archive's own model
     void buildActions();
     void buildMenus();
     void buildToolBars();
@@ -150,6 +156,10 @@ private:
     AudioPlayer* player_;
     std::optional<Model> model_;
     QString modelDir_;
+    std::optional<Model> baseModel_;      // see loadModel()
+    quint64 modelRequest_ = 0;            // latest loadModel()/setModel() request
+    bool modelFromArchive_ = false;       // the latest request was an archive's own model
+    int modelLoads_ = 0;                  // loads still running
     bool autoProjection_ = true;
     int sequencePos_ = -1;          // position in [current clip, neighbours…] last played
     bool playingSequence_ = false;  // the player's queue is that sequence

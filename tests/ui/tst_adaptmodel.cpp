@@ -125,6 +125,14 @@ private Q_SLOTS:
         QVERIFY(redone.method == ClusterMethod::Kmeans);
         QCOMPARE(redone.k, 3);
         QCOMPARE(w.mapView()->pointCount(), clips);
+
+        // Another archive, embedded by the original model and remembering no model folder, is read
+        // by the window's own model again, not by the first archive's adapted one.
+        const std::filesystem::path other = embeddedArchive(a, "other.crowlingo");
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        w.openArchive(QString::fromStdString(other.string()));
+        QVERIFY(opened.wait(20000));
+        QTRY_COMPARE_WITH_TIMEOUT(w.modelId(), QString::fromStdString(model_.id()), 20000);
     }
 
     void anotherArchiveOpenedMeanwhileStaysOpen()

@@ -82,6 +82,19 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true); // recent files go to a test settings file
     }
 
+    void aModelAskedForEarlierIsDropped()
+    {
+        // The bundled model is asked for, then another installed before it has loaded: when the
+        // load finishes it is dropped, and the model asked for last stays.
+        MainWindow w;
+        w.loadModel();
+        const Model chosen = Model::createRandom(testkit::tinyUiModelConfig(), 11);
+        w.setModel(chosen);
+        QVERIFY(w.isBusy());
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 30000);
+        QCOMPARE(w.modelId(), QString::fromStdString(chosen.id()));
+    }
+
     void startPageUntilAnArchiveIsOpen()
     {
         MainWindow w;
