@@ -4,6 +4,7 @@
 
 #include <QCompleter>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -35,6 +36,10 @@ LabelBar::LabelBar(ArchiveSession* session, QWidget* parent)
     layout->addWidget(target_);
     layout->addStretch(1); // the toolbar hands its spare width to us; keep the buttons compact
 
+    // Ctrl+Z right after a label was applied from the field takes the label back (the window's
+    // undo), instead of the field's own undo emptying it; once the text is edited it is the field's.
+    edit_->installEventFilter(this);
+    connect(edit_, &QLineEdit::textEdited, this, [this] { justApplied_ = false; });
     connect(apply_, &QPushButton::clicked, this, [this] { applyLabel(edit_->text()); });
     connect(edit_, &QLineEdit::returnPressed, this, [this] { applyLabel(edit_->text()); });
     connect(clear_, &QPushButton::clicked, this, [this] { applyLabel(QString()); });
@@ -56,7 +61,18 @@ bool LabelBar::applyLabel(const QString& label)
 {
     const QVector<int> targets = session_->actionTargets();
     if (targets.isEmpty()) return false;
-    return session_->applyLabel(targets, label);
+    justApplied_ = session_->applyLabel(targets, label);
+    return justApplied_;
+}
+
+bool LabelBar::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == edit_ && event->type() == QEvent::ShortcutOverride && justApplied_ &&
+        static_cast<QKeyEvent*>(event)->matches(QKeySequence::Undo)) {
+        event->ignore(); // not the field's: the window's Undo shortcut takes it
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void LabelBar::updateTarget()

@@ -29,6 +29,9 @@ public Q_SLOTS:
     bool applyLabel(const QString& label); // false if nothing is selected or the write failed
     void focusEdit();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void updateTarget();
 
@@ -38,6 +41,7 @@ private:
     QPushButton* clear_;
     QLabel* target_;
     QStringListModel* names_;
+    bool justApplied_ = false; // a label was applied and the field not edited since
 };
 
 } // namespace crowlingo::ui

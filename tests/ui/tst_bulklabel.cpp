@@ -139,6 +139,25 @@ private Q_SLOTS:
         QCOMPARE(stored(3), std::string());
         QVERIFY(!s->canUndoLabel());
         QVERIFY(!s->undoLabel());
+
+        // Ctrl+Z in the label field right after Enter takes the label back; once the field is
+        // edited again, Ctrl+Z is the field's own text undo.
+        s->setSelection({});
+        s->setCurrentClip(6);
+        QLineEdit* field = w.labelBar()->lineEdit();
+        w.labelBar()->focusEdit();
+        QTest::keyClicks(field, QStringLiteral("wren"));
+        QTest::keyClick(field, Qt::Key_Return);
+        QCOMPARE(shown(6), std::string("wren"));
+        QTest::keyClick(field, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(shown(6), std::string());
+        QCOMPARE(stored(6), std::string());
+        QVERIFY(!s->canUndoLabel());
+        QTest::keyClicks(field, QStringLiteral("x"));
+        const QString typed = field->text();
+        QTest::keyClick(field, Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(field->text() != typed); // the field's undo
+        QCOMPARE(shown(6), std::string());
     }
 };
 
