@@ -573,6 +573,20 @@ void MainWindow::embedFolder(const QString& folder, const QString& archiveFile, 
                                          .arg(report.wallSeconds, 0, 'f', 1)
                                          .arg(report.timeScale),
                                      10000);
+            if (!report.withoutClips.empty()) {
+                // Not modal: the archive opens meanwhile; the list says which recordings are not on the map.
+                QStringList paths;
+                for (const std::string& p : report.withoutClips) paths << QString::fromStdString(p);
+                auto* box = new QMessageBox(QMessageBox::Information, tr("Recordings without clips"),
+                                            tr("%n recording(s) gave no clip with this segmentation (no call stood out, "
+                                               "or the file is too short). They are in the archive but not on the map.",
+                                               nullptr, int(paths.size())),
+                                            QMessageBox::Ok, this);
+                box->setDetailedText(paths.join(QLatin1Char('\n')));
+                box->setAttribute(Qt::WA_DeleteOnClose);
+                box->setObjectName(QStringLiteral("withoutClipsBox"));
+                box->open();
+            }
             openArchive(archiveFile);
         });
     if (!started) showError(tr("Busy"), tr("Wait for \"%1\" to finish (or cancel it) first.").arg(tasks_->title()));

@@ -82,6 +82,12 @@ Command addEmbedCommand(CLI::App& app)
             std::printf("embedded, but worth a look:\n");
             for (const auto& [path, what] : r.notes) std::printf("  %s: %s\n", path.c_str(), what.c_str());
         }
+        if (!r.withoutClips.empty()) {
+            std::printf("%zu recording(s) gave no clip with --segment %s (no call stood out, or too short); they are in the archive "
+                        "but not on the map:\n",
+                        r.withoutClips.size(), opt.segment.toString().c_str());
+            for (const std::string& path : r.withoutClips) std::printf("  %s\n", path.c_str());
+        }
         if (r.cancelled) {
             std::printf("stopped before the end: run the same command again to continue\n");
             return 130;

@@ -356,6 +356,7 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
                     archive.storeRecording(piece->recording, acc.clips, segmenter, modelId, acc.vectors);
                     ++report.filesEmbedded;
                     if (!piece->recording.error.empty()) report.notes.emplace_back(job.relPath, piece->recording.error);
+                    if (acc.clips.empty()) report.withoutClips.push_back(job.relPath);
                 }
                 report.clipsEmbedded += std::int64_t(acc.vectors.size());
                 report.audioSeconds += piece->recording.duration;

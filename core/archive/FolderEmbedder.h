@@ -65,6 +65,9 @@ struct EmbedReport {
     // Recordings embedded, but odd: NaN samples, digital silence, a constant signal, clipping, a
     // truncated file. Also kept in the archive (RecordingRow::error of an embedded recording).
     std::vector<std::pair<std::string, std::string>> notes;  // relative path, what is odd
+    // Recordings embedded in this run in which the segmentation found no clip (no event stood out,
+    // or the file is shorter than a window): in the archive, but nothing of them on the map.
+    std::vector<std::string> withoutClips;                  // relative paths
 };
 
 // Live figures for a progress display.

@@ -1,6 +1,7 @@
 // Embedding a folder into an archive: resumable after cancellation, incremental, robust to bad
 // files, model changes keep clips and switch the active model only when complete.
 #include "ArchiveTestKit.h"
+#include "BadInputCorpus.h"
 
 #include "core/archive/Archive.h"
 #include "core/archive/FolderEmbedder.h"
@@ -102,6 +103,23 @@ private Q_SLOTS:
         QCOMPARE(again.filesEmbedded, 0);
         fs::remove(root() / "notes.wav");
         fs::remove(root() / "empty.flac");
+    }
+
+    void recordingsWithoutClipsAreNamed()
+    {
+        // A quiet recording next to one with calls: with event detection it gives no clip, and the
+        // report names it (the CLI and the GUI list these files).
+        const fs::path dir = fs::path(tmp.path().toStdString()) / "quiet";
+        testkit::writeCorpus(dir, 1, 6.0, 11);
+        std::vector<float> hiss(22050 * 3);
+        std::uint32_t state = 7;
+        for (float& v : hiss) v = 1e-4f * (float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 24) - 0.5f);
+        QVERIFY(testkit::writeFrames(dir / "quiet.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 22050, 1, hiss));
+        Archive a = Archive::create(fs::path(tmp.path().toStdString()) / "quiet.crowlingo", dir);
+        const EmbedReport r = embedFolder(a, model, EmbedFolderOptions{.segment = SegmentSpec::parse("events")});
+        QCOMPARE(r.filesEmbedded, 2);
+        QCOMPARE(r.withoutClips, std::vector<std::string>{"quiet.wav"});
+        QVERIFY(a.clipCount() > 0);
     }
 
     void aSyllableShorterThanOneFftFrameIsEmbedded()
