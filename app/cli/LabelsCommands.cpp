@@ -121,6 +121,12 @@ Command addEvaluateCommand(CLI::App& app)
         if (auto cfg = archive.meta("model_config:" + modelId)) mel = ModelConfig::fromJsonString(*cfg).mel;
         const ClipSet clips = archiveClipLogMels(archive, mel, bar.progress());
         bar.finish();
+        // The baseline needs the audio: an archive moved without its recordings says so instead
+        // of printing a baseline of nan.
+        if (clips.clipIds.empty() && !clips.errors.empty())
+            throw UsageError(fileError("evaluate", o->archive, "none of its recordings could be read under \"" +
+                                                               archive.root().string() + "\" (" + clips.errors.front().second + "); was the archive moved without its recordings?"));
+        for (const auto& [file, why] : clips.errors) std::fprintf(stderr, "baseline skips %s: %s\n", file.c_str(), why.c_str());
         std::map<ClipId, std::vector<float>> baselineOf;
         for (std::size_t i = 0; i < clips.clipIds.size(); ++i) baselineOf[clips.clipIds[i]] = bandMeanStd(clips.clips[i]);
         std::vector<float> base;

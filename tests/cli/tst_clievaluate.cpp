@@ -73,6 +73,23 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains("model embedding") && r.out.contains("baseline"), qPrintable(r.out));
     }
 
+    void anArchiveMovedWithoutItsRecordingsSaysSo()
+    {
+        const QString dir = tmp_.filePath(QStringLiteral("moving")), archive = tmp_.filePath(QStringLiteral("moving.crowlingo"));
+        Run r = cli({"synth", dir, "--files", "1", "--minutes", "0.2", "--seed", "4"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = cli({"embed", dir, "-o", archive, "--segment", "window:1"});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QVERIFY(QDir().rename(dir, dir + QStringLiteral("-elsewhere")));
+        QFile labels(tmp_.filePath(QStringLiteral("moving.csv")));
+        QVERIFY(labels.open(QIODevice::WriteOnly | QIODevice::Text));
+        labels.write("clip_id,label\n1,a\n2,a\n3,b\n4,b\n");
+        labels.close();
+        r = cli({"evaluate", archive, "--labels", labels.fileName()});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains(QStringLiteral("moved")) && !r.out.contains(QStringLiteral("nan")), qPrintable(r.out + r.err));
+    }
+
     void shortClipsAreReadAtAFinerTimeScale()
     {
         // 100-ms clips fit the bundled model's 1.5-s window four times finer: embed chooses x4 and
