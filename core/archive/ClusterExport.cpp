@@ -28,6 +28,7 @@ struct ClipExportRow {
     std::optional<double> distanceToCentroid;
     std::optional<float> x, y;
     std::string label;
+    std::string labelSource; // "user", the imported file's name, "review", ...
 };
 
 struct ExportData {
@@ -48,7 +49,10 @@ ExportData gather(const Archive& archive)
     // A user's own label wins over imported ones.
     for (const LabelRow& l : archive.labels()) {
         auto it = index.find(l.clipId);
-        if (it != index.end() && (d.rows[it->second].label.empty() || l.source == "user")) d.rows[it->second].label = l.label;
+        if (it != index.end() && (d.rows[it->second].label.empty() || l.source == "user")) {
+            d.rows[it->second].label = l.label;
+            d.rows[it->second].labelSource = l.source;
+        }
     }
     if (modelId.empty()) return d;
     d.map = archive.latestProjection(modelId);
@@ -136,13 +140,13 @@ void writeClusterCsv(const fs::path& file, const Archive& archive, const OutputR
     std::vector<std::unique_ptr<OutputFile>> files;
     files.push_back(std::make_unique<OutputFile>(file, checked));
     OutputFile& out = *files.back();
-    out.write("clip_id,path,start_s,end_s,low_hz,high_hz,cluster,probability,outlier_score,distance_to_centroid,x,y,label\n");
+    out.write("clip_id,path,start_s,end_s,low_hz,high_hz,cluster,probability,outlier_score,distance_to_centroid,x,y,label,label_source\n");
     for (const auto& r : d.rows) {
         out.write(csvRow({std::to_string(r.clip.id), spreadsheetText(r.clip.path), formatNumber(r.clip.start, "%.6f"),
                           formatNumber(r.clip.end, "%.6f"), formatNumber(r.clip.lowHz, "%.2f"), formatNumber(r.clip.highHz, "%.2f"),
                           r.cluster ? std::to_string(*r.cluster) : "", r.cluster ? formatNumber(r.probability) : "",
                           r.cluster ? formatNumber(r.outlier) : "", r.distanceToCentroid ? formatNumber(*r.distanceToCentroid) : "",
-                          r.x ? formatNumber(*r.x) : "", r.y ? formatNumber(*r.y) : "", spreadsheetText(r.label)}));
+                          r.x ? formatNumber(*r.x) : "", r.y ? formatNumber(*r.y) : "", spreadsheetText(r.label), spreadsheetText(r.labelSource)}));
     }
 
     nlohmann::json p;

@@ -62,10 +62,13 @@ private Q_SLOTS:
         const auto rows = readTable(dir() / "clusters.csv", ',');
         QCOMPARE(rows.size(), std::size_t(5));
         QCOMPARE(rows[0], (std::vector<std::string>{"clip_id", "path", "start_s", "end_s", "low_hz", "high_hz", "cluster",
-                                                     "probability", "outlier_score", "distance_to_centroid", "x", "y", "label"}));
+                                                     "probability", "outlier_score", "distance_to_centroid", "x", "y", "label",
+                                                     "label_source"}));
         QCOMPARE(rows[1][1], std::string("site/x.flac"));
         QCOMPARE(std::stod(rows[1][4]), 500.0);
         QCOMPARE(rows[1][12], std::string("caw, harsh")); // quoted in the file, intact here
+        QCOMPARE(rows[1][13], std::string("user"));
+        QCOMPARE(rows[4][13], std::string(""));             // no label, no source
         QCOMPARE(rows[3][6], std::string("1"));
         QCOMPARE(rows[4][6], std::string("-1"));
         QCOMPARE(rows[4][9], std::string(""));             // noise has no centroid
