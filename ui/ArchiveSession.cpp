@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <set>
 
 namespace crowlingo::ui {
@@ -252,6 +253,23 @@ bool ArchiveSession::undoLabel()
     Q_EMIT labelsChanged(e.clipIndices);
     Q_EMIT labelUndoChanged(!labelUndo_.empty());
     return true;
+}
+
+std::optional<LabelImportReport> ArchiveSession::importLabels(const QString& file)
+{
+    if (!data_ || !archive_) return std::nullopt;
+    try {
+        archive_->requireIntact("import labels into");
+        LabelImportReport report = crowlingo::importLabels(*archive_, file.toStdString());
+        data_->setLabels(archive_->labels());
+        QVector<int> all(clipCount());
+        std::iota(all.begin(), all.end(), 0);
+        Q_EMIT labelsChanged(all);
+        return report;
+    } catch (const std::exception& e) {
+        Q_EMIT errorOccurred(QString::fromUtf8(e.what()));
+        return std::nullopt;
+    }
 }
 
 QStringList ArchiveSession::labelNames() const

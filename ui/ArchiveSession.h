@@ -9,6 +9,7 @@
 //
 // Threading: GUI thread only. Reading runs on a worker with its own Archive connection; labels
 // are written at once through the session's own connection (short transactions; SQLite WAL).
+#include "core/archive/LabelImport.h"
 #include "ui/ArchiveSnapshot.h"
 #include "ui/Result.h"
 
@@ -19,6 +20,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 namespace crowlingo::ui {
 
@@ -61,6 +63,10 @@ public:
     // Labels: written to the archive at once (source "user"); an empty label clears them.
     bool applyLabel(const QVector<int>& clipIndices, const QString& label);
     QStringList labelNames() const;                // distinct labels, sorted
+    // A label file (CSV or Raven selection table) imported as `crowlingo-cli import` does, with
+    // the same matching rules, written at once; the labels shown are then read back. nullopt (and
+    // errorOccurred) if the file cannot be used.
+    std::optional<LabelImportReport> importLabels(const QString& file);
     // Undo of label edits, newest first, back to when the archive was opened; each undo is
     // written to the archive at once too.
     bool canUndoLabel() const { return !labelUndo_.empty(); }

@@ -67,14 +67,7 @@ ArchiveSnapshot ArchiveSnapshot::load(const std::filesystem::path& file, const P
         if (auto p = archive.latestProjection(s.modelId)) s.setProjection(p->clipIds, p->xy, p->paramsJson);
         if (auto c = archive.latestClustering(s.modelId)) s.setClustering(c->clipIds, c->labels, c->paramsJson);
     }
-    s.label.assign(std::size_t(n), {});
-    std::vector<bool> fromUser(std::size_t(n), false);
-    for (const LabelRow& l : archive.labels()) {
-        const int i = s.indexOf(l.clipId);
-        if (i < 0 || (fromUser[std::size_t(i)] && l.source != "user")) continue;
-        s.label[std::size_t(i)] = l.label;
-        fromUser[std::size_t(i)] = l.source == "user";
-    }
+    s.setLabels(archive.labels());
     progress(1.0, "archive read");
     return s;
 }
@@ -107,6 +100,18 @@ void ArchiveSnapshot::setProjection(const std::vector<ClipId>& ids, const std::v
     }
     hasProjection = !ids.empty();
     projectionParams = std::move(params);
+}
+
+void ArchiveSnapshot::setLabels(const std::vector<LabelRow>& rows)
+{
+    label.assign(clips.size(), {});
+    std::vector<bool> fromUser(clips.size(), false);
+    for (const LabelRow& l : rows) {
+        const int i = indexOf(l.clipId);
+        if (i < 0 || (fromUser[std::size_t(i)] && l.source != "user")) continue;
+        label[std::size_t(i)] = l.label;
+        fromUser[std::size_t(i)] = l.source == "user";
+    }
 }
 
 void ArchiveSnapshot::setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels, std::string params)

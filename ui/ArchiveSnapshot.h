@@ -57,6 +57,8 @@ struct ArchiveSnapshot {
     // Installs a map / clustering given per clip id (clips missing from ids get NaN / -1).
     void setProjection(const std::vector<ClipId>& ids, const std::vector<float>& xy, std::string params);
     void setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels, std::string params);
+    // The label shown per clip from all the archive's label rows: a "user" label wins over imported ones.
+    void setLabels(const std::vector<LabelRow>& rows);
     // The clips to listen to first in a cluster (core's clusterExemplars over its members'
     // vectors): the medoid, then its nearest members; at most `count`. Empty for noise (-1).
     std::vector<int> clusterExemplars(int clusterId, int count) const;

@@ -172,6 +172,15 @@ void MainWindow::buildActions()
         csv.replace(QRegularExpression(QStringLiteral("\\.npy$")), QString());
         exportEmbeddings(npy, csv + QStringLiteral("_clips.csv"));
     });
+    importLabelsAction_ = make(tr("&Import Labels…"), QKeySequence(), [this] {
+        const QString file = QFileDialog::getOpenFileName(
+            this, tr("Import labels"), QFileInfo(session_->fileName()).absolutePath(),
+            tr("Label files (*.csv *.txt);;CSV (path,label | path,start_s,end_s,label | clip_id,label) (*.csv);;"
+               "Raven selection tables (*.txt);;All files (*)"));
+        if (!file.isEmpty()) importLabels(file);
+    });
+    importLabelsAction_->setToolTip(tr("Labels from a CSV file or a Raven selection table, matched to the clips as "
+                                       "`crowlingo-cli import` does"));
     exportClustersAction_ = make(tr("&Clusters and Labels (.csv)…"), QKeySequence(), [this] {
         const QString csv = QFileDialog::getSaveFileName(this, tr("Export clusters"),
                                                          QFileInfo(session_->fileName()).absolutePath() + QStringLiteral("/clusters.csv"),
@@ -265,6 +274,7 @@ void MainWindow::buildMenus()
     file->addAction(newAction_);
     file->addAction(updateArchiveAction_);
     file->addSeparator();
+    file->addAction(importLabelsAction_);
     QMenu* exportMenu = file->addMenu(tr("&Export"));
     exportMenu->addAction(exportClustersAction_);
     exportMenu->addAction(exportEmbeddingsAction_);
@@ -735,6 +745,30 @@ void MainWindow::exportEmbeddings(const QString& npyFile, const QString& csvFile
     if (!started) Q_EMIT exportFinished(false, tr("busy with %1").arg(tasks_->title()));
 }
 
+QString MainWindow::importLabels(const QString& file)
+{
+    const std::optional<LabelImportReport> r = session_->importLabels(file);
+    if (!r) return {};
+    const QString name = QFileInfo(file).fileName();
+    QString summary = tr("%1: %2 rows, %3 matched, %4 clips labelled").arg(name).arg(r->rows).arg(r->matchedRows).arg(r->clipsLabelled);
+    if (r->format == LabelTableFormat::RavenSelections)
+        summary += tr(" (Raven table, labels from column \"%1\")").arg(QString::fromStdString(r->labelColumn));
+    statusBar()->showMessage(summary, 10000);
+    if (!r->unmatched.empty()) {
+        QString details;
+        for (const auto& [line, why] : r->unmatched) details += tr("line %1: %2\n").arg(line).arg(QString::fromStdString(why));
+        auto* box = new QMessageBox(QMessageBox::Information, tr("Imported labels"),
+                                    summary + QLatin1Char('\n') +
+                                        tr("%n row(s) matched no clip: see the details.", nullptr, int(r->unmatched.size())),
+                                    QMessageBox::Ok, this);
+        box->setDetailedText(details);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setObjectName(QStringLiteral("importLabelsBox"));
+        box->open();
+    }
+    return summary;
+}
+
 void MainWindow::exportClusters(const QString& csvFile)
 {
     if (!session_->isOpen()) return;
@@ -963,6 +997,7 @@ void MainWindow::updateActions()
     closeAction_->setEnabled(open);
     updateArchiveAction_->setEnabled(open && !busy);
     exportEmbeddingsAction_->setEnabled(hasEmbeddings && !busy);
+    importLabelsAction_->setEnabled(open);
     exportClustersAction_->setEnabled(open && !busy);
     exportRavenAction_->setEnabled(open && !busy);
     exportAudacityAction_->setEnabled(open && !busy);

@@ -111,6 +111,10 @@ public Q_SLOTS:
     // The files are replaced if they exist (the save dialog asked); never the open archive.
     void exportEmbeddings(const QString& npyFile, const QString& csvFile);
     void exportClusters(const QString& csvFile);          // core's writeClusterCsv (+ .json sidecar)
+    // Imports a label file into the open archive (the CLI's import: CSV or Raven table, same
+    // matching rules) and says what matched, listing the rows that matched nothing (a non-modal
+    // box). Returns that summary; empty if the file could not be used (the error is shown).
+    QString importLabels(const QString& file);
     // Raven selection tables or Audacity labels. Files of the same names in dir are replaced only with
     // `replace`; without it the user is asked (offscreen: the export is refused).
     void exportTables(const QString& dir, bool audacity, bool replace = false);
@@ -190,6 +194,7 @@ private:
     QAction* exportClustersAction_;
     QAction* exportRavenAction_;
     QAction* exportAudacityAction_;
+    QAction* importLabelsAction_;
     QAction* quitAction_;
     QAction* pcaAction_;
     QAction* umapAction_;

@@ -9,7 +9,10 @@
 #include "ui/MainWindow.h"
 #include "ui/MapView.h"
 
+#include <QDir>
+#include <QFile>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -158,6 +161,52 @@ private Q_SLOTS:
         QTest::keyClick(field, Qt::Key_Z, Qt::ControlModifier);
         QVERIFY(field->text() != typed); // the field's undo
         QCOMPARE(shown(6), std::string());
+    }
+
+    void labelFileImportedFromTheWindow()
+    {
+        // File > Import Labels: the CLI's matching rules; the labels show at once (map legend,
+        // session), a user's own label still wins, and rows that match nothing are reported.
+        UiTestArchive a;
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        w.openArchive(a.file());
+        QVERIFY(opened.wait(20000));
+        ArchiveSession* s = w.session();
+        QVERIFY(s->applyLabel({0}, QStringLiteral("mine")));
+        const QString file = QDir(a.dir()).filePath(QStringLiteral("field notes.csv"));
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Text));
+            f.write(QStringLiteral("clip_id,label\n%1,imported\n%2,imported\n999999,lost\n")
+                        .arg(s->data().clips[0].id).arg(s->data().clips[1].id).toUtf8());
+        }
+        const QString summary = w.importLabels(file);
+        QVERIFY2(summary.contains(QStringLiteral("3 rows, 2 matched")), qPrintable(summary));
+        QCOMPARE(s->data().label[0], std::string("mine"));      // the user's own label wins
+        QCOMPARE(s->data().label[1], std::string("imported"));
+        QVERIFY(s->labelNames().contains(QStringLiteral("imported")));
+        auto* box = w.findChild<QMessageBox*>(QStringLiteral("importLabelsBox"));
+        QVERIFY(box);
+        QVERIFY2(box->detailedText().contains(QStringLiteral("line 4")), qPrintable(box->detailedText()));
+        bool stored = false;
+        for (const LabelRow& l : Archive::openReadOnly(a.path()).labels())
+            stored |= l.source == "field notes.csv" && l.label == "imported";
+        QVERIFY(stored);
+
+        // A file that is no label table: an error, nothing changes.
+        const QString bad = QDir(a.dir()).filePath(QStringLiteral("bad.csv"));
+        {
+            QFile f(bad);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Text));
+            f.write("species;begin\nowl;1\n");
+        }
+        QSignalSpy errors(s, &ArchiveSession::errorOccurred);
+        QVERIFY(w.importLabels(bad).isEmpty());
+        QCOMPARE(errors.count(), 1);
+        QVERIFY2(errors.first().at(0).toString().contains(QStringLiteral("bad.csv")), qPrintable(errors.first().at(0).toString()));
     }
 };
 
