@@ -4,6 +4,7 @@
 #include "ui/Result.h"
 #include "ui/ScoreHistogram.h"
 #include "ui/TaskRunner.h"
+#include "core/common/Error.h"
 #include "core/analysis/LabelSuggestions.h"
 
 #include <QComboBox>
@@ -157,24 +158,24 @@ bool FindCallsPanel::addExamples(bool positive)
     return session_->applyLabel(clips, positive ? name : QString::fromStdString(notLabel(name.toStdString())));
 }
 
-int FindCallsPanel::exampleCount() const
+int FindCallsPanel::shownExampleCount(std::int8_t kind) const
 {
-    if (!session_->isOpen()) return 0;
-    const std::string name = callName().toStdString();
-    const auto& labels = session_->data().label;
-    return int(std::count(labels.begin(), labels.end(), name));
+    if (!session_->isOpen() || callName().isEmpty()) return 0;
+    // Core's rule for what teaches the call, over the labels shown (one per clip).
+    const ArchiveSnapshot& d = session_->data();
+    std::vector<LabelRow> shown;
+    for (std::size_t i = 0; i < d.label.size(); ++i)
+        if (!d.label[i].empty()) shown.push_back({d.clips[i].id, d.label[i], "shown"});
+    try {
+        return classifierExamples(shown, {.classes = {callName().toStdString()}}).targets.count(0, kind);
+    } catch (const UsageError&) {
+        return 0; // no labels yet, or a name that marks counter-examples ("negative")
+    }
 }
 
-int FindCallsPanel::counterExampleCount() const
-{
-    if (!session_->isOpen()) return 0;
-    const std::string name = callName().toStdString();
-    const std::string no = notLabel(name);
-    int n = 0;
-    for (const std::string& l : session_->data().label)
-        n += !l.empty() && l != name && (l == no || !l.starts_with(kNotLabelPrefix));
-    return n;
-}
+int FindCallsPanel::exampleCount() const { return shownExampleCount(+1); }
+
+int FindCallsPanel::counterExampleCount() const { return shownExampleCount(-1); }
 
 bool FindCallsPanel::isBusy() const { return loading_ > 0 || (tasks_->isBusy() && tasks_->title().startsWith(tr("Training"))); }
 

@@ -76,6 +76,7 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    int shownExampleCount(std::int8_t kind) const; // +1 examples, -1 counter-examples among the labels shown
     void onArchiveOpened();
     void onArchiveClosed();
     void loadStored(const QString& name);

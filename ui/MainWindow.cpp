@@ -918,8 +918,8 @@ void MainWindow::onArchiveOpened()
     updateActions();
     // The archive remembers the folder of the model behind its vectors (an adapted one, or one
     // named at embedding): use it, so reconstructions and queries match the vectors.
-    // Otherwise the model in use (or the one asked for last, if it is still loading), read at the
-    // archive's time scale.
+    // Otherwise the model in use read at the archive's time scale, unless it is another archive's
+    // own: then the window's base model.
     if (!d.modelId.empty() && (!model_ || model_->id() != d.modelId)) {
         if (!d.modelDir.empty()) loadArchiveModel(QString::fromStdString(d.modelDir.string()), d.timeScale);
         else if (const auto scaled = atTimeScale(model_, d.timeScale); scaled && scaled->id() == d.modelId) {
@@ -927,11 +927,7 @@ void MainWindow::onArchiveOpened()
             installModel(*scaled);
         }
         // Another archive's model (an adapted one) must not read this archive: back to the base.
-        else if (const auto base = atTimeScale(baseModel_, d.timeScale); modelFromArchive_ && base) {
-            ++modelRequest_;
-            modelFromArchive_ = false;
-            installModel(*base);
-        }
+        else if (const auto base = atTimeScale(baseModel_, d.timeScale); modelFromArchive_ && base) setModel(*base);
         else if (d.timeScale != 1) loadModel(modelDir_, d.timeScale);
     }
     if (redoAnalysis_ && !d.hasProjection && !d.modelId.empty() && d.embeddings.rows() > 0) {

@@ -134,12 +134,8 @@ Command addApply(CLI::App& parent)
         const CallClassifier c = loadCallClassifier(archive, o->name);
         const ClipScores s = scoreClips(archive, c);
         std::map<std::string, int> detections;
-        for (std::size_t i = 0; i < s.clipIds.size(); ++i) {
-            std::size_t best = 0;
-            for (std::size_t k = 1; k < s.classes.size(); ++k)
-                if (s.at(i, k) > s.at(i, best)) best = k;
-            if (s.at(i, best) >= o->threshold) ++detections[s.classes[best]];
-        }
+        for (std::size_t i = 0; i < s.clipIds.size(); ++i)
+            if (const std::size_t best = s.best(i); s.at(i, best) >= o->threshold) ++detections[s.classes[best]];
         std::printf("scored %zu clips at threshold %.2f:", s.clipIds.size(), double(o->threshold));
         for (const std::string& cls : s.classes) std::printf(" %s %d", cls.c_str(), detections[cls]);
         std::printf("\n");
@@ -169,7 +165,8 @@ Command addSuggest(CLI::App& parent)
     return {sub, [o] {
         const Archive archive = Archive::openReadOnly(o->archive);
         const CallClassifier c = loadCallClassifier(archive, o->name);
-        const ClipScores s = scoreClips(archive, c);
+        const EmbeddingMatrix m = archive.embeddings(c.stored.modelId); // read once: scores and near-duplicates
+        const ClipScores s = scoreClips(m, c);
         std::size_t cls = 0;
         if (!o->cls.empty()) {
             const auto it = std::find(s.classes.begin(), s.classes.end(), o->cls);
@@ -184,7 +181,6 @@ Command addSuggest(CLI::App& parent)
             scores[i] = s.at(i, cls);
             isLabelled[i] = labelled.count(s.clipIds[i]) > 0;
         }
-        const EmbeddingMatrix m = archive.embeddings(c.stored.modelId);
         const std::vector<std::size_t> rows =
             clipsWorthLabelling(m.values, m.dimension, scores, isLabelled, {.count = o->count, .threshold = o->threshold});
         std::map<ClipId, ClipRow> clips;

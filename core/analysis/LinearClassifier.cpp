@@ -154,7 +154,7 @@ LbfgsResult minimise(Objective& f, std::vector<double>& theta, const LinearClass
         theta.swap(thetaNew);
         g.swap(gNew);
         fx = fNew;
-        if (decrease <= 1e-14 * std::max(1.0, std::abs(fx))) { r.gradientNorm = maxAbs(g); ++r.iterations; break; }
+        if (decrease <= 1e-14 * std::max(1.0, std::abs(fx))) { ++r.iterations; break; }
     }
     r.gradientNorm = maxAbs(g);
     return r;

@@ -209,9 +209,21 @@ CallClassifier loadCallClassifier(const Archive& archive, const std::string& nam
     return c;
 }
 
+std::size_t ClipScores::best(std::size_t row) const
+{
+    std::size_t b = 0;
+    for (std::size_t c = 1; c < classes.size(); ++c)
+        if (at(row, c) > at(row, b)) b = c;
+    return b;
+}
+
 ClipScores scoreClips(const Archive& archive, const CallClassifier& classifier)
 {
-    const EmbeddingMatrix m = archive.embeddings(classifier.stored.modelId);
+    return scoreClips(archive.embeddings(classifier.stored.modelId), classifier);
+}
+
+ClipScores scoreClips(const EmbeddingMatrix& m, const CallClassifier& classifier)
+{
     if (m.rows() == 0)
         throw UsageError("classifier \"" + classifier.stored.name + "\" reads embeddings of model " +
                          classifier.stored.modelId.substr(0, 12) + ", which this archive no longer has: train it again");

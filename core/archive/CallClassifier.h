@@ -74,9 +74,15 @@ struct ClipScores {
     std::vector<std::string> classes;
     std::vector<float> probabilities;      // clipIds.size() x classes.size()
     float at(std::size_t row, std::size_t cls) const { return probabilities[row * classes.size() + cls]; }
+    // The class a row scores highest for (the first of equals); it is the row's prediction when
+    // its score reaches the threshold.
+    std::size_t best(std::size_t row) const;
 };
 
 // Throws UsageError when the archive holds no embeddings of the model the classifier was trained on.
 ClipScores scoreClips(const Archive& archive, const CallClassifier& classifier);
+// The same over vectors already read (embeddings of the classifier's model), for callers that
+// need them too.
+ClipScores scoreClips(const EmbeddingMatrix& vectors, const CallClassifier& classifier);
 
 } // namespace crowlingo

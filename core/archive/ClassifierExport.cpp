@@ -34,10 +34,9 @@ std::vector<Prediction> predictions(const std::vector<ClipRow>& clips, const Cli
     for (std::size_t i = 0; i < s.clipIds.size(); ++i) {
         auto it = byId.find(s.clipIds[i]);
         if (it == byId.end()) continue;
-        Prediction p{it->second, i, -1, -1.f, false};
-        for (std::size_t c = 0; c < s.classes.size(); ++c)
-            if (s.at(i, c) > p.score) { p.score = s.at(i, c); p.best = int(c); }
-        p.detected = p.best >= 0 && p.score >= threshold;
+        const std::size_t best = s.best(i);
+        Prediction p{it->second, i, int(best), s.at(i, best), false};
+        p.detected = p.score >= threshold;
         out.push_back(p);
     }
     return out;

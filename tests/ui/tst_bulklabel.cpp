@@ -1,6 +1,7 @@
 // Bulk labelling: a rectangle on the map selects many clips, the label bar labels them, and the
 // labels are in the archive at once (read back through a second connection).
 #include "UiTestArchive.h"
+#include "UiTestWindow.h"
 
 #include "ui/ArchiveSession.h"
 #include "ui/ClipFilterProxy.h"
@@ -33,12 +34,7 @@ private Q_SLOTS:
     {
         UiTestArchive a;
         MainWindow w;
-        w.resize(1400, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
-        w.openArchive(a.file());
-        QVERIFY(opened.wait(20000));
+        QVERIFY(testkit::showAndOpen(w, a.file()));
         MapView* map = w.mapView();
 
         // A rectangle around every clip of kind 1 (their points' bounding box, slightly grown).
@@ -104,12 +100,7 @@ private Q_SLOTS:
             archive.setLabel(archive.clips().at(5).id, "imported-owl", "field-notes.csv");
         }
         MainWindow w;
-        w.resize(1400, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
-        w.openArchive(a.file());
-        QVERIFY(opened.wait(20000));
+        QVERIFY(testkit::showAndOpen(w, a.file()));
         ArchiveSession* s = w.session();
         const auto shown = [&](int i) { return s->data().label[std::size_t(i)]; };
         const auto stored = [&](int i) {
@@ -169,11 +160,7 @@ private Q_SLOTS:
         // session), a user's own label still wins, and rows that match nothing are reported.
         UiTestArchive a;
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
-        w.openArchive(a.file());
-        QVERIFY(opened.wait(20000));
+        QVERIFY(testkit::showAndOpen(w, a.file()));
         ArchiveSession* s = w.session();
         QVERIFY(s->applyLabel({0}, QStringLiteral("mine")));
         const QString file = QDir(a.dir()).filePath(QStringLiteral("field notes.csv"));

@@ -4,6 +4,7 @@
 // queue plays on Space and turns Y / N into labels stored at once; the classifier is back after
 // closing and reopening the archive.
 #include "UiTestArchive.h"
+#include "UiTestWindow.h"
 
 #include "core/archive/Archive.h"
 #include "ui/ArchiveSession.h"
@@ -56,12 +57,7 @@ private Q_SLOTS:
         UiTestArchive a(UiTestArchive::Options{.dimension = 3});
         MainWindow w;
         w.setAutoProjection(false);
-        w.resize(1400, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
-        w.openArchive(a.file());
-        QVERIFY(opened.wait(20000));
+        QVERIFY(testkit::showAndOpen(w, a.file()));
         ArchiveSession& s = *w.session();
         FindCallsPanel* panel = w.findCalls();
         QTRY_VERIFY(!panel->isBusy());
@@ -139,6 +135,7 @@ private Q_SLOTS:
         w.closeArchive();
         QVERIFY(!s.hasScores());
         QVERIFY(panel->classifier() == nullptr);
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
         w.openArchive(a.file());
         QVERIFY(opened.wait(20000));
         QTRY_VERIFY_WITH_TIMEOUT(panel->classifier() != nullptr, 20000);

@@ -1,0 +1,25 @@
+#pragma once
+// Shared by the UI tests: the workbench window shown and an archive opened in it, as a user starts.
+//
+//   MainWindow w;  QVERIFY(showAndOpen(w, archive.file()));
+#include "ui/ArchiveSession.h"
+#include "ui/MainWindow.h"
+
+#include <QSignalSpy>
+#include <QString>
+#include <QTest>
+
+namespace crowlingo::testkit {
+
+// Shows the window at 1400 x 900 and opens the archive in it; false if either did not happen in time.
+inline bool showAndOpen(ui::MainWindow& w, const QString& archiveFile)
+{
+    w.resize(1400, 900);
+    w.show();
+    if (!QTest::qWaitForWindowExposed(&w)) return false;
+    QSignalSpy opened(w.session(), &ui::ArchiveSession::archiveOpened);
+    w.openArchive(archiveFile);
+    return opened.wait(20000);
+}
+
+} // namespace crowlingo::testkit
