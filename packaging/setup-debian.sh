@@ -12,6 +12,7 @@ packages=(
   libgl-dev libxkbcommon-dev fonts-dejavu-core
   # core: model, DSP, audio I/O, archive, search, figures, hashing, CLI
   libtorch-dev libopenblas0-openmp libfaiss-dev
+  libblas-dev   # cblas.h: the classifier (core/analysis) calls BLAS directly
   libfftw3-dev libsndfile1-dev libsoxr-dev libsqlite3-dev libcairo2-dev libssl-dev
   nlohmann-json3-dev libcli11-dev libsqlitecpp-dev
   # tests: audio output into a null sink, screenshots, inspecting archives
