@@ -1,4 +1,5 @@
-// crowlingo-cli synth OUTDIR [--minutes M --files N --seed S]: the synthetic demo corpus.
+// crowlingo-cli synth OUTDIR [--minutes M --files N --seed S --style demo|field]: the synthetic demo
+// corpus, or a field-like training corpus.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
 #include "app/cli/OptionChecks.h"
@@ -11,7 +12,7 @@ namespace crowlingo::cli {
 
 Command addSynthCommand(CLI::App& app)
 {
-    struct Options { std::string out; double minutes = 2; int files = 8; std::uint64_t seed = 1; int rate = 22050; };
+    struct Options { std::string out; double minutes = 2; int files = 8; std::uint64_t seed = 1; int rate = 22050; std::string style = "demo"; };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("synth", "Generate the synthetic demo corpus (field recordings with calls at known "
                                             "times, and ground_truth.csv)");
@@ -20,8 +21,12 @@ Command addSynthCommand(CLI::App& app)
     sub->add_option("--files", o->files, "Number of recordings")->capture_default_str()->check(CLI::Range(1, 10000));
     sub->add_option("--seed", o->seed, "Random seed (same seed, same corpus)")->capture_default_str();
     sub->add_option("--rate", o->rate, "Sample rate (Hz)")->capture_default_str()->check(CLI::Range(16000, 192000));
+    sub->add_option("--style", o->style, "demo: the six call types with clean gaps; field: a training corpus with "
+                                         "random vocalisations, speed changes, reverberation and overlaps")
+        ->capture_default_str()->check(CLI::IsMember({"demo", "field"}));
     return {sub, [o] {
         CorpusParams p;
+        p.style = o->style == "field" ? CorpusStyle::Field : CorpusStyle::Demo;
         p.files = o->files;
         p.secondsPerFile = o->minutes * 60;
         p.seed = o->seed;
@@ -33,7 +38,7 @@ Command addSynthCommand(CLI::App& app)
         for (const GroundTruthCall& c : calls) ++perType[c.callType];
         std::printf("wrote %d recordings of %.1f min and %zu ground-truth calls to %s\n", p.files, o->minutes,
                     calls.size(), o->out.c_str());
-        for (const auto& [type, n] : perType) std::printf("  %-8s %d\n", type.c_str(), n);
+        for (const auto& [type, n] : perType) std::printf("  %-12s %d\n", type.c_str(), n);
         return 0;
     }};
 }

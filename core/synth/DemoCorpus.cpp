@@ -3,7 +3,9 @@
 #include "core/common/Csv.h"
 #include "core/common/Error.h"
 #include "core/synth/CallSynth.h"
+#include "core/synth/FieldEffects.h"
 #include "core/synth/SynthRng.h"
+#include "core/synth/VocalisationSynth.h"
 #include "core/synth/WelchPower.h"
 
 #include <sndfile.h>
@@ -49,7 +51,7 @@ void validate(const CorpusParams& p)
 
 // One scheduled call before mixing.
 struct Placed {
-    CallType type;
+    std::string typeName;
     SynthCall call;
     std::int64_t startTick;
     double snrDb;
@@ -94,32 +96,49 @@ void schedule(const CorpusParams& p, SynthRng& plan, Place&& place)
     // Mean silence between events so that calls arrive at callsPerMinute on average.
     const double meanExtra = std::max(0.0, kCallsPerEvent * 60.0 / p.callsPerMinute - kEventSeconds - kMinGap);
     std::int64_t t = toTicks(plan.uniform(0.3, 3.0));
+    const bool field = p.style == CorpusStyle::Field;
     while (true) {
-        const CallType type = drawEvent(plan);
-        const int count = type == CallType::Caw ? plan.uniformInt(1, 4) : type == CallType::Bat ? plan.uniformInt(2, 5) : 1;
+        // A field corpus draws half its events as vocalisation bouts (1-3 of them).
+        const bool vocalisation = field && plan.chance(0.5);
+        const CallType type = vocalisation ? CallType::Whistle : drawEvent(plan);
+        const int count = vocalisation ? plan.uniformInt(1, 3)
+            : type == CallType::Caw    ? plan.uniformInt(1, 4)
+            : type == CallType::Bat    ? plan.uniformInt(2, 5)
+                                       : 1;
         const int variant = type == CallType::Caw ? plan.uniformInt(0, variantCount(type) - 1) : -1;
         const double baseSnr = plan.uniform(0.0, 30.0);
+        const bool bat = !vocalisation && type == CallType::Bat;
         std::vector<Placed> event;
         std::int64_t cursor = t;
         for (int i = 0; i < count; ++i) {
             if (i > 0)
-                cursor += toTicks(type == CallType::Bat ? plan.uniform(0.2, 0.3) : plan.uniform(kMinGap, 0.6));
+                cursor += toTicks(bat ? plan.uniform(0.2, 0.3) : plan.uniform(kMinGap, 0.6));
             SynthRng callRng(plan.next()); // own stream: changing one generator leaves the schedule alone
-            SynthCall call = synthesizeCall(type, variant, p.sampleRate, callRng);
+            SynthCall call = vocalisation ? synthesizeVocalisation(p.sampleRate, callRng)
+                                          : synthesizeCall(type, variant, p.sampleRate, callRng);
+            if (field)
+                applyFieldEffects(call, p.sampleRate, callRng);
             // A bout or pass keeps its loudness; a bat pass swells and fades as it flies by.
-            const double shape = type == CallType::Bat ? -6.0 * std::abs(2.0 * (i + 0.5) / count - 1.0) : 0.0;
+            const double shape = bat ? -6.0 * std::abs(2.0 * (i + 0.5) / count - 1.0) : 0.0;
             // Bat sweeps last a few ms: at 0 dB they would be indistinguishable from the noise
             // even for an expert, so they start at 6 dB.
-            const double snr = std::clamp(baseSnr + shape + plan.uniform(-2.0, 2.0), type == CallType::Bat ? 6.0 : 0.0, 30.0);
+            const double snr = std::clamp(baseSnr + shape + plan.uniform(-2.0, 2.0), bat ? 6.0 : 0.0, 30.0);
             const std::int64_t duration = toTicks(call.duration);
-            event.push_back({type, std::move(call), cursor, snr});
+            event.push_back({vocalisation ? std::string("vocalisation") : std::string(callTypeName(type)),
+                             std::move(call), cursor, snr});
             cursor += duration;
         }
         if (cursor > fileEnd)
             break; // the file is full; a shorter event might still fit but the tail may stay quiet
         for (Placed& e : event)
             place(e);
-        t = cursor + toTicks(kMinGap + plan.uniform(0.0, 2.0 * meanExtra));
+        // In a field corpus a quarter of the events start before the previous one has ended.
+        if (field && plan.chance(0.25)) {
+            const std::int64_t length = cursor - t;
+            t = std::max(t + toTicks(0.05), cursor - std::int64_t(double(length) * plan.uniform(0.0, 0.5)));
+        } else {
+            t = cursor + toTicks(kMinGap + plan.uniform(0.0, 2.0 * meanExtra));
+        }
     }
 }
 
@@ -143,6 +162,8 @@ SynthRecording synthesizeRecording(const CorpusParams& params, int fileIndex)
     SynthRecording rec;
     rec.sampleRate = rate;
     rec.background = randomBackgroundParams(plan);
+    if (params.style == CorpusStyle::Field)
+        rec.background.rmsDbfs = plan.uniform(-50.0, -28.0);
     const SampleCount frames = tickToSample(toTicks(params.secondsPerFile), rate);
     {
         SynthRng bgRng(plan.next());
@@ -183,9 +204,25 @@ SynthRecording synthesizeRecording(const CorpusParams& params, int fileIndex)
             rec.samples[std::size_t(s0 + i)] += float(gain * c.call.samples[std::size_t(i)]);
 
         rec.calls.push_back({file, fromTicks(c.startTick), fromTicks(c.startTick + toTicks(c.call.duration)),
-                             c.call.lowHz, c.call.highHz, std::string(callTypeName(c.type)), c.call.individual});
+                             c.call.lowHz, c.call.highHz, c.typeName, c.call.individual});
         rec.snrDb.push_back(snrDb);
     });
+
+    // Overlapping events may place a later call before an earlier event's last call.
+    if (params.style == CorpusStyle::Field) {
+        std::vector<std::size_t> order(rec.calls.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rec.calls[a].start < rec.calls[b].start; });
+        std::vector<GroundTruthCall> calls;
+        std::vector<double> snr;
+        for (std::size_t i : order) {
+            calls.push_back(rec.calls[i]);
+            snr.push_back(rec.snrDb[i]);
+        }
+        rec.calls = std::move(calls);
+        rec.snrDb = std::move(snr);
+    }
 
     // Safety net (loud calls were already limited above): only ever down, keeps every SNR.
     float peak = 0.0f;
