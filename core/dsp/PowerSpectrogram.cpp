@@ -41,7 +41,7 @@ AlignedBuffer<T> alignedAlloc(std::size_t n)
 
 struct PowerSpectrogram::Impl {
     StftParams params;
-    std::vector<float> window; // periodic Hann, as torch.hann_window(nFft) (periodic=True)
+    std::vector<float> window; // periodic; Hann as torch.hann_window(nFft) (periodic=True)
     fftwf_plan plan = nullptr;
 
     ~Impl()
@@ -61,7 +61,7 @@ PowerSpectrogram::PowerSpectrogram(StftParams params) : d(std::make_unique<Impl>
                          + std::to_string(params.sampleRate) + ")");
     d->params = params;
     const int n = params.nFft;
-    d->window = hannWindow(n);
+    d->window = window(params.window, n);
 
     // Plan once on FFTW-allocated scratch arrays (freed at once: a plan keeps no reference that
     // the new-array execute functions use). FFTW_ESTIMATE: no measuring, so planning is fast and
@@ -82,6 +82,19 @@ std::vector<float> PowerSpectrogram::hannWindow(int n)
     std::vector<float> w(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) // computed in double, rounded once
         w[std::size_t(i)] = float(0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * i / n));
+    return w;
+}
+
+std::vector<float> PowerSpectrogram::window(WindowShape shape, int n)
+{
+    if (shape == WindowShape::Hann)
+        return hannWindow(n);
+    std::vector<float> w(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        const double x = 2.0 * std::numbers::pi * i / n;
+        w[std::size_t(i)] = shape == WindowShape::Hamming ? float(0.54 - 0.46 * std::cos(x))
+                                                          : float(0.42 - 0.5 * std::cos(x) + 0.08 * std::cos(2.0 * x));
+    }
     return w;
 }
 

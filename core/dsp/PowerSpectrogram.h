@@ -21,10 +21,15 @@
 
 namespace crowlingo {
 
+// The analysis window. Hann by default (the model's features); Hamming has lower near side lobes
+// (sharper tonal lines), Blackman lower far side lobes (quiet calls next to loud ones).
+enum class WindowShape { Hann, Hamming, Blackman };
+
 struct StftParams {
     SampleRate sampleRate = 22050;
     int nFft = 1024; // window length too; any size FFTW accepts (>= 2), powers of two are fastest
     int hop = 256;
+    WindowShape window = WindowShape::Hann;
     bool operator==(const StftParams&) const = default;
 };
 
@@ -52,6 +57,8 @@ public:
     // The analysis window: periodic Hann of n samples, as torch.hann_window(n). Also used to invert
     // spectrograms with the same conventions (invertLogMel).
     static std::vector<float> hannWindow(int n);
+    // Periodic windows of n samples; Hann is hannWindow(n).
+    static std::vector<float> window(WindowShape shape, int n);
 
     // 10*log10(max(power, 1e-10)), i.e. torchaudio AmplitudeToDB("power", top_db=None): floor -100 dB.
     static float powerToDb(float power);

@@ -1,0 +1,125 @@
+#include "core/render/RecordingSpectrogram.h"
+
+#include "core/common/Error.h"
+#include "core/dsp/PowerSpectrogram.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace crowlingo {
+
+namespace {
+
+constexpr float kFloorDb = -200.0f;
+
+} // namespace
+
+RecordingSpectrogram::RecordingSpectrogram(std::filesystem::path file, SpectrogramSettings settings)
+    : file_(std::move(file)), settings_(settings)
+{
+    settings_.validate();
+    info_ = probeAudio(file_);
+    const int n = settings_.fftSize, hop = settings_.hop();
+    frames_ = info_.frames >= n ? 1 + (info_.frames - n) / hop : 0;
+    const double binHz = double(info_.sampleRate) / n;
+    const Hertz nyquist = info_.sampleRate / 2.0;
+    const Hertz lo = std::min(settings_.minHz, nyquist), hi = settings_.maxHz > 0.0 ? std::min(settings_.maxHz, nyquist) : nyquist;
+    binBegin_ = std::clamp(int(std::floor(lo / binHz)), 0, n / 2);
+    binEnd_ = std::clamp(int(std::ceil(hi / binHz)) + 1, binBegin_ + 1, n / 2 + 1);
+    while (maxLevel_ < 40 && tileCount(maxLevel_) > 4)
+        ++maxLevel_;
+    const std::vector<float> w = PowerSpectrogram::window(settings_.window, n);
+    const double sum = std::accumulate(w.begin(), w.end(), 0.0);
+    dbOffset_ = float(10.0 * std::log10(std::max(sum * sum / 4.0, 1e-30)));
+}
+
+Seconds RecordingSpectrogram::columnSeconds(int level) const
+{
+    return double(settings_.hop()) * std::ldexp(1.0, level) / info_.sampleRate;
+}
+
+int RecordingSpectrogram::levelFor(Seconds secondsPerPixel) const
+{
+    int level = 0;
+    while (level < maxLevel_ && columnSeconds(level + 1) <= secondsPerPixel)
+        ++level;
+    return level;
+}
+
+std::int64_t RecordingSpectrogram::tileCount(int level) const
+{
+    const std::int64_t columns = (frames_ + (std::int64_t(1) << level) - 1) >> level;
+    return (columns + kTileColumns - 1) / kTileColumns;
+}
+
+std::int64_t RecordingSpectrogram::tileAt(int level, Seconds t) const
+{
+    const auto i = std::int64_t(std::floor(t / tileSeconds(level)));
+    return std::clamp<std::int64_t>(i, 0, std::max<std::int64_t>(0, tileCount(level) - 1));
+}
+
+Spectrogram RecordingSpectrogram::tile(int level, std::int64_t index) const
+{
+    if (level < 0 || level > maxLevel_ || index < 0 || index >= tileCount(level))
+        throw UsageError("no spectrogram tile " + std::to_string(index) + " at level " + std::to_string(level) + " of "
+                         + file_.string());
+    const int n = settings_.fftSize, hop = settings_.hop();
+    const std::int64_t pool = std::int64_t(1) << level;
+    const std::int64_t firstColumn = index * kTileColumns;
+    const std::int64_t columnsTotal = (frames_ + pool - 1) / pool;
+    const int columns = int(std::min<std::int64_t>(kTileColumns, columnsTotal - firstColumn));
+    const int bins = binCount();
+    const double rate = info_.sampleRate;
+
+    Spectrogram out;
+    out.frames = columns;
+    out.bins = bins;
+    out.values.assign(std::size_t(columns) * std::size_t(bins), -1e30f);
+    out.hopSeconds = columnSeconds(level);
+    out.startSeconds = double(firstColumn * pool * hop) / rate;
+    for (int b = 0; b < bins; ++b)
+        out.binCentres.push_back((binBegin_ + b) * rate / n);
+
+    PowerSpectrogram stft(settings_.stftParams(info_.sampleRate));
+    AudioReader reader(file_); // the file's own rate, all channels mixed
+    // Max-pools frame power into column c.
+    const auto poolInto = [&](int c) {
+        return [&, c](int, std::span<const float> power) {
+            float* col = &out.values[std::size_t(c) * std::size_t(bins)];
+            for (int b = 0; b < bins; ++b)
+                col[b] = std::max(col[b], power[std::size_t(binBegin_ + b)]);
+        };
+    };
+    const auto samplesOf = [&](std::int64_t frame, std::int64_t count) { // count frames from `frame`
+        const std::int64_t a = frame * hop, b = (frame + count - 1) * hop + n;
+        return reader.read(double(a) / rate, double(b) / rate);
+    };
+
+    if (level <= kMaxPooledLevel) {
+        const std::int64_t firstFrame = firstColumn * pool;
+        const std::int64_t count = std::min<std::int64_t>(columns * pool, frames_ - firstFrame);
+        const std::vector<float> x = samplesOf(firstFrame, count);
+        stft.forEachFrame(x, [&](int t, std::span<const float> power) {
+            if (t < count)
+                poolInto(int(t / pool))(t, power);
+        });
+    } else {
+        for (int c = 0; c < columns; ++c) {
+            const std::int64_t begin = (firstColumn + c) * pool, end = std::min(frames_, begin + pool);
+            for (int k = 0; k < kSparseFrames; ++k) {
+                const std::int64_t frame = begin + (end - begin) * k / kSparseFrames;
+                const std::vector<float> x = samplesOf(frame, 1);
+                stft.forEachFrame(x, [&](int t, std::span<const float> power) {
+                    if (t == 0)
+                        poolInto(c)(t, power);
+                });
+            }
+        }
+    }
+    for (float& v : out.values)
+        v = v > 0.0f ? std::max(kFloorDb, 10.0f * std::log10(v) - dbOffset_) : kFloorDb;
+    return out;
+}
+
+} // namespace crowlingo
