@@ -69,7 +69,7 @@ void AudioPlayer::startItem(int index)
     const PlayItem item = queue_[index];
     const quint64 generation = ++generation_;
     const double speed = speed_;
-    const Seconds context = context_;
+    const Seconds context = item.withContext ? context_ : 0.0;
     // A stale decode still running is left to finish; its result is dropped by generation.
     decoder_.waitForFinished();
     decoderGeneration_ = generation;

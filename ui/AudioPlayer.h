@@ -38,6 +38,7 @@ struct PlayItem {
     Seconds start = 0;
     Seconds end = 0;
     double timeExpansion = 1.0;
+    bool withContext = true;    // false: exactly start..end (a range chosen in the recording view)
     // A sound made in memory (a reconstruction turned into audio) instead of a file's range:
     // played whole at `sampleRate`, with the same speed control.
     std::shared_ptr<const std::vector<float>> sound;

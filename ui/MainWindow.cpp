@@ -14,6 +14,7 @@
 #include "ui/NewArchiveDialog.h"
 #include "ui/ProjectionDialog.h"
 #include "ui/ReconstructionPanel.h"
+#include "ui/RecordingPanel.h"
 #include "ui/StartPage.h"
 #include "ui/TaskProgressWidget.h"
 #include "ui/TaskRunner.h"
@@ -70,7 +71,8 @@ MainWindow::MainWindow(QWidget* parent)
       central_(new QStackedWidget(this)), start_(new StartPage(this)), mapPanel_(new MapPanel(session_, this)),
       table_(new ClipTablePanel(session_, this)), inspector_(new ClipInspector(session_, this)),
       neighbours_(new NeighbourPanel(session_, this)), labelBar_(new LabelBar(session_, this)),
-      findCalls_(new FindCallsPanel(session_, tasks_, this)), summary_(new QLabel(this))
+      findCalls_(new FindCallsPanel(session_, tasks_, this)),
+      recording_(new RecordingPanel(session_, mapPanel_->mapView(), this)), summary_(new QLabel(this))
 {
     setWindowTitle(tr("CrowLingo Workbench"));
     setAcceptDrops(true); // a folder dropped on the window becomes a new archive; an archive file opens
@@ -120,6 +122,26 @@ MainWindow::MainWindow(QWidget* parent)
         connect(session_, signal, this, &MainWindow::updateSummary);
 
     connect(player_, &AudioPlayer::positionChanged, inspector_, &ClipInspector::setPlayhead);
+    // The recording view's playhead follows whatever plays from the recording it shows.
+    connect(player_, &AudioPlayer::positionChanged, this, [this](int, double seconds) {
+        const int i = player_->queueIndex();
+        const int r = recording_->recordingShown();
+        const bool here = i >= 0 && r >= 0 && session_->isOpen()
+            && player_->queue()[i].file == session_->data().recordingFiles[std::size_t(r)];
+        recording_->setPlayhead(here ? seconds : qQNaN());
+    });
+    connect(recording_, &RecordingPanel::playRequested, this,
+            [this](const std::filesystem::path& file, double start, double end, double timeExpansion) {
+                playingSequence_ = false;
+                PlayItem item;
+                item.file = file;
+                item.start = start;
+                item.end = end;
+                item.timeExpansion = timeExpansion;
+                item.withContext = false;
+                player_->setSpeed(speed_->value());
+                player_->play({item});
+            });
     connect(player_, &AudioPlayer::itemStarted, this, [this](int queueIndex, int clip) {
         if (playingSequence_) sequencePos_ = queueIndex;
         neighbours_->setPlayingClip(clip);
@@ -127,6 +149,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(player_, &AudioPlayer::stopped, this, [this] {
         inspector_->clearPlayhead();
+        recording_->setPlayhead(qQNaN());
         neighbours_->setPlayingClip(-1);
         updateActions();
     });
@@ -389,6 +412,8 @@ void MainWindow::buildDocks()
     inspectorDock_ = dock(tr("Clip"), "inspectorDock", inspector_, Qt::RightDockWidgetArea);
     neighbourDock_ = dock(tr("Neighbours"), "neighbourDock", neighbours_, Qt::RightDockWidgetArea);
     tableDock_ = dock(tr("Clips"), "tableDock", table_, Qt::BottomDockWidgetArea);
+    recordingDock_ = dock(tr("Recording"), "recordingDock", recording_, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(tableDock_, recordingDock_);
     splitDockWidget(inspectorDock_, neighbourDock_, Qt::Vertical);
     findCallsDock_ = dock(tr("Find Calls"), "findCallsDock", findCalls_, Qt::RightDockWidgetArea);
     tabifyDockWidget(neighbourDock_, findCallsDock_);
@@ -907,7 +932,8 @@ void MainWindow::onArchiveOpened()
     addRecent(session_->fileName());
     setWindowTitle(tr("%1 — CrowLingo Workbench").arg(QFileInfo(session_->fileName()).fileName()));
     central_->setCurrentWidget(mapPanel_);
-    for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_}) dock->show();
+    for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_, recordingDock_}) dock->show();
+    recordingDock_->raise(); // the clip where it lives first, as in Raven; the table is one tab away
     for (QToolBar* bar : toolBars_) bar->show();
     resizeDocks({inspectorDock_}, {width() * 47 / 100}, Qt::Horizontal);
     resizeDocks({inspectorDock_, neighbourDock_}, {height() * 62 / 100, height() * 38 / 100}, Qt::Vertical);
@@ -954,7 +980,7 @@ void MainWindow::onArchiveClosed()
     setWindowTitle(tr("CrowLingo Workbench"));
     central_->setCurrentWidget(start_);
     // No empty docks next to the start page.
-    for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_, findCallsDock_}) dock->hide();
+    for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_, findCallsDock_, recordingDock_}) dock->hide();
     for (QToolBar* bar : toolBars_) bar->hide(); // nothing to play or label yet
     mapView()->setMessage({});
     updateSummary();

@@ -48,6 +48,7 @@ class LabelBar;
 class MapPanel;
 class MapView;
 class NeighbourPanel;
+class RecordingPanel;
 class StartPage;
 class TaskRunner;
 
@@ -178,6 +179,8 @@ private:
     FindCallsPanel* findCalls_;
     QDockWidget* findCallsDock_;
     QDockWidget* tableDock_;
+    RecordingPanel* recording_;
+    QDockWidget* recordingDock_;
     QDockWidget* inspectorDock_;
     QDockWidget* neighbourDock_;
     QLabel* summary_;

@@ -225,6 +225,15 @@ void MapView::recolour()
         return scramble(a) < scramble(b);
     });
     invalidateLayer();
+    Q_EMIT coloursChanged();
+}
+
+QColor MapView::clipColour(int clipIndex) const
+{
+    if (clipIndex < 0 || std::size_t(clipIndex) >= pointOfClip_.size() || pointOfClip_[std::size_t(clipIndex)] < 0)
+        return {};
+    const auto k = std::size_t(pointOfClip_[std::size_t(clipIndex)]);
+    return k < colourOfPoint_.size() && colourOfPoint_[k] < palette_.size() ? palette_[colourOfPoint_[k]] : QColor();
 }
 
 void MapView::resetView()

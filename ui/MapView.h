@@ -51,12 +51,18 @@ public:
     int clipAt(QPointF widgetPos, double radiusPx = 7.0) const; // nearest clip within radius, or -1
     QVector<int> clipsIn(const QRectF& widgetRect) const;
     const QVector<LegendEntry>& legend() const { return legend_; }
+    // The colour a clip is drawn in under the current colouring (the recording view's boxes use
+    // it too); invalid for a clip not on the map.
+    QColor clipColour(int clipIndex) const;
 
     QSize sizeHint() const override { return {800, 600}; }
     QSize minimumSizeHint() const override { return {240, 180}; }
 
 public Q_SLOTS:
     void resetView();
+
+Q_SIGNALS:
+    void coloursChanged();
 
 protected:
     void paintEvent(QPaintEvent*) override;

@@ -77,7 +77,8 @@ Spectrogram RecordingSpectrogram::tile(int level, std::int64_t index) const
     out.bins = bins;
     out.values.assign(std::size_t(columns) * std::size_t(bins), -1e30f);
     out.hopSeconds = columnSeconds(level);
-    out.startSeconds = double(firstColumn * pool * hop) / rate;
+    // A column is drawn centred on its frames: from the middle of its first window, less half a hop.
+    out.startSeconds = (double(firstColumn * pool * hop) + n / 2.0 - hop / 2.0) / rate;
     for (int b = 0; b < bins; ++b)
         out.binCentres.push_back((binBegin_ + b) * rate / n);
 

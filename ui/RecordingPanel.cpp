@@ -1,0 +1,199 @@
+#include "ui/RecordingPanel.h"
+
+#include "ui/ArchiveSession.h"
+#include "ui/MapView.h"
+#include "ui/RecordingView.h"
+
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QScrollBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace crowlingo::ui {
+
+namespace {
+constexpr double kScrollUnitsPerSecond = 100.0; // 10 ms steps: a 10-hour file still fits an int
+}
+
+RecordingPanel::RecordingPanel(ArchiveSession* session, MapView* colours, QWidget* parent)
+    : QWidget(parent), session_(session), colours_(colours), view_(new RecordingView(this)),
+      scroll_(new QScrollBar(Qt::Horizontal, this)), title_(new QLabel(this))
+{
+    auto* bar = new QHBoxLayout;
+    bar->setContentsMargins(4, 2, 4, 0);
+    bar->addWidget(title_, 1);
+    title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    const auto button = [&](const QString& text, const QString& tip, auto slot) {
+        auto* b = new QToolButton(this);
+        b->setText(text);
+        b->setToolTip(tip);
+        b->setAutoRaise(true);
+        connect(b, &QToolButton::clicked, this, slot);
+        bar->addWidget(b);
+        return b;
+    };
+    button(tr("Zoom In"), tr("Show half as much time (Ctrl+wheel, +)"),
+           [this] { view_->zoomTime(0.5, (view_->visibleStart() + view_->visibleEnd()) / 2); });
+    button(tr("Zoom Out"), tr("Show twice as much time (Ctrl+wheel, -)"),
+           [this] { view_->zoomTime(2.0, (view_->visibleStart() + view_->visibleEnd()) / 2); });
+    button(tr("Clip"), tr("Zoom to the current clip with some context"), &RecordingPanel::zoomToClip);
+    button(tr("Whole"), tr("Show the whole recording"), &RecordingPanel::showWholeRecording);
+    button(tr("Play"), tr("Play the dragged range, or from the cursor to the end of the view (Space)"),
+           &RecordingPanel::playSelection);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addLayout(bar);
+    layout->addWidget(view_, 1);
+    layout->addWidget(scroll_);
+
+    connect(session_, &ArchiveSession::currentClipChanged, this, &RecordingPanel::followCurrentClip);
+    connect(session_, &ArchiveSession::archiveOpened, this, [this] {
+        recording_ = -1;
+        view_->setRecording(nullptr);
+        followCurrentClip();
+    });
+    connect(session_, &ArchiveSession::archiveClosed, this, [this] {
+        recording_ = -1;
+        view_->setRecording(nullptr);
+        view_->setBoxes({});
+        title_->clear();
+    });
+    if (colours_)
+        connect(colours_, &MapView::coloursChanged, this, &RecordingPanel::refreshBoxes);
+    connect(view_, &RecordingView::clipClicked, session_, &ArchiveSession::setCurrentClip);
+    connect(view_, &RecordingView::playRequested, this, [this](double start, double end) {
+        if (end <= start) end = view_->visibleEnd();
+        if (recording_ >= 0 && end > start)
+            Q_EMIT playRequested(session_->data().recordingFiles[std::size_t(recording_)], start, end,
+                                 session_->data().timeExpansion);
+    });
+    connect(view_, &RecordingView::visibleRangeChanged, this, &RecordingPanel::syncScrollBar);
+    connect(scroll_, &QScrollBar::valueChanged, this, [this](int value) {
+        if (syncing_) return;
+        const double span = view_->visibleEnd() - view_->visibleStart();
+        const double start = value / kScrollUnitsPerSecond;
+        view_->showRange(start, start + span);
+    });
+    scroll_->setEnabled(false);
+    title_->setText(tr("No recording"));
+}
+
+void RecordingPanel::setSpectrogramSettings(const SpectrogramSettings& settings)
+{
+    settings_ = settings;
+    if (recording_ >= 0) {
+        const int r = recording_;
+        recording_ = -1;
+        showRecording(r); // same file: the view keeps its time range
+    }
+}
+
+void RecordingPanel::setPlayhead(double seconds) { view_->setPlayhead(seconds); }
+
+void RecordingPanel::followCurrentClip()
+{
+    const int clip = session_->currentClip();
+    view_->setCurrentClip(clip);
+    if (!session_->isOpen() || clip < 0)
+        return;
+    const int recording = session_->data().recordingOfClip[std::size_t(clip)];
+    if (recording != recording_) {
+        showRecording(recording);
+        zoomToClip();
+        return;
+    }
+    // The same recording: scroll only if the clip is out of sight.
+    const ClipRow& c = session_->data().clips[std::size_t(clip)];
+    if (c.end < view_->visibleStart() || c.start > view_->visibleEnd())
+        zoomToClip();
+}
+
+void RecordingPanel::showRecording(int recording)
+{
+    recording_ = recording;
+    if (recording < 0 || !session_->isOpen()) {
+        view_->setRecording(nullptr);
+        title_->setText(tr("The clip's recording is not known"));
+        return;
+    }
+    const std::filesystem::path file = session_->data().recordingFiles[std::size_t(recording)];
+    try {
+        view_->setRecording(std::make_shared<RecordingSpectrogram>(file, settings_));
+        const double duration = view_->recording()->duration();
+        title_->setText(tr("%1 — %2 s, %3 Hz")
+                            .arg(QFileInfo(QString::fromStdString(file.string())).fileName())
+                            .arg(duration, 0, 'f', duration < 100 ? 2 : 0)
+                            .arg(view_->recording()->info().sampleRate));
+        title_->setToolTip(QString::fromStdString(file.string()));
+    } catch (const std::exception& e) {
+        view_->setRecording(nullptr);
+        title_->setText(tr("Cannot show %1: %2").arg(QString::fromStdString(file.string()), QString::fromUtf8(e.what())));
+    }
+    refreshBoxes();
+    syncScrollBar();
+}
+
+void RecordingPanel::refreshBoxes()
+{
+    QVector<RecordingView::Box> boxes;
+    if (session_->isOpen() && recording_ >= 0) {
+        const ArchiveSnapshot& d = session_->data();
+        for (int i = 0; i < d.clipCount(); ++i) {
+            if (d.recordingOfClip[std::size_t(i)] != recording_) continue;
+            const ClipRow& c = d.clips[std::size_t(i)];
+            boxes.push_back({i, c.start, c.end, c.lowHz, c.highHz, colours_ ? colours_->clipColour(i) : QColor()});
+        }
+    }
+    view_->setBoxes(std::move(boxes));
+}
+
+void RecordingPanel::zoomToClip()
+{
+    const int clip = session_->currentClip();
+    if (!session_->isOpen() || clip < 0 || !view_->recording()) return;
+    const ClipRow& c = session_->data().clips[std::size_t(clip)];
+    // Enough context to see the clip among its neighbours, as a Raven page shows it.
+    const double length = std::max(c.end - c.start, 0.01);
+    const double span = std::clamp(6.0 * length, 1.0, 30.0);
+    const double mid = (c.start + c.end) / 2;
+    view_->showRange(mid - span / 2, mid + span / 2);
+    view_->setCursor(c.start);
+}
+
+void RecordingPanel::showWholeRecording()
+{
+    if (view_->recording()) view_->showRange(0, view_->recording()->duration());
+}
+
+void RecordingPanel::playSelection()
+{
+    const double a = view_->selectionStart(), b = view_->selectionEnd();
+    if (b > a)
+        Q_EMIT view_->playRequested(a, b);
+    else
+        Q_EMIT view_->playRequested(view_->cursor(), 0.0);
+}
+
+void RecordingPanel::syncScrollBar()
+{
+    syncing_ = true;
+    const RecordingSpectrogram* rs = view_->recording();
+    scroll_->setEnabled(rs != nullptr);
+    if (rs) {
+        const double span = view_->visibleEnd() - view_->visibleStart();
+        scroll_->setRange(0, int(std::max(0.0, rs->duration() - span) * kScrollUnitsPerSecond));
+        scroll_->setPageStep(int(span * kScrollUnitsPerSecond));
+        scroll_->setSingleStep(std::max(1, int(span * kScrollUnitsPerSecond / 10)));
+        scroll_->setValue(int(std::lround(view_->visibleStart() * kScrollUnitsPerSecond)));
+    }
+    syncing_ = false;
+}
+
+} // namespace crowlingo::ui

@@ -1,0 +1,64 @@
+#pragma once
+// The Recording dock: the current clip's whole recording (RecordingView) with the archive's clips
+// of that recording as boxes in the map's colours, a time scroll bar, zoom buttons and playing
+// of a dragged range or from the cursor. Follows the session's current clip; a click on a box
+// makes that clip current everywhere.
+//
+//   auto* panel = new RecordingPanel(session, mapView);
+//   panel->setSpectrogramSettings(settings);      // shared with the other spectrograms
+//   connect(panel, &RecordingPanel::playRequested, window, &MainWindow::playRange);
+//
+// Threading: GUI thread only.
+#include "core/render/SpectrogramSettings.h"
+
+#include <QWidget>
+
+#include <filesystem>
+
+class QLabel;
+class QScrollBar;
+class QToolButton;
+
+namespace crowlingo::ui {
+
+class ArchiveSession;
+class MapView;
+class RecordingView;
+
+class RecordingPanel : public QWidget {
+    Q_OBJECT
+public:
+    RecordingPanel(ArchiveSession* session, MapView* colours, QWidget* parent = nullptr);
+
+    RecordingView* view() const { return view_; }
+    void setSpectrogramSettings(const SpectrogramSettings& settings);
+    const SpectrogramSettings& spectrogramSettings() const { return settings_; }
+    int recordingShown() const { return recording_; } // index into the snapshot's recordings, or -1
+    void setPlayhead(double recordingSeconds);         // NaN hides it
+
+public Q_SLOTS:
+    void zoomToClip();
+    void showWholeRecording();
+    void playSelection();
+
+Q_SIGNALS:
+    // A stretch of the shown recording to play as it is (no context), at the archive's time expansion.
+    void playRequested(const std::filesystem::path& file, double start, double end, double timeExpansion);
+
+private:
+    void followCurrentClip();
+    void showRecording(int recording);
+    void refreshBoxes();
+    void syncScrollBar();
+
+    ArchiveSession* session_;
+    MapView* colours_;
+    RecordingView* view_;
+    QScrollBar* scroll_;
+    QLabel* title_;
+    SpectrogramSettings settings_;
+    int recording_ = -1;
+    bool syncing_ = false;
+};
+
+} // namespace crowlingo::ui

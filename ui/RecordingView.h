@@ -1,0 +1,140 @@
+#pragma once
+// A whole recording as a scrollable, zoomable spectrogram, as Raven or Sonic Visualiser show it:
+// tiles computed on worker threads (core's RecordingSpectrogram) at the detail the zoom needs, so
+// a 10-hour file opens at once; the archive's clips drawn as boxes in the map's colours; a
+// cursor and a dragged time range to play.
+//
+//   view->setRecording(std::make_shared<RecordingSpectrogram>(file, settings));
+//   view->setBoxes(boxes);  view->setCurrentClip(i);  view->showRange(12.0, 22.0);
+//   connect(view, &RecordingView::clipClicked, session, &ArchiveSession::setCurrentClip);
+//
+// Mouse: wheel scrolls in time; Ctrl+wheel zooms time at the pointer, Shift+wheel zooms
+// frequency; a click on a box selects that clip, elsewhere it sets the cursor; a drag selects a
+// time range. Keys: Left/Right scroll, +/- zoom, Space asks to play (the range, else from the
+// cursor), Home/End jump.
+// Threading: GUI thread only. Tiles are computed on the view's own thread pool; the destructor
+// waits for running ones.
+#include "core/render/RecordingSpectrogram.h"
+#include "core/render/SpectrogramImage.h"
+
+#include <QColor>
+#include <QHash>
+#include <QImage>
+#include <QSet>
+#include <QThreadPool>
+#include <QVector>
+#include <QWidget>
+
+#include <atomic>
+#include <list>
+#include <memory>
+#include <optional>
+
+namespace crowlingo::ui {
+
+class RecordingView : public QWidget {
+    Q_OBJECT
+public:
+    struct Box {
+        int clipIndex = -1;
+        double start = 0, end = 0;       // recording seconds
+        double lowHz = 0, highHz = 0;    // highHz <= lowHz: the full height
+        QColor colour;                   // invalid: drawn white
+    };
+
+    explicit RecordingView(QWidget* parent = nullptr);
+    ~RecordingView() override;
+
+    // Shows another recording (or the same with other settings); null clears. Keeps the visible
+    // time range when the file is the same.
+    void setRecording(std::shared_ptr<const RecordingSpectrogram> recording);
+    const RecordingSpectrogram* recording() const { return rs_.get(); }
+    // The brightest level, dB; the settings' own if set, else measured on the first tile shown.
+    std::optional<float> topDb() const { return topDb_; }
+
+    void setBoxes(QVector<Box> boxes);
+    const QVector<Box>& boxes() const { return boxes_; }
+    void setCurrentClip(int clipIndex);
+
+    void showRange(double start, double end);          // clamped to the recording, >= 10 columns
+    double visibleStart() const { return t0_; }
+    double visibleEnd() const { return t1_; }
+    double secondsPerPixel() const;
+    void zoomTime(double factor, double anchorSeconds); // factor < 1 zooms in
+    void zoomFrequency(double factor, double anchorHz);
+    double visibleLowHz() const { return f0_; }
+    double visibleHighHz() const { return f1_; }
+
+    double cursor() const { return cursor_; }
+    void setCursor(double seconds);
+    // The dragged range; start >= end when there is none.
+    double selectionStart() const { return selStart_; }
+    double selectionEnd() const { return selEnd_; }
+    void setSelection(double start, double end);
+    void setPlayhead(double seconds);                  // NaN hides it
+
+    // What is on screen: the plot's area in widget pixels, and where a time or frequency lies.
+    QRect plotRect() const;
+    double xOfTime(double seconds) const;
+    double yOfFrequency(double hz) const;
+    int clipAt(QPoint widgetPos) const;                // the box under a point (the shortest), or -1
+    int pendingTiles() const { return int(pending_.size()); }
+    int cachedTiles() const { return int(cache_.size()); }
+    bool allVisibleTilesReady() const;
+    QString errorText() const { return error_; }
+
+    QSize sizeHint() const override { return {900, 300}; }
+    QSize minimumSizeHint() const override { return {300, 140}; }
+
+Q_SIGNALS:
+    void clipClicked(int clipIndex);
+    void playRequested(double start, double end);    // end <= start: from start to the end of the file
+    void visibleRangeChanged(double start, double end);
+    void tileReady();
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+    void wheelEvent(QWheelEvent*) override;
+    void mousePressEvent(QMouseEvent*) override;
+    void mouseMoveEvent(QMouseEvent*) override;
+    void mouseReleaseEvent(QMouseEvent*) override;
+    void keyPressEvent(QKeyEvent*) override;
+
+private:
+    struct Tile {
+        int level = 0;
+        std::int64_t index = 0;
+        Spectrogram values;
+        QImage image;                               // one pixel per column and bin, low bins at the bottom
+    };
+    static quint64 keyOf(int level, std::int64_t index) { return (quint64(level) << 48) | quint64(index); }
+
+    int levelNow() const;
+    void requestVisibleTiles();
+    void tileFinished(quint64 generation, Tile tile);
+    void tileFailed(quint64 generation, const QString& message);
+    void renderImage(Tile& tile) const;
+    void drawTile(QPainter& p, const Tile& tile, const QRect& plot) const;
+    void drawAxes(QPainter& p, const QRect& plot) const;
+    void drawBoxes(QPainter& p, const QRect& plot) const;
+    double timeOfX(double x) const;
+    void emitRange();
+
+    std::shared_ptr<const RecordingSpectrogram> rs_;
+    quint64 generation_ = 0;                        // results of an older recording are dropped
+    std::optional<float> topDb_;
+    ValueRange range_;
+    QHash<quint64, Tile> cache_;
+    std::list<quint64> lru_;                        // most recently used first
+    QHash<quint64, std::shared_ptr<std::atomic_bool>> pending_; // flag: the job has started
+    QThreadPool pool_;
+    QString error_;
+
+    QVector<Box> boxes_;
+    int current_ = -1;
+    double t0_ = 0, t1_ = 10, f0_ = 0, f1_ = 0;
+    double cursor_ = 0, selStart_ = 0, selEnd_ = 0, playhead_ = qQNaN();
+    double dragAnchor_ = qQNaN();
+};
+
+} // namespace crowlingo::ui
