@@ -68,6 +68,7 @@ public:
     NeighbourPanel* neighbours() const { return neighbours_; }
     LabelBar* labelBar() const { return labelBar_; }
     FindCallsPanel* findCalls() const { return findCalls_; }
+    RecordingPanel* recordingPanel() const { return recording_; }
 
     // The model used for reconstructions and for embedding new folders. loadModel() reads a
     // folder on a worker (empty: the default model), reading at `timeScale` (an archive's analysis

@@ -480,6 +480,23 @@ void RecordingView::mouseMoveEvent(QMouseEvent* e)
 
 void RecordingView::mouseReleaseEvent(QMouseEvent*) { dragAnchor_ = qQNaN(); }
 
+bool RecordingView::event(QEvent* e)
+{
+    // The view's keys win over the window's shortcuts (Space plays the clip there) while it has focus.
+    if (e->type() == QEvent::ShortcutOverride && rs_) {
+        const auto* k = static_cast<QKeyEvent*>(e);
+        if (k->modifiers() == Qt::NoModifier || k->modifiers() == Qt::KeypadModifier)
+            switch (k->key()) {
+            case Qt::Key_Space: case Qt::Key_Left: case Qt::Key_Right: case Qt::Key_Plus: case Qt::Key_Equal:
+            case Qt::Key_Minus: case Qt::Key_Home: case Qt::Key_End:
+                e->accept();
+                return true;
+            default: break;
+            }
+    }
+    return QWidget::event(e);
+}
+
 void RecordingView::keyPressEvent(QKeyEvent* e)
 {
     if (!rs_) {

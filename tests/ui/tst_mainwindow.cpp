@@ -101,15 +101,18 @@ private Q_SLOTS:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         const auto docks = w.findChildren<QDockWidget*>();
-        QCOMPARE(docks.size(), 4);
+        QCOMPARE(docks.size(), 5);
         for (QDockWidget* d : docks) QVERIFY2(!d->isVisible(), "no empty docks next to the start page");
         UiTestArchive a;
         QVERIFY(openIn(w, a));
-        // Clip, neighbours and table show; Find Calls waits until asked for.
-        for (QDockWidget* d : docks)
-            QCOMPARE(d->isVisible(), d->objectName() != QLatin1String("findCallsDock"));
+        // Clip, neighbours and the recording show, the table one tab away; Find Calls waits until asked for.
+        const auto shown = [](QDockWidget* d) { return d->toggleViewAction()->isChecked(); };
+        for (QDockWidget* d : docks) {
+            QCOMPARE(shown(d), d->objectName() != QLatin1String("findCallsDock"));
+            if (d->objectName() != QLatin1String("tableDock")) QCOMPARE(d->isVisible(), shown(d));
+        }
         w.showFindCalls();
-        for (QDockWidget* d : docks) QVERIFY(d->isVisible() || d->objectName() == QLatin1String("neighbourDock"));
+        for (QDockWidget* d : docks) QVERIFY(shown(d));
         QCOMPARE(w.mapView()->pointCount(), a.clipCount());
         QCOMPARE(w.clipTable()->model()->rowCount(), a.clipCount());
         w.closeArchive();
