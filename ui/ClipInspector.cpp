@@ -65,6 +65,15 @@ void ClipInspector::setPlayActions(const QList<QAction*>& actions)
     }
 }
 
+void ClipInspector::setSpectrogramSettings(const SpectrogramSettings& settings)
+{
+    settings_ = settings;
+    spectrogram_->setColormap(settings.colormap);
+    const int clip = shown_;
+    shown_ = -1;
+    showClip(clip);
+}
+
 void ClipInspector::setContextSeconds(double seconds)
 {
     context_ = std::max(0.0, seconds);
@@ -115,7 +124,7 @@ void ClipInspector::showClip(int clipIndex)
     const ArchiveSnapshot& d = session_->data();
     const ClipRow& c = d.clips[std::size_t(clipIndex)];
     ClipSpectrogramRequest request{.file = d.audioFile(clipIndex), .start = c.start, .end = c.end, .context = context_,
-                                   .timeExpansion = d.timeExpansion};
+                                   .timeExpansion = d.timeExpansion, .settings = settings_};
     spectrogram_->setMessage(tr("computing…"));
     const quint64 generation = generation_;
     ++pending_;
@@ -129,7 +138,8 @@ void ClipInspector::showClip(int clipIndex)
             spectrogram_->clear(r.error);
             return;
         }
-        spectrogram_->setSpectrogram(std::move(*r.value));
+        const ValueRange range = displayRange(*r.value, settings_);
+        spectrogram_->setSpectrogram(std::move(*r.value), range);
         spectrogram_->setMarkedRange(c.start, c.end);
         spectrogram_->setPlayhead(qQNaN());
         Q_EMIT spectrogramShown(clipIndex);

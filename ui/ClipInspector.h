@@ -9,6 +9,8 @@
 //
 // Threading: GUI thread only; the spectrogram is computed on a worker (generation-numbered:
 // only the latest clip's result is shown).
+#include "core/render/SpectrogramSettings.h"
+
 #include <QWidget>
 
 class QAction;
@@ -28,6 +30,8 @@ public:
 
     void setPlayActions(const QList<QAction*>& actions);
     void setContextSeconds(double seconds);   // shown around the clip (default 0.5 s)
+    // The shared spectrogram settings (window, FFT of long clips, levels, colours, frequencies).
+    void setSpectrogramSettings(const SpectrogramSettings& settings);
     int shownClip() const { return shown_; }  // clip index on display, -1 if none
     bool isBusy() const { return pending_ > 0; }
     SpectrogramView* spectrogramView() const { return spectrogram_; }
@@ -54,6 +58,7 @@ private:
     ReconstructionPanel* reconstruction_;
     int shown_ = -1;
     double context_ = 0.5;
+    SpectrogramSettings settings_;
     quint64 generation_ = 0;
     int pending_ = 0;
 };

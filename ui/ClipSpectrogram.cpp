@@ -10,6 +10,31 @@
 
 namespace crowlingo::ui {
 
+namespace {
+
+// Keeps the rows within [lo, hi] Hz (hi 0: to the top), and at least one.
+Spectrogram cropFrequencies(Spectrogram s, Hertz lo, Hertz hi)
+{
+    if (s.bins == 0 || (lo <= 0.0 && hi <= 0.0)) return s;
+    int b0 = 0, b1 = s.bins;
+    while (b0 + 1 < s.bins && s.binCentres[std::size_t(b0 + 1)] <= lo) ++b0;
+    if (hi > 0.0)
+        while (b1 - 1 > b0 + 1 && s.binCentres[std::size_t(b1 - 2)] >= hi) --b1;
+    if (b0 == 0 && b1 == s.bins) return s;
+    Spectrogram out;
+    out.frames = s.frames;
+    out.bins = b1 - b0;
+    out.hopSeconds = s.hopSeconds;
+    out.startSeconds = s.startSeconds;
+    out.binCentres.assign(s.binCentres.begin() + b0, s.binCentres.begin() + b1);
+    out.values.resize(std::size_t(out.frames) * std::size_t(out.bins));
+    for (int t = 0; t < s.frames; ++t)
+        for (int b = 0; b < out.bins; ++b) out.at(t, b) = s.at(t, b0 + b);
+    return out;
+}
+
+} // namespace
+
 Spectrogram clipSpectrogram(const ClipSpectrogramRequest& r)
 {
     AudioReader reader(r.file, {.targetRate = 0, .timeExpansion = r.timeExpansion});
@@ -19,16 +44,29 @@ Spectrogram clipSpectrogram(const ClipSpectrogramRequest& r)
     const std::vector<float> samples = reader.read(from, to);
     // Raven-like windows for long clips; short ones drawn with finer steps (DisplayStft.h).
     const auto clipSamples = std::int64_t(std::llround((std::min(r.end, to) - std::max(r.start, from)) * rate * r.timeExpansion));
-    const StftParams params = displayStftParams(rate, clipSamples, std::int64_t(samples.size()), r.maxFrames);
+    StftParams params = displayStftParams(rate, clipSamples, std::int64_t(samples.size()), r.maxFrames, 100,
+                                          r.settings.fftSize, r.settings.overlap);
+    params.window = r.settings.window;
     const int nFft = params.nFft, hop = params.hop;
     const PowerSpectrogram stft(params);
     // AudioReader's time expansion stretches time by F: analysis time * (1/F) = recording time.
     Spectrogram s = stft.compute(samples, from, 1.0 / r.timeExpansion);
     PowerSpectrogram::powerToDb(s.values);
+    // dB re full scale: a full-scale sine's peak bin holds (sum of the window / 2)^2.
+    const std::vector<float> w = PowerSpectrogram::window(params.window, nFft);
+    double sum = 0.0;
+    for (float v : w) sum += v;
+    const float offset = float(10.0 * std::log10(std::max(sum * sum / 4.0, 1e-30)));
+    for (float& v : s.values) v -= offset;
     // Label each column by the centre of its window, so a call's energy lines up with its times.
     s.startSeconds += (nFft - hop) / 2.0 / rate / r.timeExpansion;
     for (Hertz& f : s.binCentres) f *= r.timeExpansion;
-    return s;
+    return cropFrequencies(std::move(s), r.settings.minHz, r.settings.maxHz);
+}
+
+ValueRange displayRange(const Spectrogram& s, const SpectrogramSettings& settings)
+{
+    return settings.valueRange(autoValueRange(s).max);
 }
 
 QImage spectrogramToImage(const Spectrogram& s, ValueRange range, Colormap map, QSize size)

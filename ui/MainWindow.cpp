@@ -15,6 +15,7 @@
 #include "ui/ProjectionDialog.h"
 #include "ui/ReconstructionPanel.h"
 #include "ui/RecordingPanel.h"
+#include "ui/SpectrogramSettingsDialog.h"
 #include "ui/StartPage.h"
 #include "ui/TaskProgressWidget.h"
 #include "ui/TaskRunner.h"
@@ -88,6 +89,7 @@ MainWindow::MainWindow(QWidget* parent)
     mapPanel_->addToolActions({pcaAction_, umapAction_, clusterAction_});
     inspector_->setPlayActions({playAction_, playSequenceAction_, stopAction_});
     neighbours_->setPlayAllAction(playSequenceAction_);
+    applySpectrogramSettings(loadSpectrogramSettings());
 
     summary_->setMinimumWidth(100); // a long summary is cut, it never widens the window
     summary_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
@@ -335,6 +337,7 @@ void MainWindow::buildMenus()
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->setObjectName(QStringLiteral("viewMenu"));
     view->addAction(resetMapAction_);
+    view->addAction(tr("&Spectrogram Settings…"), this, [this] { spectrogramSettingsDialog(); });
     view->addSeparator();
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -925,6 +928,27 @@ void MainWindow::stepSequence(int step)
 }
 
 void MainWindow::stopPlayback() { player_->stop(); }
+
+SpectrogramSettingsDialog* MainWindow::spectrogramSettingsDialog()
+{
+    if (!spectrogramDialog_) {
+        spectrogramDialog_ = new SpectrogramSettingsDialog(recording_->spectrogramSettings(), this);
+        connect(spectrogramDialog_, &SpectrogramSettingsDialog::settingsChanged, this, [this](const SpectrogramSettings& s) {
+            applySpectrogramSettings(s);
+            saveSpectrogramSettings(s);
+        });
+    }
+    spectrogramDialog_->show();
+    spectrogramDialog_->raise();
+    return spectrogramDialog_;
+}
+
+void MainWindow::applySpectrogramSettings(const SpectrogramSettings& settings)
+{
+    recording_->setSpectrogramSettings(settings);
+    inspector_->setSpectrogramSettings(settings);
+    neighbours_->setSpectrogramSettings(settings);
+}
 
 void MainWindow::onArchiveOpened()
 {

@@ -13,6 +13,8 @@
 // threads; each worker opens its own Archive connection.
 #include "core/model/Model.h"
 
+#include "core/render/SpectrogramSettings.h"
+
 #include <QMainWindow>
 #include <QPointer>
 
@@ -49,6 +51,7 @@ class MapPanel;
 class MapView;
 class NeighbourPanel;
 class RecordingPanel;
+class SpectrogramSettingsDialog;
 class StartPage;
 class TaskRunner;
 
@@ -105,6 +108,9 @@ public Q_SLOTS:
     void computeClusters(const crowlingo::ClusterParams& params, std::function<void()> then = {});
     // Shows and raises the Find Calls panel (examples, classifier, review queue).
     void showFindCalls();
+    // Opens (or raises) View > Spectrogram Settings…, whose changes apply at once to every view.
+    SpectrogramSettingsDialog* spectrogramSettingsDialog();
+    void applySpectrogramSettings(const crowlingo::SpectrogramSettings& settings); // to every view
     // Opens (or raises) the Adapt Model dialog for the open archive; null without an archive or model.
     AdaptModelDialog* adaptModelDialog();
     // Dialogs that start from the current map's / clustering's parameters; OK computes.
@@ -181,6 +187,7 @@ private:
     QDockWidget* findCallsDock_;
     QDockWidget* tableDock_;
     RecordingPanel* recording_;
+    SpectrogramSettingsDialog* spectrogramDialog_ = nullptr;
     QDockWidget* recordingDock_;
     QDockWidget* inspectorDock_;
     QDockWidget* neighbourDock_;

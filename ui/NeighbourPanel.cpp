@@ -136,6 +136,15 @@ void NeighbourPanel::rebuild()
     requestThumbnails();
 }
 
+void NeighbourPanel::setSpectrogramSettings(const SpectrogramSettings& settings)
+{
+    settings_ = settings;
+    if (session_->isOpen()) {
+        ++generation_;
+        requestThumbnails();
+    }
+}
+
 void NeighbourPanel::requestThumbnails()
 {
     const ArchiveSnapshot& d = session_->data();
@@ -143,7 +152,7 @@ void NeighbourPanel::requestThumbnails()
     for (const NeighbourHit& h : session_->neighbours()) {
         const ClipRow& c = d.clips[std::size_t(h.clipIndex)];
         requests.push_back({.file = d.audioFile(h.clipIndex), .start = c.start, .end = c.end, .context = 0.05,
-                            .timeExpansion = d.timeExpansion, .maxFrames = 600});
+                            .timeExpansion = d.timeExpansion, .maxFrames = 600, .settings = settings_});
     }
     if (requests.empty()) return;
     const quint64 generation = generation_;
@@ -160,12 +169,13 @@ void NeighbourPanel::requestThumbnails()
     });
     // One worker for the whole list; a file that cannot be read gets a blank thumbnail (the
     // inspector shows the error when that clip is opened).
-    watcher->setFuture(QtConcurrent::run([requests] {
+    const SpectrogramSettings settings = settings_;
+    watcher->setFuture(QtConcurrent::run([requests, settings] {
         std::vector<QImage> images;
         for (const ClipSpectrogramRequest& q : requests) {
             Result<QImage> r = runCatching([&] {
                 const Spectrogram s = clipSpectrogram(q);
-                return spectrogramToImage(s, autoValueRange(s, 5.0, 99.5), Colormap::Magma, QSize(kThumbW, kThumbH));
+                return spectrogramToImage(s, displayRange(s, settings), settings.colormap, QSize(kThumbW, kThumbH));
             });
             images.push_back(r.ok() ? *r.value : QImage());
         }

@@ -7,6 +7,8 @@
 //   connect(list, &NeighbourPanel::playRequested, this, [&](int clip) { play({clip}); });
 //
 // Threading: GUI thread only; thumbnails are made on a worker (generation-numbered).
+#include "core/render/SpectrogramSettings.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -32,6 +34,7 @@ public:
 
 public Q_SLOTS:
     void setPlayingClip(int clipIndex); // highlights its row; -1 clears
+    void setSpectrogramSettings(const SpectrogramSettings& settings); // thumbnails drawn with them
 
 Q_SIGNALS:
     void playRequested(int clipIndex);
@@ -46,6 +49,7 @@ private:
     QToolButton* playAll_;
     QTableWidget* table_;
     quint64 generation_ = 0;
+    SpectrogramSettings settings_;
     int pending_ = 0;
 };
 

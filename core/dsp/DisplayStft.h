@@ -16,7 +16,8 @@
 
 namespace crowlingo {
 
+// longClipFft > 0 replaces the ~23-ms window of long clips (the user's FFT size), overlap the 75 %.
 StftParams displayStftParams(SampleRate rate, std::int64_t clipSamples, std::int64_t totalSamples, int maxFrames = 4000,
-                             int minColumns = 100);
+                             int minColumns = 100, int longClipFft = 0, double overlap = 0.75);
 
 } // namespace crowlingo

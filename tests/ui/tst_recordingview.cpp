@@ -4,10 +4,16 @@
 #include "ui/AudioPlayer.h"
 #include "ui/RecordingPanel.h"
 #include "ui/RecordingView.h"
+#include "ui/ClipInspector.h"
+#include "ui/SpectrogramSettingsDialog.h"
+#include "ui/SpectrogramView.h"
 #include "ui/UiTestArchive.h"
 #include "ui/UiTestWindow.h"
 
+#include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
+#include <QStandardPaths>
 #include <QProcess>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -43,6 +49,50 @@ class TestRecordingView : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); } // settings of the test, not the user's
+
+    void spectrogramSettingsApplyToEveryView()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        QVERIFY(showAndOpen(w, a.file()));
+        w.session()->setCurrentClip(clipOf(w, a, 0, 3));
+        SpectrogramView* inspector = w.inspector()->spectrogramView();
+        QTRY_VERIFY_WITH_TIMEOUT(inspector->hasSpectrogram(), 10000);
+        QCOMPARE(inspector->spectrogram().bins, 257); // 512-sample windows by default
+
+        SpectrogramSettingsDialog* dialog = w.spectrogramSettingsDialog();
+        auto combos = dialog->findChildren<QComboBox*>();
+        QComboBox* fft = nullptr;
+        QComboBox* colours = nullptr;
+        for (QComboBox* c : combos) {
+            if (c->findData(2048) >= 0) fft = c;
+            if (c->findText(QStringLiteral("Viridis")) >= 0) colours = c;
+        }
+        QVERIFY(fft && colours);
+        fft->setCurrentIndex(fft->findData(2048));
+        colours->setCurrentIndex(colours->findText(QStringLiteral("Viridis")));
+        // The recording view and the inspector both follow.
+        QCOMPARE(w.recordingPanel()->view()->recording()->settings().fftSize, 2048);
+        QCOMPARE(w.recordingPanel()->view()->recording()->settings().colormap, Colormap::Viridis);
+        QTRY_COMPARE_WITH_TIMEOUT(inspector->spectrogram().bins, 1025, 10000);
+        // A frequency range: both draw only up to it.
+        auto spins = dialog->findChildren<QDoubleSpinBox*>();
+        QDoubleSpinBox* highest = nullptr;
+        for (QDoubleSpinBox* d : spins)
+            if (d->specialValueText() == QStringLiteral("Nyquist")) highest = d;
+        QVERIFY(highest);
+        highest->setValue(3000);
+        QVERIFY(w.recordingPanel()->view()->visibleHighHz() <= 3000 + 22050.0 / 2048 + 1e-6);
+        QTRY_VERIFY_WITH_TIMEOUT(inspector->spectrogram().bins < 1025 && inspector->spectrogram().binCentres.back() < 3000 + 22.0, 10000);
+        // Remembered for the next window.
+        QCOMPARE(loadSpectrogramSettings().fftSize, 2048);
+        QCOMPARE(loadSpectrogramSettings().maxHz, 3000.0);
+        MainWindow next;
+        QCOMPARE(next.recordingPanel()->spectrogramSettings().fftSize, 2048);
+        saveSpectrogramSettings({});
+    }
+
     void followsTheCurrentClipToItsRecording()
     {
         UiTestArchive a;
