@@ -416,7 +416,6 @@ void MainWindow::buildDocks()
     neighbourDock_ = dock(tr("Neighbours"), "neighbourDock", neighbours_, Qt::RightDockWidgetArea);
     tableDock_ = dock(tr("Clips"), "tableDock", table_, Qt::BottomDockWidgetArea);
     recordingDock_ = dock(tr("Recording"), "recordingDock", recording_, Qt::BottomDockWidgetArea);
-    tabifyDockWidget(tableDock_, recordingDock_);
     splitDockWidget(inspectorDock_, neighbourDock_, Qt::Vertical);
     findCallsDock_ = dock(tr("Find Calls"), "findCallsDock", findCalls_, Qt::RightDockWidgetArea);
     tabifyDockWidget(neighbourDock_, findCallsDock_);
@@ -956,12 +955,15 @@ void MainWindow::onArchiveOpened()
     addRecent(session_->fileName());
     setWindowTitle(tr("%1 — CrowLingo Workbench").arg(QFileInfo(session_->fileName()).fileName()));
     central_->setCurrentWidget(mapPanel_);
-    for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_, recordingDock_}) dock->show();
+    for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_}) dock->show();
+    // Tabbed once the table is in place (tabbing hidden docks at start-up grew the window past its size).
+    if (tabifiedDockWidgets(tableDock_).isEmpty()) tabifyDockWidget(tableDock_, recordingDock_);
+    recordingDock_->show();
     recordingDock_->raise(); // the clip where it lives first, as in Raven; the table is one tab away
     for (QToolBar* bar : toolBars_) bar->show();
     resizeDocks({inspectorDock_}, {width() * 47 / 100}, Qt::Horizontal);
     resizeDocks({inspectorDock_, neighbourDock_}, {height() * 62 / 100, height() * 38 / 100}, Qt::Vertical);
-    resizeDocks({tableDock_}, {height() * 30 / 100}, Qt::Vertical);
+    resizeDocks({recordingDock_}, {height() * 30 / 100}, Qt::Vertical); // the tab shown
     timeExpansion_->setValue(d.timeExpansion);
     start_->setStatus({});
     updateSummary();

@@ -83,8 +83,8 @@ public:
     bool allVisibleTilesReady() const;
     QString errorText() const { return error_; }
 
-    QSize sizeHint() const override { return {900, 300}; }
-    QSize minimumSizeHint() const override { return {300, 140}; }
+    QSize sizeHint() const override { return {600, 160}; }
+    QSize minimumSizeHint() const override { return {200, 60}; }
 
 Q_SIGNALS:
     void clipClicked(int clipIndex);

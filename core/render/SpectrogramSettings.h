@@ -22,7 +22,7 @@ struct SpectrogramSettings {
     int fftSize = 512;                   // samples of the analysis rate; the window's length too
     double overlap = 0.75;               // fraction of a window shared with the next, 0 .. 0.97
     WindowShape window = WindowShape::Hann;
-    float dynamicRangeDb = 60.0f;        // shown below the top, 10 .. 200
+    float dynamicRangeDb = 50.0f;        // shown below the top, 10 .. 200
     std::optional<float> topDb;          // the brightest level; none: automatic per picture
     Colormap colormap = Colormap::Magma;
     Hertz minHz = 0.0;                   // shown frequency range, of the recording (time
