@@ -52,12 +52,8 @@ Spectrogram clipSpectrogram(const ClipSpectrogramRequest& r)
     // AudioReader's time expansion stretches time by F: analysis time * (1/F) = recording time.
     Spectrogram s = stft.compute(samples, from, 1.0 / r.timeExpansion);
     PowerSpectrogram::powerToDb(s.values);
-    // dB re full scale: a full-scale sine's peak bin holds (sum of the window / 2)^2.
-    const std::vector<float> w = PowerSpectrogram::window(params.window, nFft);
-    double sum = 0.0;
-    for (float v : w) sum += v;
-    const float offset = float(10.0 * std::log10(std::max(sum * sum / 4.0, 1e-30)));
-    for (float& v : s.values) v -= offset;
+    const float fullScale = PowerSpectrogram::fullScaleSineDb(params.window, nFft); // to dB re full scale
+    for (float& v : s.values) v -= fullScale;
     // Label each column by the centre of its window, so a call's energy lines up with its times.
     s.startSeconds += (nFft - hop) / 2.0 / rate / r.timeExpansion;
     for (Hertz& f : s.binCentres) f *= r.timeExpansion;

@@ -172,14 +172,7 @@ void RecordingPanel::showWholeRecording()
     if (view_->recording()) view_->showRange(0, view_->recording()->duration());
 }
 
-void RecordingPanel::playSelection()
-{
-    const double a = view_->selectionStart(), b = view_->selectionEnd();
-    if (b > a)
-        Q_EMIT view_->playRequested(a, b);
-    else
-        Q_EMIT view_->playRequested(view_->cursor(), 0.0);
-}
+void RecordingPanel::playSelection() { view_->requestPlay(); }
 
 void RecordingPanel::syncScrollBar()
 {

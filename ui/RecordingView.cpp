@@ -72,11 +72,8 @@ void RecordingView::setRecording(std::shared_ptr<const RecordingSpectrogram> rec
         update();
         return;
     }
-    const double rate = rs_->info().sampleRate, binHz = rate / rs_->settings().fftSize;
-    const double lo = std::max(0.0, std::min(rs_->settings().minHz, rate / 2.0));
-    const double hi = rs_->settings().maxHz > 0.0 ? std::min(rs_->settings().maxHz, rate / 2.0) : rate / 2.0;
-    f0_ = std::floor(lo / binHz) * binHz;
-    f1_ = std::max(f0_ + binHz, hi);
+    f0_ = rs_->lowestHz();
+    f1_ = rs_->highestHz();
     if (!sameFile) {
         t0_ = 0.0;
         t1_ = std::min(rs_->duration(), 10.0);
@@ -115,11 +112,9 @@ void RecordingView::showRange(double start, double end)
     t0_ = start;
     t1_ = start + span;
     requestVisibleTiles();
-    emitRange();
+    Q_EMIT visibleRangeChanged(t0_, t1_);
     update();
 }
-
-void RecordingView::emitRange() { Q_EMIT visibleRangeChanged(t0_, t1_); }
 
 void RecordingView::zoomTime(double factor, double anchor)
 {
@@ -131,21 +126,18 @@ void RecordingView::zoomFrequency(double factor, double anchorHz)
 {
     if (!rs_)
         return;
-    const double rate = rs_->info().sampleRate;
-    const double lo = rs_->settings().minHz, hi = rs_->settings().maxHz > 0 ? std::min(rs_->settings().maxHz, rate / 2) : rate / 2;
-    const double minSpan = 4.0 * rate / rs_->settings().fftSize;
+    const double lo = rs_->lowestHz(), hi = rs_->highestHz();
+    const double minSpan = 4.0 * rs_->info().sampleRate / rs_->settings().fftSize;
     const double a = std::clamp(anchorHz, f0_, f1_);
     double n0 = a - (a - f0_) * factor, n1 = a + (f1_ - a) * factor;
     if (n1 - n0 < minSpan) {
         n0 = a - minSpan / 2;
         n1 = a + minSpan / 2;
     }
-    f0_ = std::clamp(n0, std::min(lo, f0_), hi);
+    f0_ = std::clamp(n0, lo, hi);
     f1_ = std::clamp(n1, f0_ + minSpan / 4, std::max(hi, f1_));
-    if (factor > 1.0) { // zooming out ends at the settings' range
-        f0_ = std::max(f0_, std::min(lo, f0_));
+    if (factor > 1.0) // zooming out ends at the settings' range
         f1_ = std::min(f1_, hi);
-    }
     update();
 }
 
@@ -160,6 +152,14 @@ void RecordingView::setSelection(double start, double end)
     selStart_ = std::min(start, end);
     selEnd_ = std::max(start, end);
     update();
+}
+
+void RecordingView::requestPlay()
+{
+    if (selEnd_ > selStart_)
+        Q_EMIT playRequested(selStart_, selEnd_);
+    else
+        Q_EMIT playRequested(cursor_, 0.0);
 }
 
 void RecordingView::setPlayhead(double seconds)
@@ -275,7 +275,6 @@ void RecordingView::tileFinished(quint64 generation, Tile tile)
         lru_.pop_back();
     }
     update();
-    Q_EMIT tileReady();
 }
 
 void RecordingView::tileFailed(quint64 generation, const QString& message)
@@ -286,7 +285,6 @@ void RecordingView::tileFailed(quint64 generation, const QString& message)
     pool_.clear();
     pending_.clear();
     update();
-    Q_EMIT tileReady();
 }
 
 void RecordingView::drawTile(QPainter& p, const Tile& tile, const QRect& plot) const
@@ -512,12 +510,7 @@ void RecordingView::keyPressEvent(QKeyEvent* e)
     case Qt::Key_Minus: zoomTime(2.0, (t0_ + t1_) / 2); break;
     case Qt::Key_Home: showRange(0, span); break;
     case Qt::Key_End: showRange(rs_->duration() - span, rs_->duration()); break;
-    case Qt::Key_Space:
-        if (selEnd_ > selStart_)
-            Q_EMIT playRequested(selStart_, selEnd_);
-        else
-            Q_EMIT playRequested(cursor_, 0.0);
-        break;
+    case Qt::Key_Space: requestPlay(); break;
     default: QWidget::keyPressEvent(e); return;
     }
     e->accept();

@@ -49,8 +49,6 @@ public:
     // time range when the file is the same.
     void setRecording(std::shared_ptr<const RecordingSpectrogram> recording);
     const RecordingSpectrogram* recording() const { return rs_.get(); }
-    // The brightest level, dB; the settings' own if set, else measured on the first tile shown.
-    std::optional<float> topDb() const { return topDb_; }
 
     void setBoxes(QVector<Box> boxes);
     const QVector<Box>& boxes() const { return boxes_; }
@@ -72,14 +70,13 @@ public:
     double selectionEnd() const { return selEnd_; }
     void setSelection(double start, double end);
     void setPlayhead(double seconds);                  // NaN hides it
+    void requestPlay();                                // playRequested for the range, else from the cursor
 
     // What is on screen: the plot's area in widget pixels, and where a time or frequency lies.
     QRect plotRect() const;
     double xOfTime(double seconds) const;
     double yOfFrequency(double hz) const;
     int clipAt(QPoint widgetPos) const;                // the box under a point (the shortest), or -1
-    int pendingTiles() const { return int(pending_.size()); }
-    int cachedTiles() const { return int(cache_.size()); }
     bool allVisibleTilesReady() const;
     QString errorText() const { return error_; }
 
@@ -90,7 +87,6 @@ Q_SIGNALS:
     void clipClicked(int clipIndex);
     void playRequested(double start, double end);    // end <= start: from start to the end of the file
     void visibleRangeChanged(double start, double end);
-    void tileReady();
 
 protected:
     bool event(QEvent* e) override;
@@ -119,11 +115,10 @@ private:
     void drawAxes(QPainter& p, const QRect& plot) const;
     void drawBoxes(QPainter& p, const QRect& plot) const;
     double timeOfX(double x) const;
-    void emitRange();
 
     std::shared_ptr<const RecordingSpectrogram> rs_;
     quint64 generation_ = 0;                        // results of an older recording are dropped
-    std::optional<float> topDb_;
+    std::optional<float> topDb_;                    // the settings' own, else measured on the first tile
     ValueRange range_;
     QHash<quint64, Tile> cache_;
     std::list<quint64> lru_;                        // most recently used first

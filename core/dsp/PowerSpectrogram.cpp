@@ -98,6 +98,14 @@ std::vector<float> PowerSpectrogram::window(WindowShape shape, int n)
     return w;
 }
 
+float PowerSpectrogram::fullScaleSineDb(WindowShape shape, int n)
+{
+    double sum = 0.0;
+    for (float v : window(shape, n))
+        sum += v;
+    return float(10.0 * std::log10(std::max(sum * sum / 4.0, 1e-30)));
+}
+
 PowerSpectrogram::~PowerSpectrogram() = default;
 PowerSpectrogram::PowerSpectrogram(PowerSpectrogram&&) noexcept = default;
 PowerSpectrogram& PowerSpectrogram::operator=(PowerSpectrogram&&) noexcept = default;

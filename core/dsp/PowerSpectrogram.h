@@ -59,6 +59,9 @@ public:
     static std::vector<float> hannWindow(int n);
     // Periodic windows of n samples; Hann is hannWindow(n).
     static std::vector<float> window(WindowShape shape, int n);
+    // Power (dB) of a full-scale sine's peak bin with this window: (sum of the window / 2)^2.
+    // Subtracted from powerToDb() values, it gives dB re full scale.
+    static float fullScaleSineDb(WindowShape shape, int n);
 
     // 10*log10(max(power, 1e-10)), i.e. torchaudio AmplitudeToDB("power", top_db=None): floor -100 dB.
     static float powerToDb(float power);

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 namespace crowlingo {
 
@@ -24,15 +23,17 @@ RecordingSpectrogram::RecordingSpectrogram(std::filesystem::path file, Spectrogr
     frames_ = info_.frames >= n ? 1 + (info_.frames - n) / hop : 0;
     const double binHz = double(info_.sampleRate) / n;
     const Hertz nyquist = info_.sampleRate / 2.0;
-    const Hertz lo = std::min(settings_.minHz, nyquist), hi = settings_.maxHz > 0.0 ? std::min(settings_.maxHz, nyquist) : nyquist;
+    const Hertz lo = std::min(settings_.minHz, nyquist);
+    highHz_ = settings_.maxHz > 0.0 ? std::min(settings_.maxHz, nyquist) : nyquist;
     binBegin_ = std::clamp(int(std::floor(lo / binHz)), 0, n / 2);
-    binEnd_ = std::clamp(int(std::ceil(hi / binHz)) + 1, binBegin_ + 1, n / 2 + 1);
+    binEnd_ = std::clamp(int(std::ceil(highHz_ / binHz)) + 1, binBegin_ + 1, n / 2 + 1);
+    highHz_ = std::max(highHz_, (binBegin_ + 1) * binHz);
     while (maxLevel_ < 40 && tileCount(maxLevel_) > 4)
         ++maxLevel_;
-    const std::vector<float> w = PowerSpectrogram::window(settings_.window, n);
-    const double sum = std::accumulate(w.begin(), w.end(), 0.0);
-    dbOffset_ = float(10.0 * std::log10(std::max(sum * sum / 4.0, 1e-30)));
+    dbOffset_ = PowerSpectrogram::fullScaleSineDb(settings_.window, n);
 }
+
+Hertz RecordingSpectrogram::lowestHz() const { return binBegin_ * double(info_.sampleRate) / settings_.fftSize; }
 
 Seconds RecordingSpectrogram::columnSeconds(int level) const
 {
@@ -84,13 +85,11 @@ Spectrogram RecordingSpectrogram::tile(int level, std::int64_t index) const
 
     PowerSpectrogram stft(settings_.stftParams(info_.sampleRate));
     AudioReader reader(file_); // the file's own rate, all channels mixed
-    // Max-pools frame power into column c.
-    const auto poolInto = [&](int c) {
-        return [&, c](int, std::span<const float> power) {
-            float* col = &out.values[std::size_t(c) * std::size_t(bins)];
-            for (int b = 0; b < bins; ++b)
-                col[b] = std::max(col[b], power[std::size_t(binBegin_ + b)]);
-        };
+    // Column c keeps the loudest value of each bin over its frames.
+    const auto poolInto = [&](int c, std::span<const float> power) {
+        float* col = &out.values[std::size_t(c) * std::size_t(bins)];
+        for (int b = 0; b < bins; ++b)
+            col[b] = std::max(col[b], power[std::size_t(binBegin_ + b)]);
     };
     const auto samplesOf = [&](std::int64_t frame, std::int64_t count) { // count frames from `frame`
         const std::int64_t a = frame * hop, b = (frame + count - 1) * hop + n;
@@ -103,18 +102,14 @@ Spectrogram RecordingSpectrogram::tile(int level, std::int64_t index) const
         const std::vector<float> x = samplesOf(firstFrame, count);
         stft.forEachFrame(x, [&](int t, std::span<const float> power) {
             if (t < count)
-                poolInto(int(t / pool))(t, power);
+                poolInto(int(t / pool), power);
         });
     } else {
         for (int c = 0; c < columns; ++c) {
             const std::int64_t begin = (firstColumn + c) * pool, end = std::min(frames_, begin + pool);
             for (int k = 0; k < kSparseFrames; ++k) {
-                const std::int64_t frame = begin + (end - begin) * k / kSparseFrames;
-                const std::vector<float> x = samplesOf(frame, 1);
-                stft.forEachFrame(x, [&](int t, std::span<const float> power) {
-                    if (t == 0)
-                        poolInto(c)(t, power);
-                });
+                const std::vector<float> x = samplesOf(begin + (end - begin) * k / kSparseFrames, 1);
+                stft.forEachFrame(x, [&](int, std::span<const float> power) { poolInto(c, power); });
             }
         }
     }

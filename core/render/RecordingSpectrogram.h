@@ -42,6 +42,10 @@ public:
     Seconds duration() const { return info_.duration(); }
     std::int64_t frameCount() const { return frames_; }   // level-0 columns in the whole file
     int binCount() const { return binEnd_ - binBegin_; }  // rows of every tile (frequency range)
+    // The frequencies to show: from the lowest row's centre to the settings' highest frequency
+    // (Nyquist if none), at least one bin apart.
+    Hertz lowestHz() const;
+    Hertz highestHz() const { return highHz_; }
 
     int maxLevel() const { return maxLevel_; }            // the whole file fits a few tiles
     Seconds columnSeconds(int level) const;               // time between columns at `level`
@@ -60,6 +64,7 @@ private:
     AudioInfo info_;
     std::int64_t frames_ = 0;
     int binBegin_ = 0, binEnd_ = 0;
+    Hertz highHz_ = 0;
     int maxLevel_ = 0;
     float dbOffset_ = 0; // subtracted so a full-scale sine peaks at 0 dB
 };

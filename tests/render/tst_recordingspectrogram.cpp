@@ -3,11 +3,10 @@
 // tiles that cover the file exactly, and settings checked with errors that name the setting.
 #include "core/common/Error.h"
 #include "core/render/RecordingSpectrogram.h"
+#include "segment/SegmentTestSignals.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <sndfile.h>
 
 #include <algorithm>
 #include <cmath>
@@ -19,18 +18,6 @@ namespace {
 
 constexpr int kRate = 22050;
 constexpr double kSeconds = 600.0; // ten minutes: enough levels to reach the sparse ones
-
-void writeWav(const std::string& path, const std::vector<float>& x)
-{
-    SF_INFO info{};
-    info.samplerate = kRate;
-    info.channels = 1;
-    info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
-    SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-    QVERIFY2(f, sf_strerror(nullptr));
-    QCOMPARE(sf_writef_float(f, x.data(), sf_count_t(x.size())), sf_count_t(x.size()));
-    sf_close(f);
-}
 
 void addTone(std::vector<float>& x, double hz, double amplitude, double from, double to)
 {
@@ -69,7 +56,7 @@ private Q_SLOTS:
         addTone(x, 5000.0, 1.0, 10.0, 11.0);      // a full-scale sine for one second
         addTone(x, 2000.0, 0.5, 300.0, 300.01);  // a 10-ms click in the middle
         file_ = dir_.filePath("hour.wav").toStdString();
-        writeWav(file_, x);
+        segtest::writeWav(file_, x, kRate);
     }
 
     void aFullScaleSinePeaksAtZeroDb()

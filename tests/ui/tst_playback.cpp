@@ -2,6 +2,7 @@
 // the sink's monitor is recorded with parec while a clip plays, and the recording must correlate
 // with that clip's samples — and not with another clip's; a reconstruction turned into sound
 // reaches the device too. Also: the queue plays the clip and then its neighbours, in order.
+#include "TestAudioServer.h"
 #include "UiTestArchive.h"
 
 #include "ui/ArchiveSession.h"
@@ -90,13 +91,6 @@ std::vector<float> recordPlayback(AudioPlayer* player, const std::function<void(
     return recording;
 }
 
-bool pulseAnswers()
-{
-    QProcess p;
-    p.start(QStringLiteral("pactl"), {QStringLiteral("info")});
-    return p.waitForFinished(5000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-}
-
 } // namespace
 
 class TestPlayback : public QObject {
@@ -108,7 +102,7 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         if (QStandardPaths::findExecutable(QStringLiteral("parec")).isEmpty())
             QSKIP("parec is not installed (pulseaudio-utils): cannot record what is played");
-        if (!pulseAnswers())
+        if (!testkit::pulseAnswers())
             QSKIP("no PulseAudio server answers: source packaging/start-test-audio.sh before running the UI tests");
     }
 

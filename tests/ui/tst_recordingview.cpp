@@ -7,6 +7,7 @@
 #include "ui/ClipInspector.h"
 #include "ui/SpectrogramSettingsDialog.h"
 #include "ui/SpectrogramView.h"
+#include "ui/TestAudioServer.h"
 #include "ui/UiTestArchive.h"
 #include "ui/UiTestWindow.h"
 
@@ -14,7 +15,6 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QStandardPaths>
-#include <QProcess>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QtTest>
@@ -34,13 +34,6 @@ int clipOf(MainWindow& w, const UiTestArchive& a, int r, int j)
 int brightness(const QImage& img, double x, double y)
 {
     return qGray(img.pixel(int(std::lround(x)), int(std::lround(y))));
-}
-
-bool pulseAnswers()
-{
-    QProcess p;
-    p.start(QStringLiteral("pactl"), {QStringLiteral("info")});
-    return p.waitForFinished(5000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
 }
 
 } // namespace
