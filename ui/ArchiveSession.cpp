@@ -220,6 +220,7 @@ bool ArchiveSession::applyLabel(const QVector<int>& clipIndices, const QString& 
         if (i >= 0 && i < clipCount()) data_->label[std::size_t(i)] = text;
     labelUndo_.push_back(std::move(edit));
     Q_EMIT labelsChanged(clipIndices);
+    Q_EMIT labelApplied(int(clipIndices.size()));
     Q_EMIT labelUndoChanged(true);
     return true;
 }

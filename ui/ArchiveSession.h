@@ -93,7 +93,8 @@ Q_SIGNALS:
     void currentClipChanged(int clipIndex);
     void selectionChanged();
     void neighboursChanged();
-    void labelsChanged(const QVector<int>& clipIndices);
+    void labelsChanged(const QVector<int>& clipIndices);   // applied, undone or imported
+    void labelApplied(int clipCount);                      // applyLabel() only
     void labelUndoChanged(bool canUndo);
     void projectionChanged();
     void clusteringChanged();

@@ -117,8 +117,8 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(session_, &ArchiveSession::errorOccurred, this, [this](const QString& m) { showError(tr("Archive"), m); });
     connect(session_, &ArchiveSession::currentClipChanged, this, [this] { sequencePos_ = -1; updateActions(); });
-    connect(session_, &ArchiveSession::labelsChanged, this, [this](const QVector<int>& clips) {
-        statusBar()->showMessage(tr("Saved the label of %n clip(s)", nullptr, int(clips.size())), 4000);
+    connect(session_, &ArchiveSession::labelApplied, this, [this](int clips) {
+        statusBar()->showMessage(tr("Saved the label of %n clip(s)", nullptr, clips), 4000);
     });
     for (auto signal : {&ArchiveSession::projectionChanged, &ArchiveSession::clusteringChanged})
         connect(session_, signal, this, &MainWindow::updateSummary);
@@ -271,7 +271,10 @@ void MainWindow::buildActions()
     stopAction_->setToolTip(tr("Stop playback (Esc)"));
     labelAction_ = make(tr("&Label Selected Clips…"), QKeySequence(tr("Ctrl+L")), [this] { labelBar_->focusEdit(); });
     // Ctrl+Z: a focused text field keeps it for its own typing; elsewhere it takes back a label edit.
-    undoLabelAction_ = make(tr("&Undo Label"), QKeySequence::Undo, [this] { session_->undoLabel(); });
+    undoLabelAction_ = make(tr("&Undo Label"), QKeySequence::Undo, [this] {
+        const QString what = session_->undoLabelText();
+        if (session_->undoLabel()) statusBar()->showMessage(tr("Undone: %1").arg(what), 4000);
+    });
     undoLabelAction_->setEnabled(false);
     connect(session_, &ArchiveSession::labelUndoChanged, this, [this](bool canUndo) {
         undoLabelAction_->setEnabled(canUndo);
@@ -685,6 +688,7 @@ void MainWindow::computeClusters(const ClusterParams& params, std::function<void
             std::set<int> ids(r.value->labels.begin(), r.value->labels.end());
             ids.erase(-1);
             statusBar()->showMessage(tr("%1 clusters found").arg(ids.size()), 8000);
+            mapPanel_->setColourBy(int(MapView::ColourBy::Cluster)); // show what was just computed
             if (then) then();
         });
     if (!started) showError(tr("Busy"), tr("Wait for \"%1\" to finish (or cancel it) first.").arg(tasks_->title()));

@@ -55,6 +55,11 @@ MapPanel::MapPanel(ArchiveSession* session, QWidget* parent)
     connect(reset, &QToolButton::clicked, map_, &MapView::resetView);
 }
 
+void MapPanel::setColourBy(int mode)
+{
+    if (const int i = colourBy_->findData(mode); i >= 0) colourBy_->setCurrentIndex(i);
+}
+
 void MapPanel::addToolActions(const QList<QAction*>& actions)
 {
     for (QAction* a : actions) {

@@ -24,6 +24,7 @@ public:
 
     MapView* mapView() const { return map_; }
     QComboBox* colourByBox() const { return colourBy_; }
+    void setColourBy(int mode);                    // a MapView::ColourBy, shown in the box too
     void addToolActions(const QList<QAction*>& actions);
 
 private:

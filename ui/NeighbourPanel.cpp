@@ -69,7 +69,9 @@ NeighbourPanel::NeighbourPanel(ArchiveSession* session, QWidget* parent)
     connect(k_, &QSpinBox::valueChanged, session_, &ArchiveSession::setNeighbourCount);
     connect(session_, &ArchiveSession::neighboursChanged, this, &NeighbourPanel::rebuild);
     connect(session_, &ArchiveSession::archiveClosed, this, &NeighbourPanel::rebuild);
-    connect(session_, &ArchiveSession::labelsChanged, this, &NeighbourPanel::rebuild);
+    // Labels and clusters change what a row says, not which clips are listed.
+    connect(session_, &ArchiveSession::labelsChanged, this, &NeighbourPanel::updateClipTexts);
+    connect(session_, &ArchiveSession::clusteringChanged, this, &NeighbourPanel::updateClipTexts);
     connect(table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
         const int clip = clipAtRow(row);
         if (clip >= 0) session_->setCurrentClip(clip);
@@ -112,13 +114,7 @@ void NeighbourPanel::rebuild()
         rank->setTextAlignment(Qt::AlignCenter);
         table_->setItem(r, Rank, rank);
         table_->setItem(r, Thumbnail, new QTableWidgetItem);
-        QString second = tr("%1 – %2 s").arg(c.start, 0, 'f', 2).arg(c.end, 0, 'f', 2);
-        if (d.hasClustering) {
-            const int cl = d.cluster[std::size_t(i)];
-            second += QStringLiteral(" · ") + (cl < 0 ? tr("noise") : tr("cluster %1").arg(cl));
-        }
-        if (!d.label[std::size_t(i)].empty()) second += QStringLiteral(" · ") + QString::fromStdString(d.label[std::size_t(i)]);
-        auto* clip = new QTableWidgetItem(QFileInfo(QString::fromStdString(c.path)).fileName() + QLatin1Char('\n') + second);
+        auto* clip = new QTableWidgetItem(clipText(i));
         clip->setData(Qt::UserRole, i);
         clip->setToolTip(QString::fromStdString(c.path));
         table_->setItem(r, Clip, clip);
@@ -134,6 +130,33 @@ void NeighbourPanel::rebuild()
         table_->setCellWidget(r, Play, play);
     }
     requestThumbnails();
+}
+
+QString NeighbourPanel::clipText(int clipIndex) const
+{
+    const ArchiveSnapshot& d = session_->data();
+    const ClipRow& c = d.clips[std::size_t(clipIndex)];
+    QString second = tr("%1 – %2 s").arg(c.start, 0, 'f', 2).arg(c.end, 0, 'f', 2);
+    if (d.hasClustering) {
+        const int cl = d.cluster[std::size_t(clipIndex)];
+        second += QStringLiteral(" · ") + (cl < 0 ? tr("noise") : tr("cluster %1").arg(cl));
+    }
+    if (!d.label[std::size_t(clipIndex)].empty())
+        second += QStringLiteral(" · ") + QString::fromStdString(d.label[std::size_t(clipIndex)]);
+    return QFileInfo(QString::fromStdString(c.path)).fileName() + QLatin1Char('\n') + second;
+}
+
+QString NeighbourPanel::rowText(int row) const
+{
+    const QTableWidgetItem* item = table_->item(row, Clip);
+    return item ? item->text() : QString();
+}
+
+void NeighbourPanel::updateClipTexts()
+{
+    if (!session_->isOpen()) return;
+    for (int r = 0; r < table_->rowCount(); ++r)
+        if (QTableWidgetItem* item = table_->item(r, Clip)) item->setText(clipText(item->data(Qt::UserRole).toInt()));
 }
 
 void NeighbourPanel::setSpectrogramSettings(const SpectrogramSettings& settings)

@@ -27,6 +27,7 @@ public:
 
     int rowCount() const;
     int clipAtRow(int row) const;
+    QString rowText(int row) const;                // file name, times, cluster and label
     QSpinBox* kSpinBox() const { return k_; }
     QTableWidget* table() const { return table_; }
     bool isBusy() const { return pending_ > 0; }
@@ -41,6 +42,8 @@ Q_SIGNALS:
 
 private:
     void rebuild();
+    void updateClipTexts();
+    QString clipText(int clipIndex) const;
     void requestThumbnails();
 
     ArchiveSession* session_;

@@ -131,11 +131,14 @@ void ReconstructionPanel::setModelStatus(const QString& message)
     for (SpectrogramView* v : {original_, masked_, reconstructed_, error_}) v->clear();
 }
 
+QString ReconstructionPanel::statusText() const { return status_->isHidden() ? QString() : status_->text(); }
+
 void ReconstructionPanel::setClip(const ReconstructionClip& clip)
 {
     clip_ = clip;
     window_.reset();
     ++clipSerial_;
+    if (model_) status_->setVisible(false); // the previous clip's failure is not this one's
     request();
 }
 
@@ -148,6 +151,7 @@ void ReconstructionPanel::clearClip()
     pending_ = false;
     shown_.reset();
     for (QPushButton* b : {hearReconstruction_, hearOriginal_}) b->setEnabled(false);
+    if (model_) status_->setVisible(false); // a failure of the clip that was shown; without a model it is the model's status
     mse_->clear();
     for (SpectrogramView* v : {original_, masked_, reconstructed_, error_}) v->clear();
 }
@@ -191,7 +195,7 @@ void ReconstructionPanel::launch()
                 const MelSpectrogram mel(cfg.mel);
                 AudioReader reader(clip.file, {.targetRate = cfg.mel.sampleRate, .timeExpansion = clip.timeExpansion});
                 Spectrogram s = clipLogMel(reader, mel, clip.start, clip.end);
-                if (s.frames > cfg.frames) { // the first window, as the brief for this panel says
+                if (s.frames > cfg.frames) { // the panel shows the model's first window of the clip
                     s.frames = cfg.frames;
                     s.values.resize(std::size_t(s.frames) * std::size_t(s.bins));
                 }

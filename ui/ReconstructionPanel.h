@@ -50,6 +50,7 @@ public:
     bool hasModel() const { return model_.has_value(); }
     void setClip(const ReconstructionClip& clip);
     void clearClip();
+    QString statusText() const;               // the model's status or the shown clip's failure; empty if none
 
     double maskRatio() const;                 // 0.30 .. 0.80
     void setMaskRatio(double ratio);

@@ -9,6 +9,7 @@
 #include "ui/ClipTablePanel.h"
 #include "ui/ClusteringDialog.h"
 #include "ui/MainWindow.h"
+#include "ui/MapPanel.h"
 #include "ui/MapView.h"
 #include "ui/NeighbourPanel.h"
 #include "ui/NewArchiveDialog.h"
@@ -31,6 +32,7 @@
 #include <QUrl>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTableWidget>
@@ -222,6 +224,58 @@ private Q_SLOTS:
         QVERIFY(chosen.contains(medoid));
         // Noise has no typical clips.
         QVERIFY(d.clusterExemplars(-1, 8).empty());
+    }
+
+    void viewsFollowNewClustersAndUndo()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(openIn(w, a));
+        ArchiveSession* s = w.session();
+        s->setCurrentClip(7);
+        NeighbourPanel* n = w.neighbours();
+        QVERIFY(n->rowCount() > 0);
+        const auto clusterWord = [s](int clip) {
+            const int c = s->data().cluster[std::size_t(clip)];
+            return c < 0 ? QStringLiteral("noise") : QStringLiteral("cluster %1").arg(c);
+        };
+        QVERIFY(n->rowText(0).contains(clusterWord(n->clipAtRow(0))));
+
+        // New clusters (as a finished clustering job delivers them): every clip's id moves on by 5,
+        // the current clip becomes noise. The neighbour list and the inspector say the same.
+        std::vector<ClipId> ids;
+        std::vector<int> labels;
+        for (int i = 0; i < s->clipCount(); ++i) {
+            ids.push_back(s->data().clips[std::size_t(i)].id);
+            labels.push_back(i == 7 ? -1 : s->data().cluster[std::size_t(i)] + 5);
+        }
+        const QString before = n->rowText(0);
+        s->setClustering(ids, labels, s->data().clusteringParams);
+        QVERIFY(n->rowText(0) != before);
+        for (int r = 0; r < n->rowCount(); ++r)
+            QVERIFY2(n->rowText(r).contains(clusterWord(n->clipAtRow(r))), qPrintable(n->rowText(r)));
+        QVERIFY2(w.inspector()->headerText().contains(QStringLiteral("noise")), qPrintable(w.inspector()->headerText()));
+
+        // A clustering computed while the map shows labels: the map turns to the clusters.
+        w.mapPanel()->colourByBox()->setCurrentIndex(w.mapPanel()->colourByBox()->findData(int(MapView::ColourBy::Label)));
+        QCOMPARE(w.mapView()->colourBy(), MapView::ColourBy::Label);
+        QSignalSpy finished(w.tasks(), &TaskRunner::finished);
+        w.computeClusters(ClusterParams{.method = ClusterMethod::Kmeans, .k = 2});
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(2).toString()));
+        QCOMPARE(w.mapView()->colourBy(), MapView::ColourBy::Cluster);
+        QCOMPARE(MapView::ColourBy(w.mapPanel()->colourByBox()->currentData().toInt()), MapView::ColourBy::Cluster);
+
+        // Undo does not report a saved label.
+        QVERIFY(s->applyLabel({1, 2, 3}, QStringLiteral("alarm")));
+        QVERIFY(w.statusBar()->currentMessage().startsWith(QStringLiteral("Saved the label of 3")));
+        w.setFocus();
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(s->data().label[1].empty());
+        QVERIFY2(w.statusBar()->currentMessage().startsWith(QStringLiteral("Undone: label")), qPrintable(w.statusBar()->currentMessage()));
     }
 
     void aMissingMapIsComputedAndStored()

@@ -203,6 +203,32 @@ private Q_SLOTS:
         QVERIFY(!panel.hasModel());
         QVERIFY(!panel.maskSlider()->isEnabled());
         QVERIFY(!panel.current().has_value());
+        QCOMPARE(panel.statusText(), QStringLiteral("No model: cannot read \"x/config.json\""));
+        panel.clearClip(); // the model's status is not the clip's: it stays
+        QVERIFY(panel.statusText().contains(QStringLiteral("config.json")));
+    }
+
+    void aClipsFailureLeavesWithTheClip()
+    {
+        // A clip whose recording is gone says so; the next clip (or none, as when another archive
+        // opens) does not inherit that message.
+        ReconstructionPanel panel;
+        panel.setModel(Model::createRandom(testkit::tinyUiModelConfig(), 7));
+        QSignalSpy failed(&panel, &ReconstructionPanel::failed);
+        QSignalSpy ready(&panel, &ReconstructionPanel::reconstructionReady);
+        ReconstructionClip gone = clip(0);
+        gone.file = gone.file.parent_path() / "moved-away.wav";
+        panel.setClip(gone);
+        QVERIFY(failed.wait(30000));
+        QVERIFY2(panel.statusText().contains(QStringLiteral("moved-away.wav")), qPrintable(panel.statusText()));
+        panel.clearClip();
+        QCOMPARE(panel.statusText(), QString());
+        panel.setClip(gone);
+        QVERIFY(failed.wait(30000));
+        panel.setClip(clip(1));
+        QCOMPARE(panel.statusText(), QString());
+        QVERIFY(ready.wait(30000));
+        QCOMPARE(panel.statusText(), QString());
     }
 };
 
