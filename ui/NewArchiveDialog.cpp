@@ -18,7 +18,7 @@
 namespace crowlingo::ui {
 
 namespace {
-QWidget* withBrowse(QLineEdit* edit, QWidget* parent, std::function<void()> browse)
+QWidget* withBrowse(QLineEdit* edit, QWidget* parent, std::function<void()> browse, QPushButton** button = nullptr)
 {
     auto* w = new QWidget(parent);
     auto* l = new QHBoxLayout(w);
@@ -27,8 +27,11 @@ QWidget* withBrowse(QLineEdit* edit, QWidget* parent, std::function<void()> brow
     auto* b = new QPushButton(QObject::tr("Browse…"), w);
     QObject::connect(b, &QPushButton::clicked, w, browse);
     l->addWidget(b);
+    if (button) *button = b;
     return w;
 }
+
+const QString kSuffix = QStringLiteral(".crowlingo");
 } // namespace
 
 NewArchiveDialog::NewArchiveDialog(QWidget* parent)
@@ -60,11 +63,8 @@ NewArchiveDialog::NewArchiveDialog(QWidget* parent)
     form->addRow(tr("Archive file"), withBrowse(archive_, this, [this] {
         const QString f = QFileDialog::getSaveFileName(this, tr("Archive file"), archive_->text(),
                                                        tr("CrowLingo archives (*.crowlingo)"));
-        if (!f.isEmpty()) {
-            archive_->setText(f);
-            archiveEdited_ = true;
-        }
-    }));
+        if (!f.isEmpty()) setArchiveFile(f);
+    }, &archiveBrowse_));
     form->addRow(tr("Segmentation"), segment_);
     form->addRow(tr("Time expansion"), timeExpansion_);
     form->addRow(tr("Model folder"), withBrowse(model_, this, [this] {
@@ -78,22 +78,39 @@ NewArchiveDialog::NewArchiveDialog(QWidget* parent)
     layout->addWidget(buttons_);
     connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(folder_, &QLineEdit::textChanged, this, &NewArchiveDialog::validate);
-    connect(archive_, &QLineEdit::textEdited, this, [this] { archiveEdited_ = true; validate(); });
+    // textChanged, not textEdited: a name set by Browse… counts as much as a typed one.
+    connect(folder_, &QLineEdit::textChanged, this, [this] { suggestArchiveFile(); validate(); });
+    connect(archive_, &QLineEdit::textEdited, this, [this] { archiveEdited_ = true; });
+    connect(archive_, &QLineEdit::textChanged, this, &NewArchiveDialog::validate);
     connect(segment_, &QComboBox::currentTextChanged, this, &NewArchiveDialog::validate);
     validate();
 }
 
-void NewArchiveDialog::setFolder(const QString& folder)
+void NewArchiveDialog::setFolder(const QString& folder) { folder_->setText(folder); }
+
+void NewArchiveDialog::suggestArchiveFile()
 {
-    folder_->setText(folder);
-    if (!archiveEdited_ && !folder.isEmpty()) {
-        // Next to the folder, so that moving both together keeps the archive valid.
-        const QDir dir(folder);
-        archive_->setText(QFileInfo(dir.absolutePath()).absolutePath() + QLatin1Char('/') + dir.dirName() +
-                          QStringLiteral(".crowlingo"));
+    if (archiveEdited_) return; // the user's own choice stays
+    const QString folder = this->folder();
+    if (folder.isEmpty() || !QFileInfo(folder).isDir()) {
+        archive_->clear();
+        return;
     }
+    // Next to the folder, so that moving both together keeps the archive valid.
+    const QDir dir(folder);
+    archive_->setText(QFileInfo(dir.absolutePath()).absolutePath() + QLatin1Char('/') + dir.dirName() + kSuffix);
 }
+
+void NewArchiveDialog::setArchiveFile(QString file)
+{
+    if (!file.endsWith(kSuffix)) file += kSuffix; // the name the Open dialog and the desktop know it by
+    archiveEdited_ = true;
+    archive_->setText(file);
+}
+
+QPushButton* NewArchiveDialog::createButton() const { return buttons_->button(QDialogButtonBox::Ok); }
+
+QString NewArchiveDialog::problem() const { return problem_->text(); }
 
 void NewArchiveDialog::setExistingArchive(const QString& file, double timeExpansion, const QString& segmenter)
 {
@@ -103,9 +120,9 @@ void NewArchiveDialog::setExistingArchive(const QString& file, double timeExpans
         timeExpansion_->setEnabled(false);
     }
     setWindowTitle(tr("Update the archive from its folder"));
+    archiveEdited_ = true;
     archive_->setText(file);
     archive_->setReadOnly(true);
-    archiveEdited_ = true;
     folder_->setReadOnly(true);
     timeExpansion_->setValue(timeExpansion);
     buttons_->button(QDialogButtonBox::Ok)->setText(tr("Embed new and changed recordings"));

@@ -16,6 +16,7 @@ class QDoubleSpinBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 
 namespace crowlingo::ui {
 
@@ -33,15 +34,26 @@ public:
     QString archiveFile() const;
     QString modelDir() const;               // empty: the default model
     EmbedFolderOptions options() const;     // throws UsageError for a malformed segmentation
+    QString problem() const;                // why Create is disabled; empty when it is enabled
+
+    // For tests, which drive the dialog as a user does.
+    QLineEdit* folderEdit() const { return folder_; }
+    QLineEdit* archiveEdit() const { return archive_; }
+    QComboBox* segmentBox() const { return segment_; }
+    QPushButton* archiveBrowseButton() const { return archiveBrowse_; }
+    QPushButton* createButton() const;
 
 private:
     void validate();
+    void suggestArchiveFile();
+    void setArchiveFile(QString file);
 
     QLineEdit* folder_;
     QLineEdit* archive_;
     QComboBox* segment_;
     QDoubleSpinBox* timeExpansion_;
     QLineEdit* model_;
+    QPushButton* archiveBrowse_ = nullptr;
     QLabel* problem_;
     QDialogButtonBox* buttons_;
     bool archiveEdited_ = false;
