@@ -42,7 +42,13 @@ ExportData gather(const Archive& archive)
     ExportData d;
     const std::string modelId = archive.activeModel();
     std::map<ClipId, std::size_t> index;
+    // A clip cut without a band (fixed windows, whole files) spans its recording's whole band:
+    // 0 Hz to the Nyquist frequency, so Raven draws it as tall as the spectrogram, not 0 Hz high.
+    std::map<std::int64_t, Hertz> nyquist;
+    for (const RecordingRow& r : archive.recordings()) nyquist[r.id] = r.sampleRate / 2.0;
     for (ClipRow& c : archive.clips()) {
+        if (c.lowHz == 0 && c.highHz == 0)
+            if (auto it = nyquist.find(c.recordingId); it != nyquist.end()) c.highHz = it->second;
         index[c.id] = d.rows.size();
         d.rows.push_back({std::move(c), {}, 0, 0, {}, {}, {}, {}});
     }

@@ -23,7 +23,8 @@ class Archive;
 
 // Columns: clip_id,path,start_s,end_s,low_hz,high_hz,cluster,probability,outlier_score,
 // distance_to_centroid,x,y,label,label_source (where the label came from: "user", the name of
-// the file it was imported from). Missing values (no clustering, no map, noise) are empty cells.
+// the file it was imported from). Clips cut without a band (windows, whole files) are given their
+// recording's whole band, 0 Hz to its Nyquist frequency, here and in Raven tables. Missing values (no clustering, no map, noise) are empty cells.
 // Paths and labels that a spreadsheet would take for a formula (a leading =, +, -, @, tab or CR)
 // start with a single quote ('=x), as do those starting with a quote; label import removes it.
 void writeClusterCsv(const std::filesystem::path& file, const Archive& archive, const OutputRules& rules = {});

@@ -112,6 +112,29 @@ private Q_SLOTS:
         QCOMPARE(rows[3][8], std::string("whistle"));
     }
 
+    void wholeFileClipsSpanTheirRecordingsBand()
+    {
+        // Clips cut without a band (fixed windows, whole files) are exported with 0 Hz to the
+        // recording's Nyquist frequency, not as 0 Hz high boxes; clips with a band keep theirs.
+        fs::create_directories(dir() / "whole");
+        Archive a = Archive::create(dir() / "whole.crowlingo", dir() / "whole");
+        RecordingRow r;
+        r.path = "bat.wav";
+        r.sampleRate = 384000;
+        a.storeRecording(r, {{0, 2.5, 0, 0}, {2.5, 3, 20000, 80000}}, "whole", "m", {{1, 0}, {0, 1}});
+        a.setActiveModel("m");
+        writeClusterCsv(dir() / "whole.csv", a);
+        const auto rows = readTable(dir() / "whole.csv", ',');
+        QCOMPARE(rows.size(), std::size_t(3));
+        QCOMPARE(std::stod(rows[1][4]), 0.0);
+        QCOMPARE(std::stod(rows[1][5]), 192000.0);
+        QCOMPARE(std::stod(rows[2][4]), 20000.0);
+        QCOMPARE(std::stod(rows[2][5]), 80000.0);
+        writeRavenTables(dir() / "whole-raven", a);
+        const auto raven = readTable(dir() / "whole-raven/bat.Table.1.selections.txt", '\t');
+        QCOMPARE(std::stod(raven[1][6]), 192000.0);
+    }
+
     void audacityLabelsAreStartEndText()
     {
         const Archive a = Archive::open(dir() / "a.crowlingo");
