@@ -20,6 +20,12 @@ ClusteringDialog::ClusteringDialog(QWidget* parent)
     method_ = new QComboBox(this);
     method_->addItem(tr("HDBSCAN — finds the number of clusters, leaves outliers as noise"), int(ClusterMethod::Hdbscan));
     method_->addItem(tr("k-means — exactly k clusters, every clip assigned"), int(ClusterMethod::Kmeans));
+    space_ = new QComboBox(this);
+    space_->addItem(QString(), int(ClusterSpace::Automatic)); // text set by setAutomaticSpace
+    space_->addItem(tr("The embeddings — the model's vectors"), int(ClusterSpace::Embeddings));
+    space_->addItem(tr("The map — its 2-D coordinates: clusters are the islands you see"), int(ClusterSpace::Map));
+    space_->setToolTip(tr("On a UMAP map, clusters agree far better with the labels of the labelled test sets and "
+                          "leave no clip as noise; a PCA map squeezes different calls together"));
     minClusterSize_ = new QSpinBox(this);
     minClusterSize_->setRange(2, 100000);
     minClusterSize_->setToolTip(tr("The smallest group of clips that counts as a cluster"));
@@ -39,6 +45,7 @@ ClusteringDialog::ClusteringDialog(QWidget* parent)
 
     auto* form = new QFormLayout;
     form->addRow(tr("&Method:"), method_);
+    form->addRow(tr("Find clusters &in:"), space_);
     form->addRow(tr("Minimum cluster &size:"), minClusterSize_);
     form->addRow(tr("Minimum s&amples:"), minSamples_);
     form->addRow(tr("&k (clusters):"), k_);
@@ -54,12 +61,15 @@ ClusteringDialog::ClusteringDialog(QWidget* parent)
     layout->addWidget(buttons);
 
     connect(method_, &QComboBox::currentIndexChanged, this, &ClusteringDialog::updateEnabled);
+    connect(space_, &QComboBox::currentIndexChanged, this, &ClusteringDialog::updateEnabled);
+    setAutomaticSpace(ClusterSpace::Embeddings);
     setParams({});
 }
 
 void ClusteringDialog::setParams(const ClusterParams& p)
 {
     method_->setCurrentIndex(method_->findData(int(p.method)));
+    space_->setCurrentIndex(space_->findData(int(p.space)));
     minClusterSize_->setValue(p.minClusterSize);
     minSamples_->setValue(p.minSamples);
     k_->setValue(p.k);
@@ -72,6 +82,7 @@ ClusterParams ClusteringDialog::params() const
 {
     ClusterParams p;
     p.method = ClusterMethod(method_->currentData().toInt());
+    p.space = ClusterSpace(space_->currentData().toInt());
     p.minClusterSize = minClusterSize_->value();
     p.minSamples = minSamples_->value();
     p.k = k_->value();
@@ -90,8 +101,20 @@ void ClusteringDialog::setClipCount(int clips)
     clips_->setText(tr("%n clip(s) to cluster", nullptr, clips));
 }
 
+void ClusteringDialog::setAutomaticSpace(ClusterSpace resolved)
+{
+    automatic_ = resolved;
+    space_->setItemText(0, resolved == ClusterSpace::Map ? tr("Automatic — the map, as it is a UMAP")
+                                                         : tr("Automatic — the embeddings, as there is no UMAP map"));
+    updateEnabled();
+}
+
 void ClusteringDialog::updateEnabled()
 {
+    // On the map distances are positions (Euclidean); the metric is for the embeddings.
+    ClusterSpace space = ClusterSpace(space_->currentData().toInt());
+    if (space == ClusterSpace::Automatic) space = automatic_;
+    metric_->setEnabled(space == ClusterSpace::Embeddings);
     const bool hdbscan = ClusterMethod(method_->currentData().toInt()) == ClusterMethod::Hdbscan;
     minClusterSize_->setEnabled(hdbscan);
     minSamples_->setEnabled(hdbscan);

@@ -1,7 +1,7 @@
 #pragma once
-// Asks how to cluster the embeddings: HDBSCAN (minimum cluster size, minimum samples; noise stays
-// unassigned) or k-means (k, seed), and the metric. Starts from the parameters of the current
-// clustering.
+// Asks how to cluster the clips: HDBSCAN (minimum cluster size, minimum samples; noise stays
+// unassigned) or k-means (k, seed), where (the embeddings, the map's coordinates, or automatic)
+// and the metric. Starts from the parameters of the current clustering.
 //
 //   ClusteringDialog dialog(this);
 //   dialog.setParams(ClusterParams::fromJson(snapshot.clusteringParams));
@@ -27,15 +27,21 @@ public:
     ClusterParams params() const;
     // The number of clips to cluster: caps k and the cluster sizes, and is shown.
     void setClipCount(int clips);
+    // Where Automatic would look now (Embeddings or Map), shown next to the choice.
+    void setAutomaticSpace(ClusterSpace resolved);
 
     QComboBox* methodBox() const { return method_; }
     QSpinBox* kBox() const { return k_; }
     QSpinBox* minClusterSizeBox() const { return minClusterSize_; }
+    QComboBox* spaceBox() const { return space_; }
+    QComboBox* metricBox() const { return metric_; }
 
 private:
     void updateEnabled();
 
     QComboBox* method_;
+    QComboBox* space_;
+    ClusterSpace automatic_ = ClusterSpace::Embeddings;
     QSpinBox* minClusterSize_;
     QSpinBox* minSamples_;
     QSpinBox* k_;

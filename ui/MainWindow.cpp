@@ -657,15 +657,34 @@ void MainWindow::computeMap(const ProjectionParams& params, std::function<void()
                 if (!r.cancelled) showError(tr("Cannot compute the map"), r.error);
                 return;
             }
-            if (session_->isOpen() && session_->data().modelId == r.value->modelId)
-                session_->setProjection(r.value->clipIds, r.value->xy, r.value->paramsJson);
+            if (!session_->isOpen() || session_->data().modelId != r.value->modelId) return;
+            session_->setProjection(r.value->clipIds, r.value->xy, r.value->paramsJson);
             if (then) then();
+            else if (const auto again = clusteringThatFollowsTheMap()) computeClusters(*again);
         });
     if (started) mapView()->setMessage(title + QStringLiteral(" …"));
     else showError(tr("Busy"), tr("Wait for \"%1\" to finish (or cancel it) first.").arg(tasks_->title()));
 }
 
 void MainWindow::computeClustering() { computeClusters(ClusterParams{}); }
+
+std::optional<ClusterParams> MainWindow::clusteringThatFollowsTheMap() const
+{
+    // Clusters found on the map (or left to Automatic, which may now pick the map) belong to the
+    // map they were found on: a new map gets new clusters, so that colours and islands agree.
+    const ArchiveSnapshot& d = session_->data();
+    if (!d.hasClustering) return std::nullopt;
+    try {
+        const ClusterParams p = ClusterParams::fromJson(d.clusteringParams);
+        if (p.space == ClusterSpace::Embeddings) return std::nullopt;
+        if (p.space == ClusterSpace::Automatic && ClusterParams::spaceUsed(d.clusteringParams) == ClusterSpace::Embeddings
+            && resolveClusterSpace(d.projectionParams, ClusterSpace::Automatic) == ClusterSpace::Embeddings)
+            return std::nullopt; // still among the embeddings: the map changed nothing
+        return p;
+    } catch (const UsageError&) {
+        return std::nullopt;
+    }
+}
 
 void MainWindow::computeClusters(const ClusterParams& params, std::function<void()> then)
 {
@@ -676,7 +695,7 @@ void MainWindow::computeClusters(const ClusterParams& params, std::function<void
         [file, params](const Progress& progress) {
             Archive archive = Archive::open(file);
             // Cluster ids are matched to the previous clustering, so "cluster 3" stays cluster 3.
-            return clusterArchive(archive, params, false, progress);
+            return clusterArchive(archive, params, progress);
         },
         [this, then](Result<StoredClustering> r) {
             if (!r.ok()) {
@@ -715,6 +734,8 @@ void MainWindow::clusterDialog()
         if (session_->data().hasClustering) dialog.setParams(ClusterParams::fromJson(session_->data().clusteringParams));
     } catch (const UsageError&) {
     }
+    const ArchiveSnapshot& d = session_->data();
+    dialog.setAutomaticSpace(resolveClusterSpace(d.hasProjection ? d.projectionParams : std::string(), ClusterSpace::Automatic));
     if (dialog.exec() == QDialog::Accepted) computeClusters(dialog.params());
 }
 
@@ -1017,6 +1038,8 @@ void MainWindow::onArchiveClosed()
     updateActions();
 }
 
+QString MainWindow::summaryText() const { return summary_->text(); }
+
 void MainWindow::updateSummary()
 {
     if (!session_->isOpen()) {
@@ -1032,7 +1055,9 @@ void MainWindow::updateSummary()
     if (d.hasClustering) {
         std::set<int> ids(d.cluster.begin(), d.cluster.end());
         ids.erase(-1);
-        parts << tr("%1 clusters").arg(ids.size());
+        parts << (ClusterParams::spaceUsed(d.clusteringParams) == ClusterSpace::Map ? tr("%1 clusters on the map")
+                                                                                    : tr("%1 clusters among the embeddings"))
+                     .arg(ids.size());
     }
     if (d.timeExpansion != 1.0) parts << tr("time expansion ×%1").arg(d.timeExpansion);
     if (model_ && !d.modelId.empty() && model_->id() != d.modelId)

@@ -72,6 +72,7 @@ public:
     LabelBar* labelBar() const { return labelBar_; }
     FindCallsPanel* findCalls() const { return findCalls_; }
     RecordingPanel* recordingPanel() const { return recording_; }
+    QString summaryText() const;                   // the line under the map: clips, model, clusters
 
     // The model used for reconstructions and for embedding new folders. loadModel() reads a
     // folder on a worker (empty: the default model), reading at `timeScale` (an archive's analysis
@@ -145,6 +146,7 @@ protected:
     void dropEvent(QDropEvent* e) override;
 
 private:
+    std::optional<crowlingo::ClusterParams> clusteringThatFollowsTheMap() const;
     void installModel(const Model& model);
     void loadArchiveModel(const QString& dir, int timeScale); // loadModel() for an archive's own model
     void buildActions();

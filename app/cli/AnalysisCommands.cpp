@@ -43,7 +43,7 @@ Command addProjectCommand(CLI::App& app)
 
 Command addClusterCommand(CLI::App& app)
 {
-    struct Options { std::string archive, method = "hdbscan", metric = "cosine"; bool onMap = false; ClusterParams p; };
+    struct Options { std::string archive, method = "hdbscan", metric = "cosine", space = "automatic"; bool onMap = false; ClusterParams p; };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("cluster", "Cluster the archive's clips (HDBSCAN or k-means); ids stay stable across re-runs");
     sub->add_option("archive", o->archive, "Archive file")->required()->check(CLI::ExistingFile);
@@ -53,19 +53,26 @@ Command addClusterCommand(CLI::App& app)
         ->check(wholeBetween(0, 1000000));
     sub->add_option("-k", o->p.k, "k-means: number of clusters")->capture_default_str()->check(CLI::Range(1, 100000));
     sub->add_option("--metric", o->metric, "cosine | euclidean")->capture_default_str()->check(CLI::IsMember({"cosine", "euclidean"}));
-    sub->add_flag("--on-map", o->onMap, "Cluster the map's 2-D coordinates instead of the embeddings");
+    sub->add_option("--space", o->space, "Where to look for clusters: embeddings | map (the 2-D map's coordinates) | "
+                                         "automatic (the map if it is a UMAP, else the embeddings)")
+        ->capture_default_str()->check(CLI::IsMember({"automatic", "embeddings", "map"}));
+    sub->add_flag("--on-map", o->onMap, "Same as --space map");
     sub->add_option("--seed", o->p.seed, "Random seed")->capture_default_str();
     return {sub, [o] {
         o->p.method = o->method == "kmeans" ? ClusterMethod::Kmeans : ClusterMethod::Hdbscan;
         o->p.metric = kMetrics.at(o->metric);
+        o->p.space = o->onMap || o->space == "map" ? ClusterSpace::Map
+                   : o->space == "embeddings"      ? ClusterSpace::Embeddings
+                                                   : ClusterSpace::Automatic;
         Archive archive = Archive::open(o->archive);
         TerminalProgress bar("cluster");
-        const StoredClustering s = clusterArchive(archive, o->p, o->onMap, bar.progress());
+        const StoredClustering s = clusterArchive(archive, o->p, bar.progress());
         bar.finish();
         std::map<int, int> sizes;
         for (int l : s.labels) ++sizes[l];
-        std::printf("%zu clusters over %zu clips (computation %lld)\n", sizes.size() - sizes.count(-1), s.clipIds.size(),
-                    (long long)s.computationId);
+        const bool onMap = ClusterParams::spaceUsed(s.paramsJson) == ClusterSpace::Map;
+        std::printf("%zu clusters over %zu clips, found %s (computation %lld)\n", sizes.size() - sizes.count(-1),
+                    s.clipIds.size(), onMap ? "on the map" : "among the embeddings", (long long)s.computationId);
         // Where to start listening: each cluster's most typical clips (medoid first).
         const auto exemplars = clusterExemplarClips(archive, s, 3);
         for (const auto& [id, n] : sizes) {

@@ -147,7 +147,7 @@ Command addEvaluateCommand(CLI::App& app)
         if (const auto stored = archive.latestClustering(modelId); stored && stored->clipIds == m.clipIds) {
             modelScores = scoreClustering(m.values, m.dimension, stored->labels, labels);
             const ClusterParams p = ClusterParams::fromJson(stored->paramsJson);
-            const bool onMap = nlohmann::json::parse(stored->paramsJson).value("on_map", false);
+            const bool onMap = ClusterParams::spaceUsed(stored->paramsJson) == ClusterSpace::Map;
             if (!onMap && baseLabels.size() == m.clipIds.size()) {
                 const Clusters c = cluster(base, baseDim, p);
                 baseScores = scoreClustering(base, baseDim, c.labels, baseLabels);

@@ -13,10 +13,21 @@
 
 namespace crowlingo {
 
+const char* clusterSpaceName(ClusterSpace space)
+{
+    switch (space) {
+    case ClusterSpace::Embeddings: return "embeddings";
+    case ClusterSpace::Map: return "map";
+    case ClusterSpace::Automatic: break;
+    }
+    return "automatic";
+}
+
 std::string ClusterParams::toJson() const
 {
     nlohmann::json j;
     j["method"] = method == ClusterMethod::Hdbscan ? "hdbscan" : "kmeans";
+    j["space"] = clusterSpaceName(space);
     j["metric"] = metricName(metric);
     if (method == ClusterMethod::Hdbscan) {
         j["min_cluster_size"] = minClusterSize;
@@ -47,10 +58,30 @@ ClusterParams ClusterParams::fromJson(const std::string& text)
         p.minSamples = samples == p.minClusterSize ? 0 : samples;
         p.k = j.value("k", p.k);
         p.seed = j.value("seed", p.seed);
+        if (j.contains("space")) {
+            const std::string space = j["space"].get<std::string>();
+            if (space == "map") p.space = ClusterSpace::Map;
+            else if (space == "embeddings") p.space = ClusterSpace::Embeddings;
+            else if (space == "automatic") p.space = ClusterSpace::Automatic;
+            else throw UsageError("unknown clustering space \"" + space + "\" (automatic, embeddings or map)");
+        } else if (j.contains("on_map")) { // written before spaces had names
+            p.space = j["on_map"].get<bool>() ? ClusterSpace::Map : ClusterSpace::Embeddings;
+        }
     } catch (const nlohmann::json::exception& e) {
         throw UsageError(std::string("clustering parameters: ") + e.what());
     }
     return p;
+}
+
+ClusterSpace ClusterParams::spaceUsed(const std::string& text)
+{
+    const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_object()) return ClusterSpace::Embeddings;
+    if (const auto it = j.find("found_in"); it != j.end() && it->is_string())
+        return *it == "map" ? ClusterSpace::Map : ClusterSpace::Embeddings;
+    if (const auto it = j.find("on_map"); it != j.end() && it->is_boolean())
+        return it->get<bool>() ? ClusterSpace::Map : ClusterSpace::Embeddings;
+    return ClusterSpace::Embeddings;
 }
 
 int Clusters::count() const

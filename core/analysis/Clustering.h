@@ -30,6 +30,13 @@ namespace crowlingo {
 
 enum class ClusterMethod { Hdbscan, Kmeans };
 
+// Where clusters are looked for: among the embeddings, or on the 2-D map the user sees (as AVGN
+// clusters its UMAP). Automatic is the map when it is a UMAP, else the embeddings: on the labelled
+// sets HDBSCAN on the UMAP map agrees with the labels far better and leaves no clip as noise
+// (BENCHMARKS.md, "Clustering: which space"); a PCA map is no place to look for call types.
+enum class ClusterSpace { Automatic, Embeddings, Map };
+const char* clusterSpaceName(ClusterSpace space); // "automatic", "embeddings", "map"
+
 struct ClusterParams {
     ClusterMethod method = ClusterMethod::Hdbscan;
     int minClusterSize = 10;
@@ -37,10 +44,14 @@ struct ClusterParams {
     Metric metric = Metric::Cosine;
     int k = 10;                   // k-means
     std::uint64_t seed = 42;
+    ClusterSpace space = ClusterSpace::Automatic; // as asked; where it was found is spaceUsed()
     std::string toJson() const;   // provenance
     // Reads toJson()'s text back (keys it lacks keep their defaults). Throws UsageError for
     // malformed JSON or unknown values.
     static ClusterParams fromJson(const std::string& json);
+    // Where a stored clustering was found ("found_in", written by clusterArchive; older archives
+    // wrote "on_map"): Embeddings or Map, never Automatic. Embeddings for text it cannot read.
+    static ClusterSpace spaceUsed(const std::string& json);
 };
 
 struct Clusters {

@@ -31,28 +31,48 @@ StoredProjection projectArchive(Archive& archive, const ProjectionParams& params
     return s;
 }
 
-StoredClustering clusterArchive(Archive& archive, const ClusterParams& params, bool onMap, const Progress& progress)
+ClusterSpace resolveClusterSpace(const std::string& mapParamsJson, ClusterSpace requested)
+{
+    if (requested != ClusterSpace::Automatic) return requested;
+    if (mapParamsJson.empty()) return ClusterSpace::Embeddings;
+    try {
+        return ProjectionParams::fromJson(mapParamsJson).method == ProjectionMethod::Umap ? ClusterSpace::Map
+                                                                                           : ClusterSpace::Embeddings;
+    } catch (const UsageError&) {
+        return ClusterSpace::Embeddings; // a map whose making cannot be read: not trusted for clusters
+    }
+}
+
+ClusterSpace resolveClusterSpace(const Archive& archive, ClusterSpace requested)
+{
+    if (requested != ClusterSpace::Automatic) return requested;
+    const auto map = archive.latestProjection(archive.activeModel());
+    return resolveClusterSpace(map ? map->paramsJson : std::string(), requested);
+}
+
+StoredClustering clusterArchive(Archive& archive, const ClusterParams& params, const Progress& progress)
 {
     archive.requireIntact("store clusters in");
     const std::string modelId = archive.activeModel();
+    const ClusterSpace space = resolveClusterSpace(archive, params.space);
+    ClusterParams used = params;
     std::vector<ClipId> ids;
     Clusters c;
-    if (onMap) {
+    if (space == ClusterSpace::Map) {
         const auto map = archive.latestProjection(modelId);
         if (!map) throw UsageError(fileError("cluster the map of", archive.file(), "no map yet: project first"));
         ids = map->clipIds;
-        ClusterParams p = params;
-        p.metric = Metric::Euclidean; // map coordinates are positions, not directions
-        c = cluster(map->xy, 2, p, progress);
+        used.metric = Metric::Euclidean; // map coordinates are positions, not directions
+        c = cluster(map->xy, 2, used, progress);
     } else {
         const EmbeddingMatrix m = activeEmbeddings(archive, "cluster");
         ids = m.clipIds;
-        c = cluster(m.values, m.dimension, params, progress);
+        c = cluster(m.values, m.dimension, used, progress);
     }
     if (const auto previous = archive.latestClustering(modelId))
         c.labels = matchClusterIds(previous->clipIds, previous->labels, ids, c.labels);
-    nlohmann::json j = nlohmann::json::parse(params.toJson());
-    j["on_map"] = onMap;
+    nlohmann::json j = nlohmann::json::parse(used.toJson());
+    j["found_in"] = clusterSpaceName(space);
     StoredClustering s{0, modelId, j.dump(), ids, c.labels, c.probability, c.outlierScore};
     s.computationId = archive.storeClustering(modelId, s.paramsJson, ids, c.labels, c.probability, c.outlierScore);
     return s;

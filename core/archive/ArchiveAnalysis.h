@@ -16,10 +16,16 @@ namespace crowlingo {
 
 StoredProjection projectArchive(Archive& archive, const ProjectionParams& params, const Progress& progress = {});
 
-// onMap: cluster the latest map's 2-D coordinates instead of the embeddings. Cluster ids are
-// matched to the previous clustering of the same model, so clusters that persist keep their id.
-StoredClustering clusterArchive(Archive& archive, const ClusterParams& params, bool onMap,
-                                const Progress& progress = {});
+// Clusters in params.space: the embeddings, or the latest map's 2-D coordinates (Euclidean);
+// Automatic takes the map when it is a UMAP, else the embeddings. The stored parameters say where
+// ("found_in", read by ClusterParams::spaceUsed). Cluster ids are matched to the previous
+// clustering of the same model, so clusters that persist keep their id. Throws UsageError for
+// space Map without a map.
+StoredClustering clusterArchive(Archive& archive, const ClusterParams& params, const Progress& progress = {});
+// Where clusterArchive would look for clusters now (Embeddings or Map).
+ClusterSpace resolveClusterSpace(const Archive& archive, ClusterSpace requested);
+// The same rule given the latest map's parameters (JSON; empty: no map).
+ClusterSpace resolveClusterSpace(const std::string& mapParamsJson, ClusterSpace requested);
 
 // The clips to listen to first in each cluster of `clusters`: the medoid, then its nearest
 // members (in the embedding space, cosine), `perCluster` each. Result[label] for labels 0..max;

@@ -3,6 +3,7 @@
 // the most central one (the medoid) first.
 #include "core/archive/Archive.h"
 #include "core/archive/ArchiveAnalysis.h"
+#include "core/common/Error.h"
 #include "core/segment/Segmenter.h"
 
 #include <QTemporaryDir>
@@ -64,7 +65,7 @@ private Q_SLOTS:
         ClusterParams p;
         p.method = ClusterMethod::Kmeans;
         p.k = 3;
-        const StoredClustering s = clusterArchive(a, p, false);
+        const StoredClustering s = clusterArchive(a, p);
         QCOMPARE(s.clipIds.size(), std::size_t(90));
         // Each cluster is one group.
         std::map<int, std::set<int>> groupsInCluster;
@@ -83,8 +84,79 @@ private Q_SLOTS:
         }
 
         // A second run keeps the cluster ids of the first.
-        const StoredClustering again = clusterArchive(a, p, false);
+        const StoredClustering again = clusterArchive(a, p);
         QCOMPARE(again.labels, s.labels);
+    }
+
+    void automaticSpaceIsTheMapWhenItIsAUmap()
+    {
+        Archive a = Archive::open(file());
+        ClusterParams p;
+        p.method = ClusterMethod::Kmeans;
+        p.k = 2;
+        QVERIFY(p.space == ClusterSpace::Automatic);
+        // A PCA map is not where call types are looked for: the embeddings are.
+        ProjectionParams pca;
+        pca.method = ProjectionMethod::Pca;
+        projectArchive(a, pca);
+        QVERIFY(ClusterParams::spaceUsed(clusterArchive(a, p).paramsJson) == ClusterSpace::Embeddings);
+
+        // A UMAP map whose two islands cut across the three groups: even clips left, odd clips
+        // right. Found on the map, the two clusters are the islands.
+        std::vector<ClipId> ids;
+        std::vector<float> xy;
+        for (const ClipRow& c : a.clips()) {
+            ids.push_back(c.id);
+            xy.push_back(c.id % 2 == 0 ? -10.f : 10.f);
+            xy.push_back(float(c.id % 7) * 0.1f);
+        }
+        a.storeProjection(model, R"({"method":"umap"})", ids, xy);
+        const StoredClustering onMap = clusterArchive(a, p);
+        QVERIFY(ClusterParams::spaceUsed(onMap.paramsJson) == ClusterSpace::Map);
+        QVERIFY(ClusterParams::fromJson(onMap.paramsJson).metric == Metric::Euclidean); // positions, not directions
+        for (std::size_t i = 0; i < onMap.clipIds.size(); ++i)
+            for (std::size_t j = 0; j < onMap.clipIds.size(); ++j)
+                QCOMPARE(onMap.labels[i] == onMap.labels[j], onMap.clipIds[i] % 2 == onMap.clipIds[j] % 2);
+
+        // Asked for the embeddings, the groups come back whatever the map shows.
+        p.space = ClusterSpace::Embeddings;
+        p.k = 3;
+        const StoredClustering inEmbeddings = clusterArchive(a, p);
+        QVERIFY(ClusterParams::spaceUsed(inEmbeddings.paramsJson) == ClusterSpace::Embeddings);
+        std::map<int, std::set<int>> groupsInCluster;
+        for (std::size_t i = 0; i < inEmbeddings.clipIds.size(); ++i)
+            groupsInCluster[inEmbeddings.labels[i]].insert(groupOf[inEmbeddings.clipIds[i]]);
+        QCOMPARE(groupsInCluster.size(), std::size_t(3));
+        for (const auto& [c, groups] : groupsInCluster) QCOMPARE(groups.size(), std::size_t(1));
+    }
+
+    void theMapWithoutAMapIsAnError()
+    {
+        const fs::path other = fs::path(tmp.path().toStdString()) / "nomap.crowlingo";
+        Archive a = Archive::create(other, fs::path(tmp.path().toStdString()) / "rec");
+        RecordingRow r;
+        r.path = "group0.wav";
+        a.storeRecording(r, {{0, 1, 0, 0}, {1, 2, 0, 0}}, "window:1", model, {{1, 0}, {0, 1}});
+        a.setActiveModel(model);
+        ClusterParams p;
+        p.space = ClusterSpace::Map;
+        QVERIFY_THROWS_EXCEPTION(UsageError, clusterArchive(a, p));
+    }
+
+    void spacesReadBackIncludingOlderArchives()
+    {
+        ClusterParams p;
+        p.space = ClusterSpace::Map;
+        QVERIFY(ClusterParams::fromJson(p.toJson()).space == ClusterSpace::Map);
+        p.space = ClusterSpace::Embeddings;
+        QVERIFY(ClusterParams::fromJson(p.toJson()).space == ClusterSpace::Embeddings);
+        QVERIFY(ClusterParams::fromJson(ClusterParams{}.toJson()).space == ClusterSpace::Automatic);
+        // Archives written before the space had a name.
+        const std::string old = R"({"method":"hdbscan","metric":"euclidean","on_map":true})";
+        QVERIFY(ClusterParams::fromJson(old).space == ClusterSpace::Map);
+        QVERIFY(ClusterParams::spaceUsed(old) == ClusterSpace::Map);
+        QVERIFY(ClusterParams::spaceUsed(R"({"method":"hdbscan"})") == ClusterSpace::Embeddings);
+        QVERIFY_THROWS_EXCEPTION(UsageError, ClusterParams::fromJson(R"({"space":"moon"})"));
     }
 };
 

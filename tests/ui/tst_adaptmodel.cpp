@@ -43,7 +43,7 @@ class TestAdaptModel : public QObject {
         ClusterParams k;
         k.method = ClusterMethod::Kmeans;
         k.k = 3;
-        clusterArchive(archive, k, false);
+        clusterArchive(archive, k);
         return file;
     }
 

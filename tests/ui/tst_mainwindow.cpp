@@ -49,6 +49,7 @@
 using namespace crowlingo;
 using namespace crowlingo::ui;
 using crowlingo::testkit::UiTestArchive;
+using crowlingo::testkit::kUiTestModelId;
 
 class TestMainWindow : public QObject {
     Q_OBJECT
@@ -348,6 +349,57 @@ private Q_SLOTS:
         QVERIFY(stored.method == ProjectionMethod::Umap);
         QCOMPARE(stored.nNeighbors, 5);
         QCOMPARE(w.mapView()->pointCount(), a.clipCount());
+    }
+
+    void clustersFollowAUmapMap()
+    {
+        // Cluster (the toolbar's, automatic space) looks among the embeddings while the map is not
+        // a UMAP, and on the map once it is; a new map then brings new clusters found on it.
+        UiTestArchive a;
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(openIn(w, a));
+        QSignalSpy finished(w.tasks(), &TaskRunner::finished);
+        const auto foundIn = [&a] {
+            const Archive reread = Archive::open(a.path());
+            return ClusterParams::spaceUsed(reread.latestClustering(reread.activeModel())->paramsJson);
+        };
+        w.computeClustering();
+        QVERIFY(finished.wait(30000));
+        QVERIFY(foundIn() == ClusterSpace::Embeddings);
+        QVERIFY2(w.summaryText().contains(QStringLiteral("clusters among the embeddings")), qPrintable(w.summaryText()));
+
+        answer<ClusteringDialog>([](ClusteringDialog* d) {
+            // The map the test archive stores is no UMAP: automatic means the embeddings, whose metric counts.
+            QVERIFY(d->spaceBox()->currentText().contains(QStringLiteral("embeddings")));
+            QVERIFY(d->metricBox()->isEnabled());
+            d->spaceBox()->setCurrentIndex(d->spaceBox()->findData(int(ClusterSpace::Map)));
+            QVERIFY(!d->metricBox()->isEnabled()); // positions on the map are compared as positions
+            d->reject();
+        });
+        w.clusterDialog();
+
+        ProjectionParams umap;
+        umap.method = ProjectionMethod::Umap;
+        umap.nNeighbors = 8;
+        w.computeMap(umap);
+        QVERIFY(finished.wait(60000)); // the map; automatic clusters now belong on it, and follow
+        QVERIFY(finished.wait(30000));
+        QVERIFY(foundIn() == ClusterSpace::Map);
+        QVERIFY2(w.summaryText().contains(QStringLiteral("clusters on the map")), qPrintable(w.summaryText()));
+        const std::int64_t before = Archive::open(a.path()).latestClustering(kUiTestModelId)->computationId;
+
+        umap.nNeighbors = 5;
+        w.computeMap(umap);
+        QVERIFY(finished.wait(60000)); // the map
+        QVERIFY(finished.wait(30000)); // the clusters found on it
+        const Archive reread = Archive::open(a.path());
+        const auto map = reread.latestProjection(kUiTestModelId);
+        const auto clusters = reread.latestClustering(kUiTestModelId);
+        QVERIFY(clusters->computationId > before);
+        QVERIFY(clusters->computationId > map->computationId);
+        QVERIFY(ClusterParams::spaceUsed(clusters->paramsJson) == ClusterSpace::Map);
     }
 
     void droppingAnArchiveOpensItAndAFolderOffersANewArchive()
