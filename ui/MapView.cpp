@@ -1,6 +1,7 @@
 #include "ui/MapView.h"
 
 #include "ui/ArchiveSession.h"
+#include "core/render/CategoricalPalette.h"
 #include "core/render/Colormap.h"
 
 #include <QFileInfo>
@@ -20,25 +21,17 @@ namespace crowlingo::ui {
 
 namespace {
 
-// Tableau 20 reordered so the first ten are the strong colours: distinct for the usual handful
-// of clusters, readable on white. Beyond 20 categories hues are spread by the golden angle.
-const QRgb kCategorical[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x17becf,
-                             0xbcbd22, 0x393b79, 0xaec7e8, 0xffbb78, 0x98df8a, 0xff9896, 0xc5b0d5, 0xc49c94,
-                             0xf7b6d2, 0x9edae5, 0xdbdb8d, 0x637939};
 constexpr QRgb kGrey = 0xb4b4b4;
 constexpr QRgb kBackground = 0xfcfcfd;
 
-QColor categoricalColour(int i)
-{
-    constexpr int n = int(std::size(kCategorical));
-    if (i < n) return QColor(kCategorical[i]);
-    return QColor::fromHsvF(std::fmod(0.61803398875 * i, 1.0), 0.65, 0.85);
-}
+QColor categoryColour(int i) { return QColor(QRgb(categoricalColour(i))); }
 
 } // namespace
 
-MapView::MapView(ArchiveSession* session, QWidget* parent) : QWidget(parent), session_(session)
+MapView::MapView(ArchiveSession* session, QWidget* parent)
+    : QWidget(parent), session_(session), legendPanel_(new MapLegend(this))
 {
+    connect(legendPanel_, &MapLegend::entryClicked, this, &MapView::selectLegendEntry);
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
@@ -131,6 +124,7 @@ void MapView::recolour()
     palette_.clear();
     legend_.clear();
     if (!session_->isOpen()) {
+        legendPanel_->setEntries({}, {});
         invalidateLayer();
         return;
     }
@@ -146,16 +140,16 @@ void MapView::recolour()
         for (const auto& [key, count] : counts) {
             if (isGrey(key)) continue;
             colourIndex[key] = palette_.size();
-            palette_.push_back(categoricalColour(next++));
+            palette_.push_back(categoryColour(next++));
             grey.push_back(false);
-            legend_.push_back({palette_.back(), nameOf(key), count});
+            legend_.push_back({palette_.back(), nameOf(key), count, int(palette_.size()) - 1});
         }
         for (const auto& [key, count] : counts) {
             if (!isGrey(key)) continue;
             colourIndex[key] = palette_.size();
             palette_.push_back(QColor(kGrey));
             grey.push_back(true);
-            legend_.push_back({palette_.back(), nameOf(key), count});
+            legend_.push_back({palette_.back(), nameOf(key), count, int(palette_.size()) - 1});
         }
         for (std::size_t k = 0; k < points_.size(); ++k)
             colourOfPoint_[k] = quint16(std::min(colourIndex[keyOf(points_[k].clip)], 65535));
@@ -166,7 +160,7 @@ void MapView::recolour()
             legendTitle_ = tr("No clustering yet (Analysis ▸ Cluster clips)");
             palette_.push_back(QColor(0x4c78a8));
             grey.push_back(false);
-            legend_.push_back({palette_.back(), tr("all clips"), int(points_.size())});
+            legend_.push_back({palette_.back(), tr("all clips"), int(points_.size()), 0});
             break;
         }
         legendTitle_ = tr("Clusters");
@@ -200,8 +194,8 @@ void MapView::recolour()
         for (int b = kBands; b-- > 0;)
             if (counts[std::size_t(b)] > 0)
                 legend_.push_back({palette_[b], QStringLiteral("%1–%2").arg(b / double(kBands), 0, 'f', 1)
-                                                                  .arg((b + 1) / double(kBands), 0, 'f', 1), counts[std::size_t(b)]});
-        if (counts[kBands] > 0) legend_.push_back({palette_[kBands], tr("no score"), counts[kBands]});
+                                                                  .arg((b + 1) / double(kBands), 0, 'f', 1), counts[std::size_t(b)], b});
+        if (counts[kBands] > 0) legend_.push_back({palette_[kBands], tr("no score"), counts[kBands], kBands});
         for (std::size_t k = 0; k < points_.size(); ++k) colourOfPoint_[k] = quint16(bandOf(points_[k].clip));
         break;
     }
@@ -224,8 +218,20 @@ void MapView::recolour()
         if (ga != gb) return ga;
         return scramble(a) < scramble(b);
     });
+    legendPanel_->setEntries(legendTitle_, legend_);
     invalidateLayer();
     Q_EMIT coloursChanged();
+}
+
+void MapView::selectLegendEntry(int row)
+{
+    if (row < 0 || row >= legend_.size()) return;
+    const int colour = legend_[row].paletteIndex;
+    QVector<int> clips;
+    for (std::size_t k = 0; k < points_.size(); ++k)
+        if (colourOfPoint_[k] == colour) clips.push_back(points_[k].clip);
+    std::sort(clips.begin(), clips.end());
+    session_->setSelection(clips);
 }
 
 QColor MapView::clipColour(int clipIndex) const
@@ -375,7 +381,6 @@ void MapView::paintEvent(QPaintEvent*)
         return;
     }
     drawHighlights(p);
-    drawLegend(p);
 
     if (drag_ == Drag::Rubber) {
         p.setPen(QPen(QColor(0x1f77b4), 1, Qt::DashLine));
@@ -447,58 +452,6 @@ void MapView::drawHighlights(QPainter& p)
         p.drawLine(c - QPointF(R + 2, 0), c - QPointF(R + 8, 0));
         p.drawLine(c + QPointF(0, R + 2), c + QPointF(0, R + 8));
         p.drawLine(c - QPointF(0, R + 2), c - QPointF(0, R + 8));
-    }
-}
-
-void MapView::drawLegend(QPainter& p)
-{
-    if (legend_.isEmpty()) return;
-    constexpr int kMaxRows = 14;
-    QFont f = font();
-    p.setFont(f);
-    const QFontMetrics fm(f);
-    QFont bold = f;
-    bold.setBold(true);
-    const QFontMetrics fmBold(bold);
-    const int rows = std::min<int>(legend_.size(), kMaxRows);
-    const bool more = legend_.size() > kMaxRows;
-    const int lineH = fm.height() + 3;
-    int nameW = fmBold.horizontalAdvance(legendTitle_), countW = 0;
-    for (int i = 0; i < rows; ++i) {
-        nameW = std::max(nameW, fm.horizontalAdvance(legend_[i].name) + 20);
-        countW = std::max(countW, fm.horizontalAdvance(QString::number(legend_[i].count)));
-    }
-    nameW = std::min(nameW, 260);
-    const int w = nameW + countW + 28;
-    const int h = (rows + 1 + (more ? 1 : 0)) * lineH + 12;
-    const QRect box(width() - w - 12, 12, w, h);
-    p.setPen(QColor(0xd8, 0xd8, 0xe0));
-    p.setBrush(QColor(255, 255, 255, 232));
-    p.drawRoundedRect(box, 6, 6);
-    int y = box.top() + 6;
-    p.setFont(bold);
-    p.setPen(QColor(0x30, 0x30, 0x38));
-    p.drawText(QRect(box.left() + 10, y, w - 20, lineH), Qt::AlignVCenter | Qt::AlignLeft,
-               fmBold.elidedText(legendTitle_, Qt::ElideRight, w - 20));
-    y += lineH;
-    p.setFont(f);
-    for (int i = 0; i < rows; ++i) {
-        const LegendEntry& e = legend_[i];
-        p.setPen(Qt::NoPen);
-        p.setBrush(e.colour);
-        p.drawEllipse(QPointF(box.left() + 16, y + lineH / 2.0), 5, 5);
-        p.setPen(QColor(0x30, 0x30, 0x38));
-        p.drawText(QRect(box.left() + 28, y, nameW - 8, lineH), Qt::AlignVCenter | Qt::AlignLeft,
-                   fm.elidedText(e.name, Qt::ElideRight, nameW - 8));
-        p.setPen(QColor(0x70, 0x70, 0x78));
-        p.drawText(QRect(box.right() - countW - 10, y, countW, lineH), Qt::AlignVCenter | Qt::AlignRight,
-                   QString::number(e.count));
-        y += lineH;
-    }
-    if (more) {
-        p.setPen(QColor(0x70, 0x70, 0x78));
-        p.drawText(QRect(box.left() + 28, y, w - 36, lineH), Qt::AlignVCenter | Qt::AlignLeft,
-                   tr("… and %1 more").arg(legend_.size() - kMaxRows));
     }
 }
 

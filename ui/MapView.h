@@ -1,6 +1,6 @@
 #pragma once
 // The 2-D map of every clip: a scatter coloured by cluster, user label or recording, with a
-// legend, wheel zoom, drag to pan, R or double-click to reset, a hover tooltip, click to make a
+// legend (MapLegend: movable, foldable, a click selects a category), wheel zoom, drag to pan, R or double-click to reset, a hover tooltip, click to make a
 // clip current, Shift+drag to select a rectangle (Ctrl adds), and the current clip, its
 // neighbours and the selection highlighted.
 //
@@ -15,6 +15,8 @@
 // click and rectangle selection cost O(points nearby).
 //
 // Threading: GUI thread only.
+#include "ui/MapLegend.h"
+
 #include <QColor>
 #include <QImage>
 #include <QPointF>
@@ -33,11 +35,7 @@ class MapView : public QWidget {
     Q_OBJECT
 public:
     enum class ColourBy { Cluster, Label, Recording, Score };
-    struct LegendEntry {
-        QColor colour;
-        QString name;
-        int count = 0;
-    };
+    using LegendEntry = ui::LegendEntry;
 
     explicit MapView(ArchiveSession* session, QWidget* parent = nullptr);
 
@@ -51,6 +49,9 @@ public:
     int clipAt(QPointF widgetPos, double radiusPx = 7.0) const; // nearest clip within radius, or -1
     QVector<int> clipsIn(const QRectF& widgetRect) const;
     const QVector<LegendEntry>& legend() const { return legend_; }
+    MapLegend* legendPanel() const { return legendPanel_; }
+    // Selects every clip drawn in the colour of legend row `row` (what a click on the row does).
+    void selectLegendEntry(int row);
     // The colour a clip is drawn in under the current colouring (the recording view's boxes use
     // it too); invalid for a clip not on the map.
     QColor clipColour(int clipIndex) const;
@@ -88,7 +89,6 @@ private:
     QPointF toWidget(float x, float y) const { return {x * scale_ + offset_.x(), -y * scale_ + offset_.y()}; }
     QPointF toMap(QPointF w) const { return {(w.x() - offset_.x()) / scale_, -(w.y() - offset_.y()) / scale_}; }
     template <class F> void forPointsInMapRect(double x0, double y0, double x1, double y1, F&& f) const;
-    void drawLegend(QPainter& p);
     void drawHighlights(QPainter& p);
     double pointRadius() const;
     void showTooltip(QPointF pos, QPoint globalPos);
@@ -104,6 +104,7 @@ private:
     QVector<QColor> palette_;
     QVector<LegendEntry> legend_;
     QString legendTitle_;
+    MapLegend* legendPanel_;
     float minX_ = 0, maxX_ = 1, minY_ = 0, maxY_ = 1;
 
     // Uniform grid over the map's bounds: cellStart_[c] .. cellStart_[c+1] index into cellItems_.

@@ -5,7 +5,11 @@
 #include "ui/ArchiveSession.h"
 #include "ui/MapView.h"
 
+#include <QApplication>
+#include <QMouseEvent>
+#include <QScrollBar>
 #include <QSignalSpy>
+#include <QTreeWidget>
 #include <QTest>
 
 #include <set>
@@ -152,6 +156,76 @@ private Q_SLOTS:
         QCOMPARE(map.legend()[1].count, a.clipCount() - 3);
         map.setColourBy(MapView::ColourBy::Recording);
         QCOMPARE(map.legend().size(), a.options().recordings);
+    }
+
+    void aLegendOfManyLabelsScrollsMovesAndSelects()
+    {
+        // 29 labels (as many as the finch syllable types), one of them long: every one listed
+        // with its full name and a colour of its own; the legend fits in the map and scrolls;
+        // its title bar moves it and folds it; a click on a row selects that label's clips.
+        UiTestArchive a;
+        ArchiveSession session;
+        MapView map(&session);
+        map.resize(800, 500);
+        map.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&map));
+        open(session, a);
+        const QString longName = QStringLiteral("Fringilla coelebs, rain call (northern dialect)");
+        for (int l = 0; l < 29; ++l)
+            QVERIFY(session.applyLabel({l}, l == 7 ? longName : QStringLiteral("syllable %1").arg(l, 2, 10, QLatin1Char('0'))));
+        map.setColourBy(MapView::ColourBy::Label);
+        MapLegend* legend = map.legendPanel();
+        QCOMPARE(legend->rowCount(), 30); // 29 labels and "unlabelled"
+        QCOMPARE(legend->title(), QStringLiteral("Labels"));
+        bool foundLong = false;
+        for (int r = 0; r < legend->rowCount(); ++r) foundLong |= legend->rowName(r) == longName;
+        QVERIFY(foundLong);
+        std::set<QRgb> colours;
+        for (const auto& e : map.legend()) colours.insert(e.colour.rgb());
+        QCOMPARE(int(colours.size()), 30);
+        QVERIFY(legend->isVisible());
+        QVERIFY(map.rect().contains(legend->geometry()));
+        QVERIFY(legend->height() < 500);      // 30 rows do not fit: it scrolls instead
+        QVERIFY(legend->list()->verticalScrollBar()->maximum() > 0);
+        // The long name is shown whole: the column is as wide as it needs.
+        QVERIFY(legend->list()->columnWidth(0) >= legend->fontMetrics().horizontalAdvance(longName));
+
+        // Top right at first; dragged by its title bar, it goes where it is put and stays inside.
+        QVERIFY(legend->geometry().right() > 700 && legend->y() < 40);
+        QWidget* bar = legend->titleBar();
+        const QPoint grab(20, bar->height() / 2);
+        QTest::mousePress(bar, Qt::LeftButton, {}, grab);
+        QMouseEvent move(QEvent::MouseMove, QPointF(grab - QPoint(500, -100)), bar->mapToGlobal(QPointF(grab - QPoint(500, -100))),
+                         Qt::NoButton, Qt::LeftButton, {});
+        QApplication::sendEvent(bar, &move);
+        QTest::mouseRelease(bar, Qt::LeftButton, {}, grab - QPoint(500, -100));
+        QVERIFY2(legend->geometry().right() < 400, qPrintable(QString::number(legend->geometry().right())));
+        QVERIFY(map.rect().contains(legend->geometry()));
+        map.resize(500, 300); // a smaller map keeps it inside
+        QVERIFY(map.rect().contains(legend->geometry()));
+
+        // Folded to its title bar, and back.
+        legend->setCollapsed(true);
+        QVERIFY(!legend->list()->isVisible());
+        QVERIFY(legend->height() < 3 * bar->height());
+        legend->setCollapsed(false);
+        QVERIFY(legend->list()->isVisible());
+
+        // A click on "syllable 03" selects exactly clip 3.
+        int row = -1;
+        for (int r = 0; r < legend->rowCount(); ++r)
+            if (legend->rowName(r) == QStringLiteral("syllable 03")) row = r;
+        QVERIFY(row >= 0);
+        QTreeWidgetItem* item = legend->list()->topLevelItem(row);
+        legend->list()->scrollToItem(item);
+        QTest::mouseClick(legend->list()->viewport(), Qt::LeftButton, {}, legend->list()->visualItemRect(item).center());
+        QCOMPARE(session.selection(), QVector<int>{3});
+        // "unlabelled" selects all the others.
+        map.selectLegendEntry(legend->rowCount() - 1);
+        QCOMPARE(session.selection().size(), a.clipCount() - 29);
+
+        session.close();
+        QVERIFY(!legend->isVisible());
     }
 };
 
