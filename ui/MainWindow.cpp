@@ -201,11 +201,11 @@ void MainWindow::buildActions()
         const QString file = QFileDialog::getOpenFileName(
             this, tr("Import labels"), QFileInfo(session_->fileName()).absolutePath(),
             tr("Label files (*.csv *.txt);;CSV (path,label | path,start_s,end_s,label | clip_id,label) (*.csv);;"
-               "Raven selection tables (*.txt);;All files (*)"));
+               "Raven selection tables (*.selections.txt);;Audacity label tracks (*.txt);;All files (*)"));
         if (!file.isEmpty()) importLabels(file);
     });
-    importLabelsAction_->setToolTip(tr("Labels from a CSV file or a Raven selection table, matched to the clips as "
-                                       "`crowlingo-cli import` does"));
+    importLabelsAction_->setToolTip(tr("Labels from a CSV file, a Raven selection table or an Audacity label track, "
+                                       "matched to the clips as `crowlingo-cli import` does"));
     exportClustersAction_ = make(tr("&Clusters and Labels (.csv)…"), QKeySequence(), [this] {
         const QString csv = QFileDialog::getSaveFileName(this, tr("Export clusters"),
                                                          QFileInfo(session_->fileName()).absolutePath() + QStringLiteral("/clusters.csv"),
@@ -805,6 +805,8 @@ QString MainWindow::importLabels(const QString& file)
     QString summary = tr("%1: %2 rows, %3 matched, %4 clips labelled").arg(name).arg(r->rows).arg(r->matchedRows).arg(r->clipsLabelled);
     if (r->format == LabelTableFormat::RavenSelections)
         summary += tr(" (Raven table, labels from column \"%1\")").arg(QString::fromStdString(r->labelColumn));
+    else if (r->format == LabelTableFormat::AudacityLabels)
+        summary += tr(" (Audacity label track)");
     statusBar()->showMessage(summary, 10000);
     if (!r->unmatched.empty()) {
         QString details;

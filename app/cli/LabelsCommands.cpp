@@ -28,8 +28,8 @@ namespace {
 void addRavenOptions(CLI::App* sub, LabelImportOptions& o)
 {
     sub->add_option("--recording", o.recording,
-                    "Raven single-file table: the recording it annotates (default: from the table's name, "
-                    "<recording>.Table.1.selections.txt)");
+                    "Raven single-file table or Audacity label track: the recording it annotates (default: from "
+                    "the file's name, <recording>.Table.1.selections.txt or <recording>.txt)");
     sub->add_option("--label-column", o.labelColumn,
                     "Raven table: the column holding the labels (default: the first of Annotation, Label, Species, "
                     "Call Type, Type)");
@@ -61,6 +61,8 @@ void printImport(const std::string& file, const LabelImportReport& r)
 {
     if (r.format == LabelTableFormat::RavenSelections)
         std::printf("%s: Raven selection table, labels from column \"%s\"\n", file.c_str(), r.labelColumn.c_str());
+    else if (r.format == LabelTableFormat::AudacityLabels)
+        std::printf("%s: Audacity label track\n", file.c_str());
     std::printf("%s: %d rows, %d matched, %d clips labelled\n", file.c_str(), r.rows, r.matchedRows, r.clipsLabelled);
     for (const auto& [line, why] : r.unmatched) std::printf("  line %d matched nothing: %s\n", line, why.c_str());
 }
@@ -72,7 +74,8 @@ Command addImportCommand(CLI::App& app)
     struct Options { std::string archive, labels; LabelImportOptions import; };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("import", "Import labels (CSV: path,label | path,start_s,end_s,label | clip_id,label; "
-                                             "or a Raven Pro selection table, single- or multi-file)");
+                                             "or a Raven Pro selection table, single- or multi-file; or an Audacity "
+                                             "label track named after its recording, <recording>.txt)");
     sub->add_option("archive", o->archive, "Archive file")->required()->check(CLI::ExistingFile);
     sub->add_option("--labels", o->labels, "Label file (CSV or Raven .selections.txt)")->required()->check(CLI::ExistingFile);
     sub->add_option("--source", o->import.source, "Name stored with these labels (default: the file's name)");

@@ -309,6 +309,68 @@ LabelTable parseRaven(std::string_view text, const std::filesystem::path& source
     return t;
 }
 
+// Audacity's label track: "start<TAB>end<TAB>label" with no header; a first line of two numbers
+// and a tab is taken as one. (A CSV's header has no tab; a Raven header starts with a name.)
+bool isAudacityLine(std::string_view line)
+{
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const std::vector<std::string> f = splitTabs(line);
+    return f.size() >= 2 && finiteNumber(f[0]) && finiteNumber(f[1]);
+}
+
+LabelTable parseAudacity(std::string_view text, const std::filesystem::path& source, const LabelTableOptions& options)
+{
+    LabelTable t;
+    t.format = LabelTableFormat::AudacityLabels;
+    t.labelColumn = "label";
+    RecordingRef ref = RecordingRef::FilePath;
+    std::string recording = options.recording;
+    if (recording.empty()) {
+        recording = source.stem().string();
+        ref = RecordingRef::FileStem;
+    }
+    std::size_t from = 0;
+    int line = 0;
+    while (from <= text.size()) {
+        const std::size_t end = text.find('\n', from);
+        std::string_view raw = text.substr(from, end == std::string_view::npos ? std::string_view::npos : end - from);
+        from = end == std::string_view::npos ? text.size() + 1 : end + 1;
+        ++line;
+        if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+        if (trimmed(raw).empty()) continue;
+        const std::vector<std::string> f = splitTabs(raw);
+        if (trimmed(f[0]) == "\\") { // the spectral selection of the label above: "\ low high"
+            const auto low = f.size() >= 3 ? finiteNumber(f[1]) : std::nullopt;
+            const auto high = f.size() >= 3 ? finiteNumber(f[2]) : std::nullopt;
+            if (t.rows.empty() || t.rows.back().line != line - 1) continue; // follows a refused label
+            if (!low || !high || *low < 0 || *high < *low) {
+                t.problems.emplace_back(line, "bad frequency line (\\ low high)");
+                t.rows.pop_back();
+                continue;
+            }
+            t.rows.back().lowHz = *low;
+            t.rows.back().highHz = *high;
+            continue;
+        }
+        ++t.records;
+        LabelTableRow r;
+        r.line = line;
+        const auto begin = finiteNumber(f[0]), stop = f.size() >= 2 ? finiteNumber(f[1]) : std::nullopt;
+        if (!begin || !stop || *begin < 0 || *stop < *begin) { t.problems.emplace_back(line, "bad start/end time"); continue; }
+        // A label's text may itself hold tabs: everything after the second field is the label.
+        std::string label;
+        for (std::size_t i = 2; i < f.size(); ++i) label += (i > 2 ? "\t" : "") + f[i];
+        r.label = trimmed(label);
+        if (r.label.empty()) { t.problems.emplace_back(line, "empty label"); continue; }
+        r.startS = *begin;
+        r.endS = *stop;
+        r.path = recording;
+        r.ref = ref;
+        t.rows.push_back(std::move(r));
+    }
+    return t;
+}
+
 } // namespace
 
 std::string LabelTable::recordingStemFromTableName(const std::filesystem::path& table)
@@ -332,7 +394,10 @@ LabelTable LabelTable::parse(std::string_view text, const std::filesystem::path&
     if (text.substr(0, bom.size()) == bom) text.remove_prefix(bom.size());
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
         throw UsageError(fileError("import labels from", source, "file is empty"));
-    return isRavenHeader(firstLine(text)) ? parseRaven(text, source, options) : parseCsv(text, source);
+    const std::string first = firstLine(text);
+    if (isRavenHeader(first)) return parseRaven(text, source, options);
+    if (isAudacityLine(first)) return parseAudacity(text, source, options);
+    return parseCsv(text, source);
 }
 
 LabelTable LabelTable::read(const std::filesystem::path& file, const LabelTableOptions& options)

@@ -1,9 +1,12 @@
 #pragma once
 // A researcher's label file, parsed into rows and nothing else (no archive involved; importLabels()
-// in LabelImport.h applies the rows to clips). Two formats, told apart by the header:
+// in LabelImport.h applies the rows to clips). Three formats, told apart by the first line:
 //   CSV with a header:  path,label | path,start_s,end_s,label | clip_id,label
 //   Raven selection table: tab-separated, "Selection", "Begin Time (s)", "End Time (s)", ... and a
 //     label column ("Annotation", "Label", "Species", "Call Type" or "Type", or one named by the caller).
+//   Audacity label track (File > Export > Export Labels): no header, "start<TAB>end<TAB>label" per
+//     line, each optionally followed by Audacity's spectral line "\<TAB>low<TAB>high" (Hz). One
+//     recording per file: named by the caller, else the file's stem ("0412.txt" labels "0412.wav").
 // CSV labels and paths that start with a single quote before =, +, -, @ or another quote lose that
 // quote: it is the formula guard CrowLingo's CSV exports add (spreadsheetText in Csv.h), so an
 // exported label "=x" (written '=x) reads back as =x.
@@ -24,13 +27,13 @@
 
 namespace crowlingo {
 
-enum class LabelTableFormat { RecordingCsv, SpanCsv, ClipIdCsv, RavenSelections };
+enum class LabelTableFormat { RecordingCsv, SpanCsv, ClipIdCsv, RavenSelections, AudacityLabels };
 
 // How a row's path is to be found among the archive's recordings.
 enum class RecordingRef {
     RelativePath, // CSV: exactly the archive's relative path
     FilePath,     // Raven "Begin Path"/"Begin File" or the caller's recording: any path ending in it
-    FileStem,     // inferred from "<stem>.Table.1.selections.txt": a recording with that file stem
+    FileStem,     // inferred from "<stem>.Table.1.selections.txt" or Audacity's "<stem>.txt": a recording with that file stem
 };
 
 struct LabelTableRow {
@@ -41,14 +44,15 @@ struct LabelTableRow {
     // Both or neither; finite; start < end (Raven: start <= end). Seconds in the row's recording: for
     // multi-file Raven tables from "File Offset (s)" (Begin Time as-is if the table lacks that column).
     std::optional<Seconds> startS, endS;
-    std::optional<Hertz> lowHz, highHz;     // Raven only; both or neither; finite, 0 <= low <= high
+    std::optional<Hertz> lowHz, highHz;     // Raven and Audacity only; both or neither; finite, 0 <= low <= high
     std::string label;                      // trimmed, never empty
 };
 
 struct LabelTableOptions {
-    // Raven single-file tables (no "Begin File"/"Begin Path" column): the recording the times refer
-    // to. Default: inferred from the table's file name "<recording stem>.Table.<n>.selections.txt".
-    // Ignored for tables that name a file per row.
+    // Raven single-file tables (no "Begin File"/"Begin Path" column) and Audacity label tracks: the
+    // recording the times refer to. Default: inferred from the file name, "<recording
+    // stem>.Table.<n>.selections.txt" or "<recording stem>.txt". Ignored for tables that name a
+    // file per row.
     std::string recording;
     // Raven: the column holding the label, matched case-insensitively. Default: the first present of
     // Annotation, Label, Species, Call Type, Type.

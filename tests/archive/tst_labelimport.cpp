@@ -317,6 +317,63 @@ private Q_SLOTS:
         QCOMPARE(labelsByPlace(b).size(), std::size_t(2));
     }
 
+    void audacityLabelTrackWithSpectralLines()
+    {
+        // Audacity's File > Export > Export Labels: no header, start, end, label; a "\" line after
+        // a label gives its frequency range. Named after the recording, "a.txt" labels "site/a.wav".
+        Archive a = makeArchive();
+        const std::string track = "0.5\t1.2\tcaw\n"
+                                  "\\\t1200\t4800\n"
+                                  "2.1\t2.4\trattle\tsoft\r\n"
+                                  "x\t1\tno time\n"
+                                  "3.0\t2.0\tbackwards\n"
+                                  "2.5\t2.9\t \n"
+                                  "\n";
+        const fs::path f = writeFile("a.txt", track);
+        const LabelTable t = LabelTable::read(f);
+        QCOMPARE(t.format, LabelTableFormat::AudacityLabels);
+        QCOMPARE(t.rows.size(), std::size_t(2));
+        QCOMPARE(t.records, 5);
+        QCOMPARE(*t.rows[0].lowHz, 1200.0);
+        QCOMPARE(*t.rows[0].highHz, 4800.0);
+        QCOMPARE(t.rows[1].label, std::string("rattle\tsoft")); // a label may hold tabs
+        QVERIFY(!t.rows[1].lowHz);
+        QCOMPARE(linesOf(t.problems), (std::vector<int>{4, 5, 6}));
+
+        const auto r = importLabels(a, f);
+        QCOMPARE(r.format, LabelTableFormat::AudacityLabels);
+        QCOMPARE(r.matchedRows, 2);
+        const auto m = labelsByPlace(a);
+        QCOMPARE(m.size(), std::size_t(3));
+        QCOMPARE(m.at({"site/a.wav", 0.0}), std::string("caw"));
+        QCOMPARE(m.at({"site/a.wav", 1.0}), std::string("caw"));
+        QCOMPARE(m.at({"site/a.wav", 2.0}), std::string("rattle\tsoft"));
+
+        // A track whose name is not the recording's: the caller names it.
+        Archive b = makeArchive();
+        const fs::path labels = writeFile("Labels.txt", "0.1\t0.2\tchip\n");
+        QCOMPARE(importLabels(b, labels).matchedRows, 0);
+        LabelImportOptions o;
+        o.recording = "b.wav";
+        QCOMPARE(importLabels(b, labels, o).matchedRows, 1);
+        QCOMPARE(labelsByPlace(b).at({"b.wav", 0.0}), std::string("chip"));
+    }
+
+    void audacityTracksExportedByCrowLingoReadBack()
+    {
+        Archive a = makeArchive();
+        importLabels(a, writeCsv("path,start_s,end_s,label\nsite/a.wav,0.2,0.4,caw\nb.wav,2.2,2.4,rattle\n"));
+        const fs::path dir = fs::path(tmp.path().toStdString()) / ("audacity" + std::to_string(++n));
+        const auto tracks = writeAudacityLabels(dir, a);
+        QCOMPARE(tracks.size(), std::size_t(2));
+        Archive b = makeArchive();
+        for (const fs::path& t : tracks) QVERIFY(importLabels(b, t).unmatched.empty());
+        // The labelled clips come back with their labels (the others carry the export's "clip").
+        const auto before = labelsByPlace(a), after = labelsByPlace(b);
+        for (const auto& [place, label] : before) QCOMPARE(after.at(place), label);
+        QCOMPARE(after.at({"site/a.wav", 1.0}), std::string("clip"));
+    }
+
     // A label file that never ends, or one enormous line, is refused after its first MiB, with a
     // message saying so, instead of being read into memory whole. The archive is left unchanged.
     void endlessOrHugeLineFilesAreRefusedEarly_data()
