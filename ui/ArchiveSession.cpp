@@ -12,7 +12,11 @@
 
 namespace crowlingo::ui {
 
-ArchiveSession::ArchiveSession(QObject* parent) : QObject(parent) {}
+ArchiveSession::ArchiveSession(QObject* parent) : QObject(parent), outsideChanges_(new QTimer(this))
+{
+    outsideChanges_->setInterval(2000);
+    connect(outsideChanges_, &QTimer::timeout, this, &ArchiveSession::checkForOutsideChanges);
+}
 
 ArchiveSession::~ArchiveSession()
 {
@@ -68,6 +72,11 @@ void ArchiveSession::finishLoading()
         return;
     }
     data_ = std::make_unique<ArchiveSnapshot>(std::move(*r.value));
+    try {
+        dataVersion_ = archive_->dataVersion();
+    } catch (const std::exception&) {
+    }
+    outsideChanges_->start();
     Q_EMIT archiveOpened();
 }
 
@@ -84,6 +93,7 @@ void ArchiveSession::close()
     }
     loadingFile_.clear();
     if (!data_) return;
+    outsideChanges_->stop();
     current_ = -1;
     selection_.clear();
     neighbours_.clear();
@@ -271,6 +281,84 @@ std::optional<LabelImportReport> ArchiveSession::importLabels(const QString& fil
         Q_EMIT errorOccurred(QString::fromUtf8(e.what()));
         return std::nullopt;
     }
+}
+
+void ArchiveSession::setOutsideChangePollInterval(int milliseconds) { outsideChanges_->setInterval(milliseconds); }
+
+void ArchiveSession::setOwnWorkRunning(bool running)
+{
+    if (running) {
+        outsideChanges_->stop();
+        return;
+    }
+    if (!data_ || !archive_) return;
+    try {
+        dataVersion_ = archive_->dataVersion();
+    } catch (const std::exception&) {
+    }
+    outsideChanges_->start();
+}
+
+namespace {
+// Equal including NaN in the same places (clips not on the map).
+bool sameValues(const std::vector<float>& a, const std::vector<float>& b)
+{
+    return a.size() == b.size()
+        && std::equal(a.begin(), a.end(), b.begin(), [](float x, float y) { return x == y || (std::isnan(x) && std::isnan(y)); });
+}
+} // namespace
+
+void ArchiveSession::checkForOutsideChanges()
+{
+    if (!data_ || !archive_) return;
+    QStringList what;
+    bool clipsChanged = false;
+    try {
+        const std::int64_t version = archive_->dataVersion();
+        if (version == dataVersion_) return;
+        dataVersion_ = version;
+        clipsChanged = archive_->clipCount() != data_->clipCount();
+
+        const std::vector<std::string> labelsBefore = data_->label;
+        data_->setLabels(archive_->labels());
+        if (data_->label != labelsBefore) {
+            what << tr("labels");
+            QVector<int> all(clipCount());
+            std::iota(all.begin(), all.end(), 0);
+            Q_EMIT labelsChanged(all);
+        }
+        // Maps and clusters of another model belong to embeddings this view does not have.
+        if (!data_->modelId.empty() && archive_->activeModel() == data_->modelId) {
+            if (const auto map = archive_->latestProjection(data_->modelId)) {
+                const std::vector<float> before = data_->xy;
+                const std::string paramsBefore = data_->projectionParams;
+                data_->setProjection(map->clipIds, map->xy, map->paramsJson);
+                if (!sameValues(before, data_->xy) || paramsBefore != data_->projectionParams) {
+                    what << tr("the map");
+                    Q_EMIT projectionChanged();
+                }
+            }
+            if (const auto clusters = archive_->latestClustering(data_->modelId)) {
+                const std::vector<int> before = data_->cluster;
+                const std::string paramsBefore = data_->clusteringParams;
+                const bool had = data_->hasClustering;
+                data_->setClustering(clusters->clipIds, clusters->labels, clusters->paramsJson);
+                if (!had || before != data_->cluster || paramsBefore != data_->clusteringParams) {
+                    what << tr("the clusters");
+                    Q_EMIT clusteringChanged();
+                }
+            }
+        }
+    } catch (const std::exception&) {
+        // A write in progress elsewhere (busy) is looked at again at the next poll.
+        dataVersion_ = -1;
+        return;
+    }
+    if (clipsChanged) what << tr("clips");
+    if (what.isEmpty()) return;
+    QString sentence = tr("Another program changed %1 in this archive.").arg(what.join(tr(", ")));
+    if (clipsChanged) sentence += QLatin1Char(' ') + tr("Open it again (File ▸ Reload) to see the new clips.");
+    Q_EMIT changedElsewhere(sentence, clipsChanged);
 }
 
 QStringList ArchiveSession::labelNames() const

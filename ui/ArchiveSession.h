@@ -14,6 +14,7 @@
 #include "ui/Result.h"
 
 #include <QFutureWatcher>
+#include <QTimer>
 #include <QObject>
 #include <QString>
 #include <QVector>
@@ -84,6 +85,16 @@ public:
     void setProjection(const std::vector<ClipId>& ids, const std::vector<float>& xy, const std::string& params);
     void setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels, const std::string& params);
 
+    // Changes made to the open archive by another program (`crowlingo-cli import`, `cluster`,
+    // `project`, `embed` in a terminal) are noticed within a poll interval: labels, the latest map
+    // and clustering are read again and shown; new or removed clips are announced
+    // (changedElsewhere) as they need the archive to be opened again. Checks now when called.
+    void checkForOutsideChanges();
+    void setOutsideChangePollInterval(int milliseconds); // default 2000
+    // While the window's own long work writes to the archive (embedding, maps, clusters), its
+    // writes are not news: checks pause, and resume from the version the work left.
+    void setOwnWorkRunning(bool running);
+
 Q_SIGNALS:
     void loadingStarted(const QString& file);
     void loadProgress(double done, const QString& what);
@@ -100,6 +111,9 @@ Q_SIGNALS:
     void clusteringChanged();
     void scoresChanged();
     void errorOccurred(const QString& message);
+    // What another program changed, in a sentence; clipsChanged: clips were added or removed
+    // (open the archive again to see them).
+    void changedElsewhere(const QString& what, bool clipsChanged);
 
 private:
     void finishLoading();
@@ -107,6 +121,8 @@ private:
 
     std::unique_ptr<ArchiveSnapshot> data_;
     std::unique_ptr<Archive> archive_;             // GUI thread's connection, for label writes
+    QTimer* outsideChanges_;
+    std::int64_t dataVersion_ = 0;
     QFutureWatcher<Result<ArchiveSnapshot>>* loader_ = nullptr;
     QString loadingFile_;
     std::shared_ptr<std::atomic<bool>> loadCancel_;

@@ -116,6 +116,13 @@ MainWindow::MainWindow(QWidget* parent)
         showError(tr("Cannot open the archive"), message);
     });
     connect(session_, &ArchiveSession::errorOccurred, this, [this](const QString& m) { showError(tr("Archive"), m); });
+    connect(session_, &ArchiveSession::changedElsewhere, this, [this](const QString& what) {
+        statusBar()->showMessage(what, 15000);
+        updateSummary();
+    });
+    // The window's own long work writes to the archive too: that is not another program's change.
+    connect(tasks_, &TaskRunner::started, session_, [this] { session_->setOwnWorkRunning(true); });
+    connect(tasks_, &TaskRunner::finished, session_, [this] { session_->setOwnWorkRunning(false); });
     connect(session_, &ArchiveSession::currentClipChanged, this, [this] { sequencePos_ = -1; updateActions(); });
     connect(session_, &ArchiveSession::labelApplied, this, [this](int clips) {
         statusBar()->showMessage(tr("Saved the label of %n clip(s)", nullptr, clips), 4000);
@@ -188,6 +195,8 @@ void MainWindow::buildActions()
     openAction_ = make(tr("&Open Archive…"), QKeySequence::Open, &MainWindow::openArchiveDialog, QStyle::SP_DialogOpenButton);
     newAction_ = make(tr("&New Archive from Folder…"), QKeySequence::New, &MainWindow::newArchiveDialog, QStyle::SP_DirOpenIcon);
     closeAction_ = make(tr("&Close Archive"), QKeySequence::Close, &MainWindow::closeArchive);
+    reloadAction_ = make(tr("&Reload"), QKeySequence::Refresh, &MainWindow::reloadArchive);
+    reloadAction_->setToolTip(tr("Open the archive again, to see clips another program added"));
     exportEmbeddingsAction_ = make(tr("&Embeddings (.npy) and Clip Table (.csv)…"), QKeySequence(tr("Ctrl+E")), [this] {
         const QString npy = QFileDialog::getSaveFileName(this, tr("Export embeddings"),
                                                          QFileInfo(session_->fileName()).absolutePath() + QStringLiteral("/embeddings.npy"),
@@ -310,6 +319,7 @@ void MainWindow::buildMenus()
     exportMenu->addAction(exportRavenAction_);
     exportMenu->addAction(exportAudacityAction_);
     file->addSeparator();
+    file->addAction(reloadAction_);
     file->addAction(closeAction_);
     file->addAction(quitAction_);
 
@@ -533,6 +543,15 @@ void MainWindow::openArchive(const QString& file)
     if (file.isEmpty()) return;
     stopPlayback();
     session_->open(file);
+}
+
+void MainWindow::reloadArchive()
+{
+    if (!session_->isOpen()) return;
+    const int current = session_->currentClip();
+    clipAfterReload_.reset();
+    if (current >= 0) clipAfterReload_ = session_->data().clips[std::size_t(current)].id;
+    openArchive(session_->fileName());
 }
 
 void MainWindow::closeArchive()
@@ -983,6 +1002,7 @@ void MainWindow::onArchiveOpened()
     setWindowTitle(tr("%1 — CrowLingo Workbench").arg(QFileInfo(session_->fileName()).fileName()));
     central_->setCurrentWidget(mapPanel_);
     for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_}) dock->show();
+    if (clipAfterReload_) session_->setCurrentClipId(*std::exchange(clipAfterReload_, std::nullopt));
     // Tabbed once the table is in place (tabbing hidden docks at start-up grew the window past its size).
     if (tabifiedDockWidgets(tableDock_).isEmpty()) tabifyDockWidget(tableDock_, recordingDock_);
     recordingDock_->show();
@@ -1074,6 +1094,7 @@ void MainWindow::updateActions()
     const bool busy = tasks_->isBusy();
     const bool clip = session_->currentClip() >= 0;
     closeAction_->setEnabled(open);
+    reloadAction_->setEnabled(open && !busy);
     updateArchiveAction_->setEnabled(open && !busy);
     exportEmbeddingsAction_->setEnabled(hasEmbeddings && !busy);
     importLabelsAction_->setEnabled(open);

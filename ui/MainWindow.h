@@ -97,6 +97,8 @@ public:
 public Q_SLOTS:
     void openArchive(const QString& file);
     void closeArchive();
+    // Opens the open archive again (after another program added clips), keeping the current clip.
+    void reloadArchive();
     void openArchiveDialog();
     void newArchiveDialog();
     void newArchiveFromFolder(const QString& folder); // the New Archive dialog, on this folder
@@ -203,6 +205,8 @@ private:
     QAction* openAction_;
     QAction* newAction_;
     QAction* closeAction_;
+    QAction* reloadAction_;
+    std::optional<ClipId> clipAfterReload_;
     QAction* exportEmbeddingsAction_;
     QAction* exportClustersAction_;
     QAction* exportRavenAction_;

@@ -516,6 +516,11 @@ std::int64_t Archive::clipCount() const
     return guarded(d->file, "read archive", [&] { return d->db->execAndGet("SELECT COUNT(*) FROM clips").getInt64(); });
 }
 
+std::int64_t Archive::dataVersion() const
+{
+    return guarded(d->file, "read archive", [&] { return d->db->execAndGet("PRAGMA data_version").getInt64(); });
+}
+
 std::string Archive::activeModel() const { return meta("active_model").value_or(""); }
 
 void Archive::setActiveModel(const std::string& modelId) { setMeta("active_model", modelId); }

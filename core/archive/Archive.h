@@ -137,6 +137,10 @@ public:
     std::vector<ClipRow> clips() const;                   // ordered by id
     std::optional<ClipRow> clip(ClipId id) const;
     std::int64_t clipCount() const;
+    // Changes whenever another connection (another process, or another Archive object) has
+    // committed a change since this one last looked; never for this connection's own writes
+    // (SQLite's PRAGMA data_version). Cheap: a view polls it to notice the CLI writing.
+    std::int64_t dataVersion() const;
 
     // Embeddings
     std::string activeModel() const;                      // model id whose embeddings are shown; "" if none

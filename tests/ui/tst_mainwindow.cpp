@@ -279,6 +279,58 @@ private Q_SLOTS:
         QVERIFY2(w.statusBar()->currentMessage().startsWith(QStringLiteral("Undone: label")), qPrintable(w.statusBar()->currentMessage()));
     }
 
+    void changesByAnotherProgramAreNoticed()
+    {
+        // `crowlingo-cli import`, `cluster` or `embed` run in a terminal while the archive is open:
+        // the labels and clusters they store are shown without reopening; new clips are announced,
+        // and File > Reload opens the archive again on the same clip.
+        UiTestArchive a;
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(openIn(w, a));
+        ArchiveSession* s = w.session();
+        s->setOutsideChangePollInterval(50);
+        s->setCurrentClip(4);
+        const ClipId currentId = s->data().clips[4].id;
+        QSignalSpy elsewhere(s, &ArchiveSession::changedElsewhere);
+
+        Archive other = Archive::open(a.path()); // another connection, as another process has
+        other.setLabel(s->data().clips[2].id, "alarm", "field-notes.csv");
+        QVERIFY(elsewhere.wait(5000));
+        QCOMPARE(s->data().label[2], std::string("alarm"));
+        QVERIFY(elsewhere.last().at(0).toString().contains(QStringLiteral("labels")));
+        QCOMPARE(elsewhere.last().at(1).toBool(), false);
+        QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("Another program")));
+
+        std::vector<ClipId> ids;
+        std::vector<int> clusters;
+        for (const ClipRow& c : other.clips()) {
+            ids.push_back(c.id);
+            clusters.push_back(int(c.id % 2));
+        }
+        other.storeClustering(kUiTestModelId, R"({"method":"kmeans","k":2})", ids, clusters,
+                              std::vector<float>(ids.size(), 1.f), std::vector<float>(ids.size(), 0.f));
+        QVERIFY(elsewhere.wait(5000));
+        QVERIFY(elsewhere.last().at(0).toString().contains(QStringLiteral("clusters")));
+        for (int i = 0; i < s->clipCount(); ++i) QCOMPARE(s->data().cluster[std::size_t(i)], int(s->data().clips[std::size_t(i)].id % 2));
+
+        // A new recording embedded elsewhere: announced, then Reload shows it.
+        RecordingRow r;
+        r.path = "late.wav";
+        std::vector<std::vector<float>> vectors(2, std::vector<float>(std::size_t(a.options().dimension), 0.5f));
+        other.storeRecording(r, {{0, 1, 0, 0}, {1, 2, 0, 0}}, "window:1", kUiTestModelId, vectors);
+        QVERIFY(elsewhere.wait(5000));
+        QCOMPARE(elsewhere.last().at(1).toBool(), true);
+        QCOMPARE(s->clipCount(), a.clipCount()); // not yet
+        QSignalSpy opened(s, &ArchiveSession::archiveOpened);
+        w.reloadArchive();
+        QVERIFY(opened.wait(20000));
+        QCOMPARE(s->clipCount(), a.clipCount() + 2);
+        QCOMPARE(s->data().clips[std::size_t(s->currentClip())].id, currentId);
+        QCOMPARE(s->data().label[std::size_t(s->data().indexOf(ids[2]))], std::string("alarm"));
+    }
+
     void aMissingMapIsComputedAndStored()
     {
         UiTestArchive a(UiTestArchive::Options{.storeProjection = false});
