@@ -20,6 +20,7 @@ std::vector<Command> addAllCommands(CLI::App& app)
         addProjectCommand(app),
         addClusterCommand(app),
         addMergeCommand(app),
+        addRelocateCommand(app),
         addClassifyCommand(app),
     };
 }

@@ -29,6 +29,7 @@ Command addEvaluateCommand(CLI::App& app);
 Command addProjectCommand(CLI::App& app);
 Command addClusterCommand(CLI::App& app);
 Command addMergeCommand(CLI::App& app);
+Command addRelocateCommand(CLI::App& app);
 Command addAdaptCommand(CLI::App& app);
 Command addClassifyCommand(CLI::App& app);
 

@@ -5,6 +5,8 @@
 // Links only QtTest: everything goes through the real executable.
 #include "CliRun.h"
 
+#include "core/archive/Archive.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -88,6 +90,23 @@ private Q_SLOTS:
         r = cli({"evaluate", archive, "--labels", labels.fileName()});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains(QStringLiteral("moved")) && !r.out.contains(QStringLiteral("nan")), qPrintable(r.out + r.err));
+
+        // relocate: a folder without its recordings is refused and changes nothing; the right one
+        // makes the archive whole again.
+        r = cli({"relocate", archive, tmp_.path()});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains(QStringLiteral("none of its 1 recordings")), qPrintable(r.err));
+        r = cli({"relocate", archive, dir + QStringLiteral("-elsewhere")});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("1 of 1 found")), qPrintable(r.out));
+        r = cli({"evaluate", archive, "--labels", labels.fileName()});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        // The baseline reads the audio again: its precision is a number.
+        QVERIFY2(QRegularExpression(QStringLiteral("baseline \\(log-mel band mean\\+std\\) +[01]\\.\\d{3}")).match(r.out).hasMatch(),
+                 qPrintable(r.out));
+        // Stored relative to the archive, as at creation: the pair moves on together.
+        QCOMPARE(QString::fromStdString(crowlingo::Archive::open(archive.toStdString()).meta("root").value()),
+                 QStringLiteral("moving-elsewhere"));
     }
 
     void shortClipsAreReadAtAFinerTimeScale()
