@@ -22,6 +22,7 @@
 
 #include "core/archive/Archive.h"
 #include "core/archive/ArchiveAnalysis.h"
+#include "core/archive/ArchiveRelocation.h"
 #include "core/archive/ClusterExport.h"
 #include "core/archive/EmbeddingExport.h"
 #include "core/archive/FolderEmbedder.h"
@@ -45,6 +46,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStackedWidget>
@@ -197,6 +199,8 @@ void MainWindow::buildActions()
     closeAction_ = make(tr("&Close Archive"), QKeySequence::Close, &MainWindow::closeArchive);
     reloadAction_ = make(tr("&Reload"), QKeySequence::Refresh, &MainWindow::reloadArchive);
     reloadAction_->setToolTip(tr("Open the archive again, to see clips another program added"));
+    locateAction_ = make(tr("&Locate Recordings Folder…"), QKeySequence(), [this] { locateRecordings(); });
+    locateAction_->setToolTip(tr("After moving or copying the archive: the folder that now holds its recordings"));
     exportEmbeddingsAction_ = make(tr("&Embeddings (.npy) and Clip Table (.csv)…"), QKeySequence(tr("Ctrl+E")), [this] {
         const QString npy = QFileDialog::getSaveFileName(this, tr("Export embeddings"),
                                                          QFileInfo(session_->fileName()).absolutePath() + QStringLiteral("/embeddings.npy"),
@@ -319,6 +323,7 @@ void MainWindow::buildMenus()
     exportMenu->addAction(exportRavenAction_);
     exportMenu->addAction(exportAudacityAction_);
     file->addSeparator();
+    file->addAction(locateAction_);
     file->addAction(reloadAction_);
     file->addAction(closeAction_);
     file->addAction(quitAction_);
@@ -552,6 +557,26 @@ void MainWindow::reloadArchive()
     clipAfterReload_.reset();
     if (current >= 0) clipAfterReload_ = session_->data().clips[std::size_t(current)].id;
     openArchive(session_->fileName());
+}
+
+bool MainWindow::locateRecordings(QString folder)
+{
+    if (!session_->isOpen()) return false;
+    const std::filesystem::path file = session_->data().file;
+    if (folder.isEmpty())
+        folder = QFileDialog::getExistingDirectory(this, tr("Folder that holds this archive's recordings"),
+                                                   QFileInfo(QString::fromStdString(file.string())).absolutePath());
+    if (folder.isEmpty()) return false;
+    try {
+        Archive archive = Archive::open(file);
+        const RecordingsCheck c = relocateRecordings(archive, folder.toStdString());
+        statusBar()->showMessage(tr("Recordings read from %1: %2 of %3 found").arg(folder).arg(c.found).arg(c.checked), 10000);
+    } catch (const std::exception& e) {
+        showError(tr("Cannot use this folder"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    reloadArchive();
+    return true;
 }
 
 void MainWindow::closeArchive()
@@ -1003,6 +1028,7 @@ void MainWindow::onArchiveOpened()
     central_->setCurrentWidget(mapPanel_);
     for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_}) dock->show();
     if (clipAfterReload_) session_->setCurrentClipId(*std::exchange(clipAfterReload_, std::nullopt));
+    warnIfRecordingsAreMissing();
     // Tabbed once the table is in place (tabbing hidden docks at start-up grew the window past its size).
     if (tabifiedDockWidgets(tableDock_).isEmpty()) tabifyDockWidget(tableDock_, recordingDock_);
     recordingDock_->show();
@@ -1046,6 +1072,30 @@ void MainWindow::onArchiveOpened()
     }
     redoAnalysis_.reset();
     if (autoProjection_ && !d.hasProjection && !d.modelId.empty() && d.embeddings.rows() > 0) computeProjection(false);
+}
+
+void MainWindow::warnIfRecordingsAreMissing()
+{
+    // A sample is enough to tell a moved archive (none found) from a few deleted files.
+    const ArchiveSnapshot& d = session_->data();
+    RecordingsCheck c;
+    try {
+        c = checkRecordings(Archive::open(d.file), d.root, 20);
+    } catch (const std::exception&) {
+        return;
+    }
+    if (c.checked == 0 || c.found > 0) return;
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Recordings not found"),
+                                tr("This archive's recordings are not under %1 (no \"%2\" there). Was the archive "
+                                   "moved or copied without them? Point it at the folder that holds them to see "
+                                   "and hear its clips.").arg(QString::fromStdString(d.root.string()),
+                                                              QString::fromStdString(c.firstMissing)),
+                                QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("recordingsMissingBox"));
+    QPushButton* locate = box->addButton(tr("Locate Folder…"), QMessageBox::AcceptRole);
+    connect(locate, &QPushButton::clicked, this, [this] { locateRecordings(); });
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void MainWindow::onArchiveClosed()
@@ -1095,6 +1145,7 @@ void MainWindow::updateActions()
     const bool clip = session_->currentClip() >= 0;
     closeAction_->setEnabled(open);
     reloadAction_->setEnabled(open && !busy);
+    locateAction_->setEnabled(open && !busy);
     updateArchiveAction_->setEnabled(open && !busy);
     exportEmbeddingsAction_->setEnabled(hasEmbeddings && !busy);
     importLabelsAction_->setEnabled(open);

@@ -99,6 +99,10 @@ public Q_SLOTS:
     void closeArchive();
     // Opens the open archive again (after another program added clips), keeping the current clip.
     void reloadArchive();
+    // Points the open archive at the folder that now holds its recordings (after it was moved or
+    // copied) and opens it again; an empty folder asks for one. False (the error shown) if the
+    // folder holds none of them.
+    bool locateRecordings(QString folder = {});
     void openArchiveDialog();
     void newArchiveDialog();
     void newArchiveFromFolder(const QString& folder); // the New Archive dialog, on this folder
@@ -149,6 +153,7 @@ protected:
 
 private:
     std::optional<crowlingo::ClusterParams> clusteringThatFollowsTheMap() const;
+    void warnIfRecordingsAreMissing();
     void installModel(const Model& model);
     void loadArchiveModel(const QString& dir, int timeScale); // loadModel() for an archive's own model
     void buildActions();
@@ -206,6 +211,7 @@ private:
     QAction* newAction_;
     QAction* closeAction_;
     QAction* reloadAction_;
+    QAction* locateAction_;
     std::optional<ClipId> clipAfterReload_;
     QAction* exportEmbeddingsAction_;
     QAction* exportClustersAction_;

@@ -28,6 +28,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QUrl>
 #include <QSignalSpy>
@@ -329,6 +330,36 @@ private Q_SLOTS:
         QCOMPARE(s->clipCount(), a.clipCount() + 2);
         QCOMPARE(s->data().clips[std::size_t(s->currentClip())].id, currentId);
         QCOMPARE(s->data().label[std::size_t(s->data().indexOf(ids[2]))], std::string("alarm"));
+    }
+
+    void aMovedArchiveIsPointedAtItsRecordings()
+    {
+        // The recordings' folder moved away: opening says so and offers to locate it; a wrong
+        // folder is refused; the right one brings the clips' sound back, on the same clip.
+        UiTestArchive a;
+        const QString moved = a.dir() + QStringLiteral("/moved-recordings");
+        QVERIFY(QDir().rename(QString::fromStdString(a.root().string()), moved));
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(openIn(w, a));
+        QTRY_VERIFY(w.findChild<QMessageBox*>(QStringLiteral("recordingsMissingBox")));
+        auto* box = w.findChild<QMessageBox*>(QStringLiteral("recordingsMissingBox"));
+        QVERIFY2(box->text().contains(QStringLiteral("not under")), qPrintable(box->text()));
+        box->close();
+        w.session()->setCurrentClip(5);
+        const ClipId current = w.session()->data().clips[5].id;
+
+        QVERIFY(!w.locateRecordings(a.dir()));
+        QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("none of its")), qPrintable(w.statusBar()->currentMessage()));
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        QVERIFY(w.locateRecordings(moved));
+        QVERIFY(opened.wait(20000));
+        QCOMPARE(QString::fromStdString(w.session()->data().root.string()), QDir::cleanPath(moved));
+        QCOMPARE(w.session()->data().clips[std::size_t(w.session()->currentClip())].id, current);
+        QVERIFY(std::filesystem::exists(w.session()->data().audioFile(w.session()->currentClip())));
+        QTest::qWait(50);
+        QVERIFY(!w.findChild<QMessageBox*>(QStringLiteral("recordingsMissingBox")));
     }
 
     void aMissingMapIsComputedAndStored()
