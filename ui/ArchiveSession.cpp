@@ -72,11 +72,7 @@ void ArchiveSession::finishLoading()
         return;
     }
     data_ = std::make_unique<ArchiveSnapshot>(std::move(*r.value));
-    try {
-        dataVersion_ = archive_->dataVersion();
-    } catch (const std::exception&) {
-    }
-    outsideChanges_->start();
+    watchFromNow();
     Q_EMIT archiveOpened();
 }
 
@@ -291,10 +287,15 @@ void ArchiveSession::setOwnWorkRunning(bool running)
         outsideChanges_->stop();
         return;
     }
-    if (!data_ || !archive_) return;
+    if (data_ && archive_) watchFromNow();
+}
+
+void ArchiveSession::watchFromNow()
+{
     try {
         dataVersion_ = archive_->dataVersion();
     } catch (const std::exception&) {
+        dataVersion_ = -1; // unknown: the next poll reads everything again
     }
     outsideChanges_->start();
 }

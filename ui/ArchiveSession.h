@@ -117,6 +117,7 @@ Q_SIGNALS:
 
 private:
     void finishLoading();
+    void watchFromNow();                           // outside changes count from the archive's current version
     void updateNeighbours();
 
     std::unique_ptr<ArchiveSnapshot> data_;

@@ -720,11 +720,10 @@ std::optional<ClusterParams> MainWindow::clusteringThatFollowsTheMap() const
     if (!d.hasClustering) return std::nullopt;
     try {
         const ClusterParams p = ClusterParams::fromJson(d.clusteringParams);
-        if (p.space == ClusterSpace::Embeddings) return std::nullopt;
-        if (p.space == ClusterSpace::Automatic && ClusterParams::spaceUsed(d.clusteringParams) == ClusterSpace::Embeddings
-            && resolveClusterSpace(d.projectionParams, ClusterSpace::Automatic) == ClusterSpace::Embeddings)
-            return std::nullopt; // still among the embeddings: the map changed nothing
-        return p;
+        if (ClusterParams::spaceUsed(d.clusteringParams) == ClusterSpace::Map
+            || resolveClusterSpace(d.projectionParams, p.space) == ClusterSpace::Map)
+            return p;
+        return std::nullopt; // among the embeddings before and after: the map changed nothing
     } catch (const UsageError&) {
         return std::nullopt;
     }
@@ -1078,12 +1077,7 @@ void MainWindow::warnIfRecordingsAreMissing()
 {
     // A sample is enough to tell a moved archive (none found) from a few deleted files.
     const ArchiveSnapshot& d = session_->data();
-    RecordingsCheck c;
-    try {
-        c = checkRecordings(Archive::open(d.file), d.root, 20);
-    } catch (const std::exception&) {
-        return;
-    }
+    const RecordingsCheck c = checkRecordings(d.recordings, d.root, 20);
     if (c.checked == 0 || c.found > 0) return;
     auto* box = new QMessageBox(QMessageBox::Warning, tr("Recordings not found"),
                                 tr("This archive's recordings are not under %1 (no \"%2\" there). Was the archive "

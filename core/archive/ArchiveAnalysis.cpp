@@ -43,23 +43,18 @@ ClusterSpace resolveClusterSpace(const std::string& mapParamsJson, ClusterSpace 
     }
 }
 
-ClusterSpace resolveClusterSpace(const Archive& archive, ClusterSpace requested)
-{
-    if (requested != ClusterSpace::Automatic) return requested;
-    const auto map = archive.latestProjection(archive.activeModel());
-    return resolveClusterSpace(map ? map->paramsJson : std::string(), requested);
-}
-
 StoredClustering clusterArchive(Archive& archive, const ClusterParams& params, const Progress& progress)
 {
     archive.requireIntact("store clusters in");
     const std::string modelId = archive.activeModel();
-    const ClusterSpace space = resolveClusterSpace(archive, params.space);
+    // The map is read once: to choose the space (automatic) and to cluster it.
+    std::optional<StoredProjection> map;
+    if (params.space != ClusterSpace::Embeddings) map = archive.latestProjection(modelId);
+    const ClusterSpace space = resolveClusterSpace(map ? map->paramsJson : std::string(), params.space);
     ClusterParams used = params;
     std::vector<ClipId> ids;
     Clusters c;
     if (space == ClusterSpace::Map) {
-        const auto map = archive.latestProjection(modelId);
         if (!map) throw UsageError(fileError("cluster the map of", archive.file(), "no map yet: project first"));
         ids = map->clipIds;
         used.metric = Metric::Euclidean; // map coordinates are positions, not directions

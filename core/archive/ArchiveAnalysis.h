@@ -22,9 +22,8 @@ StoredProjection projectArchive(Archive& archive, const ProjectionParams& params
 // clustering of the same model, so clusters that persist keep their id. Throws UsageError for
 // space Map without a map.
 StoredClustering clusterArchive(Archive& archive, const ClusterParams& params, const Progress& progress = {});
-// Where clusterArchive would look for clusters now (Embeddings or Map).
-ClusterSpace resolveClusterSpace(const Archive& archive, ClusterSpace requested);
-// The same rule given the latest map's parameters (JSON; empty: no map).
+// Where clusterArchive looks for clusters (Embeddings or Map), given the latest map's parameters
+// (JSON; empty: no map).
 ClusterSpace resolveClusterSpace(const std::string& mapParamsJson, ClusterSpace requested);
 
 // The clips to listen to first in each cluster of `clusters`: the medoid, then its nearest

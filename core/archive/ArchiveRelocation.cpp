@@ -7,11 +7,11 @@ namespace crowlingo {
 
 namespace fs = std::filesystem;
 
-RecordingsCheck checkRecordings(const Archive& archive, const fs::path& folder, std::size_t sample)
+RecordingsCheck checkRecordings(const std::vector<RecordingRow>& recordings, const fs::path& folder, std::size_t sample)
 {
     RecordingsCheck c;
     std::error_code ec;
-    for (const RecordingRow& r : archive.recordings()) {
+    for (const RecordingRow& r : recordings) {
         if (sample > 0 && c.checked == sample) break;
         ++c.checked;
         if (fs::is_regular_file(folder / fs::path(r.path), ec)) ++c.found;
@@ -27,7 +27,7 @@ RecordingsCheck relocateRecordings(Archive& archive, const fs::path& folder)
     const fs::path absolute = fs::absolute(folder, ec).lexically_normal();
     if (ec || !fs::is_directory(absolute, ec))
         throw UsageError(fileError("relocate the recordings of", archive.file(), "\"" + folder.string() + "\" is not a folder"));
-    const RecordingsCheck c = checkRecordings(archive, absolute);
+    const RecordingsCheck c = checkRecordings(archive.recordings(), absolute);
     if (c.checked > 0 && c.found == 0)
         throw UsageError(fileError("relocate the recordings of", archive.file(),
                                    "none of its " + std::to_string(c.checked) + " recordings is under \"" + absolute.string()
