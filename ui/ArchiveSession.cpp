@@ -177,18 +177,25 @@ float ArchiveSession::similarityToCurrent(int clipIndex) const
     return similarity_[std::size_t(clipIndex)];
 }
 
-void ArchiveSession::updateNeighbours()
+QVector<NeighbourHit> ArchiveSession::neighboursOf(int clipIndex, int k) const
 {
-    neighbours_.clear();
-    const int row = (data_ && current_ >= 0) ? data_->embeddingRowOfClip[std::size_t(current_)] : -1;
+    QVector<NeighbourHit> hits;
+    const int row = (data_ && clipIndex >= 0 && clipIndex < clipCount())
+        ? data_->embeddingRowOfClip[std::size_t(clipIndex)] : -1;
     if (row >= 0 && data_->index) {
         const auto& m = data_->embeddings;
         const std::span<const float> query(m.row(std::size_t(row)), std::size_t(m.dimension));
-        for (const Neighbour& h : data_->index->search(query, k_, row)) {
+        for (const Neighbour& h : data_->index->search(query, k, row)) {
             const int i = data_->indexOf(m.clipIds[std::size_t(h.row)]);
-            if (i >= 0) neighbours_.push_back({i, h.similarity});
+            if (i >= 0) hits.push_back({i, h.similarity});
         }
     }
+    return hits;
+}
+
+void ArchiveSession::updateNeighbours()
+{
+    neighbours_ = neighboursOf(current_, k_);
     Q_EMIT neighboursChanged();
 }
 

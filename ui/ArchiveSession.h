@@ -58,6 +58,8 @@ public:
     int neighbourCount() const { return k_; }
     void setNeighbourCount(int k);
     const QVector<NeighbourHit>& neighbours() const { return neighbours_; }
+    // The k nearest neighbours of any clip (the current clip's are neighbours()); empty without embeddings.
+    QVector<NeighbourHit> neighboursOf(int clipIndex, int k) const;
     // Cosine similarity of every clip to the current clip (NaN without a current clip or embedding).
     float similarityToCurrent(int clipIndex) const;
 

@@ -15,6 +15,8 @@
 #include "ui/ProjectionDialog.h"
 #include "ui/ReconstructionPanel.h"
 #include "ui/RecordingPanel.h"
+#include "ui/RecordingTableModel.h"
+#include "ui/RecordingsPanel.h"
 #include "ui/SpectrogramSettingsDialog.h"
 #include "ui/StartPage.h"
 #include "ui/TaskProgressWidget.h"
@@ -75,7 +77,8 @@ MainWindow::MainWindow(QWidget* parent)
       table_(new ClipTablePanel(session_, this)), inspector_(new ClipInspector(session_, this)),
       neighbours_(new NeighbourPanel(session_, this)), labelBar_(new LabelBar(session_, this)),
       findCalls_(new FindCallsPanel(session_, tasks_, this)),
-      recording_(new RecordingPanel(session_, mapPanel_->mapView(), this)), summary_(new QLabel(this))
+      recording_(new RecordingPanel(session_, mapPanel_->mapView(), this)), recordings_(new RecordingsPanel(session_, this)),
+      summary_(new QLabel(this))
 {
     setWindowTitle(tr("CrowLingo Workbench"));
     setAcceptDrops(true); // a folder dropped on the window becomes a new archive; an archive file opens
@@ -141,6 +144,7 @@ MainWindow::MainWindow(QWidget* parent)
             && player_->queue()[i].file == session_->data().recordingFiles[std::size_t(r)];
         recording_->setPlayhead(here ? seconds : qQNaN());
     });
+    connect(recordings_, &RecordingsPanel::recordingActivated, this, &MainWindow::showRecording);
     connect(recording_, &RecordingPanel::playRequested, this,
             [this](const std::filesystem::path& file, double start, double end, double timeExpansion) {
                 playingSequence_ = false;
@@ -434,6 +438,7 @@ void MainWindow::buildDocks()
     neighbourDock_ = dock(tr("Neighbours"), "neighbourDock", neighbours_, Qt::RightDockWidgetArea);
     tableDock_ = dock(tr("Clips"), "tableDock", table_, Qt::BottomDockWidgetArea);
     recordingDock_ = dock(tr("Recording"), "recordingDock", recording_, Qt::BottomDockWidgetArea);
+    recordingsDock_ = dock(tr("Recordings"), "recordingsDock", recordings_, Qt::BottomDockWidgetArea);
     splitDockWidget(inspectorDock_, neighbourDock_, Qt::Vertical);
     findCallsDock_ = dock(tr("Find Calls"), "findCallsDock", findCalls_, Qt::RightDockWidgetArea);
     tabifyDockWidget(neighbourDock_, findCallsDock_);
@@ -669,6 +674,13 @@ void MainWindow::embedFolder(const QString& folder, const QString& archiveFile, 
                 box->setDetailedText(paths.join(QLatin1Char('\n')));
                 box->setAttribute(Qt::WA_DeleteOnClose);
                 box->setObjectName(QStringLiteral("withoutClipsBox"));
+                // The list stays in the Recordings dock, filtered to them, after this box is gone.
+                QPushButton* list = box->addButton(tr("List Them"), QMessageBox::ActionRole);
+                connect(list, &QPushButton::clicked, this, [this] {
+                    recordings_->setFilter(RecordingFilter::WithoutClips);
+                    recordingsDock_->show();
+                    recordingsDock_->raise();
+                });
                 box->open();
             }
             openArchive(archiveFile);
@@ -1019,6 +1031,19 @@ void MainWindow::applySpectrogramSettings(const SpectrogramSettings& settings)
     neighbours_->setSpectrogramSettings(settings);
 }
 
+void MainWindow::showRecording(int recordingIndex)
+{
+    if (!session_->isOpen() || recordingIndex < 0 || recordingIndex >= int(session_->data().recordings.size())) return;
+    const std::vector<int>& of = session_->data().recordingOfClip;
+    const auto first = std::find(of.begin(), of.end(), recordingIndex);
+    if (first != of.end())
+        session_->setCurrentClip(int(first - of.begin())); // the Recording view follows
+    else
+        recording_->showRecordingAlone(recordingIndex);
+    recordingDock_->show();
+    recordingDock_->raise();
+}
+
 void MainWindow::onArchiveOpened()
 {
     const ArchiveSnapshot& d = session_->data();
@@ -1029,7 +1054,11 @@ void MainWindow::onArchiveOpened()
     if (clipAfterReload_) session_->setCurrentClipId(*std::exchange(clipAfterReload_, std::nullopt));
     warnIfRecordingsAreMissing();
     // Tabbed once the table is in place (tabbing hidden docks at start-up grew the window past its size).
-    if (tabifiedDockWidgets(tableDock_).isEmpty()) tabifyDockWidget(tableDock_, recordingDock_);
+    if (tabifiedDockWidgets(tableDock_).isEmpty()) {
+        tabifyDockWidget(tableDock_, recordingDock_);
+        tabifyDockWidget(recordingDock_, recordingsDock_);
+    }
+    recordingsDock_->show();
     recordingDock_->show();
     recordingDock_->raise(); // the clip where it lives first, as in Raven; the table is one tab away
     for (QToolBar* bar : toolBars_) bar->show();
@@ -1097,7 +1126,8 @@ void MainWindow::onArchiveClosed()
     setWindowTitle(tr("CrowLingo Workbench"));
     central_->setCurrentWidget(start_);
     // No empty docks next to the start page.
-    for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_, findCallsDock_, recordingDock_}) dock->hide();
+    for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_, findCallsDock_, recordingDock_, recordingsDock_})
+        dock->hide();
     for (QToolBar* bar : toolBars_) bar->hide(); // nothing to play or label yet
     mapView()->setMessage({});
     updateSummary();
@@ -1117,6 +1147,8 @@ void MainWindow::updateSummary()
     QStringList parts;
     parts << QFileInfo(session_->fileName()).fileName();
     parts << tr("%L1 clips in %L2 recordings").arg(d.clipCount()).arg(d.recordings.size());
+    if (const RecordingTally t = tallyRecordings(recordings_->model()->recordings()); t.withoutClips > 0)
+        parts << tr("%L1 recordings gave no clip (see Recordings)").arg(t.withoutClips);
     parts << (d.modelId.empty() ? tr("no embeddings") : tr("model %1").arg(QString::fromStdString(d.modelId).left(12)));
     if (d.hasClustering) {
         std::set<int> ids(d.cluster.begin(), d.cluster.end());

@@ -51,6 +51,7 @@ class MapPanel;
 class MapView;
 class NeighbourPanel;
 class RecordingPanel;
+class RecordingsPanel;
 class SpectrogramSettingsDialog;
 class StartPage;
 class TaskRunner;
@@ -72,6 +73,10 @@ public:
     LabelBar* labelBar() const { return labelBar_; }
     FindCallsPanel* findCalls() const { return findCalls_; }
     RecordingPanel* recordingPanel() const { return recording_; }
+    RecordingsPanel* recordingsPanel() const { return recordings_; }
+    // Shows a recording of the archive (index into its recordings) in the Recording view: at its
+    // first clip, or whole when it gave none.
+    void showRecording(int recordingIndex);
     QString summaryText() const;                   // the line under the map: clips, model, clusters
 
     // The model used for reconstructions and for embedding new folders. loadModel() reads a
@@ -196,6 +201,8 @@ private:
     QDockWidget* findCallsDock_;
     QDockWidget* tableDock_;
     RecordingPanel* recording_;
+    RecordingsPanel* recordings_;
+    QDockWidget* recordingsDock_;
     SpectrogramSettingsDialog* spectrogramDialog_ = nullptr;
     QDockWidget* recordingDock_;
     QDockWidget* inspectorDock_;

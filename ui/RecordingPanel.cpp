@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QScrollBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -45,6 +46,20 @@ RecordingPanel::RecordingPanel(ArchiveSession* session, MapView* colours, QWidge
     button(tr("Whole"), tr("Show the whole recording"), &RecordingPanel::showWholeRecording);
     button(tr("Play"), tr("Play the dragged range, or from the cursor to the end of the view (Space)"),
            &RecordingPanel::playSelection);
+    neighboursButton_ = new QToolButton(this);
+    neighboursButton_->setObjectName(QStringLiteral("recordingNeighboursButton"));
+    neighboursButton_->setText(tr("Neighbours"));
+    neighboursButton_->setToolTip(tr("The current clip's nearest neighbours, in any recording: choose one to go there "
+                                     "(those in this recording are drawn dashed with their rank)"));
+    neighboursButton_->setAutoRaise(true);
+    neighboursButton_->setPopupMode(QToolButton::InstantPopup);
+    auto* neighbourMenu = new QMenu(neighboursButton_);
+    connect(neighbourMenu, &QMenu::aboutToShow, this, [this, neighbourMenu] {
+        neighbourMenu->clear();
+        addNeighbourActions(neighbourMenu, session_->currentClip());
+    });
+    neighboursButton_->setMenu(neighbourMenu);
+    bar->addWidget(neighboursButton_);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -68,6 +83,12 @@ RecordingPanel::RecordingPanel(ArchiveSession* session, MapView* colours, QWidge
     if (colours_)
         connect(colours_, &MapView::coloursChanged, this, &RecordingPanel::refreshBoxes);
     connect(view_, &RecordingView::clipClicked, session_, &ArchiveSession::setCurrentClip);
+    connect(view_, &RecordingView::clipMenuRequested, this, [this](int clip, QPoint at) {
+        QMenu* menu = clipMenu(clip, this);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(at);
+    });
+    connect(session_, &ArchiveSession::neighboursChanged, this, &RecordingPanel::refreshBoxes);
     connect(view_, &RecordingView::playRequested, this, [this](double start, double end) {
         if (end <= start) end = view_->visibleEnd();
         if (recording_ >= 0 && end > start)
@@ -93,6 +114,13 @@ void RecordingPanel::setSpectrogramSettings(const SpectrogramSettings& settings)
         recording_ = -1;
         showRecording(r); // same file: the view keeps its time range
     }
+}
+
+void RecordingPanel::showRecordingAlone(int recording)
+{
+    if (!session_->isOpen() || recording < 0 || recording >= int(session_->data().recordings.size())) return;
+    showRecording(recording);
+    showWholeRecording();
 }
 
 void RecordingPanel::setPlayhead(double seconds) { view_->setPlayhead(seconds); }
@@ -150,8 +178,51 @@ void RecordingPanel::refreshBoxes()
             const ClipRow& c = d.clips[std::size_t(i)];
             boxes.push_back({i, c.start, c.end, c.lowHz, c.highHz, colours_ ? colours_->clipColour(i) : QColor()});
         }
+        const QVector<NeighbourHit>& near = session_->neighbours();
+        for (RecordingView::Box& box : boxes)
+            for (int rank = 0; rank < near.size(); ++rank)
+                if (near[rank].clipIndex == box.clipIndex) box.neighbourRank = rank + 1;
     }
     view_->setBoxes(std::move(boxes));
+}
+
+QMenu* RecordingPanel::clipMenu(int clip, QWidget* parent)
+{
+    auto* menu = new QMenu(parent);
+    if (!session_->isOpen() || clip < 0 || clip >= session_->clipCount()) return menu;
+    const ClipRow& c = session_->data().clips[std::size_t(clip)];
+    QAction* select = menu->addAction(tr("Select This Clip"), this, [this, clip] { session_->setCurrentClip(clip); });
+    select->setEnabled(clip != session_->currentClip());
+    menu->addAction(tr("Play This Clip"), this, [this, clip, start = c.start, end = c.end] {
+        if (recording_ == session_->data().recordingOfClip[std::size_t(clip)])
+            Q_EMIT playRequested(session_->data().recordingFiles[std::size_t(recording_)], start, end,
+                                 session_->data().timeExpansion);
+    });
+    menu->addSeparator();
+    addNeighbourActions(menu, clip);
+    return menu;
+}
+
+void RecordingPanel::addNeighbourActions(QMenu* menu, int clip)
+{
+    const QVector<NeighbourHit> near = clip == session_->currentClip()
+        ? session_->neighbours() : session_->neighboursOf(clip, session_->neighbourCount());
+    menu->addSection(near.isEmpty() ? tr("No neighbours (no embeddings)") : tr("Nearest neighbours — choose one to go there"));
+    const ArchiveSnapshot& d = session_->data();
+    for (int rank = 0; rank < near.size(); ++rank) {
+        const int n = near[rank].clipIndex;
+        const ClipRow& c = d.clips[std::size_t(n)];
+        QString text = tr("%1.  %2  %3  %4–%5 s")
+                           .arg(rank + 1)
+                           .arg(double(near[rank].similarity), 0, 'f', 3)
+                           .arg(QFileInfo(QString::fromStdString(c.path)).fileName())
+                           .arg(c.start, 0, 'f', 2)
+                           .arg(c.end, 0, 'f', 2);
+        if (!d.label[std::size_t(n)].empty()) text += QStringLiteral("  · ") + QString::fromStdString(d.label[std::size_t(n)]);
+        if (d.recordingOfClip[std::size_t(n)] == recording_) text += tr("  (here)");
+        QAction* go = menu->addAction(text, this, [this, n] { session_->setCurrentClip(n); });
+        go->setData(n);
+    }
 }
 
 void RecordingPanel::zoomToClip()

@@ -2,7 +2,9 @@
 // The Recording dock: the current clip's whole recording (RecordingView) with the archive's clips
 // of that recording as boxes in the map's colours, a time scroll bar, zoom buttons and playing
 // of a dragged range or from the cursor. Follows the session's current clip; a click on a box
-// makes that clip current everywhere.
+// makes that clip current everywhere. The current clip's neighbours are drawn dashed and numbered
+// where they lie in this recording, and listed under the Neighbours button (and a box's
+// right-click menu) wherever they lie, so that one goes from a call to its likes and back here.
 //
 //   auto* panel = new RecordingPanel(session, mapView);
 //   panel->setSpectrogramSettings(settings);      // shared with the other spectrograms
@@ -16,6 +18,7 @@
 #include <filesystem>
 
 class QLabel;
+class QMenu;
 class QScrollBar;
 class QToolButton;
 
@@ -31,10 +34,17 @@ public:
     RecordingPanel(ArchiveSession* session, MapView* colours, QWidget* parent = nullptr);
 
     RecordingView* view() const { return view_; }
+    QToolButton* neighboursButton() const { return neighboursButton_; }
+    // The menu of one clip: make it current, play it, and its nearest neighbours (choosing one
+    // makes it current). The caller owns it.
+    QMenu* clipMenu(int clipIndex, QWidget* parent);
     void setSpectrogramSettings(const SpectrogramSettings& settings);
     const SpectrogramSettings& spectrogramSettings() const { return settings_; }
     int recordingShown() const { return recording_; } // index into the snapshot's recordings, or -1
     void setPlayhead(double recordingSeconds);         // NaN hides it
+    // Shows a recording whole whatever the current clip (one that gave no clip, to see why);
+    // the next current clip brings its own recording back.
+    void showRecordingAlone(int recording);
 
 public Q_SLOTS:
     void zoomToClip();
@@ -49,6 +59,7 @@ private:
     void followCurrentClip();
     void showRecording(int recording);
     void refreshBoxes();
+    void addNeighbourActions(QMenu* menu, int clipIndex);
     void syncScrollBar();
 
     ArchiveSession* session_;
@@ -56,6 +67,7 @@ private:
     RecordingView* view_;
     QScrollBar* scroll_;
     QLabel* title_;
+    QToolButton* neighboursButton_;
     SpectrogramSettings settings_;
     int recording_ = -1;
     bool syncing_ = false;

@@ -4,6 +4,7 @@
 
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QContextMenuEvent>
 #include <QPainter>
 #include <QWheelEvent>
 
@@ -320,7 +321,20 @@ void RecordingView::drawBoxes(QPainter& p, const QRect& plot) const
             p.setPen(QPen(QColor(255, 230, 0), 3));
             p.drawRect(r.adjusted(-2, -2, 2, 2));
         }
-        p.setPen(QPen(box.colour.isValid() ? box.colour : QColor(Qt::white), current ? 2 : 1.4));
+        const QColor colour = box.colour.isValid() ? box.colour : QColor(Qt::white);
+        if (box.neighbourRank > 0) {
+            // A neighbour of the current clip: dashed and numbered, so the eye finds it among the boxes.
+            p.setPen(QPen(colour, 2, Qt::DashLine));
+            p.drawRect(r);
+            const QString rank = QString::number(box.neighbourRank);
+            const QFontMetrics fm(font());
+            const QRectF tag(r.left(), r.top(), fm.horizontalAdvance(rank) + 6, fm.height());
+            p.fillRect(tag, QColor(0, 0, 0, 170));
+            p.setPen(colour);
+            p.drawText(tag, Qt::AlignCenter, rank);
+            continue;
+        }
+        p.setPen(QPen(colour, current ? 2 : 1.4));
         p.drawRect(r);
     }
 }
@@ -477,6 +491,17 @@ void RecordingView::mouseMoveEvent(QMouseEvent* e)
 }
 
 void RecordingView::mouseReleaseEvent(QMouseEvent*) { dragAnchor_ = qQNaN(); }
+
+void RecordingView::contextMenuEvent(QContextMenuEvent* e)
+{
+    const int clip = rs_ ? clipAt(e->pos()) : -1;
+    if (clip < 0) {
+        QWidget::contextMenuEvent(e);
+        return;
+    }
+    Q_EMIT clipMenuRequested(clip, e->globalPos());
+    e->accept();
+}
 
 bool RecordingView::event(QEvent* e)
 {

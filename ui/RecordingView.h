@@ -10,7 +10,8 @@
 //
 // Mouse: wheel scrolls in time; Ctrl+wheel zooms time at the pointer, Shift+wheel zooms
 // frequency; a click on a box selects that clip, elsewhere it sets the cursor; a drag selects a
-// time range. Keys: Left/Right scroll, +/- zoom, Space asks to play (the range, else from the
+// time range; a right-click on a box asks for that clip's menu. The current clip's neighbours in
+// this recording are drawn dashed with their rank. Keys: Left/Right scroll, +/- zoom, Space asks to play (the range, else from the
 // cursor), Home/End jump.
 // Threading: GUI thread only. Tiles are computed on the view's own thread pool; the destructor
 // waits for running ones.
@@ -40,6 +41,7 @@ public:
         double start = 0, end = 0;       // recording seconds
         double lowHz = 0, highHz = 0;    // highHz <= lowHz: the full height
         QColor colour;                   // invalid: drawn white
+        int neighbourRank = 0;           // 1..k: the current clip's k-th nearest neighbour (dashed, numbered)
     };
 
     explicit RecordingView(QWidget* parent = nullptr);
@@ -85,6 +87,7 @@ public:
 
 Q_SIGNALS:
     void clipClicked(int clipIndex);
+    void clipMenuRequested(int clipIndex, QPoint globalPos); // right-click on a box
     void playRequested(double start, double end);    // end <= start: from start to the end of the file
     void visibleRangeChanged(double start, double end);
 
@@ -95,6 +98,7 @@ protected:
     void mousePressEvent(QMouseEvent*) override;
     void mouseMoveEvent(QMouseEvent*) override;
     void mouseReleaseEvent(QMouseEvent*) override;
+    void contextMenuEvent(QContextMenuEvent*) override;
     void keyPressEvent(QKeyEvent*) override;
 
 private:

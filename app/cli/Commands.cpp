@@ -21,6 +21,7 @@ std::vector<Command> addAllCommands(CLI::App& app)
         addClusterCommand(app),
         addMergeCommand(app),
         addRelocateCommand(app),
+        addRecordingsCommand(app),
         addClassifyCommand(app),
     };
 }

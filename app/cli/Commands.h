@@ -30,6 +30,7 @@ Command addProjectCommand(CLI::App& app);
 Command addClusterCommand(CLI::App& app);
 Command addMergeCommand(CLI::App& app);
 Command addRelocateCommand(CLI::App& app);
+Command addRecordingsCommand(CLI::App& app);
 Command addAdaptCommand(CLI::App& app);
 Command addClassifyCommand(CLI::App& app);
 

@@ -5,6 +5,7 @@
 
 #include "core/archive/Archive.h"
 #include "core/archive/FolderEmbedder.h"
+#include "core/archive/RecordingOverview.h"
 #include "core/common/Error.h"
 
 #include <QTemporaryDir>
@@ -97,6 +98,15 @@ private Q_SLOTS:
         }
         QCOMPARE(a.recording("notes.wav")->status, std::string("error"));
         QCOMPARE(a.clipCount(), 4 * 12 + 5);
+        // The overview lists exactly the two unreadable files as problems, with their reasons.
+        std::vector<std::string> problems;
+        for (const RecordingOverview& o : overviewRecordings(a.recordings(), a.clips()))
+            if (o.shownBy(RecordingFilter::WithProblems)) {
+                problems.push_back(o.recording.path);
+                QVERIFY2(o.note().starts_with("not read: "), o.note().c_str());
+                QCOMPARE(o.clips, std::int64_t(0));
+            }
+        QCOMPARE(problems, (std::vector<std::string>{"empty.flac", "notes.wav"}));
         // Unchanged bad files are reported again, not retried.
         const EmbedReport again = embedFolder(a, model, options());
         QCOMPARE(again.filesFailed, 2);
@@ -120,6 +130,23 @@ private Q_SLOTS:
         QCOMPARE(r.filesEmbedded, 2);
         QCOMPARE(r.withoutClips, std::vector<std::string>{"quiet.wav"});
         QVERIFY(a.clipCount() > 0);
+
+        // Later, the archive's overview still tells them apart (the Recordings list, `recordings`).
+        const std::vector<RecordingOverview> all = overviewRecordings(a.recordings(), a.clips());
+        QCOMPARE(all.size(), std::size_t(2));
+        std::int64_t clips = 0;
+        for (const RecordingOverview& o : all) {
+            clips += o.clips;
+            const bool quiet = o.recording.path == "quiet.wav";
+            QCOMPARE(o.shownBy(RecordingFilter::WithoutClips), quiet);
+            QCOMPARE(o.clips == 0, quiet);
+            QCOMPARE(o.note().starts_with("no clip"), quiet);
+            QVERIFY(!o.shownBy(RecordingFilter::WithProblems));
+        }
+        QCOMPARE(clips, a.clipCount());
+        const RecordingTally t = tallyRecordings(all);
+        QCOMPARE(t.withoutClips, std::size_t(1));
+        QCOMPARE(t.withProblems, std::size_t(0));
     }
 
     void aSyllableShorterThanOneFftFrameIsEmbedded()

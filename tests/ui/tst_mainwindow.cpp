@@ -105,15 +105,17 @@ private Q_SLOTS:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         const auto docks = w.findChildren<QDockWidget*>();
-        QCOMPARE(docks.size(), 5);
+        QCOMPARE(docks.size(), 6);
         for (QDockWidget* d : docks) QVERIFY2(!d->isVisible(), "no empty docks next to the start page");
         UiTestArchive a;
         QVERIFY(openIn(w, a));
-        // Clip, neighbours and the recording show, the table one tab away; Find Calls waits until asked for.
+        // Clip, neighbours and the recording show, the table and the recordings list one tab away;
+        // Find Calls waits until asked for.
         const auto shown = [](QDockWidget* d) { return d->toggleViewAction()->isChecked(); };
         for (QDockWidget* d : docks) {
             QCOMPARE(shown(d), d->objectName() != QLatin1String("findCallsDock"));
-            if (d->objectName() != QLatin1String("tableDock")) QCOMPARE(d->isVisible(), shown(d));
+            const bool tabbedBehind = d->objectName() == QLatin1String("tableDock") || d->objectName() == QLatin1String("recordingsDock");
+            if (!tabbedBehind) QCOMPARE(d->isVisible(), shown(d));
         }
         w.showFindCalls();
         for (QDockWidget* d : docks) QVERIFY(shown(d));

@@ -1,9 +1,13 @@
 // The recording view as a user meets it: it follows the current clip to its whole recording, draws
 // the recording's clips as boxes and the calls where they are, a click on a box selects that clip
-// everywhere, zoom and scroll move through time, and a dragged range plays exactly that range.
+// everywhere, zoom and scroll move through time, and a dragged range plays exactly that range. The
+// current clip's neighbours are marked and reachable from it; the Recordings list shows the
+// recordings that gave no clip and opens them; a bat recording is drawn at its real frequencies.
 #include "ui/AudioPlayer.h"
 #include "ui/RecordingPanel.h"
 #include "ui/RecordingView.h"
+#include "ui/RecordingTableModel.h"
+#include "ui/RecordingsPanel.h"
 #include "ui/ClipInspector.h"
 #include "ui/SpectrogramSettingsDialog.h"
 #include "ui/SpectrogramView.h"
@@ -14,10 +18,18 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QMenu>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QToolButton>
 #include <QStandardPaths>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QtTest>
+
+#include <memory>
+#include <numbers>
+#include <random>
 
 using namespace crowlingo;
 using namespace crowlingo::ui;
@@ -230,6 +242,171 @@ private Q_SLOTS:
         QCOMPARE(asked.size(), 2);
         QCOMPARE(asked[1][1].toDouble(), 8.0);
         QCOMPARE(asked[1][2].toDouble(), view->visibleEnd());
+    }
+
+    void theCurrentClipsNeighboursAreMarkedAndReachable()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        QVERIFY(showAndOpen(w, a.file()));
+        RecordingPanel* panel = w.recordingPanel();
+        const int clip = clipOf(w, a, 0, 3);
+        w.session()->setCurrentClip(clip);
+        const QVector<NeighbourHit> near = w.session()->neighbours();
+        QVERIFY(near.size() >= 5);
+        const auto kind = [&](int i) { return a.kindOf(w.session()->data().clips[std::size_t(i)].id); };
+
+        // In the view: exactly the neighbours that lie in this recording carry their rank.
+        int marked = 0;
+        for (const RecordingView::Box& b : panel->view()->boxes()) {
+            int rank = 0;
+            for (int k = 0; k < near.size(); ++k)
+                if (near[k].clipIndex == b.clipIndex) rank = k + 1;
+            QCOMPARE(b.neighbourRank, rank);
+            marked += rank > 0;
+        }
+        QVERIFY(marked > 0); // the same kind of call recurs in the recording
+
+        // The Neighbours button lists them all, best first; choosing one in another recording goes there.
+        QMenu* menu = panel->neighboursButton()->menu();
+        Q_EMIT menu->aboutToShow();
+        QList<QAction*> go;
+        for (QAction* act : menu->actions())
+            if (act->data().isValid()) go << act;
+        QCOMPARE(go.size(), near.size());
+        for (int k = 0; k < near.size(); ++k) QCOMPARE(go[k]->data().toInt(), near[k].clipIndex);
+        int far = -1;
+        for (QAction* act : go)
+            if (w.session()->data().recordingOfClip[std::size_t(act->data().toInt())] != panel->recordingShown()) {
+                far = act->data().toInt();
+                act->trigger();
+                break;
+            }
+        QVERIFY(far >= 0);
+        QCOMPARE(w.session()->currentClip(), far);
+        QCOMPARE(panel->recordingShown(), w.session()->data().recordingOfClip[std::size_t(far)]);
+        QCOMPARE(kind(far), kind(clip));
+
+        // A box's own menu lists that clip's neighbours, current or not: calls of its kind.
+        const int other = clipOf(w, a, 1, 5);
+        std::unique_ptr<QMenu> boxMenu(panel->clipMenu(other, nullptr));
+        int listed = 0;
+        for (QAction* act : boxMenu->actions())
+            if (act->data().isValid()) {
+                QCOMPARE(kind(act->data().toInt()), kind(other));
+                ++listed;
+            }
+        QCOMPARE(listed, w.session()->neighbourCount());
+        for (QAction* act : boxMenu->actions())
+            if (act->text() == QStringLiteral("Select This Clip")) act->trigger();
+        QCOMPARE(w.session()->currentClip(), other);
+    }
+
+    void recordingsWithoutClipsAreListedAndOpenInTheView()
+    {
+        UiTestArchive a;
+        {
+            // A quiet recording in which nothing stood out, and a file that could not be read.
+            std::vector<float> hiss(22050 * 4);
+            std::mt19937 rng(5);
+            std::normal_distribution<float> gauss(0.0f, 0.002f);
+            for (float& v : hiss) v = gauss(rng);
+            writeWav(a.root() / "quiet.wav", hiss, 22050);
+            Archive archive = Archive::open(a.file().toStdString());
+            RecordingRow quiet{.path = "quiet.wav", .duration = 4.0, .sampleRate = 22050, .channels = 1, .status = "embedded"};
+            archive.storeRecording(quiet, {}, "events", kUiTestModelId, {});
+            archive.storeRecordingError({.path = "broken.wav", .status = "error", .error = "not an audio file"});
+        }
+        MainWindow w;
+        QVERIFY(showAndOpen(w, a.file()));
+        RecordingsPanel* list = w.recordingsPanel();
+        QCOMPARE(list->model()->rowCount(), 5);
+        QVERIFY2(list->tallyText().contains("5 recordings") && list->tallyText().contains("2 gave no clip"),
+                 qPrintable(list->tallyText()));
+        QVERIFY2(w.summaryText().contains("2 recordings gave no clip"), qPrintable(w.summaryText()));
+
+        list->setFilter(RecordingFilter::WithoutClips);
+        QCOMPARE(list->view()->model()->rowCount(), 2);
+        list->setFilter(RecordingFilter::WithProblems);
+        QCOMPARE(list->view()->model()->rowCount(), 1);
+        QVERIFY(list->view()->model()->index(0, RecordingTableModel::Note).data().toString().contains("not an audio file"));
+
+        // Activating the quiet one shows it whole in the Recording view, though it has no clip.
+        list->setFilter(RecordingFilter::WithoutClips);
+        int quietRow = -1;
+        for (int r = 0; r < 2; ++r)
+            if (list->view()->model()->index(r, RecordingTableModel::File).data().toString() == "quiet.wav") quietRow = r;
+        QVERIFY(quietRow >= 0);
+        QVERIFY(list->view()->model()->index(quietRow, RecordingTableModel::Note).data().toString().startsWith("no clip"));
+        const int before = w.session()->currentClip();
+        list->activateRow(quietRow);
+        RecordingPanel* panel = w.recordingPanel();
+        QVERIFY(panel->isVisible());
+        QCOMPARE(QString::fromStdString(w.session()->data().recordings[std::size_t(panel->recordingShown())].path),
+                 QStringLiteral("quiet.wav"));
+        QVERIFY(panel->view()->recording());
+        QCOMPARE(panel->view()->recording()->duration(), 4.0);
+        QVERIFY(panel->view()->boxes().isEmpty());
+        QCOMPARE(panel->view()->visibleStart(), 0.0);
+        QCOMPARE(w.session()->currentClip(), before); // nothing else moved
+
+        // A recording with clips opens at its first clip, which becomes current.
+        list->setFilter(RecordingFilter::All);
+        for (int r = 0; r < list->view()->model()->rowCount(); ++r)
+            if (list->view()->model()->index(r, RecordingTableModel::File).data().toString() == "site2.wav") {
+                list->activateRow(r);
+                break;
+            }
+        QVERIFY(w.session()->currentClip() >= 0);
+        QCOMPARE(w.session()->data().recordingPath(w.session()->currentClip()), std::string("site2.wav"));
+        QCOMPARE(panel->recordingShown(), w.session()->data().recordingOfClip[std::size_t(w.session()->currentClip())]);
+    }
+
+    void aBatRecordingIsDrawnAtItsRealFrequencies()
+    {
+        // Ultrasound recorded in real time at 192 kHz and analysed at x10 time expansion: the views
+        // label the bat's real frequencies (its call at 40 kHz), and a played range is slowed ten times.
+        QTemporaryDir dir;
+        const std::filesystem::path root = std::filesystem::path(dir.path().toStdString()) / "bats";
+        std::filesystem::create_directories(root);
+        const int rate = 192000;
+        std::vector<float> x(std::size_t(rate) * 2);
+        std::mt19937 rng(3);
+        std::normal_distribution<float> gauss(0.0f, 0.002f);
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            x[i] = gauss(rng);
+            const double t = double(i) / rate;
+            if (t >= 0.8 && t < 0.85) x[i] += 0.5f * float(std::sin(2 * std::numbers::pi * 40000.0 * t));
+        }
+        writeWav(root / "pip.wav", x, rate);
+        const std::filesystem::path file = std::filesystem::path(dir.path().toStdString()) / "bats.crowlingo";
+        {
+            Archive archive = Archive::create(file, root);
+            archive.setMeta("time_expansion", "10");
+            const RecordingRow pip{.path = "pip.wav", .duration = 2.0, .sampleRate = rate, .channels = 1, .status = "embedded"};
+            archive.storeRecording(pip, {Clip{0.8, 0.85, 0, 0}}, "events", kUiTestModelId, {std::vector<float>(8, 0.5f)});
+        }
+        MainWindow w;
+        QVERIFY(showAndOpen(w, QString::fromStdString(file.string())));
+        w.session()->setCurrentClip(0);
+        RecordingPanel* panel = w.recordingPanel();
+        RecordingView* view = panel->view();
+        QVERIFY(view->recording());
+        QVERIFY2(view->visibleHighHz() > 90000, qPrintable(QString::number(view->visibleHighHz())));
+        QTRY_VERIFY_WITH_TIMEOUT(view->allVisibleTilesReady(), 10000);
+        const QImage img = view->grab().toImage();
+        const int call = brightness(img, view->xOfTime(0.825), view->yOfFrequency(40000));
+        const int slowedDown = brightness(img, view->xOfTime(0.825), view->yOfFrequency(4000));
+        QVERIFY2(call > slowedDown + 60, qPrintable(QString("40 kHz %1, 4 kHz %2").arg(call).arg(slowedDown)));
+        // The inspector's spectrogram of the clip agrees.
+        SpectrogramView* inspector = w.inspector()->spectrogramView();
+        QTRY_VERIFY_WITH_TIMEOUT(inspector->hasSpectrogram(), 10000);
+        QVERIFY(inspector->spectrogram().binCentres.back() > 90000);
+        QSignalSpy asked(panel, &RecordingPanel::playRequested);
+        view->setSelection(0.7, 0.95);
+        view->requestPlay();
+        QCOMPARE(asked.size(), 1);
+        QCOMPARE(asked[0][3].toDouble(), 10.0);
     }
 
     void anUnreadableRecordingSaysSo()
