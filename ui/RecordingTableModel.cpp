@@ -51,7 +51,8 @@ QVariant RecordingTableModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case File: return QString::fromStdString(r.recording.path);
-        case Duration: return r.failed() ? QString() : QString::number(r.recording.duration, 'f', 2);
+        case Duration: // bat calls last milliseconds, soundscapes hours
+            return r.failed() ? QString() : QString::number(r.recording.duration, 'f', r.recording.duration < 10 ? 3 : 1);
         case SampleRate: return r.failed() ? QString() : QString::number(r.recording.sampleRate);
         case Clips: return qlonglong(r.clips);
         case Note: return QString::fromStdString(r.note());

@@ -11,6 +11,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace crowlingo::ui {
 
 RecordingsPanel::RecordingsPanel(ArchiveSession* session, QWidget* parent)
@@ -34,6 +36,7 @@ RecordingsPanel::RecordingsPanel(ArchiveSession* session, QWidget* parent)
     view_->setSelectionMode(QAbstractItemView::SingleSelection);
     view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     view_->setWordWrap(false);
+    view_->setTextElideMode(Qt::ElideMiddle); // folder and file name both stay readable
     view_->verticalHeader()->hide();
     view_->horizontalHeader()->setStretchLastSection(true);
     view_->setToolTip(tr("Double-click (or Enter) to show the recording"));
@@ -63,6 +66,9 @@ void RecordingsPanel::reload()
         model_->setRecordings({});
     tally_->setText(session_->isOpen() ? tallyText() : QString());
     view_->resizeColumnsToContents();
+    // Long paths must not push the notes out of sight.
+    const int widest = std::max(320, view_->viewport()->width() / 2);
+    if (view_->columnWidth(RecordingTableModel::File) > widest) view_->setColumnWidth(RecordingTableModel::File, widest);
 }
 
 QString RecordingsPanel::tallyText() const

@@ -5,11 +5,15 @@
 // drawn, saves the window as PNG and quits (for documentation and for checking the looks).
 #include "ui/ArchiveSession.h"
 #include "ui/MainWindow.h"
+#include "ui/RecordingsPanel.h"
 #include "ui/MapPanel.h"
 #include "ui/MapView.h"
 #include "core/common/OpenMpWaitPolicy.h"
 
 #include <QApplication>
+#include <QDialog>
+#include <QDockWidget>
+#include <QPainter>
 #include <QIcon>
 #include <QBuffer>
 #include <QImage>
@@ -34,6 +38,16 @@ bool saveScreenshot(const QImage& image, const QString& file)
     QImage out = image;
     if (full.size() > kMaxBytes) out = image.convertToFormat(QImage::Format_Indexed8, Qt::AvoidDither | Qt::ColorOnly);
     return out.save(file, "PNG", 0);
+}
+// The window with its open dialogs drawn where they stand (a window grab alone leaves them out).
+QImage windowWithDialogs(QWidget& window)
+{
+    QImage image = window.grab().toImage();
+    QPainter painter(&image);
+    for (QWidget* top : QApplication::topLevelWidgets())
+        if (top != &window && top->isVisible() && qobject_cast<QDialog*>(top))
+            painter.drawPixmap(top->mapToGlobal(QPoint()) - window.mapToGlobal(QPoint()), top->grab());
+    return image;
 }
 } // namespace
 
@@ -62,7 +76,12 @@ int main(int argc, char** argv)
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save the window as PNG once idle, then quit"), QStringLiteral("file"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size, e.g. 1600x1000"), QStringLiteral("WxH"));
     const QCommandLineOption findCalls(QStringLiteral("find-calls"), QStringLiteral("Show the Find Calls panel once the archive is open"));
-    parser.addOptions({model, select, colourBy, screenshot, size, findCalls});
+    const QCommandLineOption recordings(QStringLiteral("recordings"),
+                                        QStringLiteral("Show the Recordings list once the archive is open: all, without-clips or problems"),
+                                        QStringLiteral("filter"));
+    const QCommandLineOption spectrogramSettings(QStringLiteral("spectrogram-settings"),
+                                                 QStringLiteral("Open View > Spectrogram Settings once the archive is open"));
+    parser.addOptions({model, select, colourBy, screenshot, size, findCalls, recordings, spectrogramSettings});
     parser.process(app);
 
     MainWindow window;
@@ -88,6 +107,20 @@ int main(int argc, char** argv)
         }
         if (parser.isSet(findCalls))
             QObject::connect(window.session(), &ArchiveSession::archiveOpened, &window, [&window] { window.showFindCalls(); });
+        if (parser.isSet(spectrogramSettings))
+            QObject::connect(window.session(), &ArchiveSession::archiveOpened, &window,
+                             [&window] { window.spectrogramSettingsDialog(); });
+        if (parser.isSet(recordings)) {
+            const std::optional<crowlingo::RecordingFilter> filter = crowlingo::parseRecordingFilter(parser.value(recordings).toStdString());
+            if (!filter) {
+                std::fprintf(stderr, "error: --recordings takes all, without-clips or problems\n");
+                return 2;
+            }
+            QObject::connect(window.session(), &ArchiveSession::archiveOpened, &window, [&window, f = *filter] {
+                window.recordingsPanel()->setFilter(f);
+                if (auto* dock = window.findChild<QDockWidget*>(QStringLiteral("recordingsDock"))) dock->raise();
+            });
+        }
         window.openArchive(args.first());
     }
     if (parser.isSet(screenshot)) {
@@ -95,7 +128,7 @@ int main(int argc, char** argv)
         // Give the archive time to start loading before waiting for idleness.
         QTimer::singleShot(500, &window, [&window, file] {
             window.whenIdle([&window, file] {
-                const bool ok = saveScreenshot(window.grab().toImage(), file);
+                const bool ok = saveScreenshot(windowWithDialogs(window), file);
                 std::fprintf(stderr, ok ? "wrote %s\n" : "cannot write %s\n", qPrintable(file));
                 QApplication::exit(ok ? 0 : 1);
             });

@@ -28,7 +28,7 @@ std::string RecordingOverview::note() const
         return "not read: " + (recording.error.empty() ? std::string("unknown error") : recording.error);
     std::string text;
     if (clips == 0)
-        text = "no clip: no call stood out of the background, or the file is shorter than a clip";
+        text = "no clip: no call stood out, or the file is too short";
     if (!recording.error.empty())
         text += (text.empty() ? "" : "; ") + recording.error;
     return text;

@@ -31,7 +31,7 @@ struct RecordingOverview {
     bool failed() const { return recording.status == "error"; }
     bool hasProblem() const { return failed() || !recording.error.empty(); }
     bool shownBy(RecordingFilter filter) const;
-    // One line for a person: "no clip: no call stood out, or shorter than a window", the reason it
+    // One line for a person: "no clip: no call stood out, or the file is too short", the reason it
     // could not be read, what is odd about it, or "" for a recording that gave clips and is fine.
     std::string note() const;
 };

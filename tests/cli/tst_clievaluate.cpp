@@ -2,11 +2,13 @@
 // synthetic folder embedded by the CLI, a single-file Raven table with a custom label column that
 // the table's name does not tie to a recording. Without --label-column, then without --recording,
 // it is refused with a message saying what to add; with both the calls are evaluated by their labels.
-// Links only QtTest: everything goes through the real executable.
+// Also `relocate`, short clips read at a finer time scale, and `recordings` listing the files that
+// gave no clip. Links only QtTest: everything goes through the real executable.
 #include "CliRun.h"
 
 #include "core/archive/Archive.h"
 
+#include <QDataStream>
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -107,6 +109,68 @@ private Q_SLOTS:
         // Stored relative to the archive, as at creation: the pair moves on together.
         QCOMPARE(QString::fromStdString(crowlingo::Archive::open(archive.toStdString()).meta("root").value()),
                  QStringLiteral("moving-elsewhere"));
+    }
+
+    void recordingsThatGaveNoClipAreListed()
+    {
+        // A folder with calls, a faint hiss in which event detection finds nothing, and a file that
+        // is not audio: after embedding, `recordings` still tells which are not on the map, and why.
+        const QString dir = tmp_.filePath(QStringLiteral("listed")), archive = tmp_.filePath(QStringLiteral("listed.crowlingo"));
+        Run r = cli({"synth", dir, "--files", "1", "--minutes", "0.2", "--seed", "6"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        {
+            // 3 s of 16-bit mono hiss at +-3 LSB, written by hand: this test links only QtTest.
+            const qint32 rate = 22050, frames = 3 * rate;
+            QByteArray wav;
+            QDataStream out(&wav, QIODevice::WriteOnly);
+            out.setByteOrder(QDataStream::LittleEndian);
+            out.writeRawData("RIFF", 4);
+            out << qint32(36 + 2 * frames);
+            out.writeRawData("WAVEfmt ", 8);
+            out << qint32(16) << qint16(1) << qint16(1) << rate << qint32(2 * rate) << qint16(2) << qint16(16);
+            out.writeRawData("data", 4);
+            out << qint32(2 * frames);
+            quint32 state = 11;
+            for (qint32 i = 0; i < frames; ++i) out << qint16(qint32((state = state * 1664525u + 1013904223u) >> 29) - 3);
+            QFile quiet(dir + QStringLiteral("/quiet.wav"));
+            QVERIFY(quiet.open(QIODevice::WriteOnly));
+            quiet.write(wav);
+        }
+        QFile bad(dir + QStringLiteral("/notes.wav"));
+        QVERIFY(bad.open(QIODevice::WriteOnly | QIODevice::Text));
+        bad.write("not audio\n");
+        bad.close();
+        r = cli({"embed", dir, "-o", archive, "--segment", "events"});
+        QCOMPARE(r.code, 3); // a file could not be used; the rest is embedded
+        QVERIFY2(r.out.contains(QStringLiteral("quiet.wav")), qPrintable(r.out));
+
+        const auto rows = [](const QString& out) {
+            QStringList lines = out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+            if (!lines.isEmpty() && lines.front().startsWith(QStringLiteral("path\t"))) lines.removeFirst();
+            return lines;
+        };
+        r = cli({"recordings", archive});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(rows(r.out).size(), 3);
+        QVERIFY2(r.err.contains(QStringLiteral("3 recordings: 2 gave no clip, 1 not read")), qPrintable(r.err));
+        for (const QString& line : rows(r.out)) {
+            const QStringList f = line.split(QLatin1Char('\t'));
+            QCOMPARE(f.size(), 5);
+            if (f[0].startsWith(QStringLiteral("rec_"))) {
+                QVERIFY2(f[3].toInt() > 0 && f[4].isEmpty(), qPrintable(line));
+            }
+        }
+        r = cli({"recordings", archive, "--show", "without-clips"});
+        QStringList listed = rows(r.out);
+        QCOMPARE(listed.size(), 2);
+        QVERIFY2(listed[0].startsWith(QStringLiteral("notes.wav\t")) && listed[0].contains(QStringLiteral("not read")), qPrintable(listed[0]));
+        QVERIFY2(listed[1].startsWith(QStringLiteral("quiet.wav\t3.000\t22050\t0\tno clip")), qPrintable(listed[1]));
+        r = cli({"recordings", archive, "--show", "problems"});
+        listed = rows(r.out);
+        QCOMPARE(listed.size(), 1);
+        QVERIFY(listed[0].startsWith(QStringLiteral("notes.wav\t")));
+        r = cli({"recordings", archive, "--show", "odd"});
+        QVERIFY(r.code != 0);
     }
 
     void shortClipsAreReadAtAFinerTimeScale()
