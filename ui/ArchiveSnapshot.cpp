@@ -1,6 +1,7 @@
 #include "ui/ArchiveSnapshot.h"
 
 #include "core/analysis/Clustering.h"
+#include "core/archive/LabelResolution.h"
 #include "core/archive/ModelAdaptation.h"
 
 #include <limits>
@@ -105,13 +106,8 @@ void ArchiveSnapshot::setProjection(const std::vector<ClipId>& ids, const std::v
 void ArchiveSnapshot::setLabels(const std::vector<LabelRow>& rows)
 {
     label.assign(clips.size(), {});
-    std::vector<bool> fromUser(clips.size(), false);
-    for (const LabelRow& l : rows) {
-        const int i = indexOf(l.clipId);
-        if (i < 0 || (fromUser[std::size_t(i)] && l.source != "user")) continue;
-        label[std::size_t(i)] = l.label;
-        fromUser[std::size_t(i)] = l.source == "user";
-    }
+    for (auto& [clip, shown] : shownLabels(rows)) // the one rule (core/archive/LabelResolution.h)
+        if (const int i = indexOf(clip); i >= 0) label[std::size_t(i)] = std::move(shown.label);
 }
 
 void ArchiveSnapshot::setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels, std::string params)

@@ -8,6 +8,7 @@
 #include "core/analysis/Silhouette.h"
 #include "core/archive/Archive.h"
 #include "core/archive/LabelImport.h"
+#include "core/archive/LabelResolution.h"
 #include "core/archive/TrainingClips.h"
 #include "core/common/Error.h"
 #include "core/dsp/BandStatistics.h"
@@ -95,7 +96,7 @@ Command addEvaluateCommand(CLI::App& app)
                                                "precision@k (cosine), next to a hand-made baseline");
     sub->add_option("archive", o->archive, "Archive file")->required()->check(CLI::ExistingFile);
     sub->add_option("--labels", o->labels, "Import this label file first (same formats as import)")->check(CLI::ExistingFile);
-    sub->add_option("--source", o->source, "Use only labels from this source (default: all; 'user' wins)");
+    sub->add_option("--source", o->source, "Use only labels from this source (default: all; a clip labelled by several shows 'user', else the source named first)");
     addRavenOptions(sub, o->import);
     return {sub, [o] {
         Archive archive = Archive::open(o->archive);
@@ -104,11 +105,8 @@ Command addEvaluateCommand(CLI::App& app)
             printImport(o->labels, importLabels(archive, o->labels, o->import));
             if (source.empty()) source = std::filesystem::path(o->labels).filename().string();
         }
-        std::map<ClipId, std::string> labelOf;
-        for (const LabelRow& l : archive.labels()) {
-            if (!source.empty() && l.source != source) continue;
-            if (!labelOf.count(l.clipId) || l.source == "user") labelOf[l.clipId] = l.label;
-        }
+        std::map<ClipId, std::string> labelOf; // ordered by clip id
+        for (auto& [clip, shown] : shownLabels(archive.labels(), source)) labelOf[clip] = std::move(shown.label);
         if (labelOf.empty()) throw UsageError(fileError("evaluate", o->archive, "no labelled clips"));
         const std::string modelId = archive.activeModel();
         if (modelId.empty()) throw UsageError(fileError("evaluate", o->archive, "the archive has no embeddings yet"));

@@ -1,5 +1,7 @@
 #include "core/archive/ClusterExport.h"
 
+#include "core/archive/LabelResolution.h"
+
 #include "core/archive/Archive.h"
 #include "core/archive/ExportFormat.h"
 #include "core/common/Csv.h"
@@ -52,14 +54,11 @@ ExportData gather(const Archive& archive)
         index[c.id] = d.rows.size();
         d.rows.push_back({std::move(c), {}, 0, 0, {}, {}, {}, {}});
     }
-    // A user's own label wins over imported ones.
-    for (const LabelRow& l : archive.labels()) {
-        auto it = index.find(l.clipId);
-        if (it != index.end() && (d.rows[it->second].label.empty() || l.source == "user")) {
-            d.rows[it->second].label = l.label;
-            d.rows[it->second].labelSource = l.source;
+    for (auto& [clip, shown] : shownLabels(archive.labels())) // the one rule (LabelResolution.h)
+        if (auto it = index.find(clip); it != index.end()) {
+            d.rows[it->second].label = std::move(shown.label);
+            d.rows[it->second].labelSource = std::move(shown.source);
         }
-    }
     if (modelId.empty()) return d;
     d.map = archive.latestProjection(modelId);
     if (d.map)

@@ -4,6 +4,7 @@
 #include "core/archive/Archive.h"
 #include "core/archive/ClusterExport.h"
 #include "core/archive/LabelImport.h"
+#include "core/archive/LabelResolution.h"
 #include "core/common/Csv.h"
 #include "core/segment/Segmenter.h"
 
@@ -93,6 +94,44 @@ private Q_SLOTS:
         const LabelImportReport r = importLabels(a, dir() / "roundtrip.csv", "roundtrip");
         QVERIFY(r.unmatched.empty());
         QCOMPARE(userLabels(a, "roundtrip"), before);
+    }
+
+    void aClipLabelledBySeveralSourcesShowsOneRuleEverywhere()
+    {
+        // Two imported files disagree on a clip, and the researcher relabelled another: whatever
+        // order the rows come in, the user's label wins, then the source named first.
+        const std::vector<LabelRow> rows{{1, "z-call", "zeta.csv"}, {1, "a-call", "alpha.csv"},
+                                         {2, "imported", "alpha.csv"}, {2, "mine", "user"}, {3, "only", "zeta.csv"}};
+        std::vector<LabelRow> reversed(rows.rbegin(), rows.rend());
+        for (const auto& order : {rows, reversed}) {
+            const auto shown = shownLabels(order);
+            QCOMPARE(shown.size(), std::size_t(3));
+            QCOMPARE(shown.at(1).label, std::string("a-call"));
+            QCOMPARE(shown.at(1).source, std::string("alpha.csv"));
+            QCOMPARE(shown.at(2).label, std::string("mine"));
+            QCOMPARE(shown.at(3).source, std::string("zeta.csv"));
+        }
+        QCOMPARE(shownLabels(rows, "zeta.csv").at(1).label, std::string("z-call"));
+        QVERIFY(!shownLabels(rows, "zeta.csv").count(2));
+
+        // The cluster CSV follows it: import two files in the order that would have let the
+        // later one win before.
+        fs::create_directories(dir() / "two");
+        Archive a = Archive::create(dir() / "two.crowlingo", dir() / "two");
+        RecordingRow r;
+        r.path = "z.wav";
+        a.storeRecording(r, {{0, 1, 500, 900}}, "events", "m", {{1, 0}});
+        a.setActiveModel("m");
+        const ClipId clip = a.clips().front().id;
+        for (const auto& [file, label] : {std::pair{"zeta.csv", "z-call"}, std::pair{"alpha.csv", "a-call"}}) {
+            std::ofstream(dir() / file) << "clip_id,label\n" << clip << "," << label << "\n";
+            QVERIFY(importLabels(a, dir() / file).unmatched.empty());
+        }
+        writeClusterCsv(dir() / "two-sources.csv", a);
+        const auto table = readTable(dir() / "two-sources.csv", ',');
+        QCOMPARE(table.size(), std::size_t(2));
+        QCOMPARE(table[1][12], std::string("a-call"));
+        QCOMPARE(table[1][13], std::string("alpha.csv"));
     }
 
     void ravenTablesHaveTheRavenLayout()

@@ -8,6 +8,7 @@
 
 #include "core/archive/ClusterExport.h"
 #include "core/archive/EmbeddingExport.h"
+#include "core/archive/LabelResolution.h"
 #include "core/common/Csv.h"
 
 #include <QDir>
@@ -93,6 +94,42 @@ private Q_SLOTS:
             QCOMPARE(row[labelCol], id == a.ids().front() ? std::string("song, thrush") : std::string());
         }
         QCOMPARE(rows, a.clipCount());
+    }
+
+    void aClipLabelledByTwoFilesShowsTheSameLabelInTheWindowAndTheCsv()
+    {
+        // Two imported files disagree on a clip; the window and the CSV apply one rule
+        // (core/archive/LabelResolution.h), which `evaluate` uses too.
+        UiTestArchive a;
+        const ClipId clip = a.ids()[5];
+        {
+            Archive archive = Archive::open(a.path());
+            archive.setLabel(clip, "later-file", "zeta.csv");
+            archive.setLabel(clip, "earlier-name", "alpha.csv");
+        }
+        MainWindow w;
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        w.openArchive(a.file());
+        QVERIFY(opened.wait(20000));
+        const int index = w.session()->data().indexOf(clip);
+        QCOMPARE(w.session()->data().label[std::size_t(index)], std::string("earlier-name"));
+        QTemporaryDir out;
+        const std::string csv = out.filePath(QStringLiteral("c.csv")).toStdString();
+        writeClusterCsv(csv, Archive::open(a.path()));
+        CsvReader in(csv);
+        std::vector<std::string> header, row;
+        QVERIFY(in.next(header));
+        bool found = false;
+        while (in.next(row))
+            if (std::stoll(row[0]) == clip) {
+                found = true;
+                QCOMPARE(row[12], std::string("earlier-name"));
+            }
+        QVERIFY(found);
+        // The researcher's own label then wins in both.
+        QVERIFY(w.session()->applyLabel({index}, QStringLiteral("mine")));
+        QCOMPARE(w.session()->data().label[std::size_t(index)], std::string("mine"));
+        QCOMPARE(shownLabels(Archive::open(a.path()).labels()).at(clip).label, std::string("mine"));
     }
 
     void ravenAndAudacityTablesPerRecording()
