@@ -70,8 +70,8 @@ void AudioPlayer::startItem(int index)
     const quint64 generation = ++generation_;
     const double speed = speed_;
     const Seconds context = item.withContext ? context_ : 0.0;
-    // A stale decode still running is left to finish; its result is dropped by generation.
-    decoder_.waitForFinished();
+    // A stale decode still running is not waited for (that would block the GUI thread on a long
+    // read): the watcher moves to the new future and the old one finishes unwatched.
     decoderGeneration_ = generation;
     decodeHandled_ = false;
     decoder_.setFuture(QtConcurrent::run([item, speed, context] {

@@ -6,8 +6,8 @@ namespace crowlingo {
 
 namespace {
 
-// Where the tables come from: matplotlib is not installed here, so (as the brief allows) the
-// tables are the degree-6 polynomial fits to matplotlib's magma and viridis by Matt Zucker
+// Where the tables come from: matplotlib is not a build dependency, so the tables are the
+// degree-6 polynomial fits to matplotlib's magma and viridis by Matt Zucker
 // (shadertoy.com/view/WlfXRN, CC0; fitted to the BIDS colormap data, also CC0), evaluated at
 // t = i/255 when compiling. They match matplotlib's published 256 entries to within about 5/255
 // per channel (e.g. viridis ends #470155 .. #fce721 against #440154 .. #fde725) — invisible in
