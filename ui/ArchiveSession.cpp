@@ -1,5 +1,8 @@
 #include "ui/ArchiveSession.h"
 
+#include "core/analysis/SimilarityScan.h"
+#include "core/common/Threads.h"
+
 #include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -125,17 +128,11 @@ void ArchiveSession::setCurrentClip(int clipIndex)
     similarity_.assign(std::size_t(clipCount()), std::numeric_limits<float>::quiet_NaN());
     const int row = current_ >= 0 ? data_->embeddingRowOfClip[std::size_t(current_)] : -1;
     if (row >= 0) {
-        // Rows are L2-normalised at load time, so cosine similarity is a dot product.
-        const int dim = data_->embeddings.dimension;
-        const float* q = data_->embeddings.row(std::size_t(row));
-        for (int i = 0; i < clipCount(); ++i) {
-            const int r = data_->embeddingRowOfClip[std::size_t(i)];
-            if (r < 0) continue;
-            const float* v = data_->embeddings.row(std::size_t(r));
-            float dot = 0;
-            for (int j = 0; j < dim; ++j) dot += q[j] * v[j];
-            similarity_[std::size_t(i)] = dot;
-        }
+        // Rows are L2-normalised at load time, so cosine similarity is a dot product (core's scan).
+        const std::vector<float> byRow = similaritiesToRow(data_->embeddings.values, data_->embeddings.dimension,
+                                                           std::size_t(row), threadCount());
+        for (int i = 0; i < clipCount(); ++i)
+            if (const int r = data_->embeddingRowOfClip[std::size_t(i)]; r >= 0) similarity_[std::size_t(i)] = byRow[std::size_t(r)];
     }
     Q_EMIT currentClipChanged(current_);
     updateNeighbours();

@@ -4,6 +4,7 @@
 // can be cancelled.
 #include "AnalysisTestData.h"
 #include "core/analysis/KnnSearch.h"
+#include "core/analysis/SimilarityScan.h"
 #include "core/common/Error.h"
 #include "core/common/Progress.h"
 #include "core/common/Threads.h"
@@ -157,6 +158,34 @@ private Q_SLOTS:
         const Progress cancelling{{}, [&] { return ++polls > 3; }};
         QVERIFY_THROWS_EXCEPTION(Cancelled, approx.searchSelf(10, cancelling));
         QCOMPARE(polls, 4); // stopped at the first poll that saw the cancel
+    }
+
+    void similaritiesToEveryRowMatchACosineComputedAlone()
+    {
+        // The "similarity to the current clip" scan: each row's cosine to one row, the same with
+        // one thread or many, and 1 for the row itself.
+        const int n = 20011, dim = 24; // past the size where the scan uses threads
+        std::vector<float> rows(std::size_t(n) * dim);
+        std::uint32_t state = 3;
+        for (float& v : rows) v = float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 24) - 0.5f;
+        for (int i = 0; i < n; ++i) {
+            double norm = 0;
+            for (int j = 0; j < dim; ++j) norm += double(rows[std::size_t(i) * dim + j]) * rows[std::size_t(i) * dim + j];
+            for (int j = 0; j < dim; ++j) rows[std::size_t(i) * dim + j] = float(rows[std::size_t(i) * dim + j] / std::sqrt(norm));
+        }
+        const std::size_t query = 777;
+        const std::vector<float> one = similaritiesToRow(rows, dim, query, 1);
+        const std::vector<float> many = similaritiesToRow(rows, dim, query, 4);
+        QCOMPARE(one.size(), std::size_t(n));
+        QCOMPARE(one, many);
+        QVERIFY(std::abs(one[query] - 1.0f) < 1e-5f);
+        for (int i : {0, 1, 4096, n - 1}) {
+            double cosine = 0;
+            for (int j = 0; j < dim; ++j) cosine += double(rows[query * dim + std::size_t(j)]) * rows[std::size_t(i) * dim + j];
+            QVERIFY2(std::abs(one[std::size_t(i)] - cosine) < 1e-5, qPrintable(QString::number(i)));
+        }
+        QVERIFY_THROWS_EXCEPTION(UsageError, similaritiesToRow(rows, dim, std::size_t(n), 1));
+        QVERIFY_THROWS_EXCEPTION(UsageError, similaritiesTo(rows, dim, std::vector<float>(dim + 1), 1));
     }
 
     void refusesRaggedData()
