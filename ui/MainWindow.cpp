@@ -676,11 +676,7 @@ void MainWindow::embedFolder(const QString& folder, const QString& archiveFile, 
                 box->setObjectName(QStringLiteral("withoutClipsBox"));
                 // The list stays in the Recordings dock, filtered to them, after this box is gone.
                 QPushButton* list = box->addButton(tr("List Them"), QMessageBox::ActionRole);
-                connect(list, &QPushButton::clicked, this, [this] {
-                    recordings_->setFilter(RecordingFilter::WithoutClips);
-                    recordingsDock_->show();
-                    recordingsDock_->raise();
-                });
+                connect(list, &QPushButton::clicked, this, [this] { showRecordingsList(RecordingFilter::WithoutClips); });
                 box->open();
             }
             openArchive(archiveFile);
@@ -1042,6 +1038,13 @@ void MainWindow::showRecording(int recordingIndex)
         recording_->showRecordingAlone(recordingIndex);
     recordingDock_->show();
     recordingDock_->raise();
+}
+
+void MainWindow::showRecordingsList(RecordingFilter filter)
+{
+    recordings_->setFilter(filter);
+    recordingsDock_->show();
+    recordingsDock_->raise();
 }
 
 void MainWindow::onArchiveOpened()

@@ -36,6 +36,7 @@ namespace crowlingo {
 struct ClusterParams;
 struct EmbedFolderOptions;
 struct ProjectionParams;
+enum class RecordingFilter;
 }
 
 namespace crowlingo::ui {
@@ -77,6 +78,8 @@ public:
     // Shows a recording of the archive (index into its recordings) in the Recording view: at its
     // first clip, or whole when it gave none.
     void showRecording(int recordingIndex);
+    // Raises the Recordings dock with its list filtered (e.g. to the recordings that gave no clip).
+    void showRecordingsList(RecordingFilter filter);
     QString summaryText() const;                   // the line under the map: clips, model, clusters
 
     // The model used for reconstructions and for embedding new folders. loadModel() reads a

@@ -5,14 +5,13 @@
 // drawn, saves the window as PNG and quits (for documentation and for checking the looks).
 #include "ui/ArchiveSession.h"
 #include "ui/MainWindow.h"
-#include "ui/RecordingsPanel.h"
 #include "ui/MapPanel.h"
 #include "ui/MapView.h"
+#include "core/archive/RecordingOverview.h"
 #include "core/common/OpenMpWaitPolicy.h"
 
 #include <QApplication>
 #include <QDialog>
-#include <QDockWidget>
 #include <QPainter>
 #include <QIcon>
 #include <QBuffer>
@@ -116,10 +115,8 @@ int main(int argc, char** argv)
                 std::fprintf(stderr, "error: --recordings takes all, without-clips or problems\n");
                 return 2;
             }
-            QObject::connect(window.session(), &ArchiveSession::archiveOpened, &window, [&window, f = *filter] {
-                window.recordingsPanel()->setFilter(f);
-                if (auto* dock = window.findChild<QDockWidget*>(QStringLiteral("recordingsDock"))) dock->raise();
-            });
+            QObject::connect(window.session(), &ArchiveSession::archiveOpened, &window,
+                             [&window, f = *filter] { window.showRecordingsList(f); });
         }
         window.openArchive(args.first());
     }
