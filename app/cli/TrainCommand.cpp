@@ -62,7 +62,11 @@ Command addTrainCommand(CLI::App& app)
     return {sub, [o] {
         requireTrainingLength(o->train);
         Model init = [&] {
-            if (o->init == "scratch") return Model::createRandom(ModelConfig{}, o->train.seed);
+            if (o->init == "scratch") {
+                ModelConfig c;
+                c.readout = Readout::forNewModels();
+                return Model::createRandom(c, o->train.seed);
+            }
             return Model::load(o->init == "default" ? defaultModelDir() : fs::path(o->init));
         }();
         std::fprintf(stderr, "initial model: %s, %lld parameters\n", o->init.c_str(), (long long)init.parameterCount());

@@ -168,10 +168,7 @@ CallClassifier trainCallClassifier(Archive& archive, const CallClassifierOptions
     report["embedding"] = {{"model_id", modelId}, {"dimension", m.dimension}};
     if (const auto config = archive.meta("model_config:" + modelId)) {
         const ModelConfig c = ModelConfig::fromJsonString(*config);
-        json layers = json::array();
-        for (int l : c.readout.layers) layers.push_back(l == Readout::finalLayer ? json("final") : json(l));
-        report["embedding"]["readout"] = {{"layers", layers},
-                                          {"pooling", c.readout.pooling == ReadoutPooling::MeanStd ? "mean+std" : "mean"}};
+        report["embedding"]["readout"] = json::parse(c.readoutJsonString());
         report["embedding"]["time_scale"] = c.timeScale;
     }
     s.reportJson = report.dump();

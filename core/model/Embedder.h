@@ -1,6 +1,6 @@
 #pragma once
 // Clip embeddings from a model's encoder: the unmasked window through the encoder, pooled over the
-// patches that hold signal as the config's readout says (layers, mean or mean+std). Clips longer than the window: mean over windows at 50 % hop (the
+// patches that hold signal as the config's readout says (layers, mean or mean+std, over all patches or per frequency row). Clips longer than the window: mean over windows at 50 % hop (the
 // last one aligned to the clip end); shorter: padded, the padded patches masked out of attention
 // and pooling, so padding never changes a clip's vector.
 //

@@ -54,13 +54,17 @@ T get(const json& object, const char* key, const std::string& where)
     return v.get<T>();
 }
 
-// {"layers": [3, "final"], "pooling": "mean+std"}: blocks by 0-based index, "final" after the norm.
+// {"layers": [3, "final"], "pooling": "mean+std", "rows": "kept"}: blocks by 0-based index, "final"
+// after the norm; "rows" is written only when kept, so earlier readouts keep their text (and ids).
 json readoutJson(const Readout& r)
 {
     json layers = json::array();
     for (int layer : r.layers)
         layers.push_back(layer == Readout::finalLayer ? json("final") : json(layer));
-    return {{"layers", layers}, {"pooling", r.pooling == ReadoutPooling::MeanStd ? "mean+std" : "mean"}};
+    json j = {{"layers", layers}, {"pooling", r.pooling == ReadoutPooling::MeanStd ? "mean+std" : "mean"}};
+    if (r.keepRows)
+        j["rows"] = "kept";
+    return j;
 }
 
 Readout readoutFromJson(const json& j)
@@ -85,6 +89,10 @@ Readout readoutFromJson(const json& j)
     if (pooling != "mean" && pooling != "mean+std")
         throw std::runtime_error("readout.pooling must be \"mean\" or \"mean+std\", not \"" + pooling + "\"");
     r.pooling = pooling == "mean+std" ? ReadoutPooling::MeanStd : ReadoutPooling::Mean;
+    const std::string rows = j.value("rows", std::string("pooled"));
+    if (rows != "pooled" && rows != "kept")
+        throw std::runtime_error("readout.rows must be \"pooled\" or \"kept\", not \"" + rows + "\"");
+    r.keepRows = rows == "kept";
     return r;
 }
 
@@ -186,6 +194,8 @@ ModelConfig ModelConfig::withTimeScale(int scale) const
     c.timeScale = scale;
     return c;
 }
+
+std::string ModelConfig::readoutJsonString() const { return readoutJson(readout).dump(); }
 
 std::string ModelConfig::inputSpecJson() const
 {

@@ -38,12 +38,20 @@ struct ModelLimits {
 // pooled over the patches that hold signal; several layers are concatenated, each part scaled to
 // unit length so that no layer outweighs another in cosine distances. Intermediate block outputs
 // are layer-normalised per token (no learned scale) first: their raw scale grows with depth.
+// With keepRows, each row of patches (one band of mel bins) is pooled over time on its own and the
+// rows are concatenated, as M2D and MSM-MAE read their encoders: where in frequency a call lies
+// stays in the vector instead of being averaged away.
 enum class ReadoutPooling { Mean, MeanStd };
 struct Readout {
     static constexpr int finalLayer = -1; // after the last block and the encoder's final norm
     std::vector<int> layers{finalLayer};  // block indices 0..depth-1 or finalLayer, in output order
     ReadoutPooling pooling = ReadoutPooling::Mean;
+    bool keepRows = false;
 
+    // What models trained from scratch are read with: the final layer, frequency rows kept (the
+    // best on every labelled set but one, measured in MODEL_CARD "Readout"). Readout{} stays the
+    // readout of models saved before readouts existed.
+    static Readout forNewModels() { return Readout{{finalLayer}, ReadoutPooling::Mean, true}; }
     bool isDefault() const { return *this == Readout{}; }
     int partsPerLayer() const { return pooling == ReadoutPooling::MeanStd ? 2 : 1; }
     bool operator==(const Readout&) const = default;
@@ -101,10 +109,12 @@ struct ModelConfig {
     // The same model reading at time scale `scale` (1 = as trained): mel.hop = trainedHop() / scale.
     // Throws UsageError unless 1 <= scale <= ModelLimits::maxTimeScale and it divides trainedHop().
     ModelConfig withTimeScale(int scale) const;
-    // Values in one clip vector: encoder width x read-out layers x (2 for mean+std, else 1).
+    // Values in one clip vector: encoder width x read-out layers x (2 for mean+std, else 1)
+    // x (patch rows when they are kept apart, else 1).
     int embeddingDim() const
     {
-        return encoderDim * int(readout.layers.size()) * readout.partsPerLayer();
+        return encoderDim * int(readout.layers.size()) * readout.partsPerLayer()
+               * (readout.keepRows ? patchRows() : 1);
     }
 
     // Throws UsageError naming the first field out of its range (ModelLimits, MelLimits; the message
@@ -121,6 +131,7 @@ struct ModelConfig {
     // keys sorted, with the "readout" object added when it is not the default (so models saved
     // before readouts existed keep their ids). Part of the model id (Model.h).
     std::string inputSpecJson() const;
+    std::string readoutJsonString() const; // config.json's "readout" object, compact
     void toJsonFile(const std::filesystem::path& file) const; // atomic (temp file + rename)
 
     bool operator==(const ModelConfig&) const = default;

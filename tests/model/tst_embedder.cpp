@@ -218,6 +218,43 @@ private Q_SLOTS:
         }
     }
 
+    void readoutKeepingFrequencyRows()
+    {
+        // 12 frames: patch columns 0-1 hold signal, 2-3 are padding. Pooling per row of patches
+        // (frequency band) keeps 4 parts of 64 values, each over the row's signal columns only.
+        const Spectrogram clip = randomClip(12, 32, 13);
+        const auto pooled = Embedder(model_).embed(clip);
+        Embedder rows(model_, EmbedOptions{.readout = Readout{{Readout::finalLayer}, ReadoutPooling::Mean, true}});
+        QCOMPARE(rows.dimension(), 4 * 64);
+        const auto v = rows.embed(clip);
+        QCOMPARE(int(v.size()), 256);
+        QVERIFY(allFinite(v));
+        double total = 0;
+        for (float x : v)
+            total += double(x) * x;
+        QVERIFY(std::abs(std::sqrt(total) - 1.0) < 1e-4);
+        // Every row pools real tokens (a grouping by time column would leave the padded ones empty),
+        // and the rows differ from one another.
+        std::vector<double> sum(64, 0.0);
+        for (int row = 0; row < 4; ++row) {
+            double norm = 0;
+            for (int j = 0; j < 64; ++j) {
+                norm += double(v[std::size_t(row * 64 + j)]) * v[std::size_t(row * 64 + j)];
+                sum[std::size_t(j)] += v[std::size_t(row * 64 + j)];
+            }
+            QVERIFY2(std::sqrt(norm) > 0.1, qPrintable(QString("row %1: %2").arg(row).arg(std::sqrt(norm))));
+        }
+        QVERIFY(maxAbsDiff(std::vector<float>(v.begin(), v.begin() + 64), std::vector<float>(v.begin() + 64, v.begin() + 128)) > 1e-3);
+        // Rows hold equally many signal patches, so their sum points where the pooled mean does.
+        double sumNorm = 0, pooledNorm = 0;
+        for (int j = 0; j < 64; ++j) {
+            sumNorm += sum[std::size_t(j)] * sum[std::size_t(j)];
+            pooledNorm += double(pooled[std::size_t(j)]) * pooled[std::size_t(j)];
+        }
+        for (int j = 0; j < 64; ++j)
+            QVERIFY(std::abs(sum[std::size_t(j)] / std::sqrt(sumNorm) - pooled[std::size_t(j)] / std::sqrt(pooledNorm)) < 1e-4);
+    }
+
     void badInputRejected()
     {
         Embedder e(model_);

@@ -281,6 +281,15 @@ private Q_SLOTS:
         nlohmann::json j = nlohmann::json::parse(c.toJsonString());
         j["readout"]["layers"] = {99}; // no such block
         QVERIFY_THROWS_EXCEPTION(ModelError, ModelConfig::fromJsonString(j.dump()));
+        // Frequency rows kept apart: a readout of its own (another id), read back, rows x wider.
+        c.readout.keepRows = true;
+        QCOMPARE(c.embeddingDim(), 2 * c.encoderDim * c.patchRows());
+        const ModelConfig rows = ModelConfig::fromJsonString(c.toJsonString());
+        QVERIFY(rows.readout.keepRows);
+        QVERIFY(modelIdFor(m.weightsHash(), rows) != modelIdFor(m.weightsHash(), read));
+        j = nlohmann::json::parse(c.toJsonString());
+        j["readout"]["rows"] = "columns";
+        QVERIFY_THROWS_EXCEPTION(ModelError, ModelConfig::fromJsonString(j.dump()));
     }
 
     void timeScaleFollowsClipDurations()

@@ -78,21 +78,27 @@ torch::Tensor MaskedAutoencoderImpl::embed(const torch::Tensor& imgs, const torc
         patches = patches - windowLevel(patches, valid).view({-1, 1, 1});
     const std::vector<torch::Tensor> outputs =
         encoder->layerOutputs(patches, valid.logical_not(), readout.layers);
-    const torch::Tensor w = valid.to(patches.scalar_type()).unsqueeze(-1); // [B, N, 1]
-    const torch::Tensor count = w.sum(1).clamp_min(1.0);                  // [B, 1]
-    const bool single = outputs.size() == 1 && readout.pooling == ReadoutPooling::Mean;
+    // Pooled over all patches, or (keepRows) over each row of patches on its own: [B, groups, N/groups].
+    const std::int64_t groups = readout.keepRows ? config.patchRows() : 1;
+    const std::int64_t b = patches.size(0);
+    const torch::Tensor w = valid.to(patches.scalar_type()).view({b, groups, -1, 1}); // [B, G, N/G, 1]
+    const torch::Tensor count = w.sum(2).clamp_min(1.0);                              // [B, G, 1]
+    const bool single = outputs.size() == 1 && readout.pooling == ReadoutPooling::Mean && !readout.keepRows;
+    auto unitLength = [&](const torch::Tensor& part) {
+        return torch::nn::functional::normalize(part.reshape({b, -1}), torch::nn::functional::NormalizeFuncOptions().dim(1));
+    };
     std::vector<torch::Tensor> parts;
     for (std::size_t i = 0; i < outputs.size(); ++i) {
         torch::Tensor x = outputs[i];
         if (readout.layers[i] != Readout::finalLayer)
             x = torch::layer_norm(x, {x.size(-1)});
-        const torch::Tensor mean = (x * w).sum(1) / count;
+        x = x.reshape({b, groups, -1, x.size(-1)});             // [B, G, N/G, D]: rows are the slow index
+        const torch::Tensor mean = (x * w).sum(2) / count;      // [B, G, D]
         // One mean-pooled layer is left as it is: the vectors of models saved before readouts existed.
-        parts.push_back(single ? mean : torch::nn::functional::normalize(mean, torch::nn::functional::NormalizeFuncOptions().dim(1)));
+        parts.push_back(single ? mean.view({b, -1}) : unitLength(mean));
         if (readout.pooling == ReadoutPooling::MeanStd) {
-            const torch::Tensor var = (((x - mean.unsqueeze(1)) * w).pow(2)).sum(1) / count;
-            parts.push_back(torch::nn::functional::normalize(var.clamp_min(0).sqrt(),
-                                                             torch::nn::functional::NormalizeFuncOptions().dim(1)));
+            const torch::Tensor var = (((x - mean.unsqueeze(2)) * w).pow(2)).sum(2) / count;
+            parts.push_back(unitLength(var.clamp_min(0).sqrt()));
         }
     }
     return single ? parts.front() : torch::cat(parts, 1);
