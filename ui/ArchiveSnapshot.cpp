@@ -1,5 +1,6 @@
 #include "ui/ArchiveSnapshot.h"
 
+#include "core/archive/ArchiveSettings.h"
 #include "core/analysis/Clustering.h"
 #include "core/archive/LabelResolution.h"
 #include "core/archive/ModelAdaptation.h"
@@ -15,15 +16,10 @@ ArchiveSnapshot ArchiveSnapshot::load(const std::filesystem::path& file, const P
     s.file = archive.file();
     s.root = archive.root();
     s.modelId = archive.activeModel();
-    if (const auto te = archive.meta("time_expansion")) {
-        try {
-            s.timeExpansion = std::max(1.0, std::stod(*te));
-        } catch (const std::exception&) {
-            s.timeExpansion = 1.0; // a hand-edited value; analysis keeps working at 1x
-        }
-    }
-    s.timeScale = storedTimeScale(archive);
-    s.segmenter = archive.meta("segmenter").value_or("");
+    const ArchiveSettings settings = ArchiveSettings::read(archive);
+    s.timeExpansion = settings.timeExpansion;
+    s.timeScale = settings.timeScale;
+    s.segmenter = settings.segmenter;
     if (!s.modelId.empty()) s.modelDir = rememberedModelDir(archive, s.modelId).value_or(std::filesystem::path());
     progress(0.05, "reading clips");
     progress.checkCancelled();

@@ -26,7 +26,7 @@ struct ArchiveSnapshot {
     std::string modelId;                          // the archive's active model ("" if none)
     std::filesystem::path modelDir;               // that model's folder if the archive remembers it (else empty)
     double timeExpansion = 1.0;                   // archive meta "time_expansion"
-    int timeScale = 1;                            // analysis time scale the model reads clips at (storedTimeScale)
+    int timeScale = 1;                            // analysis time scale the model reads clips at (ArchiveSettings)
     std::string segmenter;                        // archive meta "segmenter" (SegmentSpec text); empty if never embedded
 
     std::vector<ClipRow> clips;                   // ordered by id

@@ -623,7 +623,6 @@ void MainWindow::embedFolder(const QString& folder, const QString& archiveFile, 
         [dir, file, model, options](const Progress& base) {
             const Model m = Model::load(model.empty() ? defaultModelDir() : model);
             Archive archive = Archive::openOrCreate(file, dir);
-            if (options.timeExpansion != 1.0) archive.setMeta("time_expansion", std::to_string(options.timeExpansion));
             // The live figures (files, clips/s, real-time factor) become the progress text.
             auto status = std::make_shared<EmbedStatus>();
             const Progress progress{[base, status](double done, std::string_view) {

@@ -1,6 +1,7 @@
 #include "ui/MapView.h"
 
 #include "ui/ArchiveSession.h"
+#include "core/analysis/Projection.h"
 #include "core/render/CategoricalPalette.h"
 #include "core/render/Colormap.h"
 
@@ -393,11 +394,13 @@ void MapView::paintEvent(QPaintEvent*)
     small.setPointSizeF(small.pointSizeF() * 0.9);
     p.setFont(small);
     p.setPen(QColor(0x70, 0x70, 0x78));
-    const QString method = QString::fromStdString(session_->data().projectionParams).contains(QLatin1String("umap"), Qt::CaseInsensitive)
-                               ? QStringLiteral("UMAP")
-                               : QString::fromStdString(session_->data().projectionParams).contains(QLatin1String("pca"), Qt::CaseInsensitive)
-                                     ? QStringLiteral("PCA")
-                                     : tr("stored map");
+    QString method = tr("stored map"); // a map imported or written by another tool
+    try {
+        method = ProjectionParams::fromJson(session_->data().projectionParams).method == ProjectionMethod::Pca
+                     ? QStringLiteral("PCA")
+                     : QStringLiteral("UMAP");
+    } catch (const std::exception&) {
+    }
     const QString caption = tr("%1 clips · %2 · wheel: zoom · drag: pan · Shift+drag: select · R: reset view")
                                 .arg(points_.size())
                                 .arg(method);

@@ -4,6 +4,7 @@
 #include "app/cli/Commands.h"
 #include "app/cli/ModelOption.h"
 #include "app/cli/TrainingOptions.h"
+#include "core/archive/ArchiveSettings.h"
 #include "core/archive/Archive.h"
 #include "core/archive/ModelAdaptation.h"
 #include "core/common/Error.h"
@@ -74,11 +75,12 @@ Command addAdaptCommand(CLI::App& app)
             return 0;
         }
         const Archive archive = Archive::open(o->archive);
+        const ArchiveSettings settings = ArchiveSettings::read(archive);
         std::printf("the archive still uses its previous model: %s; to finish, run\n  crowlingo-cli embed '%s' -o '%s' "
                     "--segment '%s' --time-expansion %s --model '%s'\n",
                     r.cancelled ? "re-embedding was stopped" : "not every clip could be re-embedded (see above)",
-                    archive.root().string().c_str(), o->archive.c_str(), archive.meta("segmenter").value_or("").c_str(),
-                    archive.meta("time_expansion").value_or("1").c_str(), r.modelDir.string().c_str());
+                    archive.root().string().c_str(), o->archive.c_str(), settings.segmenter.c_str(),
+                    ArchiveSettings::timeExpansionText(settings.timeExpansion).c_str(), r.modelDir.string().c_str());
         return r.cancelled ? 130 : 1;
     }};
 }

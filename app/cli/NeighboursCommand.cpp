@@ -3,6 +3,7 @@
 #include "app/cli/Commands.h"
 #include "app/cli/OptionChecks.h"
 #include "app/cli/ModelOption.h"
+#include "core/archive/ArchiveSettings.h"
 #include "core/analysis/LabelSuggestions.h"
 #include "core/analysis/NeighbourIndex.h"
 #include "core/archive/Archive.h"
@@ -65,13 +66,13 @@ Command addNeighboursCommand(CLI::App& app)
             for (const SimilarRow& r : rankByExamples(m.values, m.dimension, examples, o->k, isExample))
                 hits.push_back({std::int64_t(r.row), r.similarity});
         } else {
-            const Model model = loadModelOption(o->model).withTimeScale(storedTimeScale(archive));
+            const ArchiveSettings settings = ArchiveSettings::read(archive);
+            const Model model = loadModelOption(o->model).withTimeScale(settings.timeScale);
             if (model.id() != modelId)
                 throw UsageError("the archive's embeddings come from model " + modelId.substr(0, 12) +
                                  "…, but the model loaded is " + model.id().substr(0, 12) + "…: pass the archive's model with --model");
             const MelSpectrogram mel(model.config().mel);
-            const double te = std::stod(archive.meta("time_expansion").value_or("1"));
-            AudioReader reader(o->file, {.targetRate = mel.params().sampleRate, .timeExpansion = te});
+            AudioReader reader(o->file, {.targetRate = mel.params().sampleRate, .timeExpansion = settings.timeExpansion});
             checkTimeSpan(o->start, o->end, reader.duration(), o->file);
             const double end = o->end < 0 ? reader.duration() : std::min(o->end, reader.duration());
             Embedder embedder(model, {});

@@ -7,6 +7,7 @@
 //
 //   sub->add_option("--lr", t.lr)->check(finiteBetween(1e-9, 1.0));
 //   checkTimeSpan(start, end, reader.duration(), file);   // UsageError
+#include "core/archive/ArchiveSettings.h"
 #include "core/common/Types.h"
 
 #include <CLI/CLI.hpp>
@@ -22,7 +23,7 @@ CLI::Validator wholeBetween(long long lo, long long hi);
 CLI::Validator threadCountCheck();
 
 // The accepted time-expansion factors (embed, segment, mel, reconstruct, train).
-constexpr double kMinTimeExpansion = 1.0, kMaxTimeExpansion = 1000.0;
+constexpr double kMinTimeExpansion = ArchiveSettings::minTimeExpansion, kMaxTimeExpansion = ArchiveSettings::maxTimeExpansion;
 
 // --start/--end against the file: UsageError for a start at or past the end of the file (its
 // duration in the message) or an end not after the start. end < 0: not given. Negative and

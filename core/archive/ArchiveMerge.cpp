@@ -1,6 +1,7 @@
 #include "core/archive/ArchiveMerge.h"
 
 #include "core/archive/Archive.h"
+#include "core/archive/ArchiveSettings.h"
 #include "core/archive/Sharding.h"
 #include "core/common/Error.h"
 #include "core/segment/Segmenter.h"
@@ -28,12 +29,13 @@ PartIdentity identityOf(const Archive& a)
 {
     PartIdentity id;
     id.root = fs::weakly_canonical(a.root());
-    id.segmenter = a.meta("segmenter").value_or("");
-    id.timeExpansion = a.meta("time_expansion").value_or("");
-    id.timeScale = a.meta("time_scale").value_or("");
+    const ArchiveSettings s = ArchiveSettings::read(a);
+    id.segmenter = s.segmenter;
+    // Compared as text in one form: archives written before 2026-12-06 stored "10.000000".
+    if (a.meta("time_expansion")) id.timeExpansion = ArchiveSettings::timeExpansionText(s.timeExpansion);
+    if (s.hasTimeScale) id.timeScale = std::to_string(s.timeScale);
     id.modelId = a.activeModel();
-    const bool finished = a.meta("embed_state").value_or("complete") == "complete";
-    if (!finished || (a.clipCount() > 0 && (id.modelId.empty() || a.embeddingCount(id.modelId) != a.clipCount())))
+    if (!s.embedFinished || (a.clipCount() > 0 && (id.modelId.empty() || a.embeddingCount(id.modelId) != a.clipCount())))
         throw ArchiveError(fileError("merge", a.file(), "its embedding did not finish: run its embed command again, "
                                                         "then merge"));
     if (!id.modelId.empty()) id.modelConfig = a.meta("model_config:" + id.modelId).value_or("");

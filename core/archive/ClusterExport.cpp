@@ -1,3 +1,4 @@
+#include "core/archive/ArchiveSettings.h"
 #include "core/archive/ClusterExport.h"
 
 #include "core/archive/LabelResolution.h"
@@ -157,8 +158,9 @@ void writeClusterCsv(const fs::path& file, const Archive& archive, const OutputR
     nlohmann::json p;
     p["archive"] = archive.file().string();
     p["model_id"] = archive.activeModel();
-    p["segmentation"] = archive.meta("segmenter").value_or("");
-    p["time_expansion"] = archive.meta("time_expansion").value_or("1");
+    const ArchiveSettings settings = ArchiveSettings::read(archive);
+    p["segmentation"] = settings.segmenter;
+    p["time_expansion"] = settings.timeExpansion;
     p["projection"] = d.map ? nlohmann::json::parse(d.map->paramsJson) : nlohmann::json();
     p["clustering"] = d.clusters ? nlohmann::json::parse(d.clusters->paramsJson) : nlohmann::json();
     p["software"] = std::string("CrowLingo ") + CROWLINGO_VERSION;

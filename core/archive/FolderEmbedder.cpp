@@ -1,6 +1,7 @@
 #include "core/archive/FolderEmbedder.h"
 
 #include "core/archive/Archive.h"
+#include "core/archive/ArchiveSettings.h"
 #include "core/archive/ArchiveWriterLock.h"
 #include "core/archive/ClipFeatures.h"
 #include "core/archive/FolderScanner.h"
@@ -188,8 +189,9 @@ int decideTimeScale(Archive& archive, const std::vector<ScannedFile>& files, con
 {
     const bool asked = opt.timeScale > 0;
     const bool hasClips = archive.clipCount() > 0;
-    if (hasClips || archive.meta("time_scale")) { // 1 for archives embedded before scales existed
-        const int stored = storedTimeScale(archive);
+    const ArchiveSettings settings = ArchiveSettings::read(archive);
+    if (hasClips || settings.hasTimeScale) { // 1 for archives embedded before scales existed
+        const int stored = settings.timeScale;
         if (asked && opt.timeScale != stored && hasClips)
             throw UsageError(fileError("embed into", archive.file(),
                                        "this archive is analysed at time scale " + std::to_string(stored) + ", not "
@@ -207,12 +209,6 @@ int decideTimeScale(Archive& archive, const std::vector<ScannedFile>& files, con
 
 } // namespace
 
-int storedTimeScale(const Archive& archive)
-{
-    const int scale = std::atoi(archive.meta("time_scale").value_or("1").c_str());
-    return scale >= 1 && scale <= ModelLimits::maxTimeScale ? scale : 1;
-}
-
 EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFolderOptions& opt,
                         const Progress& progress, const std::function<void(const EmbedStatus&)>& onStatus)
 {
@@ -227,8 +223,9 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     FolderScan scan = scanFolder(archive.root());
     for (const auto& [path, why] : scan.problems) report.errors.emplace_back(archive.relativePath(path), why);
     const std::string shard = opt.shard.toString();
-    if (archive.meta("shard").value_or(shard) != shard)
-        throw UsageError(fileError("embed into", archive.file(), "this archive holds shard " + *archive.meta("shard") +
+    const ArchiveSettings stored = ArchiveSettings::read(archive);
+    if (!stored.shard.empty() && stored.shard != shard)
+        throw UsageError(fileError("embed into", archive.file(), "this archive holds shard " + stored.shard +
                                    ", not " + shard + "; give each shard its own archive"));
     // Chosen from the whole folder, before it is shared out, so that every shard of a Slurm array
     // reads at the same scale and their archives can be merged.
@@ -250,13 +247,13 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     }();
     const EmbeddingMatrix current = archive.embeddings(modelId);
     const std::set<ClipId> haveVector(current.clipIds.begin(), current.clipIds.end());
-    const std::string storedSegmenter = archive.meta("segmenter").value_or(segmenter);
-    const std::string storedExpansion = archive.meta("time_expansion").value_or(std::to_string(opt.timeExpansion));
     // Re-segmenting would replace clips, and with them the researcher's labels: refuse, and say how.
-    if ((storedSegmenter != segmenter || storedExpansion != std::to_string(opt.timeExpansion)) && archive.clipCount() > 0)
+    // (Archives written before 2026-12-06 stored "10.000000": compared as numbers, to that precision.)
+    const bool sameExpansion = std::abs(stored.timeExpansion - opt.timeExpansion) <= 1e-6 * opt.timeExpansion;
+    if ((stored.segmenter != segmenter || !sameExpansion) && archive.clipCount() > 0)
         throw UsageError(fileError("embed into", archive.file(),
-            "this archive was segmented with \"" + storedSegmenter + "\" and time expansion " + storedExpansion +
-            "; to segment differently, create a new archive"));
+            "this archive was segmented with \"" + stored.segmenter + "\" and time expansion "
+                + ArchiveSettings::timeExpansionText(stored.timeExpansion) + "; to segment differently, create a new archive"));
 
     // Files that failed are tried again when asked, when the model or the clip settings changed since
     // they failed (a new model or segmentation may read them), and always when the failure was one
@@ -285,9 +282,11 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
         jobs.push_back(std::move(job));
     }
     progress(0.0, std::to_string(jobs.size()) + " of " + std::to_string(scan.files.size()) + " files to embed");
-    archive.setMeta("segmenter", segmenter);
-    archive.setMeta("time_expansion", std::to_string(opt.timeExpansion));
-    archive.setMeta("time_scale", std::to_string(report.timeScale));
+    ArchiveSettings settings = stored;
+    settings.segmenter = segmenter;
+    settings.timeExpansion = opt.timeExpansion;
+    settings.timeScale = report.timeScale;
+    settings.writeEmbedSettings(archive);
     // "complete" only once a run got through every file: a merge must tell an interrupted shard
     // from one that simply had nothing to embed.
     archive.setMeta("embed_state", "running");

@@ -81,10 +81,6 @@ struct EmbedStatus {
     std::string currentFile;
 };
 
-// The analysis time scale the archive's clips are read at (1 for archives embedded before scales
-// existed): load its model with Model::withTimeScale(storedTimeScale(archive)).
-int storedTimeScale(const Archive& archive);
-
 EmbedReport embedFolder(Archive& archive, const Model& model, const EmbedFolderOptions& options,
                         const Progress& progress = {},
                         const std::function<void(const EmbedStatus&)>& onStatus = {});

@@ -1,3 +1,4 @@
+#include "core/archive/ArchiveSettings.h"
 #include "core/archive/ModelAdaptation.h"
 
 #include "core/archive/Archive.h"
@@ -61,12 +62,12 @@ AdaptResult adaptModel(const fs::path& archiveFile, const Model& startModel, con
     Archive archive = Archive::open(archiveFile);
     const ArchiveWriterLock writing(archive.file(), "adapt"); // held through training and re-embedding
     archive.requireIntact("adapt the model to");
-    const auto segmenter = archive.meta("segmenter");
-    if (!segmenter || archive.clipCount() == 0)
+    const ArchiveSettings settings = ArchiveSettings::read(archive);
+    if (settings.segmenter.empty() || archive.clipCount() == 0)
         throw UsageError(fileError("adapt the model to", archiveFile, "the archive has no clips yet; embed a folder first"));
 
     // The model reads the archive's clips at the archive's time scale, and keeps it once adapted.
-    const Model start = startModel.withTimeScale(storedTimeScale(archive));
+    const Model start = startModel.withTimeScale(settings.timeScale);
 
     // 1. The archive's clips at the model's input spec (about 10 % of the time).
     const ClipSet set = archiveClipLogMels(archive, start.config().mel, progress.part(0.0, 0.1));
@@ -95,10 +96,10 @@ AdaptResult adaptModel(const fs::path& archiveFile, const Model& startModel, con
 
     // 3. Re-embed every clip with the adapted model; it becomes active only when all are done.
     EmbedFolderOptions embed;
-    embed.segment = SegmentSpec::parse(*segmenter);
-    embed.timeExpansion = std::strtod(archive.meta("time_expansion").value_or("1").c_str(), nullptr);
+    embed.segment = SegmentSpec::parse(settings.segmenter);
+    embed.timeExpansion = settings.timeExpansion;
     embed.batchSize = options.embedBatchSize;
-    if (const auto shard = archive.meta("shard")) embed.shard = ShardSpec::parse(*shard);
+    if (!settings.shard.empty()) embed.shard = ShardSpec::parse(settings.shard);
     result.embedding = embedFolder(archive, result.training.model, embed, progress.part(0.8, 1.0));
     result.cancelled = result.embedding.cancelled;
     result.activated = archive.activeModel() == result.training.model.id();

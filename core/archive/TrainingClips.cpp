@@ -1,3 +1,4 @@
+#include "core/archive/ArchiveSettings.h"
 #include "core/archive/TrainingClips.h"
 
 #include "core/archive/Archive.h"
@@ -80,8 +81,7 @@ ClipSet archiveClipLogMels(const Archive& archive, const MelParams& mel, const P
     }
     std::vector<FileClips> files;
     for (auto& [_, f] : byPath) files.push_back(std::move(f));
-    const double te = std::stod(archive.meta("time_expansion").value_or("1"));
-    return decodeAll(files, mel, {}, te, progress);
+    return decodeAll(files, mel, {}, ArchiveSettings::read(archive).timeExpansion, progress);
 }
 
 ClipSet folderClipLogMels(const fs::path& folder, const MelParams& mel, const SegmentSpec& segment,

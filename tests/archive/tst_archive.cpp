@@ -2,6 +2,7 @@
 #include "ArchiveTestKit.h"
 
 #include "core/archive/Archive.h"
+#include "core/archive/ArchiveSettings.h"
 #include "core/archive/ArchiveWriterLock.h"
 #include "core/archive/EmbeddingExport.h"
 #include "core/archive/FolderScanner.h"
@@ -68,6 +69,55 @@ private Q_SLOTS:
         Archive b = Archive::open(dir() / "a.crowlingo");
         QCOMPARE(b.meta("root").value(), std::string("rec"));
         QVERIFY_THROWS_EXCEPTION(ArchiveError, Archive::create(dir() / "a.crowlingo", dir() / "rec"));
+    }
+
+    void settingsAreReadOnceWithClearErrors()
+    {
+        Archive a = Archive::create(dir() / "settings.crowlingo", dir() / "rec");
+        ArchiveSettings fresh = ArchiveSettings::read(a);
+        QCOMPARE(fresh.timeExpansion, 1.0);
+        QCOMPARE(fresh.timeScale, 1);
+        QVERIFY(!fresh.hasTimeScale && fresh.segmenter.empty() && fresh.shard.empty() && fresh.embedFinished);
+
+        fresh.segmenter = "events";
+        fresh.timeExpansion = 10;
+        fresh.timeScale = 2;
+        fresh.writeEmbedSettings(a);
+        QCOMPARE(a.meta("time_expansion").value_or(""), std::string("10"));
+        const ArchiveSettings back = ArchiveSettings::read(a);
+        QCOMPARE(back.segmenter, std::string("events"));
+        QCOMPARE(back.timeExpansion, 10.0);
+        QCOMPARE(back.timeScale, 2);
+        QVERIFY(back.hasTimeScale);
+        QCOMPARE(ArchiveSettings::timeExpansionText(1.5), std::string("1.5"));
+
+        a.setMeta("time_expansion", "10.000000"); // as archives stored it before these settings
+        QCOMPARE(ArchiveSettings::read(a).timeExpansion, 10.0);
+
+        // A hand-edited value names its key, what it holds and what it may hold.
+        const auto errorFor = [&](const std::string& key, const std::string& value) {
+            const std::string kept = a.meta(key).value_or("");
+            a.setMeta(key, value);
+            std::string message;
+            try {
+                ArchiveSettings::read(a);
+            } catch (const ArchiveError& e) {
+                message = e.what();
+            }
+            a.setMeta(key, kept);
+            return message;
+        };
+        for (const std::string bad : {"ten", "", "10x", "0.5", "nan", "1e9"}) {
+            const std::string m = errorFor("time_expansion", bad);
+            QVERIFY2(m.find("\"time_expansion\" holds \"" + bad + "\"") != std::string::npos, m.c_str());
+            QVERIFY2(m.find("from 1 to 1000") != std::string::npos, m.c_str());
+            QVERIFY2(m.find("settings.crowlingo") != std::string::npos, m.c_str());
+        }
+        for (const std::string bad : {"0", "1.5", "17", "two"})
+            QVERIFY(errorFor("time_scale", bad).find("\"time_scale\" holds \"" + bad + "\"") != std::string::npos);
+        QVERIFY(errorFor("embed_state", "half").find("\"embed_state\"") != std::string::npos);
+        a.setMeta("embed_state", "running");
+        QVERIFY(!ArchiveSettings::read(a).embedFinished);
     }
 
     void openRejectsNonArchives()

@@ -1,0 +1,41 @@
+#pragma once
+// The settings an archive keeps in its meta table (how its recordings were cut and read), parsed
+// and checked in one place. A hand-edited value gives one error naming its key and the range,
+// never "stod", and every reader sees the same number.
+//
+//   const ArchiveSettings s = ArchiveSettings::read(archive);   // throws ArchiveError
+//   AudioReader r(file, {.targetRate = 22050, .timeExpansion = s.timeExpansion});
+//
+// Threading: as Archive (one thread per open Archive).
+#include <string>
+
+namespace crowlingo {
+
+class Archive;
+
+struct ArchiveSettings {
+    static constexpr double minTimeExpansion = 1.0, maxTimeExpansion = 1000.0;
+
+    // "segmenter": how recordings were cut into clips (SegmentSpec text); "" before the first embed.
+    std::string segmenter;
+    // "time_expansion": recordings are real-time; the model and the listener hear them slowed this
+    // many times (10 for most bat recordings).
+    double timeExpansion = 1.0;
+    // "time_scale": the analysis time scale the model reads clips at (AnalysisScale.h); 1 for
+    // archives embedded before scales existed.
+    int timeScale = 1;
+    bool hasTimeScale = false; // whether "time_scale" is stored at all
+    // "shard": "i/n" for one shard of a Slurm array, "" for a whole archive.
+    std::string shard;
+    // "embed_state": false while an embed run has not got through every file.
+    bool embedFinished = true;
+
+    // Throws ArchiveError naming the archive, the key, what it holds and what it may hold.
+    static ArchiveSettings read(const Archive& archive);
+    // Stores segmenter, time expansion and time scale (the settings an embed run fixes).
+    void writeEmbedSettings(Archive& archive) const;
+    // How a time expansion is stored and shown: "10", "1.5" (shortest text that reads back the same).
+    static std::string timeExpansionText(double timeExpansion);
+};
+
+} // namespace crowlingo
