@@ -1,6 +1,6 @@
 #include "core/analysis/ClassifierValidation.h"
 
-#include "core/analysis/Rng.h"
+#include "core/common/Rng.h"
 
 #include <algorithm>
 #include <cmath>

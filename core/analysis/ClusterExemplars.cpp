@@ -1,10 +1,10 @@
 // clusterExemplars (declared in Clustering.h): clips to listen to, per cluster.
 #include "core/analysis/Clustering.h"
 
-#include "core/analysis/Distance.h"
-#include "core/analysis/KnnSearch.h"
+#include "core/analysis/detail/Distance.h"
+#include "core/analysis/detail/KnnSearch.h"
 #include "core/analysis/NeighbourIndex.h"
-#include "core/analysis/ParallelFor.h"
+#include "core/analysis/detail/ParallelFor.h"
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
 

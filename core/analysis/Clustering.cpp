@@ -1,7 +1,7 @@
 #include "core/analysis/Clustering.h"
 
-#include "core/analysis/Hdbscan.h"
-#include "core/analysis/KMeans.h"
+#include "core/analysis/detail/Hdbscan.h"
+#include "core/analysis/detail/KMeans.h"
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
 

@@ -1,7 +1,7 @@
 #include "core/analysis/NeighbourIndex.h"
 
-#include "core/analysis/Distance.h"
-#include "core/analysis/ExactRerank.h"
+#include "core/analysis/detail/Distance.h"
+#include "core/analysis/detail/ExactRerank.h"
 #include "core/common/Error.h"
 
 #include <faiss/IndexFlat.h>

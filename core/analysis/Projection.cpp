@@ -1,8 +1,8 @@
 #include "core/analysis/Projection.h"
 
 #include "core/analysis/NeighbourIndex.h"
-#include "core/analysis/ProjectionState.h"
-#include "core/analysis/Umap.h"
+#include "core/analysis/detail/ProjectionState.h"
+#include "core/analysis/detail/Umap.h"
 #include "core/common/Error.h"
 
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 #include "core/analysis/SimilarityScan.h"
 
-#include "core/analysis/Distance.h"
-#include "core/analysis/ParallelFor.h"
+#include "core/analysis/detail/Distance.h"
+#include "core/analysis/detail/ParallelFor.h"
 #include "core/common/Error.h"
 
 #include <string>

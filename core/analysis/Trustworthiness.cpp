@@ -1,9 +1,9 @@
 #include "core/analysis/Trustworthiness.h"
 
-#include "core/analysis/KnnSearch.h"
+#include "core/analysis/detail/KnnSearch.h"
 #include "core/analysis/NeighbourIndex.h"
-#include "core/analysis/OmpThreadLimit.h"
-#include "core/analysis/ParallelFor.h"
+#include "core/analysis/detail/OmpThreadLimit.h"
+#include "core/analysis/detail/ParallelFor.h"
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
 

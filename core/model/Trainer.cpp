@@ -1,7 +1,10 @@
+// One file for the training loop (a little over 600 lines): data split, crops, masks, checkpoints
+// and resume share the random streams below, and keeping them together is what keeps resume exact.
 #include "core/model/Trainer.h"
 
 #include "core/common/Error.h"
 #include "core/common/RangeCheck.h"
+#include "core/common/Rng.h"
 #include "core/common/SystemMemory.h"
 #include "core/model/ModelTensors.h"
 #include "core/model/SafeTensors.h"
@@ -35,34 +38,19 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 // masks can be drawn without replaying the steps before it (this is what makes resume exact).
 enum class Stream : std::uint64_t { Split = 1, Epoch, Crop, Mask, ValidationCrop, ValidationMask };
 
-std::uint64_t splitmix64(std::uint64_t& x)
-{
-    std::uint64_t z = (x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
+// Derived like Rng::mix but with the constants the shipped models were trained with: changing them
+// would change which clips and masks every step draws, and train-default.sh would no longer
+// reproduce the default model's bytes.
 std::uint64_t streamSeed(std::uint64_t seed, Stream s, std::uint64_t index)
 {
-    std::uint64_t x = seed;
-    std::uint64_t h = splitmix64(x);
-    x = h ^ (std::uint64_t(s) * 0xD1B54A32D192ED03ull);
-    h = splitmix64(x);
-    x = h ^ index;
-    return splitmix64(x);
+    const std::uint64_t h = Rng(seed).next();
+    const std::uint64_t h2 = Rng(h ^ (std::uint64_t(s) * 0xD1B54A32D192ED03ull)).next();
+    return Rng(h2 ^ index).next();
 }
-
-struct Rng {
-    std::uint64_t state;
-    std::uint64_t next() { return splitmix64(state); }
-    // Uniform in [0, n): Lemire's multiply-shift (bias < 2^-32 for our sizes).
-    std::uint64_t below(std::uint64_t n) { return std::uint64_t((unsigned __int128)(next()) * n >> 64); }
-};
 
 std::vector<int> shuffled(std::vector<int> v, std::uint64_t seed)
 {
-    Rng rng{seed};
+    Rng rng(seed);
     for (std::size_t i = v.size(); i > 1; --i)
         std::swap(v[i - 1], v[rng.below(i)]);
     return v;
@@ -253,7 +241,7 @@ detail::WindowSpec Trainer::Impl::crop(int clip, Rng& rng) const
 detail::WindowBatch Trainer::Impl::trainingBatch(int s)
 {
     const std::int64_t nTrain = std::int64_t(trainIdx.size());
-    Rng rng{streamSeed(opt.seed, Stream::Crop, std::uint64_t(s))};
+    Rng rng(streamSeed(opt.seed, Stream::Crop, std::uint64_t(s)));
     std::vector<detail::WindowSpec> specs;
     specs.reserve(std::size_t(opt.batch));
     for (int i = 0; i < opt.batch; ++i) {
@@ -542,7 +530,7 @@ TrainResult Trainer::run(const std::vector<Spectrogram>& clips, const std::funct
     // Fixed validation crops (their masks are fixed in validationLoss()).
     m.valCrops.clear();
     if (!m.valIdx.empty()) {
-        Rng rng{streamSeed(opt.seed, Stream::ValidationCrop, 0)};
+        Rng rng(streamSeed(opt.seed, Stream::ValidationCrop, 0));
         const std::size_t n = std::max(m.valIdx.size(), std::min(std::size_t(std::max(opt.validationCrops, 0)), m.valIdx.size() * 8));
         for (std::size_t i = 0; i < n; ++i)
             m.valCrops.push_back(m.crop(m.valIdx[i % m.valIdx.size()], rng));

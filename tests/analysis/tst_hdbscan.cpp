@@ -4,9 +4,9 @@
 #include "AnalysisTestData.h"
 #include "core/analysis/ClusterMetrics.h"
 #include "core/analysis/Clustering.h"
-#include "core/analysis/Hdbscan.h"
-#include "core/analysis/KnnSearch.h"
-#include "core/analysis/MutualReachabilityMst.h"
+#include "core/analysis/detail/Hdbscan.h"
+#include "core/analysis/detail/KnnSearch.h"
+#include "core/analysis/detail/MutualReachabilityMst.h"
 #include "core/common/Error.h"
 
 #include <QtTest>

@@ -3,7 +3,7 @@
 // the approximate (clustered) kNN graph finds nearly all true neighbours, reports its progress and
 // can be cancelled.
 #include "AnalysisTestData.h"
-#include "core/analysis/KnnSearch.h"
+#include "core/analysis/detail/KnnSearch.h"
 #include "core/analysis/SimilarityScan.h"
 #include "core/common/Error.h"
 #include "core/common/Progress.h"

@@ -1,7 +1,7 @@
 // PCA projection: recovers known principal axes of generated data, maps new rows with the stored
 // basis, orders components by variance, normalises rows under the cosine metric, provenance JSON.
 #include "AnalysisTestData.h"
-#include "core/analysis/Pca.h"
+#include "core/analysis/detail/Pca.h"
 #include "core/analysis/Projection.h"
 #include "core/common/Error.h"
 

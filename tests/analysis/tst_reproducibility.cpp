@@ -10,10 +10,10 @@
 // the test shows that the kernels really did compute differently.
 #include "AnalysisTestData.h"
 #include "core/analysis/Clustering.h"
-#include "core/analysis/Hdbscan.h"
-#include "core/analysis/KMeans.h"
-#include "core/analysis/KnnSearch.h"
-#include "core/analysis/Pca.h"
+#include "core/analysis/detail/Hdbscan.h"
+#include "core/analysis/detail/KMeans.h"
+#include "core/analysis/detail/KnnSearch.h"
+#include "core/analysis/detail/Pca.h"
 #include "core/analysis/Projection.h"
 #include "core/common/Threads.h"
 

@@ -4,10 +4,10 @@
 #include "AnalysisTestData.h"
 #include "core/analysis/ClusterMetrics.h"
 #include "core/analysis/Clustering.h"
-#include "core/analysis/PowTable.h"
+#include "core/analysis/detail/PowTable.h"
 #include "core/analysis/Projection.h"
 #include "core/analysis/Trustworthiness.h"
-#include "core/analysis/UmapLayout.h"
+#include "core/analysis/detail/UmapLayout.h"
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
 

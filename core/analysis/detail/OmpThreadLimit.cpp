@@ -1,4 +1,4 @@
-#include "core/analysis/OmpThreadLimit.h"
+#include "core/analysis/detail/OmpThreadLimit.h"
 
 #include "core/common/Threads.h"
 

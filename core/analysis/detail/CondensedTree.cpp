@@ -1,4 +1,4 @@
-#include "core/analysis/CondensedTree.h"
+#include "core/analysis/detail/CondensedTree.h"
 
 #include <algorithm>
 #include <limits>

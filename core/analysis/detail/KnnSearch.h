@@ -13,7 +13,7 @@
 // are const); faiss itself uses OpenMP threads. Both paths give the same bits on any thread count,
 // CPU and BLAS kernel: faiss proposes k + 8 candidates, the fixed-order kernel of Distance.h gives
 // their distances and decides (ExactRerank.h).
-#include "core/analysis/Distance.h"
+#include "core/analysis/detail/Distance.h"
 #include "core/analysis/Projection.h"
 #include "core/common/Progress.h"
 

@@ -1,8 +1,8 @@
-#include "core/analysis/Lloyd.h"
+#include "core/analysis/detail/Lloyd.h"
 
-#include "core/analysis/Distance.h"
-#include "core/analysis/ExactRerank.h"
-#include "core/analysis/ParallelFor.h"
+#include "core/analysis/detail/Distance.h"
+#include "core/analysis/detail/ExactRerank.h"
+#include "core/analysis/detail/ParallelFor.h"
 
 #include <faiss/utils/distances.h>
 

@@ -19,7 +19,7 @@
 // The same bits on any thread count, CPU and BLAS kernel: the lists come from Lloyd.h's k-means,
 // and the matrix products only propose candidates whose distances are then computed in a fixed
 // order (ExactRerank.h); ties go to the lower index. Distances as KnnResult: 1 - cos, or L2.
-#include "core/analysis/KnnSearch.h"
+#include "core/analysis/detail/KnnSearch.h"
 #include "core/common/Progress.h"
 
 #include <cstddef>

@@ -8,7 +8,7 @@
 //   FlatClustering flat = tree.extract();   // labels (-1 noise), probability, outlierScore
 //
 // Threading: pure; use from one thread at a time.
-#include "core/analysis/MutualReachabilityMst.h"
+#include "core/analysis/detail/MutualReachabilityMst.h"
 
 #include <cstdint>
 #include <vector>

@@ -6,7 +6,7 @@
 //   // n - 1 edges, any order; exact (Prim) for n <= exactUpTo, kNN-graph approximation above
 //
 // Threading: runs on `threads` threads internally; call it from one thread.
-#include "core/analysis/KnnSearch.h"
+#include "core/analysis/detail/KnnSearch.h"
 #include "core/common/Progress.h"
 
 #include <cstdint>

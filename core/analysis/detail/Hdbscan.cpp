@@ -1,7 +1,7 @@
-#include "core/analysis/Hdbscan.h"
+#include "core/analysis/detail/Hdbscan.h"
 
-#include "core/analysis/KnnSearch.h"
-#include "core/analysis/MutualReachabilityMst.h"
+#include "core/analysis/detail/KnnSearch.h"
+#include "core/analysis/detail/MutualReachabilityMst.h"
 #include "core/common/Error.h"
 
 #include <algorithm>

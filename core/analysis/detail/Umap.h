@@ -8,7 +8,7 @@
 //
 // Threading: both use threadCount() threads internally; call them from one thread.
 #include "core/analysis/Projection.h"
-#include "core/analysis/ProjectionState.h"
+#include "core/analysis/detail/ProjectionState.h"
 
 namespace crowlingo {
 

@@ -1,6 +1,6 @@
-#include "core/analysis/Umap.h"
+#include "core/analysis/detail/Umap.h"
 
-#include "core/analysis/Rng.h"
+#include "core/common/Rng.h"
 #include "core/common/Threads.h"
 
 #include <algorithm>

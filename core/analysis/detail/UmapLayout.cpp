@@ -1,8 +1,8 @@
-#include "core/analysis/UmapLayout.h"
+#include "core/analysis/detail/UmapLayout.h"
 
-#include "core/analysis/ParallelFor.h"
-#include "core/analysis/PowTable.h"
-#include "core/analysis/Rng.h"
+#include "core/analysis/detail/ParallelFor.h"
+#include "core/analysis/detail/PowTable.h"
+#include "core/common/Rng.h"
 
 #include <algorithm>
 #include <array>

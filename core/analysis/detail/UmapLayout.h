@@ -7,7 +7,7 @@
 //
 // Threading: optimizeUmapLayout() runs on options.threads threads and gives the same result for
 // any thread count (see UmapLayout.cpp); call it from one thread.
-#include "core/analysis/FuzzySimplicialSet.h"
+#include "core/analysis/detail/FuzzySimplicialSet.h"
 #include "core/common/Progress.h"
 
 #include <cstdint>

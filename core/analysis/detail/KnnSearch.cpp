@@ -1,11 +1,11 @@
-#include "core/analysis/KnnSearch.h"
+#include "core/analysis/detail/KnnSearch.h"
 
-#include "core/analysis/ClusteredKnn.h"
-#include "core/analysis/Distance.h"
-#include "core/analysis/ExactRerank.h"
+#include "core/analysis/detail/ClusteredKnn.h"
+#include "core/analysis/detail/Distance.h"
+#include "core/analysis/detail/ExactRerank.h"
 #include "core/analysis/NeighbourIndex.h"
-#include "core/analysis/OmpThreadLimit.h"
-#include "core/analysis/ParallelFor.h"
+#include "core/analysis/detail/OmpThreadLimit.h"
+#include "core/analysis/detail/ParallelFor.h"
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
 

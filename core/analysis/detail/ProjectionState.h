@@ -5,10 +5,10 @@
 //   map.state = s;   // then map.transform(rows) places new rows with it
 //
 // Threading: immutable once built; transform() reads it from any thread.
-#include "core/analysis/KnnSearch.h"
-#include "core/analysis/Pca.h"
+#include "core/analysis/detail/KnnSearch.h"
+#include "core/analysis/detail/Pca.h"
 #include "core/analysis/Projection.h"
-#include "core/analysis/UmapLayout.h"
+#include "core/analysis/detail/UmapLayout.h"
 
 #include <memory>
 #include <vector>

@@ -1,7 +1,7 @@
-#include "core/analysis/Pca.h"
+#include "core/analysis/detail/Pca.h"
 
-#include "core/analysis/ParallelFor.h"
-#include "core/analysis/Rng.h"
+#include "core/analysis/detail/ParallelFor.h"
+#include "core/common/Rng.h"
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
 

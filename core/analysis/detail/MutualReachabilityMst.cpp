@@ -1,8 +1,8 @@
-#include "core/analysis/MutualReachabilityMst.h"
+#include "core/analysis/detail/MutualReachabilityMst.h"
 
-#include "core/analysis/ExactRerank.h"
-#include "core/analysis/OmpThreadLimit.h"
-#include "core/analysis/ParallelFor.h"
+#include "core/analysis/detail/ExactRerank.h"
+#include "core/analysis/detail/OmpThreadLimit.h"
+#include "core/analysis/detail/ParallelFor.h"
 
 #include <faiss/IndexFlat.h>
 

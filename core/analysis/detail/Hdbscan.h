@@ -7,7 +7,7 @@
 //   FlatClustering c = hdbscan(rows, dimension, o, progress);
 //
 // Threading: uses o.threads threads internally; call it from one thread.
-#include "core/analysis/CondensedTree.h"
+#include "core/analysis/detail/CondensedTree.h"
 #include "core/analysis/Projection.h"
 #include "core/common/Progress.h"
 

@@ -1,6 +1,6 @@
-#include "core/analysis/FuzzySimplicialSet.h"
+#include "core/analysis/detail/FuzzySimplicialSet.h"
 
-#include "core/analysis/ParallelFor.h"
+#include "core/analysis/detail/ParallelFor.h"
 #include "core/common/Threads.h"
 
 #include <algorithm>

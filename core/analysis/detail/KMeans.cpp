@@ -1,11 +1,11 @@
-#include "core/analysis/KMeans.h"
+#include "core/analysis/detail/KMeans.h"
 
-#include "core/analysis/Distance.h"
-#include "core/analysis/Lloyd.h"
+#include "core/analysis/detail/Distance.h"
+#include "core/analysis/detail/Lloyd.h"
 #include "core/analysis/NeighbourIndex.h"
-#include "core/analysis/OmpThreadLimit.h"
-#include "core/analysis/ParallelFor.h"
-#include "core/analysis/Rng.h"
+#include "core/analysis/detail/OmpThreadLimit.h"
+#include "core/analysis/detail/ParallelFor.h"
+#include "core/common/Rng.h"
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
 

@@ -1,10 +1,11 @@
 #pragma once
-// Internal to core/analysis: a small, fast, seedable random generator (SplitMix64) whose streams
-// can be derived from (seed, stream ids) — so each vertex and epoch of an SGD layout gets its own
-// stream and the result does not depend on how work is split across threads.
+// The project's one small, fast, seedable random generator (SplitMix64) whose streams can be
+// derived from (seed, stream ids) — so each vertex and epoch of an SGD layout, or each training
+// step, gets its own stream and a result does not depend on how work is split across threads or
+// where a run was resumed.
 //
 //   Rng rng(Rng::mix(seed, epoch, vertex));
-//   std::uint64_t r = rng.next();  double u = rng.uniform();  double g = rng.normal();
+//   std::uint64_t r = rng.next();  std::uint64_t i = rng.below(n);  double u = rng.uniform();
 //
 // Threading: an Rng is used by one thread at a time; mix() is pure.
 #include <cmath>
@@ -24,8 +25,8 @@ public:
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
         return z ^ (z >> 31);
     }
-    // Uniform in [0, bound); the modulo bias is < bound / 2^64, negligible here.
-    std::uint64_t below(std::uint64_t bound) { return next() % bound; }
+    // Uniform in [0, bound): Lemire's multiply-shift (bias < bound / 2^64, negligible here).
+    std::uint64_t below(std::uint64_t bound) { return std::uint64_t((unsigned __int128)(next()) * bound >> 64); }
     double uniform() { return double(next() >> 11) * 0x1.0p-53; } // [0, 1)
     double normal()                                                // Box-Muller, one of the pair
     {

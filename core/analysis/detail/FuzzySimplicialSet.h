@@ -6,7 +6,7 @@
 //   FuzzySimplicialSet g = FuzzySimplicialSet::fromKnn(knn);       // symmetric, fuzzy union
 //
 // Threading: pure functions of their inputs; the smoothing runs on threadCount() threads.
-#include "core/analysis/KnnSearch.h"
+#include "core/analysis/detail/KnnSearch.h"
 
 #include <cstdint>
 #include <vector>
