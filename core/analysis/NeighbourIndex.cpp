@@ -37,17 +37,28 @@ NeighbourIndex::NeighbourIndex(std::span<const float> rows, int dimension, Neigh
     d->dim = dimension;
     d->n = rows.size() / std::size_t(dimension);
     d->approximate = options.forceApproximate || d->n > options.exactUpTo;
-    std::vector<float> normalised(rows.begin(), rows.end());
-    normaliseRows(normalised, dimension);
     if (d->approximate) {
         auto hnsw = std::make_unique<faiss::IndexHNSWFlat>(dimension, options.hnswM, faiss::METRIC_INNER_PRODUCT);
         hnsw->hnsw.efConstruction = options.hnswEfConstruction;
         hnsw->hnsw.efSearch = options.hnswEfSearch;
         d->index = std::move(hnsw);
-    } else {
-        d->index = std::make_unique<faiss::IndexFlatIP>(dimension);
+        std::vector<float> normalised(rows.begin(), rows.end());
+        normaliseRows(normalised, dimension);
+        if (d->n > 0) d->index->add(faiss::Index::idx_t(d->n), normalised.data());
+        return;
     }
-    if (d->n > 0) d->index->add(faiss::Index::idx_t(d->n), normalised.data());
+    // The flat index keeps its own copy: rows go in normalised a block at a time, so opening a
+    // large archive does not also fill (and page-fault in) a second full-size temporary.
+    d->index = std::make_unique<faiss::IndexFlatIP>(dimension);
+    constexpr std::size_t blockRows = 4096;
+    std::vector<float> block;
+    for (std::size_t first = 0; first < d->n; first += blockRows) {
+        const std::size_t m = std::min(blockRows, d->n - first);
+        const auto begin = rows.begin() + std::ptrdiff_t(first * std::size_t(dimension));
+        block.assign(begin, begin + std::ptrdiff_t(m * std::size_t(dimension)));
+        normaliseRows(block, dimension);
+        d->index->add(faiss::Index::idx_t(m), block.data());
+    }
 }
 
 NeighbourIndex::~NeighbourIndex() = default;

@@ -4,6 +4,7 @@
 // can be cancelled.
 #include "AnalysisTestData.h"
 #include "core/analysis/detail/KnnSearch.h"
+#include "core/analysis/NeighbourIndex.h"
 #include "core/analysis/SimilarityScan.h"
 #include "core/common/Error.h"
 #include "core/common/Progress.h"
@@ -61,6 +62,40 @@ private Q_SLOTS:
                 QCOMPARE(r.index[i * 7 + c], std::int64_t(all[c].second));
                 QVERIFY(std::abs(r.distance[i * 7 + c] - all[c].first) < 1e-4 * std::max(1.0, all[c].first));
             }
+        }
+    }
+
+    // The workbench's index over many rows (more than one block of the exact index's loading):
+    // the same neighbours and cosine similarities as computed one pair at a time.
+    void neighbourIndexOverManyRowsMatchesCosine()
+    {
+        const int dim = 16;
+        const Data d = blobs(10, 1000, dim, 3.0, 5); // 10,000 rows, not normalised
+        const NeighbourIndex index(d.rows, dim);
+        QVERIFY(!index.isApproximate());
+        QCOMPARE(index.size(), d.size());
+        const auto cosine = [&](std::size_t a, std::size_t b) {
+            double ab = 0, aa = 0, bb = 0;
+            for (int j = 0; j < dim; ++j) {
+                const double x = d.rows[a * dim + std::size_t(j)], y = d.rows[b * dim + std::size_t(j)];
+                ab += x * y;
+                aa += x * x;
+                bb += y * y;
+            }
+            return ab / std::sqrt(aa * bb);
+        };
+        for (std::size_t q : {std::size_t(0), std::size_t(4095), std::size_t(4096), std::size_t(8191), std::size_t(9999)}) {
+            const std::vector<Neighbour> hits = index.search({d.rows.data() + q * dim, std::size_t(dim)}, 5, std::int64_t(q));
+            std::vector<std::pair<double, std::size_t>> all;
+            for (std::size_t a = 0; a < d.size(); ++a)
+                if (a != q) all.emplace_back(-cosine(q, a), a);
+            std::partial_sort(all.begin(), all.begin() + 5, all.end());
+            QCOMPARE(hits.size(), std::size_t(5));
+            for (std::size_t c = 0; c < 5; ++c) {
+                QVERIFY2(std::abs(hits[c].similarity + all[c].first) < 1e-4, qPrintable(QString("query %1 rank %2").arg(q).arg(c)));
+                QVERIFY(hits[c].row != std::int64_t(q));
+            }
+            QCOMPARE(hits.front().row, std::int64_t(all.front().second));
         }
     }
 
