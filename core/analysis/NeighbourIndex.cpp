@@ -42,15 +42,13 @@ NeighbourIndex::NeighbourIndex(std::span<const float> rows, int dimension, Neigh
         hnsw->hnsw.efConstruction = options.hnswEfConstruction;
         hnsw->hnsw.efSearch = options.hnswEfSearch;
         d->index = std::move(hnsw);
-        std::vector<float> normalised(rows.begin(), rows.end());
-        normaliseRows(normalised, dimension);
-        if (d->n > 0) d->index->add(faiss::Index::idx_t(d->n), normalised.data());
-        return;
+    } else {
+        d->index = std::make_unique<faiss::IndexFlatIP>(dimension);
     }
-    // The flat index keeps its own copy: rows go in normalised a block at a time, so opening a
-    // large archive does not also fill (and page-fault in) a second full-size temporary.
-    d->index = std::make_unique<faiss::IndexFlatIP>(dimension);
-    constexpr std::size_t blockRows = 4096;
+    // The index keeps its own copy, so rows go in normalised a block at a time: opening a large
+    // archive does not also fill (and page-fault in) a second full-size temporary. HNSW takes all
+    // rows in one call: its graph depends on how the rows are batched.
+    const std::size_t blockRows = d->approximate ? std::max<std::size_t>(d->n, 1) : 4096;
     std::vector<float> block;
     for (std::size_t first = 0; first < d->n; first += blockRows) {
         const std::size_t m = std::min(blockRows, d->n - first);

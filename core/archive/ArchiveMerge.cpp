@@ -32,7 +32,7 @@ PartIdentity identityOf(const Archive& a)
     const ArchiveSettings s = ArchiveSettings::read(a);
     id.segmenter = s.segmenter;
     // Compared as text in one form: archives written before 2026-12-06 stored "10.000000".
-    if (a.meta("time_expansion")) id.timeExpansion = ArchiveSettings::timeExpansionText(s.timeExpansion);
+    if (s.hasTimeExpansion) id.timeExpansion = ArchiveSettings::timeExpansionText(s.timeExpansion);
     if (s.hasTimeScale) id.timeScale = std::to_string(s.timeScale);
     id.modelId = a.activeModel();
     if (!s.embedFinished || (a.clipCount() > 0 && (id.modelId.empty() || a.embeddingCount(id.modelId) != a.clipCount())))

@@ -38,6 +38,7 @@ ArchiveSettings ArchiveSettings::read(const Archive& archive)
             badValue(archive, "time_expansion", *te,
                      "expected a number from " + timeExpansionText(minTimeExpansion) + " to " + timeExpansionText(maxTimeExpansion));
         s.timeExpansion = v;
+        s.hasTimeExpansion = true;
     }
     if (const auto scale = archive.meta("time_scale")) {
         int v = 0;

@@ -21,6 +21,7 @@ struct ArchiveSettings {
     // "time_expansion": recordings are real-time; the model and the listener hear them slowed this
     // many times (10 for most bat recordings).
     double timeExpansion = 1.0;
+    bool hasTimeExpansion = false; // whether "time_expansion" is stored at all
     // "time_scale": the analysis time scale the model reads clips at (AnalysisScale.h); 1 for
     // archives embedded before scales existed.
     int timeScale = 1;

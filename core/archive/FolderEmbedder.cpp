@@ -184,12 +184,11 @@ std::vector<double> sampleClipSeconds(const std::vector<ScannedFile>& files, con
 }
 
 // The archive's analysis time scale (EmbedFolderOptions::timeScale says which).
-int decideTimeScale(Archive& archive, const std::vector<ScannedFile>& files, const Model& model,
-                    const EmbedFolderOptions& opt, const Progress& progress)
+int decideTimeScale(const Archive& archive, const ArchiveSettings& settings, const std::vector<ScannedFile>& files,
+                    const Model& model, const EmbedFolderOptions& opt, const Progress& progress)
 {
     const bool asked = opt.timeScale > 0;
     const bool hasClips = archive.clipCount() > 0;
-    const ArchiveSettings settings = ArchiveSettings::read(archive);
     if (hasClips || settings.hasTimeScale) { // 1 for archives embedded before scales existed
         const int stored = settings.timeScale;
         if (asked && opt.timeScale != stored && hasClips)
@@ -229,7 +228,7 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
                                    ", not " + shard + "; give each shard its own archive"));
     // Chosen from the whole folder, before it is shared out, so that every shard of a Slurm array
     // reads at the same scale and their archives can be merged.
-    report.timeScale = decideTimeScale(archive, scan.files, givenModel, opt, progress);
+    report.timeScale = decideTimeScale(archive, stored, scan.files, givenModel, opt, progress);
     const Model model = givenModel.withTimeScale(report.timeScale);
     const std::string modelId = model.id();
     if (!opt.shard.isWhole()) {

@@ -77,7 +77,7 @@ private Q_SLOTS:
         ArchiveSettings fresh = ArchiveSettings::read(a);
         QCOMPARE(fresh.timeExpansion, 1.0);
         QCOMPARE(fresh.timeScale, 1);
-        QVERIFY(!fresh.hasTimeScale && fresh.segmenter.empty() && fresh.shard.empty() && fresh.embedFinished);
+        QVERIFY(!fresh.hasTimeScale && !fresh.hasTimeExpansion && fresh.segmenter.empty() && fresh.shard.empty() && fresh.embedFinished);
 
         fresh.segmenter = "events";
         fresh.timeExpansion = 10;
@@ -88,7 +88,7 @@ private Q_SLOTS:
         QCOMPARE(back.segmenter, std::string("events"));
         QCOMPARE(back.timeExpansion, 10.0);
         QCOMPARE(back.timeScale, 2);
-        QVERIFY(back.hasTimeScale);
+        QVERIFY(back.hasTimeScale && back.hasTimeExpansion);
         QCOMPARE(ArchiveSettings::timeExpansionText(1.5), std::string("1.5"));
 
         a.setMeta("time_expansion", "10.000000"); // as archives stored it before these settings
