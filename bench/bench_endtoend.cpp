@@ -8,7 +8,7 @@
 #include "bench/BenchTiming.h"
 #include "core/archive/Archive.h"
 #include "core/archive/EmbeddingExport.h"
-#include "core/archive/FolderEmbedder.h"
+#include "core/pipeline/FolderEmbedder.h"
 #include "core/archive/TrainingClips.h"
 #include "core/common/Threads.h"
 #include "core/model/Embedder.h"

@@ -4,7 +4,7 @@
 #include "ui/TrainingLossChart.h"
 
 #include "core/archive/Archive.h"
-#include "core/archive/ModelAdaptation.h"
+#include "core/pipeline/ModelAdaptation.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

@@ -12,7 +12,7 @@
 // Training statuses cross from the worker through a locked queue the dialog drains on a timer.
 #include "ui/Result.h"
 
-#include "core/archive/ModelAdaptation.h"
+#include "core/pipeline/ModelAdaptation.h"
 #include "core/model/Model.h"
 #include "core/model/Trainer.h"
 

@@ -3,7 +3,7 @@
 #include "core/archive/ArchiveSettings.h"
 #include "core/analysis/Clustering.h"
 #include "core/archive/LabelResolution.h"
-#include "core/archive/ModelAdaptation.h"
+#include "core/pipeline/ModelAdaptation.h"
 
 #include <limits>
 

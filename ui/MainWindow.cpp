@@ -27,7 +27,7 @@
 #include "core/archive/ArchiveRelocation.h"
 #include "core/archive/ClusterExport.h"
 #include "core/archive/EmbeddingExport.h"
-#include "core/archive/FolderEmbedder.h"
+#include "core/pipeline/FolderEmbedder.h"
 #include "core/common/Error.h"
 #include "core/common/OutputRules.h"
 #include "core/model/DefaultModel.h"

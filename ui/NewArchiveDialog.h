@@ -7,7 +7,7 @@
 //   if (dialog.exec() == QDialog::Accepted) embed(dialog.folder(), dialog.archiveFile(), dialog.options());
 //
 // Threading: GUI thread only.
-#include "core/archive/FolderEmbedder.h"
+#include "core/pipeline/FolderEmbedder.h"
 
 #include <QDialog>
 

@@ -2,11 +2,12 @@
 // then re-embed every clip with it (the GUI's "Adapt Model to This Archive").
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/ModelCommands.h"
 #include "app/cli/ModelOption.h"
 #include "app/cli/TrainingOptions.h"
 #include "core/archive/ArchiveSettings.h"
 #include "core/archive/Archive.h"
-#include "core/archive/ModelAdaptation.h"
+#include "core/pipeline/ModelAdaptation.h"
 #include "core/common/Error.h"
 #include "core/model/DefaultModel.h"
 
@@ -24,7 +25,7 @@ Command addAdaptCommand(CLI::App& app)
         std::string out;
     };
     auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand("adapt", "Adapt the model to an archive: train on its clips without labels, then re-embed them");
+    auto* sub = app.add_subcommand(kAdaptText.name, kAdaptText.description);
     sub->add_option("archive", o->archive, "Archive (*.crowlingo)")->required()->check(CLI::ExistingFile);
     sub->add_option("--model", o->model, "Model to start from; default: the one that made the archive's vectors "
                                           "(if the archive knows its folder), else the bundled model");

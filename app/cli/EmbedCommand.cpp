@@ -1,10 +1,11 @@
 // crowlingo-cli embed DIR -o ARCHIVE: a folder of recordings into a resumable, incremental archive.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/ModelCommands.h"
 #include "app/cli/OptionChecks.h"
 #include "app/cli/ModelOption.h"
 #include "core/archive/Archive.h"
-#include "core/archive/FolderEmbedder.h"
+#include "core/pipeline/FolderEmbedder.h"
 #include "core/common/Error.h"
 
 #include <cstdio>
@@ -21,8 +22,7 @@ Command addEmbedCommand(CLI::App& app)
         bool retryFailed = false;
     };
     auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand("embed", "Embed every recording under a folder into an archive (resumable: "
-                                            "run again to continue or to add new files)");
+    auto* sub = app.add_subcommand(kEmbedText.name, kEmbedText.description);
     sub->add_option("dir", o->dir, "Folder of recordings (searched recursively)")->required()->check(CLI::ExistingDirectory);
     sub->add_option("-o,--output", o->archive, "Archive file to create or update (*.crowlingo)")->required();
     addModelOption(sub, o->model);

@@ -1,16 +1,13 @@
 // crowlingo-cli neighbours ARCHIVE (CLIP_ID... | --file F [--start S --end E]) [-k 10]
 // Several clip ids search by example: the clips nearest to the examples' mean direction.
 #include "app/cli/Commands.h"
-#include "app/cli/OptionChecks.h"
+#include "app/cli/ModelCommands.h"
 #include "app/cli/ModelOption.h"
-#include "core/archive/ArchiveSettings.h"
+#include "app/cli/OptionChecks.h"
 #include "core/analysis/LabelSuggestions.h"
 #include "core/analysis/NeighbourIndex.h"
 #include "core/archive/Archive.h"
-#include "core/archive/ClipFeatures.h"
-#include "core/archive/FolderEmbedder.h"
 #include "core/common/Error.h"
-#include "core/model/Embedder.h"
 
 #include <algorithm>
 #include <cmath>
@@ -43,6 +40,9 @@ Command addNeighboursCommand(CLI::App& app)
         const Archive archive = Archive::openReadOnly(o->archive); // reads only: works on read-only media
         const std::string modelId = archive.activeModel();
         if (modelId.empty()) throw UsageError(fileError("search", o->archive, "the archive has no embeddings yet"));
+        // First, so that crowlingo-cli hands a file query to crowlingo-cli-model before reading any vector.
+        const std::vector<float> fileQuery =
+            o->file.empty() ? std::vector<float>{} : embedAudioQuery(archive, modelId, o->model, o->file, o->start, o->end);
         const EmbeddingMatrix m = archive.embeddings(modelId);
         const NeighbourIndex index(m.values, m.dimension);
         std::vector<Neighbour> hits;
@@ -66,18 +66,7 @@ Command addNeighboursCommand(CLI::App& app)
             for (const SimilarRow& r : rankByExamples(m.values, m.dimension, examples, o->k, isExample))
                 hits.push_back({std::int64_t(r.row), r.similarity});
         } else {
-            const ArchiveSettings settings = ArchiveSettings::read(archive);
-            const Model model = loadModelOption(o->model).withTimeScale(settings.timeScale);
-            if (model.id() != modelId)
-                throw UsageError("the archive's embeddings come from model " + modelId.substr(0, 12) +
-                                 "…, but the model loaded is " + model.id().substr(0, 12) + "…: pass the archive's model with --model");
-            const MelSpectrogram mel(model.config().mel);
-            AudioReader reader(o->file, {.targetRate = mel.params().sampleRate, .timeExpansion = settings.timeExpansion});
-            checkTimeSpan(o->start, o->end, reader.duration(), o->file);
-            const double end = o->end < 0 ? reader.duration() : std::min(o->end, reader.duration());
-            Embedder embedder(model, {});
-            const std::vector<float> q = embedder.embed(clipLogMel(reader, mel, o->start, end));
-            hits = index.search(q, o->k);
+            hits = index.search(fileQuery, o->k);
         }
         std::map<ClipId, ClipRow> clips;
         for (ClipRow& c : archive.clips()) clips.emplace(c.id, std::move(c));

@@ -1,6 +1,7 @@
 // crowlingo-cli reconstruct FILE [--start --end] [--mask-ratio 0.75] [--seed S] --png OUT [--force]:
 // what the model "hears": original, masked input, reconstruction and per-patch error.
 #include "app/cli/Commands.h"
+#include "app/cli/ModelCommands.h"
 #include "app/cli/ModelOption.h"
 #include "app/cli/OptionChecks.h"
 #include "core/archive/ClipFeatures.h"
@@ -18,8 +19,7 @@ Command addReconstructCommand(CLI::App& app)
     struct Options { std::string file, png, model; double start = 0, end = -1, maskRatio = 0.75, timeExpansion = 1.0; int timeScale = 1; std::uint64_t seed = 1;
                      bool force = false; };
     auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand("reconstruct", "Mask patches of a spectrogram window, let the model fill them in, "
-                                                  "and draw original, masked input, reconstruction and error");
+    auto* sub = app.add_subcommand(kReconstructText.name, kReconstructText.description);
     sub->add_option("file", o->file, "Audio file")->required()->check(CLI::ExistingFile);
     sub->add_option("--start", o->start, "Window start (s)")->capture_default_str()->check(finiteAtLeast(0));
     sub->add_option("--end", o->end, "Window end (s); default: one model window after --start")->check(finiteAtLeast(0));

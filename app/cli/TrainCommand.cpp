@@ -1,6 +1,7 @@
 // crowlingo-cli train DIR|ARCHIVE --out MODELDIR: self-supervised training (or adaptation) of the model.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/ModelCommands.h"
 #include "app/cli/OptionChecks.h"
 #include "app/cli/TrainingOptions.h"
 #include "core/archive/Archive.h"
@@ -44,7 +45,7 @@ Command addTrainCommand(CLI::App& app)
         TrainOptions train;
     };
     auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand("train", "Train the model without labels on a folder of recordings or an archive's clips");
+    auto* sub = app.add_subcommand(kTrainText.name, kTrainText.description);
     sub->add_option("input", o->input, "Folder of recordings, or an archive (*.crowlingo)")->required()->check(CLI::ExistingPath);
     sub->add_option("--out", o->out, "Model folder to write (config.json, model.safetensors, loss.csv, checkpoint)")->required();
     sub->add_option("--init", o->init, "default (adapt the bundled model) | scratch | PATH of a model folder")->capture_default_str();

@@ -1,6 +1,9 @@
-// crowlingo-cli: everything the GUI can do, from a terminal, through core.
+// crowlingo-cli: everything the GUI can do, from a terminal, through core. Built twice: as
+// crowlingo-cli, without LibTorch, which hands the commands that run the model to
+// crowlingo-cli-model (ModelCommands.h), and as crowlingo-cli-model, which runs every command.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/ModelCommands.h"
 #include "app/cli/OptionChecks.h"
 #include "core/common/Error.h"
 #include "core/common/OpenMpWaitPolicy.h"
@@ -30,6 +33,8 @@ int main(int argc, char** argv)
     try {
         for (const cli::Command& c : commands)
             if (c.app->parsed()) return c.run();
+    } catch (const cli::NeedsModelProcess&) {
+        return cli::execModelProcess(argv);
     } catch (const Cancelled&) {
         std::fprintf(stderr, "\nstopped: the work done so far is kept\n");
         return 130;

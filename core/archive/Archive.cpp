@@ -6,8 +6,8 @@
 #include "core/archive/ArchiveSchema.h"
 #include "core/common/Error.h"
 #include "core/common/UtcTime.h"
-#include "core/model/Model.h"
 #include "core/model/ModelConfig.h"
+#include "core/model/ModelId.h"
 #include "core/segment/Segmenter.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>

@@ -16,7 +16,11 @@ std::vector<fs::path> resourceCandidates()
     std::vector<fs::path> dirs;
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) dirs.push_back(exe.parent_path().parent_path() / "share" / "crowlingo");
+    if (!ec) {
+        dirs.push_back(exe.parent_path().parent_path() / "share" / "crowlingo"); // <prefix>/bin/crowlingo
+        // <prefix>/libexec/crowlingo/crowlingo-cli-model, which runs crowlingo-cli's model commands
+        dirs.push_back(exe.parent_path().parent_path().parent_path() / "share" / "crowlingo");
+    }
 #ifdef CROWLINGO_SOURCE_DIR
     dirs.push_back(fs::path(CROWLINGO_SOURCE_DIR) / "resources");
 #endif

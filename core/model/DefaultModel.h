@@ -1,6 +1,7 @@
 #pragma once
 // Where the bundled default model lives: $CROWLINGO_MODEL if set, else next to the installed
-// executable (<prefix>/share/crowlingo/models/default), else the source tree's resources/.
+// executable (<prefix>/share/crowlingo/models/default, seen from bin/ or libexec/crowlingo/),
+// else the source tree's resources/.
 //
 //   Model m = Model::load(defaultModelDir());
 //

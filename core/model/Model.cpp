@@ -141,10 +141,6 @@ const ModelConfig& Model::config() const { return d->config; }
 std::string Model::id() const { return d->id; }
 std::string Model::weightsHash() const { return d->weightsHash; }
 
-std::string modelIdFor(const std::string& weightsHash, const ModelConfig& config)
-{
-    return Sha256::hex(weightsHash + "\n" + config.inputSpecJson() + "\n");
-}
 std::int64_t Model::parameterCount() const { return d->net->parameterCount(); }
 bool Model::onGpu() const { return d->device.is_cuda(); }
 

@@ -11,6 +11,7 @@
 // from any number of threads (Embedder, reconstruct() and Trainer never modify the weights).
 // Loading never executes anything: JSON + raw F32 tensors only.
 #include "core/model/ModelConfig.h"
+#include "core/model/ModelId.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -18,9 +19,6 @@
 #include <string>
 
 namespace crowlingo {
-
-// SHA-256 (lowercase hex) of the weights' hash and config.inputSpecJson(), one line each.
-std::string modelIdFor(const std::string& weightsHash, const ModelConfig& config);
 
 class Model {
 public:

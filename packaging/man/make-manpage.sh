@@ -18,6 +18,11 @@ escape() { sed -e 's/\\/\\e/g' -e "s/^\([.']\)/\\\\\&\1/"; }
     echo ".fi"
   done
   cat <<'MORE'
+[FILES]
+.TP
+.I <prefix>/libexec/crowlingo/crowlingo\-cli\-model
+Runs the commands that need the model (embed, train, adapt, reconstruct, neighbours \-\-file).
+crowlingo\-cli hands these to it, so that every other command starts without loading LibTorch.
 [ENVIRONMENT]
 .TP
 .B CROWLINGO_MODEL

@@ -5,7 +5,7 @@
 
 #include "core/archive/Archive.h"
 #include "core/archive/ArchiveMerge.h"
-#include "core/archive/FolderEmbedder.h"
+#include "core/pipeline/FolderEmbedder.h"
 #include "core/archive/FolderScanner.h"
 #include "core/archive/Sharding.h"
 #include "core/common/Error.h"

@@ -5,7 +5,7 @@
 #include "BadInputCorpus.h"
 
 #include "core/archive/Archive.h"
-#include "core/archive/FolderEmbedder.h"
+#include "core/pipeline/FolderEmbedder.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -4,7 +4,7 @@
 #include "BadInputCorpus.h"
 
 #include "core/archive/Archive.h"
-#include "core/archive/FolderEmbedder.h"
+#include "core/pipeline/FolderEmbedder.h"
 #include "core/archive/RecordingOverview.h"
 #include "core/common/Error.h"
 

@@ -5,8 +5,8 @@
 #include "archive/ArchiveTestKit.h"
 
 #include "core/archive/Archive.h"
-#include "core/archive/FolderEmbedder.h"
-#include "core/archive/ModelAdaptation.h"
+#include "core/pipeline/FolderEmbedder.h"
+#include "core/pipeline/ModelAdaptation.h"
 #include "core/common/Error.h"
 
 #include <QProcess>

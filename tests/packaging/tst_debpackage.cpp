@@ -89,7 +89,7 @@ class TestDebPackage : public QObject {
         QCOMPARE(image.size(), QSize(1280, 800));
 
         // Every shared library the executables need resolves on this system.
-        for (const char* exe : {"bin/crowlingo-cli", "bin/crowlingo"}) {
+        for (const char* exe : {"bin/crowlingo-cli", "libexec/crowlingo/crowlingo-cli-model", "bin/crowlingo"}) {
             r = run("ldd", {path(prefix / exe)});
             QVERIFY2(r.exitCode == 0 && !r.output.contains("not found"), qPrintable(r.output));
         }

@@ -12,8 +12,8 @@
 #include "ui/TrainingLossChart.h"
 
 #include "core/archive/ArchiveAnalysis.h"
-#include "core/archive/FolderEmbedder.h"
-#include "core/archive/ModelAdaptation.h"
+#include "core/pipeline/FolderEmbedder.h"
+#include "core/pipeline/ModelAdaptation.h"
 
 #include <QCheckBox>
 #include <QPushButton>

@@ -17,7 +17,7 @@
 #include "ui/SpectrogramView.h"
 #include "ui/TaskRunner.h"
 
-#include "core/archive/FolderEmbedder.h"
+#include "core/pipeline/FolderEmbedder.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 

@@ -1,5 +1,5 @@
 #include "core/archive/ArchiveSettings.h"
-#include "core/archive/ModelAdaptation.h"
+#include "core/pipeline/ModelAdaptation.h"
 
 #include "core/archive/Archive.h"
 #include "core/archive/ArchiveWriterLock.h"

@@ -13,7 +13,7 @@
 // called from that thread. Cancelling stops the phase in progress: during training the model is
 // not saved as a result (the checkpoint stays in modelDir) and nothing in the archive changes;
 // during re-embedding the vectors stored so far stay, and the old model stays active.
-#include "core/archive/FolderEmbedder.h"
+#include "core/pipeline/FolderEmbedder.h"
 #include "core/common/Progress.h"
 #include "core/model/Trainer.h"
 

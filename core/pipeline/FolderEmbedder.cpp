@@ -1,11 +1,11 @@
-#include "core/archive/FolderEmbedder.h"
+#include "core/pipeline/FolderEmbedder.h"
 
 #include "core/archive/Archive.h"
 #include "core/archive/ArchiveSettings.h"
 #include "core/archive/ArchiveWriterLock.h"
 #include "core/archive/ClipFeatures.h"
 #include "core/archive/FolderScanner.h"
-#include "core/archive/ModelAdaptation.h"
+#include "core/pipeline/ModelAdaptation.h"
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
 #include "core/model/AnalysisScale.h"
