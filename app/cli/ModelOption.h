@@ -14,6 +14,6 @@ inline CLI::Option* addModelOption(CLI::App* sub, std::string& path)
     return sub->add_option("--model", path, "Model folder (config.json + model.safetensors); default: the bundled model");
 }
 
-Model loadModelOption(const std::string& path); // prints which model was loaded, to stderr
+Model loadModelOption(const std::string& path); // prints which model was loaded (threads, BLAS kernel), to stderr
 
 } // namespace crowlingo::cli

@@ -6,7 +6,7 @@
 #include "app/cli/ModelCommands.h"
 #include "app/cli/OptionChecks.h"
 #include "core/common/Error.h"
-#include "core/common/OpenMpWaitPolicy.h"
+#include "core/common/NumericsEnvironment.h"
 #include "core/common/Threads.h"
 
 #include <cstdio>
@@ -14,7 +14,7 @@
 int main(int argc, char** argv)
 {
     using namespace crowlingo;
-    ensurePassiveOpenMpWait(argv);
+    ensureNumericsEnvironment(argv);
     CLI::App app{"CrowLingo Workbench: embed, explore and label animal-sound recordings with a "
                  "self-supervised audio model.", "crowlingo-cli"}; // the name, not argv[0], in usage lines and the man page
     app.set_version_flag("--version", std::string("crowlingo-cli ") + CROWLINGO_VERSION);

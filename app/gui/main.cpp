@@ -8,7 +8,7 @@
 #include "ui/MapPanel.h"
 #include "ui/MapView.h"
 #include "core/archive/RecordingOverview.h"
-#include "core/common/OpenMpWaitPolicy.h"
+#include "core/common/NumericsEnvironment.h"
 
 #include <QApplication>
 #include <QDialog>
@@ -52,7 +52,7 @@ QImage windowWithDialogs(QWidget& window)
 
 int main(int argc, char** argv)
 {
-    crowlingo::ensurePassiveOpenMpWait(argv); // before any thread: see OpenMpWaitPolicy.h
+    crowlingo::ensureNumericsEnvironment(argv); // before any thread: see NumericsEnvironment.h
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("CrowLingo Workbench"));
     QApplication::setOrganizationName(QStringLiteral("CrowLingo"));

@@ -31,6 +31,11 @@ share/crowlingo/models/default next to the executable).
 .TP
 .B OMP_WAIT_POLICY
 Set to PASSIVE by crowlingo-cli itself: spinning OpenMP threads slow a busy machine down.
+.TP
+.B OPENBLAS_CORETYPE
+Set by crowlingo\-cli itself, when unset, to the OpenBLAS kernel for the CPU's widest vector
+instructions (SkylakeX, Haswell or Sandybridge) where OpenBLAS chose one for narrower ones: on
+CPUs newer than itself it falls back to SSE3, about three times slower.
 [EXAMPLES]
 .nf
 crowlingo-cli synth demo --files 8

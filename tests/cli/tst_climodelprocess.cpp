@@ -4,10 +4,12 @@
 // exactly as the runner does (help, errors, exit status), and that a crowlingo-cli without its
 // runner still does its light work and says clearly what is missing for the rest.
 #include "CliRun.h"
+#include "core/common/NumericsEnvironment.h"
 
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -32,6 +34,14 @@ class TestCliModelProcess : public QObject {
     {
         QProcess p;
         p.start(program, args);
+        if (!p.waitForFinished(120000)) return {-1, {}, QStringLiteral("timed out")};
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    }
+    static CliRun runWith(const QProcessEnvironment& env, const QStringList& args)
+    {
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(CROWLINGO_CLI_PATH, args);
         if (!p.waitForFinished(120000)) return {-1, {}, QStringLiteral("timed out")};
         return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
     }
@@ -86,6 +96,31 @@ private Q_SLOTS:
         } else {
             QVERIFY(viaCli.code != 0);
             QVERIFY(!viaCli.err.isEmpty());
+        }
+    }
+
+    // The BLAS kernel a real run uses is one for the CPU's widest vector instructions, whatever
+    // OpenBLAS picks by itself (Debian 12's falls back to SSE3 on CPUs newer than itself); a kernel
+    // the user set is kept.
+    void blasKernelFitsTheCpu()
+    {
+        const QStringList args{"reconstruct", file_, "--png", tmp_.filePath("k.png"), "--force"};
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove("OPENBLAS_CORETYPE");
+        env.remove("OMP_WAIT_POLICY");
+        CliRun r = runWith(env, args);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QRegularExpression kernelSaid("OpenBLAS kernel (\\w+)\\)");
+        const QRegularExpressionMatch m = kernelSaid.match(r.err);
+        if (!m.hasMatch()) QSKIP(qPrintable("the BLAS is not OpenBLAS here: " + r.err.left(300)));
+        const std::string kernel = m.captured(1).toStdString();
+        QVERIFY2(crowlingo::betterOpenBlasKernel(kernel, crowlingo::cpuVectorUnits()).empty(),
+                 qPrintable("ran with OpenBLAS kernel " + m.captured(1) + " on a CPU that has wider vector units"));
+        if (crowlingo::cpuVectorUnits() >= crowlingo::VectorUnits::Avx) {
+            env.insert("OPENBLAS_CORETYPE", "Sandybridge");
+            r = runWith(env, args);
+            QVERIFY2(r.code == 0, qPrintable(r.err));
+            QVERIFY2(r.err.contains("OpenBLAS kernel Sandybridge)"), qPrintable(r.err));
         }
     }
 

@@ -1,0 +1,34 @@
+#pragma once
+// Two settings that the numeric libraries read once, when they are loaded (before main()), so the
+// applications put them in their environment and re-execute themselves once; a value the user set
+// is always kept.
+// - OMP_WAIT_POLICY=PASSIVE: LibTorch's OpenMP worker threads spin while they wait for work. On a
+//   machine busy with anything else (a build, a second job, the GUI) that makes 2 threads several
+//   times slower than 1 (measured: 6.9 s vs 1.3 s per training step on 2 cores).
+// - OPENBLAS_CORETYPE: Debian 12's OpenBLAS (0.3.21) falls back to its SSE3 kernel (Prescott) on
+//   CPUs newer than itself. Measured on an Intel Xeon of model 207 with AVX-512: embedding the demo
+//   took 14.4 s, against 4.6 s with the SkylakeX kernel that CPU runs. When OpenBLAS chose a kernel
+//   for fewer vector instructions than the CPU has, the kernel for the CPU's are asked for instead.
+//
+//   int main(int argc, char** argv) { crowlingo::ensureNumericsEnvironment(argv); ... }
+//
+// Threading: call first thing in main(), before any thread exists.
+#include <string>
+#include <string_view>
+
+namespace crowlingo {
+
+void ensureNumericsEnvironment(char** argv);
+
+// The widest vector instructions a CPU (and its operating system) offers, as OpenBLAS' kernels use them.
+enum class VectorUnits { Sse, Avx, Avx2, Avx512 };
+VectorUnits cpuVectorUnits();
+
+// The OpenBLAS kernel to ask for when OpenBLAS chose `chosen` by itself on a CPU with `cpu`; "" to
+// keep its choice (it uses the CPU's widest instructions already, or the name is not one it knows).
+std::string betterOpenBlasKernel(std::string_view chosen, VectorUnits cpu);
+
+// The kernel the loaded OpenBLAS uses ("SkylakeX", "Haswell", ...); "" when the BLAS is not OpenBLAS.
+std::string openBlasKernel();
+
+} // namespace crowlingo
