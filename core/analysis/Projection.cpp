@@ -95,11 +95,7 @@ Projection project(std::span<const float> rows, int dimension, const ProjectionP
     checkRows(rows, dimension, "compute the map");
     if (params.method == ProjectionMethod::Pca) {
         const std::size_t n = rows.size() / std::size_t(dimension);
-        auto state = std::make_shared<Projection::State>();
-        state->method = ProjectionMethod::Pca;
-        state->dimension = dimension;
-        state->metric = params.metric;
-        state->params = params;
+        auto state = std::make_shared<Projection::State>(ProjectionMethod::Pca, dimension, params);
         const std::vector<float> x = prepared(rows, dimension, params.metric);
         progress(0.0, "PCA");
         state->pca = Pca::fit(x, dimension, std::min(2, dimension));

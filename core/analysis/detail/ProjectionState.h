@@ -1,7 +1,7 @@
 #pragma once
 // Internal to core/analysis: what Projection::transform() needs from the fit.
 //
-//   auto s = std::make_shared<Projection::State>();  s->method = ProjectionMethod::Pca;  ...
+//   auto s = std::make_shared<Projection::State>(ProjectionMethod::Pca, dimension, params);  s->pca = ...;
 //   map.state = s;   // then map.transform(rows) places new rows with it
 //
 // Threading: immutable once built; transform() reads it from any thread.
@@ -16,6 +16,10 @@
 namespace crowlingo {
 
 struct Projection::State {
+    // What every method keeps: which one ran, on rows of what width, with which parameters.
+    State(ProjectionMethod method, int dimension, const ProjectionParams& params)
+        : method(method), dimension(dimension), metric(params.metric), params(params) {}
+
     ProjectionMethod method = ProjectionMethod::Umap;
     int dimension = 0;
     Metric metric = Metric::Cosine;

@@ -66,11 +66,7 @@ Projection umapProject(std::span<const float> rows, int dimension, const Project
                        const Progress& progress)
 {
     const std::size_t n = rows.size() / std::size_t(dimension);
-    auto state = std::make_shared<Projection::State>();
-    state->method = ProjectionMethod::Umap;
-    state->dimension = dimension;
-    state->metric = params.metric;
-    state->params = params;
+    auto state = std::make_shared<Projection::State>(ProjectionMethod::Umap, dimension, params);
     state->curve = UmapCurve::fit(params.spread, params.minDist);
     state->epochs = params.epochs > 0 ? params.epochs : defaultEpochs(n);
 
