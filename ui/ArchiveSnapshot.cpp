@@ -97,6 +97,11 @@ void ArchiveSnapshot::setProjection(const std::vector<ClipId>& ids, const std::v
     }
     hasProjection = !ids.empty();
     projectionParams = std::move(params);
+    projectionMethod.reset(); // a map imported or written by another tool
+    try {
+        projectionMethod = ProjectionParams::fromJson(projectionParams).method;
+    } catch (const std::exception&) {
+    }
 }
 
 void ArchiveSnapshot::setLabels(const std::vector<LabelRow>& rows)

@@ -9,11 +9,13 @@
 // Threading: load() opens its own Archive connection, so it may run on any thread; a snapshot is
 // then owned by one thread (the GUI's ArchiveSession), which applies later edits (labels, a new map).
 #include "core/analysis/NeighbourIndex.h"
+#include "core/analysis/Projection.h"
 #include "core/archive/Archive.h"
 #include "core/common/Progress.h"
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -41,6 +43,7 @@ struct ArchiveSnapshot {
 
     bool hasProjection = false;
     std::string projectionParams;                 // JSON of the computation that made the map
+    std::optional<ProjectionMethod> projectionMethod; // read from projectionParams; none for a map from elsewhere
     std::vector<float> xy;                        // per clip x, y (NaN for clips not in the map)
 
     bool hasClustering = false;

@@ -394,13 +394,10 @@ void MapView::paintEvent(QPaintEvent*)
     small.setPointSizeF(small.pointSizeF() * 0.9);
     p.setFont(small);
     p.setPen(QColor(0x70, 0x70, 0x78));
-    QString method = tr("stored map"); // a map imported or written by another tool
-    try {
-        method = ProjectionParams::fromJson(session_->data().projectionParams).method == ProjectionMethod::Pca
-                     ? QStringLiteral("PCA")
-                     : QStringLiteral("UMAP");
-    } catch (const std::exception&) {
-    }
+    const std::optional<ProjectionMethod> made = session_->data().projectionMethod;
+    const QString method = !made                          ? tr("stored map") // imported or written by another tool
+                           : *made == ProjectionMethod::Pca ? QStringLiteral("PCA")
+                                                            : QStringLiteral("UMAP");
     const QString caption = tr("%1 clips · %2 · wheel: zoom · drag: pan · Shift+drag: select · R: reset view")
                                 .arg(points_.size())
                                 .arg(method);
