@@ -7,7 +7,6 @@
 //
 //   crowlingo-cli info x.wav             -> answered at once, no LibTorch
 //   crowlingo-cli embed rec -o a.crowlingo -> exec crowlingo-cli-model embed rec -o a.crowlingo
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -32,13 +31,10 @@ inline constexpr CommandText kReconstructText{"reconstruct", "Mask patches of a 
 // Thrown by crowlingo-cli where a command needs the model; main() answers it with execModelProcess.
 struct NeedsModelProcess {};
 
-// Replaces this process with crowlingo-cli-model running the same command line. Returns only when
-// that fails, after printing why (exit status 1).
+// Replaces this process with crowlingo-cli-model (next to this program in the build tree, else in
+// the installation's libexec/crowlingo folder) running the same command line. Returns only when
+// that fails, after printing why and where it looked (exit status 1).
 int execModelProcess(char** argv);
-
-// Where crowlingo-cli-model is: next to this program (the build tree), else in the installation's
-// libexec/crowlingo folder. Empty if neither holds it.
-std::filesystem::path modelProcessPath();
 
 // `neighbours --file`: the vector of a stretch of an audio file, embedded with the model of the
 // archive's vectors (checked against modelId). In crowlingo-cli this throws NeedsModelProcess.

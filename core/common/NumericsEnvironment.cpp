@@ -27,7 +27,7 @@ std::optional<VectorUnits> kernelUnits(std::string_view kernel)
     }};
     for (const auto& [name, units] : kernels)
         if (std::equal(name.begin(), name.end(), kernel.begin(), kernel.end(),
-                       [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+                       [](unsigned char a, unsigned char b) { return std::tolower(a) == std::tolower(b); }))
             return units;
     return std::nullopt;
 }
