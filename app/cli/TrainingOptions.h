@@ -23,6 +23,14 @@ inline void addTrainingOptions(CLI::App* sub, TrainOptions& t)
     sub->add_option("--lr", t.lr, "Base learning rate (peak = lr * batch / 256)")
         ->capture_default_str()
         ->check(finiteBetween(TrainLimits::minLr, TrainLimits::maxLr));
+    sub->add_option("--contrastive", t.contrastiveWeight,
+                    "Weight of the contrastive term (two augmented views of each clip pulled together against "
+                    "the rest of the batch) added to the masked loss; 0: masked loss only")
+        ->capture_default_str()
+        ->check(finiteBetween(0.0, TrainLimits::maxContrastiveWeight));
+    sub->add_option("--contrastive-temperature", t.contrastiveTemperature, "Temperature of the contrastive term")
+        ->capture_default_str()
+        ->check(finiteBetween(TrainLimits::minTemperature, TrainLimits::maxTemperature));
 }
 
 inline void requireTrainingLength(const TrainOptions& t)

@@ -9,6 +9,7 @@
 #include "core/model/ModelTensors.h"
 #include "core/model/SafeTensors.h"
 #include "core/model/TrainingMemory.h"
+#include "core/model/detail/ContrastiveViews.h"
 #include "core/model/detail/ModelImpl.h"
 #include "core/model/detail/PatchOps.h"
 #include "core/model/detail/WindowBatch.h"
@@ -36,7 +37,7 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 // Independent random streams, each seeded from (seed, stream, index) so that any step's data and
 // masks can be drawn without replaying the steps before it (this is what makes resume exact).
-enum class Stream : std::uint64_t { Split = 1, Epoch, Crop, Mask, ValidationCrop, ValidationMask };
+enum class Stream : std::uint64_t { Split = 1, Epoch, Crop, Mask, ValidationCrop, ValidationMask, ContrastiveViews };
 
 // Derived like Rng::mix but with the constants the shipped models were trained with: changing them
 // would change which clips and masks every step draws, and train-default.sh would no longer
@@ -111,7 +112,9 @@ struct Trainer::Impl {
     void computeNormalisation();
     const std::vector<int>& epoch(std::int64_t e);
     detail::WindowSpec crop(int clip, Rng& rng) const;
-    detail::WindowBatch trainingBatch(int s);
+    detail::WindowBatch trainingBatch(int s, std::vector<int>& clipOfWindow);
+    torch::Tensor contrastiveLoss(const detail::MaeOutput& out, const detail::WindowBatch& wb,
+                                  const std::vector<int>& clipOfWindow, int s);
     double validationLoss();
     double lrFactor(int s, double elapsed) const;
     double peakLr() const { return opt.lr * opt.batch / 256.0; }
@@ -137,6 +140,9 @@ Trainer::Trainer(Model init, TrainOptions options)
         requireInRange("minutes", o.minutes, 0.0, TrainLimits::maxMinutes);
         requireInRange("lr", o.lr, TrainLimits::minLr, TrainLimits::maxLr);
         requireInRange("weight decay", o.weightDecay, 0.0, 1.0);
+        requireInRange("contrastive weight", o.contrastiveWeight, 0.0, TrainLimits::maxContrastiveWeight);
+        requireInRange("contrastive temperature", o.contrastiveTemperature, TrainLimits::minTemperature,
+                       TrainLimits::maxTemperature);
     } catch (const UsageError& e) {
         throw UsageError(std::string("cannot train: ") + e.what());
     }
@@ -238,8 +244,9 @@ detail::WindowSpec Trainer::Impl::crop(int clip, Rng& rng) const
     return {&s, start, config.frames};
 }
 
-detail::WindowBatch Trainer::Impl::trainingBatch(int s)
+detail::WindowBatch Trainer::Impl::trainingBatch(int s, std::vector<int>& clipOfWindow)
 {
+    clipOfWindow.clear();
     const std::int64_t nTrain = std::int64_t(trainIdx.size());
     Rng rng(streamSeed(opt.seed, Stream::Crop, std::uint64_t(s)));
     std::vector<detail::WindowSpec> specs;
@@ -248,8 +255,32 @@ detail::WindowBatch Trainer::Impl::trainingBatch(int s)
         const std::int64_t k = std::int64_t(s) * opt.batch + i; // position in the endless epoch stream
         const int clip = epoch(k / nTrain)[std::size_t(k % nTrain)];
         specs.push_back(crop(clip, rng));
+        clipOfWindow.push_back(clip);
     }
     return detail::makeWindowBatch(config, specs);
+}
+
+torch::Tensor Trainer::Impl::contrastiveLoss(const detail::MaeOutput& out, const detail::WindowBatch& wb,
+                                            const std::vector<int>& clipOfWindow, int s)
+{
+    const torch::Tensor valid = wb.valid.to(device);
+    const bool keepRows = config.readout.keepRows;
+    const torch::Tensor student =
+        detail::pooledVisibleTokens(out.latent, out.keep, valid, config.patchCols(), config.patchRows(), keepRows);
+    torch::Tensor target;
+    {
+        torch::NoGradGuard noGrad;
+        at::Generator gen = at::detail::createCPUGenerator(streamSeed(opt.seed, Stream::ContrastiveViews, std::uint64_t(s)));
+        // Read out as embeddings are (final layer, frequency rows as the model's readout keeps
+        // them), so the term shapes the very vectors neighbours are found with.
+        const Readout readout{{Readout::finalLayer}, ReadoutPooling::Mean, keepRows};
+        target = net->embed(detail::augmentedView(wb.images, config, detail::ContrastiveAugmentation{}, gen).to(device),
+                            valid, readout);
+    }
+    const auto n = std::int64_t(clipOfWindow.size());
+    const torch::Tensor clip = torch::tensor(std::vector<std::int64_t>(clipOfWindow.begin(), clipOfWindow.end()));
+    const torch::Tensor same = clip.view({n, 1}).eq(clip.view({1, n})).to(device);
+    return detail::infoNceLoss(student, target, same, opt.contrastiveTemperature);
 }
 
 double Trainer::Impl::validationLoss()
@@ -314,6 +345,8 @@ json Trainer::Impl::stateJson(double elapsed) const
               {"seed", opt.seed},
               {"batch", opt.batch},
               {"mask_ratio", opt.maskRatio},
+              {"contrastive_weight", opt.contrastiveWeight},
+              {"contrastive_temperature", opt.contrastiveTemperature},
               {"clips", clips->size()},
               {"clip_frames", clipFrames},
               {"initial_val_loss", initialVal},
@@ -383,6 +416,10 @@ void Trainer::Impl::loadCheckpoint()
         if (state.at("seed").get<std::uint64_t>() != opt.seed || state.at("batch").get<int>() != opt.batch)
             throw UsageError(fileError("resume training from", file,
                                        "the checkpoint was made with another seed or batch size"));
+        if (state.value("contrastive_weight", 0.0) != opt.contrastiveWeight
+            || (opt.contrastiveWeight > 0 && state.value("contrastive_temperature", 0.0) != opt.contrastiveTemperature))
+            throw UsageError(fileError("resume training from", file,
+                                       "the checkpoint was made with another contrastive weight or temperature"));
         if (state.at("clips").get<std::size_t>() != clips->size() || state.at("clip_frames").get<std::int64_t>() != clipFrames)
             throw UsageError(fileError("resume training from", file, "the checkpoint was made with other clips"));
         step = state.at("step").get<int>();
@@ -459,7 +496,7 @@ void Trainer::Impl::logRow(int s, double loss, double val, double lr, double ela
 
 std::string Trainer::Impl::recipeJson(double elapsed) const
 {
-    json r = {{"method", "audio-mae"},
+    json r = {{"method", opt.contrastiveWeight > 0 ? "audio-mae + contrastive views" : "audio-mae"},
               {"optimizer", "AdamW(beta1=0.9, beta2=0.95, eps=1e-8), no decay on biases/norms/mask token"},
               {"schedule", "linear warm-up, cosine decay to 0"},
               {"steps", step},
@@ -481,6 +518,10 @@ std::string Trainer::Impl::recipeJson(double elapsed) const
               {"final_val_loss", lastVal},
               {"final_loss", lastLoss},
               {"elapsed_s", elapsed}};
+    if (opt.contrastiveWeight > 0) {
+        r["contrastive_weight"] = opt.contrastiveWeight;
+        r["contrastive_temperature"] = opt.contrastiveTemperature;
+    }
     return r.dump();
 }
 
@@ -564,16 +605,25 @@ TrainResult Trainer::run(const std::vector<Spectrogram>& clips, const std::funct
         for (auto& group : m.optimizer->param_groups())
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 
-        const detail::WindowBatch wb = m.trainingBatch(m.step);
+        std::vector<int> clipOfWindow;
+        const detail::WindowBatch wb = m.trainingBatch(m.step, clipOfWindow);
         at::Generator gen = at::detail::createCPUGenerator(streamSeed(opt.seed, Stream::Mask, std::uint64_t(m.step)));
         const detail::MaeOutput out = m.net->forward(wb.images.to(m.device), wb.valid.to(m.device), opt.maskRatio, gen);
+        torch::Tensor loss = out.loss;
+        double contrastive = nan;
+        if (opt.contrastiveWeight > 0) {
+            const torch::Tensor c = m.contrastiveLoss(out, wb, clipOfWindow, m.step);
+            contrastive = c.item<double>();
+            loss = loss + opt.contrastiveWeight * c;
+        }
         m.optimizer->zero_grad();
-        out.loss.backward();
+        loss.backward();
         if (opt.clipNorm > 0)
             torch::nn::utils::clip_grad_norm_(m.net->parameters(true), opt.clipNorm);
         m.optimizer->step();
+        // The masked part alone is reported as the loss, so that it compares with the validation loss.
         m.lastLoss = out.loss.item<double>();
-        if (!std::isfinite(m.lastLoss))
+        if (!std::isfinite(loss.item<double>()))
             throw Error("training diverged at step " + std::to_string(m.step + 1) + " (loss is not finite); lower lr");
         ++m.step;
         stepSeconds += std::chrono::duration<double>(Clock::now() - s0).count();
@@ -588,6 +638,7 @@ TrainResult Trainer::run(const std::vector<Spectrogram>& clips, const std::funct
         TrainStatus st;
         st.step = m.step;
         st.loss = m.lastLoss;
+        st.contrastiveLoss = contrastive;
         st.validationLoss = val;
         st.lr = lr;
         st.elapsedSeconds = now;
@@ -602,9 +653,12 @@ TrainResult Trainer::run(const std::vector<Spectrogram>& clips, const std::funct
         if (onStatus)
             onStatus(st);
         // The line a progress display shows: step, losses (the last validation) and speed.
-        char what[160];
-        std::snprintf(what, sizeof what, "step %d/%d  loss %.4f  val %.4f  %.2f steps/s", st.step, st.totalSteps,
-                      st.loss, m.lastVal, st.stepsPerSecond);
+        char what[200];
+        char contrastivePart[48] = "";
+        if (std::isfinite(contrastive))
+            std::snprintf(contrastivePart, sizeof contrastivePart, "  contrastive %.3f", contrastive);
+        std::snprintf(what, sizeof what, "step %d/%d  loss %.4f%s  val %.4f  %.2f steps/s", st.step, st.totalSteps,
+                      st.loss, contrastivePart, m.lastVal, st.stepsPerSecond);
         progress(m.totalSteps > 0 ? double(m.step) / m.totalSteps : std::min(1.0, now / (opt.minutes * 60.0)), what);
 
         if (opt.checkpointMinutes > 0

@@ -33,6 +33,8 @@ struct TrainLimits {
     static constexpr int maxSteps = 10'000'000;
     static constexpr double maxMinutes = 525'600; // a year
     static constexpr double minLr = 1e-9, maxLr = 1.0;
+    static constexpr double maxContrastiveWeight = 10.0;
+    static constexpr double minTemperature = 0.01, maxTemperature = 1.0;
 };
 
 struct TrainOptions {
@@ -53,12 +55,21 @@ struct TrainOptions {
     bool resume = false;           // continue from outDir's checkpoint (same seed, batch and clips required);
                                    // weights, optimiser state and config then come from the checkpoint, not `init`
     bool computeNormalisation = true; // measure normMean/normStd on the training clips (from scratch); false keeps the model's (fine-tuning)
+    // Weight of a contrastive term added to the masked loss: the masked window's visible tokens,
+    // pooled as embeddings are, are pulled towards the embedding of the whole window augmented (a
+    // partner window mixed in underneath, a small pitch shift) and away from the rest of the batch
+    // (InfoNCE at `contrastiveTemperature`). 0: masked loss only. It costs one more forward pass of
+    // the whole window per step (about 2x the step time). The validation loss stays the masked
+    // loss alone, so runs with and without it compare.
+    double contrastiveWeight = 0;
+    double contrastiveTemperature = 0.1;
 };
 
 struct TrainStatus {
     int step = 0;              // optimiser steps done
     int totalSteps = 0;        // planned (estimated when time-bounded)
-    double loss = 0;           // this step's training loss (normalised units)
+    double loss = 0;           // this step's masked loss (normalised units; the validation loss's kind)
+    double contrastiveLoss = 0; // this step's contrastive term before its weight; NaN when off
     double validationLoss = 0; // NaN when not computed at this step
     double lr = 0;
     double stepsPerSecond = 0;
@@ -69,7 +80,7 @@ struct TrainStatus {
 struct TrainResult {
     Model model;
     int steps = 0;
-    double loss = 0;                  // last training loss
+    double loss = 0;                  // last masked training loss (without the contrastive term)
     double initialValidationLoss = 0; // before the first step; NaN without a validation set
     double validationLoss = 0;        // at the last step
     bool cancelled = false;

@@ -63,8 +63,9 @@ MaeOutput MaskedAutoencoderImpl::forward(const torch::Tensor& imgs, const torch:
         out.target = out.target - out.baseline;
     const torch::Tensor padding = valid.logical_not();
     const torch::Tensor visiblePadding = torch::gather(padding, 1, m.keep);
-    const torch::Tensor latent = encoder->forward(inputs, m.keep, visiblePadding);
-    out.pred = decoder->forward(latent, m.restore, padding);
+    out.latent = encoder->forward(inputs, m.keep, visiblePadding);
+    out.keep = m.keep;
+    out.pred = decoder->forward(out.latent, m.restore, padding);
     out.hidden = m.hidden;
     out.loss = maskedPatchLoss(out.pred, out.target, m.hidden.logical_and(valid), config.normPixLoss);
     return out;

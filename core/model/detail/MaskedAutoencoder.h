@@ -25,6 +25,8 @@ struct MaeOutput {
     // [B, N, P*P] what `pred` is relative to: each mel bin's mean over the visible cells, broadcast
     // (config.residualTarget; else 0). Reconstruction = pred + baseline (+ level).
     torch::Tensor baseline;
+    torch::Tensor latent; // [B, L, D] the encoder's output for the visible patches (after its final norm)
+    torch::Tensor keep;   // [B, L] int64: which patch each latent token is (PatchMask::keep)
 };
 
 // Each mel bin's mean over the cells of the patches where `use` is true, as patches [B, N, P*P]
