@@ -1,4 +1,4 @@
-// One file for the training loop (a little over 600 lines): data split, crops, masks, checkpoints
+// One file for the training loop (a little under 700 lines): data split, crops, masks, checkpoints
 // and resume share the random streams below, and keeping them together is what keeps resume exact.
 #include "core/model/Trainer.h"
 
@@ -84,8 +84,17 @@ bool isDecayed(const std::string& name, const torch::Tensor& p)
 struct Trainer::Impl {
     Model init;
     TrainOptions opt;
+};
 
-    // Per run
+namespace {
+
+// Everything one call of run() works with, built fresh for each call, so nothing from an earlier
+// run (a cancelled one, or one that threw) can leak into the next.
+struct TrainingRun {
+    TrainingRun(const Model& init, const TrainOptions& opt, const std::vector<Spectrogram>& clips);
+
+    const Model& init;
+    const TrainOptions& opt;
     const std::vector<Spectrogram>* clips = nullptr;
     ModelConfig config;
     detail::MaskedAutoencoder net{nullptr};
@@ -129,6 +138,17 @@ struct Trainer::Impl {
     std::string recipeJson(double elapsed) const;
 };
 
+TrainingRun::TrainingRun(const Model& init, const TrainOptions& opt, const std::vector<Spectrogram>& clips)
+    : init(init), opt(opt), clips(&clips), config(init.config()), device(init.impl().device), totalSteps(opt.steps)
+{
+    for (const Spectrogram& s : clips) {
+        detail::checkClip(config, s, "train on clip");
+        clipFrames += s.frames;
+    }
+}
+
+} // namespace
+
 Trainer::Trainer(Model init, TrainOptions options)
     : d(std::make_unique<Impl>(Impl{std::move(init), std::move(options)}))
 {
@@ -158,7 +178,7 @@ Trainer::Trainer(Model init, TrainOptions options)
 
 Trainer::~Trainer() = default;
 
-void Trainer::Impl::splitClips()
+void TrainingRun::splitClips()
 {
     const int n = int(clips->size());
     std::vector<int> all(static_cast<std::size_t>(n));
@@ -171,7 +191,7 @@ void Trainer::Impl::splitClips()
     trainIdx.assign(all.begin() + nVal, all.end());
 }
 
-void Trainer::Impl::computeNormalisation()
+void TrainingRun::computeNormalisation()
 {
     double sum = 0, sumSq = 0;
     std::int64_t count = 0;
@@ -210,7 +230,7 @@ void Trainer::Impl::computeNormalisation()
     config.normStd = float(std::max(1e-3, std::sqrt(var))); // a constant input must not divide by 0
 }
 
-void Trainer::Impl::buildOptimizer()
+void TrainingRun::buildOptimizer()
 {
     std::vector<torch::Tensor> decay, noDecay;
     for (const auto& item : net->named_parameters(true))
@@ -226,7 +246,7 @@ void Trainer::Impl::buildOptimizer()
                                                       torch::optim::AdamWOptions(peakLr()).weight_decay(opt.weightDecay));
 }
 
-const std::vector<int>& Trainer::Impl::epoch(std::int64_t e)
+const std::vector<int>& TrainingRun::epoch(std::int64_t e)
 {
     if (e != cachedEpoch) {
         epochOrder = shuffled(trainIdx, streamSeed(opt.seed, Stream::Epoch, std::uint64_t(e)));
@@ -235,7 +255,7 @@ const std::vector<int>& Trainer::Impl::epoch(std::int64_t e)
     return epochOrder;
 }
 
-detail::WindowSpec Trainer::Impl::crop(int clip, Rng& rng) const
+detail::WindowSpec TrainingRun::crop(int clip, Rng& rng) const
 {
     const Spectrogram& s = (*clips)[std::size_t(clip)];
     if (s.frames <= config.frames)
@@ -244,7 +264,7 @@ detail::WindowSpec Trainer::Impl::crop(int clip, Rng& rng) const
     return {&s, start, config.frames};
 }
 
-detail::WindowBatch Trainer::Impl::trainingBatch(int s, std::vector<int>& clipOfWindow)
+detail::WindowBatch TrainingRun::trainingBatch(int s, std::vector<int>& clipOfWindow)
 {
     clipOfWindow.clear();
     const std::int64_t nTrain = std::int64_t(trainIdx.size());
@@ -260,7 +280,7 @@ detail::WindowBatch Trainer::Impl::trainingBatch(int s, std::vector<int>& clipOf
     return detail::makeWindowBatch(config, specs);
 }
 
-torch::Tensor Trainer::Impl::contrastiveLoss(const detail::MaeOutput& out, const detail::WindowBatch& wb,
+torch::Tensor TrainingRun::contrastiveLoss(const detail::MaeOutput& out, const detail::WindowBatch& wb,
                                             const std::vector<int>& clipOfWindow, int s)
 {
     const torch::Tensor valid = wb.valid.to(device);
@@ -283,7 +303,7 @@ torch::Tensor Trainer::Impl::contrastiveLoss(const detail::MaeOutput& out, const
     return detail::infoNceLoss(student, target, same, opt.contrastiveTemperature);
 }
 
-double Trainer::Impl::validationLoss()
+double TrainingRun::validationLoss()
 {
     if (valCrops.empty())
         return nan;
@@ -306,14 +326,14 @@ double Trainer::Impl::validationLoss()
     return weight > 0 ? weighted / weight : nan;
 }
 
-int Trainer::Impl::warmupSteps() const
+int TrainingRun::warmupSteps() const
 {
     if (opt.warmupSteps >= 0)
         return opt.warmupSteps;
     return totalSteps > 0 ? int(std::lround(0.05 * totalSteps)) : -1; // -1: time-based
 }
 
-double Trainer::Impl::lrFactor(int s, double elapsed) const
+double TrainingRun::lrFactor(int s, double elapsed) const
 {
     const int warm = warmupSteps();
     if (warm > 0 && s < warm)
@@ -330,14 +350,14 @@ double Trainer::Impl::lrFactor(int s, double elapsed) const
     return 0.5 * (1.0 + std::cos(std::numbers::pi * std::clamp(progress, 0.0, 1.0)));
 }
 
-int Trainer::Impl::validationInterval() const
+int TrainingRun::validationInterval() const
 {
     if (opt.validationEvery > 0)
         return opt.validationEvery;
     return totalSteps > 0 ? std::max(1, totalSteps / 20) : 100;
 }
 
-json Trainer::Impl::stateJson(double elapsed) const
+json TrainingRun::stateJson(double elapsed) const
 {
     json j = {{"step", step},
               {"total_steps", totalSteps},
@@ -363,7 +383,7 @@ json Trainer::Impl::stateJson(double elapsed) const
     return j;
 }
 
-void Trainer::Impl::saveCheckpoint(double elapsed)
+void TrainingRun::saveCheckpoint(double elapsed)
 {
     if (opt.outDir.empty())
         return;
@@ -393,7 +413,7 @@ void Trainer::Impl::saveCheckpoint(double elapsed)
         lossLog.flush();
 }
 
-void Trainer::Impl::loadCheckpoint()
+void TrainingRun::loadCheckpoint()
 {
     const std::filesystem::path file = checkpointPath();
     if (!std::filesystem::exists(file))
@@ -461,7 +481,7 @@ void Trainer::Impl::loadCheckpoint()
     }
 }
 
-void Trainer::Impl::openLossLog(bool resumed)
+void TrainingRun::openLossLog(bool resumed)
 {
     if (opt.outDir.empty())
         return;
@@ -487,14 +507,14 @@ void Trainer::Impl::openLossLog(bool resumed)
         throw Error(fileError("write", file, "cannot open the loss log"));
 }
 
-void Trainer::Impl::logRow(int s, double loss, double val, double lr, double elapsed)
+void TrainingRun::logRow(int s, double loss, double val, double lr, double elapsed)
 {
     if (lossLog.is_open())
         lossLog << s << ',' << csvNumber(loss) << ',' << csvNumber(val) << ',' << csvNumber(lr) << ','
                 << csvNumber(elapsed) << '\n';
 }
 
-std::string Trainer::Impl::recipeJson(double elapsed) const
+std::string TrainingRun::recipeJson(double elapsed) const
 {
     json r = {{"method", opt.contrastiveWeight > 0 ? "audio-mae + contrastive views" : "audio-mae"},
               {"optimizer", "AdamW(beta1=0.9, beta2=0.95, eps=1e-8), no decay on biases/norms/mask token"},
@@ -528,23 +548,10 @@ std::string Trainer::Impl::recipeJson(double elapsed) const
 TrainResult Trainer::run(const std::vector<Spectrogram>& clips, const std::function<void(const TrainStatus&)>& onStatus,
                          const Progress& progress)
 {
-    Impl& m = *d;
-    const TrainOptions& opt = m.opt;
+    const TrainOptions& opt = d->opt;
     if (clips.empty())
         throw UsageError("cannot train: no clips");
-    m.config = m.init.config();
-    m.clipFrames = 0;
-    for (const Spectrogram& s : clips) {
-        detail::checkClip(m.config, s, "train on clip");
-        m.clipFrames += s.frames;
-    }
-    m.clips = &clips;
-    m.device = m.init.impl().device;
-    m.step = 0;
-    m.elapsedBefore = 0;
-    m.initialVal = m.lastVal = m.lastLoss = nan;
-    m.cachedEpoch = -1;
-    m.totalSteps = opt.steps;
+    TrainingRun m(d->init, opt, clips);
     m.splitClips();
 
     detail::applyThreadCount();
@@ -685,9 +692,6 @@ TrainResult Trainer::run(const std::vector<Spectrogram>& clips, const std::funct
         result.model.save(opt.outDir);
         result.modelDir = opt.outDir;
     }
-    m.net = detail::MaskedAutoencoder(nullptr);
-    m.optimizer.reset();
-    m.clips = nullptr;
     return result;
 }
 
