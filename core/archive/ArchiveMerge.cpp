@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -22,7 +23,8 @@ namespace {
 // What every part must agree on, read from one part.
 struct PartIdentity {
     fs::path root;
-    std::string segmenter, timeExpansion, timeScale, modelId, modelConfig;
+    std::string segmenter, timeScale, modelId, modelConfig;
+    std::optional<double> timeExpansion;
 };
 
 PartIdentity identityOf(const Archive& a)
@@ -31,8 +33,7 @@ PartIdentity identityOf(const Archive& a)
     id.root = fs::weakly_canonical(a.root());
     const ArchiveSettings s = ArchiveSettings::read(a);
     id.segmenter = s.segmenter;
-    // Compared as text in one form: archives written before 2026-12-06 stored "10.000000".
-    if (s.hasTimeExpansion) id.timeExpansion = ArchiveSettings::timeExpansionText(s.timeExpansion);
+    if (s.hasTimeExpansion) id.timeExpansion = s.timeExpansion;
     if (s.hasTimeScale) id.timeScale = std::to_string(s.timeScale);
     id.modelId = a.activeModel();
     if (!s.embedFinished || (a.clipCount() > 0 && (id.modelId.empty() || a.embeddingCount(id.modelId) != a.clipCount())))
@@ -52,8 +53,10 @@ void checkAgrees(const PartIdentity& first, const fs::path& firstFile, const Par
     // An empty shard (more shards than files) has no clips and so nothing to disagree with.
     if (!part.segmenter.empty() && !first.segmenter.empty() && part.segmenter != first.segmenter)
         differ("segmentation", first.segmenter, part.segmenter);
-    if (!part.timeExpansion.empty() && !first.timeExpansion.empty() && part.timeExpansion != first.timeExpansion)
-        differ("time expansion", first.timeExpansion, part.timeExpansion);
+    if (part.timeExpansion && first.timeExpansion
+        && !ArchiveSettings::sameTimeExpansion(*part.timeExpansion, *first.timeExpansion))
+        differ("time expansion", ArchiveSettings::timeExpansionText(*first.timeExpansion),
+               ArchiveSettings::timeExpansionText(*part.timeExpansion));
     if (!part.timeScale.empty() && !first.timeScale.empty() && part.timeScale != first.timeScale)
         differ("analysis time scale", first.timeScale, part.timeScale);
     if (!part.modelId.empty() && !first.modelId.empty() && part.modelId != first.modelId)
@@ -108,7 +111,7 @@ MergeReport mergeArchives(const fs::path& out, const std::vector<fs::path>& part
     PartIdentity common = ids.front();
     for (const PartIdentity& id : ids) {
         if (common.segmenter.empty()) common.segmenter = id.segmenter;
-        if (common.timeExpansion.empty()) common.timeExpansion = id.timeExpansion;
+        if (!common.timeExpansion) common.timeExpansion = id.timeExpansion;
         if (common.timeScale.empty()) common.timeScale = id.timeScale;
         if (common.modelId.empty()) { common.modelId = id.modelId; common.modelConfig = id.modelConfig; }
     }
@@ -126,7 +129,8 @@ MergeReport mergeArchives(const fs::path& out, const std::vector<fs::path>& part
     try {
         Archive merged = Archive::create(temporary, common.root);
         if (!common.segmenter.empty()) merged.setMeta("segmenter", common.segmenter);
-        if (!common.timeExpansion.empty()) merged.setMeta("time_expansion", common.timeExpansion);
+        if (common.timeExpansion)
+            merged.setMeta("time_expansion", ArchiveSettings::timeExpansionText(*common.timeExpansion));
         if (!common.timeScale.empty()) merged.setMeta("time_scale", common.timeScale);
         if (!common.modelId.empty() && !common.modelConfig.empty())
             merged.setMeta("model_config:" + common.modelId, common.modelConfig);

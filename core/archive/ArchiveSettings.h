@@ -7,6 +7,8 @@
 //   AudioReader r(file, {.targetRate = 22050, .timeExpansion = s.timeExpansion});
 //
 // Threading: as Archive (one thread per open Archive).
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 namespace crowlingo {
@@ -37,6 +39,9 @@ struct ArchiveSettings {
     void writeEmbedSettings(Archive& archive) const;
     // How a time expansion is stored and shown: "10", "1.5" (shortest text that reads back the same).
     static std::string timeExpansionText(double timeExpansion);
+    // Whether two time expansions are the same setting: equal to a millionth, so that "10", "10.0"
+    // and the "10.000000" older archives stored agree. The one rule embed and merge both use.
+    static bool sameTimeExpansion(double a, double b) { return a == b || std::abs(a - b) <= 1e-6 * std::max(a, b); }
 };
 
 } // namespace crowlingo

@@ -113,8 +113,8 @@ struct TrainingRun {
 
     std::ofstream lossLog;
 
-    std::filesystem::path checkpointPath() const { return opt.outDir / checkpointFileName; }
-    std::filesystem::path lossLogPath() const { return opt.outDir / lossLogFileName; }
+    std::filesystem::path checkpointPath() const { return opt.outDir / Trainer::checkpointFileName; }
+    std::filesystem::path lossLogPath() const { return opt.outDir / Trainer::lossLogFileName; }
 
     void splitClips();
     void buildOptimizer();

@@ -248,7 +248,7 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     const std::set<ClipId> haveVector(current.clipIds.begin(), current.clipIds.end());
     // Re-segmenting would replace clips, and with them the researcher's labels: refuse, and say how.
     // (Archives written before 2026-12-06 stored "10.000000": compared as numbers, to that precision.)
-    const bool sameExpansion = std::abs(stored.timeExpansion - opt.timeExpansion) <= 1e-6 * opt.timeExpansion;
+    const bool sameExpansion = ArchiveSettings::sameTimeExpansion(stored.timeExpansion, opt.timeExpansion);
     if ((stored.segmenter != segmenter || !sameExpansion) && archive.clipCount() > 0)
         throw UsageError(fileError("embed into", archive.file(),
             "this archive was segmented with \"" + stored.segmenter + "\" and time expansion "

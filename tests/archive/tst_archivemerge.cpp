@@ -210,6 +210,26 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(UsageError, mergeArchives(a, {other}));
         QVERIFY(fs::exists(a));
     }
+
+    void timeExpansionComparedAsANumber()
+    {
+        // Embed and merge share one rule: "1.000000" (as archives stored it before 2026-12-06),
+        // "1.0000000001" and "1" are the same setting (embed would add to either); 2 is another.
+        const fs::path a = embedShard(1, 2, "te1.crowlingo"), b = embedShard(2, 2, "te2.crowlingo");
+        Archive::open(b).setMeta("time_expansion", "1.0000000001");
+        QVERIFY(mergeArchives(dir() / "te-near.crowlingo", {a, b}).warnings.empty());
+        Archive::open(b).setMeta("time_expansion", "1.000000");
+        const MergeReport m = mergeArchives(dir() / "te.crowlingo", {a, b});
+        QVERIFY(m.warnings.empty());
+        QCOMPARE(Archive::open(dir() / "te.crowlingo").meta("time_expansion").value_or(""), std::string("1"));
+        Archive::open(b).setMeta("time_expansion", "2");
+        try {
+            mergeArchives(dir() / "te-bad.crowlingo", {a, b});
+            QFAIL("merged shards read at different time expansions");
+        } catch (const ArchiveError& e) {
+            QVERIFY2(std::string(e.what()).find("time expansion (2) differs") != std::string::npos, e.what());
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestArchiveMerge)
