@@ -8,13 +8,11 @@
 
 #include <QAction>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 
@@ -114,7 +112,7 @@ void ClipInspector::showClip(int clipIndex)
 {
     if (clipIndex == shown_) return;
     shown_ = clipIndex;
-    ++generation_;
+    spectrogramJob_.drop(); // the user has moved on
     updateHeader();
     if (clipIndex < 0 || !session_->isOpen()) {
         spectrogram_->clear(tr("Select a clip on the map, in the table or among the neighbours."));
@@ -126,14 +124,8 @@ void ClipInspector::showClip(int clipIndex)
     ClipSpectrogramRequest request{.file = d.audioFile(clipIndex), .start = c.start, .end = c.end, .context = context_,
                                    .timeExpansion = d.timeExpansion, .settings = settings_};
     spectrogram_->setMessage(tr("computing…"));
-    const quint64 generation = generation_;
-    ++pending_;
-    auto* watcher = new QFutureWatcher<Result<Spectrogram>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, clipIndex, c] {
-        --pending_;
-        watcher->deleteLater();
-        if (generation != generation_) return; // the user has moved on
-        Result<Spectrogram> r = watcher->result();
+    const auto compute = [request] { return runCatching([&] { return clipSpectrogram(request); }); };
+    spectrogramJob_.run(compute, [this, clipIndex, c](Result<Spectrogram> r) {
         if (!r.ok()) {
             spectrogram_->clear(r.error);
             return;
@@ -144,7 +136,6 @@ void ClipInspector::showClip(int clipIndex)
         spectrogram_->setPlayhead(qQNaN());
         Q_EMIT spectrogramShown(clipIndex);
     });
-    watcher->setFuture(QtConcurrent::run([request] { return runCatching([&] { return clipSpectrogram(request); }); }));
     reconstruction_->setClip({request.file, c.start, c.end, d.timeExpansion});
 }
 

@@ -17,6 +17,8 @@ class QAction;
 class QLabel;
 class QHBoxLayout;
 
+#include "ui/LatestJob.h"
+
 namespace crowlingo::ui {
 
 class ArchiveSession;
@@ -33,7 +35,7 @@ public:
     // The shared spectrogram settings (window, FFT of long clips, levels, colours, frequencies).
     void setSpectrogramSettings(const SpectrogramSettings& settings);
     int shownClip() const { return shown_; }  // clip index on display, -1 if none
-    bool isBusy() const { return pending_ > 0; }
+    bool isBusy() const { return spectrogramJob_.running() > 0; }
     SpectrogramView* spectrogramView() const { return spectrogram_; }
     ReconstructionPanel* reconstruction() const { return reconstruction_; }
     QString headerText() const;
@@ -59,8 +61,7 @@ private:
     int shown_ = -1;
     double context_ = 0.5;
     SpectrogramSettings settings_;
-    quint64 generation_ = 0;
-    int pending_ = 0;
+    LatestJob spectrogramJob_{this};
 };
 
 } // namespace crowlingo::ui

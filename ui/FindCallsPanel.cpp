@@ -9,7 +9,6 @@
 
 #include <QComboBox>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -20,7 +19,6 @@
 #include <QSlider>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -177,7 +175,7 @@ int FindCallsPanel::exampleCount() const { return shownExampleCount(+1); }
 
 int FindCallsPanel::counterExampleCount() const { return shownExampleCount(-1); }
 
-bool FindCallsPanel::isBusy() const { return loading_ > 0 || (tasks_->isBusy() && tasks_->title().startsWith(tr("Training"))); }
+bool FindCallsPanel::isBusy() const { return latest_.running() > 0 || (tasks_->isBusy() && tasks_->title().startsWith(tr("Training"))); }
 
 bool FindCallsPanel::train()
 {
@@ -188,7 +186,7 @@ bool FindCallsPanel::train()
         return false;
     }
     const std::string file = session_->fileName().toStdString();
-    const quint64 generation = ++generation_;
+    const quint64 ticket = latest_.ticket();
     const bool started = tasks_->start<ScoredClassifier>(
         tr("Training \"%1\"").arg(name),
         [file, call = name.toStdString()](const Progress& progress) {
@@ -202,8 +200,8 @@ bool FindCallsPanel::train()
             s.scores = scoreClips(archive, s.classifier);
             return s;
         },
-        [this, generation](Result<ScoredClassifier> r) {
-            if (generation != generation_) return; // another archive or call since
+        [this, ticket](Result<ScoredClassifier> r) {
+            if (!latest_.isLatest(ticket)) return; // another archive or call since
             if (!r.ok()) {
                 status_->setText(r.cancelled ? tr("Training cancelled.") : tr("Could not train: %1").arg(r.error));
                 return;
@@ -228,26 +226,8 @@ void FindCallsPanel::onArchiveOpened()
 void FindCallsPanel::readStored(const QString& name)
 {
     const std::string file = session_->fileName().toStdString();
-    const quint64 generation = ++generation_;
     const bool listing = name.isEmpty();
-    ++loading_;
-    auto* watcher = new QFutureWatcher<Result<StoredClassifiers>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, listing] {
-        --loading_;
-        Result<StoredClassifiers> r = watcher->result();
-        watcher->deleteLater();
-        if (generation != generation_) return; // another archive or call since
-        if (!r.ok()) {
-            status_->setText(tr("Could not read the archive's classifiers: %1").arg(r.error));
-            return;
-        }
-        if (listing) {
-            call_->clear();
-            call_->addItems(r.value->names);
-        }
-        if (r.value->newest) install(std::move(r.value->newest->classifier), r.value->newest->scores);
-    });
-    watcher->setFuture(QtConcurrent::run([file, call = name.toStdString()] {
+    latest_.run([file, call = name.toStdString()] {
         return runCatching([&] {
             const Archive archive = Archive::openReadOnly(file);
             std::vector<StoredClassifier> all = archive.classifiers();
@@ -264,12 +244,22 @@ void FindCallsPanel::readStored(const QString& name)
             }
             return s;
         });
-    }));
+    }, [this, listing](Result<StoredClassifiers> r) {
+        if (!r.ok()) {
+            status_->setText(tr("Could not read the archive's classifiers: %1").arg(r.error));
+            return;
+        }
+        if (listing) {
+            call_->clear();
+            call_->addItems(r.value->names);
+        }
+        if (r.value->newest) install(std::move(r.value->newest->classifier), r.value->newest->scores);
+    });
 }
 
 void FindCallsPanel::onArchiveClosed()
 {
-    ++generation_;
+    latest_.drop();
     classifier_.reset();
     scores_.clear();
     histogram_->setScores({});

@@ -28,6 +28,8 @@ class QPushButton;
 class QSlider;
 class QTableWidget;
 
+#include "ui/LatestJob.h"
+
 namespace crowlingo::ui {
 
 class ArchiveSession;
@@ -104,8 +106,7 @@ private:
     QTableWidget* review_;
     std::optional<CallClassifier> classifier_;
     std::vector<float> scores_;        // per clip index (NaN: not scored)
-    quint64 generation_ = 0;           // drops results meant for another archive or call
-    int loading_ = 0;
+    LatestJob latest_{this};           // drops results meant for another archive or call
     bool answering_ = false;           // a review answer is being labelled: keep the queue as it is
 };
 

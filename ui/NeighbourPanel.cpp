@@ -5,7 +5,6 @@
 #include "ui/Result.h"
 
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -14,7 +13,6 @@
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace crowlingo::ui {
 
@@ -95,7 +93,7 @@ int NeighbourPanel::clipAtRow(int row) const
 
 void NeighbourPanel::rebuild()
 {
-    ++generation_;
+    thumbnailJob_.drop();
     table_->setRowCount(0);
     const int current = session_->currentClip();
     if (!session_->isOpen() || current < 0) {
@@ -163,7 +161,7 @@ void NeighbourPanel::setSpectrogramSettings(const SpectrogramSettings& settings)
 {
     settings_ = settings;
     if (session_->isOpen()) {
-        ++generation_;
+        thumbnailJob_.drop();
         requestThumbnails();
     }
 }
@@ -178,22 +176,10 @@ void NeighbourPanel::requestThumbnails()
                             .timeExpansion = d.timeExpansion, .maxFrames = 600, .settings = settings_});
     }
     if (requests.empty()) return;
-    const quint64 generation = generation_;
-    ++pending_;
-    auto* watcher = new QFutureWatcher<std::vector<QImage>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        --pending_;
-        watcher->deleteLater();
-        if (generation != generation_) return;
-        const std::vector<QImage> images = watcher->result();
-        for (int r = 0; r < table_->rowCount() && std::size_t(r) < images.size(); ++r)
-            if (QTableWidgetItem* item = table_->item(r, Thumbnail); item && !images[std::size_t(r)].isNull())
-                item->setIcon(QIcon(QPixmap::fromImage(images[std::size_t(r)])));
-    });
-    // One worker for the whole list; a file that cannot be read gets a blank thumbnail (the
-    // inspector shows the error when that clip is opened).
     const SpectrogramSettings settings = settings_;
-    watcher->setFuture(QtConcurrent::run([requests, settings] {
+    thumbnailJob_.run([requests, settings] {
+        // One worker for the whole list; a file that cannot be read gets a blank thumbnail (the
+        // inspector shows the error when that clip is opened).
         std::vector<QImage> images;
         for (const ClipSpectrogramRequest& q : requests) {
             Result<QImage> r = runCatching([&] {
@@ -203,7 +189,11 @@ void NeighbourPanel::requestThumbnails()
             images.push_back(r.ok() ? *r.value : QImage());
         }
         return images;
-    }));
+    }, [this](const std::vector<QImage>& images) {
+        for (int r = 0; r < table_->rowCount() && std::size_t(r) < images.size(); ++r)
+            if (QTableWidgetItem* item = table_->item(r, Thumbnail); item && !images[std::size_t(r)].isNull())
+                item->setIcon(QIcon(QPixmap::fromImage(images[std::size_t(r)])));
+    });
 }
 
 void NeighbourPanel::setPlayingClip(int clipIndex)

@@ -16,6 +16,8 @@ class QSpinBox;
 class QTableWidget;
 class QToolButton;
 
+#include "ui/LatestJob.h"
+
 namespace crowlingo::ui {
 
 class ArchiveSession;
@@ -30,7 +32,7 @@ public:
     QString rowText(int row) const;                // file name, times, cluster and label
     QSpinBox* kSpinBox() const { return k_; }
     QTableWidget* table() const { return table_; }
-    bool isBusy() const { return pending_ > 0; }
+    bool isBusy() const { return thumbnailJob_.running() > 0; }
     void setPlayAllAction(QAction* action);
 
 public Q_SLOTS:
@@ -51,9 +53,8 @@ private:
     QSpinBox* k_;
     QToolButton* playAll_;
     QTableWidget* table_;
-    quint64 generation_ = 0;
     SpectrogramSettings settings_;
-    int pending_ = 0;
+    LatestJob thumbnailJob_{this};
 };
 
 } // namespace crowlingo::ui
