@@ -24,8 +24,8 @@ inline void addTrainingOptions(CLI::App* sub, TrainOptions& t)
         ->capture_default_str()
         ->check(finiteBetween(TrainLimits::minLr, TrainLimits::maxLr));
     sub->add_option("--contrastive", t.contrastiveWeight,
-                    "Weight of the contrastive term (two augmented views of each clip pulled together against "
-                    "the rest of the batch) added to the masked loss; 0: masked loss only")
+                    "Weight of the contrastive term (each masked clip pulled towards an augmented copy of itself "
+                    "and away from the rest of the batch) added to the masked loss; 0: masked loss only")
         ->capture_default_str()
         ->check(finiteBetween(0.0, TrainLimits::maxContrastiveWeight));
     sub->add_option("--contrastive-temperature", t.contrastiveTemperature, "Temperature of the contrastive term")

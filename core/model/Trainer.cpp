@@ -630,7 +630,7 @@ TrainResult Trainer::run(const std::vector<Spectrogram>& clips, const std::funct
         m.optimizer->step();
         // The masked part alone is reported as the loss, so that it compares with the validation loss.
         m.lastLoss = out.loss.item<double>();
-        if (!std::isfinite(loss.item<double>()))
+        if (!std::isfinite(m.lastLoss) || (opt.contrastiveWeight > 0 && !std::isfinite(contrastive)))
             throw Error("training diverged at step " + std::to_string(m.step + 1) + " (loss is not finite); lower lr");
         ++m.step;
         stepSeconds += std::chrono::duration<double>(Clock::now() - s0).count();
