@@ -1,6 +1,7 @@
 #include "ui/MainWindow.h"
 
 #include "ui/AdaptModelDialog.h"
+#include "ui/ArchiveJobs.h"
 #include "ui/ArchiveSession.h"
 #include "ui/AudioPlayer.h"
 #include "ui/ClipInspector.h"
@@ -8,8 +9,10 @@
 #include "ui/FindCallsPanel.h"
 #include "ui/ClusteringDialog.h"
 #include "ui/LabelBar.h"
+#include "ui/ListeningController.h"
 #include "ui/MapPanel.h"
 #include "ui/MapView.h"
+#include "ui/ModelInUse.h"
 #include "ui/NeighbourPanel.h"
 #include "ui/NewArchiveDialog.h"
 #include "ui/ProjectionDialog.h"
@@ -25,12 +28,8 @@
 #include "core/archive/Archive.h"
 #include "core/archive/ArchiveAnalysis.h"
 #include "core/archive/ArchiveRelocation.h"
-#include "core/archive/ClusterExport.h"
-#include "core/archive/EmbeddingExport.h"
-#include "core/pipeline/FolderEmbedder.h"
 #include "core/common/Error.h"
-#include "core/common/OutputRules.h"
-#include "core/model/DefaultModel.h"
+#include "core/pipeline/FolderEmbedder.h"
 
 #include <QAction>
 #include <QApplication>
@@ -43,7 +42,6 @@
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -57,11 +55,11 @@
 #include <QTimer>
 #include <QUrl>
 #include <QToolBar>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cstdio>
 #include <set>
+#include <utility>
 
 namespace crowlingo::ui {
 
@@ -73,6 +71,8 @@ const char* kRecentKey = "recentArchives";
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), session_(new ArchiveSession(this)), tasks_(new TaskRunner(this)), player_(new AudioPlayer(this)),
+      jobs_(new ArchiveJobs(session_, tasks_, this)), models_(new ModelInUse(this)),
+      listening_(new ListeningController(session_, player_, this)),
       central_(new QStackedWidget(this)), start_(new StartPage(this)), mapPanel_(new MapPanel(session_, this)),
       table_(new ClipTablePanel(session_, this)), inspector_(new ClipInspector(session_, this)),
       neighbours_(new NeighbourPanel(session_, this)), labelBar_(new LabelBar(session_, this)),
@@ -128,7 +128,7 @@ MainWindow::MainWindow(QWidget* parent)
     // The window's own long work writes to the archive too: that is not another program's change.
     connect(tasks_, &TaskRunner::started, session_, [this] { session_->setOwnWorkRunning(true); });
     connect(tasks_, &TaskRunner::finished, session_, [this] { session_->setOwnWorkRunning(false); });
-    connect(session_, &ArchiveSession::currentClipChanged, this, [this] { sequencePos_ = -1; updateActions(); });
+    connect(session_, &ArchiveSession::currentClipChanged, this, &MainWindow::updateActions);
     connect(session_, &ArchiveSession::labelApplied, this, [this](int clips) {
         statusBar()->showMessage(tr("Saved the label of %n clip(s)", nullptr, clips), 4000);
     });
@@ -145,20 +145,8 @@ MainWindow::MainWindow(QWidget* parent)
         recording_->setPlayhead(here ? seconds : qQNaN());
     });
     connect(recordings_, &RecordingsPanel::recordingActivated, this, &MainWindow::showRecording);
-    connect(recording_, &RecordingPanel::playRequested, this,
-            [this](const std::filesystem::path& file, double start, double end, double timeExpansion) {
-                playingSequence_ = false;
-                PlayItem item;
-                item.file = file;
-                item.start = start;
-                item.end = end;
-                item.timeExpansion = timeExpansion;
-                item.withContext = false;
-                player_->setSpeed(speed_->value());
-                player_->play({item});
-            });
-    connect(player_, &AudioPlayer::itemStarted, this, [this](int queueIndex, int clip) {
-        if (playingSequence_) sequencePos_ = queueIndex;
+    connect(recording_, &RecordingPanel::playRequested, listening_, &ListeningController::playRange);
+    connect(player_, &AudioPlayer::itemStarted, this, [this](int, int clip) {
         neighbours_->setPlayingClip(clip);
         updateActions();
     });
@@ -171,8 +159,35 @@ MainWindow::MainWindow(QWidget* parent)
     connect(player_, &AudioPlayer::errorOccurred, this, [this](const QString& m) {
         statusBar()->showMessage(tr("Playback: %1").arg(m), 8000);
     });
-    connect(neighbours_, &NeighbourPanel::playRequested, this, [this](int clip) { playClips({clip}); });
-    connect(findCalls_, &FindCallsPanel::playRequested, this, [this](int clip) { playClips({clip}); });
+    connect(neighbours_, &NeighbourPanel::playRequested, listening_, &ListeningController::playClip);
+    connect(findCalls_, &FindCallsPanel::playRequested, listening_, &ListeningController::playClip);
+    connect(listening_, &ListeningController::statusMessage, statusBar(), &QStatusBar::showMessage);
+
+    connect(models_, &ModelInUse::loadStarted, this,
+            [this] { inspector_->reconstruction()->setModelStatus(tr("Loading the model …")); });
+    connect(models_, &ModelInUse::loadFailed, this, [this](const QString& error) {
+        inspector_->reconstruction()->setModelStatus(tr("No model, so no reconstruction: %1").arg(error));
+    });
+    connect(models_, &ModelInUse::changed, this, [this](const Model& model) {
+        inspector_->reconstruction()->setModel(model);
+        updateSummary();
+        updateActions();
+    });
+
+    jobs_->setReplaceQuestion([this](const QString& question) { return askYesNo(tr("Replace files?"), question); });
+    connect(jobs_, &ArchiveJobs::failed, this, &MainWindow::showError);
+    connect(jobs_, &ArchiveJobs::statusMessage, statusBar(), &QStatusBar::showMessage);
+    connect(jobs_, &ArchiveJobs::mapStarted, this, [this](const QString& title) { mapView()->setMessage(title + QStringLiteral(" …")); });
+    connect(jobs_, &ArchiveJobs::mapFinished, this, [this] { mapView()->setMessage({}); });
+    // Show what was just computed.
+    connect(jobs_, &ArchiveJobs::clustersFound, this, [this] { mapPanel_->setColourBy(int(MapView::ColourBy::Cluster)); });
+    connect(jobs_, &ArchiveJobs::embedStopped, this, [this](const QString& archiveFile) {
+        if (QFileInfo::exists(archiveFile)) openArchive(archiveFile); // keep what was stored
+    });
+    connect(jobs_, &ArchiveJobs::embedded, this, [this](const EmbedReport& report, const QString& archiveFile) {
+        showEmbedReport(report);
+        openArchive(archiveFile);
+    });
     connect(tasks_, &TaskRunner::finished, this, [this](bool ok, bool cancelled, const QString& message) {
         if (ok || cancelled) statusBar()->showMessage(message, 6000);
         updateActions();
@@ -212,7 +227,7 @@ void MainWindow::buildActions()
         if (npy.isEmpty()) return;
         QString csv = npy;
         csv.replace(QRegularExpression(QStringLiteral("\\.npy$")), QString());
-        exportEmbeddings(npy, csv + QStringLiteral("_clips.csv"));
+        jobs_->exportEmbeddings(npy, csv + QStringLiteral("_clips.csv"));
     });
     importLabelsAction_ = make(tr("&Import Labels…"), QKeySequence(), [this] {
         const QString file = QFileDialog::getOpenFileName(
@@ -227,24 +242,29 @@ void MainWindow::buildActions()
         const QString csv = QFileDialog::getSaveFileName(this, tr("Export clusters"),
                                                          QFileInfo(session_->fileName()).absolutePath() + QStringLiteral("/clusters.csv"),
                                                          tr("CSV files (*.csv)"));
-        if (!csv.isEmpty()) exportClusters(csv);
+        if (!csv.isEmpty()) jobs_->exportClusters(csv);
     });
     exportRavenAction_ = make(tr("&Raven Selection Tables…"), QKeySequence(), [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for Raven selection tables"),
                                                               QFileInfo(session_->fileName()).absolutePath());
-        if (!dir.isEmpty()) exportTables(dir, false);
+        if (!dir.isEmpty()) jobs_->exportTables(dir, false);
     });
     exportAudacityAction_ = make(tr("&Audacity Label Tracks…"), QKeySequence(), [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for Audacity label tracks"),
                                                               QFileInfo(session_->fileName()).absolutePath());
-        if (!dir.isEmpty()) exportTables(dir, true);
+        if (!dir.isEmpty()) jobs_->exportTables(dir, true);
     });
     quitAction_ = make(tr("&Quit"), QKeySequence::Quit, &QWidget::close);
-    pcaAction_ = make(tr("Map (PCA)"), QKeySequence(), [this] { computeProjection(false); });
+    auto computeMapBy = [this](ProjectionMethod method) {
+        ProjectionParams params;
+        params.method = method;
+        jobs_->computeMap(params);
+    };
+    pcaAction_ = make(tr("Map (PCA)"), QKeySequence(), [computeMapBy] { computeMapBy(ProjectionMethod::Pca); });
     pcaAction_->setToolTip(tr("Compute a 2-D map of the embeddings with PCA (seconds)"));
-    umapAction_ = make(tr("Map (UMAP)"), QKeySequence(), [this] { computeProjection(true); });
+    umapAction_ = make(tr("Map (UMAP)"), QKeySequence(), [computeMapBy] { computeMapBy(ProjectionMethod::Umap); });
     umapAction_->setToolTip(tr("Compute a 2-D map with UMAP: neighbourhoods kept, slower"));
-    clusterAction_ = make(tr("Cluster"), QKeySequence(), &MainWindow::computeClustering);
+    clusterAction_ = make(tr("Cluster"), QKeySequence(), [this] { jobs_->computeClusters(ClusterParams{}); });
     clusterAction_->setToolTip(tr("Cluster the embeddings with HDBSCAN (noise stays unassigned)"));
     adaptAction_ = make(tr("&Adapt Model to This Archive…"), QKeySequence(), [this] { adaptModelDialog(); });
     adaptAction_->setToolTip(tr("Train the model on this archive's clips without labels, then re-embed them"));
@@ -263,7 +283,7 @@ void MainWindow::buildActions()
                                   QString::fromStdString(session_->data().segmenter));
         if (dialog.exec() != QDialog::Accepted) return;
         try {
-            embedFolder(dialog.folder(), dialog.archiveFile(), dialog.modelDir().isEmpty() ? modelDir_ : dialog.modelDir(),
+            embedFolder(dialog.folder(), dialog.archiveFile(), dialog.modelDir().isEmpty() ? models_->dir() : dialog.modelDir(),
                         dialog.options());
         } catch (const std::exception& e) {
             showError(tr("Cannot update the archive"), QString::fromUtf8(e.what()));
@@ -271,20 +291,20 @@ void MainWindow::buildActions()
     });
     updateArchiveAction_->setToolTip(tr("Embed new or changed recordings of the archive's folder"));
 
-    playAction_ = make(tr("Play"), QKeySequence(tr("Ctrl+Space")), &MainWindow::playCurrent, QStyle::SP_MediaPlay);
+    playAction_ = make(tr("Play"), QKeySequence(tr("Ctrl+Space")), [this] { listening_->playCurrent(); }, QStyle::SP_MediaPlay);
     playAction_->setToolTip(tr("Play the current clip (Ctrl+Space)"));
-    playSequenceAction_ = make(tr("Play + neighbours"), QKeySequence(Qt::Key_Space), &MainWindow::playSequence,
+    playSequenceAction_ = make(tr("Play + neighbours"), QKeySequence(Qt::Key_Space), [this] { listening_->playSequence(); },
                                QStyle::SP_MediaSeekForward);
     playSequenceAction_->setToolTip(tr("Play the current clip, then its neighbours in order (Space)"));
     playExemplarsAction_ = make(tr("Play &Typical Clips of This Cluster"), QKeySequence(Qt::Key_T),
-                                &MainWindow::playClusterExemplars);
+                                [this] { listening_->playClusterExemplars(); });
     playExemplarsAction_->setToolTip(tr("Select and play the most typical clips of the current clip's cluster, "
                                         "its medoid first (T)"));
-    nextAction_ = make(tr("Next"), QKeySequence(Qt::Key_N), &MainWindow::playNext, QStyle::SP_MediaSkipForward);
+    nextAction_ = make(tr("Next"), QKeySequence(Qt::Key_N), [this] { listening_->playNext(); }, QStyle::SP_MediaSkipForward);
     nextAction_->setToolTip(tr("Next clip in the listening order (N)"));
-    previousAction_ = make(tr("Previous"), QKeySequence(Qt::Key_P), &MainWindow::playPrevious, QStyle::SP_MediaSkipBackward);
+    previousAction_ = make(tr("Previous"), QKeySequence(Qt::Key_P), [this] { listening_->playPrevious(); }, QStyle::SP_MediaSkipBackward);
     previousAction_->setToolTip(tr("Previous clip in the listening order (P)"));
-    stopAction_ = make(tr("Stop"), QKeySequence(Qt::Key_Escape), &MainWindow::stopPlayback, QStyle::SP_MediaStop);
+    stopAction_ = make(tr("Stop"), QKeySequence(Qt::Key_Escape), [this] { listening_->stop(); }, QStyle::SP_MediaStop);
     stopAction_->setToolTip(tr("Stop playback (Esc)"));
     labelAction_ = make(tr("&Label Selected Clips…"), QKeySequence(tr("Ctrl+L")), [this] { labelBar_->focusEdit(); });
     // Ctrl+Z: a focused text field keeps it for its own typing; elsewhere it takes back a label edit.
@@ -383,17 +403,17 @@ void MainWindow::buildToolBars()
     playback->addAction(stopAction_);
     playback->addSeparator();
 
-    speed_ = new QDoubleSpinBox(playback);
-    speed_->setObjectName(QStringLiteral("speedSpinBox"));
-    speed_->setRange(0.1, 2.0);
-    speed_->setSingleStep(0.1);
-    speed_->setDecimals(2);
-    speed_->setValue(1.0);
-    speed_->setSuffix(QStringLiteral(" ×"));
-    speed_->setPrefix(tr("speed "));
-    speed_->setToolTip(tr("Playback speed (0.1–2×); slower also lowers the pitch, like tape"));
-    connect(speed_, &QDoubleSpinBox::valueChanged, player_, &AudioPlayer::setSpeed);
-    playback->addWidget(speed_);
+    auto* speed = new QDoubleSpinBox(playback);
+    speed->setObjectName(QStringLiteral("speedSpinBox"));
+    speed->setRange(0.1, 2.0);
+    speed->setSingleStep(0.1);
+    speed->setDecimals(2);
+    speed->setValue(1.0);
+    speed->setSuffix(QStringLiteral(" ×"));
+    speed->setPrefix(tr("speed "));
+    speed->setToolTip(tr("Playback speed (0.1–2×); slower also lowers the pitch, like tape"));
+    connect(speed, &QDoubleSpinBox::valueChanged, listening_, &ListeningController::setSpeed);
+    playback->addWidget(speed);
 
     timeExpansion_ = new QDoubleSpinBox(playback);
     timeExpansion_->setObjectName(QStringLiteral("timeExpansionSpinBox"));
@@ -403,12 +423,13 @@ void MainWindow::buildToolBars()
     timeExpansion_->setPrefix(tr("time expansion ×"));
     timeExpansion_->setToolTip(tr("Play ultrasound slowed by this factor (10 brings bat calls into hearing); "
                                   "set from the archive when it is opened"));
+    connect(timeExpansion_, &QDoubleSpinBox::valueChanged, listening_, &ListeningController::setTimeExpansion);
     playback->addWidget(timeExpansion_);
 
-    context_ = new QCheckBox(tr("context ±0.5 s"), playback);
-    context_->setToolTip(tr("Also play half a second before and after each clip"));
-    connect(context_, &QCheckBox::toggled, this, [this](bool on) { player_->setContext(on ? 0.5 : 0.0); });
-    playback->addWidget(context_);
+    auto* context = new QCheckBox(tr("context ±0.5 s"), playback);
+    context->setToolTip(tr("Also play half a second before and after each clip"));
+    connect(context, &QCheckBox::toggled, listening_, &ListeningController::setContext);
+    playback->addWidget(context);
 
     QToolBar* labels = addToolBar(tr("Labels"));
     toolBars_.push_back(labels);
@@ -429,11 +450,7 @@ void MainWindow::buildDocks()
         return d;
     };
     // "Hear reconstruction": the panel makes the sound, the one player plays it.
-    connect(inspector_->reconstruction(), &ReconstructionPanel::listenRequested, this,
-            [this](const QVector<float>& samples, double rate) {
-                playingSequence_ = false;
-                player_->playSound(std::vector<float>(samples.begin(), samples.end()), rate);
-            });
+    connect(inspector_->reconstruction(), &ReconstructionPanel::listenRequested, listening_, &ListeningController::playSound);
     inspectorDock_ = dock(tr("Clip"), "inspectorDock", inspector_, Qt::RightDockWidgetArea);
     neighbourDock_ = dock(tr("Neighbours"), "neighbourDock", neighbours_, Qt::RightDockWidgetArea);
     tableDock_ = dock(tr("Clips"), "tableDock", table_, Qt::BottomDockWidgetArea);
@@ -448,71 +465,9 @@ void MainWindow::buildDocks()
     setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
 }
 
-namespace {
-// The model reading at another time scale, or nothing when the scale does not fit its hop.
-std::optional<Model> atTimeScale(const std::optional<Model>& model, int scale)
-{
-    if (!model) return std::nullopt;
-    try {
-        return model->withTimeScale(scale);
-    } catch (const UsageError&) {
-        return std::nullopt;
-    }
-}
-} // namespace
-
-void MainWindow::loadModel(const QString& dir, int timeScale)
-{
-    modelDir_ = dir;
-    modelFromArchive_ = false;
-    const quint64 request = ++modelRequest_;
-    ++modelLoads_;
-    inspector_->reconstruction()->setModelStatus(tr("Loading the model …"));
-    auto* watcher = new QFutureWatcher<Result<Model>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, request] {
-        watcher->deleteLater();
-        --modelLoads_;
-        if (request != modelRequest_) return; // another model was asked for since
-        Result<Model> r = watcher->result();
-        if (r.ok()) {
-            installModel(*r.value);
-        } else {
-            inspector_->reconstruction()->setModelStatus(tr("No model, so no reconstruction: %1").arg(r.error));
-        }
-    });
-    const std::filesystem::path path = dir.toStdString();
-    watcher->setFuture(QtConcurrent::run([path, timeScale] {
-        return runCatching([&] { return Model::load(path.empty() ? defaultModelDir() : path).withTimeScale(timeScale); });
-    }));
-}
-
-void MainWindow::loadArchiveModel(const QString& dir, int timeScale)
-{
-    loadModel(dir, timeScale);
-    modelFromArchive_ = true;
-}
-
-void MainWindow::setModel(const Model& model)
-{
-    ++modelRequest_;
-    modelFromArchive_ = false;
-    installModel(model);
-}
-
-void MainWindow::installModel(const Model& model)
-{
-    if (!baseModel_ && !modelFromArchive_) baseModel_ = model;
-    model_ = model;
-    inspector_->reconstruction()->setModel(model);
-    updateSummary();
-    updateActions();
-}
-
-QString MainWindow::modelId() const { return model_ ? QString::fromStdString(model_->id()) : QString(); }
-
 bool MainWindow::isBusy() const
 {
-    return session_->isLoading() || modelLoads_ > 0 || tasks_->isBusy() || inspector_->isBusy() || inspector_->reconstruction()->isBusy() ||
+    return session_->isLoading() || models_->isLoading() || tasks_->isBusy() || inspector_->isBusy() || inspector_->reconstruction()->isBusy() ||
            neighbours_->isBusy() || findCalls_->isBusy();
 }
 
@@ -551,7 +506,7 @@ void MainWindow::whenIdle(std::function<void()> f, int timeoutMs)
 void MainWindow::openArchive(const QString& file)
 {
     if (file.isEmpty()) return;
-    stopPlayback();
+    listening_->stop();
     session_->open(file);
 }
 
@@ -586,7 +541,7 @@ bool MainWindow::locateRecordings(QString folder)
 
 void MainWindow::closeArchive()
 {
-    stopPlayback();
+    listening_->stop();
     session_->close();
 }
 
@@ -616,151 +571,39 @@ void MainWindow::newArchiveFromFolder(const QString& folder)
 void MainWindow::embedFolder(const QString& folder, const QString& archiveFile, const QString& modelDir,
                              const EmbedFolderOptions& options)
 {
-    const std::filesystem::path dir = folder.toStdString(), file = archiveFile.toStdString(), model = modelDir.toStdString();
     if (session_->isOpen() && QFileInfo(session_->fileName()) == QFileInfo(archiveFile)) closeArchive();
-    const bool started = tasks_->start<EmbedReport>(
-        tr("Embedding %1").arg(QFileInfo(folder).fileName()),
-        [dir, file, model, options](const Progress& base) {
-            const Model m = Model::load(model.empty() ? defaultModelDir() : model);
-            Archive archive = Archive::openOrCreate(file, dir);
-            // The live figures (files, clips/s, real-time factor) become the progress text.
-            auto status = std::make_shared<EmbedStatus>();
-            const Progress progress{[base, status](double done, std::string_view) {
-                                        char what[200];
-                                        std::snprintf(what, sizeof what, "%d/%d files · %.0f clips/s · %.0f× real time · %s",
-                                                      status->filesDone, status->filesToDo, status->clipsPerSecond,
-                                                      status->realTimeFactor, status->currentFile.c_str());
-                                        base(done, what);
-                                    },
-                                    base.cancelled};
-            EmbedFolderOptions withModel = options;
-            withModel.modelDir = model; // so that reopening the archive finds this model again
-            return crowlingo::embedFolder(archive, m, withModel, progress, [status](const EmbedStatus& s) { *status = s; });
-        },
-        [this, archiveFile](Result<EmbedReport> r) {
-            if (!r.ok()) {
-                if (!r.cancelled) showError(tr("Embedding failed"), r.error);
-                if (QFileInfo::exists(archiveFile)) openArchive(archiveFile); // keep what was stored
-                return;
-            }
-            const EmbedReport& report = *r.value;
-            if (!report.errors.empty()) {
-                QString list;
-                for (const auto& [path, why] : report.errors)
-                    list += QStringLiteral("%1: %2\n").arg(QString::fromStdString(path), QString::fromStdString(why));
-                QMessageBox box(QMessageBox::Warning, tr("Some recordings could not be used"),
-                                tr("%n file(s) could not be used; the rest of the archive is fine.", nullptr, report.filesFailed),
-                                QMessageBox::Ok, this);
-                box.setDetailedText(list);
-                box.exec();
-            }
-            statusBar()->showMessage(tr("%1 files embedded, %2 unchanged, %3 clips in %4 s, read at time scale ×%5")
-                                         .arg(report.filesEmbedded)
-                                         .arg(report.filesUnchanged)
-                                         .arg(report.clipsEmbedded)
-                                         .arg(report.wallSeconds, 0, 'f', 1)
-                                         .arg(report.timeScale),
-                                     10000);
-            if (!report.withoutClips.empty()) {
-                // Not modal: the archive opens meanwhile; the list says which recordings are not on the map.
-                QStringList paths;
-                for (const std::string& p : report.withoutClips) paths << QString::fromStdString(p);
-                auto* box = new QMessageBox(QMessageBox::Information, tr("Recordings without clips"),
-                                            tr("%n recording(s) gave no clip with this segmentation (no call stood out, "
-                                               "or the file is too short). They are in the archive but not on the map.",
-                                               nullptr, int(paths.size())),
-                                            QMessageBox::Ok, this);
-                box->setDetailedText(paths.join(QLatin1Char('\n')));
-                box->setAttribute(Qt::WA_DeleteOnClose);
-                box->setObjectName(QStringLiteral("withoutClipsBox"));
-                // The list stays in the Recordings dock, filtered to them, after this box is gone.
-                QPushButton* list = box->addButton(tr("List Them"), QMessageBox::ActionRole);
-                connect(list, &QPushButton::clicked, this, [this] { showRecordingsList(RecordingFilter::WithoutClips); });
-                box->open();
-            }
-            openArchive(archiveFile);
-        });
-    if (!started) showError(tr("Busy"), tr("Wait for \"%1\" to finish (or cancel it) first.").arg(tasks_->title()));
+    jobs_->embedFolder(folder, archiveFile, modelDir, options);
 }
 
-void MainWindow::computeProjection(bool umap)
+void MainWindow::showEmbedReport(const EmbedReport& report)
 {
-    ProjectionParams params;
-    params.method = umap ? ProjectionMethod::Umap : ProjectionMethod::Pca;
-    computeMap(params);
-}
-
-void MainWindow::computeMap(const ProjectionParams& params, std::function<void()> then)
-{
-    if (!session_->isOpen() || session_->data().modelId.empty()) return;
-    const std::filesystem::path file = session_->data().file;
-    const bool umap = params.method == ProjectionMethod::Umap;
-    const QString title = umap ? tr("Computing a UMAP map") : tr("Computing a PCA map");
-    const bool started = tasks_->start<StoredProjection>(
-        title,
-        [file, params](const Progress& progress) {
-            Archive archive = Archive::open(file);
-            return projectArchive(archive, params, progress);
-        },
-        [this, then](Result<StoredProjection> r) {
-            mapView()->setMessage({});
-            if (!r.ok()) {
-                if (!r.cancelled) showError(tr("Cannot compute the map"), r.error);
-                return;
-            }
-            if (!session_->isOpen() || session_->data().modelId != r.value->modelId) return;
-            session_->setProjection(r.value->clipIds, r.value->xy, r.value->paramsJson);
-            if (then) then();
-            else if (const auto again = clusteringThatFollowsTheMap()) computeClusters(*again);
-        });
-    if (started) mapView()->setMessage(title + QStringLiteral(" …"));
-    else showError(tr("Busy"), tr("Wait for \"%1\" to finish (or cancel it) first.").arg(tasks_->title()));
-}
-
-void MainWindow::computeClustering() { computeClusters(ClusterParams{}); }
-
-std::optional<ClusterParams> MainWindow::clusteringThatFollowsTheMap() const
-{
-    // Clusters found on the map (or left to Automatic, which may now pick the map) belong to the
-    // map they were found on: a new map gets new clusters, so that colours and islands agree.
-    const ArchiveSnapshot& d = session_->data();
-    if (!d.hasClustering) return std::nullopt;
-    try {
-        const ClusterParams p = ClusterParams::fromJson(d.clusteringParams);
-        if (ClusterParams::spaceUsed(d.clusteringParams) == ClusterSpace::Map
-            || resolveClusterSpace(d.projectionParams, p.space) == ClusterSpace::Map)
-            return p;
-        return std::nullopt; // among the embeddings before and after: the map changed nothing
-    } catch (const UsageError&) {
-        return std::nullopt;
+    if (!report.errors.empty()) {
+        QString list;
+        for (const auto& [path, why] : report.errors)
+            list += QStringLiteral("%1: %2\n").arg(QString::fromStdString(path), QString::fromStdString(why));
+        QMessageBox box(QMessageBox::Warning, tr("Some recordings could not be used"),
+                        tr("%n file(s) could not be used; the rest of the archive is fine.", nullptr, report.filesFailed),
+                        QMessageBox::Ok, this);
+        box.setDetailedText(list);
+        box.exec();
     }
-}
-
-void MainWindow::computeClusters(const ClusterParams& params, std::function<void()> then)
-{
-    if (!session_->isOpen() || session_->data().modelId.empty()) return;
-    const std::filesystem::path file = session_->data().file;
-    const bool started = tasks_->start<StoredClustering>(
-        params.method == ClusterMethod::Hdbscan ? tr("Clustering (HDBSCAN)") : tr("Clustering (k-means, k = %1)").arg(params.k),
-        [file, params](const Progress& progress) {
-            Archive archive = Archive::open(file);
-            // Cluster ids are matched to the previous clustering, so "cluster 3" stays cluster 3.
-            return clusterArchive(archive, params, progress);
-        },
-        [this, then](Result<StoredClustering> r) {
-            if (!r.ok()) {
-                if (!r.cancelled) showError(tr("Cannot cluster"), r.error);
-                return;
-            }
-            if (session_->isOpen() && session_->data().modelId == r.value->modelId)
-                session_->setClustering(r.value->clipIds, r.value->labels, r.value->paramsJson);
-            std::set<int> ids(r.value->labels.begin(), r.value->labels.end());
-            ids.erase(-1);
-            statusBar()->showMessage(tr("%1 clusters found").arg(ids.size()), 8000);
-            mapPanel_->setColourBy(int(MapView::ColourBy::Cluster)); // show what was just computed
-            if (then) then();
-        });
-    if (!started) showError(tr("Busy"), tr("Wait for \"%1\" to finish (or cancel it) first.").arg(tasks_->title()));
+    if (!report.withoutClips.empty()) {
+        // Not modal: the archive opens meanwhile; the list says which recordings are not on the map.
+        QStringList paths;
+        for (const std::string& p : report.withoutClips) paths << QString::fromStdString(p);
+        auto* box = new QMessageBox(QMessageBox::Information, tr("Recordings without clips"),
+                                    tr("%n recording(s) gave no clip with this segmentation (no call stood out, "
+                                       "or the file is too short). They are in the archive but not on the map.",
+                                       nullptr, int(paths.size())),
+                                    QMessageBox::Ok, this);
+        box->setDetailedText(paths.join(QLatin1Char('\n')));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setObjectName(QStringLiteral("withoutClipsBox"));
+        // The list stays in the Recordings dock, filtered to them, after this box is gone.
+        QPushButton* list = box->addButton(tr("List Them"), QMessageBox::ActionRole);
+        connect(list, &QPushButton::clicked, this, [this] { showRecordingsList(RecordingFilter::WithoutClips); });
+        box->open();
+    }
 }
 
 void MainWindow::mapDialog()
@@ -772,7 +615,7 @@ void MainWindow::mapDialog()
     } catch (const UsageError&) {
         // A map made by another version: start from the defaults.
     }
-    if (dialog.exec() == QDialog::Accepted) computeMap(dialog.params());
+    if (dialog.exec() == QDialog::Accepted) jobs_->computeMap(dialog.params());
 }
 
 void MainWindow::clusterDialog()
@@ -786,19 +629,19 @@ void MainWindow::clusterDialog()
     }
     const ArchiveSnapshot& d = session_->data();
     dialog.setAutomaticSpace(resolveClusterSpace(d.hasProjection ? d.projectionParams : std::string(), ClusterSpace::Automatic));
-    if (dialog.exec() == QDialog::Accepted) computeClusters(dialog.params());
+    if (dialog.exec() == QDialog::Accepted) jobs_->computeClusters(dialog.params());
 }
 
 AdaptModelDialog* MainWindow::adaptModelDialog()
 {
-    if (!session_->isOpen() || !model_) return nullptr;
+    if (!session_->isOpen() || !models_->model()) return nullptr;
     if (adaptDialog_) {
         adaptDialog_->raise();
         adaptDialog_->activateWindow();
         return adaptDialog_;
     }
     // Not modal: the researcher keeps exploring (on the current vectors) while the model trains.
-    auto* dialog = new AdaptModelDialog(session_->data().file, *model_, session_->data().clipCount(), tasks_, this);
+    auto* dialog = new AdaptModelDialog(session_->data().file, *models_->model(), session_->data().clipCount(), tasks_, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     const QString archiveFile = session_->fileName();
     connect(dialog, &AdaptModelDialog::adapted, this, [this, archiveFile](const QString& modelDir, bool activated) {
@@ -806,45 +649,13 @@ AdaptModelDialog* MainWindow::adaptModelDialog()
         // model for reconstructions and queries, reload the archive, and redo the map and clusters
         // with the parameters they had. (An archive opened later finds its model by itself.)
         if (!activated || !session_->isOpen() || session_->fileName() != archiveFile) return;
-        const ArchiveSnapshot& d = session_->data();
-        redoAnalysis_.emplace(d.hasProjection ? d.projectionParams : std::string(),
-                              d.hasClustering ? d.clusteringParams : std::string());
-        loadArchiveModel(modelDir, 1);
+        jobs_->redoAnalysisOnReopen();
+        models_->loadArchiveOwn(modelDir, 1);
         openArchive(archiveFile);
     });
     adaptDialog_ = dialog;
     dialog->show();
     return dialog;
-}
-
-void MainWindow::exportEmbeddings(const QString& npyFile, const QString& csvFile)
-{
-    if (!session_->isOpen()) return;
-    const std::filesystem::path file = session_->data().file, npy = npyFile.toStdString(), csv = csvFile.toStdString();
-    const std::string modelId = session_->data().modelId;
-    const bool started = tasks_->start<int>(
-        tr("Exporting embeddings"),
-        [file, npy, csv, modelId](const Progress& progress) {
-            // The save dialog asked before replacing the .npy; the clip table is its companion, named
-            // after it. Neither may be the open archive.
-            const OutputRules rules{.protect = sqliteFiles(file), .replace = true};
-            checkOutputPaths({npy, csv}, rules);
-            const Archive archive = Archive::open(file);
-            if (modelId.empty()) throw UsageError(fileError("export", file, "the archive has no embeddings yet"));
-            const EmbeddingMatrix m = archive.embeddings(modelId);
-            progress(0.5, "writing the .npy file");
-            writeNpy(npy, m.values, m.rows(), m.dimension, rules);
-            progress(0.8, "writing the clip table");
-            writeClipTable(csv, archive, m.clipIds, rules);
-            return int(m.rows());
-        },
-        [this, npyFile, csvFile](Result<int> r) {
-            const QString message = r.ok() ? tr("Wrote %1 and %2 (%3 clips)").arg(npyFile, csvFile).arg(*r.value) : r.error;
-            if (!r.ok() && !r.cancelled) showError(tr("Export failed"), r.error);
-            else statusBar()->showMessage(message, 8000);
-            Q_EMIT exportFinished(r.ok(), message);
-        });
-    if (!started) Q_EMIT exportFinished(false, tr("busy with %1").arg(tasks_->title()));
 }
 
 QString MainWindow::importLabels(const QString& file)
@@ -872,138 +683,6 @@ QString MainWindow::importLabels(const QString& file)
     }
     return summary;
 }
-
-void MainWindow::exportClusters(const QString& csvFile)
-{
-    if (!session_->isOpen()) return;
-    const std::filesystem::path file = session_->data().file, csv = csvFile.toStdString();
-    const bool started = tasks_->start<int>(
-        tr("Exporting clusters"),
-        [file, csv](const Progress&) {
-            const Archive archive = Archive::open(file);
-            // The save dialog asked before replacing; core still refuses the archive itself.
-            writeClusterCsv(csv, archive, {.replace = true});
-            return 0;
-        },
-        [this, csvFile](Result<int> r) {
-            const QString message = r.ok() ? tr("Wrote %1").arg(csvFile) : r.error;
-            if (!r.ok() && !r.cancelled) showError(tr("Export failed"), r.error);
-            else statusBar()->showMessage(message, 8000);
-            Q_EMIT exportFinished(r.ok(), message);
-        });
-    if (!started) Q_EMIT exportFinished(false, tr("busy with %1").arg(tasks_->title()));
-}
-
-void MainWindow::exportTables(const QString& dir, bool audacity, bool replace)
-{
-    if (!session_->isOpen()) return;
-    constexpr int kFilesExist = -1; // nothing written: files of these names are in the folder
-    const std::filesystem::path file = session_->data().file, out = dir.toStdString();
-    const bool started = tasks_->start<int>(
-        audacity ? tr("Exporting Audacity label tracks") : tr("Exporting Raven selection tables"),
-        [file, out, audacity, replace](const Progress&) {
-            const Archive archive = Archive::open(file);
-            const OutputRules rules{.replace = replace};
-            try {
-                return int((audacity ? writeAudacityLabels(out, archive, rules) : writeRavenTables(out, archive, rules)).size());
-            } catch (const OutputExistsError&) {
-                return kFilesExist;
-            }
-        },
-        [this, dir, audacity](Result<int> r) {
-            if (r.ok() && *r.value == kFilesExist) {
-                // The folder dialog did not ask about the files in it, so ask here (offscreen runs
-                // cannot answer: they get the refusal).
-                const QString question = tr("%1 already holds files of the names this export writes. Replace them?").arg(dir);
-                if (QGuiApplication::platformName() != QLatin1String("offscreen")
-                    && QMessageBox::question(this, tr("Replace files?"), question) == QMessageBox::Yes) {
-                    QTimer::singleShot(0, this, [this, dir, audacity] { exportTables(dir, audacity, true); });
-                    return;
-                }
-                const QString message = tr("Nothing exported: %1 already holds files of the same names").arg(dir);
-                showError(tr("Export failed"), message);
-                Q_EMIT exportFinished(false, message);
-                return;
-            }
-            const QString message = r.ok() ? tr("Wrote %1 files to %2").arg(*r.value).arg(dir) : r.error;
-            if (!r.ok() && !r.cancelled) showError(tr("Export failed"), r.error);
-            else statusBar()->showMessage(message, 8000);
-            Q_EMIT exportFinished(r.ok(), message);
-        });
-    if (!started) Q_EMIT exportFinished(false, tr("busy with %1").arg(tasks_->title()));
-}
-
-QVector<int> MainWindow::sequence() const
-{
-    QVector<int> clips;
-    if (session_->currentClip() < 0) return clips;
-    clips.push_back(session_->currentClip());
-    for (const NeighbourHit& h : session_->neighbours()) clips.push_back(h.clipIndex);
-    return clips;
-}
-
-void MainWindow::playClips(const QVector<int>& clips, int startAt)
-{
-    if (!session_->isOpen() || clips.isEmpty()) return;
-    const ArchiveSnapshot& d = session_->data();
-    QVector<PlayItem> queue;
-    for (int i : clips) {
-        const ClipRow& c = d.clips[std::size_t(i)];
-        queue.push_back({i, d.audioFile(i), c.start, c.end, timeExpansion_->value()});
-    }
-    player_->setSpeed(speed_->value());
-    playingSequence_ = false;
-    player_->play(queue, startAt);
-}
-
-void MainWindow::playCurrent()
-{
-    if (session_->currentClip() >= 0) playClips({session_->currentClip()});
-}
-
-void MainWindow::playSequence()
-{
-    playClips(sequence(), 0);
-    playingSequence_ = player_->isActive();
-}
-
-QVector<int> MainWindow::playClusterExemplars()
-{
-    const int current = session_->currentClip();
-    if (!session_->isOpen() || current < 0) return {};
-    const int cluster = session_->data().cluster[std::size_t(current)];
-    if (cluster < 0) {
-        statusBar()->showMessage(session_->data().hasClustering ? tr("This clip is noise: pick a clip in a cluster")
-                                                                : tr("No clusters yet: Analysis > Cluster"), 5000);
-        return {};
-    }
-    const std::vector<int> typical = session_->data().clusterExemplars(cluster, 8);
-    const QVector<int> clips(typical.begin(), typical.end());
-    session_->setSelection(clips);
-    playClips(clips, 0);
-    playingSequence_ = player_->isActive();
-    return clips;
-}
-
-void MainWindow::playNext() { stepSequence(+1); }
-
-void MainWindow::playPrevious() { stepSequence(-1); }
-
-void MainWindow::stepSequence(int step)
-{
-    const QVector<int> seq = sequence();
-    if (seq.isEmpty()) return;
-    // Within a running sequence, skip; otherwise play the next (previous) clip of
-    // [clip, neighbours…] on its own, so N, N, N listens through the neighbours one by one.
-    if (player_->isActive() && playingSequence_) {
-        if (step > 0) player_->next(); else player_->previous();
-        return;
-    }
-    sequencePos_ = std::clamp(sequencePos_ + step, 0, int(seq.size()) - 1);
-    playClips({seq[sequencePos_]});
-}
-
-void MainWindow::stopPlayback() { player_->stop(); }
 
 SpectrogramSettingsDialog* MainWindow::spectrogramSettingsDialog()
 {
@@ -1073,35 +752,8 @@ void MainWindow::onArchiveOpened()
     updateActions();
     // The archive remembers the folder of the model behind its vectors (an adapted one, or one
     // named at embedding): use it, so reconstructions and queries match the vectors.
-    // Otherwise the model in use read at the archive's time scale, unless it is another archive's
-    // own: then the window's base model.
-    if (!d.modelId.empty() && (!model_ || model_->id() != d.modelId)) {
-        if (!d.modelDir.empty()) loadArchiveModel(QString::fromStdString(d.modelDir.string()), d.timeScale);
-        else if (const auto scaled = atTimeScale(model_, d.timeScale); scaled && scaled->id() == d.modelId) {
-            ++modelRequest_;
-            installModel(*scaled);
-        }
-        // Another archive's model (an adapted one) must not read this archive: back to the base.
-        else if (const auto base = atTimeScale(baseModel_, d.timeScale); modelFromArchive_ && base) setModel(*base);
-        else if (d.timeScale != 1) loadModel(modelDir_, d.timeScale);
-    }
-    if (redoAnalysis_ && !d.hasProjection && !d.modelId.empty() && d.embeddings.rows() > 0) {
-        const auto [mapJson, clusterJson] = *redoAnalysis_;
-        redoAnalysis_.reset();
-        ProjectionParams map;
-        map.method = ProjectionMethod::Pca;
-        ClusterParams clusters;
-        try {
-            if (!mapJson.empty()) map = ProjectionParams::fromJson(mapJson);
-            if (!clusterJson.empty()) clusters = ClusterParams::fromJson(clusterJson);
-        } catch (const UsageError&) {
-        }
-        if (clusterJson.empty()) computeMap(map);
-        else computeMap(map, [this, clusters] { computeClusters(clusters); });
-        return;
-    }
-    redoAnalysis_.reset();
-    if (autoProjection_ && !d.hasProjection && !d.modelId.empty() && d.embeddings.rows() > 0) computeProjection(false);
+    models_->follow(d.modelId, d.modelDir, d.timeScale);
+    jobs_->analyseOpenedArchive(autoProjection_);
 }
 
 void MainWindow::warnIfRecordingsAreMissing()
@@ -1141,7 +793,7 @@ QString MainWindow::summaryText() const { return summary_->text(); }
 void MainWindow::updateSummary()
 {
     if (!session_->isOpen()) {
-        summary_->setText(model_ ? tr("No archive open · model %1").arg(QString::fromStdString(model_->id()).left(12))
+        summary_->setText(models_->model() ? tr("No archive open · model %1").arg(models_->id().left(12))
                                  : tr("No archive open"));
         return;
     }
@@ -1160,8 +812,8 @@ void MainWindow::updateSummary()
                      .arg(ids.size());
     }
     if (d.timeExpansion != 1.0) parts << tr("time expansion ×%1").arg(d.timeExpansion);
-    if (model_ && !d.modelId.empty() && model_->id() != d.modelId)
-        parts << tr("reconstructions by model %1").arg(QString::fromStdString(model_->id()).left(12));
+    if (models_->model() && !d.modelId.empty() && models_->id() != QString::fromStdString(d.modelId))
+        parts << tr("reconstructions by model %1").arg(models_->id().left(12));
     summary_->setText(parts.join(QStringLiteral("  ·  ")));
 }
 
@@ -1187,7 +839,7 @@ void MainWindow::updateActions()
     newAction_->setEnabled(!busy);
     // While adapting, the action raises the running dialog.
     findCallsAction_->setEnabled(open);
-    adaptAction_->setEnabled(open && model_ && session_->data().clipCount() > 0 && (!busy || adaptDialog_));
+    adaptAction_->setEnabled(open && models_->model() && session_->data().clipCount() > 0 && (!busy || adaptDialog_));
 }
 
 QStringList MainWindow::recentFiles() const
@@ -1217,6 +869,13 @@ void MainWindow::refreshRecentMenu()
         connect(a, &QAction::triggered, this, [this, f] { openArchive(f); });
     }
     recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+bool MainWindow::askYesNo(const QString& title, const QString& question)
+{
+    // Offscreen runs (tests, screenshots) cannot answer: no.
+    return QGuiApplication::platformName() != QLatin1String("offscreen")
+        && QMessageBox::question(this, title, question) == QMessageBox::Yes;
 }
 
 void MainWindow::showError(const QString& title, const QString& message)

@@ -9,6 +9,10 @@
 //   MainWindow w;  w.show();  w.openArchive("field.crowlingo");
 //   w.whenIdle([&] { w.grab().save("shot.png"); });
 //
+// What the window does itself: actions, menus, toolbars, docks, and showing outcomes. The work is
+// in the objects it owns: ArchiveJobs (embedding, map, clusters, exports), ModelInUse (which
+// model reads the open archive) and ListeningController (what plays next).
+//
 // Threading: GUI thread only. Long work runs through one TaskRunner, the model through worker
 // threads; each worker opens its own Archive connection.
 #include "core/model/Model.h"
@@ -24,7 +28,6 @@
 #include <utility>
 
 class QAction;
-class QCheckBox;
 class QDockWidget;
 class QDoubleSpinBox;
 class QLabel;
@@ -33,23 +36,25 @@ class QStackedWidget;
 class QToolBar;
 
 namespace crowlingo {
-struct ClusterParams;
 struct EmbedFolderOptions;
-struct ProjectionParams;
+struct EmbedReport;
 enum class RecordingFilter;
 }
 
 namespace crowlingo::ui {
 
 class AdaptModelDialog;
+class ArchiveJobs;
 class ArchiveSession;
 class AudioPlayer;
 class ClipInspector;
 class ClipTablePanel;
 class FindCallsPanel;
 class LabelBar;
+class ListeningController;
 class MapPanel;
 class MapView;
+class ModelInUse;
 class NeighbourPanel;
 class RecordingPanel;
 class RecordingsPanel;
@@ -66,6 +71,9 @@ public:
     ArchiveSession* session() const { return session_; }
     TaskRunner* tasks() const { return tasks_; }
     AudioPlayer* player() const { return player_; }
+    ArchiveJobs* jobs() const { return jobs_; }
+    ModelInUse* models() const { return models_; }
+    ListeningController* listening() const { return listening_; }
     MapView* mapView() const;
     MapPanel* mapPanel() const { return mapPanel_; }
     ClipTablePanel* clipTable() const { return table_; }
@@ -82,23 +90,14 @@ public:
     void showRecordingsList(RecordingFilter filter);
     QString summaryText() const;                   // the line under the map: clips, model, clusters
 
-    // The model used for reconstructions and for embedding new folders. loadModel() reads a
-    // folder on a worker (empty: the default model), reading at `timeScale` (an archive's analysis
-    // time scale); setModel() installs one (tests use a random one). Only the latest request
-    // counts: a load that finishes after another load or setModel() was asked for is dropped. The
-    // first model installed that is no archive's own is the window's base model: when the model in
-    // use is another archive's (remembered by it, or adapted to it), an archive that remembers none
-    // goes back to the base.
-    void loadModel(const QString& dir = {}, int timeScale = 1);
-    void setModel(const Model& model);
-    QString modelId() const; // of the model in use ("" while none is loaded)
     // Whether to compute a PCA map automatically for archives without one (default on).
     void setAutoProjection(bool on) { autoProjection_ = on; }
 
     bool isBusy() const; // loading an archive or a model, long work, or a spectrogram/reconstruction being computed
     // Calls f once nothing has been running for a moment (or after timeoutMs).
     void whenIdle(std::function<void()> f, int timeoutMs = 60000);
-    // Builds (or updates) an archive from a folder with embedFolder on the task runner, then opens it.
+    // Builds (or updates) an archive from a folder (ArchiveJobs::embedFolder), then opens it; the
+    // archive is closed first when it is the one open.
     void embedFolder(const QString& folder, const QString& archiveFile, const QString& modelDir,
                      const EmbedFolderOptions& options);
 
@@ -116,11 +115,6 @@ public Q_SLOTS:
     void newArchiveFromFolder(const QString& folder); // the New Archive dialog, on this folder
     // What a drop does: a folder -> newArchiveFromFolder, an archive file -> openArchive.
     void openDropped(const QString& path);
-    void computeProjection(bool umap);                      // with the default parameters
-    // `then` runs after a successful computation (to chain map -> clusters).
-    void computeMap(const crowlingo::ProjectionParams& params, std::function<void()> then = {});
-    void computeClustering();                               // HDBSCAN, default parameters
-    void computeClusters(const crowlingo::ClusterParams& params, std::function<void()> then = {});
     // Shows and raises the Find Calls panel (examples, classifier, review queue).
     void showFindCalls();
     // Opens (or raises) View > Spectrogram Settings…, whose changes apply at once to every view.
@@ -131,39 +125,18 @@ public Q_SLOTS:
     // Dialogs that start from the current map's / clustering's parameters; OK computes.
     void mapDialog();
     void clusterDialog();
-    // The files are replaced if they exist (the save dialog asked); never the open archive.
-    void exportEmbeddings(const QString& npyFile, const QString& csvFile);
-    void exportClusters(const QString& csvFile);          // core's writeClusterCsv (+ .json sidecar)
     // Imports a label file into the open archive (the CLI's import: CSV or Raven table, same
     // matching rules) and says what matched, listing the rows that matched nothing (a non-modal
     // box). Returns that summary; empty if the file could not be used (the error is shown).
     QString importLabels(const QString& file);
-    // Raven selection tables or Audacity labels. Files of the same names in dir are replaced only with
-    // `replace`; without it the user is asked (offscreen: the export is refused).
-    void exportTables(const QString& dir, bool audacity, bool replace = false);
-
-    void playCurrent();
-    void playSequence();   // the current clip, then its neighbours in order
-    // The current clip's cluster, by its typical clips (medoid first): selected on the map and
-    // played in turn. Returns the clips (empty for noise or without a clustering).
-    QVector<int> playClusterExemplars();
-    void playNext();
-    void playPrevious();
-    void stopPlayback();
-
-Q_SIGNALS:
-    void exportFinished(bool ok, const QString& message);
-
 protected:
     void closeEvent(QCloseEvent* e) override;
     void dragEnterEvent(QDragEnterEvent* e) override;
     void dropEvent(QDropEvent* e) override;
 
 private:
-    std::optional<crowlingo::ClusterParams> clusteringThatFollowsTheMap() const;
     void warnIfRecordingsAreMissing();
-    void installModel(const Model& model);
-    void loadArchiveModel(const QString& dir, int timeScale); // loadModel() for an archive's own model
+    void showEmbedReport(const crowlingo::EmbedReport& report);
     void buildActions();
     void buildMenus();
     void buildToolBars();
@@ -176,22 +149,15 @@ private:
     QStringList recentFiles() const;
     void refreshRecentMenu();
     void showError(const QString& title, const QString& message);
-    void playClips(const QVector<int>& clips, int startAt = 0);
-    QVector<int> sequence() const;
-    void stepSequence(int step);
+    bool askYesNo(const QString& title, const QString& question);
 
     ArchiveSession* session_;
     TaskRunner* tasks_;
     AudioPlayer* player_;
-    std::optional<Model> model_;
-    QString modelDir_;
-    std::optional<Model> baseModel_;      // see loadModel()
-    quint64 modelRequest_ = 0;            // latest loadModel()/setModel() request
-    bool modelFromArchive_ = false;       // the latest request was an archive's own model
-    int modelLoads_ = 0;                  // loads still running
+    ArchiveJobs* jobs_;
+    ModelInUse* models_;
+    ListeningController* listening_;
     bool autoProjection_ = true;
-    int sequencePos_ = -1;          // position in [current clip, neighbours…] last played
-    bool playingSequence_ = false;  // the player's queue is that sequence
 
     QStackedWidget* central_;
     StartPage* start_;
@@ -211,9 +177,7 @@ private:
     QDockWidget* inspectorDock_;
     QDockWidget* neighbourDock_;
     QLabel* summary_;
-    QDoubleSpinBox* speed_;
     QDoubleSpinBox* timeExpansion_;
-    QCheckBox* context_;
     QMenu* recentMenu_ = nullptr;
     QList<QToolBar*> toolBars_;
 
@@ -237,8 +201,6 @@ private:
     QAction* adaptAction_;
     QAction* findCallsAction_;
     QPointer<AdaptModelDialog> adaptDialog_;
-    // After the archive switched to an adapted model: redo the map and the clusters as they were.
-    std::optional<std::pair<std::string, std::string>> redoAnalysis_; // projection, clustering params JSON
     QAction* updateArchiveAction_;
     QAction* playAction_;
     QAction* playSequenceAction_;

@@ -5,6 +5,7 @@
 // drawn, saves the window as PNG and quits (for documentation and for checking the looks).
 #include "ui/ArchiveSession.h"
 #include "ui/MainWindow.h"
+#include "ui/ModelInUse.h"
 #include "ui/MapPanel.h"
 #include "ui/MapView.h"
 #include "core/archive/RecordingOverview.h"
@@ -93,7 +94,7 @@ int main(int argc, char** argv)
         if (i >= 0) window.mapPanel()->colourByBox()->setCurrentIndex(i);
     }
     window.show();
-    window.loadModel(parser.value(model));
+    window.models()->load(parser.value(model));
 
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty()) {

@@ -7,6 +7,7 @@
 #include "ui/AdaptModelDialog.h"
 #include "ui/ArchiveSession.h"
 #include "ui/MainWindow.h"
+#include "ui/ModelInUse.h"
 #include "ui/MapView.h"
 #include "ui/TaskRunner.h"
 #include "ui/TrainingLossChart.h"
@@ -50,7 +51,7 @@ class TestAdaptModel : public QObject {
     // The window on `file`, with model_ as the model in use.
     bool openIn(MainWindow& w, const std::filesystem::path& file)
     {
-        w.setModel(model_);
+        w.models()->set(model_);
         w.show();
         if (!QTest::qWaitForWindowExposed(&w)) return false;
         QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
@@ -115,7 +116,7 @@ private Q_SLOTS:
         QVERIFY(reopened.count() > 0 || reopened.wait(20000));
         QCOMPARE(w.session()->data().modelId, adaptedModel.id());
         QTRY_VERIFY_WITH_TIMEOUT(w.session()->data().hasClustering && !w.isBusy(), 60000);
-        QTRY_COMPARE_WITH_TIMEOUT(w.modelId(), QString::fromStdString(adaptedModel.id()), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(w.models()->id(), QString::fromStdString(adaptedModel.id()), 20000);
         const Archive archive = Archive::open(file);
         const auto map = archive.latestProjection(adaptedModel.id());
         const auto clustering = archive.latestClustering(adaptedModel.id());
@@ -132,7 +133,7 @@ private Q_SLOTS:
         QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
         w.openArchive(QString::fromStdString(other.string()));
         QVERIFY(opened.wait(20000));
-        QTRY_COMPARE_WITH_TIMEOUT(w.modelId(), QString::fromStdString(model_.id()), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(w.models()->id(), QString::fromStdString(model_.id()), 20000);
     }
 
     void anotherArchiveOpenedMeanwhileStaysOpen()
@@ -177,7 +178,7 @@ private Q_SLOTS:
         const Archive archive = Archive::open(file);
         QCOMPARE(archive.activeModel(), model_.id());
         QCOMPARE(int(archive.modelsWithEmbeddings().size()), 1);
-        QCOMPARE(w.modelId(), QString::fromStdString(model_.id()));
+        QCOMPARE(w.models()->id(), QString::fromStdString(model_.id()));
     }
 };
 

@@ -4,6 +4,7 @@
 #include "UiTestArchive.h"
 
 #include "ui/ArchiveSession.h"
+#include "ui/ArchiveJobs.h"
 #include "ui/MainWindow.h"
 
 #include "core/archive/ClusterExport.h"
@@ -42,8 +43,8 @@ private Q_SLOTS:
         QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
         w.openArchive(a.file());
         QVERIFY(opened.wait(20000));
-        QSignalSpy done(&w, &MainWindow::exportFinished);
-        w.exportEmbeddings(out.filePath(QStringLiteral("gui.npy")), out.filePath(QStringLiteral("gui.csv")));
+        QSignalSpy done(w.jobs(), &ArchiveJobs::exportFinished);
+        w.jobs()->exportEmbeddings(out.filePath(QStringLiteral("gui.npy")), out.filePath(QStringLiteral("gui.csv")));
         QVERIFY(done.wait(20000));
         QVERIFY2(done.last().at(0).toBool(), qPrintable(done.last().at(1).toString()));
 
@@ -68,9 +69,9 @@ private Q_SLOTS:
         w.openArchive(a.file());
         QVERIFY(opened.wait(20000));
         QVERIFY(w.session()->applyLabel({0}, QStringLiteral("song, thrush"))); // needs quoting in CSV
-        QSignalSpy done(&w, &MainWindow::exportFinished);
+        QSignalSpy done(w.jobs(), &ArchiveJobs::exportFinished);
         const QString file = out.filePath(QStringLiteral("gui_clusters.csv"));
-        w.exportClusters(file);
+        w.jobs()->exportClusters(file);
         QVERIFY(done.wait(20000));
         QVERIFY2(done.last().at(0).toBool(), qPrintable(done.last().at(1).toString()));
 
@@ -140,11 +141,11 @@ private Q_SLOTS:
         QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
         w.openArchive(a.file());
         QVERIFY(opened.wait(20000));
-        QSignalSpy done(&w, &MainWindow::exportFinished);
-        w.exportTables(out.filePath(QStringLiteral("raven")), false);
+        QSignalSpy done(w.jobs(), &ArchiveJobs::exportFinished);
+        w.jobs()->exportTables(out.filePath(QStringLiteral("raven")), false);
         QVERIFY(done.wait(20000));
         QVERIFY2(done.last().at(0).toBool(), qPrintable(done.last().at(1).toString()));
-        w.exportTables(out.filePath(QStringLiteral("audacity")), true);
+        w.jobs()->exportTables(out.filePath(QStringLiteral("audacity")), true);
         QVERIFY(done.wait(20000));
         QVERIFY2(done.last().at(0).toBool(), qPrintable(done.last().at(1).toString()));
         QCOMPARE(QDir(out.filePath(QStringLiteral("raven"))).entryList(QDir::Files).size(), a.options().recordings);
@@ -161,12 +162,12 @@ private Q_SLOTS:
         w.openArchive(a.file());
         QVERIFY(opened.wait(20000));
         const QByteArray before = readAll(a.file());
-        QSignalSpy done(&w, &MainWindow::exportFinished);
-        w.exportClusters(a.file());
+        QSignalSpy done(w.jobs(), &ArchiveJobs::exportFinished);
+        w.jobs()->exportClusters(a.file());
         QVERIFY(done.wait(20000));
         QVERIFY(!done.last().at(0).toBool());
         QVERIFY2(done.last().at(1).toString().contains(a.file()), qPrintable(done.last().at(1).toString()));
-        w.exportEmbeddings(a.file() + QStringLiteral("-wal"), a.file() + QStringLiteral("_clips.csv"));
+        w.jobs()->exportEmbeddings(a.file() + QStringLiteral("-wal"), a.file() + QStringLiteral("_clips.csv"));
         QVERIFY(done.wait(20000));
         QVERIFY(!done.last().at(0).toBool());
         QCOMPARE(readAll(a.file()), before);
@@ -183,8 +184,8 @@ private Q_SLOTS:
         QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
         w.openArchive(a.file());
         QVERIFY(opened.wait(20000));
-        QSignalSpy done(&w, &MainWindow::exportFinished);
-        w.exportTables(out.path(), true);
+        QSignalSpy done(w.jobs(), &ArchiveJobs::exportFinished);
+        w.jobs()->exportTables(out.path(), true);
         QVERIFY(done.wait(20000));
         QVERIFY2(done.last().at(0).toBool(), qPrintable(done.last().at(1).toString()));
         const QStringList files = QDir(out.path()).entryList(QDir::Files);
@@ -193,11 +194,11 @@ private Q_SLOTS:
         QVERIFY(mine.open(QIODevice::WriteOnly | QIODevice::Truncate));
         mine.write("mine\n");
         mine.close();
-        w.exportTables(out.path(), true);
+        w.jobs()->exportTables(out.path(), true);
         QVERIFY(done.wait(20000));
         QVERIFY(!done.last().at(0).toBool());
         QCOMPARE(readAll(out.filePath(files.front())), QByteArray("mine\n"));
-        w.exportTables(out.path(), true, true);
+        w.jobs()->exportTables(out.path(), true, true);
         QVERIFY(done.wait(20000));
         QVERIFY2(done.last().at(0).toBool(), qPrintable(done.last().at(1).toString()));
         QVERIFY(readAll(out.filePath(files.front())) != QByteArray("mine\n"));

@@ -8,7 +8,10 @@
 #include "ui/ClipTableModel.h"
 #include "ui/ClipTablePanel.h"
 #include "ui/ClusteringDialog.h"
+#include "ui/ArchiveJobs.h"
+#include "ui/ListeningController.h"
 #include "ui/MainWindow.h"
+#include "ui/ModelInUse.h"
 #include "ui/MapPanel.h"
 #include "ui/MapView.h"
 #include "ui/NeighbourPanel.h"
@@ -91,12 +94,12 @@ private Q_SLOTS:
         // The bundled model is asked for, then another installed before it has loaded: when the
         // load finishes it is dropped, and the model asked for last stays.
         MainWindow w;
-        w.loadModel();
+        w.models()->load();
         const Model chosen = Model::createRandom(testkit::tinyUiModelConfig(), 11);
-        w.setModel(chosen);
+        w.models()->set(chosen);
         QVERIFY(w.isBusy());
         QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 30000);
-        QCOMPARE(w.modelId(), QString::fromStdString(chosen.id()));
+        QCOMPARE(w.models()->id(), QString::fromStdString(chosen.id()));
     }
 
     void startPageUntilAnArchiveIsOpen()
@@ -267,7 +270,7 @@ private Q_SLOTS:
         w.mapPanel()->colourByBox()->setCurrentIndex(w.mapPanel()->colourByBox()->findData(int(MapView::ColourBy::Label)));
         QCOMPARE(w.mapView()->colourBy(), MapView::ColourBy::Label);
         QSignalSpy finished(w.tasks(), &TaskRunner::finished);
-        w.computeClusters(ClusterParams{.method = ClusterMethod::Kmeans, .k = 2});
+        w.jobs()->computeClusters(ClusterParams{.method = ClusterMethod::Kmeans, .k = 2});
         QVERIFY(finished.wait(30000));
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(2).toString()));
         QCOMPARE(w.mapView()->colourBy(), MapView::ColourBy::Cluster);
@@ -450,7 +453,7 @@ private Q_SLOTS:
             const Archive reread = Archive::open(a.path());
             return ClusterParams::spaceUsed(reread.latestClustering(reread.activeModel())->paramsJson);
         };
-        w.computeClustering();
+        w.jobs()->computeClusters(ClusterParams{});
         QVERIFY(finished.wait(30000));
         QVERIFY(foundIn() == ClusterSpace::Embeddings);
         QVERIFY2(w.summaryText().contains(QStringLiteral("clusters among the embeddings")), qPrintable(w.summaryText()));
@@ -468,7 +471,7 @@ private Q_SLOTS:
         ProjectionParams umap;
         umap.method = ProjectionMethod::Umap;
         umap.nNeighbors = 8;
-        w.computeMap(umap);
+        w.jobs()->computeMap(umap);
         QVERIFY(finished.wait(60000)); // the map; automatic clusters now belong on it, and follow
         QVERIFY(finished.wait(30000));
         QVERIFY(foundIn() == ClusterSpace::Map);
@@ -476,7 +479,7 @@ private Q_SLOTS:
         const std::int64_t before = Archive::open(a.path()).latestClustering(kUiTestModelId)->computationId;
 
         umap.nNeighbors = 5;
-        w.computeMap(umap);
+        w.jobs()->computeMap(umap);
         QVERIFY(finished.wait(60000)); // the map
         QVERIFY(finished.wait(30000)); // the clusters found on it
         const Archive reread = Archive::open(a.path());
@@ -583,7 +586,7 @@ private Q_SLOTS:
         QCOMPARE(w.session()->data().timeScale, 4);
         const std::string scaledId = model.withTimeScale(4).id();
         QCOMPARE(w.session()->data().modelId, scaledId);
-        QTRY_COMPARE_WITH_TIMEOUT(w.modelId(), QString::fromStdString(scaledId), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(w.models()->id(), QString::fromStdString(scaledId), 30000);
     }
 };
 

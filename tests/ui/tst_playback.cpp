@@ -8,7 +8,10 @@
 #include "ui/ArchiveSession.h"
 #include "ui/AudioPlayer.h"
 #include "ui/ClipInspector.h"
+#include "ui/ArchiveJobs.h"
+#include "ui/ListeningController.h"
 #include "ui/MainWindow.h"
+#include "ui/ModelInUse.h"
 #include "ui/MapView.h"
 #include "ui/ReconstructionPanel.h"
 
@@ -122,7 +125,7 @@ private Q_SLOTS:
         w.session()->setCurrentClip(played);
 
         QSignalSpy started(w.player(), &AudioPlayer::itemStarted);
-        const std::vector<float> recording = recordPlayback(w.player(), [&] { w.playCurrent(); });
+        const std::vector<float> recording = recordPlayback(w.player(), [&] { w.listening()->playCurrent(); });
         QVERIFY(!recording.empty());
         QCOMPARE(started.size(), 1);
         const std::size_t lead = AudioPlayer::kSinkRate / 2;
@@ -146,7 +149,7 @@ private Q_SLOTS:
         // the device.
         UiTestArchive a;
         MainWindow w;
-        w.setModel(Model::createRandom(testkit::tinyUiModelConfig(), 5));
+        w.models()->set(Model::createRandom(testkit::tinyUiModelConfig(), 5));
         QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
         w.openArchive(a.file());
         QVERIFY(opened.wait(20000));
@@ -228,7 +231,7 @@ private Q_SLOTS:
         QSignalSpy started(w.player(), &AudioPlayer::itemStarted);
         QSignalSpy position(w.player(), &AudioPlayer::positionChanged);
         auto playOnce = [&] {
-            w.playCurrent();
+            w.listening()->playCurrent();
             if (!started.wait(10000)) return std::size_t(0);
             const std::size_t n = w.player()->currentSamples().size();
             return stopped.wait(30000) ? n : std::size_t(0);
