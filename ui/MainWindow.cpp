@@ -15,8 +15,10 @@
 #include "ui/ModelInUse.h"
 #include "ui/NeighbourPanel.h"
 #include "ui/NewArchiveDialog.h"
+#include "ui/PlaybackToolBar.h"
 #include "ui/ProjectionDialog.h"
 #include "ui/ReconstructionPanel.h"
+#include "ui/RecentArchivesMenu.h"
 #include "ui/RecordingPanel.h"
 #include "ui/RecordingTableModel.h"
 #include "ui/RecordingsPanel.h"
@@ -33,13 +35,11 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QCheckBox>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QMimeData>
-#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -62,12 +62,6 @@
 #include <utility>
 
 namespace crowlingo::ui {
-
-namespace {
-constexpr int kMaxRecent = 8;
-const char* kRecentKey = "recentArchives";
-
-} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), session_(new ArchiveSession(this)), tasks_(new TaskRunner(this)), player_(new AudioPlayer(this)),
@@ -105,6 +99,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(start_, &StartPage::openRequested, this, &MainWindow::openArchiveDialog);
     connect(start_, &StartPage::createRequested, this, &MainWindow::newArchiveDialog);
     connect(start_, &StartPage::recentRequested, this, &MainWindow::openArchive);
+    connect(recent_, &RecentArchivesMenu::openRequested, this, &MainWindow::openArchive);
+    connect(recent_, &RecentArchivesMenu::filesChanged, start_, &StartPage::setRecentFiles);
 
     connect(session_, &ArchiveSession::loadingStarted, this, [this](const QString& file) {
         start_->setStatus(tr("Opening %1 …").arg(QFileInfo(file).fileName()));
@@ -196,7 +192,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray())) resize(1500, 950);
-    refreshRecentMenu();
+    recent_->refresh();
     onArchiveClosed();
 }
 
@@ -335,7 +331,8 @@ void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(openAction_);
-    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    recent_ = new RecentArchivesMenu(this);
+    file->addMenu(recent_);
     file->addAction(newAction_);
     file->addAction(updateArchiveAction_);
     file->addSeparator();
@@ -388,48 +385,11 @@ void MainWindow::buildMenus()
 
 void MainWindow::buildToolBars()
 {
-    QToolBar* playback = addToolBar(tr("Playback"));
-    toolBars_.push_back(playback);
-    playback->setObjectName(QStringLiteral("playbackToolBar"));
-    playback->setMovable(false);
-    playback->setIconSize(QSize(18, 18));
-    playback->setToolButtonStyle(Qt::ToolButtonIconOnly);
-    playback->addAction(openAction_);
-    playback->addSeparator();
-    playback->addAction(playAction_);
-    playback->addAction(playSequenceAction_);
-    playback->addAction(previousAction_);
-    playback->addAction(nextAction_);
-    playback->addAction(stopAction_);
-    playback->addSeparator();
-
-    auto* speed = new QDoubleSpinBox(playback);
-    speed->setObjectName(QStringLiteral("speedSpinBox"));
-    speed->setRange(0.1, 2.0);
-    speed->setSingleStep(0.1);
-    speed->setDecimals(2);
-    speed->setValue(1.0);
-    speed->setSuffix(QStringLiteral(" ×"));
-    speed->setPrefix(tr("speed "));
-    speed->setToolTip(tr("Playback speed (0.1–2×); slower also lowers the pitch, like tape"));
-    connect(speed, &QDoubleSpinBox::valueChanged, listening_, &ListeningController::setSpeed);
-    playback->addWidget(speed);
-
-    timeExpansion_ = new QDoubleSpinBox(playback);
-    timeExpansion_->setObjectName(QStringLiteral("timeExpansionSpinBox"));
-    timeExpansion_->setRange(1.0, 100.0);
-    timeExpansion_->setDecimals(1);
-    timeExpansion_->setValue(1.0);
-    timeExpansion_->setPrefix(tr("time expansion ×"));
-    timeExpansion_->setToolTip(tr("Play ultrasound slowed by this factor (10 brings bat calls into hearing); "
-                                  "set from the archive when it is opened"));
-    connect(timeExpansion_, &QDoubleSpinBox::valueChanged, listening_, &ListeningController::setTimeExpansion);
-    playback->addWidget(timeExpansion_);
-
-    auto* context = new QCheckBox(tr("context ±0.5 s"), playback);
-    context->setToolTip(tr("Also play half a second before and after each clip"));
-    connect(context, &QCheckBox::toggled, listening_, &ListeningController::setContext);
-    playback->addWidget(context);
+    playback_ = new PlaybackToolBar(listening_, {openAction_, nullptr, playAction_, playSequenceAction_, previousAction_,
+                                                 nextAction_, stopAction_},
+                                    this);
+    addToolBar(playback_);
+    toolBars_.push_back(playback_);
 
     QToolBar* labels = addToolBar(tr("Labels"));
     toolBars_.push_back(labels);
@@ -547,7 +507,7 @@ void MainWindow::closeArchive()
 
 void MainWindow::openArchiveDialog()
 {
-    const QStringList recent = recentFiles();
+    const QStringList recent = recent_->files();
     const QString dir = recent.isEmpty() ? QString() : QFileInfo(recent.first()).absolutePath();
     const QString file = QFileDialog::getOpenFileName(this, tr("Open archive"), dir,
                                                       tr("CrowLingo archives (*.crowlingo);;All files (*)"));
@@ -728,7 +688,7 @@ void MainWindow::showRecordingsList(RecordingFilter filter)
 void MainWindow::onArchiveOpened()
 {
     const ArchiveSnapshot& d = session_->data();
-    addRecent(session_->fileName());
+    recent_->add(session_->fileName());
     setWindowTitle(tr("%1 — CrowLingo Workbench").arg(QFileInfo(session_->fileName()).fileName()));
     central_->setCurrentWidget(mapPanel_);
     for (QDockWidget* dock : {inspectorDock_, neighbourDock_, tableDock_}) dock->show();
@@ -746,7 +706,7 @@ void MainWindow::onArchiveOpened()
     resizeDocks({inspectorDock_}, {width() * 47 / 100}, Qt::Horizontal);
     resizeDocks({inspectorDock_, neighbourDock_}, {height() * 62 / 100, height() * 38 / 100}, Qt::Vertical);
     resizeDocks({recordingDock_}, {height() * 30 / 100}, Qt::Vertical); // the tab shown
-    timeExpansion_->setValue(d.timeExpansion);
+    playback_->setTimeExpansion(d.timeExpansion);
     start_->setStatus({});
     updateSummary();
     updateActions();
@@ -840,35 +800,6 @@ void MainWindow::updateActions()
     // While adapting, the action raises the running dialog.
     findCallsAction_->setEnabled(open);
     adaptAction_->setEnabled(open && models_->model() && session_->data().clipCount() > 0 && (!busy || adaptDialog_));
-}
-
-QStringList MainWindow::recentFiles() const
-{
-    return QSettings().value(QLatin1String(kRecentKey)).toStringList();
-}
-
-void MainWindow::addRecent(const QString& file)
-{
-    QStringList recent = recentFiles();
-    recent.removeAll(file);
-    recent.prepend(file);
-    while (recent.size() > kMaxRecent) recent.removeLast();
-    QSettings().setValue(QLatin1String(kRecentKey), recent);
-    refreshRecentMenu();
-}
-
-void MainWindow::refreshRecentMenu()
-{
-    QStringList recent = recentFiles();
-    recent.removeIf([](const QString& f) { return !QFileInfo::exists(f); });
-    start_->setRecentFiles(recent);
-    recentMenu_->clear();
-    for (const QString& f : recent) {
-        QAction* a = recentMenu_->addAction(QFileInfo(f).fileName());
-        a->setToolTip(f);
-        connect(a, &QAction::triggered, this, [this, f] { openArchive(f); });
-    }
-    recentMenu_->setEnabled(!recent.isEmpty());
 }
 
 bool MainWindow::askYesNo(const QString& title, const QString& question)
