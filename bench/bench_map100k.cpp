@@ -7,7 +7,7 @@
 #include "core/archive/Archive.h"
 #include "core/segment/Segmenter.h"
 #include "ui/ArchiveSession.h"
-#include "ui/ArchiveSnapshot.h"
+#include "core/archive/ArchiveView.h"
 #include "ui/MainWindow.h"
 #include "ui/MapView.h"
 
@@ -96,8 +96,8 @@ int main(int argc, char** argv)
     std::printf("archive: %d clips, 256-D vectors, map and clusters stored (built in %.1f s, %.0f MB)\n", n, build,
                 double(std::filesystem::file_size(file)) / 1e6);
 
-    const double snapshot = timeIt([&] { (void)ArchiveSnapshot::load(file); });
-    std::printf("reading the archive (ArchiveSnapshot::load, incl. neighbour index): %.2f s\n", snapshot);
+    const double snapshot = timeIt([&] { (void)ArchiveView::load(file); });
+    std::printf("reading the archive (ArchiveView::load, incl. neighbour index): %.2f s\n", snapshot);
 
     MainWindow w;
     w.setAutoProjection(false);

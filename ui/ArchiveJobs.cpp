@@ -105,7 +105,7 @@ std::optional<ClusterParams> ArchiveJobs::clusteringThatFollowsTheMap() const
 {
     // Clusters found on the map (or left to Automatic, which may now pick the map) belong to the
     // map they were found on: a new map gets new clusters, so that colours and islands agree.
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     if (!d.hasClustering) return std::nullopt;
     try {
         const ClusterParams p = ClusterParams::fromJson(d.clusteringParams);
@@ -148,13 +148,13 @@ void ArchiveJobs::computeClusters(const ClusterParams& params, std::function<voi
 void ArchiveJobs::redoAnalysisOnReopen()
 {
     if (!session_->isOpen()) return;
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     redo_.emplace(d.hasProjection ? d.projectionParams : std::string(), d.hasClustering ? d.clusteringParams : std::string());
 }
 
 void ArchiveJobs::analyseOpenedArchive(bool autoProjection)
 {
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     const bool needsMap = session_->isOpen() && !d.hasProjection && !d.modelId.empty() && d.embeddings.rows() > 0;
     const auto redo = std::exchange(redo_, std::nullopt);
     if (!needsMap) return;

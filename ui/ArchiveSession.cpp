@@ -45,7 +45,7 @@ void ArchiveSession::open(const QString& file)
     loadCancel_ = std::make_shared<std::atomic<bool>>(false);
     const auto cancel = loadCancel_;
     const std::filesystem::path path = loadingFile_.toStdString();
-    loader_ = new QFutureWatcher<Result<ArchiveSnapshot>>(this);
+    loader_ = new QFutureWatcher<Result<ArchiveView>>(this);
     connect(loader_, &QFutureWatcherBase::finished, this, &ArchiveSession::finishLoading);
     Q_EMIT loadingStarted(loadingFile_);
     loader_->setFuture(QtConcurrent::run([this, path, cancel] {
@@ -55,13 +55,13 @@ void ArchiveSession::open(const QString& file)
                                     }, Qt::QueuedConnection);
                                 },
                                 [cancel] { return cancel->load(); }};
-        return runCatching([&] { return ArchiveSnapshot::load(path, progress); });
+        return runCatching([&] { return ArchiveView::load(path, progress); });
     }));
 }
 
 void ArchiveSession::finishLoading()
 {
-    Result<ArchiveSnapshot> r = loader_->result();
+    Result<ArchiveView> r = loader_->result();
     loader_->deleteLater();
     loader_ = nullptr;
     if (!r.ok()) {
@@ -74,7 +74,7 @@ void ArchiveSession::finishLoading()
         Q_EMIT openFailed(QString::fromUtf8(e.what()));
         return;
     }
-    data_ = std::make_unique<ArchiveSnapshot>(std::move(*r.value));
+    data_ = std::make_unique<ArchiveView>(std::move(*r.value));
     watchFromNow();
     Q_EMIT archiveOpened();
 }
@@ -129,7 +129,7 @@ void ArchiveSession::setCurrentClip(int clipIndex)
     const int row = current_ >= 0 ? data_->embeddingRowOfClip[std::size_t(current_)] : -1;
     if (row >= 0) {
         // Rows are L2-normalised at load time, so cosine similarity is a dot product (core's scan).
-        const std::vector<float> byRow = similaritiesToRow(data_->embeddings.values, data_->embeddings.dimension,
+        const std::vector<float> byRow = similaritiesToRow(data_->embeddings.values(), data_->embeddings.dimension,
                                                            std::size_t(row), threadCount());
         for (int i = 0; i < clipCount(); ++i)
             if (const int r = data_->embeddingRowOfClip[std::size_t(i)]; r >= 0) similarity_[std::size_t(i)] = byRow[std::size_t(r)];

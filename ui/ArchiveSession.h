@@ -10,7 +10,7 @@
 // Threading: GUI thread only. Reading runs on a worker with its own Archive connection; labels
 // are written at once through the session's own connection (short transactions; SQLite WAL).
 #include "core/archive/LabelImport.h"
-#include "ui/ArchiveSnapshot.h"
+#include "core/archive/ArchiveView.h"
 #include "ui/Result.h"
 
 #include <QFutureWatcher>
@@ -42,7 +42,7 @@ public:
     bool isOpen() const { return data_ != nullptr; }
     bool isLoading() const;
     QString fileName() const;                      // the archive file, absolute
-    const ArchiveSnapshot& data() const { return *data_; } // only while isOpen()
+    const ArchiveView& data() const { return *data_; } // only while isOpen()
     int clipCount() const { return data_ ? data_->clipCount() : 0; }
 
     // Selection
@@ -122,11 +122,11 @@ private:
     void watchFromNow();                           // outside changes count from the archive's current version
     void updateNeighbours();
 
-    std::unique_ptr<ArchiveSnapshot> data_;
+    std::unique_ptr<ArchiveView> data_;
     std::unique_ptr<Archive> archive_;             // GUI thread's connection, for label writes
     QTimer* outsideChanges_;
     std::int64_t dataVersion_ = 0;
-    QFutureWatcher<Result<ArchiveSnapshot>>* loader_ = nullptr;
+    QFutureWatcher<Result<ArchiveView>>* loader_ = nullptr;
     QString loadingFile_;
     std::shared_ptr<std::atomic<bool>> loadCancel_;
     int current_ = -1;

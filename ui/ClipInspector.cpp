@@ -88,7 +88,7 @@ void ClipInspector::updateHeader()
         header_->setText(tr("<span style='font-size:large'><b>No clip selected</b></span>"));
         return;
     }
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     const ClipRow& c = d.clips[std::size_t(shown_)];
     const int cluster = d.cluster[std::size_t(shown_)];
     const std::string& label = d.label[std::size_t(shown_)];
@@ -119,7 +119,7 @@ void ClipInspector::showClip(int clipIndex)
         reconstruction_->clearClip();
         return;
     }
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     const ClipRow& c = d.clips[std::size_t(clipIndex)];
     ClipSpectrogramRequest request{.file = d.audioFile(clipIndex), .start = c.start, .end = c.end, .context = context_,
                                    .timeExpansion = d.timeExpansion, .settings = settings_};

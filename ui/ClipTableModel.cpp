@@ -49,7 +49,7 @@ QVariant ClipTableModel::data(const QModelIndex& index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
     if (!session_->isOpen() || index.row() >= session_->clipCount()) return {};
     const int i = index.row();
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     const ClipRow& c = d.clips[std::size_t(i)];
     if (role == ClipIndexRole) return i;
     if (role == ClipIdRole) return qlonglong(c.id);

@@ -94,7 +94,7 @@ void ClipTablePanel::refillFilters()
     label_->clear();
     label_->addItem(tr("All"));
     if (session_->isOpen()) {
-        const ArchiveSnapshot& d = session_->data();
+        const ArchiveView& d = session_->data();
         if (d.hasClustering) {
             std::set<int> ids(d.cluster.begin(), d.cluster.end());
             if (ids.count(-1)) cluster_->addItem(tr("noise"), -1);

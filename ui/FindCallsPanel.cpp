@@ -160,7 +160,7 @@ int FindCallsPanel::shownExampleCount(std::int8_t kind) const
 {
     if (!session_->isOpen() || callName().isEmpty()) return 0;
     // Core's rule for what teaches the call, over the labels shown (one per clip).
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     std::vector<LabelRow> shown;
     for (std::size_t i = 0; i < d.label.size(); ++i)
         if (!d.label[i].empty()) shown.push_back({d.clips[i].id, d.label[i], "shown"});
@@ -277,7 +277,7 @@ void FindCallsPanel::install(CallClassifier classifier, const ClipScores& scores
 {
     if (!session_->isOpen()) return;
     scores_.assign(std::size_t(session_->clipCount()), std::numeric_limits<float>::quiet_NaN());
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     for (std::size_t i = 0; i < scores.clipIds.size(); ++i)
         if (const int clip = d.indexOf(scores.clipIds[i]); clip >= 0) scores_[std::size_t(clip)] = scores.at(i, 0);
     const QString name = QString::fromStdString(classifier.stored.name);
@@ -345,7 +345,7 @@ void FindCallsPanel::rebuildReview()
 {
     review_->setRowCount(0);
     if (!session_->isOpen()) return;
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     auto addRow = [&](int clip, double value) {
         const int row = review_->rowCount();
         review_->insertRow(row);
@@ -373,7 +373,7 @@ void FindCallsPanel::rebuildReview()
     if (order == ReviewOrder::MostLikeExamples) {
         // Search by example over the snapshot's unit vectors: no classifier needed.
         if (examples.empty()) return;
-        for (const SimilarRow& r : rankByExamples(d.embeddings.values, dim, examples, kReviewRows, labelled))
+        for (const SimilarRow& r : rankByExamples(d.embeddings.values(), dim, examples, kReviewRows, labelled))
             addRow(clipOfRow[r.row], r.similarity);
         return;
     }
@@ -384,7 +384,7 @@ void FindCallsPanel::rebuildReview()
     if (order == ReviewOrder::LeastCertain) {
         // Core's active-learning pick: nearest the threshold, no near-duplicates of each other or
         // of labelled clips.
-        for (std::size_t r : clipsWorthLabelling(d.embeddings.values, dim, rowScores, labelled,
+        for (std::size_t r : clipsWorthLabelling(d.embeddings.values(), dim, rowScores, labelled,
                                                  {.count = kReviewRows, .threshold = threshold()}))
             addRow(clipOfRow[r], rowScores[r]);
         return;

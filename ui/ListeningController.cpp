@@ -38,7 +38,7 @@ QVector<int> ListeningController::sequence() const
 void ListeningController::playClips(const QVector<int>& clips, int startAt)
 {
     if (!session_->isOpen() || clips.isEmpty()) return;
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     QVector<PlayItem> queue;
     for (int i : clips) {
         const ClipRow& c = d.clips[std::size_t(i)];

@@ -587,7 +587,7 @@ void MainWindow::clusterDialog()
         if (session_->data().hasClustering) dialog.setParams(ClusterParams::fromJson(session_->data().clusteringParams));
     } catch (const UsageError&) {
     }
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     dialog.setAutomaticSpace(resolveClusterSpace(d.hasProjection ? d.projectionParams : std::string(), ClusterSpace::Automatic));
     if (dialog.exec() == QDialog::Accepted) jobs_->computeClusters(dialog.params());
 }
@@ -687,7 +687,7 @@ void MainWindow::showRecordingsList(RecordingFilter filter)
 
 void MainWindow::onArchiveOpened()
 {
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     recent_->add(session_->fileName());
     setWindowTitle(tr("%1 — CrowLingo Workbench").arg(QFileInfo(session_->fileName()).fileName()));
     central_->setCurrentWidget(mapPanel_);
@@ -719,7 +719,7 @@ void MainWindow::onArchiveOpened()
 void MainWindow::warnIfRecordingsAreMissing()
 {
     // A sample is enough to tell a moved archive (none found) from a few deleted files.
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     const RecordingsCheck c = checkRecordings(d.recordings, d.root, 20);
     if (c.checked == 0 || c.found > 0) return;
     auto* box = new QMessageBox(QMessageBox::Warning, tr("Recordings not found"),
@@ -757,7 +757,7 @@ void MainWindow::updateSummary()
                                  : tr("No archive open"));
         return;
     }
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     QStringList parts;
     parts << QFileInfo(session_->fileName()).fileName();
     parts << tr("%L1 clips in %L2 recordings").arg(d.clipCount()).arg(d.recordings.size());

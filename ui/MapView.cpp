@@ -129,7 +129,7 @@ void MapView::recolour()
         invalidateLayer();
         return;
     }
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     std::vector<bool> grey;
     auto assign = [&](auto keyOf, auto nameOf, auto isGrey) {
         // Categories ordered by key; greys (noise, unlabelled) at the end of the legend.
@@ -529,7 +529,7 @@ void MapView::showTooltip(QPointF pos, QPoint globalPos)
         QToolTip::hideText();
         return;
     }
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     const ClipRow& c = d.clips[std::size_t(hovered_)];
     const int cl = d.cluster[std::size_t(hovered_)];
     QString text = QStringLiteral("<b>%1</b><br>%2 – %3 s<br>%4")

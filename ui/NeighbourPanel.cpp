@@ -100,7 +100,7 @@ void NeighbourPanel::rebuild()
         title_->setText(tr("<b>Neighbours</b> — select a clip"));
         return;
     }
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     const auto& hits = session_->neighbours();
     title_->setText(hits.isEmpty() ? tr("<b>Neighbours</b> — this clip has no embedding")
                                    : tr("<b>Neighbours</b> of clip #%1").arg(d.clips[std::size_t(current)].id));
@@ -132,7 +132,7 @@ void NeighbourPanel::rebuild()
 
 QString NeighbourPanel::clipText(int clipIndex) const
 {
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     const ClipRow& c = d.clips[std::size_t(clipIndex)];
     QString second = tr("%1 – %2 s").arg(c.start, 0, 'f', 2).arg(c.end, 0, 'f', 2);
     if (d.hasClustering) {
@@ -168,7 +168,7 @@ void NeighbourPanel::setSpectrogramSettings(const SpectrogramSettings& settings)
 
 void NeighbourPanel::requestThumbnails()
 {
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     std::vector<ClipSpectrogramRequest> requests;
     for (const NeighbourHit& h : session_->neighbours()) {
         const ClipRow& c = d.clips[std::size_t(h.clipIndex)];

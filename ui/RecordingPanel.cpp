@@ -172,7 +172,7 @@ void RecordingPanel::refreshBoxes()
 {
     QVector<RecordingView::Box> boxes;
     if (session_->isOpen() && recording_ >= 0) {
-        const ArchiveSnapshot& d = session_->data();
+        const ArchiveView& d = session_->data();
         for (int i = 0; i < d.clipCount(); ++i) {
             if (d.recordingOfClip[std::size_t(i)] != recording_) continue;
             const ClipRow& c = d.clips[std::size_t(i)];
@@ -208,7 +208,7 @@ void RecordingPanel::addNeighbourActions(QMenu* menu, int clip)
     const QVector<NeighbourHit> near = clip == session_->currentClip()
         ? session_->neighbours() : session_->neighboursOf(clip, session_->neighbourCount());
     menu->addSection(near.isEmpty() ? tr("No neighbours (no embeddings)") : tr("Nearest neighbours — choose one to go there"));
-    const ArchiveSnapshot& d = session_->data();
+    const ArchiveView& d = session_->data();
     for (int rank = 0; rank < near.size(); ++rank) {
         const int n = near[rank].clipIndex;
         const ClipRow& c = d.clips[std::size_t(n)];

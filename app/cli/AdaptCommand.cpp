@@ -41,7 +41,7 @@ Command addAdaptCommand(CLI::App& app)
         if (startDir.empty()) {
             const Archive archive = Archive::open(o->archive);
             const std::string active = archive.activeModel();
-            startDir = rememberedModelDir(archive, active).value_or(defaultModelDir());
+            startDir = ArchiveSettings::rememberedModelDir(archive, active).value_or(defaultModelDir());
         }
         const Model start = loadModelOption(startDir.string());
 

@@ -6,6 +6,7 @@
 
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
+#include <faiss/utils/distances.h>
 
 #include <cmath>
 
@@ -15,7 +16,8 @@ struct NeighbourIndex::Impl {
     int dim = 0;
     std::size_t n = 0;
     bool approximate = false;
-    std::unique_ptr<faiss::Index> index;
+    std::unique_ptr<faiss::Index> index;           // null when searching shared rows
+    std::shared_ptr<const std::vector<float>> shared; // unit rows kept with the caller
 };
 
 void normaliseRows(std::span<float> x, int dim)
@@ -57,6 +59,19 @@ NeighbourIndex::NeighbourIndex(std::span<const float> rows, int dimension, Neigh
         normaliseRows(block, dimension);
         d->index->add(faiss::Index::idx_t(m), block.data());
     }
+}
+
+NeighbourIndex::NeighbourIndex() : d(std::make_unique<Impl>()) {}
+
+NeighbourIndex NeighbourIndex::sharedUnitRows(std::shared_ptr<const std::vector<float>> unitRows, int dimension)
+{
+    if (!unitRows || dimension <= 0 || unitRows->size() % std::size_t(dimension) != 0)
+        throw UsageError("cannot build neighbour index: data is not a whole number of vectors");
+    NeighbourIndex index;
+    index.d->dim = dimension;
+    index.d->n = unitRows->size() / std::size_t(dimension);
+    index.d->shared = std::move(unitRows);
+    return index;
 }
 
 NeighbourIndex::~NeighbourIndex() = default;
@@ -104,9 +119,16 @@ std::vector<std::vector<Neighbour>> NeighbourIndex::searchRowsNormalised(const s
                                                                  faiss::Index::idx_t(d->n));
     std::vector<float> sims(nq * std::size_t(kk));
     std::vector<faiss::Index::idx_t> ids(nq * std::size_t(kk));
-    d->index->search(faiss::Index::idx_t(nq), q.data(), kk, sims.data(), ids.data());
     const auto dim = std::size_t(d->dim);
-    const float* stored = d->approximate ? nullptr : static_cast<const faiss::IndexFlat&>(*d->index).get_xb();
+    const float* stored = nullptr; // the rows themselves, for the exact reranking
+    if (d->shared) {
+        // What IndexFlatIP::search does, over the caller's rows instead of a copy.
+        stored = d->shared->data();
+        faiss::knn_inner_product(q.data(), stored, dim, nq, d->n, std::size_t(kk), sims.data(), ids.data());
+    } else {
+        d->index->search(faiss::Index::idx_t(nq), q.data(), kk, sims.data(), ids.data());
+        if (!d->approximate) stored = static_cast<const faiss::IndexFlat&>(*d->index).get_xb();
+    }
     std::vector<Candidate> candidates;
     std::vector<float> negatedSimilarity(static_cast<std::size_t>(k));
     std::vector<std::int64_t> row(static_cast<std::size_t>(k));

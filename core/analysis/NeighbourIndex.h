@@ -1,15 +1,18 @@
 #pragma once
 // Cosine nearest-neighbour search with faiss: inner product on L2-normalised vectors. Exact
 // (IndexFlatIP) up to a size threshold, approximate (HNSW) above it — see BENCHMARKS.md for the
-// measured recall and the threshold.
+// measured recall and the threshold. An index over rows the caller has already normalised and
+// keeps (sharedUnitRows) searches them where they are, exactly, without a copy of its own.
 //
 //   NeighbourIndex index(matrix.values, matrix.dimension);           // rows in matrix order
 //   std::vector<Neighbour> hits = index.search(queryVector, 10);     // best first
+//   auto shared = NeighbourIndex::sharedUnitRows(unitRows, dimension); // one copy for both
 //
 // Threading: search() may run from several threads at once once the index is built.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 #include <span>
 #include <vector>
 
@@ -34,6 +37,9 @@ struct NeighbourIndexOptions {
 class NeighbourIndex {
 public:
     NeighbourIndex(std::span<const float> rowMajor, int dimension, NeighbourIndexOptions options = {});
+    // Exact search over rows already scaled to unit length (normaliseRows), kept alive by the
+    // index and the caller together: no second copy, nothing to build.
+    static NeighbourIndex sharedUnitRows(std::shared_ptr<const std::vector<float>> unitRows, int dimension);
     ~NeighbourIndex();
     NeighbourIndex(NeighbourIndex&&) noexcept;
     NeighbourIndex& operator=(NeighbourIndex&&) noexcept;
@@ -49,6 +55,7 @@ public:
     std::vector<std::vector<Neighbour>> searchRows(std::span<const float> queries, int k, bool selfExclude) const;
 
 private:
+    NeighbourIndex();
     std::vector<std::vector<Neighbour>> searchRowsNormalised(const std::vector<float>& queries, int k,
                                                              const std::vector<std::int64_t>& exclude) const;
     struct Impl;

@@ -70,4 +70,25 @@ std::string ArchiveSettings::timeExpansionText(double timeExpansion)
     return ec == std::errc() ? std::string(buf, ptr) : std::to_string(timeExpansion);
 }
 
+std::optional<std::filesystem::path> ArchiveSettings::rememberedModelDir(const Archive& archive, const std::string& modelId)
+{
+    namespace fs = std::filesystem;
+    const auto stored = archive.meta("model_dir:" + modelId);
+    if (!stored) return std::nullopt;
+    fs::path dir(*stored);
+    if (dir.is_relative()) dir = fs::absolute(archive.file()).parent_path() / dir;
+    if (!fs::is_regular_file(dir / "model.safetensors")) return std::nullopt;
+    return dir.lexically_normal();
+}
+
+void ArchiveSettings::rememberModelDir(Archive& archive, const std::string& modelId, const std::filesystem::path& dir)
+{
+    namespace fs = std::filesystem;
+    const fs::path base = fs::absolute(archive.file()).parent_path();
+    const fs::path abs = fs::absolute(dir).lexically_normal();
+    const fs::path rel = abs.lexically_relative(base);
+    const bool inside = !rel.empty() && *rel.begin() != "..";
+    archive.setMeta("model_dir:" + modelId, (inside ? rel : abs).generic_string());
+}
+
 } // namespace crowlingo

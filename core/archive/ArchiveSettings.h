@@ -9,6 +9,8 @@
 // Threading: as Archive (one thread per open Archive).
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <optional>
 #include <string>
 
 namespace crowlingo {
@@ -42,6 +44,12 @@ struct ArchiveSettings {
     // Whether two time expansions are the same setting: equal to a millionth, so that "10", "10.0"
     // and the "10.000000" older archives stored agree. The one rule embed and merge both use.
     static bool sameTimeExpansion(double a, double b) { return a == b || std::abs(a - b) <= 1e-6 * std::max(a, b); }
+
+    // "model_dir:<id>": the folder of the model with this id (one adapted to the archive, or named
+    // at embedding), stored relative to the archive's folder when inside it, so that moving both
+    // together keeps it. nullopt if unknown or if it holds no model.safetensors any more.
+    static std::optional<std::filesystem::path> rememberedModelDir(const Archive& archive, const std::string& modelId);
+    static void rememberModelDir(Archive& archive, const std::string& modelId, const std::filesystem::path& dir);
 };
 
 } // namespace crowlingo

@@ -292,7 +292,7 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     // The model's input spec travels with its vectors, so that later work (evaluation baselines,
     // queries) reads clips exactly as the model did.
     archive.setMeta("model_config:" + modelId, model.config().toJsonString());
-    if (!opt.modelDir.empty()) rememberModelDir(archive, modelId, opt.modelDir);
+    if (!opt.modelDir.empty()) ArchiveSettings::rememberModelDir(archive, modelId, opt.modelDir);
     {
         nlohmann::json params = {{"segmenter", segmenter}, {"time_expansion", opt.timeExpansion}, {"time_scale", report.timeScale},
                                  {"files_to_embed", jobs.size()}, {"batch", opt.batchSize}, {"shard", shard}};

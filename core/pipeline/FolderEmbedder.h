@@ -37,7 +37,7 @@ struct EmbedFolderOptions {
     static constexpr int kStoredOrAsTrained = -1, kStoredOrChosen = 0;
     int timeScale = kStoredOrAsTrained;
     // The folder the model was loaded from, if any: remembered by the archive under the id its
-    // vectors are filed under (rememberModelDir), so that adapt, neighbours --file and the GUI find
+    // vectors are filed under (ArchiveSettings::rememberModelDir), so that adapt, neighbours --file and the GUI find
     // the model again, read at the archive's time scale.
     std::filesystem::path modelDir;
     int batchSize = 32;

@@ -37,25 +37,6 @@ fs::path modelsFolder(const Archive& archive)
     return file.parent_path() / (file.stem().string() + ".models");
 }
 
-std::optional<fs::path> rememberedModelDir(const Archive& archive, const std::string& modelId)
-{
-    const auto stored = archive.meta("model_dir:" + modelId);
-    if (!stored) return std::nullopt;
-    fs::path dir(*stored);
-    if (dir.is_relative()) dir = fs::absolute(archive.file()).parent_path() / dir;
-    if (!fs::is_regular_file(dir / "model.safetensors")) return std::nullopt;
-    return dir.lexically_normal();
-}
-
-void rememberModelDir(Archive& archive, const std::string& modelId, const fs::path& dir)
-{
-    const fs::path base = fs::absolute(archive.file()).parent_path();
-    const fs::path abs = fs::absolute(dir).lexically_normal();
-    const fs::path rel = abs.lexically_relative(base);
-    const bool inside = !rel.empty() && *rel.begin() != "..";
-    archive.setMeta("model_dir:" + modelId, (inside ? rel : abs).generic_string());
-}
-
 AdaptResult adaptModel(const fs::path& archiveFile, const Model& startModel, const AdaptOptions& options,
                        const std::function<void(const TrainStatus&)>& onStatus, const Progress& progress)
 {
@@ -92,7 +73,7 @@ AdaptResult adaptModel(const fs::path& archiveFile, const Model& startModel, con
         result.rejected = true; // the archive keeps the model it had; the adapted one stays in its folder
         return result;
     }
-    rememberModelDir(archive, result.training.model.id(), result.training.modelDir);
+    ArchiveSettings::rememberModelDir(archive, result.training.model.id(), result.training.modelDir);
 
     // 3. Re-embed every clip with the adapted model; it becomes active only when all are done.
     EmbedFolderOptions embed;

@@ -63,9 +63,6 @@ AdaptResult adaptModel(const std::filesystem::path& archiveFile, const Model& st
 
 // Where adapted models of an archive go by default: "<archive stem>.models" beside the archive.
 std::filesystem::path modelsFolder(const Archive& archive);
-// The folder of the model with this id, as remembered by the archive (stored relative to the
-// archive's folder when inside it, so moving both together keeps it). nullopt if unknown or gone.
-std::optional<std::filesystem::path> rememberedModelDir(const Archive& archive, const std::string& modelId);
-void rememberModelDir(Archive& archive, const std::string& modelId, const std::filesystem::path& dir);
+// The folder of a model the archive remembers: ArchiveSettings::rememberedModelDir.
 
 } // namespace crowlingo

@@ -14,7 +14,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <set>
+#include <span>
 
 using namespace crowlingo;
 using namespace analysis_test;
@@ -97,6 +99,38 @@ private Q_SLOTS:
             }
             QCOMPARE(hits.front().row, std::int64_t(all.front().second));
         }
+    }
+
+    // The archive view's index searches the view's own unit rows: the same neighbours as an index
+    // with its own copy, and the rows stay alive as long as the index does.
+    void indexOverSharedRowsMatchesIndexWithItsOwnCopy()
+    {
+        const int dim = 24;
+        const Data d = blobs(6, 300, dim, 2.5, 11);
+        const NeighbourIndex own(d.rows, dim);
+        auto unit = std::make_shared<std::vector<float>>(d.rows);
+        normaliseRows(*unit, dim);
+        const NeighbourIndex shared = NeighbourIndex::sharedUnitRows(unit, dim);
+        QCOMPARE(unit.use_count(), 2L);          // held, not copied
+        const std::weak_ptr<std::vector<float>> watch = unit;
+        unit.reset();
+        QVERIFY(!watch.expired());               // the index keeps them
+        QCOMPARE(shared.size(), d.size());
+        QVERIFY(!shared.isApproximate());
+        for (std::size_t q : {std::size_t(0), std::size_t(777), std::size_t(1799)}) {
+            const std::span<const float> query(d.rows.data() + q * dim, std::size_t(dim));
+            const auto a = own.search(query, 8, std::int64_t(q));
+            const auto b = shared.search(query, 8, std::int64_t(q));
+            QCOMPARE(b.size(), a.size());
+            for (std::size_t c = 0; c < a.size(); ++c) {
+                QCOMPARE(b[c].row, a[c].row);
+                QVERIFY(std::abs(b[c].similarity - a[c].similarity) < 1e-6);
+            }
+        }
+        const auto batched = shared.searchRows(std::span<const float>(d.rows.data(), 10 * std::size_t(dim)), 3, true);
+        QCOMPARE(batched.size(), std::size_t(10));
+        for (std::size_t i = 0; i < batched.size(); ++i) QVERIFY(batched[i].front().row != std::int64_t(i));
+        QVERIFY_THROWS_EXCEPTION(UsageError, NeighbourIndex::sharedUnitRows(std::make_shared<std::vector<float>>(5, 1.f), 2));
     }
 
     void selfComesFirstAmongDuplicates()

@@ -5,6 +5,7 @@
 #include "archive/ArchiveTestKit.h"
 
 #include "core/archive/Archive.h"
+#include "core/archive/ArchiveSettings.h"
 #include "core/pipeline/FolderEmbedder.h"
 #include "core/pipeline/ModelAdaptation.h"
 #include "core/common/Error.h"
@@ -81,7 +82,7 @@ private Q_SLOTS:
         QCOMPARE(a.embeddingCount(adapted.id()), clips);
         QCOMPARE(a.embeddingCount(start_.id()), clips); // the old vectors are kept
         QCOMPARE(r.embedding.clipsEmbedded, clips);
-        const auto remembered = rememberedModelDir(a, adapted.id());
+        const auto remembered = ArchiveSettings::rememberedModelDir(a, adapted.id());
         QVERIFY(remembered.has_value());
         QCOMPARE(fs::weakly_canonical(*remembered), fs::weakly_canonical(r.modelDir));
         // Stored relative to the archive's folder.
@@ -100,12 +101,12 @@ private Q_SLOTS:
         const fs::path moved = root() / "moved";
         fs::rename(file.parent_path(), moved);
         const Archive a = Archive::open(moved / "field.crowlingo");
-        const auto dir = rememberedModelDir(a, a.activeModel());
+        const auto dir = ArchiveSettings::rememberedModelDir(a, a.activeModel());
         QVERIFY(dir.has_value());
         QCOMPARE(Model::load(*dir).id(), a.activeModel());
         // A model folder that is gone is not offered.
         fs::remove_all(moved / "field.models");
-        QVERIFY(!rememberedModelDir(a, a.activeModel()).has_value());
+        QVERIFY(!ArchiveSettings::rememberedModelDir(a, a.activeModel()).has_value());
     }
 
     void cancellingDuringTrainingChangesNothing()
@@ -144,7 +145,7 @@ private Q_SLOTS:
         const Archive a = Archive::open(file);
         QCOMPARE(a.activeModel(), start_.id());
         QCOMPARE(int(a.modelsWithEmbeddings().size()), 1);
-        QVERIFY(!rememberedModelDir(a, r.training.model.id()).has_value());
+        QVERIFY(!ArchiveSettings::rememberedModelDir(a, r.training.model.id()).has_value());
 
         // Asked to keep it anyway: used.
         o.requireImprovement = false;
@@ -193,7 +194,7 @@ private Q_SLOTS:
         QVERIFY2(out.contains("the archive now uses the adapted model"), qPrintable(out));
         const Archive a = Archive::open(file);
         QVERIFY(a.activeModel() != start_.id());
-        QVERIFY(rememberedModelDir(a, a.activeModel()).has_value());
+        QVERIFY(ArchiveSettings::rememberedModelDir(a, a.activeModel()).has_value());
     }
 };
 

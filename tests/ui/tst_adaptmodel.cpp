@@ -7,12 +7,13 @@
 #include "ui/AdaptModelDialog.h"
 #include "ui/ArchiveSession.h"
 #include "ui/MainWindow.h"
-#include "ui/ModelInUse.h"
 #include "ui/MapView.h"
+#include "ui/ModelInUse.h"
 #include "ui/TaskRunner.h"
 #include "ui/TrainingLossChart.h"
 
 #include "core/archive/ArchiveAnalysis.h"
+#include "core/archive/ArchiveSettings.h"
 #include "core/pipeline/FolderEmbedder.h"
 #include "core/pipeline/ModelAdaptation.h"
 
@@ -109,7 +110,7 @@ private Q_SLOTS:
             QCOMPARE(archive.activeModel(), adaptedModel.id());
             QCOMPARE(archive.embeddingCount(adaptedModel.id()), std::int64_t(clips));
             QCOMPARE(archive.embeddingCount(model_.id()), std::int64_t(clips));
-            QVERIFY(rememberedModelDir(archive, adaptedModel.id()).has_value());
+            QVERIFY(ArchiveSettings::rememberedModelDir(archive, adaptedModel.id()).has_value());
         }
 
         // The window: reloaded on the new vectors, the map and k-means clusters redone as they were.

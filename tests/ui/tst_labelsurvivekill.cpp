@@ -66,7 +66,7 @@ private Q_SLOTS:
             QCOMPARE(reread.integrityCheck(), std::string("ok"));
             MainWindow w;
             QVERIFY(openInWindow(w, a.file()));
-            const ArchiveSnapshot& data = w.session()->data();
+            const ArchiveView& data = w.session()->data();
             bool shown = false;
             for (std::size_t i = 0; i < data.clips.size(); ++i)
                 if (data.clips[i].id == clip) shown = data.label[i] == label.toStdString();

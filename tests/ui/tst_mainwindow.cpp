@@ -202,7 +202,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QVERIFY(openIn(w, a));
         ArchiveSession* s = w.session();
-        const ArchiveSnapshot& d = s->data();
+        const ArchiveView& d = s->data();
         const int current = 7;
         s->setCurrentClip(current);
         const int cluster = d.cluster[current];

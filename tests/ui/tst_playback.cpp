@@ -131,7 +131,7 @@ private Q_SLOTS:
         const std::size_t lead = AudioPlayer::kSinkRate / 2;
         QVERIFY2(recording.size() > lead + 44100 / 2, "parec recorded less than half a second");
 
-        const ArchiveSnapshot& d = w.session()->data();
+        const ArchiveView& d = w.session()->data();
         auto clipSamples = [&](int i) {
             const ClipRow& c = d.clips[std::size_t(i)];
             return readAudio(d.audioFile(i), {.targetRate = AudioPlayer::kSinkRate}, c.start, c.end);

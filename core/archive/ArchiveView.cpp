@@ -1,18 +1,17 @@
-#include "ui/ArchiveSnapshot.h"
+#include "core/archive/ArchiveView.h"
 
 #include "core/archive/ArchiveSettings.h"
 #include "core/analysis/Clustering.h"
 #include "core/archive/LabelResolution.h"
-#include "core/pipeline/ModelAdaptation.h"
 
 #include <limits>
 
-namespace crowlingo::ui {
+namespace crowlingo {
 
-ArchiveSnapshot ArchiveSnapshot::load(const std::filesystem::path& file, const Progress& progress)
+ArchiveView ArchiveView::load(const std::filesystem::path& file, const Progress& progress)
 {
     const Archive archive = Archive::open(file);
-    ArchiveSnapshot s;
+    ArchiveView s;
     s.file = archive.file();
     s.root = archive.root();
     s.modelId = archive.activeModel();
@@ -20,7 +19,7 @@ ArchiveSnapshot ArchiveSnapshot::load(const std::filesystem::path& file, const P
     s.timeExpansion = settings.timeExpansion;
     s.timeScale = settings.timeScale;
     s.segmenter = settings.segmenter;
-    if (!s.modelId.empty()) s.modelDir = rememberedModelDir(archive, s.modelId).value_or(std::filesystem::path());
+    if (!s.modelId.empty()) s.modelDir = ArchiveSettings::rememberedModelDir(archive, s.modelId).value_or(std::filesystem::path());
     progress(0.05, "reading clips");
     progress.checkCancelled();
     s.clips = archive.clips();
@@ -43,16 +42,25 @@ ArchiveSnapshot ArchiveSnapshot::load(const std::filesystem::path& file, const P
     progress.checkCancelled();
     s.embeddingRowOfClip.assign(std::size_t(n), -1);
     if (!s.modelId.empty()) {
-        s.embeddings = archive.embeddings(s.modelId);
-        for (std::size_t r = 0; r < s.embeddings.rows(); ++r) {
-            const int i = s.indexOf(s.embeddings.clipIds[r]);
+        EmbeddingMatrix m = archive.embeddings(s.modelId);
+        for (std::size_t r = 0; r < m.rows(); ++r) {
+            const int i = s.indexOf(m.clipIds[r]);
             if (i >= 0) s.embeddingRowOfClip[std::size_t(i)] = int(r);
         }
-        if (s.embeddings.rows() > 0 && s.embeddings.dimension > 0) {
-            normaliseRows(s.embeddings.values, s.embeddings.dimension);
+        s.embeddings.clipIds = std::move(m.clipIds);
+        s.embeddings.dimension = m.dimension;
+        if (s.embeddings.rows() > 0 && m.dimension > 0) {
+            normaliseRows(m.values, m.dimension);
+            auto rows = std::make_shared<const std::vector<float>>(std::move(m.values));
+            s.embeddings.storage = rows;
             progress(0.5, "building the neighbour index");
             progress.checkCancelled();
-            s.index = std::make_shared<const NeighbourIndex>(s.embeddings.values, s.embeddings.dimension);
+            // Exact search over the view's own rows up to the size where HNSW takes over; HNSW
+            // keeps a copy in its graph.
+            if (s.embeddings.rows() <= NeighbourIndexOptions{}.exactUpTo)
+                s.index = std::make_shared<const NeighbourIndex>(NeighbourIndex::sharedUnitRows(rows, m.dimension));
+            else
+                s.index = std::make_shared<const NeighbourIndex>(*rows, m.dimension);
         }
     }
 
@@ -69,24 +77,24 @@ ArchiveSnapshot ArchiveSnapshot::load(const std::filesystem::path& file, const P
     return s;
 }
 
-int ArchiveSnapshot::indexOf(ClipId id) const
+int ArchiveView::indexOf(ClipId id) const
 {
     const auto it = indexOfClip.find(id);
     return it == indexOfClip.end() ? -1 : it->second;
 }
 
-std::filesystem::path ArchiveSnapshot::audioFile(int clipIndex) const
+std::filesystem::path ArchiveView::audioFile(int clipIndex) const
 {
     const int r = recordingOfClip[std::size_t(clipIndex)];
     return r >= 0 ? recordingFiles[std::size_t(r)] : root / clips[std::size_t(clipIndex)].path;
 }
 
-std::string ArchiveSnapshot::recordingPath(int clipIndex) const
+std::string ArchiveView::recordingPath(int clipIndex) const
 {
     return clips[std::size_t(clipIndex)].path;
 }
 
-void ArchiveSnapshot::setProjection(const std::vector<ClipId>& ids, const std::vector<float>& points, std::string params)
+void ArchiveView::setProjection(const std::vector<ClipId>& ids, const std::vector<float>& points, std::string params)
 {
     xy.assign(clips.size() * 2, std::numeric_limits<float>::quiet_NaN());
     for (std::size_t k = 0; k < ids.size() && 2 * k + 1 < points.size(); ++k) {
@@ -104,14 +112,14 @@ void ArchiveSnapshot::setProjection(const std::vector<ClipId>& ids, const std::v
     }
 }
 
-void ArchiveSnapshot::setLabels(const std::vector<LabelRow>& rows)
+void ArchiveView::setLabels(const std::vector<LabelRow>& rows)
 {
     label.assign(clips.size(), {});
     for (auto& [clip, shown] : shownLabels(rows)) // the one rule (core/archive/LabelResolution.h)
         if (const int i = indexOf(clip); i >= 0) label[std::size_t(i)] = std::move(shown.label);
 }
 
-void ArchiveSnapshot::setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels, std::string params)
+void ArchiveView::setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels, std::string params)
 {
     clusteringParams = std::move(params);
     cluster.assign(clips.size(), -1);
@@ -122,7 +130,7 @@ void ArchiveSnapshot::setClustering(const std::vector<ClipId>& ids, const std::v
     hasClustering = !ids.empty();
 }
 
-std::vector<int> ArchiveSnapshot::clusterExemplars(int clusterId, int count) const
+std::vector<int> ArchiveView::clusterExemplars(int clusterId, int count) const
 {
     if (clusterId < 0 || count <= 0) return {};
     std::vector<int> members;
@@ -135,10 +143,10 @@ std::vector<int> ArchiveSnapshot::clusterExemplars(int clusterId, int count) con
         rows.insert(rows.end(), embeddings.row(std::size_t(row)), embeddings.row(std::size_t(row)) + dim);
     }
     if (members.empty()) return {};
-    const auto best = crowlingo::clusterExemplars(rows, int(dim), std::vector<int>(members.size(), 0), count);
+    const auto best = ::crowlingo::clusterExemplars(rows, int(dim), std::vector<int>(members.size(), 0), count);
     std::vector<int> out;
     for (std::size_t k : best.front()) out.push_back(members[k]);
     return out;
 }
 
-} // namespace crowlingo::ui
+} // namespace crowlingo

@@ -3,11 +3,12 @@
 // recordings, the active model's embeddings with a cosine neighbour index, the stored map and
 // clustering, and the labels. Indices ("clip index") are positions in `clips` (ordered by id).
 //
-//   Result<ArchiveSnapshot> r = runCatching([&] { return ArchiveSnapshot::load(file, progress); });
-//   const ClipRow& c = r.value->clips[i];  float x = r.value->xy[2 * i];
+//   const ArchiveView v = ArchiveView::load(file, progress);       // on a worker thread
+//   const ClipRow& c = v.clips[i];  float x = v.xy[2 * i];
 //
 // Threading: load() opens its own Archive connection, so it may run on any thread; a snapshot is
 // then owned by one thread (the GUI's ArchiveSession), which applies later edits (labels, a new map).
+// Qt-free, so the workbench, benchmarks and tools read an archive the same way.
 #include "core/analysis/NeighbourIndex.h"
 #include "core/analysis/Projection.h"
 #include "core/archive/Archive.h"
@@ -16,13 +17,26 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-namespace crowlingo::ui {
+namespace crowlingo {
 
-struct ArchiveSnapshot {
+// The active model's vectors, each scaled to unit length (cosine similarity = dot product). The
+// rows are shared with the neighbour index that searches them: one copy in memory, not two.
+struct UnitEmbeddings {
+    std::vector<ClipId> clipIds; // row order
+    int dimension = 0;
+    std::shared_ptr<const std::vector<float>> storage; // row-major, rows() x dimension; null when empty
+
+    std::size_t rows() const { return clipIds.size(); }
+    std::span<const float> values() const { return storage ? std::span<const float>(*storage) : std::span<const float>(); }
+    const float* row(std::size_t i) const { return storage->data() + i * std::size_t(dimension); }
+};
+
+struct ArchiveView {
     std::filesystem::path file;
     std::filesystem::path root;
     std::string modelId;                          // the archive's active model ("" if none)
@@ -37,7 +51,7 @@ struct ArchiveSnapshot {
     std::vector<std::filesystem::path> recordingFiles; // absolute, per recording
     std::vector<int> recordingOfClip;             // per clip: index into recordings (-1 if unknown)
 
-    EmbeddingMatrix embeddings;                   // rows L2-normalised (cosine = dot product)
+    UnitEmbeddings embeddings;
     std::vector<int> embeddingRowOfClip;          // per clip: row in embeddings, -1 if none
     std::shared_ptr<const NeighbourIndex> index;  // over embeddings' rows; null without embeddings
 
@@ -51,7 +65,7 @@ struct ArchiveSnapshot {
     std::vector<int> cluster;                     // per clip; -1 noise (and every clip without clustering)
     std::vector<std::string> label;               // per clip; "" = none (a "user" label wins over imported ones)
 
-    static ArchiveSnapshot load(const std::filesystem::path& file, const Progress& progress = {});
+    static ArchiveView load(const std::filesystem::path& file, const Progress& progress = {});
 
     int clipCount() const { return int(clips.size()); }
     int indexOf(ClipId id) const;                 // -1 if not in the archive
@@ -67,4 +81,4 @@ struct ArchiveSnapshot {
     std::vector<int> clusterExemplars(int clusterId, int count) const;
 };
 
-} // namespace crowlingo::ui
+} // namespace crowlingo
