@@ -6,7 +6,6 @@
 #include <QAudioDevice>
 #include <QAudioSink>
 #include <QMediaDevices>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -17,14 +16,10 @@ AudioPlayer::AudioPlayer(QObject* parent) : QObject(parent)
 {
     tick_.setInterval(30);
     connect(&tick_, &QTimer::timeout, this, &AudioPlayer::onTick);
-    connect(&decoder_, &QFutureWatcherBase::finished, this, &AudioPlayer::onDecoded);
 }
 
-AudioPlayer::~AudioPlayer()
-{
-    decoder_.waitForFinished();
-    releaseSink();
-}
+// A decode still running works on copies only; its result is dropped with the player.
+AudioPlayer::~AudioPlayer() { releaseSink(); }
 
 bool AudioPlayer::ensureSink()
 {
@@ -67,14 +62,11 @@ void AudioPlayer::startItem(int index)
     tick_.stop();
     index_ = index;
     const PlayItem item = queue_[index];
-    const quint64 generation = ++generation_;
     const double speed = speed_;
     const Seconds context = item.withContext ? context_ : 0.0;
-    // A stale decode still running is not waited for (that would block the GUI thread on a long
-    // read): the watcher moves to the new future and the old one finishes unwatched.
-    decoderGeneration_ = generation;
-    decodeHandled_ = false;
-    decoder_.setFuture(QtConcurrent::run([item, speed, context] {
+    // A decode of an item no longer wanted is not waited for (that would block the GUI thread on
+    // a long read): it finishes on its own and its result is dropped.
+    decoder_.run([item, speed, context] {
         return runCatching([&] {
             const int rate = int(std::lround(kSinkRate / speed));
             if (item.sound) { // made in memory: only resampled
@@ -90,16 +82,12 @@ void AudioPlayer::startItem(int index)
             d.samples = reader.read(d.from, std::min(reader.duration(), item.end + context));
             return d;
         });
-    }));
+    }, [this](Result<Decoded> r) { onDecoded(std::move(r)); });
 }
 
-void AudioPlayer::onDecoded()
+void AudioPlayer::onDecoded(Result<Decoded> r)
 {
-    // A finished() queued for a replaced future must not read (and block on) the new one.
-    if (decodeHandled_ || !decoder_.isFinished()) return;
-    decodeHandled_ = true;
-    Result<Decoded> r = decoder_.result();
-    if (decoderGeneration_ != generation_ || index_ < 0) return;
+    if (index_ < 0) return;
     if (!r.ok()) {
         Q_EMIT errorOccurred(r.error);
         finishItem();
@@ -183,7 +171,7 @@ void AudioPlayer::playSound(std::vector<float> samples, double sampleRate)
 void AudioPlayer::stop()
 {
     const bool wasActive = index_ >= 0;
-    ++generation_;
+    decoder_.drop();
     index_ = -1;
     tick_.stop();
     playing_ = false;

@@ -11,6 +11,7 @@
 //   connect(&player, &AudioPlayer::positionChanged, inspector, &ClipInspector::setPlayhead);
 //
 // Threading: GUI thread only; decoding runs on a worker (QtConcurrent).
+#include "ui/LatestJob.h"
 #include "ui/Result.h"
 
 #include "core/common/Types.h"
@@ -19,7 +20,6 @@
 #include <QAudioFormat>
 #include <QElapsedTimer>
 #include <QBuffer>
-#include <QFutureWatcher>
 #include <QObject>
 #include <QTimer>
 #include <QVector>
@@ -85,7 +85,7 @@ private:
         Seconds from = 0;
     };
     void startItem(int index);
-    void onDecoded();
+    void onDecoded(Result<Decoded> r);
     void onSinkState();
     void onTick();
     void finishItem();
@@ -94,7 +94,6 @@ private:
 
     QVector<PlayItem> queue_;
     int index_ = -1;
-    quint64 generation_ = 0;
     double speed_ = 1.0;
     Seconds context_ = 0.0;
     QAudioFormat format_;
@@ -107,9 +106,7 @@ private:
     Seconds playingFrom_ = 0;
     double playingTimeExpansion_ = 1.0;
     bool playing_ = false;
-    QFutureWatcher<Result<Decoded>> decoder_;
-    quint64 decoderGeneration_ = 0;
-    bool decodeHandled_ = true;
+    LatestJob decoder_{this}; // the decode of the item starting; an older one's result is dropped
     QTimer tick_;
 };
 
