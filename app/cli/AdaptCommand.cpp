@@ -51,9 +51,13 @@ Command addAdaptCommand(CLI::App& app)
         const AdaptResult r = adaptModel(o->archive, start, options, {}, bar.progress());
         bar.finish();
         const TrainResult& t = r.training;
-        if (t.steps > 0)
+        if (t.steps > 0) {
             std::printf("training: %d steps, validation loss %.4f -> %.4f%s\n", t.steps, t.initialValidationLoss,
                         t.validationLoss, t.cancelled ? " (stopped)" : "");
+            if (options.train.keepBest && !t.cancelled)
+                std::printf("kept the model of step %d, the lowest validation loss%s\n", t.bestStep,
+                            t.stoppedEarly ? "; stopped early: no lower loss in the last validations (--patience)" : "");
+        }
         if (t.cancelled) {
             std::printf("stopped during training: the archive is unchanged (checkpoint in %s)\n", r.modelDir.string().c_str());
             return 130;

@@ -31,6 +31,14 @@ inline void addTrainingOptions(CLI::App* sub, TrainOptions& t)
     sub->add_option("--contrastive-temperature", t.contrastiveTemperature, "Temperature of the contrastive term")
         ->capture_default_str()
         ->check(finiteBetween(TrainLimits::minTemperature, TrainLimits::maxTemperature));
+    sub->add_option("--keep-best", t.keepBest,
+                    "true: the result is the model at the lowest validation loss seen (the starting one included), "
+                    "not the last step's")
+        ->capture_default_str();
+    sub->add_option("--patience", t.patience,
+                    "With --keep-best: stop after this many validations in a row without a new lowest loss; 0: never")
+        ->capture_default_str()
+        ->check(wholeBetween(0, TrainLimits::maxPatience));
 }
 
 inline void requireTrainingLength(const TrainOptions& t)

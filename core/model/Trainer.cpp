@@ -110,6 +110,13 @@ struct TrainingRun {
     double elapsedBefore = 0; // seconds spent in earlier sessions (resume)
     double initialVal = nan, lastVal = nan, lastLoss = nan;
     std::int64_t clipFrames = 0;
+    // keepBest: the network at the lowest validation loss so far, and when it was.
+    detail::MaskedAutoencoder best{nullptr};
+    double bestVal = nan;
+    int bestStep = 0;
+    int validationsSinceBest = 0;
+
+    void noteValidation(double val); // keeps a copy of the network when val is a new best
 
     std::ofstream lossLog;
 
@@ -163,6 +170,7 @@ Trainer::Trainer(Model init, TrainOptions options)
         requireInRange("contrastive weight", o.contrastiveWeight, 0.0, TrainLimits::maxContrastiveWeight);
         requireInRange("contrastive temperature", o.contrastiveTemperature, TrainLimits::minTemperature,
                        TrainLimits::maxTemperature);
+        requireInRange("patience", o.patience, 0, TrainLimits::maxPatience);
     } catch (const UsageError& e) {
         throw UsageError(std::string("cannot train: ") + e.what());
     }
@@ -348,6 +356,19 @@ double TrainingRun::lrFactor(int s, double elapsed) const
         progress = warm < 0 ? (f - 0.05) / 0.95 : f;
     }
     return 0.5 * (1.0 + std::cos(std::numbers::pi * std::clamp(progress, 0.0, 1.0)));
+}
+
+void TrainingRun::noteValidation(double val)
+{
+    if (!opt.keepBest || !std::isfinite(val)) return;
+    if (std::isfinite(bestVal) && val >= bestVal) {
+        ++validationsSinceBest;
+        return;
+    }
+    bestVal = val;
+    bestStep = step;
+    validationsSinceBest = 0;
+    best = detail::cloneNetwork(net, config);
 }
 
 int TrainingRun::validationInterval() const
@@ -538,6 +559,12 @@ std::string TrainingRun::recipeJson(double elapsed) const
               {"final_val_loss", lastVal},
               {"final_loss", lastLoss},
               {"elapsed_s", elapsed}};
+    if (opt.keepBest) {
+        r["kept"] = "lowest validation loss";
+        r["best_step"] = bestStep;
+        r["best_val_loss"] = bestVal;
+        r["patience"] = opt.patience;
+    }
     if (opt.contrastiveWeight > 0) {
         r["contrastive_weight"] = opt.contrastiveWeight;
         r["contrastive_temperature"] = opt.contrastiveTemperature;
@@ -595,6 +622,8 @@ TrainResult Trainer::run(const std::vector<Spectrogram>& clips, const std::funct
         m.initialVal = m.lastVal = m.validationLoss();
         m.logRow(0, nan, m.initialVal, 0, 0);
     }
+    m.noteValidation(m.lastVal); // the starting network is the first candidate (resumed: the checkpoint's)
+    bool stoppedEarly = false;
 
     auto timeUp = [&] { return opt.minutes > 0 && elapsed() >= opt.minutes * 60.0; };
     auto finished = [&] { return (m.totalSteps > 0 && m.step >= m.totalSteps) || timeUp(); };
@@ -637,8 +666,11 @@ TrainResult Trainer::run(const std::vector<Spectrogram>& clips, const std::funct
 
         const bool lastStep = finished();
         double val = nan;
-        if (m.step % every == 0 || lastStep)
+        if (m.step % every == 0 || lastStep) {
             val = m.lastVal = m.validationLoss();
+            m.noteValidation(val);
+            stoppedEarly = opt.keepBest && opt.patience > 0 && m.validationsSinceBest >= opt.patience && !lastStep;
+        }
         const double now = elapsed();
         m.logRow(m.step, m.lastLoss, val, lr, now);
 
@@ -673,6 +705,7 @@ TrainResult Trainer::run(const std::vector<Spectrogram>& clips, const std::funct
             m.saveCheckpoint(elapsed());
             lastCheckpoint = Clock::now();
         }
+        if (stoppedEarly) break;
     }
 
     const double total = elapsed();
@@ -682,11 +715,14 @@ TrainResult Trainer::run(const std::vector<Spectrogram>& clips, const std::funct
 
     m.config.trainingRecipeJson = m.recipeJson(total);
     m.net->config = m.config;
-    TrainResult result{Model(Model::Impl::make(m.config, detail::cloneNetwork(m.net, m.config)))};
+    const bool fromBest = opt.keepBest && m.best;
+    TrainResult result{Model(Model::Impl::make(m.config, detail::cloneNetwork(fromBest ? m.best : m.net, m.config)))};
     result.steps = m.step;
     result.loss = m.lastLoss;
     result.initialValidationLoss = m.initialVal;
-    result.validationLoss = m.lastVal;
+    result.validationLoss = fromBest ? m.bestVal : m.lastVal;
+    result.bestStep = fromBest ? m.bestStep : m.step;
+    result.stoppedEarly = stoppedEarly;
     result.cancelled = cancelled;
     if (!cancelled && !opt.outDir.empty()) {
         result.model.save(opt.outDir);

@@ -35,6 +35,7 @@ struct TrainLimits {
     static constexpr double minLr = 1e-9, maxLr = 1.0;
     static constexpr double maxContrastiveWeight = 10.0;
     static constexpr double minTemperature = 0.01, maxTemperature = 1.0;
+    static constexpr int maxPatience = 1'000'000;
 };
 
 struct TrainOptions {
@@ -63,6 +64,13 @@ struct TrainOptions {
     // loss alone, so runs with and without it compare.
     double contrastiveWeight = 0;
     double contrastiveTemperature = 0.1;
+    // The result is the network at the lowest validation loss seen (the starting one included),
+    // not the last step's: on a small archive, more steps overfit its clips (MODEL_CARD,
+    // "Adaptation length"). Needs a validation set; the best is kept within one run (a resumed run
+    // starts looking afresh). The checkpoint stays the last step's, for resuming.
+    bool keepBest = false;
+    // With keepBest: stop once this many validations in a row brought no new best (0: never).
+    int patience = 0;
 };
 
 struct TrainStatus {
@@ -82,7 +90,9 @@ struct TrainResult {
     int steps = 0;
     double loss = 0;                  // last masked training loss (without the contrastive term)
     double initialValidationLoss = 0; // before the first step; NaN without a validation set
-    double validationLoss = 0;        // at the last step
+    double validationLoss = 0;        // of the model returned: the last step's, or the best with keepBest
+    int bestStep = 0;                 // the step the returned model is from (== steps without keepBest)
+    bool stoppedEarly = false;        // patience ran out before the planned steps or time
     bool cancelled = false;
     std::filesystem::path modelDir;   // outDir when the final model was saved, else empty
 };

@@ -54,6 +54,7 @@ private Q_SLOTS:
         QTest::newRow("train mask ratio nan") << "train DIR --out OUT --steps 1 --mask-ratio nan" << "--mask-ratio: must be a number from 0.3 to 0.8 (got nan)";
         QTest::newRow("train contrastive -1") << "train DIR --out OUT --steps 1 --contrastive -1" << "--contrastive: must be a number from 0 to 10 (got -1)";
         QTest::newRow("adapt contrastive temperature 0") << "adapt FILE --steps 1 --contrastive-temperature 0" << "--contrastive-temperature: must be a number from 0.01 to 1 (got 0)";
+        QTest::newRow("adapt patience -2") << "adapt FILE --steps 1 --patience -2" << "--patience: must be a whole number from 0 to 1000000 (got -2)";
         QTest::newRow("train batch 5000") << "train DIR --out OUT --steps 1 --batch 5000" << "--batch: must be a whole number from 1 to 4096 (got 5000)";
         QTest::newRow("train minutes inf") << "train DIR --out OUT --minutes inf" << "--minutes: must be a number from 0.01 to 525600 (got inf)";
         QTest::newRow("train time expansion nan") << "train DIR --out OUT --steps 1 --time-expansion nan" << "--time-expansion: must be a number from 1 to 1000";

@@ -371,6 +371,67 @@ private Q_SLOTS:
         }
     }
 
+    // keepBest: a well-trained model pushed about by a far too high learning rate only gets worse,
+    // so the model returned is the one it started from, and patience ends the run.
+    void keepBestReturnsTheStartWhenTrainingOnlyHurts()
+    {
+        QVERIFY(trained_ && !trained_->cancelled);
+        const Model start = trained_->model;
+        TrainOptions o = quickOptions(40);
+        o.lr = 0.8; // peak 0.1
+        o.warmupSteps = 0;
+        o.computeNormalisation = false;
+        o.validationEvery = 1;
+        o.keepBest = true;
+        o.patience = 3;
+        const TrainResult r = Trainer(start, o).run(clips_);
+        QCOMPARE(r.bestStep, 0);
+        QVERIFY(r.stoppedEarly);
+        QCOMPARE(r.steps, 3);
+        QCOMPARE(r.validationLoss, r.initialValidationLoss);
+        QCOMPARE(r.model.weightsHash(), start.weightsHash());
+
+        o.keepBest = false; // the same run without it ends where the steps took it
+        o.steps = 3;
+        const TrainResult last = Trainer(start, o).run(clips_);
+        QVERIFY(last.model.weightsHash() != start.weightsHash());
+        QVERIFY(last.validationLoss > last.initialValidationLoss);
+    }
+
+    // keepBest: the model returned is the network of the step with the lowest validation loss —
+    // the same weights as the same run stopped at that step.
+    void keepBestReturnsTheNetworkOfTheBestStep()
+    {
+        const Model init = Model::createRandom(tinyConfig(), 11);
+        TrainOptions o = quickOptions(16);
+        o.validationEvery = 1;
+        o.keepBest = true;
+        std::vector<std::pair<int, double>> vals;
+        const TrainResult best = Trainer(init, o).run(clips_, [&](const TrainStatus& s) {
+            if (std::isfinite(s.validationLoss)) vals.emplace_back(s.step, s.validationLoss);
+        });
+        QCOMPARE(int(vals.size()), 16);
+        int at = 0;
+        double lowest = best.initialValidationLoss;
+        for (const auto& [step, v] : vals)
+            if (v < lowest) {
+                lowest = v;
+                at = step;
+            }
+        QVERIFY(at > 0);
+        QCOMPARE(best.bestStep, at);
+        QCOMPARE(best.validationLoss, lowest);
+        QVERIFY(!best.stoppedEarly);
+        QCOMPARE(best.steps, 16);
+
+        o.keepBest = false;
+        bool stop = false;
+        const TrainResult cut = Trainer(init, o).run(
+            clips_, [&](const TrainStatus& s) { stop = s.step >= at; }, Progress{{}, [&] { return stop; }});
+        QCOMPARE(cut.steps, at);
+        QCOMPARE(best.model.weightsHash(), cut.model.weightsHash());
+    }
+
     void cancelBeforeFirstStepKeepsWeights()
     {
         const Model init = Model::createRandom(tinyConfig(), 10);
@@ -447,6 +508,7 @@ private Q_SLOTS:
             {[](TrainOptions& t) { t.maskRatio = std::nan(""); }, "mask ratio"},
             {[](TrainOptions& t) { t.contrastiveWeight = -1; }, "contrastive weight = -1 is out of range"},
             {[](TrainOptions& t) { t.contrastiveTemperature = 0; }, "contrastive temperature = 0 is out of range"},
+            {[](TrainOptions& t) { t.patience = -1; }, "patience = -1 is out of range"},
         };
         for (const auto& [edit, expected] : absurd) {
             o = quickOptions(10);
