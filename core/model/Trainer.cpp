@@ -1,4 +1,4 @@
-// One file for the training loop (a little under 700 lines): data split, crops, masks, checkpoints
+// One file for the training loop (about 730 lines): data split, crops, masks, checkpoints
 // and resume share the random streams below, and keeping them together is what keeps resume exact.
 #include "core/model/Trainer.h"
 

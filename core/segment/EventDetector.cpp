@@ -1,7 +1,12 @@
+// One file for the detector's per-frame algorithm (about 770 lines): smoothing, noise trackers,
+// event growth and click rejection read and write the same per-channel state frame by frame, and
+// their thresholds were tuned together (bench_events). The channel layout is its own file
+// (detail/DetectionChannels.h).
 #include "core/segment/EventDetector.h"
 
 #include "core/common/Error.h"
 #include "core/common/RangeCheck.h"
+#include "core/segment/detail/DetectionChannels.h"
 
 #include <algorithm>
 #include <cmath>
@@ -44,29 +49,23 @@ constexpr int kSmoothHalf = 2;
 constexpr int kLongHalf = 8;
 constexpr double kLongBonusDb = 5.0;
 constexpr int kRing = 2 * kLongHalf + kSmoothHalf + 1; // frames of power kept for both averages
-// Fine mel bands: the lowest is about one FFT bin wide, at most kMaxMelBands of them...
+// Fine mel bands: the lowest is about one FFT bin wide, at most kMaxMelBands of them, grouped (low
+// bands) into detection bands (detail/DetectionChannels.h).
 constexpr int kMaxMelBands = 64;
-// ... grouped (low bands) until each detection band averages this many independent FFT bins. A band
-// of one or two bins fluctuates so much in noise that "9 dB over the floor" happens every second;
-// with three the level is steady enough for the thresholds to mean what they say.
-constexpr double kMinEffectiveBins = 3.0;
 // Wide channels: sums of kWideBands adjacent detection bands (overlapping by half), with their own
 // floor and thresholds. A weak call spread over many bands (a caw's harmonic stack at 0-5 dB) lifts
 // no single narrow band far enough, but their sum stands out: its level in noise varies less. They start events at kWideOnDb and keep them going at
 // kWideOffDb; in steady noise their ceiling lies about kWideSteadySpreadDb over their floor.
-constexpr int kWideBands = 4;
 constexpr double kWideOnDb = 2.5;
 constexpr double kWideOffDb = 1.5;
 constexpr double kWideSteadySpreadDb = 2.0;
 // A wide channel starts an event only after staying above kWideOnDb this long (rain clicks and
 // other impulses do not), and never below kWideLowestHz (wind rumble lives there).
 constexpr double kWidePersistSeconds = 0.03;
-constexpr double kWideLowestHz = 500.0;
 // Transient channels: sums of kTransientBands adjacent bands (overlapping by half) above
 // kWideLowestHz, averaged over 3 frames only, so that a sweep of a few ms keeps its level. They start
 // an event at kTransientOnDb over their floor and keep it going at kTransientOffDb; in steady noise
 // their ceiling lies about kTransientSteadySpreadDb over their floor.
-constexpr int kTransientBands = 8;
 constexpr int kTransientHalf = 1;
 constexpr double kTransientOnDb = 6.0;
 constexpr double kTransientOffDb = 2.0;
@@ -104,6 +103,11 @@ constexpr double kEdgeRangeDb = 20.0;
 constexpr float kSilenceDb = -99.f;
 // Samples analysed per computePower() call: bounds the buffer whatever block size is fed.
 constexpr SampleCount kChunkSamples = 1 << 16;
+
+using detail::ChannelKind;
+using detail::ChannelSpan;
+using detail::kTransientBands;
+using detail::kWideBands;
 
 int nearestPowerOfTwo(double x)
 {
@@ -155,16 +159,9 @@ struct EventDetector::Impl {
     Seconds startTime = 0;
     MelParams mp;
     std::unique_ptr<MelSpectrogram> mel;
-    int bands = 0;                        // detection bands: groups of adjacent mel bands
-    int channels = 0;                     // the detection bands, the wide channels, the transient ones
-    int broadLowest = 0;                  // the first detection band above kWideLowestHz
-    std::vector<int> wideLo, wideHi;      // per wide channel: its first and last detection band
+    detail::DetectionChannels ch;         // detection bands, wide and transient channels
     std::vector<int> wideRun;             // per wide channel: frames in a row above kWideOnDb
-    int transientFirst = 0;               // the first transient channel (they follow the wide ones)
-    std::vector<int> transientLo, transientHi; // per transient channel: its first and last band
     int widePersist = 1;                  // kWidePersistSeconds in frames
-    std::vector<int> groupOf;             // mel band -> detection band
-    std::vector<Hertz> lowReal, highReal; // per detection band: first/last member's centre, real Hz
     double frameSeconds = 0;              // hop, in recording seconds
 
     std::vector<float> samples; // not yet analysed (less than one chunk + nFft)
@@ -208,7 +205,6 @@ struct EventDetector::Impl {
         return startTime + (double(j) * mp.hop + mp.nFft / 2.0) / (double(rate) * timeExpansion);
     }
 
-    void groupBands();
     void pushSamples(std::span<const float> x);
     void analyse();
     void pushPower(const float* melRow);
@@ -223,7 +219,12 @@ struct EventDetector::Impl {
     bool isClick(const Event& ev, Seconds duration) const;
     double steadySpread(int channel) const
     {
-        return channel < bands ? kSteadySpreadDb : channel < transientFirst ? kWideSteadySpreadDb : kTransientSteadySpreadDb;
+        switch (ch.kindOf(channel)) {
+        case ChannelKind::Band: return kSteadySpreadDb;
+        case ChannelKind::Wide: return kWideSteadySpreadDb;
+        case ChannelKind::Transient: break;
+        }
+        return kTransientSteadySpreadDb;
     }
     // How far the channel's noise ceiling stands above its floor beyond steady noise's spread:
     // what impulsive noise (rain clicks, gusts) adds to its thresholds.
@@ -271,7 +272,9 @@ EventDetector::EventDetector(const EventParams& params, SampleRate analysisRate,
     d->mp = MelParams{.sampleRate = analysisRate, .nFft = nFft, .hop = std::max(1, nFft / kHopDivisor),
                       .nMels = nMels, .fMin = fMin, .fMax = fMax};
     d->mel = std::make_unique<MelSpectrogram>(d->mp);
-    d->groupBands();
+    d->ch = detail::DetectionChannels::layout(d->mel->melCentres(), d->mp, timeExpansion);
+    d->groupRow.assign(std::size_t(d->ch.bands), 0.f);
+    d->wideRun.assign(d->ch.wide.size(), 0);
 
     const double fs = d->frameSeconds = d->mp.hop / (double(analysisRate) * timeExpansion);
     d->floorStep = kRiseDbPerWindow / p.noiseWindow * fs / kFloorQuantile;
@@ -284,11 +287,11 @@ EventDetector::EventDetector(const EventParams& params, SampleRate analysisRate,
     d->mergeGapFrames = FrameIndex(std::floor(p.mergeGap / fs + 1e-9));
     d->maxDurationFrames = std::max<FrameIndex>(2, FrameIndex(std::floor(p.maxDuration / fs + 1e-9)));
 
-    const auto nb = std::size_t(d->channels);
-    d->powerRing.assign(std::size_t(kRing) * std::size_t(d->bands), 0.f);
+    const auto nb = std::size_t(d->ch.count());
+    d->powerRing.assign(std::size_t(kRing) * std::size_t(d->ch.bands), 0.f);
     d->levelLong.assign(nb, 0.f);
     d->level.assign(nb, 0.f);
-    d->shortPower.assign(std::size_t(d->bands), 0.0);
+    d->shortPower.assign(std::size_t(d->ch.bands), 0.0);
     d->floorDb.assign(nb, 0.f);
     d->ceilDb.assign(nb, 0.f);
     d->claimed.assign(nb, 0);
@@ -338,78 +341,6 @@ std::vector<Clip> EventDetector::takeEvents()
     return out;
 }
 
-void EventDetector::Impl::groupBands()
-{
-    // Rebuild the HTK triangles on the FFT grid (as MelSpectrogram does) to know how many
-    // independent FFT bins each mel band averages: fewer bins means a noisier band level.
-    const std::vector<Hertz>& centres = mel->melCentres();
-    const int nMels = int(centres.size());
-    const int nBins = mp.nFft / 2 + 1;
-    std::vector<double> edges;
-    edges.push_back(mp.fMin);
-    edges.insert(edges.end(), centres.begin(), centres.end());
-    edges.push_back(mp.fMax);
-    auto weight = [&](int m, int k) {
-        const double f = double(k) * mp.sampleRate / mp.nFft;
-        const double up = (f - edges[m]) / (edges[m + 1] - edges[m]);
-        const double down = (edges[m + 2] - f) / (edges[m + 2] - edges[m + 1]);
-        return std::max(0.0, std::min(up, down));
-    };
-    // Neighbouring bins of a Hann-windowed FFT are correlated: |rho|^2 = 4/9 at lag 1, 1/36 at lag 2.
-    auto effectiveBins = [&](const std::vector<double>& w) {
-        double sum = 0, quad = 0;
-        for (int k = 0; k < nBins; ++k) {
-            if (w[k] == 0) continue;
-            sum += w[k];
-            for (int l = std::max(0, k - 2); l <= std::min(nBins - 1, k + 2); ++l) {
-                const int lag = std::abs(k - l);
-                quad += w[k] * w[l] * (lag == 0 ? 1.0 : lag == 1 ? 4.0 / 9 : 1.0 / 36);
-            }
-        }
-        return quad > 0 ? sum * sum / quad : 0.0;
-    };
-    groupOf.assign(std::size_t(nMels), 0);
-    std::vector<double> w(std::size_t(nBins), 0.0);
-    int first = 0;
-    bands = 0;
-    for (int m = 0; m < nMels; ++m) {
-        for (int k = 0; k < nBins; ++k) w[k] += weight(m, k);
-        groupOf[m] = bands;
-        const bool enough = effectiveBins(w) >= kMinEffectiveBins;
-        if (!enough && m < nMels - 1) continue;
-        if (!enough && bands > 0) {
-            // Too narrow a remainder at the top: join it to the previous group.
-            for (int k = first; k <= m; ++k) groupOf[k] = bands - 1;
-            highReal.back() = centres[m] * timeExpansion;
-            break;
-        }
-        lowReal.push_back(centres[first] * timeExpansion);
-        highReal.push_back(centres[m] * timeExpansion);
-        ++bands;
-        first = m + 1;
-        std::fill(w.begin(), w.end(), 0.0);
-    }
-    groupRow.assign(std::size_t(bands), 0.f);
-    int lowest = 0;
-    while (lowest < bands && lowReal[std::size_t(lowest)] < kWideLowestHz) ++lowest;
-    broadLowest = lowest;
-    // Spans of `width` adjacent bands above kWideLowestHz, overlapping by half, the last ending at the top.
-    auto spans = [&](int width, std::vector<int>& lo, std::vector<int>& hi) {
-        if (bands - lowest < width) return;
-        for (int first = lowest;; first += width / 2) {
-            const int last = std::min(bands - 1, first + width - 1);
-            lo.push_back(std::max(lowest, last - width + 1));
-            hi.push_back(last);
-            if (last == bands - 1) break;
-        }
-    };
-    spans(kWideBands, wideLo, wideHi);
-    spans(kTransientBands, transientLo, transientHi);
-    transientFirst = bands + int(wideLo.size());
-    channels = transientFirst + int(transientLo.size());
-    wideRun.assign(wideLo.size(), 0);
-}
-
 void EventDetector::Impl::pushSamples(std::span<const float> x)
 {
     samples.insert(samples.end(), x.begin(), x.end());
@@ -431,10 +362,10 @@ void EventDetector::Impl::analyse()
 void EventDetector::Impl::pushPower(const float* melRow)
 {
     std::fill(groupRow.begin(), groupRow.end(), 0.f);
-    for (std::size_t m = 0; m < groupOf.size(); ++m) groupRow[std::size_t(groupOf[m])] += melRow[m];
+    for (std::size_t m = 0; m < ch.groupOf.size(); ++m) groupRow[std::size_t(ch.groupOf[m])] += melRow[m];
     const FrameIndex slot = powerFrames % kRing;
-    std::copy(melRow, melRow + groupOf.size(), fineRing.begin() + std::ptrdiff_t(slot * FrameIndex(groupOf.size())));
-    std::copy(groupRow.begin(), groupRow.end(), powerRing.begin() + std::ptrdiff_t(slot * bands));
+    std::copy(melRow, melRow + ch.groupOf.size(), fineRing.begin() + std::ptrdiff_t(slot * FrameIndex(ch.groupOf.size())));
+    std::copy(groupRow.begin(), groupRow.end(), powerRing.begin() + std::ptrdiff_t(slot * ch.bands));
     ++powerFrames;
     const FrameIndex j = powerFrames - 1 - kSmoothHalf; // the frame whose windows are now complete
     if (j >= 0) emitSmoothed(j);
@@ -451,30 +382,32 @@ void EventDetector::Impl::emitSmoothed(FrameIndex j)
         const FrameIndex from = std::max<FrameIndex>(0, j - (trailing ? 2 * half : half));
         const FrameIndex to = trailing ? j : std::min(powerFrames - 1, j + half);
         double sum = 0;
-        for (FrameIndex k = from; k <= to; ++k) sum += powerRing[std::size_t((k % kRing) * bands + b)];
+        for (FrameIndex k = from; k <= to; ++k) sum += powerRing[std::size_t((k % kRing) * ch.bands + b)];
         return sum / double(to - from + 1);
     };
     // -100 dB floor as in AmplitudeToDB: digital silence does not make the floor run away.
     auto dB = [](double power) { return float(10.0 * std::log10(std::max(power, 1e-10))); };
-    for (int b = 0; b < bands; ++b) {
+    for (int b = 0; b < ch.bands; ++b) {
         shortPower[std::size_t(b)] = mean(b, kSmoothHalf, false);
         level[b] = dB(shortPower[std::size_t(b)]);
         levelLong[b] = dB(mean(b, kLongHalf, true));
     }
-    for (std::size_t w = 0; w < wideLo.size(); ++w) {
+    for (std::size_t w = 0; w < ch.wide.size(); ++w) {
         double sum = 0;
-        for (int b = wideLo[w]; b <= wideHi[w]; ++b) sum += shortPower[std::size_t(b)];
-        level[std::size_t(bands) + w] = dB(sum / kWideBands);
-        levelLong[std::size_t(bands) + w] = -1000.f; // wide channels use the short scale only
+        for (int b = ch.wide[w].lo; b <= ch.wide[w].hi; ++b) sum += shortPower[std::size_t(b)];
+        const auto c = std::size_t(ch.wideChannel(w));
+        level[c] = dB(sum / kWideBands);
+        levelLong[c] = -1000.f; // wide channels use the short scale only
     }
-    for (std::size_t t = 0; t < transientLo.size(); ++t) {
+    for (std::size_t t = 0; t < ch.transient.size(); ++t) {
         double sum = 0;
-        for (int b = transientLo[t]; b <= transientHi[t]; ++b) sum += mean(b, kTransientHalf, false);
-        level[std::size_t(transientFirst) + t] = dB(sum / kTransientBands);
-        levelLong[std::size_t(transientFirst) + t] = -1000.f;
+        for (int b = ch.transient[t].lo; b <= ch.transient[t].hi; ++b) sum += mean(b, kTransientHalf, false);
+        const auto c = std::size_t(ch.transientChannel(t));
+        level[c] = dB(sum / kTransientBands);
+        levelLong[c] = -1000.f;
     }
     smoothedFrames = j + 1;
-    pushLevel(level.data(), levelLong.data(), &fineRing[std::size_t((j % kRing) * FrameIndex(groupOf.size()))]);
+    pushLevel(level.data(), levelLong.data(), &fineRing[std::size_t((j % kRing) * FrameIndex(ch.groupOf.size()))]);
 }
 
 void EventDetector::Impl::pushLevel(const float* L, const float* LL, const float* fine)
@@ -483,17 +416,17 @@ void EventDetector::Impl::pushLevel(const float* L, const float* LL, const float
         detect(smoothedFrames - 1, L, LL, fine);
         return;
     }
-    warm.insert(warm.end(), L, L + channels);
-    warmLong.insert(warmLong.end(), LL, LL + channels);
-    warmFine.insert(warmFine.end(), fine, fine + groupOf.size());
-    maxFrames = std::max(maxFrames, warm.size() / std::size_t(channels));
-    if (FrameIndex(warm.size() / std::size_t(channels)) >= warmFrames) initialiseTrackers();
+    warm.insert(warm.end(), L, L + ch.count());
+    warmLong.insert(warmLong.end(), LL, LL + ch.count());
+    warmFine.insert(warmFine.end(), fine, fine + ch.groupOf.size());
+    maxFrames = std::max(maxFrames, warm.size() / std::size_t(ch.count()));
+    if (FrameIndex(warm.size() / std::size_t(ch.count())) >= warmFrames) initialiseTrackers();
 }
 
 void EventDetector::Impl::initialiseTrackers()
 {
     initialised = true;
-    const std::size_t n = warm.size() / std::size_t(channels);
+    const std::size_t n = warm.size() / std::size_t(ch.count());
     if (n == 0) return;
     std::vector<float> column;
     auto quantile = [&](double q) {
@@ -501,10 +434,10 @@ void EventDetector::Impl::initialiseTrackers()
         std::nth_element(column.begin(), column.begin() + std::ptrdiff_t(k), column.end());
         return column[k];
     };
-    for (int b = 0; b < channels; ++b) {
+    for (int b = 0; b < ch.count(); ++b) {
         column.clear();
         for (std::size_t t = 0; t < n; ++t)
-            if (const float v = warm[t * std::size_t(channels) + std::size_t(b)]; v > kSilenceDb) column.push_back(v);
+            if (const float v = warm[t * std::size_t(ch.count()) + std::size_t(b)]; v > kSilenceDb) column.push_back(v);
         if (column.empty()) continue; // digital silence so far: the band starts with its first sound
         known[b] = 1;
         floorDb[b] = quantile(kFloorQuantile);
@@ -513,12 +446,12 @@ void EventDetector::Impl::initialiseTrackers()
         ceilDb[b] = std::min(quantile(kCeilQuantile), floorDb[b] + float(steadySpread(b) + p.onDb));
     }
     // Fine bands' noise: their mean over the frames where their detection band was quiet.
-    const std::size_t nMels = groupOf.size();
+    const std::size_t nMels = ch.groupOf.size();
     std::vector<double> quiet(nMels, 0.0);
     for (std::size_t t = 0; t < n; ++t)
         for (std::size_t m = 0; m < nMels; ++m) {
-            const auto b = std::size_t(groupOf[m]);
-            const float v = warm[t * std::size_t(channels) + b];
+            const auto b = std::size_t(ch.groupOf[m]);
+            const float v = warm[t * std::size_t(ch.count()) + b];
             if (known[b] && v > kSilenceDb && v < floorDb[b] + float(p.offDb)) {
                 fineNoise[m] += warmFine[t * nMels + m];
                 quiet[m] += 1;
@@ -531,14 +464,14 @@ void EventDetector::Impl::initialiseTrackers()
     longFrames.swap(warmLong);
     fine.swap(warmFine);
     for (std::size_t t = 0; t < n; ++t)
-        detect(FrameIndex(t), &frames[t * std::size_t(channels)], &longFrames[t * std::size_t(channels)], &fine[t * nMels]);
+        detect(FrameIndex(t), &frames[t * std::size_t(ch.count())], &longFrames[t * std::size_t(ch.count())], &fine[t * nMels]);
 }
 
 float EventDetector::Impl::maxExcess(FrameIndex j, int lo, int hi) const
 {
-    const float* e = &excessRing[std::size_t((j % lookback) * channels)];
+    const float* e = &excessRing[std::size_t((j % lookback) * ch.count())];
     float m = -1e30f;
-    for (int b = std::max(0, lo); b <= std::min(bands - 1, hi); ++b) m = std::max(m, e[b]);
+    for (int b = std::max(0, lo); b <= std::min(ch.bands - 1, hi); ++b) m = std::max(m, e[b]);
     return m;
 }
 
@@ -549,12 +482,12 @@ void EventDetector::Impl::notePeak(Event& ev, FrameIndex j) const
     ev.peak = m;
     // The median excess of the bands above kWideLowestHz outside the event (and not next to it), or
     // of all of them when fewer than three lie outside (an event across the whole spectrum).
-    const float* e = &excessRing[std::size_t((j % lookback) * channels)];
+    const float* e = &excessRing[std::size_t((j % lookback) * ch.count())];
     std::vector<float>& v = scratch;
     v.clear();
-    for (int b = broadLowest; b < bands; ++b)
+    for (int b = ch.broadLowest; b < ch.bands; ++b)
         if (b < ev.lo - 1 || b > ev.hi + 1) v.push_back(e[b]);
-    if (v.size() < 3) v.assign(e + broadLowest, e + std::max(broadLowest, bands));
+    if (v.size() < 3) v.assign(e + ch.broadLowest, e + std::max(ch.broadLowest, ch.bands));
     if (v.empty()) {
         ev.outside = 0;
         return;
@@ -571,24 +504,25 @@ bool EventDetector::Impl::isClick(const Event& ev, Seconds duration) const
     // Impulsive noise: impulsiveSpread() averaged over the bands above kWideLowestHz. Each dB of
     // it asks a dB more contrast.
     double impulsive = 0;
-    for (int b = broadLowest; b < bands; ++b) impulsive += impulsiveSpread(b);
-    impulsive /= std::max(1, bands - broadLowest);
+    for (int b = ch.broadLowest; b < ch.bands; ++b) impulsive += impulsiveSpread(b);
+    impulsive /= std::max(1, ch.bands - ch.broadLowest);
     const double contrast = (ev.hi - ev.lo <= 1 ? kNarrowContrastDb : kContrastDb) + impulsive;
     return ev.peak - std::max(0.f, ev.outside) < float(contrast);
 }
 
 void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, const float* fine)
 {
-    float* e = &excessRing[std::size_t((j % lookback) * channels)];
-    for (int b = 0; b < channels; ++b) {
+    float* e = &excessRing[std::size_t((j % lookback) * ch.count())];
+    for (int b = 0; b < ch.count(); ++b) {
         const float spread = impulsiveSpread(b);
         e[b] = known[b] ? L[b] - floorDb[b] - spread : -1000.f;
-        if (b >= transientFirst) {
+        const ChannelKind kind = ch.kindOf(b);
+        if (kind == ChannelKind::Transient) {
             hot[b] = e[b] >= float(kTransientOnDb);
             continue;
         }
-        if (b >= bands) {
-            int& run = wideRun[std::size_t(b - bands)];
+        if (kind == ChannelKind::Wide) {
+            int& run = wideRun[std::size_t(b - ch.bands)];
             run = e[b] >= float(kWideOnDb) ? run + 1 : 0;
             hot[b] = run >= widePersist;
             continue;
@@ -609,13 +543,13 @@ void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, 
         // gust of wind or a rain click in a band the call reached than the call's own tail.
         const int needed = ev.hi - ev.lo >= 2 ? 2 : 1;
         int above = 0;
-        for (int b = std::max(0, ev.lo - 1); b <= std::min(bands - 1, ev.hi + 1); ++b) above += e[b] >= off;
+        for (int b = std::max(0, ev.lo - 1); b <= std::min(ch.bands - 1, ev.hi + 1); ++b) above += e[b] >= off;
         bool active = above >= needed;
-        for (std::size_t w = 0; w < wideLo.size() && ev.wide && !active; ++w)
-            active = wideLo[w] >= ev.lo - 1 && wideHi[w] <= ev.hi + 1 && e[std::size_t(bands) + w] >= float(kWideOffDb);
-        for (std::size_t t = 0; t < transientLo.size() && ev.transient && !active; ++t)
-            active = transientLo[t] >= ev.lo - 1 && transientHi[t] <= ev.hi + 1 &&
-                     e[std::size_t(transientFirst) + t] >= float(kTransientOffDb);
+        auto within = [&](const ChannelSpan& c) { return c.lo >= ev.lo - 1 && c.hi <= ev.hi + 1; };
+        for (std::size_t w = 0; w < ch.wide.size() && ev.wide && !active; ++w)
+            active = within(ch.wide[w]) && e[ch.wideChannel(w)] >= float(kWideOffDb);
+        for (std::size_t t = 0; t < ch.transient.size() && ev.transient && !active; ++t)
+            active = within(ch.transient[t]) && e[ch.transientChannel(t)] >= float(kTransientOffDb);
         if (!active) {
             if (ev.end >= ev.start) closed.push_back(ev);
             open.erase(open.begin() + std::ptrdiff_t(i));
@@ -623,9 +557,9 @@ void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, 
         }
         ev.end = j;
         notePeak(ev, j);
-        int lo = std::max(0, ev.lo - 1), hi = std::min(bands - 1, ev.hi + 1);
+        int lo = std::max(0, ev.lo - 1), hi = std::min(ch.bands - 1, ev.hi + 1);
         while (lo > 0 && e[lo - 1] >= off) --lo;
-        while (hi < bands - 1 && e[hi + 1] >= off) ++hi;
+        while (hi < ch.bands - 1 && e[hi + 1] >= off) ++hi;
         for (int b = lo; b <= hi; ++b) {
             claimed[b] = 1;
             if (hot[b]) { ev.lo = std::min(ev.lo, b); ev.hi = std::max(ev.hi, b); }
@@ -639,27 +573,27 @@ void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, 
 
     // 2. Bands above onDb that no open event explains start one new event (all of them together:
     //    the harmonics of one call rise in the same frame).
-    int lo = bands, hi = -1;
-    for (int b = 0; b < bands; ++b)
+    int lo = ch.bands, hi = -1;
+    for (int b = 0; b < ch.bands; ++b)
         if (hot[b] && !claimed[b]) { lo = std::min(lo, b); hi = std::max(hi, b); }
     // Otherwise a wide channel above kWideOnDb for widePersist frames whose bands no open event
     // explains: a weak broadband call, which began when the channel first rose.
     // Otherwise a transient channel above kTransientOnDb: a short broadband sound (a sweep or a click).
-    auto unexplained = [&](int first, const std::vector<int>& spanLo, const std::vector<int>& spanHi) {
+    auto unexplained = [&](const std::vector<ChannelSpan>& spans, auto channelOf) {
         bool any = false;
-        for (std::size_t c = 0; c < spanLo.size(); ++c) {
-            if (!hot[std::size_t(first) + c]) continue;
+        for (std::size_t c = 0; c < spans.size(); ++c) {
+            if (!hot[std::size_t(channelOf(c))]) continue;
             bool explained = false;
-            for (int b = spanLo[c]; b <= spanHi[c]; ++b) explained = explained || claimed[b];
+            for (int b = spans[c].lo; b <= spans[c].hi; ++b) explained = explained || claimed[b];
             if (explained) continue;
-            lo = std::min(lo, spanLo[c]);
-            hi = std::max(hi, spanHi[c]);
+            lo = std::min(lo, spans[c].lo);
+            hi = std::max(hi, spans[c].hi);
             any = true;
         }
         return any;
     };
-    const bool wide = hi < 0 && unexplained(bands, wideLo, wideHi);
-    const bool transient = hi < 0 && unexplained(transientFirst, transientLo, transientHi);
+    const bool wide = hi < 0 && unexplained(ch.wide, [&](std::size_t c) { return ch.wideChannel(c); });
+    const bool transient = hi < 0 && unexplained(ch.transient, [&](std::size_t c) { return ch.transientChannel(c); });
     if (hi >= 0) {
         Event ev = newEvent(wide ? j - widePersist + 1 : refineOnset(j, lo, hi), j, lo, hi);
         ev.wide = wide;
@@ -720,7 +654,7 @@ void EventDetector::Impl::detect(FrameIndex j, const float* L, const float* LL, 
 EventDetector::Impl::Event EventDetector::Impl::newEvent(FrameIndex start, FrameIndex end, int lo, int hi) const
 {
     Event ev{start, end, lo, hi, false, false, -1e30f, 0, {}, 0};
-    ev.finePower.assign(groupOf.size(), 0.0);
+    ev.finePower.assign(ch.groupOf.size(), 0.0);
     return ev;
 }
 
@@ -742,8 +676,8 @@ void EventDetector::Impl::absorb(Event& into, const Event& other)
 
 void EventDetector::Impl::updateTrackers(const float* L, const float* fine)
 {
-    for (std::size_t m = 0; m < groupOf.size(); ++m) {
-        const auto b = std::size_t(groupOf[m]);
+    for (std::size_t m = 0; m < ch.groupOf.size(); ++m) {
+        const auto b = std::size_t(ch.groupOf[m]);
         if (known[b] && L[b] > kSilenceDb && L[b] < floorDb[b] + float(p.offDb))
             fineNoise[m] += (fineNoise[m] > 0 ? fineAlpha : 1.0) * (double(fine[m]) - fineNoise[m]);
     }
@@ -752,12 +686,12 @@ void EventDetector::Impl::updateTrackers(const float* L, const float* fine)
     // at reduced speed.
     std::fill(inEvent.begin(), inEvent.end(), char(0));
     for (const Event& ev : open)
-        for (int b = std::max(0, ev.lo - 1); b <= std::min(bands - 1, ev.hi + 1); ++b) inEvent[b] = 1;
-    for (std::size_t w = 0; w < wideLo.size(); ++w)
-        for (int b = wideLo[w]; b <= wideHi[w]; ++b) inEvent[std::size_t(bands) + w] |= inEvent[b];
-    for (std::size_t t = 0; t < transientLo.size(); ++t)
-        for (int b = transientLo[t]; b <= transientHi[t]; ++b) inEvent[std::size_t(transientFirst) + t] |= inEvent[b];
-    for (int b = 0; b < channels; ++b) {
+        for (int b = std::max(0, ev.lo - 1); b <= std::min(ch.bands - 1, ev.hi + 1); ++b) inEvent[b] = 1;
+    for (std::size_t w = 0; w < ch.wide.size(); ++w)
+        for (int b = ch.wide[w].lo; b <= ch.wide[w].hi; ++b) inEvent[ch.wideChannel(w)] |= inEvent[b];
+    for (std::size_t t = 0; t < ch.transient.size(); ++t)
+        for (int b = ch.transient[t].lo; b <= ch.transient[t].hi; ++b) inEvent[ch.transientChannel(t)] |= inEvent[b];
+    for (int b = 0; b < ch.count(); ++b) {
         // Digital silence (dropouts, zero padding) says nothing about the noise.
         if (L[b] <= kSilenceDb) continue;
         if (!known[b]) {
@@ -808,15 +742,15 @@ void EventDetector::Impl::bandEdges(const Event& ev, Hertz& low, Hertz& high) co
     // The detection bands are coarse at low frequencies; the event's mean power per fine mel band,
     // over that band's noise, narrows the range down: the outermost fine bands (in or next to the
     // detection bands) that stand kEdgeDb over their noise and within kEdgeRangeDb of the peak.
-    low = lowReal[std::size_t(ev.lo)];
-    high = highReal[std::size_t(ev.hi)];
+    low = ch.lowReal[std::size_t(ev.lo)];
+    high = ch.highReal[std::size_t(ev.hi)];
     if (ev.frames <= 0) return;
     const std::vector<Hertz>& centres = mel->melCentres();
-    const int nMels = int(groupOf.size());
+    const int nMels = int(ch.groupOf.size());
     std::vector<double> excess(std::size_t(nMels), -1e9);
     double peak = -1e9;
     for (int m = 0; m < nMels; ++m) {
-        if (groupOf[m] < ev.lo - 1 || groupOf[m] > ev.hi + 1 || fineNoise[m] <= 0) continue;
+        if (ch.groupOf[m] < ev.lo - 1 || ch.groupOf[m] > ev.hi + 1 || fineNoise[m] <= 0) continue;
         excess[m] = 10 * std::log10(std::max(ev.finePower[m] / double(ev.frames), 1e-20) / fineNoise[m]);
         peak = std::max(peak, excess[m]);
     }

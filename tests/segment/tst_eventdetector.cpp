@@ -4,6 +4,7 @@
 #include "core/dsp/MelSpectrogram.h"
 #include "core/segment/EventDetector.h"
 #include "core/segment/Segmenter.h"
+#include "core/segment/detail/DetectionChannels.h"
 #include "segment/SegmentTestSignals.h"
 
 #include <QTemporaryDir>
@@ -71,6 +72,54 @@ class TestEventDetector : public QObject {
     }
 
 private Q_SLOTS:
+    // The channel layout the detector uses at common rates: every mel band in one detection band,
+    // in order; wide and transient channels above 500 Hz, each as wide as its kind says, each
+    // next one starting half a span later, the last ending at the top band; channel numbers
+    // bands, then wide, then transient.
+    void channelLayoutCoversTheBand_data()
+    {
+        QTest::addColumn<int>("rate");
+        QTest::addColumn<double>("timeExpansion");
+        QTest::newRow("22.05 kHz") << 22050 << 1.0;
+        QTest::newRow("48 kHz") << 48000 << 1.0;
+        QTest::newRow("bats, x10") << 38400 << 10.0;
+    }
+    void channelLayoutCoversTheBand()
+    {
+        QFETCH(int, rate);
+        QFETCH(double, timeExpansion);
+        const EventDetector det(EventParams{}, rate, timeExpansion);
+        const MelSpectrogram mel(det.analysisParams());
+        using namespace crowlingo::detail;
+        const DetectionChannels ch = DetectionChannels::layout(mel.melCentres(), det.analysisParams(), timeExpansion);
+        QVERIFY(ch.bands >= 4);
+        QCOMPARE(int(ch.groupOf.size()), det.analysisParams().nMels);
+        QCOMPARE(ch.groupOf.front(), 0);
+        QCOMPARE(ch.groupOf.back(), ch.bands - 1);
+        for (std::size_t m = 1; m < ch.groupOf.size(); ++m) QVERIFY(ch.groupOf[m] - ch.groupOf[m - 1] <= 1 && ch.groupOf[m] >= ch.groupOf[m - 1]);
+        for (int b = 0; b < ch.bands; ++b) QVERIFY(ch.lowReal[std::size_t(b)] <= ch.highReal[std::size_t(b)]);
+        QVERIFY(ch.lowReal[std::size_t(ch.broadLowest)] >= kWideLowestHz);
+        QVERIFY(ch.broadLowest == 0 || ch.lowReal[std::size_t(ch.broadLowest - 1)] < kWideLowestHz);
+        auto check = [&](const std::vector<ChannelSpan>& spans, int width) {
+            QVERIFY(!spans.empty());
+            for (std::size_t i = 0; i < spans.size(); ++i) {
+                QCOMPARE(spans[i].hi - spans[i].lo + 1, width);
+                QVERIFY(spans[i].lo >= ch.broadLowest);
+                if (i > 0) QVERIFY(spans[i].lo - spans[i - 1].lo <= width / 2 && spans[i].lo > spans[i - 1].lo);
+            }
+            QCOMPARE(spans.front().lo, ch.broadLowest);
+            QCOMPARE(spans.back().hi, ch.bands - 1);
+        };
+        check(ch.wide, kWideBands);
+        check(ch.transient, kTransientBands);
+        QCOMPARE(ch.count(), ch.bands + int(ch.wide.size() + ch.transient.size()));
+        QVERIFY(ch.kindOf(ch.bands - 1) == ChannelKind::Band);
+        QVERIFY(ch.kindOf(ch.wideChannel(0)) == ChannelKind::Wide);
+        QVERIFY(ch.kindOf(ch.wideChannel(ch.wide.size() - 1)) == ChannelKind::Wide);
+        QVERIFY(ch.kindOf(ch.transientChannel(0)) == ChannelKind::Transient);
+        QCOMPARE(ch.transientChannel(ch.transient.size() - 1), ch.count() - 1);
+    }
+
     void initTestCase() { QVERIFY(dir.isValid()); }
 
     void fewFalseAlarmsOnNoise_data()
