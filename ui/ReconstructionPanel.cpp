@@ -117,16 +117,21 @@ void ReconstructionPanel::setModel(const Model& model)
 void ReconstructionPanel::setModelStatus(const QString& message)
 {
     model_.reset();
-    window_.reset();
-    ++clipSerial_;
-    ++generation_;
-    pending_ = false;
-    shown_.reset();
-    for (QPushButton* b : {hearReconstruction_, hearOriginal_}) b->setEnabled(false);
+    clearShown();
     status_->setText(message);
     status_->setVisible(true);
     slider_->setEnabled(false);
     newMask_->setEnabled(false);
+}
+
+void ReconstructionPanel::clearShown()
+{
+    window_.reset();
+    ++clipSerial_;
+    ++generation_; // a reconstruction still running is not shown
+    pending_ = false;
+    shown_.reset();
+    for (QPushButton* b : {hearReconstruction_, hearOriginal_}) b->setEnabled(false);
     mse_->clear();
     for (SpectrogramView* v : {original_, masked_, reconstructed_, error_}) v->clear();
 }
@@ -145,15 +150,8 @@ void ReconstructionPanel::setClip(const ReconstructionClip& clip)
 void ReconstructionPanel::clearClip()
 {
     clip_.reset();
-    window_.reset();
-    ++clipSerial_;
-    ++generation_;
-    pending_ = false;
-    shown_.reset();
-    for (QPushButton* b : {hearReconstruction_, hearOriginal_}) b->setEnabled(false);
+    clearShown();
     if (model_) status_->setVisible(false); // a failure of the clip that was shown; without a model it is the model's status
-    mse_->clear();
-    for (SpectrogramView* v : {original_, masked_, reconstructed_, error_}) v->clear();
 }
 
 void ReconstructionPanel::newMask()

@@ -80,6 +80,7 @@ private:
         Reconstruction reconstruction;
     };
     void request();
+    void clearShown(); // no clip shown: views, MSE and hear buttons cleared, any running result dropped
     void launch();
     void onFinished();
     void showOutput(Output output);
