@@ -5,6 +5,7 @@
 #include "core/render/CategoricalPalette.h"
 #include "core/render/Colormap.h"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -36,6 +37,9 @@ MapView::MapView(ArchiveSession* session, QWidget* parent)
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
+    restamp_.setSingleShot(true);
+    restamp_.setInterval(150);
+    connect(&restamp_, &QTimer::timeout, this, &MapView::invalidateLayer);
     connect(session_, &ArchiveSession::archiveOpened, this, [this] { viewFitted_ = false; rebuild(); });
     connect(session_, &ArchiveSession::archiveClosed, this, [this] { rebuild(); });
     connect(session_, &ArchiveSession::projectionChanged, this, [this] { viewFitted_ = false; rebuild(); });
@@ -315,7 +319,31 @@ QVector<int> MapView::clipsIn(const QRectF& widgetRect) const
     return out;
 }
 
+void MapView::viewMoved()
+{
+    if (!layerValid_ || lastStampMs_ <= interactiveBudgetMs_) {
+        restamp_.stop();
+        invalidateLayer();
+        return;
+    }
+    restamp_.start(); // restarted by every step: the points are stamped once the view is still
+    update();
+}
+
+bool MapView::showsMovedImage() const { return layerValid_ && (layerScale_ != scale_ || layerOffset_ != offset_); }
+
 void MapView::renderLayer()
+{
+    QElapsedTimer clock;
+    clock.start();
+    restamp_.stop();
+    layerScale_ = scale_;
+    layerOffset_ = offset_;
+    stampPoints();
+    lastStampMs_ = double(clock.nsecsElapsed()) / 1e6;
+}
+
+void MapView::stampPoints()
 {
     const qreal dpr = devicePixelRatioF();
     const QSize size = (QSizeF(this->size()) * dpr).toSize();
@@ -366,7 +394,18 @@ void MapView::paintEvent(QPaintEvent*)
 {
     if (!layerValid_) renderLayer();
     QPainter p(this);
-    p.drawImage(0, 0, layer_);
+    if (showsMovedImage()) {
+        // The image stamped at the earlier view, where that view's points now are:
+        // widget = old widget * s + (offset - old offset * s), s = scale / old scale.
+        const double s = scale_ / layerScale_;
+        p.fillRect(rect(), QColor(kBackground));
+        p.save();
+        p.setTransform(QTransform(s, 0, 0, s, offset_.x() - layerOffset_.x() * s, offset_.y() - layerOffset_.y() * s));
+        p.drawImage(0, 0, layer_);
+        p.restore();
+    } else {
+        p.drawImage(0, 0, layer_);
+    }
     p.setRenderHint(QPainter::Antialiasing);
 
     if (points_.empty()) {
@@ -475,7 +514,7 @@ void MapView::wheelEvent(QWheelEvent* e)
     scale_ = newScale;
     offset_ = QPointF(anchor.x() - m.x() * scale_, anchor.y() + m.y() * scale_);
     userMovedView_ = true;
-    invalidateLayer();
+    viewMoved();
     e->accept();
 }
 
@@ -506,7 +545,7 @@ void MapView::mouseMoveEvent(QMouseEvent* e)
         offset_ += pos - lastPos_;
         lastPos_ = pos;
         userMovedView_ = true;
-        invalidateLayer();
+        viewMoved();
         return;
     case Drag::Rubber:
         rubber_ = QRectF(pressPos_, pos).normalized();

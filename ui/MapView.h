@@ -12,7 +12,9 @@
 // hover/hit tests and rubber-band selection slow; setUseOpenGL(true) helps drawing but needs a GL
 // context (absent in offscreen tests) and gives up per-point highlights. Here the points are
 // stamped into a cached image (a few ms at 100k points) and looked up in a uniform grid, so hover,
-// click and rectangle selection cost O(points nearby).
+// click and rectangle selection cost O(points nearby). When stamping takes longer than a frame
+// should (about 260 ms at 10^6 points), zooming and panning show the last image moved and scaled,
+// and the points are stamped again once the view has been still for a moment.
 //
 // Threading: GUI thread only.
 #include "ui/MapLegend.h"
@@ -22,6 +24,7 @@
 #include <QPointF>
 #include <QRectF>
 #include <QString>
+#include <QTimer>
 #include <QVector>
 #include <QWidget>
 
@@ -56,6 +59,12 @@ public:
     // it too); invalid for a clip not on the map.
     QColor clipColour(int clipIndex) const;
 
+    // Stamping the points takes longer than this: zoom and pan move the last image until the view
+    // has been still for a moment (default 20 ms; 0: always, tests).
+    void setInteractiveBudgetMs(double ms) { interactiveBudgetMs_ = ms; }
+    bool showsMovedImage() const; // the view changed since the points were last stamped
+    double lastStampMs() const { return lastStampMs_; }
+
     QSize sizeHint() const override { return {800, 600}; }
     QSize minimumSizeHint() const override { return {240, 180}; }
 
@@ -85,7 +94,9 @@ private:
     void rebuild();            // points, bounds and grid from the session
     void recolour();           // colours and legend for the current mode
     void invalidateLayer() { layerValid_ = false; update(); }
-    void renderLayer();
+    void viewMoved(); // after a zoom or pan step
+    void renderLayer(); // stamps the points at the current view, timed
+    void stampPoints();
     QPointF toWidget(float x, float y) const { return {x * scale_ + offset_.x(), -y * scale_ + offset_.y()}; }
     QPointF toMap(QPointF w) const { return {(w.x() - offset_.x()) / scale_, -(w.y() - offset_.y()) / scale_}; }
     template <class F> void forPointsInMapRect(double x0, double y0, double x1, double y1, F&& f) const;
@@ -118,6 +129,11 @@ private:
 
     QImage layer_;
     bool layerValid_ = false;
+    double layerScale_ = 1.0;  // the view the layer was stamped at
+    QPointF layerOffset_;
+    double lastStampMs_ = 0;
+    double interactiveBudgetMs_ = 20;
+    QTimer restamp_;           // fires when the view has been still
 
     enum class Drag { None, Pending, Pan, Rubber };
     Drag drag_ = Drag::None;

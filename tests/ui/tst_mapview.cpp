@@ -138,6 +138,57 @@ private Q_SLOTS:
         QVERIFY(QLineF(map.widgetPosition(clip), before).length() < 1e-6);
     }
 
+    // When stamping the points is slow (a budget of 0 ms here; 10^6 points in practice), zooming
+    // and panning show the last image moved and scaled, with every point where the map now puts
+    // it; once the view is still, the points are stamped again.
+    void slowMapsMoveTheLastImageWhileZooming()
+    {
+        UiTestArchive a;
+        ArchiveSession session;
+        MapView map(&session);
+        map.resize(800, 600);
+        map.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&map));
+        open(session, a);
+        map.setInteractiveBudgetMs(0);
+        (void)map.grab(); // stamps the points
+        QVERIFY(!map.showsMovedImage());
+        const QColor background = map.grab().toImage().pixelColor(2, 2);
+
+        auto pointsDrawnWhereTheyBelong = [&] {
+            const QImage shot = map.grab().toImage();
+            int inside = 0, drawn = 0;
+            for (int clip = 0; clip < session.clipCount(); ++clip) {
+                const QPoint p = map.widgetPosition(clip).toPoint();
+                if (!shot.rect().adjusted(4, 4, -4, -4).contains(p)) continue;
+                ++inside;
+                drawn += shot.pixelColor(p) != background;
+            }
+            return std::pair{inside, drawn};
+        };
+        for (const int delta : {-240, 360}) {
+            const QPointF at = map.widgetPosition(7) + QPointF(40, -25);
+            QWheelEvent wheel(at, map.mapToGlobal(at), QPoint(), QPoint(0, delta), Qt::NoButton, Qt::NoModifier,
+                              Qt::NoScrollPhase, false);
+            QApplication::sendEvent(&map, &wheel);
+            QVERIFY(map.showsMovedImage());
+            const auto [inside, drawn] = pointsDrawnWhereTheyBelong();
+            QVERIFY2(inside >= 20, qPrintable(QString::number(inside)));
+            QVERIFY2(drawn >= inside * 95 / 100, qPrintable(QString("%1 of %2").arg(drawn).arg(inside)));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!map.showsMovedImage(), 3000); // still: stamped again
+        const auto [inside, drawn] = pointsDrawnWhereTheyBelong();
+        QCOMPARE(drawn, inside);
+
+        map.setInteractiveBudgetMs(1e9); // fast enough: every step stamps
+        const QPointF at = map.widgetPosition(7);
+        QWheelEvent wheel(at, map.mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                          Qt::NoScrollPhase, false);
+        QApplication::sendEvent(&map, &wheel);
+        (void)map.grab();
+        QVERIFY(!map.showsMovedImage());
+    }
+
     void colourByLabelFollowsNewLabels()
     {
         UiTestArchive a;
