@@ -46,4 +46,11 @@ bool ClipFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceP
     return true;
 }
 
+bool ClipFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const
+{
+    if (const auto* clips = qobject_cast<const ClipTableModel*>(sourceModel()))
+        return clips->rowLessThan(left.row(), right.row(), left.column());
+    return QSortFilterProxyModel::lessThan(left, right);
+}
+
 } // namespace crowlingo::ui

@@ -24,6 +24,7 @@ public:
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override; // ClipTableModel::rowLessThan
 
 private:
     QString text_;

@@ -44,6 +44,28 @@ int ClipTableModel::rowCount(const QModelIndex& parent) const { return parent.is
 
 int ClipTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
+bool ClipTableModel::rowLessThan(int a, int b, int column) const
+{
+    if (!session_->isOpen() || std::max(a, b) >= session_->clipCount()) return a < b;
+    const ArchiveView& d = session_->data();
+    const ClipRow& x = d.clips[std::size_t(a)];
+    const ClipRow& y = d.clips[std::size_t(b)];
+    // The same values SortRole gives (NaN similarities and scores sort first, as -2 and -1 do).
+    auto orNone = [](float v, double none) { return std::isfinite(v) ? double(v) : none; };
+    switch (column) {
+    case File: return x.path < y.path;
+    case Start: return x.start < y.start;
+    case Duration: return x.end - x.start < y.end - y.start;
+    case Cluster:
+        return d.hasClustering && d.cluster[std::size_t(a)] < d.cluster[std::size_t(b)];
+    case Label: return d.label[std::size_t(a)] < d.label[std::size_t(b)];
+    case Similarity:
+        return orNone(session_->similarityToCurrent(a), -2.0) < orNone(session_->similarityToCurrent(b), -2.0);
+    case Score: return orNone(session_->score(a), -1.0) < orNone(session_->score(b), -1.0);
+    }
+    return a < b;
+}
+
 QVariant ClipTableModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};

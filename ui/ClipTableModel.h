@@ -27,6 +27,10 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     ArchiveSession* session() const { return session_; }
+    // Whether row a sorts before row b in `column`: the order of SortRole's values, compared on the
+    // archive's own strings and numbers. Sorting 10^6 rows through QVariant and QString took
+    // seconds at each opening; this takes a fraction of that.
+    bool rowLessThan(int a, int b, int column) const;
 
 private:
     void columnChanged(int column);

@@ -65,6 +65,41 @@ private Q_SLOTS:
         }
     }
 
+    // Every column sorts in the order of its SortRole values (the proxy compares the archive's own
+    // values, not QVariants, for speed; the two must agree), both ways, ties in clip order.
+    void everyColumnSortsByItsValues()
+    {
+        UiTestArchive a;
+        ArchiveSession session;
+        ClipTableModel model(&session);
+        ClipFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        QSignalSpy opened(&session, &ArchiveSession::archiveOpened);
+        session.open(a.file());
+        QVERIFY(opened.wait(20000));
+        QVERIFY(session.applyLabel({0, 4, 7}, QStringLiteral("wren")));
+        QVERIFY(session.applyLabel({2, 5}, QStringLiteral("robin")));
+        session.setCurrentClip(3); // similarities
+        for (int column = 0; column < ClipTableModel::ColumnCount; ++column) {
+            for (const Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                proxy.sort(column, order);
+                QCOMPARE(proxy.rowCount(), model.rowCount());
+                for (int r = 1; r < proxy.rowCount(); ++r) {
+                    const QVariant prev = proxy.index(r - 1, column).data(ClipTableModel::SortRole);
+                    const QVariant next = proxy.index(r, column).data(ClipTableModel::SortRole);
+                    const int c = QVariant::compare(prev, next) == QPartialOrdering::Less      ? -1
+                                  : QVariant::compare(prev, next) == QPartialOrdering::Greater ? 1
+                                                                                             : 0;
+                    QVERIFY2(order == Qt::AscendingOrder ? c <= 0 : c >= 0,
+                             qPrintable(QString("column %1 row %2: %3 then %4").arg(column).arg(r).arg(prev.toString(), next.toString())));
+                }
+            }
+        }
+        proxy.sort(ClipTableModel::Label, Qt::AscendingOrder);
+        QCOMPARE(proxy.index(proxy.rowCount() - 1, ClipTableModel::Label).data().toString(), QStringLiteral("wren"));
+        QCOMPARE(proxy.index(proxy.rowCount() - 5, ClipTableModel::Label).data().toString(), QStringLiteral("robin"));
+    }
+
     void filtersByTextClusterAndLabel()
     {
         UiTestArchive a;
