@@ -498,6 +498,7 @@ std::vector<ClipRow> Archive::clips() const
 {
     return guarded(d->file, "read archive", [&] {
         std::vector<ClipRow> rows;
+        rows.reserve(std::size_t(clipCount()));
         SQLite::Statement q(*d->db, std::string(kClipSelect) + " ORDER BY c.id");
         while (q.executeStep()) rows.push_back(clipFrom(q));
         return rows;
@@ -557,7 +558,14 @@ EmbeddingMatrix Archive::embeddings(const std::string& modelId) const
         while (q.executeStep()) {
             const SQLite::Column blob = q.getColumn(1);
             const int dim = blob.getBytes() / int(sizeof(float));
-            if (m.dimension == 0) m.dimension = dim;
+            if (m.dimension == 0) {
+                // At most one vector per clip: sized once, so that 10^6 vectors are not copied
+                // again and again as the array doubles.
+                m.dimension = dim;
+                const auto atMost = std::size_t(clipCount());
+                m.clipIds.reserve(atMost);
+                m.values.reserve(atMost * std::size_t(dim));
+            }
             if (dim != m.dimension)
                 throw ArchiveError(fileError("read archive", d->file, "embeddings of model " + modelId + " differ in dimension"));
             m.clipIds.push_back(q.getColumn(0).getInt64());
