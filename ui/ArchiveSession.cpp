@@ -126,13 +126,13 @@ void ArchiveSession::setCurrentClip(int clipIndex)
     if (clipIndex == current_) return;
     current_ = clipIndex;
     similarity_.assign(std::size_t(clipCount()), std::numeric_limits<float>::quiet_NaN());
-    const int row = current_ >= 0 ? data_->embeddingRowOfClip[std::size_t(current_)] : -1;
-    if (row >= 0) {
+    const EmbeddingRow row = current_ >= 0 ? data_->rowOfClip[std::size_t(current_)] : EmbeddingRow::none;
+    if (row != EmbeddingRow::none) {
         // Rows are L2-normalised at load time, so cosine similarity is a dot product (core's scan).
         const std::vector<float> byRow = similaritiesToRow(data_->embeddings.values(), data_->embeddings.dimension,
                                                            std::size_t(row), threadCount());
-        for (int i = 0; i < clipCount(); ++i)
-            if (const int r = data_->embeddingRowOfClip[std::size_t(i)]; r >= 0) similarity_[std::size_t(i)] = byRow[std::size_t(r)];
+        for (std::size_t r = 0; r < byRow.size(); ++r)
+            if (const int i = data_->clipOfRow[r]; i >= 0) similarity_[std::size_t(i)] = byRow[r];
     }
     Q_EMIT currentClipChanged(current_);
     updateNeighbours();
@@ -177,13 +177,11 @@ float ArchiveSession::similarityToCurrent(int clipIndex) const
 QVector<NeighbourHit> ArchiveSession::neighboursOf(int clipIndex, int k) const
 {
     QVector<NeighbourHit> hits;
-    const int row = (data_ && clipIndex >= 0 && clipIndex < clipCount())
-        ? data_->embeddingRowOfClip[std::size_t(clipIndex)] : -1;
-    if (row >= 0 && data_->index) {
-        const auto& m = data_->embeddings;
-        const std::span<const float> query(m.row(std::size_t(row)), std::size_t(m.dimension));
-        for (const Neighbour& h : data_->index->search(query, k, row)) {
-            const int i = data_->indexOf(m.clipIds[std::size_t(h.row)]);
+    const EmbeddingRow row = (data_ && clipIndex >= 0 && clipIndex < clipCount())
+        ? data_->rowOfClip[std::size_t(clipIndex)] : EmbeddingRow::none;
+    if (row != EmbeddingRow::none && data_->index) {
+        for (const Neighbour& h : data_->index->search(data_->embeddings.vector(row), k, std::int64_t(row))) {
+            const int i = data_->clipOfRow[std::size_t(h.row)];
             if (i >= 0) hits.push_back({i, h.similarity});
         }
     }

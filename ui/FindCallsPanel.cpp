@@ -360,14 +360,15 @@ void FindCallsPanel::rebuildReview()
     const int dim = d.embeddings.dimension;
     std::vector<float> examples;
     std::vector<bool> labelled(d.embeddings.rows(), false);
-    std::vector<int> clipOfRow(d.embeddings.rows(), -1);
-    for (int i = 0; i < session_->clipCount(); ++i) {
-        const int row = d.embeddingRowOfClip[std::size_t(i)];
-        if (row < 0) continue;
-        clipOfRow[std::size_t(row)] = i;
-        labelled[std::size_t(row)] = !d.label[std::size_t(i)].empty();
-        if (!name.empty() && d.label[std::size_t(i)] == name)
-            examples.insert(examples.end(), d.embeddings.row(std::size_t(row)), d.embeddings.row(std::size_t(row)) + dim);
+    const std::vector<int>& clipOfRow = d.clipOfRow;
+    for (std::size_t row = 0; row < clipOfRow.size(); ++row) {
+        const int i = clipOfRow[row];
+        if (i < 0) continue;
+        labelled[row] = !d.label[std::size_t(i)].empty();
+        if (!name.empty() && d.label[std::size_t(i)] == name) {
+            const std::span<const float> v = d.embeddings.vector(EmbeddingRow(row));
+            examples.insert(examples.end(), v.begin(), v.end());
+        }
     }
     const auto order = ReviewOrder(order_->currentData().toInt());
     if (order == ReviewOrder::MostLikeExamples) {

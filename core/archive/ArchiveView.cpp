@@ -40,12 +40,14 @@ ArchiveView ArchiveView::load(const std::filesystem::path& file, const Progress&
 
     progress(0.2, "reading embeddings");
     progress.checkCancelled();
-    s.embeddingRowOfClip.assign(std::size_t(n), -1);
+    s.rowOfClip.assign(std::size_t(n), EmbeddingRow::none);
     if (!s.modelId.empty()) {
         EmbeddingMatrix m = archive.embeddings(s.modelId);
+        s.clipOfRow.assign(m.rows(), -1);
         for (std::size_t r = 0; r < m.rows(); ++r) {
             const int i = s.indexOf(m.clipIds[r]);
-            if (i >= 0) s.embeddingRowOfClip[std::size_t(i)] = int(r);
+            s.clipOfRow[r] = i;
+            if (i >= 0) s.rowOfClip[std::size_t(i)] = EmbeddingRow(r);
         }
         s.embeddings.clipIds = std::move(m.clipIds);
         s.embeddings.dimension = m.dimension;
@@ -137,10 +139,11 @@ std::vector<int> ArchiveView::clusterExemplars(int clusterId, int count) const
     std::vector<float> rows;
     const std::size_t dim = std::size_t(embeddings.dimension);
     for (int i = 0; i < clipCount(); ++i) {
-        const int row = embeddingRowOfClip[std::size_t(i)];
-        if (cluster[std::size_t(i)] != clusterId || row < 0) continue;
+        const EmbeddingRow row = rowOfClip[std::size_t(i)];
+        if (cluster[std::size_t(i)] != clusterId || row == EmbeddingRow::none) continue;
         members.push_back(i);
-        rows.insert(rows.end(), embeddings.row(std::size_t(row)), embeddings.row(std::size_t(row)) + dim);
+        const std::span<const float> v = embeddings.vector(row);
+        rows.insert(rows.end(), v.begin(), v.end());
     }
     if (members.empty()) return {};
     const auto best = ::crowlingo::clusterExemplars(rows, int(dim), std::vector<int>(members.size(), 0), count);

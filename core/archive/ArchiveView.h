@@ -24,6 +24,11 @@
 
 namespace crowlingo {
 
+// Two numberings meet in the view: a clip index (a position in `clips`, the int the workbench
+// passes around) and a row of `embeddings` (clips without a vector have none, so the two differ).
+// Rows are their own type, so that one is never used for the other; the view converts.
+enum class EmbeddingRow : std::int64_t { none = -1 };
+
 // The active model's vectors, each scaled to unit length (cosine similarity = dot product). The
 // rows are shared with the neighbour index that searches them: one copy in memory, not two.
 struct UnitEmbeddings {
@@ -34,6 +39,7 @@ struct UnitEmbeddings {
     std::size_t rows() const { return clipIds.size(); }
     std::span<const float> values() const { return storage ? std::span<const float>(*storage) : std::span<const float>(); }
     const float* row(std::size_t i) const { return storage->data() + i * std::size_t(dimension); }
+    std::span<const float> vector(EmbeddingRow r) const { return {row(std::size_t(r)), std::size_t(dimension)}; }
 };
 
 struct ArchiveView {
@@ -52,7 +58,8 @@ struct ArchiveView {
     std::vector<int> recordingOfClip;             // per clip: index into recordings (-1 if unknown)
 
     UnitEmbeddings embeddings;
-    std::vector<int> embeddingRowOfClip;          // per clip: row in embeddings, -1 if none
+    std::vector<EmbeddingRow> rowOfClip;          // per clip: its row in embeddings, or none
+    std::vector<int> clipOfRow;                   // per row of embeddings: its clip index (-1: not a clip of the view)
     std::shared_ptr<const NeighbourIndex> index;  // over embeddings' rows; null without embeddings
 
     bool hasProjection = false;

@@ -3,6 +3,7 @@
 
 #include "core/archive/Archive.h"
 #include "core/archive/ArchiveSettings.h"
+#include "core/archive/ArchiveView.h"
 #include "core/archive/ArchiveWriterLock.h"
 #include "core/archive/EmbeddingExport.h"
 #include "core/archive/FolderScanner.h"
@@ -418,6 +419,37 @@ private Q_SLOTS:
         QCOMPARE(a.recording("x.wav")->status, std::string("error"));
         QCOMPARE(a.recording("x.wav")->error, std::string("truncated"));
         QCOMPARE(a.integrityCheck(), std::string("ok"));
+    }
+
+    // The view of an archive in which some clips have no vector of the active model: clip indices
+    // and embedding rows differ, the view converts both ways, and neighbours come back as the
+    // clips they are.
+    void viewMapsClipsAndEmbeddingRows()
+    {
+        fs::create_directories(dir() / "rv");
+        Archive a = Archive::create(dir() / "view.crowlingo", dir() / "rv");
+        a.storeRecording(rec("x.wav"), {{0, 1}, {1, 2}, {2, 3}, {3, 4}, {4, 5}}, "window:1", "other",
+                         {vec(1, 0), vec(0, 1), vec(1, 1), vec(2, 0), vec(0, 2)});
+        const auto clips = a.clips();
+        // The active model's vectors for clips 1, 3 and 4 only; clip 4 points the way clip 1 does.
+        a.storeEmbeddings("m", {clips[1].id, clips[3].id, clips[4].id}, {vec(1, 0), vec(0, 1), vec(2, 0.1f)});
+        a.setActiveModel("m");
+        const ArchiveView v = ArchiveView::load(a.file());
+        QCOMPARE(v.clipCount(), 5);
+        QCOMPARE(v.embeddings.rows(), std::size_t(3));
+        QVERIFY(v.rowOfClip[0] == EmbeddingRow::none);
+        QVERIFY(v.rowOfClip[2] == EmbeddingRow::none);
+        const std::vector<int> expected{1, 3, 4};
+        QCOMPARE(v.clipOfRow, expected);
+        for (int clip : expected) QCOMPARE(v.clipOfRow[std::size_t(v.rowOfClip[std::size_t(clip)])], clip);
+        // Unit length, in the clip's own direction.
+        const std::span<const float> four = v.embeddings.vector(v.rowOfClip[4]);
+        QVERIFY(std::abs(four[0] * four[0] + four[1] * four[1] + four[2] * four[2] - 1.f) < 1e-5f);
+        QVERIFY(four[0] > four[1]);
+        // Clip 1's nearest other vector is clip 4's (not row 2's clip, nor clip 2).
+        const auto hits = v.index->search(v.embeddings.vector(v.rowOfClip[1]), 1, std::int64_t(v.rowOfClip[1]));
+        QCOMPARE(hits.size(), std::size_t(1));
+        QCOMPARE(v.clipOfRow[std::size_t(hits.front().row)], 4);
     }
 
     void embeddingsPerModelAndActiveModel()

@@ -221,8 +221,8 @@ private Q_SLOTS:
             double sum = 0;
             for (int j = 0; j < d.clipCount(); ++j) {
                 if (d.cluster[std::size_t(j)] != cluster) continue;
-                const float* x = d.embeddings.row(std::size_t(d.embeddingRowOfClip[std::size_t(i)]));
-                const float* y = d.embeddings.row(std::size_t(d.embeddingRowOfClip[std::size_t(j)]));
+                const float* x = d.embeddings.vector(d.rowOfClip[std::size_t(i)]).data();
+                const float* y = d.embeddings.vector(d.rowOfClip[std::size_t(j)]).data();
                 for (int k = 0; k < d.embeddings.dimension; ++k) sum += double(x[k]) * y[k];
             }
             if (sum > bestSum) { bestSum = sum; medoid = i; }
