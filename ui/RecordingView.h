@@ -13,8 +13,9 @@
 // time range; a right-click on a box asks for that clip's menu. The current clip's neighbours in
 // this recording are drawn dashed with their rank. Keys: Left/Right scroll, +/- zoom, Space asks to play (the range, else from the
 // cursor), Home/End jump.
-// Threading: GUI thread only. Tiles are computed on the view's own thread pool; the destructor
-// waits for running ones.
+// Threading: GUI thread only. Tiles are computed on the view's own thread pool, visible ones
+// first, and a generation number drops tiles of a recording no longer shown (many results per
+// request, so not LatestJob's one); the destructor waits for running ones.
 #include "core/render/RecordingSpectrogram.h"
 #include "core/render/SpectrogramImage.h"
 
