@@ -64,7 +64,9 @@ AdaptModelDialog::AdaptModelDialog(std::filesystem::path archiveFile, Model star
     minutes_->setDecimals(0);
     minutes_->setValue(15);
     minutes_->setSuffix(tr(" min"));
-    minutes_->setToolTip(tr("Longer training adapts more; on a laptop CPU 15 minutes is a reasonable first try"));
+    minutes_->setToolTip(tr("At most this long: training stops sooner once the held-out clips are no longer "
+                            "reconstructed better, and the best model so far is kept. 15 minutes is a reasonable "
+                            "first try on a laptop CPU"));
     keepIfWorse_ = new QCheckBox(tr("Use the adapted model even if it is &no better on held-out clips"), this);
     keepIfWorse_->setToolTip(tr("Normally the archive switches only when the adapted model fills in hidden parts of "
                                 "clips it was not trained on better than the current one"));
@@ -169,11 +171,14 @@ void AdaptModelDialog::onFinished(Result<AdaptResult> r)
     QString message = tr("Validation loss %1 → %2 after %n step(s).", nullptr, a.training.steps)
                           .arg(a.training.initialValidationLoss, 0, 'f', 3)
                           .arg(a.training.validationLoss, 0, 'f', 3);
+    if (a.training.bestStep < a.training.steps)
+        message += QLatin1Char(' ') + tr("Kept the model of step %1, the lowest validation loss.").arg(a.training.bestStep);
+    if (a.training.stoppedEarly) message += QLatin1Char(' ') + tr("Stopped early: more training no longer lowered it.");
     message += QLatin1Char(' ');
     message += a.activated ? tr("%n clip(s) re-embedded; the archive now uses the adapted model.", nullptr,
                                 int(a.embedding.clipsEmbedded))
                            : a.rejected ? tr("The adapted model reconstructs held-out clips no better than before, so "
-                                             "the archive keeps its model. Try more minutes or another learning rate.")
+                                             "the archive keeps its model. Try another learning rate.")
                            : a.cancelled ? tr("Re-embedding was stopped: the archive still uses its previous model.")
                                          : tr("Not every clip could be re-embedded: the archive still uses its "
                                               "previous model.");
