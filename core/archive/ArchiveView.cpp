@@ -4,6 +4,7 @@
 #include "core/analysis/Clustering.h"
 #include "core/archive/LabelResolution.h"
 
+#include <future>
 #include <limits>
 
 namespace crowlingo {
@@ -20,6 +21,14 @@ ArchiveView ArchiveView::load(const std::filesystem::path& file, const Progress&
     s.timeScale = settings.timeScale;
     s.segmenter = settings.segmenter;
     if (!s.modelId.empty()) s.modelDir = ArchiveSettings::rememberedModelDir(archive, s.modelId).value_or(std::filesystem::path());
+    // The vectors are the largest read (1 GB at 10^6 clips of 256 values): a second connection
+    // reads them while this one reads the clips, as SQLite lets readers of a WAL database run side
+    // by side. Each read is one statement, so each is consistent; a clip added in between has no
+    // row yet, and a vector of a clip not read is left out (clipOfRow -1).
+    std::future<EmbeddingMatrix> vectors;
+    if (!s.modelId.empty())
+        vectors = std::async(std::launch::async,
+                             [file = s.file, model = s.modelId] { return Archive::openReadOnly(file).embeddings(model); });
     progress(0.05, "reading clips");
     progress.checkCancelled();
     s.clips = archive.clips();
@@ -42,7 +51,7 @@ ArchiveView ArchiveView::load(const std::filesystem::path& file, const Progress&
     progress.checkCancelled();
     s.rowOfClip.assign(std::size_t(n), EmbeddingRow::none);
     if (!s.modelId.empty()) {
-        EmbeddingMatrix m = archive.embeddings(s.modelId);
+        EmbeddingMatrix m = vectors.get();
         s.clipOfRow.assign(m.rows(), -1);
         for (std::size_t r = 0; r < m.rows(); ++r) {
             const int i = s.indexOf(m.clipIds[r]);
