@@ -154,10 +154,10 @@ void ArchiveJobs::redoAnalysisOnReopen()
 
 void ArchiveJobs::analyseOpenedArchive(bool autoProjection)
 {
-    const ArchiveView& d = session_->data();
-    const bool needsMap = session_->isOpen() && !d.hasProjection && !d.modelId.empty() && d.embeddings.rows() > 0;
     const auto redo = std::exchange(redo_, std::nullopt);
-    if (!needsMap) return;
+    if (!session_->isOpen()) return;
+    const ArchiveView& d = session_->data();
+    if (d.hasProjection || d.modelId.empty() || d.embeddings.rows() == 0) return;
     ProjectionParams map;
     map.method = ProjectionMethod::Pca;
     if (!redo) {
