@@ -5,9 +5,9 @@
 //   QT_QPA_PLATFORM=offscreen bench_map100k [N=100000]
 #include "bench/BenchTiming.h"
 #include "core/archive/Archive.h"
+#include "core/archive/ArchiveView.h"
 #include "core/segment/Segmenter.h"
 #include "ui/ArchiveSession.h"
-#include "core/archive/ArchiveView.h"
 #include "ui/MainWindow.h"
 #include "ui/MapView.h"
 
@@ -25,6 +25,8 @@ using namespace crowlingo;
 using namespace crowlingo::ui;
 
 namespace {
+
+qsizetype pointCountTenth(const MapView* map) { return map->pointCount() / 10; }
 
 // N clips in recordings of 1,000 clips each, vectors around 24 centres, a map and clusters.
 std::filesystem::path makeArchive(const std::filesystem::path& dir, int n)
@@ -129,5 +131,29 @@ int main(int argc, char** argv)
     report("zooming out (wheel, then paint)", zoomOut);
     report("repaint without a change", still);
     std::printf("stamping the points (after zooming, once the view is still): %.1f ms\n", restamp);
+
+    // Hover: the clip under the pointer, at 1,000 places over the whole map.
+    map->resetView();
+    map->repaint();
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> ux(0, map->width()), uy(0, map->height());
+    std::vector<double> hover;
+    for (int i = 0; i < 1000; ++i) {
+        const QPointF at(ux(rng), uy(rng));
+        hover.push_back(1000 * timeIt([&] { (void)map->clipAt(at); }));
+    }
+    report("hover look-up (clip under the pointer)", hover);
+    // A rectangle over about a tenth of the points, then one label for all of them (saved in the
+    // archive, as Label does).
+    QRectF band(0, 0, map->width(), map->height() * 0.1);
+    QVector<int> inBand;
+    while (band.bottom() < map->height()) {
+        inBand = map->clipsIn(band);
+        if (inBand.size() >= pointCountTenth(map)) break;
+        band.setBottom(band.bottom() + map->height() * 0.05);
+    }
+    const double select = 1000 * timeIt([&] { inBand = map->clipsIn(band); w.session()->setSelection(inBand); });
+    const double label = 1000 * timeIt([&] { w.session()->applyLabel(inBand, QStringLiteral("bench")); });
+    std::printf("selecting %lld clips by rectangle: %.0f ms; labelling them: %.0f ms\n", (long long)inBand.size(), select, label);
     return 0;
 }
