@@ -44,26 +44,35 @@ int ClipTableModel::rowCount(const QModelIndex& parent) const { return parent.is
 
 int ClipTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
+const std::string* ClipTableModel::sortText(int row, int column) const
+{
+    const ArchiveView& d = session_->data();
+    if (column == File) return &d.clips[std::size_t(row)].path;
+    if (column == Label) return &d.label[std::size_t(row)];
+    return nullptr;
+}
+
+double ClipTableModel::sortNumber(int row, int column) const
+{
+    const ArchiveView& d = session_->data();
+    const ClipRow& c = d.clips[std::size_t(row)];
+    // A missing value sorts before every real one: no clustering -2, no similarity -2, no score -1.
+    auto orNone = [](float v, double none) { return std::isfinite(v) ? double(v) : none; };
+    switch (column) {
+    case Start: return c.start;
+    case Duration: return c.end - c.start;
+    case Cluster: return d.hasClustering ? d.cluster[std::size_t(row)] : -2;
+    case Similarity: return orNone(session_->similarityToCurrent(row), -2.0);
+    case Score: return orNone(session_->score(row), -1.0);
+    }
+    return 0;
+}
+
 bool ClipTableModel::rowLessThan(int a, int b, int column) const
 {
     if (!session_->isOpen() || std::max(a, b) >= session_->clipCount()) return a < b;
-    const ArchiveView& d = session_->data();
-    const ClipRow& x = d.clips[std::size_t(a)];
-    const ClipRow& y = d.clips[std::size_t(b)];
-    // The same values SortRole gives (NaN similarities and scores sort first, as -2 and -1 do).
-    auto orNone = [](float v, double none) { return std::isfinite(v) ? double(v) : none; };
-    switch (column) {
-    case File: return x.path < y.path;
-    case Start: return x.start < y.start;
-    case Duration: return x.end - x.start < y.end - y.start;
-    case Cluster:
-        return d.hasClustering && d.cluster[std::size_t(a)] < d.cluster[std::size_t(b)];
-    case Label: return d.label[std::size_t(a)] < d.label[std::size_t(b)];
-    case Similarity:
-        return orNone(session_->similarityToCurrent(a), -2.0) < orNone(session_->similarityToCurrent(b), -2.0);
-    case Score: return orNone(session_->score(a), -1.0) < orNone(session_->score(b), -1.0);
-    }
-    return a < b;
+    if (const std::string* x = sortText(a, column)) return *x < *sortText(b, column);
+    return sortNumber(a, column) < sortNumber(b, column);
 }
 
 QVariant ClipTableModel::data(const QModelIndex& index, int role) const
@@ -79,16 +88,9 @@ QVariant ClipTableModel::data(const QModelIndex& index, int role) const
     const float similarity = session_->similarityToCurrent(i);
     const float score = session_->score(i);
     if (role == SortRole) {
-        switch (index.column()) {
-        case File: return QString::fromStdString(c.path);
-        case Start: return c.start;
-        case Duration: return c.end - c.start;
-        case Cluster: return d.hasClustering ? cluster : -2;
-        case Label: return QString::fromStdString(d.label[std::size_t(i)]);
-        case Similarity: return std::isfinite(similarity) ? double(similarity) : -2.0;
-        case Score: return std::isfinite(score) ? double(score) : -1.0;
-        }
-        return {};
+        if (const std::string* text = sortText(i, index.column())) return QString::fromStdString(*text);
+        if (index.column() == Cluster) return int(sortNumber(i, Cluster));
+        return sortNumber(i, index.column());
     }
     if (role == Qt::DisplayRole) {
         switch (index.column()) {

@@ -9,6 +9,8 @@
 // Threading: GUI thread only (follows ArchiveSession's signals).
 #include <QAbstractTableModel>
 
+#include <string>
+
 namespace crowlingo::ui {
 
 class ArchiveSession;
@@ -34,6 +36,10 @@ public:
 
 private:
     void columnChanged(int column);
+    // What a row sorts by in a column: its text (File, Label) or else its number. SortRole and
+    // rowLessThan both read these, so the two orders cannot drift apart.
+    const std::string* sortText(int row, int column) const;
+    double sortNumber(int row, int column) const;
 
     ArchiveSession* session_;
     int rows_ = 0;

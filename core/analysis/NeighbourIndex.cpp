@@ -63,10 +63,13 @@ NeighbourIndex::NeighbourIndex(std::span<const float> rows, int dimension, Neigh
 
 NeighbourIndex::NeighbourIndex() : d(std::make_unique<Impl>()) {}
 
-NeighbourIndex NeighbourIndex::sharedUnitRows(std::shared_ptr<const std::vector<float>> unitRows, int dimension)
+NeighbourIndex NeighbourIndex::sharedUnitRows(std::shared_ptr<const std::vector<float>> unitRows, int dimension,
+                                              NeighbourIndexOptions options)
 {
     if (!unitRows || dimension <= 0 || unitRows->size() % std::size_t(dimension) != 0)
         throw UsageError("cannot build neighbour index: data is not a whole number of vectors");
+    if (options.forceApproximate || unitRows->size() / std::size_t(dimension) > options.exactUpTo)
+        return NeighbourIndex(*unitRows, dimension, options);
     NeighbourIndex index;
     index.d->dim = dimension;
     index.d->n = unitRows->size() / std::size_t(dimension);

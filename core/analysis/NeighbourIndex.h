@@ -37,9 +37,12 @@ struct NeighbourIndexOptions {
 class NeighbourIndex {
 public:
     NeighbourIndex(std::span<const float> rowMajor, int dimension, NeighbourIndexOptions options = {});
-    // Exact search over rows already scaled to unit length (normaliseRows), kept alive by the
-    // index and the caller together: no second copy, nothing to build.
-    static NeighbourIndex sharedUnitRows(std::shared_ptr<const std::vector<float>> unitRows, int dimension);
+    // Over rows already scaled to unit length (normaliseRows): up to options.exactUpTo rows, exact
+    // search over the rows where they are, kept alive by the index and the caller together (no
+    // second copy, nothing to build); above it, HNSW as the constructor builds it (its graph keeps
+    // a copy).
+    static NeighbourIndex sharedUnitRows(std::shared_ptr<const std::vector<float>> unitRows, int dimension,
+                                         NeighbourIndexOptions options = {});
     ~NeighbourIndex();
     NeighbourIndex(NeighbourIndex&&) noexcept;
     NeighbourIndex& operator=(NeighbourIndex&&) noexcept;

@@ -58,20 +58,14 @@ ArchiveView ArchiveView::load(const std::filesystem::path& file, const Progress&
             s.clipOfRow[r] = i;
             if (i >= 0) s.rowOfClip[std::size_t(i)] = EmbeddingRow(r);
         }
-        s.embeddings.clipIds = std::move(m.clipIds);
         s.embeddings.dimension = m.dimension;
-        if (s.embeddings.rows() > 0 && m.dimension > 0) {
+        if (m.rows() > 0 && m.dimension > 0) {
             normaliseRows(m.values, m.dimension);
             auto rows = std::make_shared<const std::vector<float>>(std::move(m.values));
             s.embeddings.storage = rows;
             progress(0.5, "building the neighbour index");
             progress.checkCancelled();
-            // Exact search over the view's own rows up to the size where HNSW takes over; HNSW
-            // keeps a copy in its graph.
-            if (s.embeddings.rows() <= NeighbourIndexOptions{}.exactUpTo)
-                s.index = std::make_shared<const NeighbourIndex>(NeighbourIndex::sharedUnitRows(rows, m.dimension));
-            else
-                s.index = std::make_shared<const NeighbourIndex>(*rows, m.dimension);
+            s.index = std::make_shared<const NeighbourIndex>(NeighbourIndex::sharedUnitRows(rows, m.dimension));
         }
     }
 

@@ -32,11 +32,10 @@ enum class EmbeddingRow : std::int64_t { none = -1 };
 // The active model's vectors, each scaled to unit length (cosine similarity = dot product). The
 // rows are shared with the neighbour index that searches them: one copy in memory, not two.
 struct UnitEmbeddings {
-    std::vector<ClipId> clipIds; // row order
     int dimension = 0;
     std::shared_ptr<const std::vector<float>> storage; // row-major, rows() x dimension; null when empty
 
-    std::size_t rows() const { return clipIds.size(); }
+    std::size_t rows() const { return storage && dimension > 0 ? storage->size() / std::size_t(dimension) : 0; }
     std::span<const float> values() const { return storage ? std::span<const float>(*storage) : std::span<const float>(); }
     const float* row(std::size_t i) const { return storage->data() + i * std::size_t(dimension); }
     std::span<const float> vector(EmbeddingRow r) const { return {row(std::size_t(r)), std::size_t(dimension)}; }

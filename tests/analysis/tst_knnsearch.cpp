@@ -131,6 +131,13 @@ private Q_SLOTS:
         QCOMPARE(batched.size(), std::size_t(10));
         for (std::size_t i = 0; i < batched.size(); ++i) QVERIFY(batched[i].front().row != std::int64_t(i));
         QVERIFY_THROWS_EXCEPTION(UsageError, NeighbourIndex::sharedUnitRows(std::make_shared<std::vector<float>>(5, 1.f), 2));
+        // Above the exact limit it builds HNSW instead, as the constructor does.
+        auto many = std::make_shared<std::vector<float>>(d.rows);
+        normaliseRows(*many, dim);
+        const NeighbourIndex graph = NeighbourIndex::sharedUnitRows(many, dim, {.exactUpTo = 100});
+        QVERIFY(graph.isApproximate());
+        QCOMPARE(many.use_count(), 1L); // the graph keeps its own copy
+        QCOMPARE(graph.search({d.rows.data(), std::size_t(dim)}, 1).front().row, std::int64_t(0));
     }
 
     void selfComesFirstAmongDuplicates()
