@@ -154,6 +154,8 @@ int main(int argc, char** argv)
     }
     const double select = 1000 * timeIt([&] { inBand = map->clipsIn(band); w.session()->setSelection(inBand); });
     const double label = 1000 * timeIt([&] { w.session()->applyLabel(inBand, QStringLiteral("bench")); });
-    std::printf("selecting %lld clips by rectangle: %.0f ms; labelling them: %.0f ms\n", (long long)inBand.size(), select, label);
+    const double undo = 1000 * timeIt([&] { w.session()->undoLabel(); });
+    std::printf("selecting %lld clips by rectangle: %.0f ms; labelling them: %.0f ms; undoing that: %.0f ms\n",
+                (long long)inBand.size(), select, label, undo);
     return 0;
 }

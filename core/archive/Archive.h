@@ -158,7 +158,13 @@ public:
     void setLabel(ClipId id, const std::string& label, const std::string& source = "user");
     void setLabels(const std::vector<ClipId>& ids, const std::string& label, const std::string& source = "user");
     void clearLabel(ClipId id, const std::string& source = "user");
-    std::vector<LabelRow> labels() const;                 // all sources
+    void clearLabels(const std::vector<ClipId>& ids, const std::string& source = "user"); // one transaction
+    // labels[i] for ids[i] from `source`, all in one transaction; an empty label removes the clip's
+    // label from that source (how undo puts back what an edit replaced).
+    void writeLabels(const std::vector<ClipId>& ids, const std::vector<std::string>& labels,
+                     const std::string& source = "user");
+    std::vector<LabelRow> labels() const;                          // all sources
+    std::vector<LabelRow> labels(const std::string& source) const; // one source
 
     // Provenance: every computation stored with its parameters (JSON) and the model id.
     std::int64_t recordComputation(const std::string& kind, const std::string& modelId, const std::string& paramsJson);

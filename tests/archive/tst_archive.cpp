@@ -20,6 +20,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <sys/wait.h>
@@ -485,6 +486,29 @@ private Q_SLOTS:
         QCOMPARE(labels[2].label, std::string("rattle"));    // clip 2, user
         a.clearLabel(clips[0].id);
         QCOMPARE(a.labels().size(), std::size_t(2));
+        QCOMPARE(a.labels("user").size(), std::size_t(1));
+        QCOMPARE(a.labels("user").front().label, std::string("rattle"));
+        QCOMPARE(a.labels("import.csv").front().clipId, clips[1].id);
+    }
+
+    // What undo writes back: per clip a label, or "" for none, from one source; other sources stay.
+    void writeLabelsSetsAndRemovesPerClip()
+    {
+        fs::create_directories(dir() / "r5");
+        Archive a = Archive::create(dir() / "e.crowlingo", dir() / "r5");
+        a.storeRecording(rec("x.wav"), {{0, 1}, {1, 2}, {2, 3}}, "w", "m", {vec(1, 2), vec(3, 4), vec(5, 6)});
+        const auto clips = a.clips();
+        a.setLabels({clips[0].id, clips[1].id}, "caw");
+        a.setLabel(clips[1].id, "owl", "notes.csv");
+        a.writeLabels({clips[0].id, clips[1].id, clips[2].id}, {"rattle", "", "coo"});
+        std::map<ClipId, std::string> user;
+        for (const LabelRow& l : a.labels("user")) user[l.clipId] = l.label;
+        QCOMPARE(user, (std::map<ClipId, std::string>{{clips[0].id, "rattle"}, {clips[2].id, "coo"}}));
+        QCOMPARE(a.labels("notes.csv").size(), std::size_t(1)); // another source is untouched
+        a.clearLabels({clips[0].id, clips[2].id});
+        QVERIFY(a.labels("user").empty());
+        QVERIFY_THROWS_EXCEPTION(UsageError, a.writeLabels({clips[0].id}, {"a", "b"}));
+        QCOMPARE(a.labels().size(), std::size_t(1)); // the refused call wrote nothing
     }
 
     void movedArchiveWithRecordingsStillResolves()

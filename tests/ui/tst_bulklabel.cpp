@@ -134,6 +134,19 @@ private Q_SLOTS:
         QVERIFY(!s->canUndoLabel());
         QVERIFY(!s->undoLabel());
 
+        // Clearing a clip's own label shows the imported one again (as the exports do); undo
+        // brings the own label back.
+        QVERIFY(s->applyLabel({5}, "tawny"));
+        QVERIFY(s->applyLabel({5}, QString()));
+        QCOMPARE(shown(5), std::string("imported-owl"));
+        QCOMPARE(stored(5), std::string());
+        QVERIFY(s->undoLabel());
+        QCOMPARE(shown(5), std::string("tawny"));
+        QCOMPARE(stored(5), std::string("tawny"));
+        QVERIFY(s->undoLabel());
+        QCOMPARE(shown(5), std::string("imported-owl"));
+        QVERIFY(!s->canUndoLabel());
+
         // Ctrl+Z in the label field right after Enter takes the label back; once the field is
         // edited again, Ctrl+Z is the field's own text undo.
         s->setSelection({});
