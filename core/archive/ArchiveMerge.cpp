@@ -185,9 +185,16 @@ MergeReport mergeArchives(const fs::path& out, const std::vector<fs::path>& part
 
         // Labels follow their clips to the clips' new ids.
         for (const ClipRow& c : merged.clips()) newIds.emplace(ClipKey{c.path, c.start, c.end}, c.id);
+        // One transaction per source, not one per label.
+        std::map<std::string, std::pair<std::vector<ClipId>, std::vector<std::string>>> bySource;
         for (const auto& [key, l] : labels) {
-            merged.setLabel(newIds.at(key), l.label, l.source);
-            ++report.labels;
+            auto& [ids, texts] = bySource[l.source];
+            ids.push_back(newIds.at(key));
+            texts.push_back(l.label);
+        }
+        for (const auto& [source, rows] : bySource) {
+            merged.writeLabels(rows.first, rows.second, source);
+            report.labels += std::int64_t(rows.first.size());
         }
         if (!common.modelId.empty()) merged.setActiveModel(common.modelId);
         nlohmann::json params = {{"parts", nlohmann::json::array()}, {"shards", shards}};
