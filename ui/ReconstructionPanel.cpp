@@ -4,6 +4,7 @@
 
 #include "core/archive/ClipFeatures.h"
 #include "core/audio/AudioReader.h"
+#include "core/common/Rng.h"
 #include "core/dsp/MelInversion.h"
 #include "core/dsp/MelSpectrogram.h"
 
@@ -18,6 +19,7 @@
 #include <algorithm>
 #include <numbers>
 #include <cmath>
+#include <functional>
 
 namespace crowlingo::ui {
 
@@ -183,7 +185,10 @@ void ReconstructionPanel::launch()
     const ReconstructionClip clip = *clip_;
     const std::shared_ptr<const Spectrogram> cached = window_;
     const double ratio = maskRatio();
-    const std::uint64_t seed = seed_;
+    // Each clip draws its own mask: with one seed for all, every clip of a length got the same
+    // mask, and an unlucky one (a call seen only through its last few frames) met every such call.
+    const std::uint64_t seed = Rng::mix(seed_, std::uint64_t(std::llround(clip.start * 1e6)),
+                                        std::hash<std::string>{}(clip.file.string()));
     watcher_.setFuture(QtConcurrent::run([model, clip, cached, ratio, seed] {
         return runCatching([&] {
             Output out;

@@ -54,7 +54,7 @@ public:
 
     double maskRatio() const;                 // 0.30 .. 0.80
     void setMaskRatio(double ratio);
-    std::uint64_t seed() const { return seed_; }
+    std::uint64_t seed() const { return seed_; } // the draw, New Mask counts it up; mixed with the clip
     QSlider* maskSlider() const { return slider_; }
     bool isBusy() const { return running_; }
     // The reconstruction shown now (nullopt before the first one).

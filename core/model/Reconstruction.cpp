@@ -28,7 +28,10 @@ Reconstruction reconstruct(const Model& model, const Spectrogram& window, double
     at::Generator gen = at::detail::createCPUGenerator(seed);
     // The mask is drawn among the patches that hold signal, so that a 60-ms syllable (a single patch
     // column) is shown partly hidden, never all grey, and the trivial predictor always has cells to use.
-    const detail::PatchMask mask = detail::signalPatchMasks(wb.valid, maskRatio, gen, m.device);
+    // Patches are shown in proportion to the frames of the clip they hold: a 20-frame call is one full
+    // patch column and a sliver, and shown through the sliver alone it looked all grey.
+    const detail::PatchMask mask = detail::signalPatchMasks(
+        wb.valid, maskRatio, gen, m.device, detail::patchCoverage(window.frames, c.patch, c.patchRows(), c.patchCols()));
     const detail::MaeOutput out = m.network()->forward(wb.images.to(m.device), wb.valid.to(m.device), mask);
 
     torch::Tensor pred = out.pred.to(torch::kCPU);

@@ -132,6 +132,33 @@ private Q_SLOTS:
         }
     }
 
+    void visiblePatchesFollowTheFramesTheyHold()
+    {
+        // A call of 10 frames with patches 8 wide: one full patch column and one holding 2 frames
+        // (a bat call at the finest time scale looks like this). 0.75 of the 8 signal patches hidden
+        // leaves 2 visible. Drawn uniformly, both would be in the sliver in 6 of 28 draws, and the
+        // masked input would show 2 frames of the call; drawn by the frames each holds, the full
+        // column is where the call is shown.
+        const Spectrogram in = individualCall(3, 10, 32, 11);
+        int visibleInFull = 0, visibleInSliver = 0, onlySliver = 0;
+        for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+            const Reconstruction r = reconstruct(model_, in, 0.75, seed);
+            int full = 0, sliver = 0;
+            for (int row = 0; row < 4; ++row) {
+                full += r.patchMasked[std::size_t(row * 4)] ? 0 : 1;
+                sliver += r.patchMasked[std::size_t(row * 4 + 1)] ? 0 : 1;
+            }
+            QCOMPARE(full + sliver, 2);
+            visibleInFull += full;
+            visibleInSliver += sliver;
+            onlySliver += full == 0 ? 1 : 0;
+        }
+        // Weights 1 and 1/4: expected 78 % of the visible patches in the full column (uniform: 50 %),
+        // and 3 % of the masks showing only the sliver (uniform: 21 %, 13 of 60).
+        QVERIFY2(visibleInFull >= 2 * visibleInSliver, qPrintable(QString("%1 vs %2").arg(visibleInFull).arg(visibleInSliver)));
+        QVERIFY2(onlySliver <= 6, qPrintable(QString("%1 of 60 masks showed only the sliver").arg(onlySliver)));
+    }
+
     void seeded()
     {
         const Spectrogram in = individualCall(2, 32, 32, 6);

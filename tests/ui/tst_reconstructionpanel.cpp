@@ -97,6 +97,31 @@ private Q_SLOTS:
         QCOMPARE(again.current()->maskedMse, a.maskedMse);
     }
 
+    // With the same draw (no New Mask pressed), clips of one length get masks of their own: one
+    // unlucky mask must not meet every call of that length.
+    void eachClipDrawsItsOwnMask()
+    {
+        ReconstructionPanel panel;
+        panel.setModel(Model::createRandom(testkit::tinyUiModelConfig(), 7));
+        panel.setMaskRatio(0.5);
+        QSignalSpy ready(&panel, &ReconstructionPanel::reconstructionReady);
+        ReconstructionClip first = clip(0);
+        first.end = first.start + 0.5;
+        ReconstructionClip second = first;
+        second.start += 1.0;
+        second.end += 1.0;
+        panel.setClip(first);
+        QVERIFY(ready.wait(30000));
+        const std::vector<bool> maskOfFirst = panel.current()->patchMasked;
+        panel.setClip(second);
+        QVERIFY(ready.wait(30000));
+        QCOMPARE(panel.current()->patchMasked.size(), maskOfFirst.size());
+        QVERIFY(panel.current()->patchMasked != maskOfFirst);
+        panel.setClip(first); // and a clip's own mask is the same each time it is shown
+        QVERIFY(ready.wait(30000));
+        QCOMPARE(panel.current()->patchMasked, maskOfFirst);
+    }
+
     void aBurstOfRequestsEndsWithTheLast()
     {
         ReconstructionPanel panel;

@@ -75,7 +75,18 @@ PatchMask randomPatchMask(std::int64_t batch, std::int64_t n, double ratio, at::
     return maskFromOrder(noise, keepCount, device); // ascending: the first keepCount stay visible
 }
 
-PatchMask signalPatchMasks(const torch::Tensor& valid, double ratio, at::Generator& gen, torch::Device device)
+torch::Tensor patchCoverage(int frames, int patch, int rows, int cols)
+{
+    torch::Tensor c = torch::empty({1, std::int64_t(rows) * cols}, torch::kFloat32);
+    float* out = c.data_ptr<float>();
+    for (int r = 0; r < rows; ++r)
+        for (int k = 0; k < cols; ++k)
+            out[r * cols + k] = float(std::clamp(frames - k * patch, 0, patch)) / float(patch);
+    return c;
+}
+
+PatchMask signalPatchMasks(const torch::Tensor& valid, double ratio, at::Generator& gen, torch::Device device,
+                           const torch::Tensor& coverage)
 {
     TORCH_CHECK(valid.dim() == 2, "signalPatchMasks: valid must be [B, n]");
     hiddenPatchCount(valid.size(1), ratio); // validates the ratio
@@ -86,7 +97,14 @@ PatchMask signalPatchMasks(const torch::Tensor& valid, double ratio, at::Generat
     const torch::Tensor hidden = torch::where(v >= 2, torch::minimum(torch::maximum(wanted, torch::ones_like(v)), v - 1),
                                               torch::zeros_like(v));
     const torch::Tensor visibleCount = v - hidden;                           // [B, 1] signal patches shown
-    const torch::Tensor noise = torch::rand({b, n}, gen, torch::TensorOptions().dtype(torch::kFloat32));
+    torch::Tensor noise = torch::rand({b, n}, gen, torch::TensorOptions().dtype(torch::kFloat32));
+    if (coverage.defined()) {
+        // Efraimidis-Spirakis: with v = 1 - u uniform, the k largest v^(1/w) are a weighted sample
+        // without replacement; the lowest keys are shown below, hence 1 - (1 - u)^(1/w), which is u
+        // itself where w = 1 (kept exactly: a whole window gets training's mask for the same seed).
+        const torch::Tensor w = coverage.to(torch::kCPU, torch::kFloat32).expand({b, n}).clamp_min(1e-3f);
+        noise = torch::where(w < 1.0f, 1.0f - (1.0f - noise).pow(w.reciprocal()), noise);
+    }
     const torch::Tensor padding = signal.logical_not();
     // Rank of each signal patch among its window's signal patches, in noise order.
     const torch::Tensor signalFirst = torch::argsort(noise + padding.to(torch::kFloat32) * 2.0, std::int64_t(1));

@@ -41,8 +41,15 @@ PatchMask randomPatchMask(std::int64_t batch, std::int64_t n, double ratio, at::
 // as the longest and is filled up with padding patches (which attention ignores), or where a
 // window has too few, with more of its signal patches, which then count as visible. Masks drawn
 // over the whole window instead hide every patch of a short call about one time in five.
+// With `coverage` ([B, n] float, the share of each patch's frames inside its window, as
+// patchCoverage gives), the visible signal patches are drawn in proportion to it (weighted sampling
+// without replacement): a clip whose last patch column holds a few frames is not shown through
+// those few frames alone. Reconstruction uses it; training draws uniformly.
 PatchMask signalPatchMasks(const torch::Tensor& valid, double ratio, at::Generator& gen,
-                           torch::Device device = torch::kCPU);
+                           torch::Device device = torch::kCPU, const torch::Tensor& coverage = {});
+// [1, rows * cols] float: for a window of `frames` frames cut into patches `patch` frames wide (patch
+// n = row * cols + col), the share of patch n's frames that lie inside the window.
+torch::Tensor patchCoverage(int frames, int patch, int rows, int cols);
 
 // Mean over the patches where `weight` is true of the per-patch MSE (pred - target)^2; with
 // normPix the target is normalised per patch first (MAE's norm_pix_loss). 0 if no weight.
