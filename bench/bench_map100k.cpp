@@ -1,8 +1,8 @@
-// The workbench at scale: the time to open an archive of N clips (default 100,000; 256-D vectors,
+// The workbench at scale: the time to open an archive of N clips (default 100,000; 256-D vectors or DIMENSION,
 // a stored map and clustering) in the real MainWindow, and the map's frame time while zooming and
 // panning over all N points. Run offscreen or under Xvfb (software rendering, as on most
 // researchers' Linux desktops without GL acceleration for Qt Widgets).
-//   QT_QPA_PLATFORM=offscreen bench_map100k [N=100000]
+//   QT_QPA_PLATFORM=offscreen bench_map100k [N=100000] [DIMENSION=256]
 #include "bench/BenchTiming.h"
 #include "core/archive/Archive.h"
 #include "core/archive/ArchiveView.h"
@@ -29,12 +29,12 @@ namespace {
 qsizetype pointCountTenth(const MapView* map) { return map->pointCount() / 10; }
 
 // N clips in recordings of 1,000 clips each, vectors around 24 centres, a map and clusters.
-std::filesystem::path makeArchive(const std::filesystem::path& dir, int n)
+std::filesystem::path makeArchive(const std::filesystem::path& dir, int n, int dim)
 {
     const std::filesystem::path file = dir / "big.crowlingo";
     Archive a = Archive::create(file, dir);
     const std::string model(64, 'b');
-    const int dim = 256, centres = 24;
+    const int centres = 24;
     std::mt19937 rng(7);
     std::normal_distribution<float> g(0.f, 1.f);
     std::vector<std::vector<float>> c(centres, std::vector<float>(dim));
@@ -93,10 +93,11 @@ int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
     const int n = argc > 1 ? std::atoi(argv[1]) : 100000;
+    const int dim = argc > 2 ? std::atoi(argv[2]) : 256; // the default model's vectors have 2,048
     QTemporaryDir tmp;
     std::filesystem::path file;
-    const double build = timeIt([&] { file = makeArchive(tmp.path().toStdString(), n); });
-    std::printf("archive: %d clips, 256-D vectors, map and clusters stored (built in %.1f s, %.0f MB)\n", n, build,
+    const double build = timeIt([&] { file = makeArchive(tmp.path().toStdString(), n, dim); });
+    std::printf("archive: %d clips, %d-D vectors, map and clusters stored (built in %.1f s, %.0f MB)\n", n, dim, build,
                 double(std::filesystem::file_size(file)) / 1e6);
 
     const double snapshot = timeIt([&] { (void)ArchiveView::load(file); });

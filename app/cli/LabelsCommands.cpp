@@ -7,6 +7,7 @@
 #include "core/analysis/Evaluation.h"
 #include "core/analysis/Silhouette.h"
 #include "core/archive/Archive.h"
+#include "core/archive/RetrievalEmbeddings.h"
 #include "core/archive/LabelImport.h"
 #include "core/archive/LabelResolution.h"
 #include "core/archive/TrainingClips.h"
@@ -110,11 +111,14 @@ Command addEvaluateCommand(CLI::App& app)
         if (labelOf.empty()) throw UsageError(fileError("evaluate", o->archive, "no labelled clips"));
         const std::string modelId = archive.activeModel();
         if (modelId.empty()) throw UsageError(fileError("evaluate", o->archive, "the archive has no embeddings yet"));
-        const EmbeddingMatrix m = archive.embeddings(modelId);
+        // The vectors as the workbench compares clips (the archive's retrieval space), and as stored.
+        const EmbeddingMatrix stored = archive.embeddings(modelId);
+        const EmbeddingMatrix m = toRetrievalSpace(stored).vectors;
         std::vector<std::string> labels;
         for (ClipId id : m.clipIds) labels.push_back(labelOf.count(id) ? labelOf[id] : "");
         const std::vector<int> ks = {1, 5, 10};
         const std::vector<double> model = knnPrecision(m.values, m.dimension, labels, ks);
+        const std::vector<double> modelStored = knnPrecision(stored.values, stored.dimension, labels, ks);
 
         // Baseline: mean and standard deviation of each log-mel band, from the same clips.
         TerminalProgress bar("baseline features");
@@ -140,6 +144,10 @@ Command addEvaluateCommand(CLI::App& app)
         }
         const int baseDim = 2 * mel.nMels;
         const std::vector<double> baseline = knnPrecision(base, baseDim, baseLabels, ks);
+        // The baseline compared in a retrieval space of its own, as the model's vectors are.
+        const RetrievalSpace baseSpace = RetrievalSpace::fit(base, baseDim);
+        const std::vector<double> baselineSpace =
+            knnPrecision(baseSpace.apply(base), baseSpace.outputDimension(), baseLabels, ks);
 
         // Clusterings: the archive's latest one for the model, and the same method and parameters run
         // on the baseline features.
@@ -163,6 +171,13 @@ Command addEvaluateCommand(CLI::App& app)
         std::printf("%-34s %8s %8s %8s\n", "leave-one-out kNN precision", "@1", "@5", "@10");
         std::printf("%-34s %8.3f %8.3f %8.3f\n", "model embedding", model[0], model[1], model[2]);
         std::printf("%-34s %8.3f %8.3f %8.3f\n", "baseline (log-mel band mean+std)", baseline[0], baseline[1], baseline[2]);
+        std::printf("%-34s %8.3f %8.3f %8.3f\n", "model, vectors as stored", modelStored[0], modelStored[1], modelStored[2]);
+        std::printf("%-34s %8.3f %8.3f %8.3f\n", "baseline in its retrieval space", baselineSpace[0], baselineSpace[1],
+                    baselineSpace[2]);
+        std::printf("(the model's vectors are compared in the archive's retrieval space: %s)\n",
+                    m.dimension == stored.dimension ? "as stored, too few clips or dimensions to fit one"
+                                                    : ("whitened top " + std::to_string(m.dimension) + " of "
+                                                       + std::to_string(stored.dimension) + " axes").c_str());
         std::printf("\n%s\n", clusterNote.c_str());
         std::printf("%-34s %8s %8s %10s\n", "clusters against the labels", "ARI", "NMI", "silhouette");
         std::printf("%-34s %8.3f %8.3f %10.3f\n", "model embedding", modelScores.ari, modelScores.nmi, modelScores.silhouette);

@@ -551,26 +551,79 @@ std::int64_t Archive::embeddingCount(const std::string& modelId) const
 
 EmbeddingMatrix Archive::embeddings(const std::string& modelId) const
 {
-    return guarded(d->file, "read archive", [&] {
-        EmbeddingMatrix m;
+    EmbeddingMatrix m;
+    forEachEmbeddingBlock(modelId, 1 << 16, [&](const EmbeddingMatrix& block) {
+        if (m.dimension == 0) {
+            // At most one vector per clip: sized once, so that 10^6 vectors are not copied again
+            // and again as the array doubles.
+            m.dimension = block.dimension;
+            const auto atMost = std::size_t(clipCount());
+            m.clipIds.reserve(atMost);
+            m.values.reserve(atMost * std::size_t(block.dimension));
+        }
+        m.clipIds.insert(m.clipIds.end(), block.clipIds.begin(), block.clipIds.end());
+        m.values.insert(m.values.end(), block.values.begin(), block.values.end());
+    });
+    return m;
+}
+
+void Archive::forEachEmbeddingBlock(const std::string& modelId, std::size_t blockRows,
+                                    const std::function<void(const EmbeddingMatrix& block)>& use) const
+{
+    guarded(d->file, "read archive", [&] {
+        EmbeddingMatrix block;
         SQLite::Statement q(*d->db, "SELECT clip_id, vector FROM embeddings WHERE model_id = ? ORDER BY clip_id");
         q.bind(1, modelId);
         while (q.executeStep()) {
             const SQLite::Column blob = q.getColumn(1);
             const int dim = blob.getBytes() / int(sizeof(float));
-            if (m.dimension == 0) {
-                // At most one vector per clip: sized once, so that 10^6 vectors are not copied
-                // again and again as the array doubles.
-                m.dimension = dim;
-                const auto atMost = std::size_t(clipCount());
-                m.clipIds.reserve(atMost);
-                m.values.reserve(atMost * std::size_t(dim));
-            }
-            if (dim != m.dimension)
+            if (block.dimension == 0) block.dimension = dim;
+            if (dim != block.dimension)
                 throw ArchiveError(fileError("read archive", d->file, "embeddings of model " + modelId + " differ in dimension"));
-            m.clipIds.push_back(q.getColumn(0).getInt64());
+            block.clipIds.push_back(q.getColumn(0).getInt64());
             const auto* p = static_cast<const float*>(blob.getBlob());
-            m.values.insert(m.values.end(), p, p + dim);
+            block.values.insert(block.values.end(), p, p + dim);
+            if (block.rows() >= std::max<std::size_t>(blockRows, 1)) {
+                use(block);
+                block.clipIds.clear();
+                block.values.clear();
+            }
+        }
+        if (block.rows() > 0) use(block);
+    });
+}
+
+EmbeddingMatrix Archive::embeddingsAt(const std::string& modelId, const std::vector<std::size_t>& positions) const
+{
+    return guarded(d->file, "read archive", [&] {
+        std::vector<ClipId> ids;
+        {
+            SQLite::Statement q(*d->db, "SELECT clip_id FROM embeddings WHERE model_id = ? ORDER BY clip_id");
+            q.bind(1, modelId);
+            std::size_t row = 0, next = 0;
+            while (next < positions.size() && q.executeStep()) {
+                if (row++ == positions[next]) {
+                    ids.push_back(q.getColumn(0).getInt64());
+                    ++next;
+                }
+            }
+        }
+        EmbeddingMatrix m;
+        SQLite::Statement q(*d->db, "SELECT vector FROM embeddings WHERE clip_id = ? AND model_id = ?");
+        q.bind(2, modelId);
+        for (ClipId id : ids) {
+            q.bind(1, id);
+            if (q.executeStep()) {
+                const SQLite::Column blob = q.getColumn(0);
+                const int dim = blob.getBytes() / int(sizeof(float));
+                if (m.dimension == 0) m.dimension = dim;
+                if (dim != m.dimension)
+                    throw ArchiveError(fileError("read archive", d->file, "embeddings of model " + modelId + " differ in dimension"));
+                m.clipIds.push_back(id);
+                const auto* p = static_cast<const float*>(blob.getBlob());
+                m.values.insert(m.values.end(), p, p + dim);
+            }
+            q.reset();
         }
         return m;
     });

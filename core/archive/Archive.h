@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -148,6 +149,11 @@ public:
     std::vector<std::string> modelsWithEmbeddings() const;
     std::int64_t embeddingCount(const std::string& modelId) const;
     EmbeddingMatrix embeddings(const std::string& modelId) const; // ordered by clip id
+    // The same rows in blocks of at most blockRows, for readers that need not hold all of them.
+    void forEachEmbeddingBlock(const std::string& modelId, std::size_t blockRows,
+                               const std::function<void(const EmbeddingMatrix& block)>& use) const;
+    // The rows at these positions of embeddings(modelId) (ascending), without reading the others.
+    EmbeddingMatrix embeddingsAt(const std::string& modelId, const std::vector<std::size_t>& positions) const;
     std::optional<std::vector<float>> embedding(ClipId id, const std::string& modelId) const;
     // Adds vectors for existing clips (re-embedding with another model), one transaction.
     void storeEmbeddings(const std::string& modelId, const std::vector<ClipId>& ids,

@@ -1,5 +1,6 @@
 #include "core/archive/ArchiveAnalysis.h"
 
+#include "core/archive/RetrievalEmbeddings.h"
 #include "core/common/Error.h"
 
 #include <nlohmann/json.hpp>
@@ -14,7 +15,7 @@ EmbeddingMatrix activeEmbeddings(const Archive& archive, const char* what)
 {
     const std::string modelId = archive.activeModel();
     if (modelId.empty()) throw UsageError(fileError(what, archive.file(), "the archive has no embeddings yet"));
-    EmbeddingMatrix m = archive.embeddings(modelId);
+    EmbeddingMatrix m = retrievalEmbeddings(archive, modelId).vectors; // as clips are compared
     if (m.rows() < 3) throw UsageError(fileError(what, archive.file(), "needs at least 3 embedded clips"));
     return m;
 }
@@ -76,7 +77,7 @@ StoredClustering clusterArchive(Archive& archive, const ClusterParams& params, c
 std::vector<std::vector<ClipId>> clusterExemplarClips(const Archive& archive, const StoredClustering& clusters,
                                                       int perCluster)
 {
-    const EmbeddingMatrix m = archive.embeddings(clusters.modelId);
+    const EmbeddingMatrix m = retrievalEmbeddings(archive, clusters.modelId).vectors;
     std::unordered_map<ClipId, std::size_t> rowOf;
     for (std::size_t i = 0; i < m.rows(); ++i) rowOf.emplace(m.clipIds[i], i);
     // The clustering's clips, in its order, as rows of one matrix.

@@ -3,6 +3,7 @@
 #include "core/archive/ArchiveSettings.h"
 #include "core/analysis/Clustering.h"
 #include "core/archive/LabelResolution.h"
+#include "core/archive/RetrievalEmbeddings.h"
 
 #include <future>
 #include <limits>
@@ -28,7 +29,7 @@ ArchiveView ArchiveView::load(const std::filesystem::path& file, const Progress&
     std::future<EmbeddingMatrix> vectors;
     if (!s.modelId.empty())
         vectors = std::async(std::launch::async,
-                             [file = s.file, model = s.modelId] { return Archive::openReadOnly(file).embeddings(model); });
+                             [file = s.file, model = s.modelId] { return retrievalEmbeddings(Archive::openReadOnly(file), model).vectors; });
     progress(0.05, "reading clips");
     progress.checkCancelled();
     s.clips = archive.clips();

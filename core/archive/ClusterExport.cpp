@@ -5,6 +5,7 @@
 
 #include "core/archive/Archive.h"
 #include "core/archive/ExportFormat.h"
+#include "core/archive/RetrievalEmbeddings.h"
 #include "core/common/Csv.h"
 #include "core/common/Error.h"
 #include "core/common/OutputFile.h"
@@ -77,7 +78,7 @@ ExportData gather(const Archive& archive)
             d.rows[it->second].outlier = d.clusters->outlierScore[i];
         }
     // Cosine distance of each clip to its cluster's centroid (mean of the unit vectors).
-    const EmbeddingMatrix m = archive.embeddings(modelId);
+    const EmbeddingMatrix m = retrievalEmbeddings(archive, modelId).vectors; // as clusters were found
     std::vector<std::vector<float>> unit(m.rows());
     for (std::size_t r = 0; r < m.rows(); ++r) {
         double n = 0;

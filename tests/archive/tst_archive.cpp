@@ -8,6 +8,7 @@
 #include "core/archive/EmbeddingExport.h"
 #include "core/archive/FolderScanner.h"
 #include "core/archive/LabelImport.h"
+#include "core/archive/RetrievalEmbeddings.h"
 #include "core/common/Error.h"
 #include "core/model/Model.h"
 #include "core/model/ModelConfig.h"
@@ -21,6 +22,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 
 #include <sys/wait.h>
@@ -451,6 +453,50 @@ private Q_SLOTS:
         const auto hits = v.index->search(v.embeddings.vector(v.rowOfClip[1]), 1, std::int64_t(v.rowOfClip[1]));
         QCOMPARE(hits.size(), std::size_t(1));
         QCOMPARE(v.clipOfRow[std::size_t(hits.front().row)], 4);
+    }
+
+    // With enough clips of wide vectors, the view compares clips in the archive's retrieval space
+    // (core/archive/RetrievalEmbeddings.h), the same space `evaluate` and `neighbours` use.
+    void viewComparesClipsInTheRetrievalSpace()
+    {
+        fs::create_directories(dir() / "rs");
+        Archive a = Archive::create(dir() / "space.crowlingo", dir() / "rs");
+        const int n = 40, dimension = 200;
+        std::vector<Clip> clips;
+        std::vector<std::vector<float>> vectors;
+        std::mt19937 rng(4);
+        std::normal_distribution<float> normal;
+        for (int i = 0; i < n; ++i) {
+            clips.push_back({double(i), double(i + 1)});
+            std::vector<float> v(static_cast<std::size_t>(dimension));
+            for (float& x : v) x = normal(rng);
+            vectors.push_back(v);
+        }
+        a.storeRecording(rec("x.wav"), clips, "window:1", "m", vectors);
+        a.setActiveModel("m");
+        const ArchiveView v = ArchiveView::load(a.file());
+        QCOMPARE(v.embeddings.dimension, n - 1); // 40 centred vectors span 39 axes (of at most 128)
+        const RetrievalEmbeddings r = retrievalEmbeddings(a, "m");
+        QCOMPARE(r.vectors.dimension, n - 1);
+        const NeighbourIndex index(r.vectors.values, r.vectors.dimension);
+        for (int row : {0, 13, 39}) {
+            const auto fromView = v.index->search(v.embeddings.vector(EmbeddingRow(row)), 5, row);
+            const auto fromArchive = index.search({r.vectors.row(std::size_t(row)), std::size_t(r.vectors.dimension)}, 5, row);
+            QCOMPARE(fromView.size(), fromArchive.size());
+            for (std::size_t k = 0; k < fromView.size(); ++k) QCOMPARE(fromView[k].row, fromArchive[k].row);
+        }
+        // Read a block at a time from a sample of evenly spaced rows, or fitted on all of them in
+        // memory (as `evaluate` and `neighbours` do): the same space and vectors, also when the
+        // sample is smaller than the archive.
+        RetrievalSpaceParams p;
+        p.maxFitRows = 34;
+        const RetrievalEmbeddings streamed = retrievalEmbeddings(a, "m", p);
+        const RetrievalEmbeddings inMemory = toRetrievalSpace(a.embeddings("m"), p);
+        QCOMPARE(streamed.vectors.dimension, 33);
+        QCOMPARE(streamed.vectors.clipIds, inMemory.vectors.clipIds);
+        QCOMPARE(streamed.vectors.values.size(), inMemory.vectors.values.size());
+        for (std::size_t i = 0; i < streamed.vectors.values.size(); ++i)
+            QVERIFY(std::abs(streamed.vectors.values[i] - inMemory.vectors.values[i]) < 1e-5f);
     }
 
     void embeddingsPerModelAndActiveModel()

@@ -75,6 +75,10 @@ private Q_SLOTS:
         QVERIFY(m.captured(1).toInt() >= selections / 2);
         QVERIFY(m.captured(2).toInt() >= 2 && m.captured(2).toInt() <= int(kinds.size()));
         QVERIFY2(r.out.contains("model embedding") && r.out.contains("baseline"), qPrintable(r.out));
+        // Both as compared (the retrieval space) and as stored, and the baseline both ways too.
+        QVERIFY2(r.out.contains("model, vectors as stored") && r.out.contains("baseline in its retrieval space")
+                     && r.out.contains("the model's vectors are compared in the archive's retrieval space"),
+                 qPrintable(r.out));
     }
 
     void anArchiveMovedWithoutItsRecordingsSaysSo()
