@@ -28,7 +28,7 @@ for archive in "$eval_out"/*.crowlingo; do
   a="$work/$set.crowlingo"
   "$cli" project "$a" >/dev/null 2>&1
   for space in embeddings map; do
-    flag=""; [[ $space == map ]] && flag="--on-map"
+    flag="--space $space"
     summary=$("$cli" cluster "$a" --min-cluster-size "$mcs" $flag 2>/dev/null)
     clips=$(grep -oP '(?<=clusters over )[0-9]+' <<<"$summary")
     clusters=$(grep -oP '^[0-9]+(?= clusters over)' <<<"$summary")
