@@ -125,7 +125,7 @@ QVariant ClipTableModel::headerData(int section, Qt::Orientation orientation, in
         case Score: return session_->scoresName().isEmpty() ? tr("Score") : tr("Score: %1").arg(session_->scoresName());
         }
     }
-    if (role == Qt::ToolTipRole && section == Similarity) return tr("Cosine similarity of the embeddings to the current clip");
+    if (role == Qt::ToolTipRole && section == Similarity) return tr("Cosine similarity to the current clip in the archive's retrieval space (1: alike; near 0: unrelated)");
     if (role == Qt::ToolTipRole && section == Score) return tr("Probability given by the Find Calls classifier");
     return {};
 }

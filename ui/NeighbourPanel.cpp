@@ -39,6 +39,9 @@ NeighbourPanel::NeighbourPanel(ArchiveSession* session, QWidget* parent)
     top->addWidget(k_);
 
     table_->setHorizontalHeaderLabels({tr("#"), tr("Spectrogram"), tr("Clip"), tr("Similarity"), QString()});
+    table_->horizontalHeaderItem(Similarity)
+        ->setToolTip(tr("Cosine similarity in the archive's retrieval space: the model's vectors on the archive's "
+                        "main axes, whitened (1: alike; near 0: unrelated)"));
     table_->verticalHeader()->setVisible(false);
     table_->verticalHeader()->setDefaultSectionSize(kThumbH + 8);
     table_->setIconSize(QSize(kThumbW, kThumbH));
