@@ -94,6 +94,13 @@ int main(int argc, char** argv)
     report("as stored", x, label);
     const torch::Tensor centred = x - x.mean(0, true);
     report("centred", centred, label);
+    // Per coordinate instead of per principal axis: deterministic to compute without BLAS.
+    const torch::Tensor perDimVar = centred.pow(2).mean(0, true);
+    for (double eps : {1.0, 0.3, 0.1, 0.03}) {
+        char name[64];
+        std::snprintf(name, sizeof name, "per coordinate, eps %.2f", eps);
+        report(name, centred * (perDimVar + eps * perDimVar.max()).rsqrt(), label);
+    }
     const auto [u, s, vh] = torch::linalg::svd(centred, false, c10::nullopt);
     const torch::Tensor variance = s.pow(2) / double(x.size(0));
     int previous = 0;

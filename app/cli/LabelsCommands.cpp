@@ -113,7 +113,7 @@ Command addEvaluateCommand(CLI::App& app)
         if (modelId.empty()) throw UsageError(fileError("evaluate", o->archive, "the archive has no embeddings yet"));
         // The vectors as the workbench compares clips (the archive's retrieval space), and as stored.
         const EmbeddingMatrix stored = archive.embeddings(modelId);
-        const EmbeddingMatrix m = toRetrievalSpace(stored).vectors;
+        const EmbeddingMatrix m = retrievalVectors(archive, modelId);
         std::vector<std::string> labels;
         for (ClipId id : m.clipIds) labels.push_back(labelOf.count(id) ? labelOf[id] : "");
         const std::vector<int> ks = {1, 5, 10};

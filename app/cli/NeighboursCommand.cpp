@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 namespace crowlingo::cli {
 
@@ -44,18 +45,15 @@ Command addNeighboursCommand(CLI::App& app)
         // First, so that crowlingo-cli hands a file query to crowlingo-cli-model before reading any vector.
         const std::vector<float> fileQuery =
             o->file.empty() ? std::vector<float>{} : embedAudioQuery(archive, modelId, o->model, o->file, o->start, o->end);
-        const EmbeddingMatrix stored = archive.embeddings(modelId);
         for (long long id : o->clipIds) {
-            const auto row = std::find(stored.clipIds.begin(), stored.clipIds.end(), id);
-            if (row == stored.clipIds.end()) throw UsageError(fileError("search", o->archive, "no clip " + std::to_string(id)));
-            const float* v = stored.row(std::size_t(row - stored.clipIds.begin()));
-            if (!std::all_of(v, v + stored.dimension, [](float x) { return std::isfinite(x); }))
+            const std::optional<std::vector<float>> v = archive.embedding(id, modelId);
+            if (!v) throw UsageError(fileError("search", o->archive, "no clip " + std::to_string(id)));
+            if (!std::all_of(v->begin(), v->end(), [](float x) { return std::isfinite(x); }))
                 throw Error(fileError("search", o->archive, "the vector of clip " + std::to_string(id)
                                                               + " holds NaN or infinite values (damaged model weights?): re-embed it"));
         }
         // Compared as the workbench compares them: in the archive's retrieval space, the query too.
-        const RetrievalEmbeddings retrieval = toRetrievalSpace(stored);
-        const EmbeddingMatrix& m = retrieval.vectors;
+        const EmbeddingMatrix m = retrievalVectors(archive, modelId);
         const NeighbourIndex index(m.values, m.dimension);
         std::vector<Neighbour> hits;
         std::vector<float> examples;
@@ -73,7 +71,7 @@ Command addNeighboursCommand(CLI::App& app)
             for (const SimilarRow& r : rankByExamples(m.values, m.dimension, examples, o->k, isExample))
                 hits.push_back({std::int64_t(r.row), r.similarity});
         } else {
-            hits = index.search(retrieval.space.apply(fileQuery), o->k);
+            hits = index.search(fitRetrievalSpace(archive, modelId).apply(fileQuery), o->k);
         }
         std::map<ClipId, ClipRow> clips;
         for (ClipRow& c : archive.clips()) clips.emplace(c.id, std::move(c));

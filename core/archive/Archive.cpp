@@ -593,21 +593,24 @@ void Archive::forEachEmbeddingBlock(const std::string& modelId, std::size_t bloc
     });
 }
 
-EmbeddingMatrix Archive::embeddingsAt(const std::string& modelId, const std::vector<std::size_t>& positions) const
+std::vector<ClipId> Archive::embeddedClips(const std::string& modelId) const
 {
     return guarded(d->file, "read archive", [&] {
         std::vector<ClipId> ids;
-        {
-            SQLite::Statement q(*d->db, "SELECT clip_id FROM embeddings WHERE model_id = ? ORDER BY clip_id");
-            q.bind(1, modelId);
-            std::size_t row = 0, next = 0;
-            while (next < positions.size() && q.executeStep()) {
-                if (row++ == positions[next]) {
-                    ids.push_back(q.getColumn(0).getInt64());
-                    ++next;
-                }
-            }
-        }
+        SQLite::Statement q(*d->db, "SELECT clip_id FROM embeddings WHERE model_id = ? ORDER BY clip_id");
+        q.bind(1, modelId);
+        while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+        return ids;
+    });
+}
+
+EmbeddingMatrix Archive::embeddingsAt(const std::string& modelId, const std::vector<std::size_t>& positions) const
+{
+    const std::vector<ClipId> all = embeddedClips(modelId);
+    std::vector<ClipId> ids;
+    for (std::size_t p : positions)
+        if (p < all.size()) ids.push_back(all[p]);
+    return guarded(d->file, "read archive", [&] {
         EmbeddingMatrix m;
         SQLite::Statement q(*d->db, "SELECT vector FROM embeddings WHERE clip_id = ? AND model_id = ?");
         q.bind(2, modelId);

@@ -152,6 +152,8 @@ public:
     // The same rows in blocks of at most blockRows, for readers that need not hold all of them.
     void forEachEmbeddingBlock(const std::string& modelId, std::size_t blockRows,
                                const std::function<void(const EmbeddingMatrix& block)>& use) const;
+    // The clip ids of embeddings(modelId), in its order, without the vectors.
+    std::vector<ClipId> embeddedClips(const std::string& modelId) const;
     // The rows at these positions of embeddings(modelId) (ascending), without reading the others.
     EmbeddingMatrix embeddingsAt(const std::string& modelId, const std::vector<std::size_t>& positions) const;
     std::optional<std::vector<float>> embedding(ClipId id, const std::string& modelId) const;

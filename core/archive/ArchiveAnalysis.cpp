@@ -11,11 +11,14 @@ namespace crowlingo {
 
 namespace {
 
-EmbeddingMatrix activeEmbeddings(const Archive& archive, const char* what)
+// The active model's vectors as clips are compared, stored in their space with the archive first so
+// that the map or clustering made from them can be made again, the same bits, on any machine.
+EmbeddingMatrix activeEmbeddings(Archive& archive, const char* what)
 {
     const std::string modelId = archive.activeModel();
     if (modelId.empty()) throw UsageError(fileError(what, archive.file(), "the archive has no embeddings yet"));
-    EmbeddingMatrix m = retrievalEmbeddings(archive, modelId).vectors; // as clips are compared
+    storeRetrievalSpace(archive, modelId);
+    EmbeddingMatrix m = retrievalVectors(archive, modelId);
     if (m.rows() < 3) throw UsageError(fileError(what, archive.file(), "needs at least 3 embedded clips"));
     return m;
 }
@@ -77,7 +80,7 @@ StoredClustering clusterArchive(Archive& archive, const ClusterParams& params, c
 std::vector<std::vector<ClipId>> clusterExemplarClips(const Archive& archive, const StoredClustering& clusters,
                                                       int perCluster)
 {
-    const EmbeddingMatrix m = retrievalEmbeddings(archive, clusters.modelId).vectors;
+    const EmbeddingMatrix m = retrievalVectors(archive, clusters.modelId);
     std::unordered_map<ClipId, std::size_t> rowOf;
     for (std::size_t i = 0; i < m.rows(); ++i) rowOf.emplace(m.clipIds[i], i);
     // The clustering's clips, in its order, as rows of one matrix.

@@ -29,7 +29,7 @@ ArchiveView ArchiveView::load(const std::filesystem::path& file, const Progress&
     std::future<EmbeddingMatrix> vectors;
     if (!s.modelId.empty())
         vectors = std::async(std::launch::async,
-                             [file = s.file, model = s.modelId] { return retrievalEmbeddings(Archive::openReadOnly(file), model).vectors; });
+                             [file = s.file, model = s.modelId] { return retrievalVectors(Archive::openReadOnly(file), model); });
     progress(0.05, "reading clips");
     progress.checkCancelled();
     s.clips = archive.clips();

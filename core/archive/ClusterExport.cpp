@@ -78,7 +78,7 @@ ExportData gather(const Archive& archive)
             d.rows[it->second].outlier = d.clusters->outlierScore[i];
         }
     // Cosine distance of each clip to its cluster's centroid (mean of the unit vectors).
-    const EmbeddingMatrix m = retrievalEmbeddings(archive, modelId).vectors; // as clusters were found
+    const EmbeddingMatrix m = retrievalVectors(archive, modelId); // as clusters were found
     std::vector<std::vector<float>> unit(m.rows());
     for (std::size_t r = 0; r < m.rows(); ++r) {
         double n = 0;

@@ -7,6 +7,25 @@
 
 namespace crowlingo {
 
+namespace {
+
+// The evenly spaced rows RetrievalSpace::fit would pick from all of the archive's vectors.
+EmbeddingMatrix fitSample(const Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params)
+{
+    const auto count = std::size_t(std::max<std::int64_t>(archive.embeddingCount(modelId), 0));
+    return archive.embeddingsAt(modelId, evenlySpacedRows(count, std::size_t(std::max(params.maxFitRows, 2))));
+}
+
+RetrievalSpace fitOnSample(const EmbeddingMatrix& sample, const RetrievalSpaceParams& params)
+{
+    if (sample.rows() == 0 || sample.dimension <= 0) return RetrievalSpace::identity(std::max(sample.dimension, 1));
+    RetrievalSpaceParams all = params;
+    all.maxFitRows = std::max<int>(params.maxFitRows, int(sample.rows())); // every row read is a fit row
+    return RetrievalSpace::fit(sample.values, sample.dimension, all);
+}
+
+} // namespace
+
 RetrievalEmbeddings toRetrievalSpace(EmbeddingMatrix stored, const RetrievalSpaceParams& params)
 {
     RetrievalEmbeddings r;
@@ -24,24 +43,22 @@ RetrievalEmbeddings toRetrievalSpace(EmbeddingMatrix stored, const RetrievalSpac
     return r;
 }
 
-RetrievalEmbeddings retrievalEmbeddings(const Archive& archive, const std::string& modelId,
-                                        const RetrievalSpaceParams& params)
+RetrievalSpace fitRetrievalSpace(const Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params)
 {
-    // Fitted on the rows RetrievalSpace::fit would pick from all of them, read on their own; then
-    // the rows are read and moved into the space a block at a time, so that the model's vectors
-    // (8 GB at 10^6 clips of 2,048 values) are never all in memory at once.
-    const auto count = std::size_t(std::max<std::int64_t>(archive.embeddingCount(modelId), 0));
-    const EmbeddingMatrix sample =
-        archive.embeddingsAt(modelId, evenlySpacedRows(count, std::size_t(std::max(params.maxFitRows, 2))));
-    RetrievalSpaceParams all = params;
-    all.maxFitRows = std::max<int>(params.maxFitRows, int(sample.rows())); // every row read is a fit row
+    return fitOnSample(fitSample(archive, modelId, params), params);
+}
+
+RetrievalEmbeddings computeRetrievalEmbeddings(const Archive& archive, const std::string& modelId,
+                                               const RetrievalSpaceParams& params)
+{
     RetrievalEmbeddings r;
-    r.space = sample.rows() > 0 ? RetrievalSpace::fit(sample.values, sample.dimension, all) : RetrievalSpace::identity(1);
+    r.space = fitRetrievalSpace(archive, modelId, params);
     if (r.space.isIdentity()) {
         r.vectors = archive.embeddings(modelId);
         r.space = RetrievalSpace::identity(std::max(r.vectors.dimension, 1));
         return r;
     }
+    const auto count = std::size_t(std::max<std::int64_t>(archive.embeddingCount(modelId), 0));
     r.vectors.dimension = r.space.outputDimension();
     r.vectors.clipIds.reserve(count);
     r.vectors.values.reserve(count * std::size_t(r.vectors.dimension));
@@ -53,6 +70,37 @@ RetrievalEmbeddings retrievalEmbeddings(const Archive& archive, const std::strin
         r.vectors.values.insert(r.vectors.values.end(), moved.begin(), moved.end());
     });
     return r;
+}
+
+std::string retrievalSpaceId(const std::string& modelId) { return modelId + "/retrieval-space"; }
+
+bool hasCurrentRetrievalSpace(const Archive& archive, const std::string& modelId)
+{
+    const std::string spaceId = retrievalSpaceId(modelId);
+    return archive.embeddingCount(spaceId) > 0 && archive.embeddedClips(spaceId) == archive.embeddedClips(modelId);
+}
+
+EmbeddingMatrix retrievalVectors(const Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params)
+{
+    const std::string spaceId = retrievalSpaceId(modelId);
+    if (archive.embeddingCount(spaceId) > 0) {
+        EmbeddingMatrix stored = archive.embeddings(spaceId);
+        if (stored.clipIds == archive.embeddedClips(modelId)) return stored;
+    }
+    return computeRetrievalEmbeddings(archive, modelId, params).vectors;
+}
+
+void storeRetrievalSpace(Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params)
+{
+    if (hasCurrentRetrievalSpace(archive, modelId)) return;
+    const std::string spaceId = retrievalSpaceId(modelId);
+    archive.removeEmbeddings(spaceId); // stale: clips were added or removed since
+    const RetrievalEmbeddings r = computeRetrievalEmbeddings(archive, modelId, params);
+    if (r.space.isIdentity()) return;
+    std::vector<std::vector<float>> rows(r.vectors.rows());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        rows[i].assign(r.vectors.row(i), r.vectors.row(i) + r.vectors.dimension);
+    archive.storeEmbeddings(spaceId, r.vectors.clipIds, rows);
 }
 
 } // namespace crowlingo

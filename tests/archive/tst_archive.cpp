@@ -476,7 +476,7 @@ private Q_SLOTS:
         a.setActiveModel("m");
         const ArchiveView v = ArchiveView::load(a.file());
         QCOMPARE(v.embeddings.dimension, n - 1); // 40 centred vectors span 39 axes (of at most 128)
-        const RetrievalEmbeddings r = retrievalEmbeddings(a, "m");
+        const RetrievalEmbeddings r = computeRetrievalEmbeddings(a, "m");
         QCOMPARE(r.vectors.dimension, n - 1);
         const NeighbourIndex index(r.vectors.values, r.vectors.dimension);
         for (int row : {0, 13, 39}) {
@@ -490,13 +490,63 @@ private Q_SLOTS:
         // sample is smaller than the archive.
         RetrievalSpaceParams p;
         p.maxFitRows = 34;
-        const RetrievalEmbeddings streamed = retrievalEmbeddings(a, "m", p);
+        const RetrievalEmbeddings streamed = computeRetrievalEmbeddings(a, "m", p);
         const RetrievalEmbeddings inMemory = toRetrievalSpace(a.embeddings("m"), p);
         QCOMPARE(streamed.vectors.dimension, 33);
         QCOMPARE(streamed.vectors.clipIds, inMemory.vectors.clipIds);
         QCOMPARE(streamed.vectors.values.size(), inMemory.vectors.values.size());
         for (std::size_t i = 0; i < streamed.vectors.values.size(); ++i)
             QVERIFY(std::abs(streamed.vectors.values[i] - inMemory.vectors.values[i]) < 1e-5f);
+    }
+
+    // Maps and clusters store the vectors in their space with the archive (its last bits depend on
+    // the machine's BLAS), and every reader takes the stored ones while they cover the model's clips.
+    void theRetrievalSpaceIsStoredAndReadBack()
+    {
+        fs::create_directories(dir() / "rss");
+        Archive a = Archive::create(dir() / "stored.crowlingo", dir() / "rss");
+        std::mt19937 rng(9);
+        std::normal_distribution<float> normal;
+        const auto randomVectors = [&](int n) {
+            std::vector<std::vector<float>> v(static_cast<std::size_t>(n), std::vector<float>(200));
+            for (auto& row : v)
+                for (float& x : row) x = normal(rng);
+            return v;
+        };
+        std::vector<Clip> clips;
+        for (int i = 0; i < 40; ++i) clips.push_back({double(i), double(i + 1)});
+        a.storeRecording(rec("x.wav"), clips, "window:1", "m", randomVectors(40));
+        a.setActiveModel("m");
+        QVERIFY(!hasCurrentRetrievalSpace(a, "m"));
+        storeRetrievalSpace(a, "m");
+        QVERIFY(hasCurrentRetrievalSpace(a, "m"));
+        const EmbeddingMatrix stored = a.embeddings(retrievalSpaceId("m"));
+        QCOMPARE(stored.dimension, 39);
+        QCOMPARE(stored.clipIds, a.embeddedClips("m"));
+        // Readers take the stored vectors, not a fit of their own: a marked one comes back as stored.
+        std::vector<float> marked(stored.row(7), stored.row(7) + stored.dimension);
+        marked[0] = 1234.5f;
+        a.storeEmbeddings(retrievalSpaceId("m"), {stored.clipIds[7]}, {marked});
+        QCOMPARE(retrievalVectors(a, "m").row(7)[0], 1234.5f);
+        const ArchiveView view = ArchiveView::load(a.file());
+        QCOMPARE(view.embeddings.dimension, 39);
+        // A clip added since: the stored ones no longer cover the model's clips and are not used;
+        // the next map stores them again.
+        a.storeRecording(rec("y.wav"), {{0, 1}}, "window:1", "m", randomVectors(1));
+        QVERIFY(!hasCurrentRetrievalSpace(a, "m"));
+        const EmbeddingMatrix now = retrievalVectors(a, "m");
+        QCOMPARE(now.rows(), std::size_t(41));
+        QVERIFY(now.row(7)[0] != 1234.5f);
+        storeRetrievalSpace(a, "m");
+        QVERIFY(hasCurrentRetrievalSpace(a, "m"));
+        QCOMPARE(a.embeddingCount(retrievalSpaceId("m")), 41);
+        // Where the space is the identity (few clips), nothing is stored.
+        fs::create_directories(dir() / "rss2");
+        Archive small = Archive::create(dir() / "small.crowlingo", dir() / "rss2");
+        small.storeRecording(rec("x.wav"), {{0, 1}, {1, 2}}, "window:1", "m", randomVectors(2));
+        storeRetrievalSpace(small, "m");
+        QCOMPARE(small.embeddingCount(retrievalSpaceId("m")), 0);
+        QCOMPARE(retrievalVectors(small, "m").dimension, 200);
     }
 
     void embeddingsPerModelAndActiveModel()
