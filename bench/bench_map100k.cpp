@@ -2,10 +2,11 @@
 // a stored map and clustering) in the real MainWindow, and the map's frame time while zooming and
 // panning over all N points. Run offscreen or under Xvfb (software rendering, as on most
 // researchers' Linux desktops without GL acceleration for Qt Widgets).
-//   QT_QPA_PLATFORM=offscreen bench_map100k [N=100000] [DIMENSION=256]
+//   QT_QPA_PLATFORM=offscreen bench_map100k [N=100000] [DIMENSION=256]   (BENCH_MAP_NO_STORED_SPACE=1: see makeArchive)
 #include "bench/BenchTiming.h"
 #include "core/archive/Archive.h"
 #include "core/archive/ArchiveView.h"
+#include "core/archive/RetrievalEmbeddings.h"
 #include "core/segment/Segmenter.h"
 #include "ui/ArchiveSession.h"
 #include "ui/MainWindow.h"
@@ -19,6 +20,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 
 using namespace crowlingo;
@@ -65,6 +67,9 @@ std::filesystem::path makeArchive(const std::filesystem::path& dir, int n, int d
         a.storeRecording(row, clips, "window:1", model, vectors);
     }
     a.setActiveModel(model);
+    // As `project` leaves an archive: the vectors stored in their retrieval space too (unless
+    // BENCH_MAP_NO_STORED_SPACE is set: then the window computes the space as it opens).
+    if (!std::getenv("BENCH_MAP_NO_STORED_SPACE")) storeRetrievalSpace(a, model);
     for (const ClipRow& cr : a.clips()) ids.push_back(cr.id);
     a.storeProjection(model, R"({"method":"umap"})", ids, xy);
     a.storeClustering(model, R"({"method":"kmeans","k":24})", ids, labels, std::vector<float>(ids.size(), 1.f),

@@ -1,3 +1,7 @@
+// One file for the map widget (about 640 lines) on purpose: colouring, the cached point layer and
+// its deferred restamp, hit testing (hover, rectangles) and the mouse, wheel and key gestures all
+// share one view transform and one spatial grid; split apart they would pass both around. The
+// legend's model and the colour rules live in their own files.
 #include "ui/MapView.h"
 
 #include "ui/ArchiveSession.h"

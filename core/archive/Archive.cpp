@@ -1,4 +1,4 @@
-// One file for the Archive class on purpose (about 900 lines): every method is a few SQL statements
+// One file for the Archive class on purpose (about 1,000 lines): every method is a few SQL statements
 // inside the same transaction, lock and damage rules, and splitting them by table would scatter
 // those rules. Settings, label rules, merging and export live in their own files.
 #include "core/archive/Archive.h"
