@@ -5,6 +5,7 @@
 #include "core/archive/ArchiveWriterLock.h"
 #include "core/archive/ClipFeatures.h"
 #include "core/archive/FolderScanner.h"
+#include "core/archive/RetrievalEmbeddings.h"
 #include "core/pipeline/ModelAdaptation.h"
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
@@ -386,6 +387,10 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     if (!report.cancelled && archive.embeddingCount(modelId) == archive.clipCount()) {
         archive.setActiveModel(modelId);
         archive.setMeta("embed_state", "complete");
+        // 4. The vectors in the space clips are compared in, kept with the archive, so that every
+        // later reader (on any machine) compares the same bits without fitting it again.
+        progress(1.0, "fitting the space clips are compared in");
+        storeRetrievalSpace(archive, modelId);
     }
     report.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     progress(1.0, "done");

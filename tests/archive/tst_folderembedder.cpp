@@ -6,6 +6,7 @@
 #include "core/archive/Archive.h"
 #include "core/pipeline/FolderEmbedder.h"
 #include "core/archive/RecordingOverview.h"
+#include "core/archive/RetrievalEmbeddings.h"
 #include "core/common/Error.h"
 
 #include <QTemporaryDir>
@@ -68,6 +69,28 @@ private Q_SLOTS:
         QCOMPARE(a.clipCount(), 4 * 12); // window:1 over 12 s files
         verifyComplete(a, model.id());
         QCOMPARE(a.activeModel(), model.id());
+    }
+
+    // A complete embedding stores the vectors in the space clips are compared in, and a later run
+    // that adds clips stores them again for all of them.
+    void theRetrievalSpaceIsStoredForEveryClip()
+    {
+        ModelConfig wide = testkit::tinyConfig();
+        wide.encoderDim = 64;
+        wide.readout.keepRows = true; // 4 rows x 64 = 256 values per clip: more than the space's 128 axes
+        const Model wideModel = Model::createRandom(wide, 2);
+        const fs::path folder = fs::path(tmp.path().toStdString()) / "wide";
+        testkit::writeCorpus(folder, 4, 12.0, 5);
+        Archive a = Archive::create(fs::path(tmp.path().toStdString()) / "wide.crowlingo", folder);
+        embedFolder(a, wideModel, options());
+        QCOMPARE(a.clipCount(), 48);
+        QVERIFY(hasCurrentRetrievalSpace(a, wideModel.id()));
+        QCOMPARE(a.embeddings(retrievalSpaceId(wideModel.id())).dimension, 47);
+        testkit::writeCorpus(folder / "new", 1, 5.0, 98);
+        embedFolder(a, wideModel, options());
+        QCOMPARE(a.clipCount(), 53);
+        QVERIFY(hasCurrentRetrievalSpace(a, wideModel.id()));
+        QCOMPARE(a.embeddingCount(retrievalSpaceId(wideModel.id())), 53);
     }
 
     void rerunIsIncremental()
