@@ -6,11 +6,12 @@
 //
 // The space is computed with BLAS and LAPACK, whose last bits depend on the CPU's kernel and the
 // thread count. So that a map or clustering recomputed from an archive is the same bits on any
-// machine (README, "Reproducibility"), `project` and `cluster` store the vectors in their space
-// with the archive first (under retrievalSpaceId(modelId)), and every reader takes the stored
-// ones while they cover the same clips as the model's; otherwise they are computed when read.
+// machine (README, "Reproducibility"), `embed` (once complete), `project` and `cluster` store the
+// vectors in their space with the archive (under retrievalSpaceId(modelId)), and every reader
+// takes the stored ones while they cover the same clips as the model's; otherwise they are
+// computed when read.
 //
-//   storeRetrievalSpace(archive, modelId);                    // a writer, before maps/clusters
+//   storeRetrievalSpace(archive, modelId);                    // a writer: after embedding, before maps
 //   const EmbeddingMatrix m = retrievalVectors(archive, modelId);
 //   std::vector<float> q = fitRetrievalSpace(archive, modelId).apply(vectorOfAnAudioFile);
 //
