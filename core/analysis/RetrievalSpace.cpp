@@ -74,8 +74,8 @@ RetrievalSpace RetrievalSpace::fit(std::span<const float> rows, int dimension, c
     const std::size_t d = std::size_t(dimension);
     const std::size_t n = rows.size() / d;
     // Evenly spaced rows (clips are ordered by id, so by recording and time): the same rows, and
-    // so the same space, every time the archive is read (Archive::evenlySpacedEmbeddings reads the
-    // same ones). Rows holding NaN or infinity are left out.
+    // so the same space, every time (core/archive/RetrievalEmbeddings reads just these rows from an
+    // archive). Rows holding NaN or infinity are left out.
     std::vector<std::size_t> fitRows;
     for (std::size_t i : evenlySpacedRows(n, std::size_t(std::max(params.maxFitRows, 2)))) {
         const float* r = rows.data() + i * d;
