@@ -74,10 +74,24 @@ RetrievalEmbeddings computeRetrievalEmbeddings(const Archive& archive, const std
 
 std::string retrievalSpaceId(const std::string& modelId) { return modelId + "/retrieval-space"; }
 
+namespace {
+
+// How many of the model's vectors the stored space was fitted among: with clips removed since,
+// the stored vectors still cover the model's clips, but a fit now would differ.
+std::string fittedCountKey(const std::string& modelId) { return "retrieval_space_fitted_on:" + modelId; }
+
+bool storedSpaceFitsTheseClips(const Archive& archive, const std::string& modelId, const std::vector<ClipId>& storedIds)
+{
+    const std::vector<ClipId> modelIds = archive.embeddedClips(modelId);
+    return !storedIds.empty() && storedIds == modelIds
+           && archive.meta(fittedCountKey(modelId)) == std::to_string(modelIds.size());
+}
+
+} // namespace
+
 bool hasCurrentRetrievalSpace(const Archive& archive, const std::string& modelId)
 {
-    const std::string spaceId = retrievalSpaceId(modelId);
-    return archive.embeddingCount(spaceId) > 0 && archive.embeddedClips(spaceId) == archive.embeddedClips(modelId);
+    return storedSpaceFitsTheseClips(archive, modelId, archive.embeddedClips(retrievalSpaceId(modelId)));
 }
 
 EmbeddingMatrix retrievalVectors(const Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params)
@@ -85,7 +99,7 @@ EmbeddingMatrix retrievalVectors(const Archive& archive, const std::string& mode
     const std::string spaceId = retrievalSpaceId(modelId);
     if (archive.embeddingCount(spaceId) > 0) {
         EmbeddingMatrix stored = archive.embeddings(spaceId);
-        if (stored.clipIds == archive.embeddedClips(modelId)) return stored;
+        if (storedSpaceFitsTheseClips(archive, modelId, stored.clipIds)) return stored;
     }
     return computeRetrievalEmbeddings(archive, modelId, params).vectors;
 }
@@ -101,6 +115,7 @@ void storeRetrievalSpace(Archive& archive, const std::string& modelId, const Ret
     for (std::size_t i = 0; i < rows.size(); ++i)
         rows[i].assign(r.vectors.row(i), r.vectors.row(i) + r.vectors.dimension);
     archive.storeEmbeddings(spaceId, r.vectors.clipIds, rows);
+    archive.setMeta(fittedCountKey(modelId), std::to_string(r.vectors.rows()));
 }
 
 } // namespace crowlingo

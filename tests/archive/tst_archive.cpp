@@ -540,6 +540,13 @@ private Q_SLOTS:
         storeRetrievalSpace(a, "m");
         QVERIFY(hasCurrentRetrievalSpace(a, "m"));
         QCOMPARE(a.embeddingCount(retrievalSpaceId("m")), 41);
+        // A recording removed: its rows go from both, but the space was fitted with them, so the
+        // stored vectors are no longer current either.
+        a.removeRecording("y.wav");
+        QCOMPARE(a.embeddingCount(retrievalSpaceId("m")), 40);
+        QVERIFY(!hasCurrentRetrievalSpace(a, "m"));
+        storeRetrievalSpace(a, "m");
+        QVERIFY(hasCurrentRetrievalSpace(a, "m"));
         // Where the space is the identity (few clips), nothing is stored.
         fs::create_directories(dir() / "rss2");
         Archive small = Archive::create(dir() / "small.crowlingo", dir() / "rss2");
