@@ -1,5 +1,6 @@
 #include "core/archive/RetrievalEmbeddings.h"
 
+#include "core/archive/ArchiveSettings.h"
 #include "core/common/Error.h"
 
 #include <algorithm>
@@ -76,15 +77,14 @@ std::string retrievalSpaceId(const std::string& modelId) { return modelId + "/re
 
 namespace {
 
-// How many of the model's vectors the stored space was fitted among: with clips removed since,
-// the stored vectors still cover the model's clips, but a fit now would differ.
-std::string fittedCountKey(const std::string& modelId) { return "retrieval_space_fitted_on:" + modelId; }
-
+// Whether stored vectors with these ids were fitted on exactly the model's vectors of now. The
+// count the fit was made among matters too: with a recording removed since, the stored vectors
+// still cover the model's clips, but a fit now would differ.
 bool storedSpaceFitsTheseClips(const Archive& archive, const std::string& modelId, const std::vector<ClipId>& storedIds)
 {
     const std::vector<ClipId> modelIds = archive.embeddedClips(modelId);
     return !storedIds.empty() && storedIds == modelIds
-           && archive.meta(fittedCountKey(modelId)) == std::to_string(modelIds.size());
+           && ArchiveSettings::retrievalSpaceFittedOn(archive, modelId) == std::int64_t(modelIds.size());
 }
 
 } // namespace
@@ -115,7 +115,7 @@ void storeRetrievalSpace(Archive& archive, const std::string& modelId, const Ret
     for (std::size_t i = 0; i < rows.size(); ++i)
         rows[i].assign(r.vectors.row(i), r.vectors.row(i) + r.vectors.dimension);
     archive.storeEmbeddings(spaceId, r.vectors.clipIds, rows);
-    archive.setMeta(fittedCountKey(modelId), std::to_string(r.vectors.rows()));
+    ArchiveSettings::rememberRetrievalSpaceFit(archive, modelId, std::int64_t(r.vectors.rows()));
 }
 
 } // namespace crowlingo
