@@ -119,6 +119,19 @@ std::vector<float> floatsOf(const SQLite::Column& c)
     return v;
 }
 
+// Appends one stored vector (a float32 blob) to m; all of a model's vectors have one dimension.
+void appendVector(EmbeddingMatrix& m, ClipId id, const SQLite::Column& blob, const fs::path& file,
+                  const std::string& modelId)
+{
+    const int dim = blob.getBytes() / int(sizeof(float));
+    if (m.dimension == 0) m.dimension = dim;
+    if (dim != m.dimension)
+        throw ArchiveError(fileError("read archive", file, "embeddings of model " + modelId + " differ in dimension"));
+    m.clipIds.push_back(id);
+    const auto* p = static_cast<const float*>(blob.getBlob());
+    m.values.insert(m.values.end(), p, p + dim);
+}
+
 RecordingRow recordingFrom(SQLite::Statement& q)
 {
     RecordingRow r;
@@ -575,14 +588,7 @@ void Archive::forEachEmbeddingBlock(const std::string& modelId, std::size_t bloc
         SQLite::Statement q(*d->db, "SELECT clip_id, vector FROM embeddings WHERE model_id = ? ORDER BY clip_id");
         q.bind(1, modelId);
         while (q.executeStep()) {
-            const SQLite::Column blob = q.getColumn(1);
-            const int dim = blob.getBytes() / int(sizeof(float));
-            if (block.dimension == 0) block.dimension = dim;
-            if (dim != block.dimension)
-                throw ArchiveError(fileError("read archive", d->file, "embeddings of model " + modelId + " differ in dimension"));
-            block.clipIds.push_back(q.getColumn(0).getInt64());
-            const auto* p = static_cast<const float*>(blob.getBlob());
-            block.values.insert(block.values.end(), p, p + dim);
+            appendVector(block, q.getColumn(0).getInt64(), q.getColumn(1), d->file, modelId);
             if (block.rows() >= std::max<std::size_t>(blockRows, 1)) {
                 use(block);
                 block.clipIds.clear();
@@ -604,28 +610,15 @@ std::vector<ClipId> Archive::embeddedClips(const std::string& modelId) const
     });
 }
 
-EmbeddingMatrix Archive::embeddingsAt(const std::string& modelId, const std::vector<std::size_t>& positions) const
+EmbeddingMatrix Archive::embeddingsOf(const std::string& modelId, const std::vector<ClipId>& ids) const
 {
-    const std::vector<ClipId> all = embeddedClips(modelId);
-    std::vector<ClipId> ids;
-    for (std::size_t p : positions)
-        if (p < all.size()) ids.push_back(all[p]);
     return guarded(d->file, "read archive", [&] {
         EmbeddingMatrix m;
         SQLite::Statement q(*d->db, "SELECT vector FROM embeddings WHERE clip_id = ? AND model_id = ?");
         q.bind(2, modelId);
         for (ClipId id : ids) {
             q.bind(1, id);
-            if (q.executeStep()) {
-                const SQLite::Column blob = q.getColumn(0);
-                const int dim = blob.getBytes() / int(sizeof(float));
-                if (m.dimension == 0) m.dimension = dim;
-                if (dim != m.dimension)
-                    throw ArchiveError(fileError("read archive", d->file, "embeddings of model " + modelId + " differ in dimension"));
-                m.clipIds.push_back(id);
-                const auto* p = static_cast<const float*>(blob.getBlob());
-                m.values.insert(m.values.end(), p, p + dim);
-            }
+            if (q.executeStep()) appendVector(m, id, q.getColumn(0), d->file, modelId);
             q.reset();
         }
         return m;

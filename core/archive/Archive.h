@@ -154,8 +154,9 @@ public:
                                const std::function<void(const EmbeddingMatrix& block)>& use) const;
     // The clip ids of embeddings(modelId), in its order, without the vectors.
     std::vector<ClipId> embeddedClips(const std::string& modelId) const;
-    // The rows at these positions of embeddings(modelId) (ascending), without reading the others.
-    EmbeddingMatrix embeddingsAt(const std::string& modelId, const std::vector<std::size_t>& positions) const;
+    // The vectors of these clips, in this order, without reading the others (a clip without one is
+    // left out).
+    EmbeddingMatrix embeddingsOf(const std::string& modelId, const std::vector<ClipId>& ids) const;
     std::optional<std::vector<float>> embedding(ClipId id, const std::string& modelId) const;
     // Adds vectors for existing clips (re-embedding with another model), one transaction.
     void storeEmbeddings(const std::string& modelId, const std::vector<ClipId>& ids,

@@ -13,8 +13,11 @@ namespace {
 // The evenly spaced rows RetrievalSpace::fit would pick from all of the archive's vectors.
 EmbeddingMatrix fitSample(const Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params)
 {
-    const auto count = std::size_t(std::max<std::int64_t>(archive.embeddingCount(modelId), 0));
-    return archive.embeddingsAt(modelId, evenlySpacedRows(count, std::size_t(std::max(params.maxFitRows, 2))));
+    const std::vector<ClipId> all = archive.embeddedClips(modelId);
+    std::vector<ClipId> picked;
+    for (std::size_t row : evenlySpacedRows(all.size(), std::size_t(std::max(params.maxFitRows, 2))))
+        picked.push_back(all[row]);
+    return archive.embeddingsOf(modelId, picked);
 }
 
 RetrievalSpace fitOnSample(const EmbeddingMatrix& sample, const RetrievalSpaceParams& params)
