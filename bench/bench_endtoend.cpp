@@ -13,6 +13,7 @@
 #include "core/common/Threads.h"
 #include "core/model/Embedder.h"
 #include "core/model/Model.h"
+#include "core/common/NumericsEnvironment.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -24,6 +25,7 @@ namespace fs = std::filesystem;
 
 int main(int argc, char** argv)
 {
+    crowlingo::ensureNumericsEnvironment(argv); // the OpenBLAS kernel the applications use
     if (argc < 4) {
         std::fprintf(stderr, "usage: bench_endtoend CORPUS_DIR MODEL_DIR OUT_DIR [SEGMENT=window:1.5]\n");
         return 2;

@@ -12,6 +12,7 @@
 #include "core/segment/EventDetector.h"
 #include "core/synth/BackgroundNoise.h"
 #include "core/synth/DemoCorpus.h"
+#include "core/common/NumericsEnvironment.h"
 
 #include <cmath>
 #include <cstdio>
@@ -53,6 +54,7 @@ std::string snrBucket(double snr)
 
 int main(int argc, char** argv)
 {
+    crowlingo::ensureNumericsEnvironment(argv); // the OpenBLAS kernel the applications use
     const std::string specText = argc > 1 ? argv[1] : "events";
     const int files = argc > 2 ? std::atoi(argv[2]) : 8;
     const EventParams params = SegmentSpec::parse(specText).events;

@@ -24,6 +24,7 @@
 #include "core/common/Error.h"
 #include "core/dsp/BandStatistics.h"
 #include "core/model/ModelConfig.h"
+#include "core/common/NumericsEnvironment.h"
 
 #include <algorithm>
 #include <cmath>
@@ -143,6 +144,7 @@ double nearestNeighbourAp(const std::vector<float>& unit, int dim, const std::ve
 
 int main(int argc, char** argv)
 {
+    crowlingo::ensureNumericsEnvironment(argv); // the OpenBLAS kernel the applications use
     if (argc < 2 || argv[1][0] == '-') {
         std::fprintf(stderr, "usage: bench_fewshot ARCHIVE [--labels FILE.csv] [--draws N=10] [--l2 X=1e-2] "
                              "[--shots 1,5,10,20] [--scaling global|per-feature] [--seed S=1] [--no-timing]\n");

@@ -4,6 +4,7 @@
 #include "bench/BenchTiming.h"
 #include "core/audio/AudioReader.h"
 #include "core/dsp/MelSpectrogram.h"
+#include "core/common/NumericsEnvironment.h"
 
 #include <sndfile.h>
 
@@ -39,6 +40,7 @@ static void writeTestFile(const fs::path& path, int format, double seconds, int 
 
 int main(int argc, char** argv)
 {
+    crowlingo::ensureNumericsEnvironment(argv); // the OpenBLAS kernel the applications use
     const double minutes = argc > 1 ? std::stod(argv[1]) : 10.0;
     const double seconds = minutes * 60;
     const fs::path dir = fs::temp_directory_path() / "crowlingo-bench-frontend";

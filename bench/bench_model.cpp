@@ -5,6 +5,7 @@
 #include "core/common/Threads.h"
 #include "core/model/Embedder.h"
 #include "core/model/Model.h"
+#include "core/common/NumericsEnvironment.h"
 
 #include <torch/torch.h>
 
@@ -16,6 +17,7 @@ using namespace crowlingo;
 
 int main(int argc, char** argv)
 {
+    crowlingo::ensureNumericsEnvironment(argv); // the OpenBLAS kernel the applications use
     const Model model = argc > 1 ? Model::load(argv[1]) : Model::createRandom(ModelConfig{}, 1);
     const ModelConfig& c = model.config();
     std::printf("model: %lld parameters (encoder %lld), window %d mels x %d frames, %d patches\n",

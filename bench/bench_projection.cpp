@@ -11,6 +11,7 @@
 #include "core/analysis/Projection.h"
 #include "core/analysis/Trustworthiness.h"
 #include "core/common/Threads.h"
+#include "core/common/NumericsEnvironment.h"
 
 #include <chrono>
 #include <cstdio>
@@ -66,6 +67,7 @@ std::string readText(const fs::path& f)
 
 int main(int argc, char** argv)
 {
+    crowlingo::ensureNumericsEnvironment(argv); // the OpenBLAS kernel the applications use
     if (argc < 3) {
         std::fprintf(stderr, "usage: bench_projection OUT N... [--compare]\n");
         return 2;

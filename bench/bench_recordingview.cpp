@@ -8,6 +8,7 @@
 #include "BenchTiming.h"
 #include "core/render/RecordingSpectrogram.h"
 #include "ui/RecordingView.h"
+#include "core/common/NumericsEnvironment.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -72,6 +73,7 @@ bool waitForTiles(ui::RecordingView& view, int timeoutMs)
 
 int main(int argc, char** argv)
 {
+    crowlingo::ensureNumericsEnvironment(argv); // the OpenBLAS kernel the applications use
     qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     const double hours = argc > 1 ? std::atof(argv[1]) : 2.0;

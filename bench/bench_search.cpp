@@ -5,6 +5,7 @@
 //   bench_search [max_n=1000000] [hnsw_max_n=100000]
 #include "bench/BenchTiming.h"
 #include "core/analysis/NeighbourIndex.h"
+#include "core/common/NumericsEnvironment.h"
 
 #include <chrono>
 #include <cstdio>
@@ -18,6 +19,7 @@ using namespace crowlingo;
 
 int main(int argc, char** argv)
 {
+    crowlingo::ensureNumericsEnvironment(argv); // the OpenBLAS kernel the applications use
     const std::size_t maxN = argc > 1 ? std::stoul(argv[1]) : 1000000;
     const std::size_t hnswMaxN = argc > 2 ? std::stoul(argv[2]) : 100000;
     constexpr int dim = 256, clusters = 64, queries = 200, k = 10;

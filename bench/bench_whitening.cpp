@@ -8,6 +8,8 @@
 //   bench_whitening v.npy labels.txt
 //
 // Only labelled rows are queried and searched, as `crowlingo-cli evaluate` does.
+#include "core/common/NumericsEnvironment.h"
+
 #include <torch/torch.h>
 
 #include <cstdio>
@@ -72,6 +74,7 @@ void report(const char* name, const torch::Tensor& x, const std::vector<int>& la
 
 int main(int argc, char** argv)
 {
+    crowlingo::ensureNumericsEnvironment(argv); // the OpenBLAS kernel the applications use
     if (argc != 3) {
         std::fprintf(stderr, "usage: bench_whitening VECTORS.npy LABELS.txt\n");
         return 2;

@@ -2,6 +2,7 @@
 
 #include "core/analysis/detail/Distance.h"
 #include "core/analysis/detail/ExactRerank.h"
+#include "core/analysis/InvertedLists.h"
 #include "core/common/Error.h"
 
 #include <faiss/IndexFlat.h>
@@ -18,6 +19,8 @@ struct NeighbourIndex::Impl {
     bool approximate = false;
     std::unique_ptr<faiss::Index> index;           // null when searching shared rows
     std::shared_ptr<const std::vector<float>> shared; // unit rows kept with the caller
+    std::shared_ptr<const InvertedLists> lists;       // searched through these lists when set
+    int probes = 0;
 };
 
 void normaliseRows(std::span<float> x, int dim)
@@ -77,6 +80,22 @@ NeighbourIndex NeighbourIndex::sharedUnitRows(std::shared_ptr<const std::vector<
     return index;
 }
 
+NeighbourIndex NeighbourIndex::sharedUnitRows(std::shared_ptr<const std::vector<float>> unitRows, int dimension,
+                                              std::shared_ptr<const InvertedLists> lists, NeighbourIndexOptions options)
+{
+    if (!unitRows || !lists || dimension <= 0 || unitRows->size() % std::size_t(dimension) != 0 || lists->dimension() != dimension
+        || lists->rows() != unitRows->size() / std::size_t(dimension))
+        throw UsageError("cannot build neighbour index: the lists were not made for these vectors");
+    NeighbourIndex index;
+    index.d->dim = dimension;
+    index.d->n = unitRows->size() / std::size_t(dimension);
+    index.d->approximate = true;
+    index.d->shared = std::move(unitRows);
+    index.d->lists = std::move(lists);
+    index.d->probes = std::max(options.probes, 1);
+    return index;
+}
+
 NeighbourIndex::~NeighbourIndex() = default;
 NeighbourIndex::NeighbourIndex(NeighbourIndex&&) noexcept = default;
 NeighbourIndex& NeighbourIndex::operator=(NeighbourIndex&&) noexcept = default;
@@ -84,6 +103,7 @@ NeighbourIndex& NeighbourIndex::operator=(NeighbourIndex&&) noexcept = default;
 std::size_t NeighbourIndex::size() const { return d->n; }
 int NeighbourIndex::dimension() const { return d->dim; }
 bool NeighbourIndex::isApproximate() const { return d->approximate; }
+bool NeighbourIndex::usesLists() const { return d->lists != nullptr; }
 
 std::vector<Neighbour> NeighbourIndex::search(std::span<const float> query, int k, std::int64_t excludeRow) const
 {
@@ -114,6 +134,11 @@ std::vector<std::vector<Neighbour>> NeighbourIndex::searchRowsNormalised(const s
     const std::size_t nq = q.size() / std::size_t(d->dim);
     std::vector<std::vector<Neighbour>> out(nq);
     if (d->n == 0 || k <= 0 || nq == 0) return out;
+    if (d->lists) {
+        for (std::size_t i = 0; i < nq; ++i)
+            out[i] = searchLists(q.data() + i * std::size_t(d->dim), k, exclude.empty() ? -1 : exclude[std::min(i, exclude.size() - 1)]);
+        return out;
+    }
     // Ask for one more so that an excluded row can be dropped. The exact index also asks for
     // kRerankMargin more and ranks them by similarities computed in a fixed order (ExactRerank.h),
     // so the list is the same on any CPU, BLAS kernel and thread count.
@@ -148,6 +173,30 @@ std::vector<std::vector<Neighbour>> NeighbourIndex::searchRowsNormalised(const s
         for (std::size_t j = 0; j < std::size_t(k) && row[j] >= 0; ++j) out[i].push_back({row[j], -negatedSimilarity[j]});
     }
     return out;
+}
+
+std::vector<Neighbour> NeighbourIndex::searchLists(const float* query, int k, std::int64_t exclude) const
+{
+    // Every member of the probed lists, its similarity computed in a fixed order (Distance.h): the
+    // same neighbours on any CPU. The best k are kept in a sorted run, most similar first, the
+    // lower row first on a tie.
+    const auto dim = std::size_t(d->dim);
+    const float* rows = d->shared->data();
+    std::vector<Neighbour> best;
+    best.reserve(std::size_t(k) + 1);
+    const auto before = [](const Neighbour& a, const Neighbour& b) {
+        return a.similarity > b.similarity || (a.similarity == b.similarity && a.row < b.row);
+    };
+    for (const std::int32_t list : d->lists->nearestLists(query, d->probes)) {
+        for (const std::int64_t row : d->lists->members(list)) {
+            if (row == exclude) continue;
+            const Neighbour candidate{row, dot(query, rows + std::size_t(row) * dim, dim)};
+            if (best.size() == std::size_t(k) && !before(candidate, best.back())) continue;
+            best.insert(std::upper_bound(best.begin(), best.end(), candidate, before), candidate);
+            if (best.size() > std::size_t(k)) best.pop_back();
+        }
+    }
+    return best;
 }
 
 } // namespace crowlingo

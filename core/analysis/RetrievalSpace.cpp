@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 // LAPACK's symmetric eigensolver for selected eigenpairs (liblapack3, linked with faiss already).
 extern "C" void ssyevr_(const char* jobz, const char* range, const char* uplo, const int* n, float* a, const int* lda,
@@ -63,6 +64,21 @@ RetrievalSpace RetrievalSpace::identity(int dimension)
 {
     RetrievalSpace s;
     s.input_ = s.output_ = dimension;
+    return s;
+}
+
+RetrievalSpace RetrievalSpace::fromParts(int inputDimension, int outputDimension, std::vector<float> mean,
+                                         std::vector<float> projection)
+{
+    if (inputDimension <= 0 || outputDimension <= 0 || mean.size() != std::size_t(inputDimension)
+        || projection.size() != std::size_t(inputDimension) * std::size_t(outputDimension))
+        throw UsageError("retrieval space: its parts do not fit together (" + std::to_string(inputDimension) + " -> "
+                         + std::to_string(outputDimension) + ")");
+    RetrievalSpace s;
+    s.input_ = inputDimension;
+    s.output_ = outputDimension;
+    s.mean_ = std::move(mean);
+    s.projection_ = std::move(projection);
     return s;
 }
 

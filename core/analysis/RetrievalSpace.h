@@ -37,10 +37,16 @@ public:
     // more than params.axes dimensions.
     static RetrievalSpace fit(std::span<const float> rows, int dimension, const RetrievalSpaceParams& params = {});
     static RetrievalSpace identity(int dimension);
+    // A space as mean() and projection() gave it (read back from an archive); error if the sizes disagree.
+    static RetrievalSpace fromParts(int inputDimension, int outputDimension, std::vector<float> mean,
+                                    std::vector<float> projection);
 
     bool isIdentity() const { return projection_.empty(); }
     int inputDimension() const { return input_; }
     int outputDimension() const { return output_; }
+
+    const std::vector<float>& mean() const { return mean_; }             // inputDimension(); empty for the identity
+    const std::vector<float>& projection() const { return projection_; } // input x output, row-major
 
     // rows: n x inputDimension() -> n x outputDimension() (not scaled to unit length).
     std::vector<float> apply(std::span<const float> rows) const;

@@ -107,17 +107,22 @@ std::unique_ptr<SQLite::Database> connect(const fs::path& file, int flags, bool 
     return db;
 }
 
-std::string blobOf(const std::vector<float>& v)
+// Numbers as blobs: the host's byte order, little endian on every machine CrowLingo builds for.
+template <class T>
+std::string blobOf(const std::vector<T>& v)
 {
-    return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
+    return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
 }
 
-std::vector<float> floatsOf(const SQLite::Column& c)
+template <class T>
+std::vector<T> valuesOf(const SQLite::Column& c)
 {
-    std::vector<float> v(std::size_t(c.getBytes()) / sizeof(float));
-    if (!v.empty()) std::memcpy(v.data(), c.getBlob(), v.size() * sizeof(float));
+    std::vector<T> v(std::size_t(c.getBytes()) / sizeof(T));
+    if (!v.empty()) std::memcpy(v.data(), c.getBlob(), v.size() * sizeof(T));
     return v;
 }
+
+std::vector<float> floatsOf(const SQLite::Column& c) { return valuesOf<float>(c); }
 
 // Appends one stored vector (a float32 blob) to m; all of a model's vectors have one dimension.
 void appendVector(EmbeddingMatrix& m, ClipId id, const SQLite::Column& blob, const fs::path& file,
@@ -939,6 +944,106 @@ bool Archive::removeClassifier(const std::string& name)
         SQLite::Statement q(*d->db, "DELETE FROM classifiers WHERE name = ?");
         q.bind(1, name);
         return q.exec() > 0;
+    });
+}
+
+void Archive::storeRetrievalSpace(const StoredRetrievalSpace& r)
+{
+    if (r.inputDimension <= 0 || r.outputDimension <= 0 || r.mean.size() != std::size_t(r.inputDimension)
+        || r.projection.size() != std::size_t(r.inputDimension) * std::size_t(r.outputDimension))
+        throw ArchiveError(fileError("write archive", d->file, "retrieval space of " + r.modelId + " has inconsistent sizes"));
+    guarded(d->file, "write retrieval space to archive", [&] {
+        SQLite::Statement q(*d->db,
+            "INSERT OR REPLACE INTO retrieval_spaces(model_id, input_dimension, output_dimension, mean, projection, fitted_on, "
+            "created_at) VALUES(?, ?, ?, ?, ?, ?, ?)");
+        const std::string mean = blobOf(r.mean), projection = blobOf(r.projection);
+        q.bind(1, r.modelId);
+        q.bind(2, r.inputDimension);
+        q.bind(3, r.outputDimension);
+        q.bind(4, mean.data(), int(mean.size()));
+        q.bind(5, projection.data(), int(projection.size()));
+        q.bind(6, r.fittedOn);
+        q.bind(7, utcNowIso());
+        q.exec();
+    });
+}
+
+std::optional<StoredRetrievalSpace> Archive::retrievalSpace(const std::string& modelId) const
+{
+    return guarded(d->file, "read archive", [&]() -> std::optional<StoredRetrievalSpace> {
+        if (!d->db->tableExists("retrieval_spaces")) return std::nullopt; // schema 3, read-only
+        SQLite::Statement q(*d->db,
+            "SELECT input_dimension, output_dimension, mean, projection, fitted_on FROM retrieval_spaces WHERE model_id = ?");
+        q.bind(1, modelId);
+        if (!q.executeStep()) return std::nullopt;
+        StoredRetrievalSpace r;
+        r.modelId = modelId;
+        r.inputDimension = q.getColumn(0).getInt();
+        r.outputDimension = q.getColumn(1).getInt();
+        r.mean = valuesOf<float>(q.getColumn(2));
+        r.projection = valuesOf<float>(q.getColumn(3));
+        r.fittedOn = q.getColumn(4).getInt64();
+        if (r.inputDimension <= 0 || r.outputDimension <= 0 || r.mean.size() != std::size_t(r.inputDimension)
+            || r.projection.size() != std::size_t(r.inputDimension) * std::size_t(r.outputDimension))
+            throw ArchiveError(fileError("read archive", d->file, "retrieval space of " + modelId + " is damaged"));
+        return r;
+    });
+}
+
+void Archive::removeRetrievalSpace(const std::string& modelId)
+{
+    guarded(d->file, "write archive", [&] {
+        SQLite::Statement q(*d->db, "DELETE FROM retrieval_spaces WHERE model_id = ?");
+        q.bind(1, modelId);
+        q.exec();
+    });
+}
+
+void Archive::storeNeighbourLists(const StoredNeighbourLists& l)
+{
+    if (l.dimension <= 0 || l.centroids.empty() || l.centroids.size() % std::size_t(l.dimension) != 0 || l.clipIds.size() != l.lists.size())
+        throw ArchiveError(fileError("write archive", d->file, "neighbour lists of " + l.modelId + " have inconsistent sizes"));
+    guarded(d->file, "write neighbour lists to archive", [&] {
+        SQLite::Statement q(*d->db,
+            "INSERT OR REPLACE INTO neighbour_lists(model_id, dimension, centroids, clip_ids, lists, created_at) "
+            "VALUES(?, ?, ?, ?, ?, ?)");
+        const std::string centroids = blobOf(l.centroids), ids = blobOf(l.clipIds), lists = blobOf(l.lists);
+        q.bind(1, l.modelId);
+        q.bind(2, l.dimension);
+        q.bind(3, centroids.data(), int(centroids.size()));
+        q.bind(4, ids.data(), int(ids.size()));
+        q.bind(5, lists.data(), int(lists.size()));
+        q.bind(6, utcNowIso());
+        q.exec();
+    });
+}
+
+std::optional<StoredNeighbourLists> Archive::neighbourLists(const std::string& modelId) const
+{
+    return guarded(d->file, "read archive", [&]() -> std::optional<StoredNeighbourLists> {
+        if (!d->db->tableExists("neighbour_lists")) return std::nullopt; // schema 3, read-only
+        SQLite::Statement q(*d->db, "SELECT dimension, centroids, clip_ids, lists FROM neighbour_lists WHERE model_id = ?");
+        q.bind(1, modelId);
+        if (!q.executeStep()) return std::nullopt;
+        StoredNeighbourLists l;
+        l.modelId = modelId;
+        l.dimension = q.getColumn(0).getInt();
+        l.centroids = valuesOf<float>(q.getColumn(1));
+        l.clipIds = valuesOf<ClipId>(q.getColumn(2));
+        l.lists = valuesOf<std::int32_t>(q.getColumn(3));
+        if (l.dimension <= 0 || l.centroids.empty() || l.centroids.size() % std::size_t(l.dimension) != 0
+            || l.clipIds.size() != l.lists.size())
+            throw ArchiveError(fileError("read archive", d->file, "neighbour lists of " + modelId + " are damaged"));
+        return l;
+    });
+}
+
+void Archive::removeNeighbourLists(const std::string& modelId)
+{
+    guarded(d->file, "write archive", [&] {
+        SQLite::Statement q(*d->db, "DELETE FROM neighbour_lists WHERE model_id = ?");
+        q.bind(1, modelId);
+        q.exec();
     });
 }
 

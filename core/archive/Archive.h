@@ -92,9 +92,28 @@ struct LabelRow {
     std::string source;        // "user", an imported file name, ...
 };
 
+// The retrieval space of one model's vectors (core/analysis/RetrievalSpace.h), as stored.
+struct StoredRetrievalSpace {
+    std::string modelId;
+    int inputDimension = 0;
+    int outputDimension = 0;
+    std::vector<float> mean;         // inputDimension
+    std::vector<float> projection;   // inputDimension x outputDimension, row-major
+    std::int64_t fittedOn = 0;       // how many vectors the model had when it was fitted
+};
+
+// Inverted lists over one model's vectors (core/analysis/InvertedLists.h), as stored.
+struct StoredNeighbourLists {
+    std::string modelId;
+    int dimension = 0;
+    std::vector<float> centroids;     // lists x dimension
+    std::vector<ClipId> clipIds;      // ascending
+    std::vector<std::int32_t> lists;  // the list of each of clipIds
+};
+
 class Archive {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // Creates a new archive file (error if it exists) whose recordings live under root.
     static Archive create(const std::filesystem::path& file, const std::filesystem::path& root);
@@ -193,6 +212,17 @@ public:
     std::vector<StoredClassifier> classifiers() const;   // by name
     std::optional<StoredClassifier> classifier(const std::string& name) const;
     bool removeClassifier(const std::string& name);       // false if there was none
+
+    // Retrieval spaces: one per model id; storing replaces it. None in an archive of schema 3
+    // opened read-only.
+    void storeRetrievalSpace(const StoredRetrievalSpace& space);
+    std::optional<StoredRetrievalSpace> retrievalSpace(const std::string& modelId) const;
+    void removeRetrievalSpace(const std::string& modelId);
+    // Neighbour lists: one set per model id; storing replaces it. None in an archive of schema 3
+    // opened read-only.
+    void storeNeighbourLists(const StoredNeighbourLists& lists);
+    std::optional<StoredNeighbourLists> neighbourLists(const std::string& modelId) const;
+    void removeNeighbourLists(const std::string& modelId);
 
     // Runs PRAGMA integrity_check; returns "ok" or SQLite's report.
     std::string integrityCheck() const;

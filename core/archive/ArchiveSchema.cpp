@@ -84,7 +84,32 @@ const std::vector<const char*> kMigrations = {
         report TEXT NOT NULL,                -- JSON: labels used, fit, cross-validated figures
         created_at TEXT NOT NULL);
     )sql",
+    // 3 -> 4: the retrieval space each model's vectors are compared in (core/analysis/
+    // RetrievalSpace.h), kept so that clips added later are moved into the same space; and inverted
+    // lists over the vectors of a large archive, for fast neighbour search (core/analysis/
+    // InvertedLists.h). Both optional: a reader of schema 3 simply has none.
+    R"sql(
+    CREATE TABLE retrieval_spaces(
+        model_id TEXT PRIMARY KEY,           -- the model whose vectors it moves
+        input_dimension INTEGER NOT NULL,
+        output_dimension INTEGER NOT NULL,
+        mean BLOB NOT NULL,                  -- float32 LE, input_dimension
+        projection BLOB NOT NULL,            -- float32 LE, input x output, row-major
+        fitted_on INTEGER NOT NULL,          -- the model's vectors when it was fitted
+        created_at TEXT NOT NULL);
+    CREATE TABLE neighbour_lists(
+        model_id TEXT PRIMARY KEY,           -- the vectors' model id in embeddings
+        dimension INTEGER NOT NULL,
+        centroids BLOB NOT NULL,             -- float32 LE, lists x dimension
+        clip_ids BLOB NOT NULL,              -- int64 LE, ascending
+        lists BLOB NOT NULL,                 -- int32 LE, the list of each of clip_ids
+        created_at TEXT NOT NULL);
+    )sql",
 };
+
+// Read-only connections cannot migrate. They accept schemas from this one on: what came after it
+// only adds tables that readers do without (retrieval_spaces, neighbour_lists).
+constexpr int kOldestReadableSchema = 3;
 
 } // namespace
 
@@ -101,7 +126,7 @@ void requireCurrentSchema(SQLite::Database& db, const std::filesystem::path& fil
         throw ArchiveError(fileError("open archive", file,
             "made by a newer CrowLingo (schema " + std::to_string(version) + ", this version reads up to " +
             std::to_string(kMigrations.size()) + ")"));
-    if (version < int(kMigrations.size()))
+    if (version < kOldestReadableSchema)
         throw ArchiveError(fileError("open archive", file,
             "made by an older CrowLingo: open it once with write access (e.g. `crowlingo-cli cluster` or the "
             "workbench) to update it"));

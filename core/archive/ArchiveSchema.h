@@ -10,7 +10,8 @@ namespace crowlingo {
 void createSchema(SQLite::Database& db);
 // Brings an archive of an older schema to the current one; refuses a newer one with a clear error.
 void migrateSchema(SQLite::Database& db, const std::filesystem::path& file);
-// For a read-only connection: throws ArchiveError unless the schema is the current one.
+// For a read-only connection: throws ArchiveError unless it can read the schema without migrating
+// it (the current one, or an older one that lacks only optional tables).
 void requireCurrentSchema(SQLite::Database& db, const std::filesystem::path& file);
 
 } // namespace crowlingo

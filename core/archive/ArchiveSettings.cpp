@@ -81,21 +81,6 @@ std::optional<std::filesystem::path> ArchiveSettings::rememberedModelDir(const A
     return dir.lexically_normal();
 }
 
-std::optional<std::int64_t> ArchiveSettings::retrievalSpaceFittedOn(const Archive& archive, const std::string& modelId)
-{
-    const auto stored = archive.meta("retrieval_space_fitted_on:" + modelId);
-    if (!stored) return std::nullopt;
-    std::int64_t count = 0;
-    const auto [end, error] = std::from_chars(stored->data(), stored->data() + stored->size(), count);
-    if (error != std::errc() || end != stored->data() + stored->size() || count < 0) return std::nullopt;
-    return count;
-}
-
-void ArchiveSettings::rememberRetrievalSpaceFit(Archive& archive, const std::string& modelId, std::int64_t vectors)
-{
-    archive.setMeta("retrieval_space_fitted_on:" + modelId, std::to_string(vectors));
-}
-
 void ArchiveSettings::rememberModelDir(Archive& archive, const std::string& modelId, const std::filesystem::path& dir)
 {
     namespace fs = std::filesystem;

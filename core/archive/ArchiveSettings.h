@@ -50,12 +50,6 @@ struct ArchiveSettings {
     // together keeps it. nullopt if unknown or if it holds no model.safetensors any more.
     static std::optional<std::filesystem::path> rememberedModelDir(const Archive& archive, const std::string& modelId);
     static void rememberModelDir(Archive& archive, const std::string& modelId, const std::filesystem::path& dir);
-
-    // "retrieval_space_fitted_on:<id>": how many of that model's vectors the stored retrieval
-    // space was fitted among (core/archive/RetrievalEmbeddings.h); nullopt if none is recorded or
-    // the value is not a count.
-    static std::optional<std::int64_t> retrievalSpaceFittedOn(const Archive& archive, const std::string& modelId);
-    static void rememberRetrievalSpaceFit(Archive& archive, const std::string& modelId, std::int64_t vectors);
 };
 
 } // namespace crowlingo

@@ -26,10 +26,10 @@ ArchiveView ArchiveView::load(const std::filesystem::path& file, const Progress&
     // reads them while this one reads the clips, as SQLite lets readers of a WAL database run side
     // by side. Each read is one statement, so each is consistent; a clip added in between has no
     // row yet, and a vector of a clip not read is left out (clipOfRow -1).
-    std::future<EmbeddingMatrix> vectors;
+    std::future<SearchableVectors> vectors;
     if (!s.modelId.empty())
         vectors = std::async(std::launch::async,
-                             [file = s.file, model = s.modelId] { return retrievalVectors(Archive::openReadOnly(file), model); });
+                             [file = s.file, model = s.modelId] { return searchableVectors(Archive::openReadOnly(file), model); });
     progress(0.05, "reading clips");
     progress.checkCancelled();
     s.clips = archive.clips();
@@ -52,7 +52,8 @@ ArchiveView ArchiveView::load(const std::filesystem::path& file, const Progress&
     progress.checkCancelled();
     s.rowOfClip.assign(std::size_t(n), EmbeddingRow::none);
     if (!s.modelId.empty()) {
-        EmbeddingMatrix m = vectors.get();
+        SearchableVectors searchable = vectors.get();
+        EmbeddingMatrix& m = searchable.vectors;
         s.clipOfRow.assign(m.rows(), -1);
         for (std::size_t r = 0; r < m.rows(); ++r) {
             const int i = s.indexOf(m.clipIds[r]);
@@ -66,7 +67,10 @@ ArchiveView ArchiveView::load(const std::filesystem::path& file, const Progress&
             s.embeddings.storage = rows;
             progress(0.5, "building the neighbour index");
             progress.checkCancelled();
-            s.index = std::make_shared<const NeighbourIndex>(NeighbourIndex::sharedUnitRows(rows, m.dimension));
+            // Stored lists make it fast at 10^6 clips; without them, exact search over the rows.
+            s.index = std::make_shared<const NeighbourIndex>(
+                searchable.lists ? NeighbourIndex::sharedUnitRows(rows, m.dimension, searchable.lists)
+                                 : NeighbourIndex::sharedUnitRows(rows, m.dimension));
         }
     }
 

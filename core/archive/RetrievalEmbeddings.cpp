@@ -1,9 +1,10 @@
 #include "core/archive/RetrievalEmbeddings.h"
 
-#include "core/archive/ArchiveSettings.h"
+#include "core/analysis/NeighbourIndex.h"
 #include "core/common/Error.h"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 namespace crowlingo {
@@ -28,6 +29,172 @@ RetrievalSpace fitOnSample(const EmbeddingMatrix& sample, const RetrievalSpacePa
     return RetrievalSpace::fit(sample.values, sample.dimension, all);
 }
 
+std::optional<RetrievalSpace> storedSpace(const Archive& archive, const std::string& modelId)
+{
+    std::optional<StoredRetrievalSpace> s = archive.retrievalSpace(modelId);
+    if (!s) return std::nullopt;
+    return RetrievalSpace::fromParts(s->inputDimension, s->outputDimension, std::move(s->mean), std::move(s->projection));
+}
+
+// The model's vectors of these clips moved into `space`, read a block at a time.
+EmbeddingMatrix moveIntoSpace(const Archive& archive, const std::string& modelId, const RetrievalSpace& space,
+                              const std::vector<ClipId>& ids)
+{
+    EmbeddingMatrix out;
+    out.dimension = space.outputDimension();
+    out.clipIds.reserve(ids.size());
+    out.values.reserve(ids.size() * std::size_t(out.dimension));
+    constexpr std::size_t kBlock = 8192;
+    for (std::size_t first = 0; first < ids.size(); first += kBlock) {
+        const std::vector<ClipId> some(ids.begin() + std::ptrdiff_t(first), ids.begin() + std::ptrdiff_t(std::min(ids.size(), first + kBlock)));
+        const EmbeddingMatrix block = archive.embeddingsOf(modelId, some);
+        if (block.rows() == 0) continue;
+        if (block.dimension != space.inputDimension())
+            throw ArchiveError(fileError("read archive", archive.file(), "the vectors of model " + modelId + " have "
+                                         + std::to_string(block.dimension) + " values, its retrieval space takes "
+                                         + std::to_string(space.inputDimension())));
+        const std::vector<float> moved = space.apply(block.values);
+        out.clipIds.insert(out.clipIds.end(), block.clipIds.begin(), block.clipIds.end());
+        out.values.insert(out.values.end(), moved.begin(), moved.end());
+    }
+    return out;
+}
+
+// Ids in `a` and not in `b` (both ascending).
+std::vector<ClipId> without(const std::vector<ClipId>& a, const std::vector<ClipId>& b)
+{
+    std::vector<ClipId> out;
+    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+}
+
+// Rows of two matrices of ascending, distinct clip ids, merged into one in clip id order.
+EmbeddingMatrix merged(const EmbeddingMatrix& a, const EmbeddingMatrix& b)
+{
+    if (b.rows() == 0) return a;
+    if (a.rows() == 0) return b;
+    EmbeddingMatrix m;
+    m.dimension = a.dimension;
+    m.clipIds.reserve(a.rows() + b.rows());
+    m.values.reserve(a.values.size() + b.values.size());
+    std::size_t i = 0, j = 0;
+    while (i < a.rows() || j < b.rows()) {
+        const bool fromA = j == b.rows() || (i < a.rows() && a.clipIds[i] < b.clipIds[j]);
+        const EmbeddingMatrix& from = fromA ? a : b;
+        const std::size_t row = fromA ? i++ : j++;
+        m.clipIds.push_back(from.clipIds[row]);
+        m.values.insert(m.values.end(), from.row(row), from.row(row) + from.dimension);
+    }
+    return m;
+}
+
+// Where readVectors() found the vectors.
+enum class VectorSource {
+    Stored,      // every one stored in the stored space
+    StoredSpace, // in the stored space, some moved into it as they were read (clips added since)
+    Computed,    // no space stored: fitted and moved as they were read
+};
+
+EmbeddingMatrix readVectors(const Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params,
+                            VectorSource& source)
+{
+    if (const std::optional<RetrievalSpace> space = storedSpace(archive, modelId)) {
+        const std::vector<ClipId> modelIds = archive.embeddedClips(modelId);
+        EmbeddingMatrix stored = archive.embeddings(retrievalSpaceId(modelId));
+        if (stored.clipIds == modelIds) {
+            source = VectorSource::Stored;
+            return stored;
+        }
+        if (stored.rows() == 0 || stored.dimension == space->outputDimension()) {
+            if (!without(stored.clipIds, modelIds).empty()) { // a clip whose model vector is gone: leave it out
+                EmbeddingMatrix kept;
+                kept.dimension = stored.dimension;
+                for (std::size_t r = 0; r < stored.rows(); ++r)
+                    if (std::binary_search(modelIds.begin(), modelIds.end(), stored.clipIds[r])) {
+                        kept.clipIds.push_back(stored.clipIds[r]);
+                        kept.values.insert(kept.values.end(), stored.row(r), stored.row(r) + stored.dimension);
+                    }
+                stored = std::move(kept);
+            }
+            source = VectorSource::StoredSpace;
+            return merged(stored, moveIntoSpace(archive, modelId, *space, without(modelIds, stored.clipIds)));
+        }
+    }
+    source = VectorSource::Computed;
+    return computeRetrievalEmbeddings(archive, modelId, params).vectors;
+}
+
+std::vector<float> unitRows(const EmbeddingMatrix& m)
+{
+    std::vector<float> rows = m.values;
+    normaliseRows(rows, m.dimension);
+    return rows;
+}
+
+StoredNeighbourLists storedForm(const std::string& spaceId, const EmbeddingMatrix& vectors, const InvertedLists& lists)
+{
+    StoredNeighbourLists stored;
+    stored.modelId = spaceId;
+    stored.dimension = vectors.dimension;
+    stored.centroids = lists.centroids();
+    stored.clipIds = vectors.clipIds;
+    stored.lists = lists.listOfRows();
+    return stored;
+}
+
+// The stored lists over `vectors` (in the stored space): each clip keeps its list, clips the lists
+// do not hold go to the list of their nearest centroid, clips no longer there are left out.
+// Null if none are stored or they do not fit the vectors.
+std::shared_ptr<const InvertedLists> listsOver(const Archive& archive, const std::string& modelId, const EmbeddingMatrix& vectors)
+{
+    std::optional<StoredNeighbourLists> l = archive.neighbourLists(retrievalSpaceId(modelId));
+    if (!l || l->dimension != vectors.dimension || vectors.rows() == 0) return nullptr;
+    const auto lists = std::int32_t(l->centroids.size() / std::size_t(l->dimension));
+    // Both id lists ascend: one merge gives each row its stored list (-1 where none is stored).
+    std::vector<std::int32_t> listOfRow(vectors.rows(), -1);
+    std::size_t j = 0;
+    for (std::size_t row = 0; row < listOfRow.size(); ++row) {
+        const ClipId id = vectors.clipIds[row];
+        while (j < l->clipIds.size() && l->clipIds[j] < id) ++j;
+        if (j < l->clipIds.size() && l->clipIds[j] == id) listOfRow[row] = l->lists[j];
+    }
+    for (const std::int32_t list : listOfRow)
+        if (list < -1 || list >= lists)
+            throw ArchiveError(fileError("read archive", archive.file(), "neighbour lists of " + modelId + " are damaged"));
+    const InvertedLists centroidsOnly = InvertedLists::fromAssignment(l->dimension, l->centroids, {});
+    std::vector<float> row(std::size_t(l->dimension));
+    for (std::size_t r = 0; r < listOfRow.size(); ++r) {
+        if (listOfRow[r] >= 0) continue;
+        std::copy_n(vectors.row(r), row.size(), row.begin());
+        normaliseRows(row, l->dimension);
+        listOfRow[r] = centroidsOnly.nearestLists(row.data(), 1).front();
+    }
+    return std::make_shared<const InvertedLists>(InvertedLists::fromAssignment(l->dimension, std::move(l->centroids), listOfRow));
+}
+
+// Fits the space on the model's vectors of now and stores it, the vectors in it and (from
+// listsFromClips vectors on) lists over them, replacing what was stored.
+void fitAndStore(Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params, std::size_t listsFromClips,
+                 const Progress& progress)
+{
+    const std::string spaceId = retrievalSpaceId(modelId);
+    archive.removeNeighbourLists(spaceId);
+    archive.removeEmbeddings(spaceId);
+    archive.removeRetrievalSpace(modelId);
+    const RetrievalEmbeddings r = computeRetrievalEmbeddings(archive, modelId, params);
+    if (r.space.isIdentity()) return;
+    // The space first: if the process stops before the vectors are in, readers move the clips
+    // into it themselves, and the next store adds the vectors.
+    archive.storeRetrievalSpace({modelId, r.space.inputDimension(), r.space.outputDimension(), r.space.mean(),
+                                 r.space.projection(), std::int64_t(r.vectors.rows())});
+    std::vector<std::vector<float>> rows(r.vectors.rows());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        rows[i].assign(r.vectors.row(i), r.vectors.row(i) + r.vectors.dimension);
+    archive.storeEmbeddings(spaceId, r.vectors.clipIds, rows);
+    if (r.vectors.rows() >= listsFromClips)
+        archive.storeNeighbourLists(storedForm(spaceId, r.vectors, InvertedLists::build(unitRows(r.vectors), r.vectors.dimension, {}, progress)));
+}
+
 } // namespace
 
 RetrievalEmbeddings toRetrievalSpace(EmbeddingMatrix stored, const RetrievalSpaceParams& params)
@@ -50,6 +217,12 @@ RetrievalEmbeddings toRetrievalSpace(EmbeddingMatrix stored, const RetrievalSpac
 RetrievalSpace fitRetrievalSpace(const Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params)
 {
     return fitOnSample(fitSample(archive, modelId, params), params);
+}
+
+RetrievalSpace retrievalSpaceOf(const Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params)
+{
+    if (std::optional<RetrievalSpace> stored = storedSpace(archive, modelId)) return std::move(*stored);
+    return fitRetrievalSpace(archive, modelId, params);
 }
 
 RetrievalEmbeddings computeRetrievalEmbeddings(const Archive& archive, const std::string& modelId,
@@ -78,47 +251,63 @@ RetrievalEmbeddings computeRetrievalEmbeddings(const Archive& archive, const std
 
 std::string retrievalSpaceId(const std::string& modelId) { return modelId + "/retrieval-space"; }
 
-namespace {
-
-// Whether stored vectors with these ids were fitted on exactly the model's vectors of now. The
-// count the fit was made among matters too: with a recording removed since, the stored vectors
-// still cover the model's clips, but a fit now would differ.
-bool storedSpaceFitsTheseClips(const Archive& archive, const std::string& modelId, const std::vector<ClipId>& storedIds)
-{
-    const std::vector<ClipId> modelIds = archive.embeddedClips(modelId);
-    return !storedIds.empty() && storedIds == modelIds
-           && ArchiveSettings::retrievalSpaceFittedOn(archive, modelId) == std::int64_t(modelIds.size());
-}
-
-} // namespace
-
 bool hasCurrentRetrievalSpace(const Archive& archive, const std::string& modelId)
 {
-    return storedSpaceFitsTheseClips(archive, modelId, archive.embeddedClips(retrievalSpaceId(modelId)));
+    return archive.retrievalSpace(modelId) && archive.embeddedClips(retrievalSpaceId(modelId)) == archive.embeddedClips(modelId);
 }
 
 EmbeddingMatrix retrievalVectors(const Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params)
 {
-    const std::string spaceId = retrievalSpaceId(modelId);
-    if (archive.embeddingCount(spaceId) > 0) {
-        EmbeddingMatrix stored = archive.embeddings(spaceId);
-        if (storedSpaceFitsTheseClips(archive, modelId, stored.clipIds)) return stored;
-    }
-    return computeRetrievalEmbeddings(archive, modelId, params).vectors;
+    VectorSource source{};
+    return readVectors(archive, modelId, params, source);
 }
 
-void storeRetrievalSpace(Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params)
+void storeRetrievalSpace(Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params,
+                         std::size_t listsFromClips, const Progress& progress)
 {
-    if (hasCurrentRetrievalSpace(archive, modelId)) return;
     const std::string spaceId = retrievalSpaceId(modelId);
-    archive.removeEmbeddings(spaceId); // stale: clips were added or removed since
-    const RetrievalEmbeddings r = computeRetrievalEmbeddings(archive, modelId, params);
-    if (r.space.isIdentity()) return;
-    std::vector<std::vector<float>> rows(r.vectors.rows());
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        rows[i].assign(r.vectors.row(i), r.vectors.row(i) + r.vectors.dimension);
-    archive.storeEmbeddings(spaceId, r.vectors.clipIds, rows);
-    ArchiveSettings::rememberRetrievalSpaceFit(archive, modelId, std::int64_t(r.vectors.rows()));
+    const std::vector<ClipId> modelIds = archive.embeddedClips(modelId);
+    const std::optional<StoredRetrievalSpace> stored = archive.retrievalSpace(modelId);
+    // The space is kept until the archive has twice the vectors it was fitted on: clips added
+    // since are moved into it, so the vectors, maps and lists made before stay valid.
+    // (Stored vectors of clips without a model vector, left by removing the model's vectors, are
+    // cleared out by fitting again.)
+    const std::vector<ClipId> storedIds = archive.embeddedClips(spaceId);
+    if (!stored || modelIds.size() > 2 * std::size_t(std::max<std::int64_t>(stored->fittedOn, 0))
+        || !without(storedIds, modelIds).empty()) {
+        fitAndStore(archive, modelId, params, listsFromClips, progress);
+        return;
+    }
+    const RetrievalSpace space = RetrievalSpace::fromParts(stored->inputDimension, stored->outputDimension, stored->mean,
+                                                           stored->projection);
+    const EmbeddingMatrix added = moveIntoSpace(archive, modelId, space, without(modelIds, storedIds));
+    if (added.rows() > 0) {
+        std::vector<std::vector<float>> rows(added.rows());
+        for (std::size_t i = 0; i < rows.size(); ++i) rows[i].assign(added.row(i), added.row(i) + added.dimension);
+        archive.storeEmbeddings(spaceId, added.clipIds, rows);
+    }
+    // The lists: the new clips join the lists of their nearest centroids; built when the archive
+    // has just become large enough for them.
+    const std::optional<StoredNeighbourLists> lists = archive.neighbourLists(spaceId);
+    if (lists && lists->clipIds == modelIds) return;
+    if (!lists && modelIds.size() < listsFromClips) return;
+    const EmbeddingMatrix vectors = archive.embeddings(spaceId);
+    if (lists) {
+        if (const std::shared_ptr<const InvertedLists> extended = listsOver(archive, modelId, vectors)) {
+            archive.storeNeighbourLists(storedForm(spaceId, vectors, *extended));
+            return;
+        }
+    }
+    archive.storeNeighbourLists(storedForm(spaceId, vectors, InvertedLists::build(unitRows(vectors), vectors.dimension, {}, progress)));
+}
+
+SearchableVectors searchableVectors(const Archive& archive, const std::string& modelId)
+{
+    SearchableVectors s;
+    VectorSource source{};
+    s.vectors = readVectors(archive, modelId, {}, source);
+    if (source != VectorSource::Computed) s.lists = listsOver(archive, modelId, s.vectors);
+    return s;
 }
 
 } // namespace crowlingo

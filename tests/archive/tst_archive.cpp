@@ -499,8 +499,9 @@ private Q_SLOTS:
             QVERIFY(std::abs(streamed.vectors.values[i] - inMemory.vectors.values[i]) < 1e-5f);
     }
 
-    // Maps and clusters store the vectors in their space with the archive (its last bits depend on
-    // the machine's BLAS), and every reader takes the stored ones while they cover the model's clips.
+    // Maps and clusters store the space and the vectors in it with the archive (its last bits depend
+    // on the machine's BLAS), and every reader takes the stored ones. The space is kept as clips
+    // come and go, until the archive has twice the clips it was fitted on.
     void theRetrievalSpaceIsStoredAndReadBack()
     {
         fs::create_directories(dir() / "rss");
@@ -523,6 +524,7 @@ private Q_SLOTS:
         const EmbeddingMatrix stored = a.embeddings(retrievalSpaceId("m"));
         QCOMPARE(stored.dimension, 39);
         QCOMPARE(stored.clipIds, a.embeddedClips("m"));
+        QCOMPARE(a.retrievalSpace("m")->fittedOn, std::int64_t(40));
         // Readers take the stored vectors, not a fit of their own: a marked one comes back as stored.
         std::vector<float> marked(stored.row(7), stored.row(7) + stored.dimension);
         marked[0] = 1234.5f;
@@ -530,23 +532,33 @@ private Q_SLOTS:
         QCOMPARE(retrievalVectors(a, "m").row(7)[0], 1234.5f);
         const ArchiveView view = ArchiveView::load(a.file());
         QCOMPARE(view.embeddings.dimension, 39);
-        // A clip added since: the stored ones no longer cover the model's clips and are not used;
-        // the next map stores them again.
+        // A clip added since: readers keep the stored vectors and move the new clip into the stored
+        // space; the next store keeps it.
         a.storeRecording(rec("y.wav"), {{0, 1}}, "window:1", "m", randomVectors(1));
         QVERIFY(!hasCurrentRetrievalSpace(a, "m"));
         const EmbeddingMatrix now = retrievalVectors(a, "m");
         QCOMPARE(now.rows(), std::size_t(41));
-        QVERIFY(now.row(7)[0] != 1234.5f);
+        QCOMPARE(now.row(7)[0], 1234.5f);
+        const ClipId added = a.embeddedClips("m").back();
+        QCOMPARE(now.clipIds.back(), added);
+        const std::vector<float> expected = retrievalSpaceOf(a, "m").apply(*a.embedding(added, "m"));
+        for (int j = 0; j < now.dimension; ++j) QCOMPARE(now.row(40)[j], expected[std::size_t(j)]);
         storeRetrievalSpace(a, "m");
         QVERIFY(hasCurrentRetrievalSpace(a, "m"));
         QCOMPARE(a.embeddingCount(retrievalSpaceId("m")), 41);
-        // A recording removed: its rows go from both, but the space was fitted with them, so the
-        // stored vectors are no longer current either.
+        QCOMPARE(retrievalVectors(a, "m").row(7)[0], 1234.5f); // kept, not fitted again
+        // A recording removed: its rows go from both; the space stays.
         a.removeRecording("y.wav");
         QCOMPARE(a.embeddingCount(retrievalSpaceId("m")), 40);
-        QVERIFY(!hasCurrentRetrievalSpace(a, "m"));
+        QVERIFY(hasCurrentRetrievalSpace(a, "m"));
+        // Twice the clips it was fitted on: fitted again on all of them.
+        std::vector<Clip> more;
+        for (int i = 0; i < 41; ++i) more.push_back({double(i), double(i + 1)});
+        a.storeRecording(rec("z.wav"), more, "window:1", "m", randomVectors(41));
         storeRetrievalSpace(a, "m");
         QVERIFY(hasCurrentRetrievalSpace(a, "m"));
+        QCOMPARE(a.retrievalSpace("m")->fittedOn, std::int64_t(81));
+        QVERIFY(retrievalVectors(a, "m").row(7)[0] != 1234.5f);
         // Where the space is the identity (few clips), nothing is stored.
         fs::create_directories(dir() / "rss2");
         Archive small = Archive::create(dir() / "small.crowlingo", dir() / "rss2");
@@ -554,6 +566,101 @@ private Q_SLOTS:
         storeRetrievalSpace(small, "m");
         QCOMPARE(small.embeddingCount(retrievalSpaceId("m")), 0);
         QCOMPARE(retrievalVectors(small, "m").dimension, 200);
+    }
+
+    // Large archives keep neighbour lists with their vectors in the retrieval space (here "large"
+    // is lowered to 100 clips): the view and the CLI path search through them, they are replaced
+    // with the vectors, and while the vectors are stale nobody uses them.
+    void neighbourListsAreStoredWithTheSpace()
+    {
+        fs::create_directories(dir() / "nl");
+        Archive a = Archive::create(dir() / "lists.crowlingo", dir() / "nl");
+        std::mt19937 rng(21);
+        std::normal_distribution<float> normal;
+        const auto randomVectors = [&](int n) {
+            std::vector<std::vector<float>> v(static_cast<std::size_t>(n), std::vector<float>(200));
+            for (auto& row : v)
+                for (float& x : row) x = normal(rng);
+            return v;
+        };
+        std::vector<Clip> clips;
+        for (int i = 0; i < 300; ++i) clips.push_back({double(i), double(i + 1)});
+        a.storeRecording(rec("x.wav"), clips, "window:1", "m", randomVectors(300));
+        a.setActiveModel("m");
+        storeRetrievalSpace(a, "m", {}, 100);
+        const std::optional<StoredNeighbourLists> stored = a.neighbourLists(retrievalSpaceId("m"));
+        QVERIFY(stored);
+        QCOMPARE(stored->clipIds, a.embeddedClips("m"));
+        QCOMPARE(stored->centroids.size(), InvertedLists::listsFor(300) * std::size_t(stored->dimension));
+
+        // The view searches through them. With 35 lists the default 48 probes read every list, so
+        // its neighbours are the exact ones.
+        const ArchiveView view = ArchiveView::load(a.file());
+        QVERIFY(view.index->usesLists());
+        const EmbeddingMatrix m = retrievalVectors(a, "m");
+        const NeighbourIndex exact(m.values, m.dimension);
+        for (int row : {0, 150, 299}) {
+            const auto fromView = view.index->search(view.embeddings.vector(EmbeddingRow(row)), 5, row);
+            const auto fromExact = exact.search({m.row(std::size_t(row)), std::size_t(m.dimension)}, 5, row);
+            QCOMPARE(fromView.size(), fromExact.size());
+            for (std::size_t k = 0; k < fromView.size(); ++k) QCOMPARE(fromView[k].row, fromExact[k].row);
+        }
+        // Lists that do not hold every clip: the others go to their nearest list as they are read.
+        StoredNeighbourLists partial = *stored;
+        partial.clipIds.resize(250);
+        partial.lists.resize(250);
+        a.storeNeighbourLists(partial);
+        const SearchableVectors s = searchableVectors(a, "m");
+        QVERIFY(s.lists);
+        QCOMPARE(s.lists->rows(), std::size_t(300));
+        const std::vector<std::int32_t> own = s.lists->listOfRows();
+        QCOMPARE(std::vector<std::int32_t>(own.begin(), own.begin() + 250), partial.lists);
+        std::vector<float> row299(m.row(299), m.row(299) + m.dimension);
+        normaliseRows(row299, m.dimension);
+        QCOMPARE(own[299], s.lists->nearestLists(row299.data(), 1).front());
+        // Made again when the vectors are current but the lists are missing.
+        a.removeNeighbourLists(retrievalSpaceId("m"));
+        QVERIFY(!searchableVectors(a, "m").lists);
+        storeRetrievalSpace(a, "m", {}, 100);
+        QVERIFY(a.neighbourLists(retrievalSpaceId("m")));
+
+        // A clip added: it joins the list of its nearest centroid as the archive is read, and for
+        // good at the next store; the other clips keep their lists.
+        const std::vector<std::int32_t> before = a.neighbourLists(retrievalSpaceId("m"))->lists;
+        a.storeRecording(rec("y.wav"), {{0, 1}}, "window:1", "m", randomVectors(1));
+        QVERIFY(ArchiveView::load(a.file()).index->usesLists());
+        const SearchableVectors grown = searchableVectors(a, "m");
+        QCOMPARE(grown.lists->rows(), std::size_t(301));
+        storeRetrievalSpace(a, "m", {}, 100);
+        const std::optional<StoredNeighbourLists> extended = a.neighbourLists(retrievalSpaceId("m"));
+        QCOMPARE(extended->clipIds, a.embeddedClips("m"));
+        QCOMPARE(std::vector<std::int32_t>(extended->lists.begin(), extended->lists.begin() + 300), before);
+        QCOMPARE(extended->lists.back(), grown.lists->listOfRows().back());
+        // A recording removed: its clips leave the lists at the next store.
+        a.removeRecording("y.wav");
+        storeRetrievalSpace(a, "m", {}, 100);
+        QCOMPARE(a.neighbourLists(retrievalSpaceId("m"))->lists, before);
+        // Below the threshold none are built.
+        a.removeNeighbourLists(retrievalSpaceId("m"));
+        storeRetrievalSpace(a, "m", {}, 1000);
+        QVERIFY(!a.neighbourLists(retrievalSpaceId("m")));
+
+        // An archive of schema 3 (before the lists) opens read-only without them, and is updated
+        // by the next opening with write access.
+        a.storeNeighbourLists(*stored);
+        {
+            SQLite::Database db((dir() / "lists.crowlingo").string(), SQLite::OPEN_READWRITE);
+            db.exec("DROP TABLE neighbour_lists; DROP TABLE retrieval_spaces; PRAGMA user_version = 3");
+        }
+        {
+            const Archive old = Archive::openReadOnly(dir() / "lists.crowlingo");
+            QCOMPARE(old.schemaVersion(), 3);
+            QVERIFY(!old.neighbourLists(retrievalSpaceId("m")));
+            QVERIFY(!old.retrievalSpace("m"));
+            QVERIFY(!ArchiveView::load(old.file()).index->usesLists());
+            QCOMPARE(retrievalVectors(old, "m").rows(), std::size_t(300)); // fitted as read
+        }
+        QCOMPARE(Archive::open(dir() / "lists.crowlingo").schemaVersion(), Archive::kSchemaVersion);
     }
 
     void embeddingsPerModelAndActiveModel()

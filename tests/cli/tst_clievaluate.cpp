@@ -7,6 +7,7 @@
 #include "CliRun.h"
 
 #include "core/archive/Archive.h"
+#include "core/archive/RetrievalEmbeddings.h"
 
 #include <QDataStream>
 #include <QDir>
@@ -197,6 +198,21 @@ private Q_SLOTS:
         QCOMPARE(best.value(3), QStringLiteral("rec_000.flac"));
         QCOMPARE(best.value(4).toDouble(), 2.0);
         QVERIFY2(best.value(2).toDouble() > 0.99, qPrintable(r.out));
+
+        // With neighbour lists stored (as embed stores them from 200,000 clips on; here built for
+        // 150), the search goes through them and finds the same; --exact compares with every clip.
+        {
+            crowlingo::Archive a = crowlingo::Archive::open(archive.toStdString());
+            crowlingo::storeRetrievalSpace(a, a.activeModel(), {}, 10);
+            QVERIFY(a.neighbourLists(crowlingo::retrievalSpaceId(a.activeModel())));
+        }
+        const QStringList query = {"neighbours", archive, "--file", dir + "/rec_000.flac", "--start", "2", "--end", "2.1", "-k", "3"};
+        const Run listed = cli(query);
+        QVERIFY2(listed.code == 0, qPrintable(listed.out + listed.err));
+        QCOMPARE(listed.out, r.out);
+        const Run exact = cli(query + QStringList{"--exact"});
+        QVERIFY2(exact.code == 0, qPrintable(exact.out + exact.err));
+        QCOMPARE(exact.out, r.out);
 
         r = cli({"embed", dir, "-o", archive, "--segment", "window:0.1", "--time-scale", "1"});
         QVERIFY(r.code != 0);
