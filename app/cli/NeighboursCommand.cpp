@@ -39,7 +39,8 @@ Command addNeighboursCommand(CLI::App& app)
     sub->add_option("--end", o->end, "Query end (s); default: end of file")->needs(fileOpt)->check(finiteAtLeast(0));
     sub->add_option("-k", o->k, "Number of neighbours")->capture_default_str()->check(CLI::Range(1, 10000));
     sub->add_flag("--exact", o->exact, "Compare with every clip, even where the archive stores neighbour lists "
-                                       "(slower at 10^6 clips; the lists find about 95 % of the exact neighbours)");
+                                       "(about 95 ms per query at 10^6 clips against 6; the lists find about 95 % of the exact 10 "
+                                       "nearest where clips form groups, fewer where they do not)");
     addModelOption(sub, o->model);
     idOpt->excludes(fileOpt);
     return {sub, [o] {
