@@ -102,9 +102,11 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     const int n = argc > 1 ? std::atoi(argv[1]) : 100000;
     const int dim = argc > 2 ? std::atoi(argv[2]) : 256; // the default model's vectors have 2,048
+    // BENCH_MAP_KEEP=DIR: the archive is made there and kept (e.g. to time the CLI on it).
     QTemporaryDir tmp;
+    const char* keep = std::getenv("BENCH_MAP_KEEP");
     std::filesystem::path file;
-    const double build = timeIt([&] { file = makeArchive(tmp.path().toStdString(), n, dim); });
+    const double build = timeIt([&] { file = makeArchive(keep ? std::string(keep) : tmp.path().toStdString(), n, dim); });
     std::printf("archive: %d clips, %d-D vectors, map and clusters stored (built in %.1f s, %.0f MB)\n", n, dim, build,
                 double(std::filesystem::file_size(file)) / 1e6);
 

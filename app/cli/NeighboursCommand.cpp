@@ -9,13 +9,13 @@
 #include "core/analysis/LabelSuggestions.h"
 #include "core/analysis/NeighbourIndex.h"
 #include "core/archive/Archive.h"
+#include "core/archive/ListedNeighbours.h"
 #include "core/archive/RetrievalEmbeddings.h"
 #include "core/common/Error.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <optional>
 
 namespace crowlingo::cli {
@@ -59,6 +59,27 @@ Command addNeighboursCommand(CLI::App& app)
                                                               + " holds NaN or infinite values (damaged model weights?): re-embed it"));
         }
         // Compared as the workbench compares them: in the archive's retrieval space, the query too.
+        const auto print = [&](const std::vector<ClipNeighbour>& hits) {
+            std::printf("rank\tclip_id\tsimilarity\tpath\tstart_s\tend_s\n");
+            int rank = 1;
+            for (const ClipNeighbour& h : hits) {
+                const std::optional<ClipRow> c = archive.clip(h.clip);
+                if (!c) continue;
+                std::printf("%d\t%lld\t%.4f\t%s\t%.3f\t%.3f\n", rank++, (long long)c->id, h.similarity, c->path.c_str(), c->start, c->end);
+            }
+        };
+        // One query and stored lists: read only the vectors of the lists it probes.
+        if (!o->exact && o->clipIds.size() <= 1 && archive.neighbourLists(retrievalSpaceId(modelId))) {
+            const std::optional<std::vector<float>> query = o->clipIds.empty()
+                ? std::optional<std::vector<float>>(retrievalSpaceOf(archive, modelId).apply(fileQuery))
+                : storedSpaceVector(archive, modelId, o->clipIds.front());
+            const ClipId exclude = o->clipIds.empty() ? -1 : o->clipIds.front();
+            if (query)
+                if (const auto hits = listedNeighbours(archive, modelId, *query, o->k, exclude)) {
+                    print(*hits);
+                    return 0;
+                }
+        }
         SearchableVectors searchable = searchableVectors(archive, modelId);
         const EmbeddingMatrix& m = searchable.vectors;
         const NeighbourIndex index = [&] {
@@ -85,14 +106,9 @@ Command addNeighboursCommand(CLI::App& app)
         } else {
             hits = index.search(retrievalSpaceOf(archive, modelId).apply(fileQuery), o->k);
         }
-        std::map<ClipId, ClipRow> clips;
-        for (ClipRow& c : archive.clips()) clips.emplace(c.id, std::move(c));
-        std::printf("rank\tclip_id\tsimilarity\tpath\tstart_s\tend_s\n");
-        int rank = 1;
-        for (const Neighbour& h : hits) {
-            const ClipRow& c = clips.at(m.clipIds[std::size_t(h.row)]);
-            std::printf("%d\t%lld\t%.4f\t%s\t%.3f\t%.3f\n", rank++, (long long)c.id, h.similarity, c.path.c_str(), c.start, c.end);
-        }
+        std::vector<ClipNeighbour> found;
+        for (const Neighbour& h : hits) found.push_back({m.clipIds[std::size_t(h.row)], h.similarity});
+        print(found);
         return 0;
     }};
 }

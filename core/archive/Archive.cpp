@@ -615,6 +615,17 @@ std::vector<ClipId> Archive::embeddedClips(const std::string& modelId) const
     });
 }
 
+std::optional<ClipId> Archive::lastEmbeddedClip(const std::string& modelId) const
+{
+    return guarded(d->file, "read archive", [&]() -> std::optional<ClipId> {
+        // Walks the primary key (clip_id, model_id) from its end: stops at the first match.
+        SQLite::Statement q(*d->db, "SELECT clip_id FROM embeddings WHERE model_id = ? ORDER BY clip_id DESC LIMIT 1");
+        q.bind(1, modelId);
+        if (q.executeStep()) return q.getColumn(0).getInt64();
+        return std::nullopt;
+    });
+}
+
 EmbeddingMatrix Archive::embeddingsOf(const std::string& modelId, const std::vector<ClipId>& ids) const
 {
     return guarded(d->file, "read archive", [&] {

@@ -171,6 +171,8 @@ public:
     // The same rows in blocks of at most blockRows, for readers that need not hold all of them.
     void forEachEmbeddingBlock(const std::string& modelId, std::size_t blockRows,
                                const std::function<void(const EmbeddingMatrix& block)>& use) const;
+    // The highest clip id with a vector of modelId (nullopt if none), without reading the others.
+    std::optional<ClipId> lastEmbeddedClip(const std::string& modelId) const;
     // The clip ids of embeddings(modelId), in its order, without the vectors.
     std::vector<ClipId> embeddedClips(const std::string& modelId) const;
     // The vectors of these clips, in this order, without reading the others (a clip without one is

@@ -8,6 +8,7 @@
 #include "core/archive/EmbeddingExport.h"
 #include "core/archive/FolderScanner.h"
 #include "core/archive/LabelImport.h"
+#include "core/archive/ListedNeighbours.h"
 #include "core/archive/RetrievalEmbeddings.h"
 #include "core/common/Error.h"
 #include "core/model/Model.h"
@@ -605,6 +606,17 @@ private Q_SLOTS:
             QCOMPARE(fromView.size(), fromExact.size());
             for (std::size_t k = 0; k < fromView.size(); ++k) QCOMPARE(fromView[k].row, fromExact[k].row);
         }
+        // The CLI's search, which reads only the probed lists' vectors, finds the same clips.
+        for (int row : {0, 150, 299}) {
+            const ClipId clip = m.clipIds[std::size_t(row)];
+            const std::optional<std::vector<float>> q = storedSpaceVector(a, "m", clip);
+            QVERIFY(q);
+            const auto listed = listedNeighbours(a, "m", *q, 5, clip);
+            QVERIFY(listed);
+            const auto fromView = view.index->search(view.embeddings.vector(EmbeddingRow(row)), 5, row);
+            QCOMPARE(listed->size(), fromView.size());
+            for (std::size_t k = 0; k < fromView.size(); ++k) QCOMPARE(listed->at(k).clip, m.clipIds[std::size_t(fromView[k].row)]);
+        }
         // Lists that do not hold every clip: the others go to their nearest list as they are read.
         StoredNeighbourLists partial = *stored;
         partial.clipIds.resize(250);
@@ -629,6 +641,7 @@ private Q_SLOTS:
         const std::vector<std::int32_t> before = a.neighbourLists(retrievalSpaceId("m"))->lists;
         a.storeRecording(rec("y.wav"), {{0, 1}}, "window:1", "m", randomVectors(1));
         QVERIFY(ArchiveView::load(a.file()).index->usesLists());
+        QVERIFY(!listedNeighbours(a, "m", *storedSpaceVector(a, "m", m.clipIds[0]), 5)); // the CLI then reads all
         const SearchableVectors grown = searchableVectors(a, "m");
         QCOMPARE(grown.lists->rows(), std::size_t(301));
         storeRetrievalSpace(a, "m", {}, 100);
