@@ -2,7 +2,8 @@
 // a stored map and clustering) in the real MainWindow, and the map's frame time while zooming and
 // panning over all N points. Run offscreen or under Xvfb (software rendering, as on most
 // researchers' Linux desktops without GL acceleration for Qt Widgets).
-//   QT_QPA_PLATFORM=offscreen bench_map100k [N=100000] [DIMENSION=256]   (BENCH_MAP_NO_STORED_SPACE=1: see makeArchive)
+//   QT_QPA_PLATFORM=offscreen bench_map100k [N=100000] [DIMENSION=256]   (BENCH_MAP_NO_STORED_SPACE=1: see makeArchive;
+//   BENCH_MAP_KEEP=DIR keeps the archive made, BENCH_MAP_USE=FILE opens one kept before)
 #include "bench/BenchTiming.h"
 #include "core/archive/Archive.h"
 #include "core/archive/ArchiveView.h"
@@ -102,11 +103,14 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     const int n = argc > 1 ? std::atoi(argv[1]) : 100000;
     const int dim = argc > 2 ? std::atoi(argv[2]) : 256; // the default model's vectors have 2,048
-    // BENCH_MAP_KEEP=DIR: the archive is made there and kept (e.g. to time the CLI on it).
+    // BENCH_MAP_KEEP=DIR: the archive is made there and kept (e.g. to time the CLI on it);
+    // BENCH_MAP_USE=FILE: an archive made so before is opened instead of making one.
     QTemporaryDir tmp;
     const char* keep = std::getenv("BENCH_MAP_KEEP");
+    const char* use = std::getenv("BENCH_MAP_USE");
     std::filesystem::path file;
-    const double build = timeIt([&] { file = makeArchive(keep ? std::string(keep) : tmp.path().toStdString(), n, dim); });
+    const double build = use ? 0.0 : timeIt([&] { file = makeArchive(keep ? std::string(keep) : tmp.path().toStdString(), n, dim); });
+    if (use) file = use;
     std::printf("archive: %d clips, %d-D vectors, map and clusters stored (built in %.1f s, %.0f MB)\n", n, dim, build,
                 double(std::filesystem::file_size(file)) / 1e6);
 

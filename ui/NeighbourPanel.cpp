@@ -88,6 +88,8 @@ void NeighbourPanel::setPlayAllAction(QAction* action)
 
 int NeighbourPanel::rowCount() const { return table_->rowCount(); }
 
+QString NeighbourPanel::titleText() const { return title_->text(); }
+
 int NeighbourPanel::clipAtRow(int row) const
 {
     const QTableWidgetItem* item = table_->item(row, Clip);
@@ -105,8 +107,17 @@ void NeighbourPanel::rebuild()
     }
     const ArchiveView& d = session_->data();
     const auto& hits = session_->neighbours();
+    // Large archives are searched through their stored lists (core/analysis/InvertedLists.h): say
+    // so, as the answer is then very nearly, not exactly, the nearest clips.
+    const bool listed = d.index && d.index->usesLists();
     title_->setText(hits.isEmpty() ? tr("<b>Neighbours</b> — this clip has no embedding")
-                                   : tr("<b>Neighbours</b> of clip #%1").arg(d.clips[std::size_t(current)].id));
+                                   : tr("<b>Neighbours</b> of clip #%1").arg(d.clips[std::size_t(current)].id)
+                                         + (listed ? tr(" · fast search") : QString()));
+    title_->setToolTip(listed ? tr("This archive is large, so a clip is compared only with the clips of the groups "
+                                   "most like it (stored with the archive), not with every clip: about 95 % of the "
+                                   "exact nearest are found where calls form groups.\n"
+                                   "crowlingo-cli neighbours --exact compares with every clip.")
+                              : QString());
     table_->setRowCount(hits.size());
     for (int r = 0; r < hits.size(); ++r) {
         const int i = hits[r].clipIndex;

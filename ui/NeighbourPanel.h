@@ -30,6 +30,7 @@ public:
     int rowCount() const;
     int clipAtRow(int row) const;
     QString rowText(int row) const;                // file name, times, cluster and label
+    QString titleText() const;                     // what the panel's title says
     QSpinBox* kSpinBox() const { return k_; }
     QTableWidget* table() const { return table_; }
     bool isBusy() const { return thumbnailJob_.running() > 0; }

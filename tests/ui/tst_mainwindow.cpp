@@ -20,6 +20,7 @@
 #include "ui/SpectrogramView.h"
 #include "ui/TaskRunner.h"
 
+#include "core/archive/RetrievalEmbeddings.h"
 #include "core/pipeline/FolderEmbedder.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -190,6 +191,41 @@ private Q_SLOTS:
         const int neighbour = list->clipAtRow(1);
         Q_EMIT list->table()->cellDoubleClicked(1, 2);
         QCOMPARE(w.session()->currentClip(), neighbour);
+    }
+
+    // An archive that stores neighbour lists (from 200,000 clips; here made for 36) is searched
+    // through them, and the panel says so; one without them is searched exactly and says nothing.
+    void neighboursThroughStoredListsAreMarked()
+    {
+        UiTestArchive::Options wide;
+        wide.dimension = 200; // wider than the retrieval space's 128 axes: a space is fitted and stored
+        UiTestArchive a(wide);
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(openIn(w, a));
+        w.session()->setCurrentClip(5);
+        QVERIFY(w.neighbours()->rowCount() > 0);
+        QVERIFY2(!w.neighbours()->titleText().contains(QStringLiteral("fast search")), qPrintable(w.neighbours()->titleText()));
+        {
+            Archive archive = Archive::open(a.file().toStdString());
+            storeRetrievalSpace(archive, kUiTestModelId, {}, 10);
+            QVERIFY(archive.neighbourLists(retrievalSpaceId(kUiTestModelId)));
+        }
+        MainWindow again;
+        again.resize(1400, 900);
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        QVERIFY(openIn(again, a));
+        QVERIFY(again.session()->data().index->usesLists());
+        again.session()->setCurrentClip(5);
+        NeighbourPanel* n = again.neighbours();
+        QVERIFY2(n->titleText().contains(QStringLiteral("fast search")), qPrintable(n->titleText()));
+        // Still the clips of its kind, best first.
+        const ClipId current = again.session()->data().clips[5].id;
+        for (int r = 0; r < n->rowCount(); ++r)
+            QCOMPARE(a.kindOf(again.session()->data().clips[std::size_t(n->clipAtRow(r))].id), a.kindOf(current));
     }
 
     // T: the current clip's cluster, by its most typical clips (the medoid first), selected on the map.

@@ -8,8 +8,7 @@
 #include "core/common/Rng.h"
 #include "core/common/Threads.h"
 
-#include <faiss/Index.h>
-#include <faiss/utils/distances.h>
+#include <cblas.h>
 
 #include <algorithm>
 #include <cmath>
@@ -18,8 +17,6 @@
 namespace crowlingo {
 
 namespace {
-
-using faiss_idx = faiss::Index::idx_t;
 
 // Inserts (d, id) into a row of k neighbours kept in nearer() order if it is nearer than the
 // row's last (empty places hold infinity and -1, behind every real neighbour).
@@ -37,7 +34,7 @@ void insertNearer(float* dist, std::int64_t* idx, int k, float d, std::int64_t i
     idx[j] = id;
 }
 
-// Whether a candidate whose faiss result is `raw` (inner product for cosine, squared L2) is surely
+// Whether a candidate whose BLAS result is `raw` (inner product for cosine, squared L2) is surely
 // farther than `kth` (an exact distance) whatever BLAS' rounding: float sums of d products stray
 // from the exact value by at most about d * 6e-8 of the magnitudes summed; the margins below are
 // over 8 times that for d <= 2048.
@@ -146,10 +143,14 @@ KnnResult clusteredSelfKnn(const float* rows, std::size_t n, int dimension, Metr
     bucket(1, memberStart, members);
     bucket(std::size_t(probes), queryStart, queries);
 
-    // List by list: the probing points against the members, one matrix product, then each
-    // point's k best from this list merged into its running k best.
-    std::vector<float> x, q, d;
-    std::vector<faiss_idx> id;
+    // List by list: the probing points against the members in matrix products (a block of probing
+    // points at a time), then each point's best candidates from this list merged into its running
+    // k best. faiss' knn_inner_product did the selection with a heap per point, which at 10^6
+    // points took longer than the products themselves (BENCHMARKS.md); here a point first drops
+    // every candidate that is surely farther (by more than BLAS rounding can explain) than its
+    // k-th neighbour so far, so after its first lists few remain to rank.
+    constexpr std::size_t kQueryBlock = 1024;
+    std::vector<float> x, q, products;
     std::vector<double> memberNorm; // |x|^2 of the list's members (Euclidean)
     for (std::size_t l = 0; l < lists; ++l) {
         if (l % 16 == 0) {
@@ -161,42 +162,49 @@ KnnResult clusteredSelfKnn(const float* rows, std::size_t n, int dimension, Metr
         const std::int64_t* memberIds = members.data() + memberStart[l];
         const std::int64_t* queryIds = queries.data() + queryStart[l];
         x.resize(nx * dim);
-        q.resize(nq * dim);
         for (std::size_t i = 0; i < nx; ++i) std::copy_n(rows + std::size_t(memberIds[i]) * dim, dim, x.data() + i * dim);
-        for (std::size_t i = 0; i < nq; ++i) std::copy_n(rows + std::size_t(queryIds[i]) * dim, dim, q.data() + i * dim);
-        // faiss proposes k + margin candidates from this list; exact distances decide (ExactRerank.h).
-        const std::size_t kk = std::min(std::size_t(r.k) + std::size_t(kRerankMargin), nx);
-        d.resize(nq * kk);
-        id.resize(nq * kk);
-        if (metric == Metric::Cosine)
-            faiss::knn_inner_product(q.data(), x.data(), dim, nq, nx, kk, d.data(), id.data());
-        else
-            faiss::knn_L2sqr(q.data(), x.data(), dim, nq, nx, kk, d.data(), id.data());
-        // The points probing one list are distinct: rows can merge in parallel. faiss gives the
-        // candidates nearest first; once one is farther (by more than BLAS rounding can explain)
-        // than the row's k-th neighbour so far, so are the rest, and their exact distances are not
-        // needed: skipping them changes nothing, it only saves the work.
-        if (metric == Metric::Euclidean) {
-            memberNorm.resize(nx);
+        memberNorm.assign(nx, 0.0);
+        if (metric == Metric::Euclidean)
             for (std::size_t m = 0; m < nx; ++m) memberNorm[m] = double(dot(x.data() + m * dim, x.data() + m * dim, dim));
-        }
-        parallelFor(nq, nq * kk > 20'000 ? threads : 1, [&](std::size_t begin, std::size_t end, int) {
-            for (std::size_t i = begin; i < end; ++i) {
-                const auto row = std::size_t(queryIds[i]) * std::size_t(r.k);
-                float* dist = r.distance.data() + row;
-                std::int64_t* idx = r.index.data() + row;
-                const float* qi = q.data() + i * dim;
-                const double queryNorm = metric == Metric::Euclidean ? double(dot(qi, qi, dim)) : 0.0;
-                for (std::size_t c = 0; c < kk; ++c) {
-                    const std::int64_t local = id[i * kk + c];
-                    if (local < 0) continue;
-                    const float* xc = x.data() + std::size_t(local) * dim;
-                    const double norms = metric == Metric::Euclidean ? queryNorm + memberNorm[std::size_t(local)] : 0.0;
-                    if (idx[r.k - 1] >= 0 && beyondRounding(metric, d[i * kk + c], dist[r.k - 1], norms, dim)) break;
-                    insertNearer(dist, idx, r.k, preparedDistance(metric, qi, xc, dim), memberIds[local]);
-                }
+        // At most k + margin candidates of this list are ranked exactly (ExactRerank.h).
+        const std::size_t kk = std::min(std::size_t(r.k) + std::size_t(kRerankMargin), nx);
+        for (std::size_t first = 0; first < nq; first += kQueryBlock) {
+            const std::size_t mq = std::min(kQueryBlock, nq - first);
+            q.resize(mq * dim);
+            for (std::size_t i = 0; i < mq; ++i) std::copy_n(rows + std::size_t(queryIds[first + i]) * dim, dim, q.data() + i * dim);
+            products.resize(mq * nx);
+            {
+                OmpThreadLimit blas(OmpThreadLimit::forWork(double(mq) * double(nx) * double(dim)));
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(mq), int(nx), int(dim), 1.f, q.data(), int(dim), x.data(),
+                            int(dim), 0.f, products.data(), int(nx));
             }
-        });
+            // The points probing one list are distinct: rows merge in parallel.
+            parallelFor(mq, mq * nx > 20'000 ? threads : 1, [&](std::size_t begin, std::size_t end, int) {
+                std::vector<Candidate> pass; // raw: -inner product (cosine) or squared L2, smaller first
+                for (std::size_t i = begin; i < end; ++i) {
+                    const auto row = std::size_t(queryIds[first + i]) * std::size_t(r.k);
+                    float* dist = r.distance.data() + row;
+                    std::int64_t* idx = r.index.data() + row;
+                    const float* qi = q.data() + i * dim;
+                    const float* ip = products.data() + i * nx;
+                    const double queryNorm = metric == Metric::Euclidean ? double(dot(qi, qi, dim)) : 0.0;
+                    const bool full = idx[r.k - 1] >= 0;
+                    pass.clear();
+                    for (std::size_t m = 0; m < nx; ++m) {
+                        const float raw = metric == Metric::Cosine ? ip[m] : float(queryNorm + memberNorm[m] - 2.0 * double(ip[m]));
+                        if (full && beyondRounding(metric, raw, dist[r.k - 1], queryNorm + memberNorm[m], dim)) continue;
+                        pass.push_back({metric == Metric::Cosine ? -raw : raw, std::int64_t(m)});
+                    }
+                    if (pass.size() > kk) {
+                        std::nth_element(pass.begin(), pass.begin() + std::ptrdiff_t(kk), pass.end(), nearer);
+                        pass.resize(kk);
+                    }
+                    for (const Candidate& c : pass)
+                        insertNearer(dist, idx, r.k, preparedDistance(metric, qi, x.data() + std::size_t(c.index) * dim, dim),
+                                     memberIds[c.index]);
+                }
+            });
+        }
     }
     return neighboursOfNeighbours(rows, n, dim, metric, r, threads, progress.part(0.8, 1.0));
 }
