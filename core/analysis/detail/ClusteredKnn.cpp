@@ -34,18 +34,6 @@ void insertNearer(float* dist, std::int64_t* idx, int k, float d, std::int64_t i
     idx[j] = id;
 }
 
-// Whether a candidate whose BLAS result is `raw` (inner product for cosine, squared L2) is surely
-// farther than `kth` (an exact distance) whatever BLAS' rounding: float sums of d products stray
-// from the exact value by at most about d * 6e-8 of the magnitudes summed; the margins below are
-// over 8 times that for d <= 2048.
-// `squaredNorms`: |a|^2 + |b|^2 (Euclidean only; cosine rows are normalised).
-bool beyondRounding(Metric metric, float raw, float kth, double squaredNorms, std::size_t dim)
-{
-    const double tolerance = 1e-6 * double(dim);
-    if (metric == Metric::Cosine) return (1.0 - double(raw)) - tolerance > double(kth);
-    return double(raw) - tolerance * squaredNorms > double(kth) * double(kth) * (1.0 + 1e-6);
-}
-
 // One round of neighbour-of-neighbour search (the "local join" of NN-descent): each point's
 // neighbours' neighbours are compared with it. Points whose true neighbours sit across a list
 // boundary are found this way; it lifts recall@10 on a structureless 16-D Gaussian from 0.91–0.93
@@ -178,23 +166,37 @@ KnnResult clusteredSelfKnn(const float* rows, std::size_t n, int dimension, Metr
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(mq), int(nx), int(dim), 1.f, q.data(), int(dim), x.data(),
                             int(dim), 0.f, products.data(), int(nx));
             }
-            // The points probing one list are distinct: rows merge in parallel.
+            // The points probing one list are distinct: rows merge in parallel. Each candidate gets
+            // a key, smaller = nearer: -q.x (cosine) or |x|^2 - 2 q.x (Euclidean, |q|^2 left out).
+            // Once a row holds k neighbours, candidates whose key is above skipAbove are surely
+            // farther than its k-th (beyondRounding, with the list's largest |x|^2 and a guard for
+            // the key's own float rounding), so they are not ranked.
+            const double tolerance = 1e-6 * double(dim);
+            const double largestNorm = metric == Metric::Euclidean ? *std::max_element(memberNorm.begin(), memberNorm.end()) : 0.0;
             parallelFor(mq, mq * nx > 20'000 ? threads : 1, [&](std::size_t begin, std::size_t end, int) {
-                std::vector<Candidate> pass; // raw: -inner product (cosine) or squared L2, smaller first
+                std::vector<Candidate> pass; // (key, member)
+                std::vector<float> key(nx);
                 for (std::size_t i = begin; i < end; ++i) {
                     const auto row = std::size_t(queryIds[first + i]) * std::size_t(r.k);
                     float* dist = r.distance.data() + row;
                     std::int64_t* idx = r.index.data() + row;
                     const float* qi = q.data() + i * dim;
                     const float* ip = products.data() + i * nx;
-                    const double queryNorm = metric == Metric::Euclidean ? double(dot(qi, qi, dim)) : 0.0;
-                    const bool full = idx[r.k - 1] >= 0;
-                    pass.clear();
-                    for (std::size_t m = 0; m < nx; ++m) {
-                        const float raw = metric == Metric::Cosine ? ip[m] : float(queryNorm + memberNorm[m] - 2.0 * double(ip[m]));
-                        if (full && beyondRounding(metric, raw, dist[r.k - 1], queryNorm + memberNorm[m], dim)) continue;
-                        pass.push_back({metric == Metric::Cosine ? -raw : raw, std::int64_t(m)});
+                    float skipAbove = std::numeric_limits<float>::infinity();
+                    if (metric == Metric::Cosine) {
+                        for (std::size_t m = 0; m < nx; ++m) key[m] = -ip[m];
+                        if (idx[r.k - 1] >= 0) skipAbove = float(double(dist[r.k - 1]) + tolerance - 1.0 + 1e-6);
+                    } else {
+                        for (std::size_t m = 0; m < nx; ++m) key[m] = float(memberNorm[m]) - 2.f * ip[m];
+                        if (idx[r.k - 1] >= 0) {
+                            const double queryNorm = double(dot(qi, qi, dim)), kth2 = double(dist[r.k - 1]) * double(dist[r.k - 1]);
+                            skipAbove = float(kth2 * (1.0 + 1e-6) + tolerance * (queryNorm + largestNorm) - queryNorm
+                                              + 1e-6 * (queryNorm + largestNorm + kth2));
+                        }
                     }
+                    pass.clear();
+                    for (std::size_t m = 0; m < nx; ++m)
+                        if (!(key[m] > skipAbove)) pass.push_back({key[m], std::int64_t(m)});
                     if (pass.size() > kk) {
                         std::nth_element(pass.begin(), pass.begin() + std::ptrdiff_t(kk), pass.end(), nearer);
                         pass.resize(kk);
