@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <optional>
 
 namespace crowlingo::cli {
@@ -83,7 +84,10 @@ Command addNeighboursCommand(CLI::App& app)
         SearchableVectors searchable = searchableVectors(archive, modelId);
         const EmbeddingMatrix& m = searchable.vectors;
         const NeighbourIndex index = [&] {
-            if (o->exact || !searchable.lists || m.rows() == 0) return NeighbourIndex(m.values, m.dimension);
+            // Exact at any size without lists: an index built here would take minutes (ArchiveView.cpp).
+            NeighbourIndexOptions exact;
+            exact.exactUpTo = std::numeric_limits<std::size_t>::max();
+            if (o->exact || !searchable.lists || m.rows() == 0) return NeighbourIndex(m.values, m.dimension, exact);
             auto unit = std::make_shared<std::vector<float>>(m.values);
             normaliseRows(*unit, m.dimension);
             return NeighbourIndex::sharedUnitRows(std::move(unit), m.dimension, searchable.lists);
