@@ -70,10 +70,12 @@ Command addNeighboursCommand(CLI::App& app)
             }
         };
         // One query and stored lists: read only the vectors of the lists it probes.
-        if (!o->exact && o->clipIds.size() <= 1 && archive.neighbourLists(retrievalSpaceId(modelId))) {
+        const std::optional<RetrievalSpace> space =
+            !o->exact && o->clipIds.size() <= 1 ? storedRetrievalSpace(archive, modelId) : std::nullopt;
+        if (space) {
             const std::optional<std::vector<float>> query = o->clipIds.empty()
-                ? std::optional<std::vector<float>>(retrievalSpaceOf(archive, modelId).apply(fileQuery))
-                : storedSpaceVector(archive, modelId, o->clipIds.front());
+                ? std::optional<std::vector<float>>(space->apply(fileQuery))
+                : storedSpaceVector(archive, modelId, *space, o->clipIds.front());
             const ClipId exclude = o->clipIds.empty() ? -1 : o->clipIds.front();
             if (query)
                 if (const auto hits = listedNeighbours(archive, modelId, *query, o->k, exclude)) {
@@ -108,7 +110,7 @@ Command addNeighboursCommand(CLI::App& app)
             for (const SimilarRow& r : rankByExamples(m.values, m.dimension, examples, o->k, isExample))
                 hits.push_back({std::int64_t(r.row), r.similarity});
         } else {
-            hits = index.search(retrievalSpaceOf(archive, modelId).apply(fileQuery), o->k);
+            hits = index.search((space ? *space : retrievalSpaceOf(archive, modelId)).apply(fileQuery), o->k);
         }
         std::vector<ClipNeighbour> found;
         for (const Neighbour& h : hits) found.push_back({m.clipIds[std::size_t(h.row)], h.similarity});

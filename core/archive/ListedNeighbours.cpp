@@ -8,14 +8,14 @@
 
 namespace crowlingo {
 
-std::optional<std::vector<float>> storedSpaceVector(const Archive& archive, const std::string& modelId, ClipId clip)
+std::optional<std::vector<float>> storedSpaceVector(const Archive& archive, const std::string& modelId,
+                                                    const RetrievalSpace& space, ClipId clip)
 {
-    if (!archive.retrievalSpace(modelId)) return std::nullopt;
     const EmbeddingMatrix stored = archive.embeddingsOf(retrievalSpaceId(modelId), {clip});
     if (stored.rows() == 1) return stored.values;
     const std::optional<std::vector<float>> own = archive.embedding(clip, modelId);
     if (!own) return std::nullopt;
-    return retrievalSpaceOf(archive, modelId).apply(*own);
+    return space.apply(*own);
 }
 
 std::optional<std::vector<ClipNeighbour>> listedNeighbours(const Archive& archive, const std::string& modelId,

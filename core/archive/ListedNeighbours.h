@@ -5,9 +5,11 @@
 // vectors takes seconds. The same lists and probes as the workbench, so the same neighbours
 // (core/archive/RetrievalEmbeddings.h, core/analysis/InvertedLists.h).
 //
-//   if (auto hits = listedNeighbours(archive, modelId, queryInSpace, 10, clipId)) ...   // else: search all
+//   if (auto space = storedRetrievalSpace(archive, modelId))                 // RetrievalEmbeddings.h
+//       if (auto hits = listedNeighbours(archive, modelId, space->apply(v), 10)) ...  // else: search all
 //
 // Threading: the archive connection is used by the calling thread only.
+#include "core/analysis/RetrievalSpace.h"
 #include "core/archive/Archive.h"
 
 #include <optional>
@@ -22,9 +24,10 @@ struct ClipNeighbour {
     float similarity = 0; // cosine
 };
 
-// The stored vector in the retrieval space of a clip (moved into the stored space if it was added
-// since the last store); nullopt if the clip has no vector of modelId or no space is stored.
-std::optional<std::vector<float>> storedSpaceVector(const Archive& archive, const std::string& modelId, ClipId clip);
+// The vector of a clip in the stored retrieval space `space` (moved into it if the clip was added
+// since the last store); nullopt if the clip has no vector of modelId.
+std::optional<std::vector<float>> storedSpaceVector(const Archive& archive, const std::string& modelId,
+                                                    const RetrievalSpace& space, ClipId clip);
 
 // The k clips most similar to `query` (a vector in the stored retrieval space), best first,
 // leaving out `exclude`. nullopt where the lists cannot answer: none are stored, clips were added

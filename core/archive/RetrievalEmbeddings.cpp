@@ -29,13 +29,6 @@ RetrievalSpace fitOnSample(const EmbeddingMatrix& sample, const RetrievalSpacePa
     return RetrievalSpace::fit(sample.values, sample.dimension, all);
 }
 
-std::optional<RetrievalSpace> storedSpace(const Archive& archive, const std::string& modelId)
-{
-    std::optional<StoredRetrievalSpace> s = archive.retrievalSpace(modelId);
-    if (!s) return std::nullopt;
-    return RetrievalSpace::fromParts(s->inputDimension, s->outputDimension, std::move(s->mean), std::move(s->projection));
-}
-
 // The model's vectors of these clips moved into `space`, read a block at a time.
 EmbeddingMatrix moveIntoSpace(const Archive& archive, const std::string& modelId, const RetrievalSpace& space,
                               const std::vector<ClipId>& ids)
@@ -58,6 +51,14 @@ EmbeddingMatrix moveIntoSpace(const Archive& archive, const std::string& modelId
         out.values.insert(out.values.end(), moved.begin(), moved.end());
     }
     return out;
+}
+
+// Stores the rows of `m` under `id` (one transaction).
+void storeRows(Archive& archive, const std::string& id, const EmbeddingMatrix& m)
+{
+    std::vector<std::vector<float>> rows(m.rows());
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].assign(m.row(i), m.row(i) + m.dimension);
+    archive.storeEmbeddings(id, m.clipIds, rows);
 }
 
 // Ids in `a` and not in `b` (both ascending).
@@ -98,7 +99,7 @@ enum class VectorSource {
 EmbeddingMatrix readVectors(const Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params,
                             VectorSource& source)
 {
-    if (const std::optional<RetrievalSpace> space = storedSpace(archive, modelId)) {
+    if (const std::optional<RetrievalSpace> space = storedRetrievalSpace(archive, modelId)) {
         const std::vector<ClipId> modelIds = archive.embeddedClips(modelId);
         EmbeddingMatrix stored = archive.embeddings(retrievalSpaceId(modelId));
         if (stored.clipIds == modelIds) {
@@ -142,12 +143,12 @@ StoredNeighbourLists storedForm(const std::string& spaceId, const EmbeddingMatri
     return stored;
 }
 
-// The stored lists over `vectors` (in the stored space): each clip keeps its list, clips the lists
-// do not hold go to the list of their nearest centroid, clips no longer there are left out.
+// The stored lists `l` over `vectors` (in the stored space): each clip keeps its list, clips the
+// lists do not hold go to the list of their nearest centroid, clips no longer there are left out.
 // Null if none are stored or they do not fit the vectors.
-std::shared_ptr<const InvertedLists> listsOver(const Archive& archive, const std::string& modelId, const EmbeddingMatrix& vectors)
+std::shared_ptr<const InvertedLists> listsOver(const Archive& archive, const std::string& modelId,
+                                               std::optional<StoredNeighbourLists> l, const EmbeddingMatrix& vectors)
 {
-    std::optional<StoredNeighbourLists> l = archive.neighbourLists(retrievalSpaceId(modelId));
     if (!l || l->dimension != vectors.dimension || vectors.rows() == 0) return nullptr;
     const auto lists = std::int32_t(l->centroids.size() / std::size_t(l->dimension));
     // Both id lists ascend: one merge gives each row its stored list (-1 where none is stored).
@@ -190,10 +191,7 @@ void fitAndStore(Archive& archive, const std::string& modelId, const RetrievalSp
     // into it themselves.
     archive.storeRetrievalSpace({modelId, r.space.inputDimension(), r.space.outputDimension(), r.space.mean(),
                                  r.space.projection(), std::int64_t(r.vectors.rows())});
-    std::vector<std::vector<float>> rows(r.vectors.rows());
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        rows[i].assign(r.vectors.row(i), r.vectors.row(i) + r.vectors.dimension);
-    archive.storeEmbeddings(spaceId, r.vectors.clipIds, rows);
+    storeRows(archive, spaceId, r.vectors);
     if (r.vectors.rows() >= listsFromClips)
         archive.storeNeighbourLists(storedForm(spaceId, r.vectors, InvertedLists::build(unitRows(r.vectors), r.vectors.dimension, {}, progress)));
 }
@@ -222,9 +220,16 @@ RetrievalSpace fitRetrievalSpace(const Archive& archive, const std::string& mode
     return fitOnSample(fitSample(archive, modelId, params), params);
 }
 
+std::optional<RetrievalSpace> storedRetrievalSpace(const Archive& archive, const std::string& modelId)
+{
+    std::optional<StoredRetrievalSpace> s = archive.retrievalSpace(modelId);
+    if (!s) return std::nullopt;
+    return RetrievalSpace::fromParts(s->inputDimension, s->outputDimension, std::move(s->mean), std::move(s->projection));
+}
+
 RetrievalSpace retrievalSpaceOf(const Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params)
 {
-    if (std::optional<RetrievalSpace> stored = storedSpace(archive, modelId)) return std::move(*stored);
+    if (std::optional<RetrievalSpace> stored = storedRetrievalSpace(archive, modelId)) return std::move(*stored);
     return fitRetrievalSpace(archive, modelId, params);
 }
 
@@ -284,19 +289,15 @@ void storeRetrievalSpace(Archive& archive, const std::string& modelId, const Ret
     const RetrievalSpace space = RetrievalSpace::fromParts(stored->inputDimension, stored->outputDimension, stored->mean,
                                                            stored->projection);
     const EmbeddingMatrix added = moveIntoSpace(archive, modelId, space, without(modelIds, storedIds));
-    if (added.rows() > 0) {
-        std::vector<std::vector<float>> rows(added.rows());
-        for (std::size_t i = 0; i < rows.size(); ++i) rows[i].assign(added.row(i), added.row(i) + added.dimension);
-        archive.storeEmbeddings(spaceId, added.clipIds, rows);
-    }
+    if (added.rows() > 0) storeRows(archive, spaceId, added);
     // The lists: the new clips join the lists of their nearest centroids; built when the archive
     // has just become large enough for them.
-    const std::optional<StoredNeighbourLists> lists = archive.neighbourLists(spaceId);
+    std::optional<StoredNeighbourLists> lists = archive.neighbourLists(spaceId);
     if (lists && lists->clipIds == modelIds) return;
     if (!lists && modelIds.size() < listsFromClips) return;
     const EmbeddingMatrix vectors = archive.embeddings(spaceId);
     if (lists) {
-        if (const std::shared_ptr<const InvertedLists> extended = listsOver(archive, modelId, vectors)) {
+        if (const std::shared_ptr<const InvertedLists> extended = listsOver(archive, modelId, std::move(lists), vectors)) {
             archive.storeNeighbourLists(storedForm(spaceId, vectors, *extended));
             return;
         }
@@ -309,7 +310,7 @@ SearchableVectors searchableVectors(const Archive& archive, const std::string& m
     SearchableVectors s;
     VectorSource source{};
     s.vectors = readVectors(archive, modelId, {}, source);
-    if (source != VectorSource::Computed) s.lists = listsOver(archive, modelId, s.vectors);
+    if (source != VectorSource::Computed) s.lists = listsOver(archive, modelId, archive.neighbourLists(retrievalSpaceId(modelId)), s.vectors);
     return s;
 }
 

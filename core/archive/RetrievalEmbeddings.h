@@ -32,6 +32,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace crowlingo {
@@ -56,6 +57,8 @@ RetrievalEmbeddings computeRetrievalEmbeddings(const Archive& archive, const std
 // The space alone, fitted on the rows computeRetrievalEmbeddings fits it on.
 RetrievalSpace fitRetrievalSpace(const Archive& archive, const std::string& modelId,
                                  const RetrievalSpaceParams& params = {});
+// The stored space, if there is one.
+std::optional<RetrievalSpace> storedRetrievalSpace(const Archive& archive, const std::string& modelId);
 // The space retrievalVectors() gives vectors in (for a query from outside): the stored one, else fitted.
 RetrievalSpace retrievalSpaceOf(const Archive& archive, const std::string& modelId, const RetrievalSpaceParams& params = {});
 

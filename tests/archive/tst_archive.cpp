@@ -34,6 +34,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// n vectors of `dimension` values drawn from a standard normal.
+std::vector<std::vector<float>> gaussianVectors(std::mt19937& rng, int n, int dimension)
+{
+    std::normal_distribution<float> normal;
+    std::vector<std::vector<float>> v(static_cast<std::size_t>(n), std::vector<float>(static_cast<std::size_t>(dimension)));
+    for (auto& row : v)
+        for (float& x : row) x = normal(rng);
+    return v;
+}
+
+// n back-to-back clips of one second from the start of a recording.
+std::vector<Clip> oneSecondClips(int n)
+{
+    std::vector<Clip> clips;
+    for (int i = 0; i < n; ++i) clips.push_back({double(i), double(i + 1)});
+    return clips;
+}
+
 std::string fileBytes(const fs::path& file)
 {
     std::ifstream in(file, std::ios::binary);
@@ -463,17 +481,8 @@ private Q_SLOTS:
         fs::create_directories(dir() / "rs");
         Archive a = Archive::create(dir() / "space.crowlingo", dir() / "rs");
         const int n = 40, dimension = 200;
-        std::vector<Clip> clips;
-        std::vector<std::vector<float>> vectors;
         std::mt19937 rng(4);
-        std::normal_distribution<float> normal;
-        for (int i = 0; i < n; ++i) {
-            clips.push_back({double(i), double(i + 1)});
-            std::vector<float> v(static_cast<std::size_t>(dimension));
-            for (float& x : v) x = normal(rng);
-            vectors.push_back(v);
-        }
-        a.storeRecording(rec("x.wav"), clips, "window:1", "m", vectors);
+        a.storeRecording(rec("x.wav"), oneSecondClips(n), "window:1", "m", gaussianVectors(rng, n, dimension));
         a.setActiveModel("m");
         const ArchiveView v = ArchiveView::load(a.file());
         QCOMPARE(v.embeddings.dimension, n - 1); // 40 centred vectors span 39 axes (of at most 128)
@@ -508,15 +517,8 @@ private Q_SLOTS:
         fs::create_directories(dir() / "rss");
         Archive a = Archive::create(dir() / "stored.crowlingo", dir() / "rss");
         std::mt19937 rng(9);
-        std::normal_distribution<float> normal;
-        const auto randomVectors = [&](int n) {
-            std::vector<std::vector<float>> v(static_cast<std::size_t>(n), std::vector<float>(200));
-            for (auto& row : v)
-                for (float& x : row) x = normal(rng);
-            return v;
-        };
-        std::vector<Clip> clips;
-        for (int i = 0; i < 40; ++i) clips.push_back({double(i), double(i + 1)});
+        const auto randomVectors = [&](int count) { return gaussianVectors(rng, count, 200); };
+        const std::vector<Clip> clips = oneSecondClips(40);
         a.storeRecording(rec("x.wav"), clips, "window:1", "m", randomVectors(40));
         a.setActiveModel("m");
         QVERIFY(!hasCurrentRetrievalSpace(a, "m"));
@@ -553,9 +555,7 @@ private Q_SLOTS:
         QCOMPARE(a.embeddingCount(retrievalSpaceId("m")), 40);
         QVERIFY(hasCurrentRetrievalSpace(a, "m"));
         // Twice the clips it was fitted on: fitted again on all of them.
-        std::vector<Clip> more;
-        for (int i = 0; i < 41; ++i) more.push_back({double(i), double(i + 1)});
-        a.storeRecording(rec("z.wav"), more, "window:1", "m", randomVectors(41));
+        a.storeRecording(rec("z.wav"), oneSecondClips(41), "window:1", "m", randomVectors(41));
         storeRetrievalSpace(a, "m");
         QVERIFY(hasCurrentRetrievalSpace(a, "m"));
         QCOMPARE(a.retrievalSpace("m")->fittedOn, std::int64_t(81));
@@ -570,22 +570,15 @@ private Q_SLOTS:
     }
 
     // Large archives keep neighbour lists with their vectors in the retrieval space (here "large"
-    // is lowered to 100 clips): the view and the CLI path search through them, they are replaced
-    // with the vectors, and while the vectors are stale nobody uses them.
+    // is lowered to 100 clips): the view and the CLI path search through them, new clips join
+    // them, removed ones leave them, and schema-3 archives do without them.
     void neighbourListsAreStoredWithTheSpace()
     {
         fs::create_directories(dir() / "nl");
         Archive a = Archive::create(dir() / "lists.crowlingo", dir() / "nl");
         std::mt19937 rng(21);
-        std::normal_distribution<float> normal;
-        const auto randomVectors = [&](int n) {
-            std::vector<std::vector<float>> v(static_cast<std::size_t>(n), std::vector<float>(200));
-            for (auto& row : v)
-                for (float& x : row) x = normal(rng);
-            return v;
-        };
-        std::vector<Clip> clips;
-        for (int i = 0; i < 300; ++i) clips.push_back({double(i), double(i + 1)});
+        const auto randomVectors = [&](int count) { return gaussianVectors(rng, count, 200); };
+        const std::vector<Clip> clips = oneSecondClips(300);
         a.storeRecording(rec("x.wav"), clips, "window:1", "m", randomVectors(300));
         a.setActiveModel("m");
         storeRetrievalSpace(a, "m", {}, 100);
@@ -594,7 +587,7 @@ private Q_SLOTS:
         QCOMPARE(stored->clipIds, a.embeddedClips("m"));
         QCOMPARE(stored->centroids.size(), InvertedLists::listsFor(300) * std::size_t(stored->dimension));
 
-        // The view searches through them. With 35 lists the default 48 probes read every list, so
+        // The view searches through them. With 35 lists the default 64 probes read every list, so
         // its neighbours are the exact ones.
         const ArchiveView view = ArchiveView::load(a.file());
         QVERIFY(view.index->usesLists());
@@ -609,7 +602,7 @@ private Q_SLOTS:
         // The CLI's search, which reads only the probed lists' vectors, finds the same clips.
         for (int row : {0, 150, 299}) {
             const ClipId clip = m.clipIds[std::size_t(row)];
-            const std::optional<std::vector<float>> q = storedSpaceVector(a, "m", clip);
+            const std::optional<std::vector<float>> q = storedSpaceVector(a, "m", *storedRetrievalSpace(a, "m"), clip);
             QVERIFY(q);
             const auto listed = listedNeighbours(a, "m", *q, 5, clip);
             QVERIFY(listed);
@@ -641,7 +634,7 @@ private Q_SLOTS:
         const std::vector<std::int32_t> before = a.neighbourLists(retrievalSpaceId("m"))->lists;
         a.storeRecording(rec("y.wav"), {{0, 1}}, "window:1", "m", randomVectors(1));
         QVERIFY(ArchiveView::load(a.file()).index->usesLists());
-        QVERIFY(!listedNeighbours(a, "m", *storedSpaceVector(a, "m", m.clipIds[0]), 5)); // the CLI then reads all
+        QVERIFY(!listedNeighbours(a, "m", *storedSpaceVector(a, "m", *storedRetrievalSpace(a, "m"), m.clipIds[0]), 5)); // the CLI then reads all
         const SearchableVectors grown = searchableVectors(a, "m");
         QCOMPARE(grown.lists->rows(), std::size_t(301));
         storeRetrievalSpace(a, "m", {}, 100);
