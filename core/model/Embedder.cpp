@@ -54,6 +54,11 @@ std::vector<std::vector<float>> Embedder::embedBatch(const std::vector<Spectrogr
     return d->run(clips);
 }
 
+std::vector<std::vector<float>> Embedder::embedBatch(std::span<const Spectrogram* const> clipsLogMel)
+{
+    return d->run(clipsLogMel);
+}
+
 std::vector<std::vector<float>> Embedder::Impl::run(std::span<const Spectrogram* const> clips) const
 {
     const Model::Impl& m = model.impl();
@@ -73,15 +78,39 @@ std::vector<std::vector<float>> Embedder::Impl::run(std::span<const Spectrogram*
         }
     }
 
+    // Patch columns that hold signal: with skipEmptyColumns a batch holds windows of one such
+    // count only, so that no column is computed for a window without signal there.
+    auto signalColumns = [&](std::size_t w) { return (windows[w].length + c.patch - 1) / c.patch; };
+    if (options.skipEmptyColumns) {
+        std::vector<std::size_t> order(windows.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return windows[a].length > windows[b].length; });
+        std::vector<detail::WindowSpec> sortedWindows;
+        std::vector<std::size_t> sortedOwner;
+        for (std::size_t i : order) {
+            sortedWindows.push_back(windows[i]);
+            sortedOwner.push_back(owner[i]);
+        }
+        windows = std::move(sortedWindows);
+        owner = std::move(sortedOwner);
+    }
+
     const int dim = c.embeddingDim();
     std::vector<std::vector<double>> sums(clips.size(), std::vector<double>(std::size_t(dim), 0.0));
     std::vector<int> counts(clips.size(), 0);
     const std::size_t batch = std::size_t(options.batchSize);
-    for (std::size_t first = 0; first < windows.size(); first += batch) {
-        const std::size_t n = std::min(batch, windows.size() - first);
+    for (std::size_t first = 0, n = 0; first < windows.size(); first += n) {
+        n = 1;
+        while (n < batch && first + n < windows.size()
+               && (!options.skipEmptyColumns || signalColumns(first + n) == signalColumns(first)))
+            ++n;
         const detail::WindowBatch wb =
             detail::makeWindowBatch(c, std::span(windows).subspan(first, n), options.padFill);
-        const torch::Tensor pooled = m.network()->embed(wb.images.to(m.device), wb.valid.to(m.device), c.readout)
+        const torch::Tensor pooled = m.network()
+                                         ->embed(wb.images.to(m.device), wb.valid.to(m.device), c.readout,
+                                                 options.skipEmptyColumns)
                                          .to(torch::kCPU)
                                          .contiguous();
         const float* v = pooled.data_ptr<float>();

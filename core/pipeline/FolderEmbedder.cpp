@@ -45,24 +45,41 @@ struct Piece {
     RecordingRow recording;          // filled on the last piece
 };
 
+// A recording segmented while the time scale was chosen, kept so that it is not segmented again.
+struct SegmentedRecording {
+    std::vector<Clip> clips;
+    SignalStats stats;  // of the samples segmenting read
+    std::string damage; // what segmenting found wrong with the file, if anything
+};
+
 struct Job {
     ScannedFile file;
     std::string relPath;
     std::vector<ClipRow> existingClips; // non-empty: re-embed these clips with a new model
+    std::optional<SegmentedRecording> segmented;
 };
 
-// A bounded queue between the decode workers and the inference loop.
+// A queue between the decode workers and the inference loop, bounded by the clips it holds (a
+// piece is taken whenever the queue is empty, however many clips it has).
 class PieceQueue {
 public:
-    explicit PieceQueue(std::size_t capacity) : capacity_(capacity) {}
+    explicit PieceQueue(std::size_t capacityClips) : capacity_(capacityClips) {}
     bool push(Piece p, const std::atomic<bool>& stop)
     {
         std::unique_lock lock(m_);
-        notFull_.wait(lock, [&] { return q_.size() < capacity_ || stop; });
+        notFull_.wait(lock, [&] { return q_.empty() || clips_ < capacity_ || stop; });
         if (stop) return false;
+        clips_ += p.mels.size();
         q_.push_back(std::move(p));
         notEmpty_.notify_one();
         return true;
+    }
+    // The next piece if one is waiting, without waiting for one.
+    std::optional<Piece> tryPop()
+    {
+        std::unique_lock lock(m_);
+        if (q_.empty()) return std::nullopt;
+        return take();
     }
     std::optional<Piece> pop(const std::function<bool()>& done)
     {
@@ -71,27 +88,81 @@ public:
             if (done()) return std::nullopt;
             notEmpty_.wait_for(lock, std::chrono::milliseconds(50));
         }
-        Piece p = std::move(q_.front());
-        q_.pop_front();
-        notFull_.notify_one();
-        return p;
+        return take();
     }
     void wakeAll() { notFull_.notify_all(); notEmpty_.notify_all(); }
 
 private:
+    Piece take() // m_ held, q_ not empty
+    {
+        Piece p = std::move(q_.front());
+        q_.pop_front();
+        clips_ -= p.mels.size();
+        notFull_.notify_one();
+        return p;
+    }
+
     std::mutex m_;
     std::condition_variable notFull_, notEmpty_;
     std::deque<Piece> q_;
+    std::size_t clips_ = 0;
     std::size_t capacity_;
 };
 
 constexpr std::size_t kClipsPerPiece = 256;
 
-// What is odd about a recording once it has been read: damage, garbage samples, silence, clipping.
-std::string recordingNote(const AudioReader& reader)
+// What the inference loop holds for a recording until its last piece has been through the model.
+struct PendingRecording {
+    std::vector<Clip> clips;
+    std::vector<std::vector<float>> vectors;
+    std::optional<std::string> failure; // the model failed on it: the recording is stored as failed
+};
+
+// Runs the clips of the pieces through the model in one call and files the vectors with their
+// recordings; a recording that failed already is left out. A ModelError (a vector that is not
+// finite) fails only the recording it came from, so the pieces are then run one by one to find it.
+void embedPieces(Embedder& embedder, const std::vector<Piece>& pieces,
+                 std::map<std::size_t, PendingRecording>& pending)
 {
-    std::string note = reader.damage();
-    if (const std::string signal = describeSignalProblems(reader.signalStats()); !signal.empty())
+    std::vector<const Piece*> todo;
+    std::vector<const Spectrogram*> mels;
+    for (const Piece& p : pieces) {
+        if (p.error || p.mels.empty() || pending[p.job].failure) continue;
+        todo.push_back(&p);
+        for (const Spectrogram& s : p.mels) mels.push_back(&s);
+    }
+    auto file = [&](const Piece& p, std::vector<std::vector<float>>& vectors, std::size_t first) {
+        PendingRecording& acc = pending[p.job];
+        acc.clips.insert(acc.clips.end(), p.clips.begin(), p.clips.end());
+        for (std::size_t k = 0; k < p.mels.size(); ++k) acc.vectors.push_back(std::move(vectors[first + k]));
+    };
+    if (todo.empty()) return;
+    try {
+        std::vector<std::vector<float>> vectors = embedder.embedBatch(mels);
+        std::size_t first = 0;
+        for (const Piece* p : todo) {
+            file(*p, vectors, first);
+            first += p->mels.size();
+        }
+        return;
+    } catch (const ModelError&) {
+    }
+    for (const Piece* p : todo) {
+        if (pending[p->job].failure) continue;
+        try {
+            std::vector<std::vector<float>> vectors = embedder.embedBatch(p->mels);
+            file(*p, vectors, 0);
+        } catch (const ModelError& e) {
+            pending[p->job].failure = e.what(); // this recording fails, the run goes on
+        }
+    }
+}
+
+// What is odd about a recording once it has been read: damage, garbage samples, silence, clipping.
+std::string recordingNote(const std::string& damage, const SignalStats& stats)
+{
+    std::string note = damage;
+    if (const std::string signal = describeSignalProblems(stats); !signal.empty())
         note += (note.empty() ? "" : "; ") + signal;
     return note;
 }
@@ -116,13 +187,22 @@ void decodeJob(std::size_t index, const Job& job, const MelSpectrogram& mel, con
         rec.sampleRate = reader.info().sampleRate;
         rec.channels = reader.info().channels;
         std::vector<Clip> clips;
-        if (job.existingClips.empty()) {
+        // What was read of the recording: by this reader, and by segmenting it earlier if it was.
+        auto damage = [&] { return reader.damage().empty() && job.segmented ? job.segmented->damage : reader.damage(); };
+        auto note = [&] {
+            SignalStats stats = reader.signalStats();
+            if (job.segmented) stats.add(job.segmented->stats);
+            return recordingNote(damage(), stats);
+        };
+        if (job.segmented) {
+            clips = job.segmented->clips;
+        } else if (job.existingClips.empty()) {
             clips = segment(reader, opt.segment, Progress{{}, [&] { return stop.load(); }});
         } else {
             for (const ClipRow& c : job.existingClips) clips.push_back({c.start, c.end, c.lowHz, c.highHz});
         }
         if (clips.empty()) {
-            rec.error = recordingNote(reader);
+            rec.error = note();
             queue.push(Piece{index, {}, {}, true, std::nullopt, rec}, stop);
             return;
         }
@@ -133,7 +213,7 @@ void decodeJob(std::size_t index, const Job& job, const MelSpectrogram& mel, con
             const std::size_t last = std::min(clips.size(), first + kClipsPerPiece);
             for (std::size_t i = first; i < last; ++i) {
                 Spectrogram s = clipLogMel(reader, mel, clips[i].start, clips[i].end);
-                if (s.frames == 0 && !reader.damage().empty()) continue; // past where a damaged file ends
+                if (s.frames == 0 && !damage().empty()) continue; // past where a damaged file ends
                 if (s.frames == 0)
                     throw AudioError(fileError("embed", job.file.path, "recording holds no samples"));
                 p.clips.push_back(clips[i]);
@@ -141,10 +221,10 @@ void decodeJob(std::size_t index, const Job& job, const MelSpectrogram& mel, con
                 ++kept;
             }
             p.last = last == clips.size();
-            if (p.last && kept == 0 && !reader.damage().empty())
-                throw AudioError(fileError("embed", job.file.path, "no audio could be decoded: " + reader.damage()));
+            if (p.last && kept == 0 && !damage().empty())
+                throw AudioError(fileError("embed", job.file.path, "no audio could be decoded: " + damage()));
             // Every sample has been read by now: say what is odd about the recording, if anything.
-            if (p.last) p.recording.error = recordingNote(reader);
+            if (p.last) p.recording.error = note();
             if (!queue.push(std::move(p), stop)) return;
         }
     } catch (const std::exception& e) {
@@ -168,15 +248,22 @@ bool isAccessFailure(const std::string& error)
 // Durations (as the model hears them) of the clips of up to 12 evenly spaced files, stopping once
 // 200 clips are known: enough to choose a time scale without decoding a whole season twice.
 std::vector<double> sampleClipSeconds(const std::vector<ScannedFile>& files, const EmbedFolderOptions& opt,
-                                      int sampleRate, const Progress& progress)
+                                      int sampleRate, const Progress& progress,
+                                      std::map<std::filesystem::path, SegmentedRecording>& segmented)
 {
     std::vector<double> seconds;
     const std::size_t n = files.size(), picks = std::min<std::size_t>(n, 12);
     for (std::size_t k = 0; k < picks && seconds.size() < 200 && !progress.isCancelled(); ++k) {
+        const std::filesystem::path& file = files[k * n / picks].path;
         try {
-            AudioReader reader(files[k * n / picks].path, {.targetRate = sampleRate, .timeExpansion = opt.timeExpansion});
-            for (const Clip& c : segment(reader, opt.segment, Progress{{}, progress.cancelled}))
-                seconds.push_back((c.end - c.start) * opt.timeExpansion);
+            AudioReader reader(file, {.targetRate = sampleRate, .timeExpansion = opt.timeExpansion});
+            SegmentedRecording r;
+            r.clips = segment(reader, opt.segment, Progress{{}, progress.cancelled});
+            if (progress.isCancelled()) break; // the clips of an interrupted segmentation are not all
+            for (const Clip& c : r.clips) seconds.push_back((c.end - c.start) * opt.timeExpansion);
+            r.stats = reader.signalStats();
+            r.damage = reader.damage();
+            segmented[file] = std::move(r);
         } catch (const std::exception&) {
             // A file that cannot be read is reported when it is embedded; the scale comes from the others.
         }
@@ -185,8 +272,10 @@ std::vector<double> sampleClipSeconds(const std::vector<ScannedFile>& files, con
 }
 
 // The archive's analysis time scale (EmbedFolderOptions::timeScale says which).
+// The recordings segmented to choose it are left in `segmented`.
 int decideTimeScale(const Archive& archive, const ArchiveSettings& settings, const std::vector<ScannedFile>& files,
-                    const Model& model, const EmbedFolderOptions& opt, const Progress& progress)
+                    const Model& model, const EmbedFolderOptions& opt, const Progress& progress,
+                    std::map<std::filesystem::path, SegmentedRecording>& segmented)
 {
     const bool asked = opt.timeScale > 0;
     const bool hasClips = archive.clipCount() > 0;
@@ -204,7 +293,8 @@ int decideTimeScale(const Archive& archive, const ArchiveSettings& settings, con
     if (opt.timeScale == EmbedFolderOptions::kStoredOrAsTrained)
         return 1;
     progress(0.0, "choosing the analysis time scale from the clips of a few recordings");
-    return chooseTimeScale(sampleClipSeconds(files, opt, model.config().mel.sampleRate, progress), model.config());
+    return chooseTimeScale(sampleClipSeconds(files, opt, model.config().mel.sampleRate, progress, segmented),
+                           model.config());
 }
 
 } // namespace
@@ -229,7 +319,8 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
                                    ", not " + shard + "; give each shard its own archive"));
     // Chosen from the whole folder, before it is shared out, so that every shard of a Slurm array
     // reads at the same scale and their archives can be merged.
-    report.timeScale = decideTimeScale(archive, stored, scan.files, givenModel, opt, progress);
+    std::map<std::filesystem::path, SegmentedRecording> segmented;
+    report.timeScale = decideTimeScale(archive, stored, scan.files, givenModel, opt, progress, segmented);
     const Model model = givenModel.withTimeScale(report.timeScale);
     const std::string modelId = model.id();
     if (!opt.shard.isWhole()) {
@@ -264,7 +355,7 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     std::vector<Job> jobs;
     std::int64_t bytesToDo = 0;
     for (const ScannedFile& f : scan.files) {
-        Job job{f, archive.relativePath(f.path), {}};
+        Job job{f, archive.relativePath(f.path), {}, {}};
         auto it = known.find(job.relPath);
         const bool unchanged = it != known.end() && it->second.size == f.size && it->second.mtime == f.mtime;
         if (unchanged && it->second.status == "error" && !retryAllFailures && !isAccessFailure(it->second.error)) {
@@ -278,6 +369,8 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
             if (complete) { ++report.filesUnchanged; continue; }
             job.existingClips = clips; // same clips, new model: keep clip ids, add vectors
         }
+        if (auto it = segmented.find(f.path); it != segmented.end() && job.existingClips.empty())
+            job.segmented = std::move(it->second);
         bytesToDo += std::max<std::int64_t>(f.size, 1);
         jobs.push_back(std::move(job));
     }
@@ -303,7 +396,7 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     // 2. Decode on workers, infer here, one transaction per recording.
     const MelSpectrogram mel(model.config().mel);
     Embedder embedder(model, EmbedOptions{.batchSize = opt.batchSize});
-    PieceQueue queue(8);
+    PieceQueue queue(8 * kClipsPerPiece);
     std::atomic<bool> stop{false};
     std::atomic<std::size_t> nextJob{0};
     std::atomic<int> workersRunning{0};
@@ -318,57 +411,64 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
         });
     }
 
-    struct Pending { std::vector<Clip> clips; std::vector<std::vector<float>> vectors; std::optional<std::string> failure; };
-    std::map<std::size_t, Pending> pending;
+    std::map<std::size_t, PendingRecording> pending;
     std::int64_t bytesDone = 0;
     EmbedStatus status;
     status.filesToDo = int(jobs.size());
+    // Files what the model made of a piece; the recording's one transaction on its last piece.
+    auto finishPiece = [&](const Piece& piece) {
+        const Job& job = jobs[piece.job];
+        status.currentFile = job.relPath;
+        PendingRecording& acc = pending[piece.job];
+        if (!piece.error && !acc.failure && !piece.mels.empty())
+            status.clipsDone += std::int64_t(piece.clips.size());
+        if (piece.last) {
+            if (const std::optional<std::string> error = piece.error ? piece.error : acc.failure) {
+                RecordingRow r = piece.recording;
+                r.error = *error;
+                archive.storeRecordingError(r);
+                report.errors.emplace_back(job.relPath, *error);
+                ++report.filesFailed;
+            } else if (!job.existingClips.empty()) {
+                std::vector<ClipId> ids;
+                for (const ClipRow& c : job.existingClips) ids.push_back(c.id);
+                archive.storeEmbeddings(modelId, ids, acc.vectors);
+                ++report.filesEmbedded;
+            } else {
+                archive.storeRecording(piece.recording, acc.clips, segmenter, modelId, acc.vectors);
+                ++report.filesEmbedded;
+                if (!piece.recording.error.empty()) report.notes.emplace_back(job.relPath, piece.recording.error);
+                if (acc.clips.empty()) report.withoutClips.push_back(job.relPath);
+            }
+            report.clipsEmbedded += std::int64_t(acc.vectors.size());
+            report.audioSeconds += piece.recording.duration;
+            pending.erase(piece.job);
+            bytesDone += std::max<std::int64_t>(job.file.size, 1);
+            ++status.filesDone;
+            status.audioSecondsDone = report.audioSeconds;
+        }
+        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        status.clipsPerSecond = wall > 0 ? double(status.clipsDone) / wall : 0;
+        status.realTimeFactor = wall > 0 ? status.audioSecondsDone / wall : 0;
+        if (onStatus) onStatus(status);
+        progress(bytesToDo ? double(bytesDone) / double(bytesToDo) : 1.0, job.relPath);
+    };
     try {
-        while (auto piece = queue.pop([&] { return workersRunning == 0; })) {
+        while (auto head = queue.pop([&] { return workersRunning == 0; })) {
             if (progress.isCancelled()) { report.cancelled = true; break; }
-            const Job& job = jobs[piece->job];
-            status.currentFile = job.relPath;
-            Pending& acc = pending[piece->job];
-            if (!piece->error && !acc.failure && !piece->mels.empty()) {
-                try {
-                    std::vector<std::vector<float>> v = embedder.embedBatch(piece->mels);
-                    acc.clips.insert(acc.clips.end(), piece->clips.begin(), piece->clips.end());
-                    for (auto& x : v) acc.vectors.push_back(std::move(x));
-                    status.clipsDone += std::int64_t(piece->clips.size());
-                } catch (const ModelError& e) {
-                    acc.failure = e.what(); // e.g. a non-finite vector: this recording fails, the run goes on
-                }
+            // The pieces already waiting go through the model with it: a folder of one-call files
+            // would otherwise run it one window at a time.
+            std::vector<Piece> group;
+            std::size_t groupClips = head->mels.size();
+            group.push_back(std::move(*head));
+            while (groupClips < std::size_t(opt.batchSize)) {
+                std::optional<Piece> more = queue.tryPop();
+                if (!more) break;
+                groupClips += more->mels.size();
+                group.push_back(std::move(*more));
             }
-            if (piece->last) {
-                if (const std::optional<std::string> error = piece->error ? piece->error : acc.failure) {
-                    RecordingRow r = piece->recording;
-                    r.error = *error;
-                    archive.storeRecordingError(r);
-                    report.errors.emplace_back(job.relPath, *error);
-                    ++report.filesFailed;
-                } else if (!job.existingClips.empty()) {
-                    std::vector<ClipId> ids;
-                    for (const ClipRow& c : job.existingClips) ids.push_back(c.id);
-                    archive.storeEmbeddings(modelId, ids, acc.vectors);
-                    ++report.filesEmbedded;
-                } else {
-                    archive.storeRecording(piece->recording, acc.clips, segmenter, modelId, acc.vectors);
-                    ++report.filesEmbedded;
-                    if (!piece->recording.error.empty()) report.notes.emplace_back(job.relPath, piece->recording.error);
-                    if (acc.clips.empty()) report.withoutClips.push_back(job.relPath);
-                }
-                report.clipsEmbedded += std::int64_t(acc.vectors.size());
-                report.audioSeconds += piece->recording.duration;
-                pending.erase(piece->job);
-                bytesDone += std::max<std::int64_t>(job.file.size, 1);
-                ++status.filesDone;
-                status.audioSecondsDone = report.audioSeconds;
-            }
-            const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            status.clipsPerSecond = wall > 0 ? double(status.clipsDone) / wall : 0;
-            status.realTimeFactor = wall > 0 ? status.audioSecondsDone / wall : 0;
-            if (onStatus) onStatus(status);
-            progress(bytesToDo ? double(bytesDone) / double(bytesToDo) : 1.0, job.relPath);
+            embedPieces(embedder, group, pending);
+            for (const Piece& piece : group) finishPiece(piece);
         }
     } catch (...) {
         stop = true;

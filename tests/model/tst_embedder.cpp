@@ -1,4 +1,5 @@
-// Embedder: padding never changes a clip's vector (alone vs in a padded batch, any pad value),
+// Embedder: padding never changes a clip's vector (alone vs in a padded batch, any pad value), and
+// leaving the columns without signal out of the encoder gives the vectors of computing them all,
 // long clips are the mean over 50 %-hop windows with the last aligned to the end, batching and
 // threads do not change results, layer selection, and bad input rejected.
 #include "model/ModelTestData.h"
@@ -15,6 +16,8 @@
 
 using namespace crowlingo;
 using namespace crowlingo::modeltest;
+
+Q_DECLARE_METATYPE(crowlingo::Readout)
 
 namespace {
 
@@ -90,12 +93,12 @@ private Q_SLOTS:
 
     void padValueDoesNotMatter()
     {
-        // A short clip padded to the window: patches without signal are masked, so whatever they hold
-        // cannot reach the vector.
+        // A short clip padded to the window, every column computed (as training computes them):
+        // patches without signal are masked, so whatever they hold cannot reach the vector.
         const Spectrogram clip = randomClip(13, 32, 8);
-        const auto ref = Embedder(model_, EmbedOptions{.padFill = 0.0f}).embed(clip);
+        const auto ref = Embedder(model_, EmbedOptions{.padFill = 0.0f, .skipEmptyColumns = false}).embed(clip);
         for (float fill : {-1000.0f, -3.0f, 7.5f, 1e4f}) {
-            const auto v = Embedder(model_, EmbedOptions{.padFill = fill}).embed(clip);
+            const auto v = Embedder(model_, EmbedOptions{.padFill = fill, .skipEmptyColumns = false}).embed(clip);
             QVERIFY2(maxAbsDiff(ref, v) < 1e-5, qPrintable(QString("fill %1: %2").arg(fill).arg(maxAbsDiff(ref, v))));
         }
         // Control: the fill does reach the encoder if masking is bypassed by making the clip long
@@ -104,6 +107,37 @@ private Q_SLOTS:
         padded.frames = 32;
         padded.values.resize(std::size_t(32) * 32, 1e4f);
         QVERIFY(maxAbsDiff(ref, Embedder(model_).embed(padded)) > 1e-3);
+    }
+
+    void skippingEmptyColumnsGivesTheSameVectors_data()
+    {
+        QTest::addColumn<Readout>("readout");
+        QTest::newRow("final layer, mean") << Readout{};
+        QTest::newRow("final layer, rows kept") << Readout::forNewModels();
+        QTest::newRow("block 0 + final, mean + std, rows kept")
+            << Readout{{0, Readout::finalLayer}, ReadoutPooling::MeanStd, true};
+    }
+
+    void skippingEmptyColumnsGivesTheSameVectors()
+    {
+        // Clips of every kind of length in one batch (a part of a column, whole columns, the window,
+        // several windows): the encoder sees only the columns that hold signal, and each clip's
+        // vector is that of the whole window computed with the empty columns masked.
+        QFETCH(Readout, readout);
+        std::vector<Spectrogram> clips;
+        for (int frames : {3, 90, 8, 13, 32, 17, 1, 45, 24, 61, 5, 31})
+            clips.push_back(randomClip(frames, 32, std::uint64_t(100 + frames)));
+        const auto skipped = Embedder(model_, EmbedOptions{.batchSize = 4, .readout = readout}).embedBatch(clips);
+        const auto full =
+            Embedder(model_, EmbedOptions{.batchSize = 4, .readout = readout, .skipEmptyColumns = false}).embedBatch(clips);
+        QCOMPARE(skipped.size(), clips.size());
+        for (std::size_t i = 0; i < clips.size(); ++i) {
+            QVERIFY(allFinite(skipped[i]));
+            QVERIFY2(maxAbsDiff(skipped[i], full[i]) < 1e-5,
+                     qPrintable(QString("clip of %1 frames: %2").arg(clips[i].frames).arg(maxAbsDiff(skipped[i], full[i]))));
+        }
+        // Control: the clips differ, so a vector filed under the wrong clip would be seen.
+        QVERIFY(maxAbsDiff(skipped[0], skipped[1]) > 1e-3);
     }
 
     void recordingLevelDoesNotMatter_data()

@@ -71,14 +71,28 @@ MaeOutput MaskedAutoencoderImpl::forward(const torch::Tensor& imgs, const torch:
     return out;
 }
 
-torch::Tensor MaskedAutoencoderImpl::embed(const torch::Tensor& imgs, const torch::Tensor& valid,
-                                           const Readout& readout)
+torch::Tensor MaskedAutoencoderImpl::embed(const torch::Tensor& imgs, const torch::Tensor& allValid,
+                                           const Readout& readout, bool skipEmptyColumns)
 {
     torch::Tensor patches = patchify(imgs, config.patch);
     if (config.centreLevel)
-        patches = patches - windowLevel(patches, valid).view({-1, 1, 1});
-    const std::vector<torch::Tensor> outputs =
-        encoder->layerOutputs(patches, valid.logical_not(), readout.layers);
+        patches = patches - windowLevel(patches, allValid).view({-1, 1, 1});
+    // A key that is masked out gets an attention weight of exactly 0, and every other operation of
+    // the encoder works on one token at a time, so tokens without signal change nothing that is
+    // read out: the columns empty in every window of the batch need not be computed at all.
+    torch::Tensor valid = allValid, positions;
+    if (skipEmptyColumns) {
+        const std::int64_t rows = config.patchRows(), cols = config.patchCols();
+        const torch::Tensor usedCols = allValid.view({-1, rows, cols}).any(1).any(0).nonzero().view(-1);
+        if (usedCols.size(0) < cols) {
+            positions = (torch::arange(rows, usedCols.options()).view({rows, 1}) * cols + usedCols.view({1, -1}))
+                            .reshape(-1); // rows stay the slow index
+            patches = patches.index_select(1, positions);
+            valid = allValid.index_select(1, positions);
+        }
+    }
+    const torch::Tensor keyPadding = valid.all().item<bool>() ? torch::Tensor() : valid.logical_not();
+    const std::vector<torch::Tensor> outputs = encoder->layerOutputs(patches, keyPadding, readout.layers, positions);
     // Pooled over all patches, or (keepRows) over each row of patches on its own: [B, groups, N/groups].
     const std::int64_t groups = readout.keepRows ? config.patchRows() : 1;
     const std::int64_t b = patches.size(0);

@@ -47,7 +47,11 @@ struct MaskedAutoencoderImpl : torch::nn::Module {
     MaeOutput forward(const torch::Tensor& imgs, const torch::Tensor& valid, const PatchMask& mask);
     // Encoder on the unmasked window, read out as `readout` says over the patches that hold signal:
     // [B, config.embeddingDim()] for the config's readout (Readout's comment says how).
-    torch::Tensor embed(const torch::Tensor& imgs, const torch::Tensor& valid, const Readout& readout);
+    // skipEmptyColumns: patch columns that hold no signal in any window of the batch are left out
+    // of the encoder instead of being computed and masked (same vectors up to float rounding;
+    // short clips cost a fraction of a window). false computes every column, as training does.
+    torch::Tensor embed(const torch::Tensor& imgs, const torch::Tensor& valid, const Readout& readout,
+                        bool skipEmptyColumns = true);
 
     // Xavier-uniform linear weights, zero biases, unit LayerNorms, mask token ~ N(0, 0.02): MAE's
     // initialisation, drawn from a generator seeded with `seed` (no global RNG state).

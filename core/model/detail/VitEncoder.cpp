@@ -37,14 +37,14 @@ torch::Tensor VitEncoderImpl::forward(const torch::Tensor& patches, const torch:
 namespace crowlingo::detail {
 
 std::vector<torch::Tensor> VitEncoderImpl::layerOutputs(const torch::Tensor& patches, const torch::Tensor& keyPadding,
-                                                        const std::vector<int>& layers)
+                                                        const std::vector<int>& layers, const torch::Tensor& positions)
 {
     const int depth = int(blocks->size());
     int deepest = 0;
     for (int layer : layers)
         deepest = std::max(deepest, layer < 0 ? depth : layer + 1);
     std::vector<torch::Tensor> after(std::size_t(depth) + 1); // after[i]: output of block i-1
-    auto x = patch_embed->forward(patches) + pos_embed;
+    auto x = patch_embed->forward(patches) + (positions.defined() ? pos_embed.index_select(1, positions) : pos_embed);
     for (int i = 0; i < deepest; ++i) {
         x = blocks[std::size_t(i)]->as<TransformerBlockImpl>()->forward(x, keyPadding);
         after[std::size_t(i) + 1] = x;

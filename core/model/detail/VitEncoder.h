@@ -19,10 +19,12 @@ struct VitEncoderImpl : torch::nn::Module {
     // layer -1: after the last block and the final norm; 0..depth-1: raw output of that block.
     torch::Tensor forward(const torch::Tensor& patches, const torch::Tensor& keep, const torch::Tensor& keyPadding,
                           int layer = -1);
-    // All tokens (no masking) through the encoder; the outputs of the requested layers in the
+    // Tokens (no masking) through the encoder; the outputs of the requested layers in the
     // order asked (-1: after the final norm; i: raw output of block i). Stops after the deepest.
+    // positions [L] int64: the patch positions the L tokens of `patches` stand at (the same for
+    // every window of the batch), or undefined when `patches` holds all N in order.
     std::vector<torch::Tensor> layerOutputs(const torch::Tensor& patches, const torch::Tensor& keyPadding,
-                                            const std::vector<int>& layers);
+                                            const std::vector<int>& layers, const torch::Tensor& positions = {});
 
     torch::nn::Linear patch_embed{nullptr};
     torch::nn::ModuleList blocks;
