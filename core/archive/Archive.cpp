@@ -1010,14 +1010,18 @@ void Archive::removeRetrievalSpace(const std::string& modelId)
     });
 }
 
-void Archive::storeNeighbourLists(const StoredNeighbourLists& l)
+void Archive::storeNeighbourLists(const StoredNeighbourLists& l, const EmbeddingMatrix* vectors)
 {
-    if (l.dimension <= 0 || l.centroids.empty() || l.centroids.size() % std::size_t(l.dimension) != 0 || l.clipIds.size() != l.lists.size())
+    const std::size_t listCount = l.dimension > 0 ? l.centroids.size() / std::size_t(l.dimension) : 0;
+    if (l.dimension <= 0 || l.centroids.empty() || l.centroids.size() % std::size_t(l.dimension) != 0 || l.clipIds.size() != l.lists.size()
+        || std::any_of(l.lists.begin(), l.lists.end(), [&](std::int32_t list) { return list < 0 || std::size_t(list) >= listCount; })
+        || (vectors && (vectors->clipIds != l.clipIds || vectors->dimension != l.dimension)))
         throw ArchiveError(fileError("write archive", d->file, "neighbour lists of " + l.modelId + " have inconsistent sizes"));
     guarded(d->file, "write neighbour lists to archive", [&] {
+        SQLite::Transaction tx(*d->db);
         SQLite::Statement q(*d->db,
-            "INSERT OR REPLACE INTO neighbour_lists(model_id, dimension, centroids, clip_ids, lists, created_at) "
-            "VALUES(?, ?, ?, ?, ?, ?)");
+            "INSERT OR REPLACE INTO neighbour_lists(model_id, dimension, centroids, clip_ids, lists, created_at, last_clip_id) "
+            "VALUES(?, ?, ?, ?, ?, ?, ?)");
         const std::string centroids = blobOf(l.centroids), ids = blobOf(l.clipIds), lists = blobOf(l.lists);
         q.bind(1, l.modelId);
         q.bind(2, l.dimension);
@@ -1025,7 +1029,85 @@ void Archive::storeNeighbourLists(const StoredNeighbourLists& l)
         q.bind(4, ids.data(), int(ids.size()));
         q.bind(5, lists.data(), int(lists.size()));
         q.bind(6, utcNowIso());
+        if (l.clipIds.empty()) q.bind(7); else q.bind(7, static_cast<std::int64_t>(l.clipIds.back()));
         q.exec();
+        SQLite::Statement clear(*d->db, "DELETE FROM neighbour_list_members WHERE model_id = ?");
+        clear.bind(1, l.modelId);
+        clear.exec();
+        if (vectors) {
+            // Rows of each list in ascending clip order (clipIds ascend).
+            std::vector<std::vector<std::size_t>> rowsOf(listCount);
+            for (std::size_t r = 0; r < l.lists.size(); ++r) rowsOf[std::size_t(l.lists[r])].push_back(r);
+            SQLite::Statement add(*d->db, "INSERT INTO neighbour_list_members(model_id, list, clip_ids, vectors) VALUES(?, ?, ?, ?)");
+            const std::size_t dim = std::size_t(l.dimension);
+            for (std::size_t list = 0; list < listCount; ++list) {
+                std::vector<ClipId> memberIds;
+                std::vector<float> memberVectors;
+                memberIds.reserve(rowsOf[list].size());
+                memberVectors.reserve(rowsOf[list].size() * dim);
+                for (const std::size_t r : rowsOf[list]) {
+                    memberIds.push_back(l.clipIds[r]);
+                    memberVectors.insert(memberVectors.end(), vectors->row(r), vectors->row(r) + dim);
+                }
+                const std::string idBlob = blobOf(memberIds), vectorBlob = blobOf(memberVectors);
+                add.bind(1, l.modelId);
+                add.bind(2, static_cast<std::int64_t>(list));
+                add.bind(3, idBlob.data(), int(idBlob.size()));
+                add.bind(4, vectorBlob.data(), int(vectorBlob.size()));
+                add.exec();
+                add.reset();
+            }
+        }
+        tx.commit();
+    });
+}
+
+std::optional<StoredListCentroids> Archive::listCentroids(const std::string& modelId) const
+{
+    return guarded(d->file, "read archive", [&]() -> std::optional<StoredListCentroids> {
+        if (!d->db->tableExists("neighbour_list_members")) return std::nullopt; // schema 3 or 4, read-only
+        SQLite::Statement members(*d->db, "SELECT 1 FROM neighbour_list_members WHERE model_id = ? LIMIT 1");
+        members.bind(1, modelId);
+        if (!members.executeStep()) return std::nullopt;
+        // The clip ids and lists that follow the centroids in the row are not read.
+        SQLite::Statement q(*d->db, "SELECT dimension, centroids, last_clip_id FROM neighbour_lists WHERE model_id = ?");
+        q.bind(1, modelId);
+        if (!q.executeStep() || q.getColumn(2).isNull()) return std::nullopt;
+        StoredListCentroids c;
+        c.dimension = q.getColumn(0).getInt();
+        c.centroids = valuesOf<float>(q.getColumn(1));
+        c.lastClip = q.getColumn(2).getInt64();
+        if (c.dimension <= 0 || c.centroids.empty() || c.centroids.size() % std::size_t(c.dimension) != 0)
+            throw ArchiveError(fileError("read archive", d->file, "neighbour lists of " + modelId + " are damaged"));
+        return c;
+    });
+}
+
+EmbeddingMatrix Archive::listMembers(const std::string& modelId, std::span<const std::int32_t> lists) const
+{
+    return guarded(d->file, "read archive", [&] {
+        EmbeddingMatrix m;
+        SQLite::Statement q(*d->db, "SELECT clip_ids, vectors FROM neighbour_list_members WHERE model_id = ? AND list = ?");
+        for (const std::int32_t list : lists) {
+            q.bind(1, modelId);
+            q.bind(2, static_cast<std::int64_t>(list));
+            if (q.executeStep()) {
+                const std::vector<ClipId> ids = valuesOf<ClipId>(q.getColumn(0));
+                const SQLite::Column blob = q.getColumn(1);
+                const int dim = ids.empty() ? 0 : blob.getBytes() / int(sizeof(float)) / int(ids.size());
+                if (!ids.empty() && (dim <= 0 || std::size_t(blob.getBytes()) != ids.size() * std::size_t(dim) * sizeof(float)
+                                     || (m.dimension != 0 && dim != m.dimension)))
+                    throw ArchiveError(fileError("read archive", d->file, "neighbour lists of " + modelId + " are damaged"));
+                if (!ids.empty()) {
+                    m.dimension = dim;
+                    m.clipIds.insert(m.clipIds.end(), ids.begin(), ids.end());
+                    const std::vector<float> v = valuesOf<float>(blob);
+                    m.values.insert(m.values.end(), v.begin(), v.end());
+                }
+            }
+            q.reset();
+        }
+        return m;
     });
 }
 
@@ -1052,9 +1134,14 @@ std::optional<StoredNeighbourLists> Archive::neighbourLists(const std::string& m
 void Archive::removeNeighbourLists(const std::string& modelId)
 {
     guarded(d->file, "write archive", [&] {
+        SQLite::Transaction tx(*d->db);
         SQLite::Statement q(*d->db, "DELETE FROM neighbour_lists WHERE model_id = ?");
         q.bind(1, modelId);
         q.exec();
+        SQLite::Statement members(*d->db, "DELETE FROM neighbour_list_members WHERE model_id = ?");
+        members.bind(1, modelId);
+        members.exec();
+        tx.commit();
     });
 }
 

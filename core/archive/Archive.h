@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -111,9 +112,17 @@ struct StoredNeighbourLists {
     std::vector<std::int32_t> lists;  // the list of each of clipIds
 };
 
+// What a search through stored lists needs first: their centroids, and the last clip they hold
+// (a later clip was added since).
+struct StoredListCentroids {
+    int dimension = 0;
+    std::vector<float> centroids; // lists x dimension
+    ClipId lastClip = 0;
+};
+
 class Archive {
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // Creates a new archive file (error if it exists) whose recordings live under root.
     static Archive create(const std::filesystem::path& file, const std::filesystem::path& root);
@@ -221,10 +230,16 @@ public:
     std::optional<StoredRetrievalSpace> retrievalSpace(const std::string& modelId) const;
     void removeRetrievalSpace(const std::string& modelId);
     // Neighbour lists: one set per model id; storing replaces it. None in an archive of schema 3
-    // opened read-only.
-    void storeNeighbourLists(const StoredNeighbourLists& lists);
+    // opened read-only. With `vectors` (the model id's stored vectors of lists.clipIds, in that
+    // order) each list's clips are also kept with their vectors, in one transaction, for
+    // listMembers; without, a search reads each candidate's vector from the embeddings.
+    void storeNeighbourLists(const StoredNeighbourLists& lists, const EmbeddingMatrix* vectors = nullptr);
     std::optional<StoredNeighbourLists> neighbourLists(const std::string& modelId) const;
     void removeNeighbourLists(const std::string& modelId);
+    // Only while the lists' members are kept with their vectors (stored with `vectors`, and no
+    // clip deleted since): the centroids, and the clips of the given lists with their vectors.
+    std::optional<StoredListCentroids> listCentroids(const std::string& modelId) const;
+    EmbeddingMatrix listMembers(const std::string& modelId, std::span<const std::int32_t> lists) const;
 
     // Runs PRAGMA integrity_check; returns "ok" or SQLite's report.
     std::string integrityCheck() const;

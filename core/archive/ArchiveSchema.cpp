@@ -105,10 +105,26 @@ const std::vector<const char*> kMigrations = {
         lists BLOB NOT NULL,                 -- int32 LE, the list of each of clip_ids
         created_at TEXT NOT NULL);
     )sql",
+    // 5: each neighbour list's clips with their vectors in one row, so that a search reads the
+    // lists it probes in a few blobs instead of a page per candidate clip. A deleted clip empties
+    // the table (the trigger), so a reader never finds one there; the next store fills it again.
+    R"sql(
+    ALTER TABLE neighbour_lists ADD COLUMN last_clip_id INTEGER; -- the largest of clip_ids (NULL before schema 5)
+    CREATE TABLE neighbour_list_members(
+        model_id TEXT NOT NULL,              -- as neighbour_lists.model_id
+        list INTEGER NOT NULL,
+        clip_ids BLOB NOT NULL,              -- int64 LE, ascending
+        vectors BLOB NOT NULL,               -- float32 LE, clip_ids x dimension, from embeddings
+        PRIMARY KEY(model_id, list));
+    CREATE TRIGGER clip_leaves_neighbour_lists AFTER DELETE ON clips
+    BEGIN
+        DELETE FROM neighbour_list_members;
+    END;
+    )sql",
 };
 
 // Read-only connections cannot migrate. They accept schemas from this one on: what came after it
-// only adds tables that readers do without (retrieval_spaces, neighbour_lists).
+// only adds what readers do without (retrieval_spaces, neighbour_lists, neighbour_list_members).
 constexpr int kOldestReadableSchema = 3;
 
 } // namespace

@@ -18,9 +18,57 @@ std::optional<std::vector<float>> storedSpaceVector(const Archive& archive, cons
     return space.apply(*own);
 }
 
+namespace {
+
+// The k clips most like the query among `vectors`, leaving out `exclude`.
+std::vector<ClipNeighbour> nearestAmong(const EmbeddingMatrix& vectors, std::span<const float> query, int k, ClipId exclude)
+{
+    std::vector<ClipNeighbour> out;
+    if (vectors.rows() == 0) return out;
+    const NeighbourIndex exactAmongThem(vectors.values, vectors.dimension);
+    for (const Neighbour& n : exactAmongThem.search(query, k + 1)) {
+        const ClipId clip = vectors.clipIds[std::size_t(n.row)];
+        if (clip != exclude && int(out.size()) < k) out.push_back({clip, n.similarity});
+    }
+    return out;
+}
+
+// Through lists kept with their members' vectors: a few blobs read, whatever the archive's size.
+std::optional<std::vector<ClipNeighbour>> throughListMembers(const Archive& archive, const std::string& modelId,
+                                                             std::span<const float> query, int k, ClipId exclude)
+{
+    const std::string spaceId = retrievalSpaceId(modelId);
+    const std::optional<StoredListCentroids> stored = archive.listCentroids(spaceId);
+    if (!stored || query.size() != std::size_t(stored->dimension)) return std::nullopt;
+    if (archive.lastEmbeddedClip(modelId) != stored->lastClip || archive.lastEmbeddedClip(spaceId) != stored->lastClip)
+        return std::nullopt; // clips added since
+    std::vector<float> unit(query.begin(), query.end());
+    normaliseRows(unit, stored->dimension);
+    const InvertedLists lists = InvertedLists::fromAssignment(stored->dimension, stored->centroids, {});
+    const std::vector<std::int32_t> probed = lists.nearestLists(unit.data(), NeighbourIndexOptions{}.probes);
+    EmbeddingMatrix vectors = archive.listMembers(spaceId, probed);
+    // In clip order, as the workbench's rows, so that ties fall as they fall there.
+    std::vector<std::size_t> order(vectors.rows());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return vectors.clipIds[a] < vectors.clipIds[b]; });
+    EmbeddingMatrix sorted;
+    sorted.dimension = vectors.dimension;
+    sorted.clipIds.reserve(order.size());
+    sorted.values.reserve(vectors.values.size());
+    for (const std::size_t i : order) {
+        sorted.clipIds.push_back(vectors.clipIds[i]);
+        sorted.values.insert(sorted.values.end(), vectors.row(i), vectors.row(i) + vectors.dimension);
+    }
+    return nearestAmong(sorted, query, k, exclude);
+}
+
+} // namespace
+
 std::optional<std::vector<ClipNeighbour>> listedNeighbours(const Archive& archive, const std::string& modelId,
                                                            std::span<const float> query, int k, ClipId exclude)
 {
+    if (k <= 0 || !archive.retrievalSpace(modelId)) return std::nullopt;
+    if (auto found = throughListMembers(archive, modelId, query, k, exclude)) return found;
     const std::string spaceId = retrievalSpaceId(modelId);
     std::optional<StoredNeighbourLists> stored = archive.neighbourLists(spaceId);
     if (!stored || !archive.retrievalSpace(modelId) || query.size() != std::size_t(stored->dimension) || k <= 0) return std::nullopt;
@@ -39,13 +87,7 @@ std::optional<std::vector<ClipNeighbour>> listedNeighbours(const Archive& archiv
         for (const std::int64_t row : lists.members(list))
             if (stored->clipIds[std::size_t(row)] != exclude) candidates.push_back(stored->clipIds[std::size_t(row)]);
     std::sort(candidates.begin(), candidates.end()); // in clip order, as the workbench's rows
-    const EmbeddingMatrix vectors = archive.embeddingsOf(spaceId, candidates);
-    std::vector<ClipNeighbour> out;
-    if (vectors.rows() == 0) return out;
-    const NeighbourIndex exactAmongThem(vectors.values, vectors.dimension);
-    for (const Neighbour& n : exactAmongThem.search(query, k))
-        out.push_back({vectors.clipIds[std::size_t(n.row)], n.similarity});
-    return out;
+    return nearestAmong(archive.embeddingsOf(spaceId, candidates), query, k, exclude);
 }
 
 } // namespace crowlingo

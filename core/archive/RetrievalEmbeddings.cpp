@@ -193,7 +193,8 @@ void fitAndStore(Archive& archive, const std::string& modelId, const RetrievalSp
                                  r.space.projection(), std::int64_t(r.vectors.rows())});
     storeRows(archive, spaceId, r.vectors);
     if (r.vectors.rows() >= listsFromClips)
-        archive.storeNeighbourLists(storedForm(spaceId, r.vectors, InvertedLists::build(unitRows(r.vectors), r.vectors.dimension, {}, progress)));
+        archive.storeNeighbourLists(storedForm(spaceId, r.vectors, InvertedLists::build(unitRows(r.vectors), r.vectors.dimension, {}, progress)),
+                                    &r.vectors);
 }
 
 } // namespace
@@ -293,16 +294,17 @@ void storeRetrievalSpace(Archive& archive, const std::string& modelId, const Ret
     // The lists: the new clips join the lists of their nearest centroids; built when the archive
     // has just become large enough for them.
     std::optional<StoredNeighbourLists> lists = archive.neighbourLists(spaceId);
-    if (lists && lists->clipIds == modelIds) return;
+    if (lists && lists->clipIds == modelIds && archive.listCentroids(spaceId)) return;
     if (!lists && modelIds.size() < listsFromClips) return;
     const EmbeddingMatrix vectors = archive.embeddings(spaceId);
     if (lists) {
         if (const std::shared_ptr<const InvertedLists> extended = listsOver(archive, modelId, std::move(lists), vectors)) {
-            archive.storeNeighbourLists(storedForm(spaceId, vectors, *extended));
+            archive.storeNeighbourLists(storedForm(spaceId, vectors, *extended), &vectors);
             return;
         }
     }
-    archive.storeNeighbourLists(storedForm(spaceId, vectors, InvertedLists::build(unitRows(vectors), vectors.dimension, {}, progress)));
+    archive.storeNeighbourLists(storedForm(spaceId, vectors, InvertedLists::build(unitRows(vectors), vectors.dimension, {}, progress)),
+                                &vectors);
 }
 
 SearchableVectors searchableVectors(const Archive& archive, const std::string& modelId)

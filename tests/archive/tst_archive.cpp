@@ -610,6 +610,41 @@ private Q_SLOTS:
             QCOMPARE(listed->size(), fromView.size());
             for (std::size_t k = 0; k < fromView.size(); ++k) QCOMPARE(listed->at(k).clip, m.clipIds[std::size_t(fromView[k].row)]);
         }
+        // It read them from the lists' members, kept with their vectors: every clip once, in the
+        // list the lists give it, with its vector in the space.
+        const std::optional<StoredListCentroids> heads = a.listCentroids(retrievalSpaceId("m"));
+        QVERIFY(heads);
+        QCOMPARE(heads->centroids, stored->centroids);
+        QCOMPARE(heads->lastClip, stored->clipIds.back());
+        std::map<ClipId, std::int32_t> listOfClip;
+        for (std::size_t r = 0; r < stored->clipIds.size(); ++r) listOfClip[stored->clipIds[r]] = stored->lists[r];
+        std::size_t membersSeen = 0;
+        for (std::int32_t list = 0; list < std::int32_t(InvertedLists::listsFor(300)); ++list) {
+            const EmbeddingMatrix members = a.listMembers(retrievalSpaceId("m"), std::vector<std::int32_t>{list});
+            for (std::size_t r = 0; r < members.rows(); ++r) {
+                QCOMPARE(listOfClip.at(members.clipIds[r]), list);
+                const auto at = std::find(m.clipIds.begin(), m.clipIds.end(), members.clipIds[r]) - m.clipIds.begin();
+                QVERIFY(std::equal(members.row(r), members.row(r) + m.dimension, m.row(std::size_t(at))));
+            }
+            membersSeen += members.rows();
+        }
+        QCOMPARE(membersSeen, std::size_t(300));
+        // Without the members (lists stored before them) the candidates' vectors are read one by
+        // one: the same clips come back.
+        {
+            SQLite::Database db((dir() / "lists.crowlingo").string(), SQLite::OPEN_READWRITE);
+            db.exec("DELETE FROM neighbour_list_members");
+        }
+        QVERIFY(!a.listCentroids(retrievalSpaceId("m")));
+        for (int row : {0, 150, 299}) {
+            const ClipId clip = m.clipIds[std::size_t(row)];
+            const auto listed = listedNeighbours(a, "m", *storedSpaceVector(a, "m", *storedRetrievalSpace(a, "m"), clip), 5, clip);
+            QVERIFY(listed);
+            const auto fromView = view.index->search(view.embeddings.vector(EmbeddingRow(row)), 5, row);
+            for (std::size_t k = 0; k < fromView.size(); ++k) QCOMPARE(listed->at(k).clip, m.clipIds[std::size_t(fromView[k].row)]);
+        }
+        storeRetrievalSpace(a, "m", {}, 100); // stores the members again, the lists being current
+        QVERIFY(a.listCentroids(retrievalSpaceId("m")));
         // Lists that do not hold every clip: the others go to their nearest list as they are read.
         StoredNeighbourLists partial = *stored;
         partial.clipIds.resize(250);
@@ -642,21 +677,73 @@ private Q_SLOTS:
         QCOMPARE(extended->clipIds, a.embeddedClips("m"));
         QCOMPARE(std::vector<std::int32_t>(extended->lists.begin(), extended->lists.begin() + 300), before);
         QCOMPARE(extended->lists.back(), grown.lists->listOfRows().back());
-        // A recording removed: its clips leave the lists at the next store.
+        // A recording removed: its clips leave the lists at the next store, and their members go
+        // at once (they would name clips no longer there).
+        QVERIFY(a.listCentroids(retrievalSpaceId("m")));
         a.removeRecording("y.wav");
+        QVERIFY(!a.listCentroids(retrievalSpaceId("m")));
         storeRetrievalSpace(a, "m", {}, 100);
         QCOMPARE(a.neighbourLists(retrievalSpaceId("m"))->lists, before);
+        QVERIFY(a.listCentroids(retrievalSpaceId("m")));
+        // However a clip is deleted (here by SQL, as another tool might), the members go with it,
+        // and the CLI's search never names it: it reads the vectors that remain.
+        const ClipId deleted = m.clipIds[150];
+        const std::vector<float> deletedVector = *storedSpaceVector(a, "m", *storedRetrievalSpace(a, "m"), deleted);
+        {
+            SQLite::Database db((dir() / "lists.crowlingo").string(), SQLite::OPEN_READWRITE);
+            db.exec("PRAGMA foreign_keys=ON");
+            db.exec("DELETE FROM clips WHERE id = " + std::to_string(deleted));
+        }
+        QVERIFY(!a.listCentroids(retrievalSpaceId("m")));
+        const auto afterDeletion = listedNeighbours(a, "m", deletedVector, 5);
+        QVERIFY(afterDeletion);
+        QCOMPARE(afterDeletion->size(), std::size_t(5));
+        for (const ClipNeighbour& n : *afterDeletion) QVERIFY(n.clip != deleted);
+        storeRetrievalSpace(a, "m", {}, 100);
+        QVERIFY(a.listCentroids(retrievalSpaceId("m")));
+        QCOMPARE(a.neighbourLists(retrievalSpaceId("m"))->clipIds.size(), std::size_t(299));
         // Below the threshold none are built.
         a.removeNeighbourLists(retrievalSpaceId("m"));
         storeRetrievalSpace(a, "m", {}, 1000);
         QVERIFY(!a.neighbourLists(retrievalSpaceId("m")));
+
+        // An archive of schema 4 (lists without their members) opens read-only and is searched
+        // through the lists as before.
+        storeRetrievalSpace(a, "m", {}, 100);
+        const ClipId probe = m.clipIds[10];
+        const std::vector<float> probeVector = *storedSpaceVector(a, "m", *storedRetrievalSpace(a, "m"), probe);
+        const std::optional<std::vector<ClipNeighbour>> throughMembers = listedNeighbours(a, "m", probeVector, 5, probe);
+        QVERIFY(throughMembers && throughMembers->size() == 5);
+        {
+            SQLite::Database db((dir() / "lists.crowlingo").string(), SQLite::OPEN_READWRITE);
+            db.exec("DROP TRIGGER clip_leaves_neighbour_lists; DROP TABLE neighbour_list_members; "
+                    "ALTER TABLE neighbour_lists DROP COLUMN last_clip_id; PRAGMA user_version = 4");
+        }
+        {
+            const Archive old = Archive::openReadOnly(dir() / "lists.crowlingo");
+            QCOMPARE(old.schemaVersion(), 4);
+            QVERIFY(old.neighbourLists(retrievalSpaceId("m")));
+            QVERIFY(!old.listCentroids(retrievalSpaceId("m")));
+            const auto listed = listedNeighbours(old, "m", probeVector, 5, probe);
+            QVERIFY(listed);
+            QCOMPARE(listed->size(), throughMembers->size());
+            for (std::size_t k = 0; k < listed->size(); ++k) QCOMPARE(listed->at(k).clip, throughMembers->at(k).clip);
+        }
+        {
+            Archive updated = Archive::open(dir() / "lists.crowlingo");
+            QCOMPARE(updated.schemaVersion(), Archive::kSchemaVersion);
+            QVERIFY(!updated.listCentroids(retrievalSpaceId("m"))); // lists from before: no members yet
+            storeRetrievalSpace(updated, "m", {}, 100);
+            QVERIFY(updated.listCentroids(retrievalSpaceId("m")));
+        }
 
         // An archive of schema 3 (before the lists) opens read-only without them, and is updated
         // by the next opening with write access.
         a.storeNeighbourLists(*stored);
         {
             SQLite::Database db((dir() / "lists.crowlingo").string(), SQLite::OPEN_READWRITE);
-            db.exec("DROP TABLE neighbour_lists; DROP TABLE retrieval_spaces; PRAGMA user_version = 3");
+            db.exec("DROP TRIGGER clip_leaves_neighbour_lists; DROP TABLE neighbour_list_members; "
+                    "DROP TABLE neighbour_lists; DROP TABLE retrieval_spaces; PRAGMA user_version = 3");
         }
         {
             const Archive old = Archive::openReadOnly(dir() / "lists.crowlingo");
@@ -664,7 +751,7 @@ private Q_SLOTS:
             QVERIFY(!old.neighbourLists(retrievalSpaceId("m")));
             QVERIFY(!old.retrievalSpace("m"));
             QVERIFY(!ArchiveView::load(old.file()).index->usesLists());
-            QCOMPARE(retrievalVectors(old, "m").rows(), std::size_t(300)); // fitted as read
+            QCOMPARE(retrievalVectors(old, "m").rows(), std::size_t(299)); // fitted as read (one clip was deleted above)
         }
         QCOMPARE(Archive::open(dir() / "lists.crowlingo").schemaVersion(), Archive::kSchemaVersion);
     }
