@@ -34,6 +34,30 @@ void normaliseRows(std::span<float> x, int dim)
     }
 }
 
+std::vector<Neighbour> nearestRows(std::span<const float> query, std::span<const float> rows, int dimension, int k)
+{
+    if (dimension <= 0 || query.size() != std::size_t(dimension) || rows.size() % std::size_t(dimension) != 0)
+        throw UsageError("cannot search neighbours: the query and the rows differ in dimension");
+    const auto dim = std::size_t(dimension);
+    std::vector<float> q(query.begin(), query.end()), row(dim);
+    normaliseRows(q, dimension);
+    std::vector<Neighbour> best;
+    if (k <= 0) return best;
+    best.reserve(std::size_t(k) + 1);
+    const auto before = [](const Neighbour& a, const Neighbour& b) {
+        return a.similarity > b.similarity || (a.similarity == b.similarity && a.row < b.row);
+    };
+    for (std::size_t r = 0; r < rows.size() / dim; ++r) {
+        std::copy_n(rows.data() + r * dim, dim, row.begin());
+        normaliseRows(row, dimension);
+        const Neighbour candidate{std::int64_t(r), dot(q.data(), row.data(), dim)};
+        if (best.size() == std::size_t(k) && !before(candidate, best.back())) continue;
+        best.insert(std::upper_bound(best.begin(), best.end(), candidate, before), candidate);
+        if (best.size() > std::size_t(k)) best.pop_back();
+    }
+    return best;
+}
+
 NeighbourIndex::NeighbourIndex(std::span<const float> rows, int dimension, NeighbourIndexOptions options)
     : d(std::make_unique<Impl>())
 {

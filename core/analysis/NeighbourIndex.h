@@ -82,4 +82,10 @@ private:
 // L2-normalises each row in place (zero rows stay zero).
 void normaliseRows(std::span<float> rowMajor, int dimension);
 
+// The k rows of `rows` (row-major, any length) most similar to `query` by cosine, computed as an
+// index with lists computes them (each row scaled to unit length, then a fixed-order dot product:
+// the same bits on any CPU), most similar first, the lower row first on a tie. Reads the rows
+// where they are, so a few blobs read from an archive need no copy.
+std::vector<Neighbour> nearestRows(std::span<const float> query, std::span<const float> rows, int dimension, int k);
+
 } // namespace crowlingo

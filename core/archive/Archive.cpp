@@ -1070,13 +1070,13 @@ std::optional<StoredListCentroids> Archive::listCentroids(const std::string& mod
         members.bind(1, modelId);
         if (!members.executeStep()) return std::nullopt;
         // The clip ids and lists that follow the centroids in the row are not read.
-        SQLite::Statement q(*d->db, "SELECT dimension, centroids, last_clip_id FROM neighbour_lists WHERE model_id = ?");
+        SQLite::Statement q(*d->db, "SELECT dimension, last_clip_id, centroids FROM neighbour_lists WHERE model_id = ?");
         q.bind(1, modelId);
-        if (!q.executeStep() || q.getColumn(2).isNull()) return std::nullopt;
+        if (!q.executeStep() || q.getColumn(1).isNull()) return std::nullopt;
         StoredListCentroids c;
         c.dimension = q.getColumn(0).getInt();
-        c.centroids = valuesOf<float>(q.getColumn(1));
-        c.lastClip = q.getColumn(2).getInt64();
+        c.lastClip = q.getColumn(1).getInt64();
+        c.centroids = valuesOf<float>(q.getColumn(2));
         if (c.dimension <= 0 || c.centroids.empty() || c.centroids.size() % std::size_t(c.dimension) != 0)
             throw ArchiveError(fileError("read archive", d->file, "neighbour lists of " + modelId + " are damaged"));
         return c;
@@ -1101,8 +1101,9 @@ EmbeddingMatrix Archive::listMembers(const std::string& modelId, std::span<const
                 if (!ids.empty()) {
                     m.dimension = dim;
                     m.clipIds.insert(m.clipIds.end(), ids.begin(), ids.end());
-                    const std::vector<float> v = valuesOf<float>(blob);
-                    m.values.insert(m.values.end(), v.begin(), v.end());
+                    const std::size_t at = m.values.size();
+                    m.values.resize(at + ids.size() * std::size_t(dim));
+                    std::memcpy(m.values.data() + at, blob.getBlob(), std::size_t(blob.getBytes()));
                 }
             }
             q.reset();

@@ -20,6 +20,10 @@ std::optional<std::vector<float>> storedSpaceVector(const Archive& archive, cons
 
 namespace {
 
+// More than k are ranked, so that clips of equal similarity beyond the k-th in list order can
+// still come first by clip (only exact duplicates tie).
+constexpr int kTieMargin = 8;
+
 // The k clips most like the query among `vectors`, leaving out `exclude`.
 std::vector<ClipNeighbour> nearestAmong(const EmbeddingMatrix& vectors, std::span<const float> query, int k, ClipId exclude)
 {
@@ -46,20 +50,20 @@ std::optional<std::vector<ClipNeighbour>> throughListMembers(const Archive& arch
     normaliseRows(unit, stored->dimension);
     const InvertedLists lists = InvertedLists::fromAssignment(stored->dimension, stored->centroids, {});
     const std::vector<std::int32_t> probed = lists.nearestLists(unit.data(), NeighbourIndexOptions{}.probes);
-    EmbeddingMatrix vectors = archive.listMembers(spaceId, probed);
-    // In clip order, as the workbench's rows, so that ties fall as they fall there.
-    std::vector<std::size_t> order(vectors.rows());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return vectors.clipIds[a] < vectors.clipIds[b]; });
-    EmbeddingMatrix sorted;
-    sorted.dimension = vectors.dimension;
-    sorted.clipIds.reserve(order.size());
-    sorted.values.reserve(vectors.values.size());
-    for (const std::size_t i : order) {
-        sorted.clipIds.push_back(vectors.clipIds[i]);
-        sorted.values.insert(sorted.values.end(), vectors.row(i), vectors.row(i) + vectors.dimension);
-    }
-    return nearestAmong(sorted, query, k, exclude);
+    const EmbeddingMatrix members = archive.listMembers(spaceId, probed);
+    std::vector<ClipNeighbour> out;
+    if (members.rows() == 0) return out;
+    // The lists follow one another, so a tie between rows is settled here again by clip, as the
+    // workbench's rows (in clip order) settle it.
+    std::vector<ClipNeighbour> found;
+    for (const Neighbour& n : nearestRows(query, members.values, members.dimension, k + 1 + kTieMargin))
+        found.push_back({members.clipIds[std::size_t(n.row)], n.similarity});
+    std::stable_sort(found.begin(), found.end(), [](const ClipNeighbour& a, const ClipNeighbour& b) {
+        return a.similarity > b.similarity || (a.similarity == b.similarity && a.clip < b.clip);
+    });
+    for (const ClipNeighbour& n : found)
+        if (n.clip != exclude && int(out.size()) < k) out.push_back(n);
+    return out;
 }
 
 } // namespace
