@@ -140,6 +140,32 @@ private Q_SLOTS:
         QCOMPARE(graph.search({d.rows.data(), std::size_t(dim)}, 1).front().row, std::int64_t(0));
     }
 
+    void nearestRowsRanksAsTheExactIndex()
+    {
+        // Rows ranked where they lie (as the CLI ranks the lists it read) come out as the exact
+        // index ranks them: the same rows, the same similarities, duplicates by lower row.
+        const int dim = 16;
+        Data d = blobs(5, 120, dim, 2.0, 23);
+        for (int c = 0; c < 3; ++c) d.rows.insert(d.rows.end(), d.rows.begin() + 7 * dim, d.rows.begin() + 8 * dim); // copies of row 7
+        const NeighbourIndex exact(d.rows, dim);
+        for (std::size_t q : {std::size_t(7), std::size_t(300), std::size_t(599)}) {
+            const std::span<const float> query(d.rows.data() + q * dim, std::size_t(dim));
+            const auto a = exact.search(query, 12);
+            const auto b = nearestRows(query, d.rows, dim, 12);
+            QCOMPARE(b.size(), a.size());
+            for (std::size_t c = 0; c < a.size(); ++c) {
+                QCOMPARE(b[c].row, a[c].row);
+                QVERIFY(std::abs(b[c].similarity - a[c].similarity) < 1e-6);
+            }
+        }
+        const auto copies = nearestRows({d.rows.data() + 7 * dim, std::size_t(dim)}, d.rows, dim, 4);
+        QCOMPARE(copies[0].row, std::int64_t(7));
+        QCOMPARE(copies[1].row, std::int64_t(600)); // the copies follow, in row order
+        QCOMPARE(copies[3].row, std::int64_t(602));
+        QVERIFY(nearestRows({d.rows.data(), std::size_t(dim)}, d.rows, dim, 0).empty());
+        QVERIFY_THROWS_EXCEPTION(UsageError, nearestRows({d.rows.data(), 3}, d.rows, dim, 5));
+    }
+
     void selfComesFirstAmongDuplicates()
     {
         Data d = blobs(1, 20, 4, 1.0, 3);
