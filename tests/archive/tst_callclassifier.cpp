@@ -235,7 +235,8 @@ private Q_SLOTS:
         const fs::path file = makeArchive("old.crowlingo");
         {
             SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
-            db.exec("DROP TABLE classifiers; DROP TABLE retrieval_spaces; DROP TABLE neighbour_lists; PRAGMA user_version = 2");
+            db.exec("DROP TABLE classifiers; DROP TABLE retrieval_spaces; DROP TRIGGER clip_leaves_neighbour_lists; "
+                    "DROP TABLE neighbour_list_members; DROP TABLE neighbour_lists; PRAGMA user_version = 2");
         }
         QVERIFY_THROWS_EXCEPTION(ArchiveError, Archive::openReadOnly(file).classifiers());
         Archive a = Archive::open(file);
