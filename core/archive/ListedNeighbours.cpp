@@ -75,7 +75,7 @@ std::optional<std::vector<ClipNeighbour>> listedNeighbours(const Archive& archiv
     if (auto found = throughListMembers(archive, modelId, query, k, exclude)) return found;
     const std::string spaceId = retrievalSpaceId(modelId);
     std::optional<StoredNeighbourLists> stored = archive.neighbourLists(spaceId);
-    if (!stored || !archive.retrievalSpace(modelId) || query.size() != std::size_t(stored->dimension) || k <= 0) return std::nullopt;
+    if (!stored || query.size() != std::size_t(stored->dimension)) return std::nullopt;
     // Clips added since the lists were stored have higher ids than any listed (SQLite gives a new
     // row the highest id plus one): the last id tells, without reading (or counting) the others.
     // Clips removed since are simply not found among the vectors read.
