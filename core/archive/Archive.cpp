@@ -1089,24 +1089,22 @@ EmbeddingMatrix Archive::listMembers(const std::string& modelId, std::span<const
         EmbeddingMatrix m;
         SQLite::Statement q(*d->db, "SELECT clip_ids, vectors FROM neighbour_list_members WHERE model_id = ? AND list = ?");
         for (const std::int32_t list : lists) {
+            q.reset();
             q.bind(1, modelId);
             q.bind(2, static_cast<std::int64_t>(list));
-            if (q.executeStep()) {
-                const std::vector<ClipId> ids = valuesOf<ClipId>(q.getColumn(0));
-                const SQLite::Column blob = q.getColumn(1);
-                const int dim = ids.empty() ? 0 : blob.getBytes() / int(sizeof(float)) / int(ids.size());
-                if (!ids.empty() && (dim <= 0 || std::size_t(blob.getBytes()) != ids.size() * std::size_t(dim) * sizeof(float)
-                                     || (m.dimension != 0 && dim != m.dimension)))
-                    throw ArchiveError(fileError("read archive", d->file, "neighbour lists of " + modelId + " are damaged"));
-                if (!ids.empty()) {
-                    m.dimension = dim;
-                    m.clipIds.insert(m.clipIds.end(), ids.begin(), ids.end());
-                    const std::size_t at = m.values.size();
-                    m.values.resize(at + ids.size() * std::size_t(dim));
-                    std::memcpy(m.values.data() + at, blob.getBlob(), std::size_t(blob.getBytes()));
-                }
-            }
-            q.reset();
+            if (!q.executeStep()) continue;
+            const std::vector<ClipId> ids = valuesOf<ClipId>(q.getColumn(0));
+            if (ids.empty()) continue; // a list no clip fell in
+            const SQLite::Column blob = q.getColumn(1);
+            const int dim = blob.getBytes() / int(sizeof(float)) / int(ids.size());
+            if (dim <= 0 || std::size_t(blob.getBytes()) != ids.size() * std::size_t(dim) * sizeof(float)
+                || (m.dimension != 0 && dim != m.dimension))
+                throw ArchiveError(fileError("read archive", d->file, "neighbour lists of " + modelId + " are damaged"));
+            m.dimension = dim;
+            m.clipIds.insert(m.clipIds.end(), ids.begin(), ids.end());
+            const std::size_t at = m.values.size();
+            m.values.resize(at + ids.size() * std::size_t(dim));
+            std::memcpy(m.values.data() + at, blob.getBlob(), std::size_t(blob.getBytes()));
         }
         return m;
     });

@@ -179,16 +179,9 @@ private Q_SLOTS:
     void aSyllableShorterThanOneFftFrameIsEmbedded()
     {
         // 20 ms at 32 kHz: 640 samples, less than the 1024-sample analysis frame at 22.05 kHz.
-        SF_INFO info{};
-        info.samplerate = 32000;
-        info.channels = 1;
-        info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-        SNDFILE* f = sf_open((root() / "syllable.wav").c_str(), SFM_WRITE, &info);
-        QVERIFY(f);
         std::vector<float> x(640);
         for (std::size_t i = 0; i < x.size(); ++i) x[i] = 0.5f * float(std::sin(2 * M_PI * 3000.0 * double(i) / 32000));
-        sf_writef_float(f, x.data(), sf_count_t(x.size()));
-        sf_close(f);
+        QVERIFY(testkit::writeFrames(root() / "syllable.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 32000, 1, x));
         Archive a = Archive::open(archiveFile());
         const EmbedReport r = embedFolder(a, model, options());
         QCOMPARE(r.filesFailed, 0);
@@ -208,20 +201,13 @@ private Q_SLOTS:
         const fs::path dir = fs::path(tmp.path().toStdString()) / "calls";
         fs::create_directories(dir);
         for (int i = 0; i < 40; ++i) {
-            SF_INFO info{};
-            info.samplerate = 22050;
-            info.channels = 1;
-            info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-            const fs::path file = dir / ("call_" + std::to_string(100 + i) + ".wav");
-            SNDFILE* f = sf_open(file.c_str(), SFM_WRITE, &info);
-            QVERIFY(f);
             const int samples = 600 + 550 * i; // 27 ms to 1 s: part of one patch column to three windows
             const double hz = 500.0 + 180.0 * i;
             std::vector<float> x(std::size_t(samples), 0.0f);
             for (int n = 0; n < samples; ++n)
                 x[std::size_t(n)] = 0.4f * float(std::sin(2 * M_PI * hz * n / 22050.0)) * float(n % (40 + i) < 20);
-            sf_writef_float(f, x.data(), samples);
-            sf_close(f);
+            QVERIFY(testkit::writeFrames(dir / ("call_" + std::to_string(100 + i) + ".wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16,
+                                         22050, 1, x));
         }
         const fs::path file = fs::path(tmp.path().toStdString()) / "calls.crowlingo";
         Archive a = Archive::create(file, dir);
@@ -369,18 +355,11 @@ private Q_SLOTS:
         // recording is noted from everything read of it).
         const fs::path dir = fs::path(tmp.path().toStdString()) / "sampled";
         testkit::writeCorpus(dir / "rec", 3, 4.0, 11);
-        SF_INFO info{};
-        info.samplerate = 22050;
-        info.channels = 1;
-        info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-        SNDFILE* f = sf_open((dir / "rec" / "clipped.wav").c_str(), SFM_WRITE, &info);
-        QVERIFY(f);
         std::vector<float> x(22050 * 3, 0.0f);
         for (std::size_t n = 0; n < x.size(); ++n)
             if ((n / 5000) % 3 == 1) // 0.23-s bursts, driven past full scale
                 x[n] = std::clamp(3.0f * float(std::sin(2 * M_PI * 2500.0 * double(n) / 22050)), -1.0f, 1.0f);
-        sf_writef_float(f, x.data(), sf_count_t(x.size()));
-        sf_close(f);
+        QVERIFY(testkit::writeFrames(dir / "rec" / "clipped.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 22050, 1, x));
 
         EmbedFolderOptions chosen = options();
         chosen.segment = SegmentSpec::parse("events");
