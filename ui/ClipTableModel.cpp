@@ -13,11 +13,7 @@ namespace crowlingo::ui {
 
 ClipTableModel::ClipTableModel(ArchiveSession* session, QObject* parent) : QAbstractTableModel(parent), session_(session)
 {
-    auto reset = [this] {
-        beginResetModel();
-        rows_ = session_->clipCount();
-        endResetModel();
-    };
+    auto reset = [this] { setLive(live_); };
     connect(session_, &ArchiveSession::archiveOpened, this, reset);
     connect(session_, &ArchiveSession::archiveClosed, this, reset);
     connect(session_, &ArchiveSession::clusteringChanged, this, [this] { columnChanged(Cluster); });
@@ -33,6 +29,14 @@ ClipTableModel::ClipTableModel(ArchiveSession* session, QObject* parent) : QAbst
         if (*lo < 0 || *hi >= rows_) return;
         Q_EMIT dataChanged(index(*lo, Label), index(*hi, Label));
     });
+}
+
+void ClipTableModel::setLive(bool live)
+{
+    beginResetModel();
+    live_ = live;
+    rows_ = live ? session_->clipCount() : 0;
+    endResetModel();
 }
 
 void ClipTableModel::columnChanged(int column)

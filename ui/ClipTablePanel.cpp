@@ -6,11 +6,13 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QHideEvent>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -23,8 +25,8 @@ ClipTablePanel::ClipTablePanel(ArchiveSession* session, QWidget* parent)
       text_(new QLineEdit(this)), cluster_(new QComboBox(this)), label_(new QComboBox(this)), count_(new QLabel(this)),
       view_(new QTableView(this))
 {
+    model_->setLive(false); // until the table is shown
     proxy_->setSourceModel(model_);
-
     text_->setPlaceholderText(tr("Filter by file or label…"));
     text_->setClearButtonEnabled(true);
     text_->setMinimumWidth(160);
@@ -44,6 +46,7 @@ ClipTablePanel::ClipTablePanel(ArchiveSession* session, QWidget* parent)
     filters->addWidget(count_);
 
     view_->setModel(proxy_);
+    view_->viewport()->installEventFilter(this);
     view_->setSortingEnabled(true);
     view_->sortByColumn(ClipTableModel::File, Qt::AscendingOrder);
     view_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -82,6 +85,41 @@ ClipTablePanel::ClipTablePanel(ArchiveSession* session, QWidget* parent)
     connect(session_, &ArchiveSession::currentClipChanged, this, &ClipTablePanel::showCurrentClip);
     connect(session_, &ArchiveSession::selectionChanged, this, &ClipTablePanel::showSelection);
     refillFilters();
+}
+
+bool ClipTablePanel::eventFilter(QObject* watched, QEvent* event)
+{
+    // Live once the table is painted, not when it is shown: a dock tabbed behind another is still
+    // "visible" (QMainWindow moves it out of the window instead of hiding it), and a window
+    // arranging its docks shows the table for a moment before it raises another tab over it.
+    if (watched == view_->viewport() && event->type() == QEvent::Paint && !model_->isLive()) {
+        QTimer::singleShot(0, this, [this] {
+            if (isVisible()) setTableLive(true);
+        });
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void ClipTablePanel::leaveScreen() { setTableLive(false); }
+
+void ClipTablePanel::hideEvent(QHideEvent* event)
+{
+    QWidget::hideEvent(event);
+    if (!event->spontaneous()) leaveScreen(); // the dock closed, not the window minimised
+}
+
+// The table holds rows only while it is on screen (ClipTableModel::setLive). Shown again, it sorts
+// once and shows the current clip and the selection.
+void ClipTablePanel::setTableLive(bool fed)
+{
+    if (model_->isLive() == fed) return;
+    syncing_ = true; // the view's selection goes with the rows; the session's stays
+    model_->setLive(fed);
+    syncing_ = false;
+    updateCount();
+    if (!fed) return;
+    showCurrentClip(session_->currentClip());
+    if (!session_->selection().isEmpty()) showSelection();
 }
 
 void ClipTablePanel::refillFilters()
@@ -150,7 +188,7 @@ void ClipTablePanel::onViewSelectionChanged()
 
 void ClipTablePanel::showCurrentClip(int clipIndex)
 {
-    if (syncing_ || clipIndex < 0) return;
+    if (syncing_ || clipIndex < 0 || !model_->isLive()) return;
     const QModelIndex source = model_->index(clipIndex, 0);
     const QModelIndex row = proxy_->mapFromSource(source);
     if (!row.isValid()) return; // filtered out: leave the user's filter alone
@@ -162,7 +200,7 @@ void ClipTablePanel::showCurrentClip(int clipIndex)
 
 void ClipTablePanel::showSelection()
 {
-    if (syncing_) return;
+    if (syncing_ || !model_->isLive()) return;
     const QVector<int>& clips = session_->selection();
     if (clips.size() > 20'000) return; // a selection that large is for labelling, not for reading
     QItemSelection selection;

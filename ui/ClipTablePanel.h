@@ -1,7 +1,7 @@
 #pragma once
 // The clip table dock: a filter row (text, cluster, label), the count shown, and the sortable
 // table. Selecting rows selects clips (the last one clicked becomes current); the current clip
-// chosen elsewhere is scrolled to.
+// chosen elsewhere is scrolled to. The table is fed only while it is on screen (see setTableLive).
 //
 //   auto* table = new ClipTablePanel(&session);  addDockWidget(Qt::BottomDockWidgetArea, dock(table));
 //
@@ -27,8 +27,16 @@ public:
     ClipTableModel* model() const { return model_; }
     ClipFilterProxy* proxy() const { return proxy_; }
     QTableView* view() const { return view_; }
+    // The panel's dock went behind another tab (QDockWidget::visibilityChanged(false)): the table
+    // lets go of its rows until it is painted again.
+    void leaveScreen();
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
 
 private:
+    void setTableLive(bool fed);
     void refillFilters();
     void applyFilters();
     void updateCount();

@@ -415,6 +415,9 @@ void MainWindow::buildDocks()
     neighbourDock_ = dock(tr("Neighbours"), "neighbourDock", neighbours_, Qt::RightDockWidgetArea);
     tableDock_ = dock(tr("Clips"), "tableDock", table_, Qt::BottomDockWidgetArea);
     recordingDock_ = dock(tr("Recording"), "recordingDock", recording_, Qt::BottomDockWidgetArea);
+    connect(tableDock_, &QDockWidget::visibilityChanged, table_, [this](bool shown) {
+        if (!shown) table_->leaveScreen();
+    });
     recordingsDock_ = dock(tr("Recordings"), "recordingsDock", recordings_, Qt::BottomDockWidgetArea);
     splitDockWidget(inspectorDock_, neighbourDock_, Qt::Vertical);
     findCallsDock_ = dock(tr("Find Calls"), "findCallsDock", findCalls_, Qt::RightDockWidgetArea);

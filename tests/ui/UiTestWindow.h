@@ -3,8 +3,11 @@
 //
 //   MainWindow w;  QVERIFY(showAndOpen(w, archive.file()));
 #include "ui/ArchiveSession.h"
+#include "ui/ClipTableModel.h"
+#include "ui/ClipTablePanel.h"
 #include "ui/MainWindow.h"
 
+#include <QDockWidget>
 #include <QSignalSpy>
 #include <QString>
 #include <QTest>
@@ -20,6 +23,17 @@ inline bool showAndOpen(ui::MainWindow& w, const QString& archiveFile)
     QSignalSpy opened(w.session(), &ui::ArchiveSession::archiveOpened);
     w.openArchive(archiveFile);
     return opened.wait(20000);
+}
+
+// Brings the clip table's tab to the front, as a user clicks it; the table holds its rows only
+// while it is on screen. False if the rows did not come in time.
+inline bool showClipTable(ui::MainWindow& w)
+{
+    auto* dock = w.findChild<QDockWidget*>(QStringLiteral("tableDock"));
+    if (!dock) return false;
+    dock->show();
+    dock->raise();
+    return QTest::qWaitFor([&] { return w.clipTable()->model()->rowCount() == w.session()->clipCount(); }, 5000);
 }
 
 } // namespace crowlingo::testkit

@@ -79,6 +79,7 @@ private Q_SLOTS:
         QCOMPARE(labelled, expected);
 
         // The table's label filter finds them.
+        QVERIFY(testkit::showClipTable(w));
         w.clipTable()->proxy()->setLabelFilter(QStringLiteral("chiffchaff"));
         QCOMPARE(w.clipTable()->proxy()->rowCount(), int(expected.size()));
 

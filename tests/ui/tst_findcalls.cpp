@@ -100,6 +100,7 @@ private Q_SLOTS:
         QVERIFY2(panel->qualityText().startsWith(QStringLiteral("At 0.90")), qPrintable(panel->qualityText()));
 
         // The table's Score column and the map's score colouring follow.
+        QVERIFY(testkit::showClipTable(w));
         const ClipTableModel& model = *w.clipTable()->model();
         QCOMPARE(model.data(model.index(tones[5], ClipTableModel::Score), ClipTableModel::SortRole).toDouble(),
                  double(s.score(tones[5])));

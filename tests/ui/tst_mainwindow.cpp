@@ -2,6 +2,7 @@
 // selecting a point (inspector shows the clip, the neighbour list has k rows, the table follows),
 // and a PCA map computed and stored for an archive that has none.
 #include "UiTestArchive.h"
+#include "UiTestWindow.h"
 
 #include "ui/ArchiveSession.h"
 #include "ui/ClipInspector.h"
@@ -124,9 +125,43 @@ private Q_SLOTS:
         w.showFindCalls();
         for (QDockWidget* d : docks) QVERIFY(shown(d));
         QCOMPARE(w.mapView()->pointCount(), a.clipCount());
-        QCOMPARE(w.clipTable()->model()->rowCount(), a.clipCount());
+        QVERIFY(testkit::showClipTable(w));
         w.closeArchive();
         for (QDockWidget* d : docks) QVERIFY(!d->isVisible());
+    }
+
+    // When an archive opens, the clip table is a tab behind the recording. It holds no rows until
+    // it comes to the front (sorting 10^6 clips for nobody cost half a second of every opening);
+    // then it shows every clip, sorted, with the current clip and the selection, and it lets go of
+    // them when another tab is raised, while the session keeps both.
+    void theClipTableIsFilledWhenItComesToTheFront()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        QVERIFY(testkit::showAndOpen(w, a.file()));
+        QTest::qWait(300); // the docks arranged and painted
+        QCOMPARE(w.clipTable()->model()->rowCount(), 0);
+        w.session()->setSelection({3, 7});
+        w.session()->setCurrentClip(7);
+
+        QVERIFY(testkit::showClipTable(w));
+        QTableView* view = w.clipTable()->view();
+        QCOMPARE(view->model()->rowCount(), a.clipCount());
+        QCOMPARE(view->selectionModel()->currentIndex().data(ClipTableModel::ClipIndexRole).toInt(), 7);
+        std::set<int> selected;
+        for (const QModelIndex& row : view->selectionModel()->selectedRows())
+            selected.insert(row.data(ClipTableModel::ClipIndexRole).toInt());
+        QCOMPARE(selected, (std::set<int>{3, 7}));
+        for (int r = 1; r < view->model()->rowCount(); ++r) // sorted by file, as the header says
+            QVERIFY(view->model()->index(r - 1, ClipTableModel::File).data(ClipTableModel::SortRole).toString()
+                    <= view->model()->index(r, ClipTableModel::File).data(ClipTableModel::SortRole).toString());
+
+        w.findChild<QDockWidget*>(QStringLiteral("recordingDock"))->raise();
+        QTRY_COMPARE(w.clipTable()->model()->rowCount(), 0);
+        QCOMPARE(w.session()->currentClip(), 7);
+        QCOMPARE(w.session()->selection(), (QVector<int>{3, 7}));
+        QVERIFY(testkit::showClipTable(w));
+        QCOMPARE(view->selectionModel()->currentIndex().data(ClipTableModel::ClipIndexRole).toInt(), 7);
     }
 
     void selectingAPointShowsTheClipAndItsNeighbours()
@@ -183,7 +218,8 @@ private Q_SLOTS:
         list->kSpinBox()->setValue(4);
         QCOMPARE(list->rowCount(), 4);
 
-        // The table selected and scrolled to the clip.
+        // The table, brought to the front, selected and scrolled to the clip.
+        QVERIFY(testkit::showClipTable(w));
         const QModelIndex currentRow = w.clipTable()->view()->selectionModel()->currentIndex();
         QCOMPARE(currentRow.data(ClipTableModel::ClipIndexRole).toInt(), target);
 
