@@ -11,6 +11,9 @@ namespace crowlingo::cli {
 struct Command {
     CLI::App* app;
     std::function<int()> run; // returns the process exit code
+    // Whether it may run OpenBLAS or OpenMP work: then the program first re-executes itself with
+    // those libraries' settings (NumericsEnvironment.h). Cleared by addAllCommands for the light ones.
+    bool numerics = true;
 };
 
 std::vector<Command> addAllCommands(CLI::App& app);

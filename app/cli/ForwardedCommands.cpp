@@ -16,10 +16,13 @@ Command forwarded(CLI::App& app, const CommandText& text)
     sub->set_help_flag(); // `crowlingo-cli embed --help` is answered by the runner, which knows the options
     sub->allow_extras();
     sub->prefix_command();
-    return {sub, []() -> int { throw NeedsModelProcess{}; }};
+    // No re-exec of crowlingo-cli first: execModelProcess sets the runner's environment.
+    return {sub, []() -> int { throw NeedsModelProcess{}; }, false};
 }
 
 } // namespace
+
+bool runsModelItself() { return false; }
 
 Command addEmbedCommand(CLI::App& app) { return forwarded(app, kEmbedText); }
 Command addTrainCommand(CLI::App& app) { return forwarded(app, kTrainText); }

@@ -28,6 +28,9 @@ inline constexpr CommandText kAdaptText{"adapt", "Adapt the model to an archive:
 inline constexpr CommandText kReconstructText{"reconstruct", "Mask patches of a spectrogram window, let the model fill them in, "
                                                              "and draw original, masked input, reconstruction and error"};
 
+// Whether this program runs the model itself (crowlingo-cli-model) or hands it over (crowlingo-cli).
+bool runsModelItself();
+
 // Thrown by crowlingo-cli where a command needs the model; main() answers it with execModelProcess.
 struct NeedsModelProcess {};
 

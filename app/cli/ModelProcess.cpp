@@ -1,5 +1,7 @@
 #include "app/cli/ModelCommands.h"
 
+#include "core/common/NumericsEnvironment.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -35,6 +37,7 @@ int execModelProcess(char** argv)
             searched += "\n  " + runner.string();
             continue;
         }
+        setNumericsEnvironment(); // for the runner's libraries, which load as it starts
         std::fflush(stdout); // exec drops what stdio still buffers
         std::fflush(stderr);
         ::execv(runner.c_str(), argv);

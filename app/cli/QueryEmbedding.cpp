@@ -13,6 +13,8 @@
 
 namespace crowlingo::cli {
 
+bool runsModelItself() { return true; } // QueryEmbedding.cpp is linked into crowlingo-cli-model only
+
 std::vector<float> embedAudioQuery(const Archive& archive, const std::string& modelId, const std::string& modelDir,
                                    const std::string& file, double start, double end)
 {

@@ -9,12 +9,12 @@
 #include "core/common/NumericsEnvironment.h"
 #include "core/common/Threads.h"
 
+#include <algorithm>
 #include <cstdio>
 
 int main(int argc, char** argv)
 {
     using namespace crowlingo;
-    ensureNumericsEnvironment(argv);
     CLI::App app{"CrowLingo Workbench: embed, explore and label animal-sound recordings with a "
                  "self-supervised audio model.", "crowlingo-cli"}; // the name, not argv[0], in usage lines and the man page
     app.set_version_flag("--version", std::string("crowlingo-cli ") + CROWLINGO_VERSION);
@@ -28,11 +28,14 @@ int main(int argc, char** argv)
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }
+    const auto command = std::find_if(commands.begin(), commands.end(), [](const cli::Command& c) { return c.app->parsed(); });
+    if (command == commands.end()) return 0; // require_subcommand(1) makes this unreachable
+    // Before any thread exists; parsing started none. The model runner loads LibTorch, so it always does.
+    if (command->numerics || cli::runsModelItself()) ensureNumericsEnvironment(argv);
     setThreadCount(threads);
     cli::installStopSignals();
     try {
-        for (const cli::Command& c : commands)
-            if (c.app->parsed()) return c.run();
+        return command->run();
     } catch (const cli::NeedsModelProcess&) {
         return cli::execModelProcess(argv);
     } catch (const Cancelled&) {

@@ -9,6 +9,7 @@
 #include <faiss/IndexHNSW.h>
 #include <faiss/utils/distances.h>
 
+#include <array>
 #include <cmath>
 
 namespace crowlingo {
@@ -26,8 +27,16 @@ struct NeighbourIndex::Impl {
 void normaliseRows(std::span<float> x, int dim)
 {
     for (std::size_t off = 0; off + std::size_t(dim) <= x.size(); off += std::size_t(dim)) {
-        double s = 0;
-        for (int j = 0; j < dim; ++j) s += double(x[off + j]) * x[off + j];
+        // Eight running sums, added in a fixed order: the same bits on any CPU, and the compiler
+        // can use vector instructions, which one running sum forbids (a sixth of a CLI
+        // neighbours query at 10^6 clips went here).
+        std::array<double, 8> part{};
+        int j = 0;
+        for (; j + 8 <= dim; j += 8)
+#pragma GCC unroll 8
+            for (int k = 0; k < 8; ++k) part[std::size_t(k)] += double(x[off + j + k]) * x[off + j + k];
+        double s = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+        for (; j < dim; ++j) s += double(x[off + j]) * x[off + j];
         if (s <= 0) continue;
         const float inv = float(1.0 / std::sqrt(s));
         for (int j = 0; j < dim; ++j) x[off + j] *= inv;

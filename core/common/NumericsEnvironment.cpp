@@ -71,7 +71,7 @@ std::string openBlasKernel()
     return name ? std::string(name) : std::string();
 }
 
-void ensureNumericsEnvironment(char** argv)
+bool setNumericsEnvironment()
 {
     bool changed = false;
     if (!std::getenv("OMP_WAIT_POLICY")) { // the user's choice, or already re-executed
@@ -85,7 +85,12 @@ void ensureNumericsEnvironment(char** argv)
             changed = true;
         }
     }
-    if (changed) ::execv("/proc/self/exe", argv);
+    return changed;
+}
+
+void ensureNumericsEnvironment(char** argv)
+{
+    if (setNumericsEnvironment()) ::execv("/proc/self/exe", argv);
     // execv only returns on failure: carry on with the libraries' defaults.
 }
 

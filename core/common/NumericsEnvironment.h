@@ -12,13 +12,17 @@
 //
 //   int main(int argc, char** argv) { crowlingo::ensureNumericsEnvironment(argv); ... }
 //
-// Threading: call first thing in main(), before any thread exists.
+// Threading: call in main() before any thread exists.
 #include <string>
 #include <string_view>
 
 namespace crowlingo {
 
+// Puts both settings in the environment (where the user set neither) and, if that changed it,
+// re-executes the program with argv so that the libraries load with them.
 void ensureNumericsEnvironment(char** argv);
+// Only puts them in the environment, for a program about to start another; true if it changed it.
+bool setNumericsEnvironment();
 
 // The widest vector instructions a CPU (and its operating system) offers, as OpenBLAS' kernels use them.
 enum class VectorUnits { Sse, Avx, Avx2, Avx512 };

@@ -72,6 +72,39 @@ private Q_SLOTS:
         QVERIFY2(loadsLibTorch(model), "reconstruct --help did not reach crowlingo-cli-model");
     }
 
+    // Commands that compute nothing with OpenBLAS or OpenMP start once; one that may (cluster)
+    // first re-executes itself with those libraries' settings (NumericsEnvironment.h), as a
+    // model command's runner does. Counted with the loader's trace: each start of a program says
+    // "initialize program" once.
+    void onlyNumericCommandsStartTwice()
+    {
+        const CliRun synth = runCli({"synth", tmp_.filePath("starts"), "--files", "2", "--minutes", "0.2", "--seed", "6"});
+        QVERIFY2(synth.code == 0, qPrintable(synth.err));
+        const CliRun made = runCli({"embed", tmp_.filePath("starts"), "-o", tmp_.filePath("starts.crowlingo")});
+        QVERIFY2(made.code == 0, qPrintable(made.err));
+        const QString archive = tmp_.filePath("starts.crowlingo");
+        const auto starts = [](const QStringList& args) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.remove("OMP_WAIT_POLICY"); // unset, so that a command that wants it must re-execute
+            env.insert("LD_DEBUG", "libs");
+            p.setProcessEnvironment(env);
+            p.start(CROWLINGO_CLI_PATH, args);
+            if (!p.waitForFinished(120000)) return std::pair(-1, -1);
+            return std::pair(p.exitCode(), int(QString::fromUtf8(p.readAllStandardError()).count("initialize program: ")));
+        };
+        for (const QStringList& args : {QStringList{"info", file_}, QStringList{"segment", file_},
+                                        QStringList{"neighbours", archive, "1"}, QStringList{"recordings", archive},
+                                        QStringList{"export", archive, "--clips", tmp_.filePath("clips.csv"), "--force"}}) {
+            const auto [code, count] = starts(args);
+            QVERIFY2(code == 0, qPrintable(args.join(' ')));
+            QVERIFY2(count == 1, qPrintable(args.join(' ') + QStringLiteral(": %1 program starts").arg(count)));
+        }
+        const auto [code, count] = starts({"cluster", archive, "--method", "kmeans", "-k", "2"});
+        QCOMPARE(code, 0);
+        QCOMPARE(count, 2);
+    }
+
     // What a handed-over command prints and returns is the runner's, byte for byte.
     void handedOverCommandsAnswerAsTheRunner_data()
     {
