@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <random>
+#include <thread>
 
 using namespace crowlingo;
 
@@ -53,5 +54,22 @@ int main(int argc, char** argv)
             std::printf("threads %d  batch %2d: %7.1f windows/s  %6.1f GFLOP/s  (matmul 1024^2: %6.1f GFLOP/s)\n",
                         threads, batch, wps, wps * flopsPerWindow / 1e9, matmulGflops);
         }
+    }
+    // The two cores used by two callers of one thread each instead of one caller of two threads:
+    // LibTorch splits each operator of a 32-window batch over its threads, and the pieces are small.
+    for (int callers : {1, 2}) {
+        setThreadCount(1);
+        torch::set_num_threads(1);
+        std::vector<Spectrogram> clips(32 * 8, window);
+        std::vector<Embedder> embedders;
+        for (int i = 0; i < callers; ++i) embedders.emplace_back(model, EmbedOptions{.batchSize = 32});
+        for (Embedder& e : embedders) (void)e.embedBatch(std::vector<Spectrogram>(clips.begin(), clips.begin() + 32));
+        const double t = timeIt([&] {
+            std::vector<std::thread> threads;
+            for (Embedder& e : embedders) threads.emplace_back([&] { (void)e.embedBatch(clips); });
+            for (std::thread& th : threads) th.join();
+        });
+        const double wps = double(callers) * double(clips.size()) / t;
+        std::printf("%d caller(s) of 1 thread, batch 32: %7.1f windows/s\n", callers, wps);
     }
 }
