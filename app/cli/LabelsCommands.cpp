@@ -117,6 +117,7 @@ Command addEvaluateCommand(CLI::App& app)
         std::vector<std::string> labels;
         for (ClipId id : m.clipIds) labels.push_back(labelOf.count(id) ? labelOf[id] : "");
         const std::vector<int> ks = {1, 5, 10};
+        const std::vector<std::vector<double>> modelPerQuery = knnPrecisionPerQuery(m.values, m.dimension, labels, ks);
         const std::vector<double> model = knnPrecision(m.values, m.dimension, labels, ks);
         const std::vector<double> modelStored = knnPrecision(stored.values, stored.dimension, labels, ks);
 
@@ -136,14 +137,34 @@ Command addEvaluateCommand(CLI::App& app)
         for (std::size_t i = 0; i < clips.clipIds.size(); ++i) baselineOf[clips.clipIds[i]] = bandMeanStd(clips.clips[i]);
         std::vector<float> base;
         std::vector<std::string> baseLabels;
+        std::vector<ClipId> baseClips;
         for (ClipId id : m.clipIds) {
             auto it = baselineOf.find(id);
             if (it == baselineOf.end()) continue;
             base.insert(base.end(), it->second.begin(), it->second.end());
             baseLabels.push_back(labelOf.count(id) ? labelOf[id] : "");
+            baseClips.push_back(id);
         }
         const int baseDim = 2 * mel.nMels;
         const std::vector<double> baseline = knnPrecision(base, baseDim, baseLabels, ks);
+        // Model and baseline scored on the same queries (the labelled clips both have), for the
+        // interval of their difference.
+        const std::vector<std::vector<double>> basePerQuery = knnPrecisionPerQuery(base, baseDim, baseLabels, ks);
+        std::vector<std::vector<double>> pairedModel(ks.size()), pairedBase(ks.size());
+        if (!modelPerQuery.front().empty() && !basePerQuery.front().empty()) {
+            // Both lists follow m.clipIds; the baseline's lacks the clips whose audio was not read.
+            for (std::size_t i = 0, qm = 0, qb = 0, j = 0; i < m.clipIds.size(); ++i) {
+                const bool inBase = j < baseClips.size() && baseClips[j] == m.clipIds[i];
+                if (inBase) ++j;
+                if (labels[i].empty()) continue; // a query of neither
+                for (std::size_t k = 0; inBase && k < ks.size(); ++k) {
+                    pairedModel[k].push_back(modelPerQuery[k][qm]);
+                    pairedBase[k].push_back(basePerQuery[k][qb]);
+                }
+                qb += inBase ? 1 : 0;
+                ++qm;
+            }
+        }
         // The baseline compared in a retrieval space of its own, as the model's vectors are.
         const RetrievalSpace baseSpace = RetrievalSpace::fit(base, baseDim);
         const std::vector<double> baselineSpace =
@@ -178,6 +199,15 @@ Command addEvaluateCommand(CLI::App& app)
                     m.dimension == stored.dimension ? "as stored, too few clips or dimensions to fit one"
                                                     : ("whitened top " + std::to_string(m.dimension) + " of "
                                                        + std::to_string(stored.dimension) + " axes").c_str());
+        // Whether the model's lead or lag over the baseline is more than the draw of queries.
+        if (!pairedModel.front().empty()) {
+            std::printf("model - baseline (paired bootstrap over %zu queries, 95%% interval):\n ", pairedModel.front().size());
+            for (std::size_t k = 0; k < ks.size(); ++k) {
+                const PairedDifference d = pairedBootstrap(pairedModel[k], pairedBase[k]);
+                std::printf(" @%d %+.3f [%+.3f,%+.3f]", ks[k], d.mean, d.low, d.high);
+            }
+            std::printf("\n");
+        }
         std::printf("\n%s\n", clusterNote.c_str());
         std::printf("%-34s %8s %8s %10s\n", "clusters against the labels", "ARI", "NMI", "silhouette");
         std::printf("%-34s %8.3f %8.3f %10.3f\n", "model embedding", modelScores.ari, modelScores.nmi, modelScores.silhouette);

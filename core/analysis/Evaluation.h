@@ -2,8 +2,10 @@
 // Labels as evaluation: how well an embedding groups what the researcher says belongs together.
 //
 //   std::vector<double> p = knnPrecision(rows, dim, labels, {1, 5, 10});  // leave-one-out, cosine
+//   PairedDifference d = pairedBootstrap(modelPerQuery[1], baselinePerQuery[1]); // is it more than chance?
 //
-// Threading: a pure function (faiss may use several threads inside).
+// Threading: pure functions (faiss may use several threads inside).
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,5 +17,21 @@ namespace crowlingo {
 // is empty are ignored (neither queries nor neighbours).
 std::vector<double> knnPrecision(std::span<const float> rows, int dimension, const std::vector<std::string>& labels,
                                  const std::vector<int>& ks);
+
+// The same per query: [k][q] is the precision@ks[k] of the q-th labelled row (rows in order, those
+// without a label skipped). knnPrecision is the mean over q.
+std::vector<std::vector<double>> knnPrecisionPerQuery(std::span<const float> rows, int dimension,
+                                                      const std::vector<std::string>& labels, const std::vector<int>& ks);
+
+// mean(a) - mean(b) over paired values (one query scored two ways), with a 95 % interval from a
+// paired bootstrap: the pairs resampled with replacement `resamples` times, from a fixed seed, so
+// the interval is the same on every machine. It says how far the difference would move with
+// another draw of queries like these; queries share neighbours, so it is on the narrow side.
+// UsageError if a and b differ in length or are empty.
+struct PairedDifference {
+    double mean = 0, low = 0, high = 0;
+};
+PairedDifference pairedBootstrap(std::span<const double> a, std::span<const double> b, int resamples = 2000,
+                                 std::uint64_t seed = 1);
 
 } // namespace crowlingo

@@ -2,7 +2,8 @@
 # The one measurement every model decision is judged by (MODEL_CARD.md, "Evaluation table").
 # For each labelled set with at least 2 classes of at least 5 clips, and for the synthetic demo:
 #   - leave-one-out kNN precision P@1/5/10 (cosine) of the model and of the hand-made baseline
-#     (mean + std of each log-mel band), from `crowlingo-cli evaluate`;
+#     (mean + std of each log-mel band), from `crowlingo-cli evaluate`, and their difference at P@5
+#     with a 95 % interval (paired bootstrap over the queries);
 #   - masked-patch MSE at 75 % masking against the trivial predictor (each mel bin's mean over the
 #     visible cells), averaged over up to 24 clips not used for training, from `reconstruct`;
 #   - with --adapt-minutes M: the same after `adapt --minutes M` on two thirds of the set's own
@@ -40,9 +41,10 @@ mkdir -p "$out"
 log="$out/log.txt"
 : > "$log"
 
-# P@1 P@5 P@10 of the model, then of the baseline, from `evaluate` output.
+# P@1 P@5 P@10 of the model, then of the baseline, then model - baseline at P@5 with its 95 %
+# interval (paired bootstrap over the queries), from `evaluate` output.
 precisions() { awk '/^model embedding/ && !m { m = $3 " " $4 " " $5 } /^baseline \(/ && !b { b = $5 " " $6 " " $7 }
-                    END { print m, b }'; }
+                    /^  @1 / && !d { d = $5 " " $6 } END { print m, b, (d ? d : "- -") }'; }
 
 # Mean masked MSE (dB^2) of MODEL and of the trivial predictor over FILE@START items (one model
 # window from START), and the number of windows where the trivial predictor is defined.
@@ -72,7 +74,7 @@ row() { # SET ROOT LABELS TIME-EXPANSION SEGMENT
   local embed_root=$root
   "$cli" embed "$embed_root" -o "$a" --model "$model" --segment "$segment" --time-expansion "$te" >> "$log" 2>&1 || [[ $? == 3 ]]
   scale=$(grep -o 'read at time scale [0-9]*' "$log" | tail -1 | awk '{ print $5 }')
-  read -r m1 m5 m10 b1 b5 b10 < <("$cli" evaluate "$a" --labels "$labels" 2>>"$log" | tee -a "$log" | precisions)
+  read -r m1 m5 m10 b1 b5 b10 d5 d5ci < <("$cli" evaluate "$a" --labels "$labels" 2>>"$log" | tee -a "$log" | precisions)
   find "$root" -type f \( -name '*.wav' -o -name '*.flac' -o -name '*.ogg' \) | sort > "$out/$set.files"
   split_files "$out/$set.files" "$set"
   # At most 24 held-out windows: for whole-file clips the first window of evenly spaced files; for
@@ -85,7 +87,7 @@ row() { # SET ROOT LABELS TIME-EXPANSION SEGMENT
   fi
   local mm=- tm=- nm=0
   ((knn_only)) || read -r mm tm nm < <(reconstruction_mse "$model" "${held[@]}")
-  local line="| $set | $(awk '/labelled clips in/ { n = $1 " / " $5 } END { print n }' "$log") | ×$scale | $m1 | $m5 | $m10 | $b1 | $b5 | $b10 | $mm / $tm ($nm)"
+  local line="| $set | $(awk '/labelled clips in/ { n = $1 " / " $5 } END { print n }' "$log") | ×$scale | $m1 | $m5 | $m10 | $b1 | $b5 | $b10 | $d5 $d5ci | $mm / $tm ($nm)"
   if [[ $adapt != 0 ]]; then
     local t=$out/$set.train.crowlingo
     rm -rf "$t" "$out/$set.train.models"
@@ -96,7 +98,7 @@ row() { # SET ROOT LABELS TIME-EXPANSION SEGMENT
     local adapted; adapted=$(ls -d "$out/$set.train.models"/adapted-* | head -1)
     rm -f "$a"
     "$cli" embed "$embed_root" -o "$a" --model "$adapted" --segment "$segment" --time-expansion "$te" >> "$log" 2>&1 || [[ $? == 3 ]]
-    read -r a1 a5 a10 _ _ _ < <("$cli" evaluate "$a" --labels "$labels" 2>>"$log" | tee -a "$log" | precisions)
+    read -r a1 a5 a10 _ _ _ _ _ < <("$cli" evaluate "$a" --labels "$labels" 2>>"$log" | tee -a "$log" | precisions)
     read -r am _ _ < <(reconstruction_mse "$adapted" "${held[@]}")
     line+=" | $a1 | $a5 | $a10 | $am"
   fi
@@ -104,7 +106,7 @@ row() { # SET ROOT LABELS TIME-EXPANSION SEGMENT
   cat "$log" >> "$out/log-all.txt"; : > "$log"
 }
 
-header="| set | clips / classes | time scale | model P@1 | P@5 | P@10 | baseline P@1 | P@5 | P@10 | masked MSE model / trivial, dB² (clips) |"
+header="| set | clips / classes | time scale | model P@1 | P@5 | P@10 | baseline P@1 | P@5 | P@10 | model − baseline P@5 [95 % interval] | masked MSE model / trivial, dB² (clips) |"
 [[ $adapt != 0 ]] && header+=" adapted $( ((adapt_steps)) && echo "$adapt_steps steps" || echo "$adapt min") P@1 | P@5 | P@10 | adapted MSE |"
 echo "$header" | tee "$out/table.md"
 echo "model: $model ($(date -u +%F))" >> "$out/table.md"

@@ -1,6 +1,8 @@
-// Labels as evaluation: leave-one-out kNN precision on constructed cases with known answers.
+// Labels as evaluation: leave-one-out kNN precision on constructed cases with known answers, and
+// the interval of a difference between two ways of scoring the same queries.
 #include "core/analysis/Evaluation.h"
 #include "core/analysis/Silhouette.h"
+#include "core/common/Error.h"
 
 #include <cmath>
 
@@ -54,6 +56,59 @@ private Q_SLOTS:
         const auto p = knnPrecision(rows, 2, labels, {1, 2});
         QCOMPARE(p[0], 2.0 / 3.0);           // a1 -> a2 (hit), a2 -> a1 (hit), b -> a2 (miss)
         QCOMPARE(p[1], (0.5 + 0.5 + 0.0) / 3.0);
+        // Per query, in row order.
+        const auto q = knnPrecisionPerQuery(rows, 2, labels, {1, 2});
+        QCOMPARE(q[0], (std::vector<double>{1.0, 1.0, 0.0}));
+        QCOMPARE(q[1], (std::vector<double>{0.5, 0.5, 0.0}));
+    }
+
+    void pairedDifferencesHaveTheirKnownValues()
+    {
+        const std::vector<double> b = {0.2, 0.4, 0.6, 0.8, 1.0};
+        PairedDifference d = pairedBootstrap(b, b);
+        QCOMPARE(d.mean, 0.0);
+        QCOMPARE(d.low, 0.0);
+        QCOMPARE(d.high, 0.0);
+        std::vector<double> a = b;
+        for (double& v : a) v += 0.25; // every pair differs by the same amount: no spread at all
+        d = pairedBootstrap(a, b);
+        QVERIFY(std::abs(d.mean - 0.25) < 1e-12 && std::abs(d.low - 0.25) < 1e-12 && std::abs(d.high - 0.25) < 1e-12);
+        QVERIFY_THROWS_EXCEPTION(UsageError, pairedBootstrap(a, std::vector<double>{1.0}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, pairedBootstrap(std::vector<double>{}, std::vector<double>{}));
+    }
+
+    // The interval means what it says: over 300 draws of 200 paired queries whose two scores differ
+    // only by noise, it holds the true difference (0) about 95 % of the time; with a true difference
+    // of half a noise standard deviation it excludes 0 nearly always. The same call gives the same
+    // interval (fixed seed).
+    void pairedIntervalsCoverTheTrueDifference()
+    {
+        std::mt19937 rng(11);
+        std::normal_distribution<double> noise(0.0, 0.2);
+        std::uniform_real_distribution<double> level(0.0, 1.0);
+        const auto draw = [&](double shift, std::vector<double>& a, std::vector<double>& b) {
+            a.clear();
+            b.clear();
+            for (int i = 0; i < 200; ++i) {
+                b.push_back(level(rng));
+                a.push_back(b.back() + shift + noise(rng));
+            }
+        };
+        std::vector<double> a, b;
+        int covered = 0, separated = 0;
+        for (int trial = 0; trial < 300; ++trial) {
+            draw(0.0, a, b);
+            const PairedDifference d = pairedBootstrap(a, b, 1000);
+            QVERIFY(d.low <= d.mean && d.mean <= d.high);
+            covered += d.low <= 0.0 && 0.0 <= d.high;
+            draw(0.1, a, b);
+            separated += pairedBootstrap(a, b, 1000).low > 0.0;
+        }
+        QVERIFY2(covered >= 270 && covered <= 297, qPrintable(QString::number(covered))); // 95 % of 300 = 285
+        QVERIFY2(separated >= 290, qPrintable(QString::number(separated)));
+        const PairedDifference once = pairedBootstrap(a, b), again = pairedBootstrap(a, b);
+        QCOMPARE(once.low, again.low);
+        QCOMPARE(once.high, again.high);
     }
 
     void silhouetteMatchesAHandComputation()
