@@ -29,9 +29,9 @@ std::vector<Command> addAllCommands(CLI::App& app)
         addClassifyCommand(app),
     };
     // Commands that read audio or an archive and compute nothing with OpenBLAS or OpenMP start
-    // without the re-exec that sets their environment: it costs 8-9 ms, a sixth of the 50 ms a
+    // without the re-exec that sets their environment: it costs about 8 ms, a sixth of the 50 ms a
     // script calling the CLI once per file should wait. `neighbours` ranks in a fixed order of its
-    // own (NeighbourIndex.h); with --file it is handed to the model runner, which sets it first.
+    // own (NeighbourIndex.h); with --file it is handed to the model runner, with the environment set.
     static constexpr std::array<std::string_view, 8> light{"info",   "segment",    "mel",      "export",
                                                            "import", "recordings", "relocate", "neighbours"};
     for (Command& c : commands)
