@@ -93,14 +93,19 @@ bool ClipTablePanel::eventFilter(QObject* watched, QEvent* event)
     // "visible" (QMainWindow moves it out of the window instead of hiding it), and a window
     // arranging its docks shows the table for a moment before it raises another tab over it.
     if (watched == view_->viewport() && event->type() == QEvent::Paint && !model_->isLive()) {
+        offScreen_ = false;
         QTimer::singleShot(0, this, [this] {
-            if (isVisible()) setTableLive(true);
+            if (!offScreen_ && isVisible()) setTableLive(true); // not sent behind in between
         });
     }
     return QWidget::eventFilter(watched, event);
 }
 
-void ClipTablePanel::leaveScreen() { setTableLive(false); }
+void ClipTablePanel::leaveScreen()
+{
+    offScreen_ = true;
+    setTableLive(false);
+}
 
 void ClipTablePanel::hideEvent(QHideEvent* event)
 {

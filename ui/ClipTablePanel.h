@@ -53,6 +53,7 @@ private:
     QLabel* count_;
     QTableView* view_;
     bool syncing_ = false;
+    bool offScreen_ = false; // sent behind another tab (or closed) since the table was last painted
 };
 
 } // namespace crowlingo::ui
