@@ -115,14 +115,14 @@ void ClipTablePanel::hideEvent(QHideEvent* event)
 
 // The table holds rows only while it is on screen (ClipTableModel::setLive). Shown again, it sorts
 // once and shows the current clip and the selection.
-void ClipTablePanel::setTableLive(bool fed)
+void ClipTablePanel::setTableLive(bool live)
 {
-    if (model_->isLive() == fed) return;
+    if (model_->isLive() == live) return;
     syncing_ = true; // the view's selection goes with the rows; the session's stays
-    model_->setLive(fed);
+    model_->setLive(live);
     syncing_ = false;
     updateCount();
-    if (!fed) return;
+    if (!live) return;
     showCurrentClip(session_->currentClip());
     if (!session_->selection().isEmpty()) showSelection();
 }

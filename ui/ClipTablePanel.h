@@ -36,7 +36,7 @@ protected:
     void hideEvent(QHideEvent* event) override;
 
 private:
-    void setTableLive(bool fed);
+    void setTableLive(bool live);
     void refillFilters();
     void applyFilters();
     void updateCount();

@@ -118,7 +118,7 @@ Command addEvaluateCommand(CLI::App& app)
         for (ClipId id : m.clipIds) labels.push_back(labelOf.count(id) ? labelOf[id] : "");
         const std::vector<int> ks = {1, 5, 10};
         const std::vector<std::vector<double>> modelPerQuery = knnPrecisionPerQuery(m.values, m.dimension, labels, ks);
-        const std::vector<double> model = knnPrecision(m.values, m.dimension, labels, ks);
+        const std::vector<double> model = meanPrecision(modelPerQuery);
         const std::vector<double> modelStored = knnPrecision(stored.values, stored.dimension, labels, ks);
 
         // Baseline: mean and standard deviation of each log-mel band, from the same clips.
@@ -146,10 +146,10 @@ Command addEvaluateCommand(CLI::App& app)
             baseClips.push_back(id);
         }
         const int baseDim = 2 * mel.nMels;
-        const std::vector<double> baseline = knnPrecision(base, baseDim, baseLabels, ks);
+        const std::vector<std::vector<double>> basePerQuery = knnPrecisionPerQuery(base, baseDim, baseLabels, ks);
+        const std::vector<double> baseline = meanPrecision(basePerQuery);
         // Model and baseline scored on the same queries (the labelled clips both have), for the
         // interval of their difference.
-        const std::vector<std::vector<double>> basePerQuery = knnPrecisionPerQuery(base, baseDim, baseLabels, ks);
         std::vector<std::vector<double>> pairedModel(ks.size()), pairedBase(ks.size());
         if (!modelPerQuery.front().empty() && !basePerQuery.front().empty()) {
             // Both lists follow m.clipIds; the baseline's lacks the clips whose audio was not read.

@@ -13,9 +13,14 @@ namespace crowlingo {
 std::vector<double> knnPrecision(std::span<const float> rows, int dim, const std::vector<std::string>& labels,
                                  const std::vector<int>& ks)
 {
+    return meanPrecision(knnPrecisionPerQuery(rows, dim, labels, ks));
+}
+
+std::vector<double> meanPrecision(const std::vector<std::vector<double>>& perQuery)
+{
     std::vector<double> out;
-    for (const std::vector<double>& perQuery : knnPrecisionPerQuery(rows, dim, labels, ks))
-        out.push_back(perQuery.empty() ? 0.0 : std::accumulate(perQuery.begin(), perQuery.end(), 0.0) / double(perQuery.size()));
+    for (const std::vector<double>& q : perQuery)
+        out.push_back(q.empty() ? 0.0 : std::accumulate(q.begin(), q.end(), 0.0) / double(q.size()));
     return out;
 }
 

@@ -19,9 +19,10 @@ std::vector<double> knnPrecision(std::span<const float> rows, int dimension, con
                                  const std::vector<int>& ks);
 
 // The same per query: [k][q] is the precision@ks[k] of the q-th labelled row (rows in order, those
-// without a label skipped). knnPrecision is the mean over q.
+// without a label skipped). knnPrecision is meanPrecision of it: callers that need both search once.
 std::vector<std::vector<double>> knnPrecisionPerQuery(std::span<const float> rows, int dimension,
                                                       const std::vector<std::string>& labels, const std::vector<int>& ks);
+std::vector<double> meanPrecision(const std::vector<std::vector<double>>& perQuery); // per k; 0 without queries
 
 // mean(a) - mean(b) over paired values (one query scored two ways), with a 95 % interval from a
 // paired bootstrap: the pairs resampled with replacement `resamples` times, from a fixed seed, so
