@@ -4,6 +4,7 @@
 #include "core/archive/Archive.h"
 
 #include "core/archive/ArchiveSchema.h"
+#include "core/archive/LabelJournal.h"
 #include "core/common/Error.h"
 #include "core/common/UtcTime.h"
 #include "core/model/ModelConfig.h"
@@ -21,6 +22,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 
 #include <fcntl.h>    // AT_FDCWD
 #include <signal.h>   // kill(pid, 0): is the process that made a leftover still running?
@@ -319,6 +321,12 @@ Archive Archive::open(const fs::path& file)
         a.d->db = connect(a.d->file, SQLite::OPEN_READWRITE, true);
         migrateSchema(*a.d->db, a.d->file);
         adoptConfigCoveringModelIds(*a.d->db);
+        // A journal left by a process that stopped before folding it (killed, or a power cut).
+        if (labeljournal::pendingClips(*a.d->db) > 0) {
+            SQLite::Transaction tx(*a.d->db);
+            labeljournal::fold(*a.d->db, std::numeric_limits<std::int64_t>::max());
+            tx.commit();
+        }
     });
     return a;
 }
@@ -453,6 +461,13 @@ std::int64_t upsertRecording(SQLite::Database& db, const RecordingRow& r, const 
     return id.getColumn(0).getInt64();
 }
 
+// A journalled label names its clip by id, and SQLite may give a deleted clip's id to the next
+// clip stored: the journal is folded (its labels of deleted clips then go with them) first.
+void foldJournalBeforeDeletingClips(SQLite::Database& db)
+{
+    labeljournal::fold(db, std::numeric_limits<std::int64_t>::max());
+}
+
 } // namespace
 
 void Archive::storeRecording(const RecordingRow& recording, const std::vector<Clip>& clips,
@@ -463,6 +478,7 @@ void Archive::storeRecording(const RecordingRow& recording, const std::vector<Cl
         throw ArchiveError(fileError("write archive", d->file, "clip and embedding counts differ"));
     guarded(d->file, "write archive", [&] {
         SQLite::Transaction tx(*d->db);
+        foldJournalBeforeDeletingClips(*d->db);
         const std::int64_t recId = upsertRecording(*d->db, recording, "embedded");
         SQLite::Statement del(*d->db, "DELETE FROM clips WHERE recording_id = ?");
         del.bind(1, recId);
@@ -495,6 +511,7 @@ void Archive::storeRecordingError(const RecordingRow& recording)
 {
     guarded(d->file, "write archive", [&] {
         SQLite::Transaction tx(*d->db);
+        foldJournalBeforeDeletingClips(*d->db);
         const std::int64_t recId = upsertRecording(*d->db, recording, "error");
         SQLite::Statement del(*d->db, "DELETE FROM clips WHERE recording_id = ?");
         del.bind(1, recId);
@@ -506,9 +523,12 @@ void Archive::storeRecordingError(const RecordingRow& recording)
 void Archive::removeRecording(const std::string& relativePath)
 {
     guarded(d->file, "write archive", [&] {
+        SQLite::Transaction tx(*d->db);
+        foldJournalBeforeDeletingClips(*d->db);
         SQLite::Statement q(*d->db, "DELETE FROM recordings WHERE path = ?");
         q.bind(1, relativePath);
         q.exec();
+        tx.commit();
     });
 }
 
@@ -706,6 +726,7 @@ void Archive::writeLabels(const std::vector<ClipId>& ids, const std::vector<std:
                          + " labels");
     guarded(d->file, "write labels to archive", [&] {
         SQLite::Transaction tx(*d->db);
+        labeljournal::fold(*d->db, std::numeric_limits<std::int64_t>::max()); // earlier edits first
         SQLite::Statement upsert(*d->db,
             "INSERT INTO labels(clip_id, source, label, updated_at) VALUES(?, ?, ?, ?) "
             "ON CONFLICT(clip_id, source) DO UPDATE SET label = excluded.label, updated_at = excluded.updated_at");
@@ -734,9 +755,11 @@ std::vector<LabelRow> Archive::labels() const
 {
     return guarded(d->file, "read archive", [&] {
         std::vector<LabelRow> rows;
+        SQLite::Transaction snapshot(*d->db); // the table and the journal as of one moment
         SQLite::Statement q(*d->db, "SELECT clip_id, label, source FROM labels ORDER BY clip_id, source");
         while (q.executeStep())
             rows.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString()});
+        labeljournal::applyJournal(*d->db, rows, nullptr);
         return rows;
     });
 }
@@ -745,12 +768,42 @@ std::vector<LabelRow> Archive::labels(const std::string& source) const
 {
     return guarded(d->file, "read archive", [&] {
         std::vector<LabelRow> rows;
+        SQLite::Transaction snapshot(*d->db);
         SQLite::Statement q(*d->db, "SELECT clip_id, label FROM labels WHERE source = ? ORDER BY clip_id");
         q.bind(1, source);
         while (q.executeStep())
             rows.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), source});
+        labeljournal::applyJournal(*d->db, rows, &source);
         return rows;
     });
+}
+
+void Archive::journalLabels(const std::vector<ClipId>& ids, const std::vector<std::string>& labels,
+                            const std::string& source)
+{
+    if (labels.size() != ids.size())
+        throw UsageError("journalLabels: " + std::to_string(ids.size()) + " clips but " +
+                         std::to_string(labels.size()) + " labels");
+    guarded(d->file, "write labels to archive", [&] {
+        SQLite::Transaction tx(*d->db);
+        labeljournal::append(*d->db, ids, labels, source, utcNowIso());
+        tx.commit();
+    });
+}
+
+std::int64_t Archive::foldLabelJournal(std::int64_t maxClips)
+{
+    return guarded(d->file, "write labels to archive", [&] {
+        SQLite::Transaction tx(*d->db);
+        labeljournal::fold(*d->db, maxClips);
+        tx.commit();
+        return labeljournal::pendingClips(*d->db);
+    });
+}
+
+std::int64_t Archive::journalledLabelClips() const
+{
+    return guarded(d->file, "read archive", [&] { return labeljournal::pendingClips(*d->db); });
 }
 
 

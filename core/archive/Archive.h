@@ -122,7 +122,7 @@ struct StoredListCentroids {
 
 class Archive {
 public:
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     // Creates a new archive file (error if it exists) whose recordings live under root.
     static Archive create(const std::filesystem::path& file, const std::filesystem::path& root);
@@ -204,6 +204,16 @@ public:
                      const std::string& source = "user");
     std::vector<LabelRow> labels() const;                          // all sources
     std::vector<LabelRow> labels(const std::string& source) const; // one source
+    // The same edit as writeLabels, committed as a journal of a few rows (milliseconds for 10^5
+    // clips, where a row per clip takes hundreds) and as durable; every reader, labels() included,
+    // sees it at once. foldLabelJournal moves it into the label table later; writeLabels, and
+    // anything that deletes clips, folds the whole journal first (core/archive/LabelJournal.h).
+    void journalLabels(const std::vector<ClipId>& ids, const std::vector<std::string>& labels,
+                       const std::string& source = "user");
+    // Folds the journal's oldest edits, at least maxClips clips of them unless fewer are left, in
+    // one transaction; returns the clips still journalled.
+    std::int64_t foldLabelJournal(std::int64_t maxClips);
+    std::int64_t journalledLabelClips() const;
 
     // Provenance: every computation stored with its parameters (JSON) and the model id.
     std::int64_t recordComputation(const std::string& kind, const std::string& modelId, const std::string& paramsJson);

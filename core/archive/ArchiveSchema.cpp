@@ -134,10 +134,21 @@ const std::vector<const char*> kMigrations = {
         DELETE FROM neighbour_list_members;
     END;
     )sql",
+    // 5 -> 6: label edits of many clips as a journal, a few rows per edit, folded into labels
+    // later (core/archive/LabelJournal.h). Every reader applies it; a reader of schema 5 has none.
+    R"sql(
+    CREATE TABLE label_journal(
+        id INTEGER PRIMARY KEY,              -- records apply, and fold, in this order
+        source TEXT NOT NULL,
+        label TEXT NOT NULL,                 -- '' removes the clips' label from source
+        updated_at TEXT NOT NULL,
+        clip_ids BLOB NOT NULL);             -- int64 LE, at most 8,192
+    )sql",
 };
 
 // Read-only connections cannot migrate. They accept schemas from this one on: what came after it
-// only adds what readers do without (retrieval_spaces, neighbour_lists, neighbour_list_members).
+// only adds what readers do without (retrieval_spaces, neighbour_lists, neighbour_list_members,
+// label_journal).
 constexpr int kOldestReadableSchema = 3;
 
 } // namespace

@@ -717,7 +717,7 @@ private Q_SLOTS:
         {
             SQLite::Database db((dir() / "lists.crowlingo").string(), SQLite::OPEN_READWRITE);
             db.exec("DROP TRIGGER clip_leaves_neighbour_lists; DROP TABLE neighbour_list_members; "
-                    "ALTER TABLE neighbour_lists DROP COLUMN last_clip_id; PRAGMA user_version = 4");
+                    "ALTER TABLE neighbour_lists DROP COLUMN last_clip_id; DROP TABLE label_journal; PRAGMA user_version = 4");
         }
         {
             const Archive old = Archive::openReadOnly(dir() / "lists.crowlingo");
@@ -743,7 +743,8 @@ private Q_SLOTS:
         {
             SQLite::Database db((dir() / "lists.crowlingo").string(), SQLite::OPEN_READWRITE);
             db.exec("DROP TRIGGER clip_leaves_neighbour_lists; DROP TABLE neighbour_list_members; "
-                    "DROP TABLE neighbour_lists; DROP TABLE retrieval_spaces; PRAGMA user_version = 3");
+                    "DROP TABLE neighbour_lists; DROP TABLE retrieval_spaces; DROP TABLE label_journal; "
+                    "PRAGMA user_version = 3");
         }
         {
             const Archive old = Archive::openReadOnly(dir() / "lists.crowlingo");
@@ -812,6 +813,98 @@ private Q_SLOTS:
         QVERIFY(a.labels("user").empty());
         QVERIFY_THROWS_EXCEPTION(UsageError, a.writeLabels({clips[0].id}, {"a", "b"}));
         QCOMPARE(a.labels().size(), std::size_t(1)); // the refused call wrote nothing
+    }
+
+    // An edit written as a journal reads as labels at once, through any connection, and the same
+    // at every step of folding it into the label table; edits apply in the order made; writing
+    // row by row, deleting clips and opening with write access fold the journal first.
+    void journalledLabelsReadAsLabelsAndFoldInOrder()
+    {
+        fs::create_directories(dir() / "r6");
+        const fs::path file = dir() / "journal.crowlingo";
+        Archive a = Archive::create(file, dir() / "r6");
+        std::vector<Clip> many;
+        std::vector<std::vector<float>> vectors;
+        for (int i = 0; i < 20000; ++i) { // several journal records of one label
+            many.push_back({0.1 * i, 0.1 * i + 0.1, 0, 0});
+            vectors.push_back(vec(float(i), 1));
+        }
+        a.storeRecording(rec("x.wav"), many, "w", "m", vectors);
+        a.storeRecording(rec("y.wav"), {{0, 1}, {1, 2}}, "w", "m", {vec(1, 2), vec(3, 4)});
+        std::vector<ClipId> all;
+        for (const ClipRow& c : a.clips()) all.push_back(c.id);
+        a.setLabel(all[0], "owl", "notes.csv");
+        a.setLabel(all[1], "old");
+
+        a.journalLabels(all, std::vector<std::string>(all.size(), "song"));
+        a.journalLabels({all[1], all[2], all[3], all[3]}, {"", "call", "x", "trill"}); // a repeated clip: the last counts
+        using Key = std::pair<ClipId, std::string>;
+        std::map<Key, std::string> expected;
+        for (ClipId id : all) expected[{id, "user"}] = "song";
+        expected.erase({all[1], "user"});
+        expected[{all[2], "user"}] = "call";
+        expected[{all[3], "user"}] = "trill";
+        expected[{all[0], "notes.csv"}] = "owl";
+        auto asMap = [](const std::vector<LabelRow>& rows) {
+            std::map<Key, std::string> m;
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                if (i > 0 && !(Key{rows[i - 1].clipId, rows[i - 1].source} < Key{rows[i].clipId, rows[i].source}))
+                    throw std::runtime_error("labels not in (clip, source) order at row " + std::to_string(i));
+                m[{rows[i].clipId, rows[i].source}] = rows[i].label;
+            }
+            return m;
+        };
+        auto ofSource = [&](const std::string& source) {
+            std::map<Key, std::string> m;
+            for (const auto& [k, v] : expected)
+                if (k.second == source) m[k] = v;
+            return m;
+        };
+        QCOMPARE(a.journalledLabelClips(), std::int64_t(all.size() + 3));
+        QCOMPARE(asMap(a.labels()), expected);
+        QCOMPARE(asMap(a.labels("user")), ofSource("user"));
+        QCOMPARE(asMap(a.labels("notes.csv")), ofSource("notes.csv"));
+        QCOMPARE(asMap(Archive::openReadOnly(file).labels()), expected); // another connection reads it too
+
+        // Folded a record at a time: the same labels at every step, then the journal is empty.
+        int slices = 0;
+        for (std::int64_t left = a.journalledLabelClips(); left > 0; ++slices) {
+            const std::int64_t next = a.foldLabelJournal(1);
+            QVERIFY(next < left);
+            left = next;
+            QCOMPARE(asMap(a.labels()), expected);
+        }
+        QVERIFY2(slices >= 4, qPrintable(QString::number(slices)));
+        {
+            SQLite::Database db(file.string(), SQLite::OPEN_READONLY); // now all in the table itself
+            QCOMPARE(db.execAndGet("SELECT count(*) FROM label_journal").getInt(), 0);
+            QCOMPARE(db.execAndGet("SELECT count(*) FROM labels").getInt64(), std::int64_t(expected.size()));
+        }
+
+        // A row-by-row write after a journalled one comes after it.
+        a.journalLabels({all[5]}, {"late"});
+        a.writeLabels({all[5]}, {"later"});
+        QCOMPARE(a.journalledLabelClips(), std::int64_t(0));
+        QCOMPARE(asMap(a.labels("user"))[Key(all[5], "user")], std::string("later"));
+
+        // A journalled label of a deleted clip goes with the clip: not to a new clip given its id.
+        a.journalLabels({all.back()}, {"gone"});
+        a.storeRecording(rec("y.wav"), {}, "w", "m", {});
+        QCOMPARE(a.journalledLabelClips(), std::int64_t(0));
+        a.storeRecording(rec("z.wav"), {{0, 1}, {1, 2}}, "w", "m", {vec(1, 2), vec(3, 4)});
+        for (const LabelRow& l : a.labels()) QVERIFY(l.label != "gone");
+
+        // A journal left by a process that never folded it: the next opening with write access
+        // folds it; a read-only one reads it as it is.
+        a.journalLabels({all[7]}, {"kept"});
+        QCOMPARE(asMap(Archive::openReadOnly(file).labels("user"))[Key(all[7], "user")], std::string("kept"));
+        QCOMPARE(Archive::openReadOnly(file).journalledLabelClips(), std::int64_t(1));
+        {
+            const Archive b = Archive::open(file);
+            QCOMPARE(b.journalledLabelClips(), std::int64_t(0));
+        }
+        QCOMPARE(asMap(a.labels("user"))[Key(all[7], "user")], std::string("kept"));
+        QCOMPARE(a.integrityCheck(), std::string("ok"));
     }
 
     void movedArchiveWithRecordingsStillResolves()

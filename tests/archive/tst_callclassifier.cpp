@@ -236,7 +236,8 @@ private Q_SLOTS:
         {
             SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
             db.exec("DROP TABLE classifiers; DROP TABLE retrieval_spaces; DROP TRIGGER clip_leaves_neighbour_lists; "
-                    "DROP TABLE neighbour_list_members; DROP TABLE neighbour_lists; PRAGMA user_version = 2");
+                    "DROP TABLE neighbour_list_members; DROP TABLE neighbour_lists; DROP TABLE label_journal; "
+                    "PRAGMA user_version = 2");
         }
         QVERIFY_THROWS_EXCEPTION(ArchiveError, Archive::openReadOnly(file).classifiers());
         Archive a = Archive::open(file);

@@ -168,6 +168,35 @@ private Q_SLOTS:
         QCOMPARE(shown(6), std::string());
     }
 
+    // An edit is written as the archive's label journal (read as labels by every reader at once)
+    // and folded into its label table while the window idles, or when the archive is closed.
+    void labelEditsAreFoldedWhileTheWindowIdles()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        QVERIFY(testkit::showAndOpen(w, a.file()));
+        ArchiveSession* s = w.session();
+        const auto storedAs = [&](const std::string& label) {
+            int n = 0;
+            for (const LabelRow& l : Archive::openReadOnly(a.path()).labels("user")) n += l.label == label;
+            return n;
+        };
+        const auto journalled = [&] { return Archive::openReadOnly(a.path()).journalledLabelClips(); };
+        QVERIFY(s->applyLabel({0, 1, 2}, QStringLiteral("finch")));
+        QCOMPARE(journalled(), std::int64_t(3));
+        QCOMPARE(storedAs("finch"), 3);
+        QTRY_COMPARE(journalled(), std::int64_t(0));
+        QCOMPARE(storedAs("finch"), 3);
+
+        QVERIFY(s->applyLabel({3}, QStringLiteral("wren")));
+        QVERIFY(s->undoLabel());
+        QCOMPARE(journalled(), std::int64_t(2));
+        s->close();
+        QCOMPARE(journalled(), std::int64_t(0));
+        QCOMPARE(storedAs("wren"), 0);
+        QCOMPARE(storedAs("finch"), 3);
+    }
+
     void labelFileImportedFromTheWindow()
     {
         // File > Import Labels: the CLI's matching rules; the labels show at once (map legend,

@@ -1,6 +1,8 @@
 // A label typed in the GUI is in the archive the moment Enter is pressed: a GUI process killed
 // with SIGKILL right after the edit (no chance to save anything) shows the label on restart. The
 // child GUI is this same executable, run with one test function and the archive in CHILD_ARCHIVE.
+// The edit is written as the archive's label journal and folded into its label table while the
+// window idles; in the last round the child is killed before it could fold.
 #include "UiTestArchive.h"
 
 #include "ui/ArchiveSession.h"
@@ -15,6 +17,8 @@
 
 #include <csignal>
 #include <cstdio>
+
+#include <unistd.h>
 
 using namespace crowlingo;
 using namespace crowlingo::ui;
@@ -50,6 +54,8 @@ private Q_SLOTS:
             env.insert("CHILD_ARCHIVE", a.file());
             env.insert("CHILD_LABEL", label);
             env.insert("CHILD_CLIP", QString::number(round * 5));
+            const bool neverIdle = round == 2;
+            if (neverIdle) env.insert("CHILD_NEVER_IDLE", "1");
             child.setProcessEnvironment(env);
             child.start(QCoreApplication::applicationFilePath(), {"childLabelsThenWaits"});
             QVERIFY(child.waitForStarted());
@@ -60,6 +66,10 @@ private Q_SLOTS:
             QVERIFY(child.waitForFinished(10000));
             QCOMPARE(child.exitStatus(), QProcess::CrashExit);
             const ClipId clip = out.mid(out.indexOf("LABELLED ") + 9).trimmed().toLongLong();
+            if (neverIdle) {
+                QVERIFY2(out.contains("JOURNALLED 1"), out.constData()); // killed with the edit unfolded
+                QCOMPARE(Archive::openReadOnly(a.path()).journalledLabelClips(), std::int64_t(1));
+            }
 
             // On disk, intact, and shown by a freshly started workbench.
             const Archive reread = Archive::open(a.path());
@@ -87,8 +97,12 @@ private Q_SLOTS:
         edit->setFocus();
         QTest::keyClicks(edit, qEnvironmentVariable("CHILD_LABEL"));
         QTest::keyClick(edit, Qt::Key_Return);
+        const bool neverIdle = qEnvironmentVariableIsSet("CHILD_NEVER_IDLE");
+        if (neverIdle) // no event loop from here on: the journal is never folded
+            std::printf("JOURNALLED %lld\n", (long long)Archive::openReadOnly(file.toStdString()).journalledLabelClips());
         std::printf("LABELLED %lld\n", (long long)w.session()->data().clips[std::size_t(index)].id);
         std::fflush(stdout);
+        if (neverIdle) ::sleep(120);
         QTest::qWait(120000); // the parent kills us long before
     }
 };
