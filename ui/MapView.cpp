@@ -58,7 +58,10 @@ MapView::MapView(ArchiveSession* session, QWidget* parent)
     });
     connect(session_, &ArchiveSession::currentClipChanged, this, qOverload<>(&QWidget::update));
     connect(session_, &ArchiveSession::neighboursChanged, this, qOverload<>(&QWidget::update));
-    connect(session_, &ArchiveSession::selectionChanged, this, qOverload<>(&QWidget::update));
+    connect(session_, &ArchiveSession::selectionChanged, this, [this] {
+        selectionLayerValid_ = false;
+        update();
+    });
 }
 
 void MapView::setColourBy(ColourBy mode)
@@ -344,6 +347,7 @@ void MapView::renderLayer()
     layerScale_ = scale_;
     layerOffset_ = offset_;
     stampPoints();
+    selectionLayerValid_ = false;
     lastStampMs_ = double(clock.nsecsElapsed()) / 1e6;
 }
 
@@ -394,9 +398,57 @@ void MapView::stampPoints()
     }
 }
 
+void MapView::stampSelection()
+{
+    const qreal dpr = devicePixelRatioF();
+    if (selectionLayer_.size() != layer_.size()) selectionLayer_ = QImage(layer_.size(), QImage::Format_ARGB32_Premultiplied);
+    selectionLayer_.setDevicePixelRatio(dpr);
+    selectionLayer_.fill(Qt::transparent);
+    selectionLayerValid_ = true;
+    const QVector<int>& selection = session_->selection();
+    if (selection.isEmpty() || points_.empty()) return;
+
+    // A dark ring (1.2 px pen, alpha 220) around each selected point, anti-aliased, composited
+    // "over" into premultiplied pixels.
+    const double ring = (pointRadius() + 1.5) * dpr, halfPen = 0.6 * dpr;
+    const int half = int(std::ceil(ring + halfPen)) + 1;
+    const int side = 2 * half + 1;
+    std::vector<float> coverage(std::size_t(side) * side);
+    for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x) {
+            const double off = std::abs(std::hypot(x - half, y - half) - ring);
+            coverage[std::size_t(y) * side + x] = float(std::clamp(halfPen + 0.5 - off, 0.0, 1.0) * (220.0 / 255.0));
+        }
+    constexpr float kR = 20, kG = 20, kB = 30;
+    const int w = selectionLayer_.width(), h = selectionLayer_.height();
+    auto* bits = reinterpret_cast<QRgb*>(selectionLayer_.bits());
+    const qsizetype stride = selectionLayer_.bytesPerLine() / 4;
+    for (int clip : selection) {
+        if (clip < 0 || std::size_t(clip) >= pointOfClip_.size() || pointOfClip_[std::size_t(clip)] < 0) continue;
+        const Point& p = points_[std::size_t(pointOfClip_[std::size_t(clip)])];
+        const int cx = int(std::lround((p.x * layerScale_ + layerOffset_.x()) * dpr));
+        const int cy = int(std::lround((-p.y * layerScale_ + layerOffset_.y()) * dpr));
+        if (cx < -half || cy < -half || cx >= w + half || cy >= h + half) continue;
+        for (int y = std::max(0, cy - half); y <= std::min(h - 1, cy + half); ++y) {
+            QRgb* line = bits + y * stride;
+            const float* cov = coverage.data() + std::size_t(y - cy + half) * side;
+            for (int x = std::max(0, cx - half); x <= std::min(w - 1, cx + half); ++x) {
+                const float a = cov[x - cx + half];
+                if (a <= 0) continue;
+                const QRgb d = line[x];
+                const float keep = 1 - a;
+                line[x] = qRgba(int(kR * a + qRed(d) * keep), int(kG * a + qGreen(d) * keep),
+                                int(kB * a + qBlue(d) * keep), int(255 * a + qAlpha(d) * keep));
+            }
+        }
+    }
+}
+
 void MapView::paintEvent(QPaintEvent*)
 {
     if (!layerValid_) renderLayer();
+    if (!selectionLayerValid_) stampSelection();
+    const bool anySelected = !session_->selection().isEmpty();
     QPainter p(this);
     if (showsMovedImage()) {
         // The image stamped at the earlier view, where that view's points now are:
@@ -406,9 +458,11 @@ void MapView::paintEvent(QPaintEvent*)
         p.save();
         p.setTransform(QTransform(s, 0, 0, s, offset_.x() - layerOffset_.x() * s, offset_.y() - layerOffset_.y() * s));
         p.drawImage(0, 0, layer_);
+        if (anySelected) p.drawImage(0, 0, selectionLayer_);
         p.restore();
     } else {
         p.drawImage(0, 0, layer_);
+        if (anySelected) p.drawImage(0, 0, selectionLayer_);
     }
     p.setRenderHint(QPainter::Antialiasing);
 
@@ -451,16 +505,7 @@ void MapView::paintEvent(QPaintEvent*)
 void MapView::drawHighlights(QPainter& p)
 {
     const double r = pointRadius();
-    // Selection: dark outlines.
-    const auto& selection = session_->selection();
-    if (!selection.isEmpty()) {
-        p.setBrush(Qt::NoBrush);
-        p.setPen(QPen(QColor(20, 20, 30, 220), 1.2));
-        for (int i : selection) {
-            const QPointF c = widgetPosition(i);
-            if (std::isfinite(c.x())) p.drawEllipse(c, r + 1.5, r + 1.5);
-        }
-    }
+    // (The selection's rings are stamped beforehand: stampSelection.)
     // Neighbours: orange rings, thicker for the nearest.
     const auto& neighbours = session_->neighbours();
     for (int n = neighbours.size() - 1; n >= 0; --n) {

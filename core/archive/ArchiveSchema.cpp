@@ -142,7 +142,7 @@ const std::vector<const char*> kMigrations = {
         source TEXT NOT NULL,
         label TEXT NOT NULL,                 -- '' removes the clips' label from source
         updated_at TEXT NOT NULL,
-        clip_ids BLOB NOT NULL);             -- int64 LE, at most 8,192
+        clip_ids BLOB NOT NULL);             -- int64 LE, at most 4,096
     )sql",
 };
 

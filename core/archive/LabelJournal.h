@@ -23,7 +23,7 @@ class Database;
 
 namespace crowlingo::labeljournal {
 
-constexpr std::size_t kClipsPerRecord = 8192;
+constexpr std::size_t kClipsPerRecord = 4096;
 
 // Whether the archive has the journal table (schema 6 on; a read-only older archive has none).
 bool present(SQLite::Database& db);

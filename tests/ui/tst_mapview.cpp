@@ -189,6 +189,55 @@ private Q_SLOTS:
         QVERIFY(!map.showsMovedImage());
     }
 
+    // Selected clips get a dark ring, and nothing else on the map changes; clearing the selection
+    // gives back the map as it was. (The rings are stamped into an image of their own: drawn one
+    // by one, 200k selected clips held every frame for a second.)
+    void selectedClipsAreRingedAndNothingElse()
+    {
+        UiTestArchive a;
+        ArchiveSession session;
+        MapView map(&session);
+        map.resize(800, 600);
+        map.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&map));
+        open(session, a);
+        const QImage before = map.grab().toImage();
+        QVector<int> selected;
+        for (int clip = 0; clip < session.clipCount(); clip += 3) selected << clip;
+        session.setSelection(selected);
+        const QImage after = map.grab().toImage();
+        QCOMPARE(after.size(), before.size());
+
+        std::vector<QPointF> centres;
+        for (int clip : selected) centres.push_back(map.widgetPosition(clip));
+        const auto nearASelectedClip = [&](QPoint p, double within) {
+            for (const QPointF& c : centres)
+                if (std::hypot(p.x() - c.x(), p.y() - c.y()) <= within) return true;
+            return false;
+        };
+        const QRect caption(0, after.height() - 40, after.width(), 40); // the caption line is text
+        int changed = 0;
+        for (int y = 0; y < after.height(); ++y)
+            for (int x = 0; x < after.width(); ++x)
+                if (after.pixel(x, y) != before.pixel(x, y) && !caption.contains(x, y)) {
+                    ++changed;
+                    QVERIFY2(nearASelectedClip({x, y}, 12), qPrintable(QString("(%1, %2) changed").arg(x).arg(y)));
+                }
+        QVERIFY(changed > 0);
+        for (const QPointF& c : centres) {
+            if (!after.rect().adjusted(12, 12, -12, -12).contains(c.toPoint())) continue;
+            int darker = 0;
+            for (int dy = -10; dy <= 10; ++dy)
+                for (int dx = -10; dx <= 10; ++dx) {
+                    const QPoint p = c.toPoint() + QPoint(dx, dy);
+                    darker += qGray(after.pixel(p)) + 40 < qGray(before.pixel(p));
+                }
+            QVERIFY2(darker >= 8, qPrintable(QString("%1 darker pixels around (%2, %3)").arg(darker).arg(c.x()).arg(c.y())));
+        }
+        session.setSelection({});
+        QCOMPARE(map.grab().toImage(), before);
+    }
+
     void colourByLabelFollowsNewLabels()
     {
         UiTestArchive a;
