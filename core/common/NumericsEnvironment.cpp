@@ -71,9 +71,27 @@ std::string openBlasKernel()
     return name ? std::string(name) : std::string();
 }
 
+std::string tunablesWithHugePages(std::string_view tunables)
+{
+    // Colon-separated name=value pairs (glibc's manual, "Tunables").
+    for (std::size_t at = 0; at <= tunables.size();) {
+        const std::size_t end = std::min(tunables.find(':', at), tunables.size());
+        const std::string_view pair = tunables.substr(at, end - at);
+        if (pair.substr(0, pair.find('=')) == "glibc.malloc.hugetlb") return {};
+        at = end + 1;
+    }
+    constexpr std::string_view hugePages = "glibc.malloc.hugetlb=1";
+    return tunables.empty() ? std::string(hugePages) : std::string(tunables) + ":" + std::string(hugePages);
+}
+
 bool setNumericsEnvironment()
 {
     bool changed = false;
+    const char* tunables = std::getenv("GLIBC_TUNABLES");
+    if (const std::string asked = tunablesWithHugePages(tunables ? tunables : ""); !asked.empty()) {
+        ::setenv("GLIBC_TUNABLES", asked.c_str(), 1);
+        changed = true;
+    }
     if (!std::getenv("OMP_WAIT_POLICY")) { // the user's choice, or already re-executed
         ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
         changed = true;

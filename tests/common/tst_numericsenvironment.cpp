@@ -39,6 +39,36 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(crowlingo::betterOpenBlasKernel(chosen.toStdString(), VectorUnits(cpu))), asked);
     }
 
+    // malloc's huge pages are asked for beside what the user set, and never against their choice.
+    void hugePagesAskedFor_data()
+    {
+        QTest::addColumn<QString>("tunables");
+        QTest::addColumn<QString>("asked");
+        QTest::newRow("unset") << "" << "glibc.malloc.hugetlb=1";
+        QTest::newRow("others kept") << "glibc.malloc.arena_max=2" << "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1";
+        QTest::newRow("user chose none") << "glibc.malloc.hugetlb=0" << "";
+        QTest::newRow("user chose hugetlbfs, among others") << "glibc.malloc.tcache_count=0:glibc.malloc.hugetlb=2" << "";
+        QTest::newRow("a name that only begins alike") << "glibc.malloc.hugetlbx=3" << "glibc.malloc.hugetlbx=3:glibc.malloc.hugetlb=1";
+    }
+    void hugePagesAskedFor()
+    {
+        QFETCH(QString, tunables);
+        QFETCH(QString, asked);
+        QCOMPARE(QString::fromStdString(crowlingo::tunablesWithHugePages(tunables.toStdString())), asked);
+    }
+
+    // The environment set once asks for the settings, and a second time changes nothing (a
+    // re-executed program does not re-execute again).
+    void settingTheEnvironmentOnce()
+    {
+        qunsetenv("GLIBC_TUNABLES");
+        qunsetenv("OMP_WAIT_POLICY");
+        QVERIFY(crowlingo::setNumericsEnvironment());
+        QCOMPARE(qEnvironmentVariable("GLIBC_TUNABLES"), QStringLiteral("glibc.malloc.hugetlb=1"));
+        QCOMPARE(qEnvironmentVariable("OMP_WAIT_POLICY"), QStringLiteral("PASSIVE"));
+        QVERIFY(!crowlingo::setNumericsEnvironment());
+    }
+
     // Without a BLAS in the process there is no kernel to name.
     void noOpenBlasNoKernel() { QCOMPARE(QString::fromStdString(crowlingo::openBlasKernel()), QString()); }
 };
