@@ -88,10 +88,15 @@ void refuseUnlessWritable(const fs::path& file)
     }
 }
 
+// An Archive is used by one thread at a time (Archive.h), so its connection needs none of the
+// mutex SQLite otherwise takes on every call (sqlite3_step, each column read): SQLite's
+// "multi-thread" mode. The locks were 6 % of `bench_map100k 1000000` (BENCHMARKS.md).
+constexpr int kOneThreadAtATime = SQLITE_OPEN_NOMUTEX;
+
 // Opens the database; with `verify`, refuses (before any write) one that lacks the archive's tables.
 std::unique_ptr<SQLite::Database> connect(const fs::path& file, int flags, bool verify)
 {
-    auto db = std::make_unique<SQLite::Database>(file.string(), flags, 10000 /*busy timeout ms*/);
+    auto db = std::make_unique<SQLite::Database>(file.string(), flags | kOneThreadAtATime, 10000 /*busy timeout ms*/);
     if (verify) {
         bool isArchive = false;
         try {
@@ -338,7 +343,7 @@ Archive Archive::openReadOnly(const fs::path& file)
     a.d->file = fs::absolute(file);
     guarded(file, "open archive", [&] {
         try {
-            a.d->db = std::make_unique<SQLite::Database>(a.d->file.string(), SQLite::OPEN_READONLY, 10000);
+            a.d->db = std::make_unique<SQLite::Database>(a.d->file.string(), SQLite::OPEN_READONLY | kOneThreadAtATime, 10000);
             (void)a.d->db->tableExists("meta"); // SQLite opens lazily: this is where a missing -shm fails
         } catch (const SQLite::Exception& e) {
             if (e.getErrorCode() == SQLITE_NOTADB) throw;
@@ -354,7 +359,8 @@ Archive Archive::openReadOnly(const fs::path& file)
                     uri += c;
                 }
             }
-            a.d->db = std::make_unique<SQLite::Database>(uri + "?immutable=1", SQLite::OPEN_READONLY | SQLite::OPEN_URI, 10000);
+            a.d->db = std::make_unique<SQLite::Database>(uri + "?immutable=1",
+                                                         SQLite::OPEN_READONLY | SQLite::OPEN_URI | kOneThreadAtATime, 10000);
         }
         if (!(a.d->db->tableExists("meta") && a.d->db->tableExists("recordings")))
             throw ArchiveError(fileError("open archive", file, "not a CrowLingo archive"));
