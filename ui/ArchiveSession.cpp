@@ -90,6 +90,7 @@ void ArchiveSession::finishLoading()
     }
     data_ = std::make_unique<ArchiveView>(std::move(*r.value));
     watchFromNow();
+    labelFolding_->start(); // a journal left behind by a window that was killed
     Q_EMIT archiveOpened();
 }
 

@@ -326,12 +326,6 @@ Archive Archive::open(const fs::path& file)
         a.d->db = connect(a.d->file, SQLite::OPEN_READWRITE, true);
         migrateSchema(*a.d->db, a.d->file);
         adoptConfigCoveringModelIds(*a.d->db);
-        // A journal left by a process that stopped before folding it (killed, or a power cut).
-        if (labeljournal::pendingClips(*a.d->db) > 0) {
-            SQLite::Transaction tx(*a.d->db);
-            labeljournal::fold(*a.d->db, std::numeric_limits<std::int64_t>::max());
-            tx.commit();
-        }
     });
     return a;
 }

@@ -208,6 +208,7 @@ public:
     // clips, where a row per clip takes hundreds) and as durable; every reader, labels() included,
     // sees it at once. foldLabelJournal moves it into the label table later; writeLabels, and
     // anything that deletes clips, folds the whole journal first (core/archive/LabelJournal.h).
+    // Opening does not: a journal left by a killed process is read as labels until then.
     void journalLabels(const std::vector<ClipId>& ids, const std::vector<std::string>& labels,
                        const std::string& source = "user");
     // Folds the journal's oldest edits, at least maxClips clips of them unless fewer are left, in
