@@ -21,6 +21,7 @@ namespace {
 // so a frame or a click still gets through between slices.
 constexpr std::int64_t kLabelFoldSlice = 4096;
 constexpr int kLabelFoldPauseMs = 15;
+constexpr int kLabelFoldBusyRetryMs = 500; // another program is writing to the archive
 } // namespace
 
 ArchiveSession::ArchiveSession(QObject* parent)
@@ -29,7 +30,6 @@ ArchiveSession::ArchiveSession(QObject* parent)
     outsideChanges_->setInterval(2000);
     connect(outsideChanges_, &QTimer::timeout, this, &ArchiveSession::checkForOutsideChanges);
     labelFolding_->setSingleShot(true);
-    labelFolding_->setInterval(kLabelFoldPauseMs);
     connect(labelFolding_, &QTimer::timeout, this, &ArchiveSession::foldLabelJournalSlice);
 }
 
@@ -90,7 +90,7 @@ void ArchiveSession::finishLoading()
     }
     data_ = std::make_unique<ArchiveView>(std::move(*r.value));
     watchFromNow();
-    labelFolding_->start(); // a journal left behind by a window that was killed
+    labelFolding_->start(kLabelFoldPauseMs); // a journal left behind by a window that was killed
     Q_EMIT archiveOpened();
 }
 
@@ -285,17 +285,21 @@ bool ArchiveSession::undoLabel()
 void ArchiveSession::writeLabelEdit(const std::vector<ClipId>& ids, const std::vector<std::string>& labels)
 {
     archive_->journalLabels(ids, labels, "user");
-    labelFolding_->start();
+    labelFolding_->start(kLabelFoldPauseMs);
 }
 
 void ArchiveSession::foldLabelJournalSlice()
 {
     if (!archive_) return;
     try {
-        if (archive_->foldLabelJournal(kLabelFoldSlice) > 0) labelFolding_->start();
+        const std::optional<std::int64_t> left = archive_->tryFoldLabelJournal(kLabelFoldSlice);
+        if (!left)
+            labelFolding_->start(kLabelFoldBusyRetryMs);
+        else if (*left > 0)
+            labelFolding_->start(kLabelFoldPauseMs);
     } catch (const std::exception&) {
-        // The archive is busy (another program writes) or cannot be written: the journal is
-        // durable and read as labels meanwhile, so folding waits for the next edit or opening.
+        // The archive cannot be written: the journal is durable and read as labels meanwhile, so
+        // folding waits for the next edit, or the next window to open the archive.
     }
 }
 
@@ -306,7 +310,7 @@ void ArchiveSession::foldWholeLabelJournal() noexcept
     try {
         archive_->foldLabelJournal(std::numeric_limits<std::int64_t>::max());
     } catch (const std::exception&) {
-        // As above: the next opening with write access folds what is left.
+        // As above: the next window to open the archive folds what is left.
     }
 }
 

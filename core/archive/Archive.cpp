@@ -93,10 +93,13 @@ void refuseUnlessWritable(const fs::path& file)
 // "multi-thread" mode. The locks were 6 % of `bench_map100k 1000000` (BENCHMARKS.md).
 constexpr int kOneThreadAtATime = SQLITE_OPEN_NOMUTEX;
 
+// How long a statement waits for another process's write to end before it gives up.
+constexpr int kBusyTimeoutMs = 10000;
+
 // Opens the database; with `verify`, refuses (before any write) one that lacks the archive's tables.
 std::unique_ptr<SQLite::Database> connect(const fs::path& file, int flags, bool verify)
 {
-    auto db = std::make_unique<SQLite::Database>(file.string(), flags | kOneThreadAtATime, 10000 /*busy timeout ms*/);
+    auto db = std::make_unique<SQLite::Database>(file.string(), flags | kOneThreadAtATime, kBusyTimeoutMs);
     if (verify) {
         bool isArchive = false;
         try {
@@ -337,7 +340,7 @@ Archive Archive::openReadOnly(const fs::path& file)
     a.d->file = fs::absolute(file);
     guarded(file, "open archive", [&] {
         try {
-            a.d->db = std::make_unique<SQLite::Database>(a.d->file.string(), SQLite::OPEN_READONLY | kOneThreadAtATime, 10000);
+            a.d->db = std::make_unique<SQLite::Database>(a.d->file.string(), SQLite::OPEN_READONLY | kOneThreadAtATime, kBusyTimeoutMs);
             (void)a.d->db->tableExists("meta"); // SQLite opens lazily: this is where a missing -shm fails
         } catch (const SQLite::Exception& e) {
             if (e.getErrorCode() == SQLITE_NOTADB) throw;
@@ -354,7 +357,8 @@ Archive Archive::openReadOnly(const fs::path& file)
                 }
             }
             a.d->db = std::make_unique<SQLite::Database>(uri + "?immutable=1",
-                                                         SQLite::OPEN_READONLY | SQLite::OPEN_URI | kOneThreadAtATime, 10000);
+                                                         SQLite::OPEN_READONLY | SQLite::OPEN_URI | kOneThreadAtATime,
+                                                         kBusyTimeoutMs);
         }
         if (!(a.d->db->tableExists("meta") && a.d->db->tableExists("recordings")))
             throw ArchiveError(fileError("open archive", file, "not a CrowLingo archive"));
@@ -799,6 +803,25 @@ std::int64_t Archive::foldLabelJournal(std::int64_t maxClips)
         tx.commit();
         return labeljournal::pendingClips(*d->db);
     });
+}
+
+std::optional<std::int64_t> Archive::tryFoldLabelJournal(std::int64_t maxClips)
+{
+    // No waiting for another process's write: the caller folds while a window idles.
+    ::sqlite3_busy_timeout(d->db->getHandle(), 0);
+    struct WaitAgain {
+        sqlite3* db;
+        ~WaitAgain() { ::sqlite3_busy_timeout(db, kBusyTimeoutMs); }
+    } waitAgain{d->db->getHandle()};
+    try {
+        SQLite::Transaction tx(*d->db, SQLite::TransactionBehavior::IMMEDIATE); // the write lock now, or busy
+        labeljournal::fold(*d->db, maxClips);
+        tx.commit();
+        return labeljournal::pendingClips(*d->db);
+    } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED) return std::nullopt;
+        throw ArchiveError(fileError("write labels to archive", d->file, e.what()));
+    }
 }
 
 std::int64_t Archive::journalledLabelClips() const

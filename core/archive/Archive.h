@@ -214,6 +214,9 @@ public:
     // Folds the journal's oldest edits, at least maxClips clips of them unless fewer are left, in
     // one transaction; returns the clips still journalled.
     std::int64_t foldLabelJournal(std::int64_t maxClips);
+    // The same without waiting: nullopt, at once and with nothing folded, while another connection
+    // writes (a window folding while it idles must not freeze behind a long write elsewhere).
+    std::optional<std::int64_t> tryFoldLabelJournal(std::int64_t maxClips);
     std::int64_t journalledLabelClips() const;
 
     // Provenance: every computation stored with its parameters (JSON) and the model id.

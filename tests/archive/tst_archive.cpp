@@ -906,6 +906,21 @@ private Q_SLOTS:
         }
         QCOMPARE(a.journalledLabelClips(), std::int64_t(0));
         QCOMPARE(asMap(a.labels("user"))[Key(all[7], "user")], std::string("kept"));
+
+        // While another process writes, tryFoldLabelJournal gives up at once and folds nothing;
+        // afterwards it folds.
+        a.journalLabels({all[8]}, {"waiting"});
+        {
+            SQLite::Database writer(file.string(), SQLite::OPEN_READWRITE);
+            SQLite::Transaction holding(writer, SQLite::TransactionBehavior::IMMEDIATE);
+            QElapsedTimer clock;
+            clock.start();
+            QVERIFY(!a.tryFoldLabelJournal(1));
+            QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+            QCOMPARE(a.journalledLabelClips(), std::int64_t(1));
+        }
+        QCOMPARE(a.tryFoldLabelJournal(1), std::optional<std::int64_t>(0));
+        QCOMPARE(asMap(a.labels("user"))[Key(all[8], "user")], std::string("waiting"));
         QCOMPARE(a.integrityCheck(), std::string("ok"));
     }
 
