@@ -225,15 +225,11 @@ bool ArchiveSession::applyLabel(const QVector<int>& clipIndices, const QString& 
     }
     try {
         // The clips' own ("user") labels before the edit, for undo.
-        std::unordered_map<ClipId, std::string> user;
-        for (LabelRow& l : archive_->labels("user")) user.emplace(l.clipId, std::move(l.label));
-        for (ClipId id : ids) {
-            const auto it = user.find(id);
-            edit.previousUser.push_back(it == user.end() ? std::string() : it->second);
-        }
+        for (int i : edit.clipIndices) edit.previousUser.push_back(data_->ownLabel[std::size_t(i)]);
         // Written before the window shows it, in one transaction: the edit is in the archive the
         // moment it is shown (tst_labelsurvivekill).
         writeLabelEdit(ids, std::vector<std::string>(ids.size(), text));
+        for (int i : edit.clipIndices) data_->ownLabel[std::size_t(i)] = text;
         if (text.empty()) {
             // Without its own label a clip shows an imported one again, as exports will.
             data_->setLabels(archive_->labels());
@@ -269,6 +265,8 @@ bool ArchiveSession::undoLabel()
         ids.reserve(std::size_t(e.clipIndices.size()));
         for (int i : e.clipIndices) ids.push_back(data_->clips[std::size_t(i)].id);
         writeLabelEdit(ids, e.previousUser); // "" removes
+        for (int k = 0; k < e.clipIndices.size(); ++k)
+            data_->ownLabel[std::size_t(e.clipIndices[k])] = e.previousUser[std::size_t(k)];
     } catch (const std::exception& ex) {
         Q_EMIT errorOccurred(QString::fromUtf8(ex.what()));
         return false;

@@ -145,6 +145,10 @@ void ArchiveView::setLabels(const std::vector<LabelRow>& rows)
     label.assign(clips.size(), {});
     for (auto& [clip, shown] : shownLabels(rows)) // the one rule (core/archive/LabelResolution.h)
         if (const int i = indexOf(clip); i >= 0) label[std::size_t(i)] = std::move(shown.label);
+    ownLabel.assign(clips.size(), {});
+    for (const LabelRow& r : rows)
+        if (r.source == "user")
+            if (const int i = indexOf(r.clipId); i >= 0) ownLabel[std::size_t(i)] = r.label;
 }
 
 void ArchiveView::setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels, std::string params)

@@ -70,6 +70,7 @@ struct ArchiveView {
     std::string clusteringParams;                 // JSON of the computation that made the clusters
     std::vector<int> cluster;                     // per clip; -1 noise (and every clip without clustering)
     std::vector<std::string> label;               // per clip; "" = none (a "user" label wins over imported ones)
+    std::vector<std::string> ownLabel;            // per clip: its "user" label alone ("" = none), for undo
 
     static ArchiveView load(const std::filesystem::path& file, const Progress& progress = {});
 
@@ -80,7 +81,8 @@ struct ArchiveView {
     // Installs a map / clustering given per clip id (clips missing from ids get NaN / -1).
     void setProjection(const std::vector<ClipId>& ids, const std::vector<float>& xy, std::string params);
     void setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels, std::string params);
-    // The label shown per clip from all the archive's label rows: a "user" label wins over imported ones.
+    // The label shown per clip from all the archive's label rows (a "user" label wins over imported
+    // ones), and each clip's own.
     void setLabels(const std::vector<LabelRow>& rows);
     // The clips to listen to first in a cluster (core's clusterExemplars over its members'
     // vectors): the medoid, then its nearest members; at most `count`. Empty for noise (-1).

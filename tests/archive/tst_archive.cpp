@@ -793,6 +793,12 @@ private Q_SLOTS:
         QCOMPARE(a.labels("user").size(), std::size_t(1));
         QCOMPARE(a.labels("user").front().label, std::string("rattle"));
         QCOMPARE(a.labels("import.csv").front().clipId, clips[1].id);
+
+        // The view: the label each clip shows (its own wins), and its own alone (what undo needs).
+        a.setLabel(clips[0].id, "owl", "import.csv");
+        const ArchiveView view = ArchiveView::load(a.file());
+        QCOMPARE(view.label, (std::vector<std::string>{"owl", "rattle"}));
+        QCOMPARE(view.ownLabel, (std::vector<std::string>{"", "rattle"}));
     }
 
     // What undo writes back: per clip a label, or "" for none, from one source; other sources stay.

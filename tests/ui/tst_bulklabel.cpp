@@ -197,6 +197,31 @@ private Q_SLOTS:
         QCOMPARE(storedAs("finch"), 3);
     }
 
+    // Undo puts back the label a clip had before the edit, also when another program wrote it
+    // after the window's last edit (the window keeps the clips' own labels between edits).
+    void undoPutsBackALabelWrittenElsewhere()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        QVERIFY(testkit::showAndOpen(w, a.file()));
+        ArchiveSession* s = w.session();
+        const ClipId id = s->data().clips[2].id;
+        const auto stored = [&] {
+            for (const LabelRow& l : Archive::openReadOnly(a.path()).labels("user"))
+                if (l.clipId == id) return l.label;
+            return std::string();
+        };
+        QVERIFY(s->applyLabel({2}, QStringLiteral("wren")));
+        Archive::open(a.path()).setLabel(id, "robin"); // as `crowlingo-cli import --source user` would
+        s->checkForOutsideChanges();
+        QCOMPARE(s->data().label[2], std::string("robin"));
+        QVERIFY(s->applyLabel({2}, QStringLiteral("tawny")));
+        QCOMPARE(stored(), std::string("tawny"));
+        QVERIFY(s->undoLabel());
+        QCOMPARE(stored(), std::string("robin"));
+        QCOMPARE(s->data().label[2], std::string("robin"));
+    }
+
     void labelFileImportedFromTheWindow()
     {
         // File > Import Labels: the CLI's matching rules; the labels show at once (map legend,
