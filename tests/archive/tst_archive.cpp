@@ -823,7 +823,7 @@ private Q_SLOTS:
 
     // An edit written as a journal reads as labels at once, through any connection, and the same
     // at every step of folding it into the label table; edits apply in the order made; writing
-    // row by row, deleting clips and opening with write access fold the journal first.
+    // row by row and deleting clips fold the journal first.
     void journalledLabelsReadAsLabelsAndFoldInOrder()
     {
         fs::create_directories(dir() / "r6");
