@@ -218,7 +218,6 @@ int main(int argc, char** argv)
         while (reader.journalledLabelClips() > 0)
             turns.push_back(1000 * timeIt([] { QCoreApplication::processEvents(QEventLoop::AllEvents); }));
     });
-    if (std::getenv("BENCH_TURNS")) { for (double t : turns) if (t > 5) std::printf("turn %.1f\n", t); }
     std::printf("folding the %lld journalled clips while idle: %.0f ms in all; longest event-loop turn %.1f ms\n",
                 (long long)journalled, 1000 * folding, turns.empty() ? 0.0 : *std::max_element(turns.begin(), turns.end()));
 

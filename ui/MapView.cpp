@@ -32,6 +32,50 @@ constexpr QRgb kBackground = 0xfcfcfd;
 
 QColor categoryColour(int i) { return QColor(QRgb(categoricalColour(i))); }
 
+// An anti-aliased shape stamped straight into an image's pixels, as the points and the selection's
+// rings are (~30x faster than QPainter::drawEllipse at 100k): how much of each pixel of a square
+// of side 2 * half + 1 the shape covers, from the pixel's distance to the centre.
+struct StampMask {
+    int half = 0;
+    std::vector<float> coverage;
+
+    template <class CoverageAt>
+    StampMask(int halfSide, CoverageAt&& coverageAt) : half(halfSide)
+    {
+        const int side = 2 * half + 1;
+        coverage.resize(std::size_t(side) * side);
+        for (int y = 0; y < side; ++y)
+            for (int x = 0; x < side; ++x) coverage[std::size_t(y) * side + x] = float(coverageAt(std::hypot(x - half, y - half)));
+    }
+};
+
+struct Pixels {
+    QRgb* bits;
+    qsizetype stride;
+    int width, height;
+    explicit Pixels(QImage& image)
+        : bits(reinterpret_cast<QRgb*>(image.bits())), stride(image.bytesPerLine() / 4), width(image.width()),
+          height(image.height())
+    {
+    }
+};
+
+// blend(pixel, coverage) for every pixel the mask covers when centred at (cx, cy), clipped to the image.
+template <class Blend>
+void stamp(const Pixels& px, const StampMask& mask, int cx, int cy, Blend&& blend)
+{
+    const int half = mask.half, side = 2 * half + 1;
+    if (cx < -half || cy < -half || cx >= px.width + half || cy >= px.height + half) return;
+    for (int y = std::max(0, cy - half); y <= std::min(px.height - 1, cy + half); ++y) {
+        QRgb* line = px.bits + y * px.stride;
+        const float* cov = mask.coverage.data() + std::size_t(y - cy + half) * side;
+        for (int x = std::max(0, cx - half); x <= std::min(px.width - 1, cx + half); ++x) {
+            const float a = cov[x - cx + half];
+            if (a > 0) blend(line[x], a);
+        }
+    }
+}
+
 } // namespace
 
 MapView::MapView(ArchiveSession* session, QWidget* parent)
@@ -361,40 +405,22 @@ void MapView::stampPoints()
     layerValid_ = true;
     if (points_.empty()) return;
 
-    // One anti-aliased disc stamped per point (alpha 0.85 so that density shows), straight into
-    // the pixels: ~30x faster than QPainter::drawEllipse at 100k points.
+    // One disc per point, alpha 0.85 so that density shows.
     const double radius = pointRadius() * dpr;
-    const int half = int(std::ceil(radius)) + 1;
-    const int side = 2 * half + 1;
-    std::vector<float> coverage(std::size_t(side) * side);
-    for (int y = 0; y < side; ++y)
-        for (int x = 0; x < side; ++x) {
-            const double d = std::hypot(x - half, y - half);
-            coverage[std::size_t(y) * side + x] = float(std::clamp(radius + 0.5 - d, 0.0, 1.0) * 0.85);
-        }
-    const int w = layer_.width(), h = layer_.height();
-    auto* bits = reinterpret_cast<QRgb*>(layer_.bits());
-    const qsizetype stride = layer_.bytesPerLine() / 4;
+    const StampMask disc(int(std::ceil(radius)) + 1,
+                         [&](double d) { return std::clamp(radius + 0.5 - d, 0.0, 1.0) * 0.85; });
+    const Pixels px(layer_);
     std::vector<QRgb> rgb(std::size_t(palette_.size()));
     for (int i = 0; i < palette_.size(); ++i) rgb[std::size_t(i)] = palette_[i].rgb();
     for (int k : drawOrder_) {
         const Point& p = points_[std::size_t(k)];
         const QPointF c = toWidget(p.x, p.y) * dpr;
-        const int cx = int(std::lround(c.x())), cy = int(std::lround(c.y()));
-        if (cx < -half || cy < -half || cx >= w + half || cy >= h + half) continue;
         const QRgb col = rgb[colourOfPoint_[std::size_t(k)]];
         const float cr = float(qRed(col)), cg = float(qGreen(col)), cb = float(qBlue(col));
-        for (int y = std::max(0, cy - half); y <= std::min(h - 1, cy + half); ++y) {
-            QRgb* line = bits + y * stride;
-            const float* cov = coverage.data() + std::size_t(y - cy + half) * side;
-            for (int x = std::max(0, cx - half); x <= std::min(w - 1, cx + half); ++x) {
-                const float a = cov[x - cx + half];
-                if (a <= 0) continue;
-                const QRgb d = line[x];
-                line[x] = qRgb(int(qRed(d) + (cr - qRed(d)) * a), int(qGreen(d) + (cg - qGreen(d)) * a),
-                               int(qBlue(d) + (cb - qBlue(d)) * a));
-            }
-        }
+        stamp(px, disc, int(std::lround(c.x())), int(std::lround(c.y())), [&](QRgb& d, float a) {
+            d = qRgb(int(qRed(d) + (cr - qRed(d)) * a), int(qGreen(d) + (cg - qGreen(d)) * a),
+                     int(qBlue(d) + (cb - qBlue(d)) * a));
+        });
     }
 }
 
@@ -408,39 +434,24 @@ void MapView::stampSelection()
     const QVector<int>& selection = session_->selection();
     if (selection.isEmpty() || points_.empty()) return;
 
-    // A dark ring (1.2 px pen, alpha 220) around each selected point, anti-aliased, composited
-    // "over" into premultiplied pixels.
+    // A dark ring (1.2 px pen, alpha 220) around each selected point, composited "over" into
+    // premultiplied pixels.
     const double ring = (pointRadius() + 1.5) * dpr, halfPen = 0.6 * dpr;
-    const int half = int(std::ceil(ring + halfPen)) + 1;
-    const int side = 2 * half + 1;
-    std::vector<float> coverage(std::size_t(side) * side);
-    for (int y = 0; y < side; ++y)
-        for (int x = 0; x < side; ++x) {
-            const double off = std::abs(std::hypot(x - half, y - half) - ring);
-            coverage[std::size_t(y) * side + x] = float(std::clamp(halfPen + 0.5 - off, 0.0, 1.0) * (220.0 / 255.0));
-        }
+    const StampMask mask(int(std::ceil(ring + halfPen)) + 1, [&](double d) {
+        return std::clamp(halfPen + 0.5 - std::abs(d - ring), 0.0, 1.0) * (220.0 / 255.0);
+    });
     constexpr float kR = 20, kG = 20, kB = 30;
-    const int w = selectionLayer_.width(), h = selectionLayer_.height();
-    auto* bits = reinterpret_cast<QRgb*>(selectionLayer_.bits());
-    const qsizetype stride = selectionLayer_.bytesPerLine() / 4;
+    const Pixels px(selectionLayer_);
     for (int clip : selection) {
         if (clip < 0 || std::size_t(clip) >= pointOfClip_.size() || pointOfClip_[std::size_t(clip)] < 0) continue;
         const Point& p = points_[std::size_t(pointOfClip_[std::size_t(clip)])];
         const int cx = int(std::lround((p.x * layerScale_ + layerOffset_.x()) * dpr));
         const int cy = int(std::lround((-p.y * layerScale_ + layerOffset_.y()) * dpr));
-        if (cx < -half || cy < -half || cx >= w + half || cy >= h + half) continue;
-        for (int y = std::max(0, cy - half); y <= std::min(h - 1, cy + half); ++y) {
-            QRgb* line = bits + y * stride;
-            const float* cov = coverage.data() + std::size_t(y - cy + half) * side;
-            for (int x = std::max(0, cx - half); x <= std::min(w - 1, cx + half); ++x) {
-                const float a = cov[x - cx + half];
-                if (a <= 0) continue;
-                const QRgb d = line[x];
-                const float keep = 1 - a;
-                line[x] = qRgba(int(kR * a + qRed(d) * keep), int(kG * a + qGreen(d) * keep),
-                                int(kB * a + qBlue(d) * keep), int(255 * a + qAlpha(d) * keep));
-            }
-        }
+        stamp(px, mask, cx, cy, [](QRgb& d, float a) {
+            const float keep = 1 - a;
+            d = qRgba(int(kR * a + qRed(d) * keep), int(kG * a + qGreen(d) * keep), int(kB * a + qBlue(d) * keep),
+                      int(255 * a + qAlpha(d) * keep));
+        });
     }
 }
 
