@@ -3,6 +3,7 @@
 #include "core/common/NumericsEnvironment.h"
 #include "core/common/Threads.h"
 #include "core/model/DefaultModel.h"
+#include "core/model/InferencePrecision.h"
 
 #include <cstdio>
 
@@ -14,8 +15,9 @@ Model loadModelOption(const std::string& path)
     Model m = Model::load(dir);
     // Threads and BLAS kernel decide the speed: said here so that a slow run can be told apart.
     const std::string kernel = openBlasKernel();
-    std::fprintf(stderr, "model: %s (id %.12s…; %d threads%s%s)\n", dir.string().c_str(), m.id().c_str(), threadCount(),
-                 kernel.empty() ? "" : ", OpenBLAS kernel ", kernel.c_str());
+    std::fprintf(stderr, "model: %s (id %.12s…; %d threads, embeds in %s%s%s)\n", dir.string().c_str(), m.id().c_str(),
+                 threadCount(), precisionName(embeddingPrecision()), kernel.empty() ? "" : ", OpenBLAS kernel ",
+                 kernel.c_str());
     return m;
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/RangeCheck.h"
+#include "core/model/InferencePrecision.h"
 
 #include <charconv>
 #include <cmath>
@@ -62,6 +63,16 @@ CLI::Validator wholeBetween(long long lo, long long hi)
             return "must be a whole number from " + numberText(lo) + " to " + numberText(hi) + " (got " + input + ")";
         },
         "INT in " + numberText(lo) + ".." + numberText(hi));
+}
+
+CLI::Validator precisionCheck()
+{
+    return CLI::Validator(
+        [](std::string& input) -> std::string {
+            if (parsePrecisionChoice(input)) return {};
+            return "must be auto, float32 or bfloat16 (got " + input + ")";
+        },
+        "auto|float32|bfloat16");
 }
 
 CLI::Validator threadCountCheck()

@@ -21,6 +21,8 @@ CLI::Validator finiteAtLeast(double lo);
 CLI::Validator wholeBetween(long long lo, long long hi);
 // --threads: 1..1024, or 0 for all cores.
 CLI::Validator threadCountCheck();
+// auto, float32 or bfloat16 (parsePrecisionChoice).
+CLI::Validator precisionCheck();
 
 // The accepted time-expansion factors (embed, segment, mel, reconstruct, train).
 constexpr double kMinTimeExpansion = ArchiveSettings::minTimeExpansion, kMaxTimeExpansion = ArchiveSettings::maxTimeExpansion;

@@ -8,6 +8,7 @@
 #include "core/common/Error.h"
 #include "core/common/NumericsEnvironment.h"
 #include "core/common/Threads.h"
+#include "core/model/InferencePrecision.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -22,6 +23,11 @@ int main(int argc, char** argv)
     int threads = 0;
     app.add_option("--threads", threads, "Worker threads (LibTorch and decoding); default: all cores")
         ->check(cli::threadCountCheck());
+    std::string precision;
+    app.add_option("--precision", precision,
+                   "Number format of the model's arithmetic when embedding: auto (bfloat16 where the CPU has "
+                   "bfloat16 instructions, else float32), float32 or bfloat16; default: CROWLINGO_PRECISION, else auto")
+        ->check(cli::precisionCheck());
     const std::vector<cli::Command> commands = cli::addAllCommands(app);
     try {
         app.parse(argc, argv);
@@ -33,6 +39,7 @@ int main(int argc, char** argv)
     // Before any thread exists; parsing started none. The model runner loads LibTorch, so it always does.
     if (command->numerics || cli::runsModelItself()) ensureNumericsEnvironment(argv);
     setThreadCount(threads);
+    if (!precision.empty()) setPrecisionChoice(*parsePrecisionChoice(precision));
     cli::installStopSignals();
     try {
         return command->run();

@@ -13,12 +13,13 @@ struct Embedder::Impl {
     Model model;
     EmbedOptions options;
     ModelConfig config; // the model's, with the readout in use (options.readout when given)
+    InferencePrecision precision = InferencePrecision::Float32;
 
     std::vector<std::vector<float>> run(std::span<const Spectrogram* const> clips) const;
 };
 
 Embedder::Embedder(const Model& model, EmbedOptions options)
-    : d(std::make_unique<Impl>(Impl{model, options, model.config()}))
+    : d(std::make_unique<Impl>(Impl{model, options, model.config(), options.precision.value_or(embeddingPrecision())}))
 {
     if (options.batchSize < 1)
         throw UsageError("cannot embed: batch size must be at least 1");
@@ -38,6 +39,7 @@ Embedder& Embedder::operator=(Embedder&&) noexcept = default;
 int Embedder::dimension() const { return d->config.embeddingDim(); }
 const Model& Embedder::model() const { return d->model; }
 const EmbedOptions& Embedder::options() const { return d->options; }
+InferencePrecision Embedder::precision() const { return d->precision; }
 
 std::vector<float> Embedder::embed(const Spectrogram& clipLogMel)
 {
@@ -108,7 +110,7 @@ std::vector<std::vector<float>> Embedder::Impl::run(std::span<const Spectrogram*
             ++n;
         const detail::WindowBatch wb =
             detail::makeWindowBatch(c, std::span(windows).subspan(first, n), options.padFill);
-        const torch::Tensor pooled = m.network()
+        const torch::Tensor pooled = m.network(precision)
                                          ->embed(wb.images.to(m.device), wb.valid.to(m.device), c.readout,
                                                  options.skipEmptyColumns)
                                          .to(torch::kCPU)

@@ -12,6 +12,7 @@
 // c10::InferenceMode in the calling thread); several Embedders may share one Model. Never call it
 // on the GUI thread. Applies torch::set_num_threads(crowlingo::threadCount()) before work.
 #include "core/dsp/Spectrogram.h"
+#include "core/model/InferencePrecision.h"
 #include "core/model/Model.h"
 
 #include <memory>
@@ -32,6 +33,9 @@ struct EmbedOptions {
     // vectors up to float rounding, and a 100-ms call costs about a fifth of a window. Windows
     // are batched with others of about their length for it. false: every column is computed.
     bool skipEmptyColumns = true;
+    // The number format of the encoder's arithmetic; unset: embeddingPrecision() (the process-wide
+    // choice, bfloat16 on CPUs with bfloat16 instructions). Pooling is float32 either way.
+    std::optional<InferencePrecision> precision;
 };
 
 class Embedder {
@@ -45,6 +49,7 @@ public:
     int dimension() const; // values per vector: config.embeddingDim() for the readout in use
     const Model& model() const;
     const EmbedOptions& options() const;
+    InferencePrecision precision() const; // options().precision, else embeddingPrecision() when made
 
     // clipLogMel: frames x bins log-mel dB with bins == model.config().mel.nMels (UsageError if not).
     // Never returns a non-finite vector: ModelError naming the clip instead.

@@ -68,6 +68,20 @@ std::vector<std::byte> Model::Impl::weightBytes() const
     return st.serialize();
 }
 
+detail::MaskedAutoencoder Model::Impl::network(InferencePrecision precision) const
+{
+    if (precision == InferencePrecision::Float32)
+        return net;
+    const std::lock_guard lock(bfloat16->making);
+    if (!bfloat16->net) {
+        detail::MaskedAutoencoder copy = detail::cloneNetwork(net, net->config);
+        copy->to(torch::kBFloat16);
+        copy->eval();
+        bfloat16->net = copy;
+    }
+    return bfloat16->net;
+}
+
 std::shared_ptr<const Model::Impl> Model::Impl::make(ModelConfig config, detail::MaskedAutoencoder net,
                                                      std::vector<std::byte> fileBytes)
 {

@@ -1,16 +1,21 @@
 // Embedder: padding never changes a clip's vector (alone vs in a padded batch, any pad value), and
 // leaving the columns without signal out of the encoder gives the vectors of computing them all,
 // long clips are the mean over 50 %-hop windows with the last aligned to the end, batching and
-// threads do not change results, layer selection, and bad input rejected.
+// threads do not change results, layer selection, and bad input rejected. Those identities hold to
+// float32 rounding, so they are checked in float32; bfloat16 vectors are checked against float32's,
+// and the precision choice (option, environment, CPU) on its own.
 #include "model/ModelTestData.h"
 
 #include "core/common/Error.h"
+#include "core/model/DefaultModel.h"
 #include "core/model/Embedder.h"
+#include "core/model/InferencePrecision.h"
 #include "core/model/Model.h"
 
 #include <QTest>
 
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <thread>
 
@@ -20,6 +25,26 @@ using namespace crowlingo::modeltest;
 Q_DECLARE_METATYPE(crowlingo::Readout)
 
 namespace {
+
+double cosine(const std::vector<float>& a, const std::vector<float>& b)
+{
+    double ab = 0, aa = 0, bb = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        ab += double(a[i]) * b[i];
+        aa += double(a[i]) * a[i];
+        bb += double(b[i]) * b[i];
+    }
+    return ab / std::sqrt(aa * bb);
+}
+
+// The CPU's flags as Linux reports them (an independent reading of cpuid).
+std::string cpuFlags()
+{
+    std::ifstream in("/proc/cpuinfo");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("flags", 0) == 0) return line + " ";
+    return {};
+}
 
 double maxAbsDiff(const std::vector<float>& a, const std::vector<float>& b)
 {
@@ -56,6 +81,8 @@ class TestEmbedder : public QObject {
     Model model_ = Model::createRandom(tinyConfig(), 21);
 
 private Q_SLOTS:
+    void initTestCase() { setPrecisionChoice(PrecisionChoice::Float32); }
+
     void dimensionIsEncoderWidth()
     {
         Embedder e(model_);
@@ -324,6 +351,81 @@ private Q_SLOTS:
             QVERIFY2(QString(err.what()).contains("cannot embed clip 2 of 3") && QString(err.what()).contains("NaN"), err.what());
         }
         QCOMPARE(e.embedBatch({randomClip(32, 32, 1)}).size(), std::size_t(1)); // the embedder still works
+    }
+
+    void bfloat16VectorsAreCloseToFloat32s()
+    {
+        // The trained default model on calls of four kinds and many lengths (part of a column to
+        // several windows): bfloat16 arithmetic must keep every vector within cosine 0.999 of
+        // float32's (issue 20's bound) and give each clip the same nearest neighbour.
+        const Model trained = Model::load(defaultModelDir());
+        const int bins = trained.config().mel.nMels;
+        std::vector<Spectrogram> calls;
+        for (int i = 0; i < 16; ++i)
+            calls.push_back(individualCall(i % individualCount, 6 + 23 * i, bins, std::uint64_t(500 + i)));
+        const auto f32 = Embedder(trained, {.precision = InferencePrecision::Float32}).embedBatch(calls);
+        const auto bf16 = Embedder(trained, {.precision = InferencePrecision::BFloat16}).embedBatch(calls);
+        auto nearest = [](const std::vector<std::vector<float>>& v, std::size_t i) {
+            std::size_t best = i == 0 ? 1 : 0;
+            for (std::size_t j = 0; j < v.size(); ++j)
+                if (j != i && cosine(v[i], v[j]) > cosine(v[i], v[best])) best = j;
+            return best;
+        };
+        double worst = 1, largestChange = 0;
+        for (std::size_t i = 0; i < calls.size(); ++i) {
+            QVERIFY(allFinite(bf16[i]));
+            worst = std::min(worst, cosine(f32[i], bf16[i]));
+            largestChange = std::max(largestChange, maxAbsDiff(f32[i], bf16[i]));
+            QCOMPARE(nearest(bf16, i), nearest(f32, i));
+        }
+        QVERIFY2(worst >= 0.999, qPrintable(QString("lowest cosine %1").arg(worst, 0, 'f', 6)));
+        // Control: the arithmetic really was bfloat16 (its rounding shows in the last digits).
+        QVERIFY2(largestChange > 1e-6, qPrintable(QString::number(largestChange)));
+
+        // The same through the small random model, skipping empty columns or not.
+        std::vector<Spectrogram> clips;
+        for (int frames : {3, 90, 8, 13, 32, 17, 45, 61})
+            clips.push_back(randomClip(frames, 32, std::uint64_t(700 + frames)));
+        for (bool skip : {true, false}) {
+            const auto a = Embedder(model_, {.skipEmptyColumns = skip, .precision = InferencePrecision::Float32}).embedBatch(clips);
+            const auto b = Embedder(model_, {.skipEmptyColumns = skip, .precision = InferencePrecision::BFloat16}).embedBatch(clips);
+            for (std::size_t i = 0; i < clips.size(); ++i)
+                QVERIFY2(cosine(a[i], b[i]) >= 0.999, qPrintable(QString("%1 frames: %2").arg(clips[i].frames).arg(cosine(a[i], b[i]))));
+        }
+    }
+
+    void precisionIsChosenByOptionEnvironmentAndCpu()
+    {
+        QCOMPARE(parsePrecisionChoice("auto"), std::optional(PrecisionChoice::Auto));
+        QCOMPARE(parsePrecisionChoice("bf16"), std::optional(PrecisionChoice::BFloat16));
+        QCOMPARE(parsePrecisionChoice("float32"), std::optional(PrecisionChoice::Float32));
+        QVERIFY(!parsePrecisionChoice("half"));
+        QVERIFY(!parsePrecisionChoice(""));
+
+        // Auto takes bfloat16 exactly where the CPU has the instructions; Linux's own reading of
+        // cpuid (/proc/cpuinfo) must agree with ours.
+        const std::string flags = cpuFlags();
+        if (!flags.empty())
+            QCOMPARE(cpuHasBFloat16Instructions(),
+                     flags.find(" avx512_bf16 ") != std::string::npos || flags.find(" amx_bf16 ") != std::string::npos);
+        setPrecisionChoice(PrecisionChoice::Auto);
+        QCOMPARE(embeddingPrecision(),
+                 cpuHasBFloat16Instructions() ? InferencePrecision::BFloat16 : InferencePrecision::Float32);
+        QCOMPARE(Embedder(model_).precision(), embeddingPrecision());
+
+        // The environment is the default; a choice made by the program (--precision) wins over it.
+        const QByteArray before = qgetenv("CROWLINGO_PRECISION");
+        qputenv("CROWLINGO_PRECISION", "bfloat16");
+        QCOMPARE(defaultPrecisionChoice(), PrecisionChoice::BFloat16);
+        qputenv("CROWLINGO_PRECISION", "something else");
+        QCOMPARE(defaultPrecisionChoice(), PrecisionChoice::Auto);
+        qputenv("CROWLINGO_PRECISION", "bfloat16");
+        setPrecisionChoice(PrecisionChoice::Float32);
+        QCOMPARE(embeddingPrecision(), InferencePrecision::Float32);
+        QCOMPARE(Embedder(model_).precision(), InferencePrecision::Float32);
+        QCOMPARE(Embedder(model_, {.precision = InferencePrecision::BFloat16}).precision(), InferencePrecision::BFloat16);
+        if (before.isNull()) qunsetenv("CROWLINGO_PRECISION");
+        else qputenv("CROWLINGO_PRECISION", before);
     }
 };
 

@@ -92,7 +92,10 @@ torch::Tensor MaskedAutoencoderImpl::embed(const torch::Tensor& imgs, const torc
         }
     }
     const torch::Tensor keyPadding = valid.all().item<bool>() ? torch::Tensor() : valid.logical_not();
-    const std::vector<torch::Tensor> outputs = encoder->layerOutputs(patches, keyPadding, readout.layers, positions);
+    // A network held in bfloat16 (Model::Impl::network) computes in it; pooling stays in float32.
+    const torch::ScalarType format = encoder->patch_embed->weight.scalar_type();
+    const std::vector<torch::Tensor> outputs =
+        encoder->layerOutputs(patches.to(format), keyPadding, readout.layers, positions);
     // Pooled over all patches, or (keepRows) over each row of patches on its own: [B, groups, N/groups].
     const std::int64_t groups = readout.keepRows ? config.patchRows() : 1;
     const std::int64_t b = patches.size(0);
@@ -104,7 +107,7 @@ torch::Tensor MaskedAutoencoderImpl::embed(const torch::Tensor& imgs, const torc
     };
     std::vector<torch::Tensor> parts;
     for (std::size_t i = 0; i < outputs.size(); ++i) {
-        torch::Tensor x = outputs[i];
+        torch::Tensor x = outputs[i].to(torch::kFloat32);
         if (readout.layers[i] != Readout::finalLayer)
             x = torch::layer_norm(x, {x.size(-1)});
         x = x.reshape({b, groups, -1, x.size(-1)});             // [B, G, N/G, D]: rows are the slow index

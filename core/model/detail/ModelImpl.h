@@ -1,10 +1,14 @@
 #pragma once
 // PRIVATE to core/model (torch): included only by core/model .cpp files.
 // What a Model handle shares: config, network (on its device, in eval mode) and id.
+#include "core/model/InferencePrecision.h"
 #include "core/model/Model.h"
 #include "core/model/detail/MaskedAutoencoder.h"
 
 #include <torch/torch.h>
+
+#include <memory>
+#include <mutex>
 
 namespace crowlingo {
 
@@ -21,6 +25,15 @@ struct Model::Impl {
     // A handle for forward passes from a const Model: they read the weights, never write them
     // (torch's module API is not const-qualified).
     detail::MaskedAutoencoder network() const { return net; }
+    // The same weights in the given number format for embedding: bfloat16 is a copy made on first
+    // use (about 10 MB for the default model) and shared by every handle of these weights.
+    detail::MaskedAutoencoder network(InferencePrecision precision) const;
+
+    struct ReducedPrecision {
+        std::mutex making;
+        detail::MaskedAutoencoder net{nullptr};
+    };
+    std::shared_ptr<ReducedPrecision> bfloat16 = std::make_shared<ReducedPrecision>();
 
     // The bytes of model.safetensors for this network (deterministic: sorted names, fixed header).
     std::vector<std::byte> weightBytes() const;
