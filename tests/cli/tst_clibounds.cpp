@@ -47,6 +47,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::newRow("threads -1") << "--threads -1 info FILE" << "--threads: must be between 1 and 1024, or 0 for all cores (got -1)";
         QTest::newRow("threads 5000") << "--threads 5000 info FILE" << "--threads: must be between 1 and 1024, or 0 for all cores (got 5000)";
+        QTest::newRow("precision half") << "--precision half info FILE" << "--precision: must be auto, float32 or bfloat16 (got half)";
         // NaN passed CLI::Range and made an archive where every file failed, exit 0.
         QTest::newRow("embed time expansion nan") << "embed DIR -o OUT --time-expansion nan" << "--time-expansion: must be a number from 1 to 1000 (got nan)";
         QTest::newRow("segment time expansion inf") << "segment FILE --time-expansion inf" << "--time-expansion: must be a number from 1 to 1000 (got inf)";
@@ -94,6 +95,13 @@ private Q_SLOTS:
         const Run r = cli({"--threads", "2", "mel", file_, "--start", "0.5", "--end", "2", "--png", tmp_.filePath("ok.png")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(QFile::exists(tmp_.filePath("ok.png")));
+        // The number format asked for is the one the model command says it embeds in.
+        for (const QString precision : {"float32", "bfloat16"}) {
+            const QString archive = tmp_.filePath(precision + ".crowlingo");
+            const Run e = cli({"--precision", precision, "embed", dir_, "-o", archive});
+            QVERIFY2(e.code == 0, qPrintable(e.err));
+            QVERIFY2(e.err.contains("embeds in " + precision), qPrintable(e.err));
+        }
     }
 };
 
