@@ -31,6 +31,9 @@
 #include "core/archive/ArchiveAnalysis.h"
 #include "core/archive/ArchiveRelocation.h"
 #include "core/common/Error.h"
+#include "core/common/NumericsEnvironment.h"
+#include "core/common/Threads.h"
+#include "core/model/InferencePrecision.h"
 #include "core/pipeline/FolderEmbedder.h"
 
 #include <QAction>
@@ -315,12 +318,19 @@ void MainWindow::buildActions()
     });
     resetMapAction_ = make(tr("&Reset Map View"), QKeySequence(tr("Ctrl+0")), [this] { mapView()->resetView(); });
     aboutAction_ = make(tr("&About CrowLingo"), QKeySequence(), [this] {
+        // What decides the model's speed here, as the CLI's model commands print it.
+        const std::string kernel = openBlasKernel();
+        const QString compute = tr("<p><b>Compute</b>: %1 threads (CROWLINGO_THREADS) · the model embeds in %2 "
+                                   "(CROWLINGO_PRECISION)%3</p>")
+                                    .arg(threadCount())
+                                    .arg(QString::fromUtf8(precisionName(embeddingPrecision())))
+                                    .arg(kernel.empty() ? QString() : tr(" · OpenBLAS kernel %1").arg(QString::fromStdString(kernel)));
         QMessageBox::about(this, tr("About CrowLingo Workbench"),
                            tr("<h3>CrowLingo Workbench %1</h3><p>A self-supervised audio model's view of your "
                               "recordings: maps, neighbours, reconstructions and labels.</p>"
                               "<p><b>Keys</b>: Space play clip + neighbours · T typical clips of its cluster · N / P next / "
-                              "previous · Esc stop · Ctrl+L label · Ctrl+Z undo label · map: wheel zoom, drag pan, Shift+drag select, R reset</p>")
-                               .arg(QStringLiteral(CROWLINGO_VERSION)));
+                              "previous · Esc stop · Ctrl+L label · Ctrl+Z undo label · map: wheel zoom, drag pan, Shift+drag select, R reset</p>%2")
+                               .arg(QStringLiteral(CROWLINGO_VERSION), compute));
     });
     // Window-wide keys: they work whichever dock has focus (line edits keep their own typing).
     for (QAction* a : {playAction_, playSequenceAction_, playExemplarsAction_, nextAction_, previousAction_, stopAction_})

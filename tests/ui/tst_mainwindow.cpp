@@ -22,6 +22,8 @@
 #include "ui/TaskRunner.h"
 
 #include "core/archive/RetrievalEmbeddings.h"
+#include "core/common/Threads.h"
+#include "core/model/InferencePrecision.h"
 #include "core/pipeline/FolderEmbedder.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -102,6 +104,26 @@ private Q_SLOTS:
         QVERIFY(w.isBusy());
         QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 30000);
         QCOMPARE(w.models()->id(), QString::fromStdString(chosen.id()));
+    }
+
+    void aboutSaysHowTheModelComputes()
+    {
+        // Help > About names the threads and the number format the model embeds in, as chosen.
+        MainWindow w;
+        QAction* about = nullptr;
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->text() == QStringLiteral("&About CrowLingo")) about = a;
+        QVERIFY(about);
+        for (PrecisionChoice choice : {PrecisionChoice::Float32, PrecisionChoice::BFloat16}) {
+            setPrecisionChoice(choice);
+            QString text;
+            answer<QMessageBox>([&](QMessageBox* box) { text = box->text(); });
+            about->trigger();
+            const QString format = choice == PrecisionChoice::Float32 ? "float32" : "bfloat16";
+            QVERIFY2(text.contains("the model embeds in " + format), qPrintable(text));
+            QVERIFY2(text.contains(QString("%1 threads").arg(threadCount())), qPrintable(text));
+        }
+        setPrecisionChoice(PrecisionChoice::Auto);
     }
 
     void startPageUntilAnArchiveIsOpen()
