@@ -4,7 +4,9 @@
 #   2. the numerical tests (labels core and model: analysis, DSP, model, archive) again under
 #      another OpenBLAS kernel on one thread, so that a result that depends on the CPU's BLAS
 #      kernel or on the thread count fails here rather than on someone else's machine
-#      (tst_reproducibility, which runs itself under every kernel the CPU has, is left out here);
+#      (tst_reproducibility, which runs itself under every kernel the CPU has, is left out here),
+#      with the model in float32: on a CPU with bfloat16 instructions stage 1 embeds in bfloat16
+#      (--precision auto), so this stage covers the float32 path that CPUs without them take;
 #   3. the core tests under AddressSanitizer + UndefinedBehaviorSanitizer (a second build folder).
 # Every stage runs even when an earlier one failed; the summary at the end names what failed and
 # says whether each stage ran. Exit status: 0 only if every stage that ran passed.
@@ -70,8 +72,8 @@ run_stage "all tests (OpenBLAS kernel: $kernel_now, all cores)" "$build" \
 
 if [[ $# -eq 0 && ${CROWLINGO_SECOND_KERNEL_TESTS:-1} != 0 ]]; then
   kernel=$(second_kernel)
-  run_stage "numerical tests again (OpenBLAS kernel: $kernel, 1 thread)" "$build" \
-    env OPENBLAS_CORETYPE="$kernel" CROWLINGO_THREADS=1 OMP_NUM_THREADS=1 \
+  run_stage "numerical tests again (OpenBLAS kernel: $kernel, 1 thread, model in float32)" "$build" \
+    env OPENBLAS_CORETYPE="$kernel" CROWLINGO_THREADS=1 OMP_NUM_THREADS=1 CROWLINGO_PRECISION=float32 \
     bash -c 'cd "$1" && ctest -L "core|model" -E tst_reproducibility --output-on-failure --timeout 600' _ "$build"
 else
   summary+=("not run: numerical tests under a second OpenBLAS kernel ($(skipped_because CROWLINGO_SECOND_KERNEL_TESTS "$@"))")
