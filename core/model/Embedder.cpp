@@ -103,6 +103,7 @@ std::vector<std::vector<float>> Embedder::Impl::run(std::span<const Spectrogram*
     std::vector<std::vector<double>> sums(clips.size(), std::vector<double>(std::size_t(dim), 0.0));
     std::vector<int> counts(clips.size(), 0);
     const std::size_t batch = std::size_t(options.batchSize);
+    detail::MaskedAutoencoder network = m.network(precision); // once per call: the bfloat16 copy is behind a lock
     for (std::size_t first = 0, n = 0; first < windows.size(); first += n) {
         n = 1;
         while (n < batch && first + n < windows.size()
@@ -110,7 +111,7 @@ std::vector<std::vector<float>> Embedder::Impl::run(std::span<const Spectrogram*
             ++n;
         const detail::WindowBatch wb =
             detail::makeWindowBatch(c, std::span(windows).subspan(first, n), options.padFill);
-        const torch::Tensor pooled = m.network(precision)
+        const torch::Tensor pooled = network
                                          ->embed(wb.images.to(m.device), wb.valid.to(m.device), c.readout,
                                                  options.skipEmptyColumns)
                                          .to(torch::kCPU)

@@ -4,15 +4,14 @@
 // matrix products in it several times faster, and the vectors stay within cosine 0.9999 of float32's
 // (measured on the labelled sets: resources/models/MODEL_CARD.md, BENCHMARKS.md). Elsewhere
 // bfloat16 is emulated and slower, so `Auto` picks it only where the CPU has the instructions.
-// Training, adaptation and reconstruction always compute in float32.
+// Training (adaptation's included) and reconstruction always compute in float32.
 //
-//   setPrecisionChoice(parsePrecisionChoice("auto"));   // from --precision, once at start-up
+//   setPrecisionChoice(*parsePrecisionChoice("auto"));  // from --precision, once at start-up
 //   InferencePrecision p = embeddingPrecision();       // what Embedder uses unless told otherwise
 //
 // Default: the environment variable CROWLINGO_PRECISION (auto, float32 or bfloat16), else auto.
 // Threading: the choice is process-wide and atomic; set it before work starts.
 #include <optional>
-#include <string>
 #include <string_view>
 
 namespace crowlingo {

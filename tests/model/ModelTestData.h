@@ -11,6 +11,18 @@
 
 namespace crowlingo::modeltest {
 
+// Cosine similarity of two vectors of equal length, summed in double.
+inline double cosine(const std::vector<float>& a, const std::vector<float>& b)
+{
+    double ab = 0, aa = 0, bb = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        ab += double(a[i]) * b[i];
+        aa += double(a[i]) * a[i];
+        bb += double(b[i]) * b[i];
+    }
+    return ab / std::sqrt(aa * bb);
+}
+
 // 32 mel bands x 32 frames, 8x8 patches (4 x 4 = 16 patches), a 2-block encoder of width 64.
 inline ModelConfig tinyConfig()
 {

@@ -26,17 +26,6 @@ Q_DECLARE_METATYPE(crowlingo::Readout)
 
 namespace {
 
-double cosine(const std::vector<float>& a, const std::vector<float>& b)
-{
-    double ab = 0, aa = 0, bb = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        ab += double(a[i]) * b[i];
-        aa += double(a[i]) * a[i];
-        bb += double(b[i]) * b[i];
-    }
-    return ab / std::sqrt(aa * bb);
-}
-
 // The CPU's flags as Linux reports them (an independent reading of cpuid).
 std::string cpuFlags()
 {

@@ -269,15 +269,6 @@ private Q_SLOTS:
                     c.at(t, b) = v;
                 }
         }
-        auto cosine = [](const std::vector<float>& a, const std::vector<float>& b) {
-            double dot = 0, na = 0, nb = 0;
-            for (std::size_t k = 0; k < a.size(); ++k) {
-                dot += double(a[k]) * b[k];
-                na += double(a[k]) * a[k];
-                nb += double(b[k]) * b[k];
-            }
-            return dot / std::sqrt(na * nb);
-        };
         // Mean cosine of each clip to its changed self, minus its mean cosine to the other clips.
         auto margin = [&](const Model& m) {
             Embedder e(m);
