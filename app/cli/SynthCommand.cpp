@@ -1,5 +1,5 @@
-// crowlingo-cli synth OUTDIR [--minutes M --files N --seed S --style demo|field]: the synthetic demo
-// corpus, or a field-like training corpus.
+// crowlingo-cli synth OUTDIR [--minutes M --files N --seed S --style demo|field|song]: the synthetic
+// demo corpus, or a field-like training corpus.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
 #include "app/cli/OptionChecks.h"
@@ -22,11 +22,12 @@ Command addSynthCommand(CLI::App& app)
     sub->add_option("--seed", o->seed, "Random seed (same seed, same corpus)")->capture_default_str();
     sub->add_option("--rate", o->rate, "Sample rate (Hz)")->capture_default_str()->check(CLI::Range(16000, 192000));
     sub->add_option("--style", o->style, "demo: the six call types with clean gaps; field: a training corpus with "
-                                         "random vocalisations, speed changes, reverberation and overlaps")
-        ->capture_default_str()->check(CLI::IsMember({"demo", "field"}));
+                                         "random vocalisations, speed changes, reverberation and overlaps; song: field, "
+                                         "with most vocalisations repeated 2-8 times at a steady rhythm")
+        ->capture_default_str()->check(CLI::IsMember({"demo", "field", "song"}));
     return {sub, [o] {
         CorpusParams p;
-        p.style = o->style == "field" ? CorpusStyle::Field : CorpusStyle::Demo;
+        p.style = o->style == "song" ? CorpusStyle::Song : o->style == "field" ? CorpusStyle::Field : CorpusStyle::Demo;
         p.files = o->files;
         p.secondsPerFile = o->minutes * 60;
         p.seed = o->seed;

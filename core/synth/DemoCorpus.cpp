@@ -85,6 +85,9 @@ CallType drawEvent(SynthRng& rng)
     return kEvents.back().type;
 }
 
+// How one rendition of a repeated call differs from the others: a small change of speed, dry.
+const FieldEffectRanges kRenditionJitter{.minSpeed = 0.97, .maxSpeed = 1.03, .reverbProbability = 0.0};
+
 // Draws events one after another and hands each call, in time order, to `place` (mixed at once,
 // so a long file never holds all its calls in memory).
 template<typename Place>
@@ -96,12 +99,19 @@ void schedule(const CorpusParams& p, SynthRng& plan, Place&& place)
     // Mean silence between events so that calls arrive at callsPerMinute on average.
     const double meanExtra = std::max(0.0, kCallsPerEvent * 60.0 / p.callsPerMinute - kEventSeconds - kMinGap);
     std::int64_t t = toTicks(plan.uniform(0.3, 3.0));
-    const bool field = p.style == CorpusStyle::Field;
+    const bool field = p.style != CorpusStyle::Demo;
+    const bool song = p.style == CorpusStyle::Song;
     while (true) {
         // A field corpus draws half its events as vocalisation bouts (1-3 of them).
         const bool vocalisation = field && plan.chance(0.5);
+        // A song corpus makes most of those one call repeated (near copies at a steady rhythm):
+        // every rendition is synthesised from the same seeds, then changed a little.
+        const bool repeated = vocalisation && song && plan.chance(0.7);
+        const std::uint64_t callSeed = repeated ? plan.next() : 0, effectsSeed = repeated ? plan.next() : 0;
+        const double rhythm = repeated ? plan.uniform(0.02, 0.4) : 0.0; // seconds between renditions
         const CallType type = vocalisation ? CallType::Whistle : drawEvent(plan);
-        const int count = vocalisation ? plan.uniformInt(1, 3)
+        const int count = repeated ? plan.uniformInt(2, 8)
+            : vocalisation         ? plan.uniformInt(1, 3)
             : type == CallType::Caw    ? plan.uniformInt(1, 4)
             : type == CallType::Bat    ? plan.uniformInt(2, 5)
                                        : 1;
@@ -112,12 +122,20 @@ void schedule(const CorpusParams& p, SynthRng& plan, Place&& place)
         std::int64_t cursor = t;
         for (int i = 0; i < count; ++i) {
             if (i > 0)
-                cursor += toTicks(bat ? plan.uniform(0.2, 0.3) : plan.uniform(kMinGap, 0.6));
-            SynthRng callRng(plan.next()); // own stream: changing one generator leaves the schedule alone
+                cursor += toTicks(repeated ? rhythm * plan.uniform(0.9, 1.1)
+                                  : bat    ? plan.uniform(0.2, 0.3)
+                                           : plan.uniform(kMinGap, 0.6));
+            SynthRng callRng(repeated ? callSeed : plan.next()); // own stream: changing one generator leaves the schedule alone
             SynthCall call = vocalisation ? synthesizeVocalisation(p.sampleRate, callRng)
                                           : synthesizeCall(type, variant, p.sampleRate, callRng);
-            if (field)
+            if (repeated) {
+                SynthRng renditionRng(plan.next());
+                applyFieldEffects(call, p.sampleRate, renditionRng, kRenditionJitter);
+                SynthRng placeRng(effectsSeed); // one singer in one place: the same speed and reverberation
+                applyFieldEffects(call, p.sampleRate, placeRng);
+            } else if (field) {
                 applyFieldEffects(call, p.sampleRate, callRng);
+            }
             // A bout or pass keeps its loudness; a bat pass swells and fades as it flies by.
             const double shape = bat ? -6.0 * std::abs(2.0 * (i + 0.5) / count - 1.0) : 0.0;
             // Bat sweeps last a few ms: at 0 dB they would be indistinguishable from the noise
@@ -162,7 +180,7 @@ SynthRecording synthesizeRecording(const CorpusParams& params, int fileIndex)
     SynthRecording rec;
     rec.sampleRate = rate;
     rec.background = randomBackgroundParams(plan);
-    if (params.style == CorpusStyle::Field)
+    if (params.style != CorpusStyle::Demo)
         rec.background.rmsDbfs = plan.uniform(-50.0, -28.0);
     const SampleCount frames = tickToSample(toTicks(params.secondsPerFile), rate);
     {
@@ -209,7 +227,7 @@ SynthRecording synthesizeRecording(const CorpusParams& params, int fileIndex)
     });
 
     // Overlapping events may place a later call before an earlier event's last call.
-    if (params.style == CorpusStyle::Field) {
+    if (params.style != CorpusStyle::Demo) {
         std::vector<std::size_t> order(rec.calls.size());
         for (std::size_t i = 0; i < order.size(); ++i)
             order[i] = i;

@@ -42,8 +42,12 @@ namespace crowlingo {
 // domain-randomised vocalisations (VocalisationSynth.h), every call is sped up or slowed down and
 // often reverberant (FieldEffects.h), a quarter of the events overlap the previous one, and the
 // background level spans -50 .. -28 dBFS. Ground truth stays sorted by start; a vocalisation's
-// call_type is "vocalisation".
-enum class CorpusStyle { Demo, Field };
+// call_type is "vocalisation". Song: the field style, but most vocalisation events repeat one call
+// 2-8 times at a steady rhythm, as songs, trills, frog choruses and pulse trains do; each rendition
+// is the same call with its own small speed change (0.97-1.03x) and level (+-2 dB), in the same
+// acoustics. Animal sound is repetitive: a masked model that can copy a visible rendition into a
+// hidden one, and knows a rendition from another call, hears real songs better.
+enum class CorpusStyle { Demo, Field, Song };
 
 struct CorpusParams {
     CorpusStyle style = CorpusStyle::Demo;

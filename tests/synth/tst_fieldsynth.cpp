@@ -160,6 +160,43 @@ private Q_SLOTS:
                 QVERIFY(demo.calls[i].start >= demo.calls[i - 1].end + 0.2 - 1e-9);
         }
     }
+
+    void theSongCorpusRepeatsItsCalls()
+    {
+        // Renditions of one call differ by a speed change of at most 3 %, so their durations and
+        // band edges agree within about 7 %; two calls drawn independently rarely agree on all
+        // three. Count the vocalisations that follow one so alike, in each style.
+        auto alikePairs = [](CorpusStyle style) {
+            CorpusParams p;
+            p.style = style;
+            p.secondsPerFile = 120;
+            p.seed = 5;
+            int alike = 0, pairs = 0;
+            for (int file = 0; file < 2; ++file) {
+                const SynthRecording rec = synthesizeRecording(p, file);
+                const GroundTruthCall* previous = nullptr;
+                for (const GroundTruthCall& c : rec.calls) {
+                    if (c.callType != "vocalisation")
+                        continue;
+                    if (previous) {
+                        const auto near = [](double a, double b) { return std::max(a, b) <= 1.07 * std::min(a, b); };
+                        alike += near(c.end - c.start, previous->end - previous->start) && near(c.lowHz, previous->lowHz)
+                                 && near(c.highHz, previous->highHz);
+                        ++pairs;
+                    }
+                    previous = &c;
+                }
+            }
+            return std::pair{alike, pairs};
+        };
+        const auto [songAlike, songPairs] = alikePairs(CorpusStyle::Song);
+        const auto [fieldAlike, fieldPairs] = alikePairs(CorpusStyle::Field);
+        QVERIFY2(songPairs > 20 && fieldPairs > 20, qPrintable(QString("%1 and %2 pairs").arg(songPairs).arg(fieldPairs)));
+        const double song = double(songAlike) / songPairs, field = double(fieldAlike) / fieldPairs;
+        qInfo("vocalisations following one alike: song %.2f of %d, field %.2f of %d", song, songPairs, field, fieldPairs);
+        QVERIFY2(song >= 0.3, qPrintable(QString("song %1").arg(song)));
+        QVERIFY2(field <= 0.1, qPrintable(QString("field %1").arg(field)));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestFieldSynth)
