@@ -55,7 +55,9 @@ struct CorpusParams {
     Seconds secondsPerFile = 120;
     std::uint64_t seed = 1;
     SampleRate sampleRate = 22050;  // at least 16000 (songbird and bat bands must fit)
-    double callsPerMinute = 30;     // ground-truth rows per minute, on average (bouts count each caw)
+    double callsPerMinute = 30;     // ground-truth rows per minute, on average (bouts count each caw);
+                                    // the song style holds more: its events are paced as the field
+                                    // style's, and a song's 2-8 renditions are rows of their own
 };
 
 struct GroundTruthCall {
