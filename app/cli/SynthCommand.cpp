@@ -12,6 +12,8 @@ namespace crowlingo::cli {
 
 Command addSynthCommand(CLI::App& app)
 {
+    static const std::map<std::string, CorpusStyle> styles{
+        {"demo", CorpusStyle::Demo}, {"field", CorpusStyle::Field}, {"song", CorpusStyle::Song}};
     struct Options { std::string out; double minutes = 2; int files = 8; std::uint64_t seed = 1; int rate = 22050; std::string style = "demo"; };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand("synth", "Generate the synthetic demo corpus (field recordings with calls at known "
@@ -24,10 +26,10 @@ Command addSynthCommand(CLI::App& app)
     sub->add_option("--style", o->style, "demo: the six call types with clean gaps; field: a training corpus with "
                                          "random vocalisations, speed changes, reverberation and overlaps; song: field, "
                                          "with most vocalisations repeated 2-8 times at a steady rhythm")
-        ->capture_default_str()->check(CLI::IsMember({"demo", "field", "song"}));
+        ->capture_default_str()->check(CLI::IsMember(styles));
     return {sub, [o] {
         CorpusParams p;
-        p.style = o->style == "song" ? CorpusStyle::Song : o->style == "field" ? CorpusStyle::Field : CorpusStyle::Demo;
+        p.style = styles.at(o->style);
         p.files = o->files;
         p.secondsPerFile = o->minutes * 60;
         p.seed = o->seed;
