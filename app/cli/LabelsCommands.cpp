@@ -173,12 +173,18 @@ Command addEvaluateCommand(CLI::App& app)
         // Clusterings: the archive's latest one for the model, and the same method and parameters run
         // on the baseline features.
         ClusterScores modelScores, baseScores;
-        std::string clusterNote = "no clustering stored: run `crowlingo-cli cluster` first";
+        bool haveClustering = false;
+        std::string clusterNote = "no clustering stored: run `crowlingo-cli cluster` first", noBaseClusters;
         if (const auto stored = archive.latestClustering(modelId); stored && stored->clipIds == m.clipIds) {
             modelScores = scoreClustering(m.values, m.dimension, stored->labels, labels);
+            haveClustering = true;
             const ClusterParams p = ClusterParams::fromJson(stored->paramsJson);
             const bool onMap = ClusterParams::spaceUsed(stored->paramsJson) == ClusterSpace::Map;
-            if (!onMap && baseLabels.size() == m.clipIds.size()) {
+            if (onMap)
+                noBaseClusters = "(no baseline row: the clustering ran on the 2-D map, which the baseline has none of)";
+            else if (baseLabels.size() != m.clipIds.size())
+                noBaseClusters = "(no baseline row: the audio of some clips could not be read for the baseline)";
+            else {
                 const Clusters c = cluster(base, baseDim, p);
                 baseScores = scoreClustering(base, baseDim, c.labels, baseLabels);
             }
@@ -209,10 +215,16 @@ Command addEvaluateCommand(CLI::App& app)
             std::printf("\n");
         }
         std::printf("\n%s\n", clusterNote.c_str());
-        std::printf("%-34s %8s %8s %10s\n", "clusters against the labels", "ARI", "NMI", "silhouette");
-        std::printf("%-34s %8.3f %8.3f %10.3f\n", "model embedding", modelScores.ari, modelScores.nmi, modelScores.silhouette);
-        std::printf("%-34s %8.3f %8.3f %10.3f\n", "baseline (log-mel band mean+std)", baseScores.ari, baseScores.nmi,
-                    baseScores.silhouette);
+        // Rows only for the clusterings that exist: a table of "nan" says nothing.
+        if (haveClustering) {
+            std::printf("%-34s %8s %8s %10s\n", "clusters against the labels", "ARI", "NMI", "silhouette");
+            std::printf("%-34s %8.3f %8.3f %10.3f\n", "model embedding", modelScores.ari, modelScores.nmi, modelScores.silhouette);
+            if (noBaseClusters.empty())
+                std::printf("%-34s %8.3f %8.3f %10.3f\n", "baseline (log-mel band mean+std)", baseScores.ari, baseScores.nmi,
+                            baseScores.silhouette);
+            else
+                std::printf("%s\n", noBaseClusters.c_str());
+        }
         return 0;
     }};
 }

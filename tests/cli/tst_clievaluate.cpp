@@ -80,6 +80,24 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains("model, vectors as stored") && r.out.contains("baseline in its retrieval space")
                      && r.out.contains("the model's vectors are compared in the archive's retrieval space"),
                  qPrintable(r.out));
+        // No clustering yet: evaluate says how to make one and prints no table of undefined scores.
+        QVERIFY2(r.out.contains("no clustering stored") && !r.out.contains("clusters against the labels")
+                     && !r.out.contains(QStringLiteral("nan")),
+                 qPrintable(r.out));
+
+        // Clustered on the embeddings: the model and the baseline clustered the same way, each scored.
+        r = cli({"cluster", archive, "--method", "kmeans", "-k", "3", "--space", "embeddings"});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        r = cli({"evaluate", archive, "--labels", table, "--recording", "rec_000.flac", "--label-column", "Call Kind"});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        const QString clusters = r.out.mid(r.out.indexOf("clusters against the labels"));
+        QVERIFY2(r.out.contains("clustering: ") && clusters.startsWith("clusters against the labels"), qPrintable(r.out));
+        for (const char* who : {"model embedding", "baseline \\(log-mel band mean\\+std\\)"})
+            QVERIFY2(QRegularExpression(QStringLiteral("\\n%1 +-?[01]\\.\\d{3} +[01]\\.\\d{3} +-?[01]\\.\\d{3}")
+                                            .arg(QLatin1String(who)))
+                         .match(clusters)
+                         .hasMatch(),
+                     qPrintable(clusters));
     }
 
     void anArchiveMovedWithoutItsRecordingsSaysSo()
