@@ -372,13 +372,13 @@ void RecordingView::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
     p.fillRect(rect(), palette().color(QPalette::Window));
-    const QRect plot = plotRect();
-    p.fillRect(plot, QColor(0, 0, 4));
-    if (!rs_) {
-        p.setPen(palette().color(QPalette::WindowText));
+    if (!rs_) { // the hint on the window's own colour: on the black plot it could not be read
+        p.setPen(palette().color(QPalette::PlaceholderText));
         p.drawText(rect(), Qt::AlignCenter, tr("Select a clip to see its whole recording here."));
         return;
     }
+    const QRect plot = plotRect();
+    p.fillRect(plot, QColor(0, 0, 4));
     p.setClipRect(plot);
     // Coarser tiles first as placeholders, then finer ones over them; the level in use last.
     const int level = levelNow();

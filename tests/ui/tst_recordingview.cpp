@@ -137,6 +137,20 @@ private Q_SLOTS:
         QVERIFY(view->visibleStart() < 7.25 && view->visibleEnd() > 7.75);
         w.closeArchive();
         QVERIFY(!view->recording());
+
+        // Without a recording the view says what to do, readably: its hint is drawn on the window's
+        // colour (it was once drawn in the text colour on the black plot, where nobody could read it).
+        const QImage empty = view->grab().toImage();
+        const int ground = qGray(view->palette().color(QPalette::Window).rgb());
+        int inked = 0, dark = 0;
+        for (int y = 0; y < empty.height(); ++y)
+            for (int x = 0; x < empty.width(); ++x) {
+                const int g = qGray(empty.pixel(x, y));
+                inked += std::abs(g - ground) > 60 ? 1 : 0;
+                dark += g < 20 ? 1 : 0;
+            }
+        QVERIFY2(inked > 30, qPrintable(QString::number(inked)));                    // the hint's letters
+        QVERIFY2(dark < empty.width() * empty.height() / 20, qPrintable(QString::number(dark))); // no black plot
     }
 
     void aClickOnABoxSelectsThatClipAndElsewhereSetsTheCursor()
