@@ -48,14 +48,24 @@ Spectrogram clipSpectrogram(const ClipSpectrogramRequest& r)
                                           r.settings.fftSize, r.settings.overlap);
     params.window = r.settings.window;
     const int nFft = params.nFft, hop = params.hop;
+    // Column c is the window centred on [from + c * hop, from + (c + 1) * hop): the columns span the
+    // whole stretch, its first and last milliseconds included (a short syllable would otherwise lose
+    // a third of a window at each end). The windows see the recording's own sound beyond the stretch,
+    // and silence beyond the file's ends.
+    const double perSecond = rate * r.timeExpansion; // samples per second of recording time
+    const std::int64_t lead = (nFft - hop) / 2;
+    const std::int64_t columns = std::max<std::int64_t>(1, (std::int64_t(samples.size()) + hop - 1) / hop);
+    std::vector<float> windows(std::size_t((columns - 1) * hop + nFft), 0.0f);
+    const Seconds wideFrom = std::max(0.0, from - double(lead) / perSecond);
+    const std::vector<float> wide = reader.read(wideFrom, from + double(std::int64_t(windows.size()) - lead) / perSecond);
+    const auto offset = std::clamp<std::int64_t>(lead - std::llround((from - wideFrom) * perSecond), 0, lead);
+    std::copy_n(wide.begin(), std::min(wide.size(), windows.size() - std::size_t(offset)), windows.begin() + offset);
     const PowerSpectrogram stft(params);
     // AudioReader's time expansion stretches time by F: analysis time * (1/F) = recording time.
-    Spectrogram s = stft.compute(samples, from, 1.0 / r.timeExpansion);
+    Spectrogram s = stft.compute(windows, from, 1.0 / r.timeExpansion);
     PowerSpectrogram::powerToDb(s.values);
     const float fullScale = PowerSpectrogram::fullScaleSineDb(params.window, nFft); // to dB re full scale
     for (float& v : s.values) v -= fullScale;
-    // Label each column by the centre of its window, so a call's energy lines up with its times.
-    s.startSeconds += (nFft - hop) / 2.0 / rate / r.timeExpansion;
     for (Hertz& f : s.binCentres) f *= r.timeExpansion;
     return cropFrequencies(std::move(s), r.settings.minHz, r.settings.maxHz);
 }

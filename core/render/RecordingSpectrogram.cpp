@@ -20,7 +20,10 @@ RecordingSpectrogram::RecordingSpectrogram(std::filesystem::path file, Spectrogr
     settings_.validate();
     info_ = probeAudio(file_);
     const int n = settings_.fftSize, hop = settings_.hop();
-    frames_ = info_.frames >= n ? 1 + (info_.frames - n) / hop : 0;
+    // Frame f's window is centred on the middle of [f * hop, (f + 1) * hop), silence assumed
+    // beyond the file's ends (as Sonic Visualiser pads), so the picture spans the whole file: a
+    // 60-ms syllable file would otherwise lose a third of a window at each end.
+    frames_ = (info_.frames + hop - 1) / hop;
     const double binHz = double(info_.sampleRate) / n;
     const Hertz nyquist = info_.sampleRate / 2.0;
     const Hertz lo = std::min(settings_.minHz, nyquist);
@@ -79,7 +82,7 @@ Spectrogram RecordingSpectrogram::tile(int level, std::int64_t index) const
     out.values.assign(std::size_t(columns) * std::size_t(bins), -1e30f);
     out.hopSeconds = columnSeconds(level);
     // A column is drawn centred on its frames: from the middle of its first window, less half a hop.
-    out.startSeconds = (double(firstColumn * pool * hop) + n / 2.0 - hop / 2.0) / rate;
+    out.startSeconds = double(firstColumn * pool * hop) / rate;
     for (int b = 0; b < bins; ++b)
         out.binCentres.push_back((binBegin_ + b) * rate / n);
 
@@ -91,9 +94,17 @@ Spectrogram RecordingSpectrogram::tile(int level, std::int64_t index) const
         for (int b = 0; b < bins; ++b)
             col[b] = std::max(col[b], power[std::size_t(binBegin_ + b)]);
     };
+    const std::int64_t lead = (n - hop) / 2; // frame f's window starts at f * hop - lead
     const auto samplesOf = [&](std::int64_t frame, std::int64_t count) { // count frames from `frame`
-        const std::int64_t a = frame * hop, b = (frame + count - 1) * hop + n;
-        return reader.read(double(a) / rate, double(b) / rate);
+        const std::int64_t a = frame * hop - lead, b = (frame + count - 1) * hop - lead + n;
+        std::vector<float> x(std::size_t(b - a), 0.0f); // zeros where the window reaches past the file
+        const std::int64_t from = std::max<std::int64_t>(a, 0), to = std::min<std::int64_t>(b, info_.frames);
+        if (to > from) {
+            const std::vector<float> read = reader.read(double(from) / rate, double(to) / rate);
+            std::copy_n(read.begin(), std::min<std::size_t>(read.size(), x.size() - std::size_t(from - a)),
+                        x.begin() + (from - a));
+        }
+        return x;
     };
 
     if (level <= kMaxPooledLevel) {

@@ -14,7 +14,8 @@
 // whole would take minutes; this draws it in seconds and still catches most loud events).
 // Times and frequencies are the recording's own (time expansion does not change a picture).
 // Column c of a tile covers startSeconds + c * hopSeconds onwards: its frames' window centres,
-// less half a hop, as Raven draws them. Values are dB re full scale: a full-scale sine peaks at 0 dB; silence is floored at -200 dB.
+// less half a hop, as Raven draws them. Windows reaching past the file's ends see silence there,
+// so the columns span the whole file, from 0 to its duration (within a hop). Values are dB re full scale: a full-scale sine peaks at 0 dB; silence is floored at -200 dB.
 //
 // Threading: immutable after construction; tile() may run on many threads at once (each call
 // opens its own reader).

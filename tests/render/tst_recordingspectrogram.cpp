@@ -108,6 +108,27 @@ private Q_SLOTS:
         QVERIFY(loudest(top, 100.0, 200.0, 4800.0, 5200.0) < -50.0f);
     }
 
+    void aShortFileIsDrawnFromItsStartToItsEnd()
+    {
+        // A 60-ms syllable file, a tone from its first sample to its last: the columns span the
+        // whole file and the tone is in the first and the last of them (windows reaching past
+        // the file's ends see silence there, so the picture is not a third of a window short at
+        // each end).
+        std::vector<float> x(std::size_t(0.06 * kRate), 0.0f);
+        addTone(x, 3000.0, 1.0, 0.0, 0.06);
+        const std::string file = dir_.filePath("syllable.wav").toStdString();
+        segtest::writeWav(file, x, kRate);
+        RecordingSpectrogram rs(file, SpectrogramSettings{});
+        const Spectrogram s = rs.tile(0, 0);
+        QCOMPARE(rs.tileCount(0), std::int64_t(1));
+        QCOMPARE(s.startSeconds, 0.0);
+        const double end = s.startSeconds + s.frames * s.hopSeconds;
+        QVERIFY2(end >= 0.06 && end < 0.06 + s.hopSeconds, qPrintable(QString("ends at %1 s").arg(end)));
+        const float first = loudest(s, 0.0, s.hopSeconds, 2800.0, 3200.0);
+        const float last = loudest(s, end - s.hopSeconds, end, 2800.0, 3200.0);
+        QVERIFY2(first > -12.0f && last > -12.0f, qPrintable(QString("first column %1 dB, last %2 dB").arg(first).arg(last)));
+    }
+
     void theFrequencyRangeCropsTheRows()
     {
         SpectrogramSettings s;

@@ -9,6 +9,7 @@
 #include "ui/RecordingTableModel.h"
 #include "ui/RecordingsPanel.h"
 #include "ui/ClipInspector.h"
+#include "ui/ClipSpectrogram.h"
 #include "ui/SpectrogramSettingsDialog.h"
 #include "ui/SpectrogramView.h"
 #include "ui/TestAudioServer.h"
@@ -421,6 +422,37 @@ private Q_SLOTS:
         view->requestPlay();
         QCOMPARE(asked.size(), 1);
         QCOMPARE(asked[0][3].toDouble(), 10.0);
+    }
+
+    void aShortClipIsDrawnFromItsFirstMillisecondToItsLast()
+    {
+        // The inspector's picture of a 60-ms syllable, once as a whole file and once inside a
+        // longer recording (no context): its columns span exactly the clip, at least 50 of them,
+        // and the call is in the first column and the last.
+        QTemporaryDir dir;
+        const int rate = 32000;
+        const auto tone = [&](double seconds, double from, double to) {
+            std::vector<float> x(std::size_t(seconds * rate), 0.0f);
+            for (auto i = std::size_t(from * rate); i < std::size_t(to * rate); ++i)
+                x[i] = float(0.5 * std::sin(2.0 * std::numbers::pi * 4000.0 * double(i) / rate));
+            return x;
+        };
+        writeWav(dir.filePath("syllable.wav").toStdString(), tone(0.06, 0.0, 0.06), rate);
+        writeWav(dir.filePath("song.wav").toStdString(), tone(2.0, 1.0, 1.06), rate);
+        for (const auto& [file, start] : {std::pair{QStringLiteral("syllable.wav"), 0.0}, {QStringLiteral("song.wav"), 1.0}}) {
+            const Spectrogram s = clipSpectrogram({.file = dir.filePath(file).toStdString(), .start = start,
+                                                   .end = start + 0.06, .context = 0.0});
+            const double end = s.startSeconds + s.frames * s.hopSeconds;
+            QVERIFY2(std::abs(s.startSeconds - start) < 1e-9 && end >= start + 0.06 - 1e-9 && end < start + 0.06 + s.hopSeconds,
+                     qPrintable(QString("%1: columns from %2 to %3 s").arg(file).arg(s.startSeconds).arg(end)));
+            QVERIFY2(s.frames >= 50, qPrintable(QString::number(s.frames)));
+            for (int t : {0, s.frames - 1}) {
+                float peak = -1e30f;
+                for (int b = 0; b < s.bins; ++b)
+                    if (std::abs(s.binCentres[std::size_t(b)] - 4000.0) < 400.0) peak = std::max(peak, s.at(t, b));
+                QVERIFY2(peak > -20.0f, qPrintable(QString("%1: column %2 peaks at %3 dB").arg(file).arg(t).arg(peak)));
+            }
+        }
     }
 
     void anUnreadableRecordingSaysSo()
