@@ -29,6 +29,9 @@ RecordingPanel::RecordingPanel(ArchiveSession* session, MapView* colours, QWidge
     bar->setContentsMargins(4, 2, 4, 0);
     bar->addWidget(title_, 1);
     title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // A long file name is cut at the panel's edge (the full path is its tooltip) rather than
+    // making the panel, and the window, wider than the screen.
+    title_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     const auto button = [&](const QString& text, const QString& tip, auto slot) {
         auto* b = new QToolButton(this);
         b->setText(text);
@@ -161,8 +164,10 @@ void RecordingPanel::showRecording(int recording)
                             .arg(view_->recording()->info().sampleRate));
         title_->setToolTip(QString::fromStdString(file.string()));
     } catch (const std::exception& e) {
-        view_->setRecording(nullptr);
-        title_->setText(tr("Cannot show %1: %2").arg(QString::fromStdString(file.string()), QString::fromUtf8(e.what())));
+        // The name in the title, the reason where the picture would be (it may be long).
+        view_->setRecording(nullptr, tr("Cannot show this recording: %1").arg(QString::fromUtf8(e.what())));
+        title_->setText(tr("Cannot show %1").arg(QFileInfo(QString::fromStdString(file.string())).fileName()));
+        title_->setToolTip(QString::fromStdString(file.string()));
     }
     refreshBoxes();
     syncScrollBar();

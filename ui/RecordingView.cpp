@@ -58,8 +58,9 @@ RecordingView::~RecordingView()
     pool_.waitForDone();
 }
 
-void RecordingView::setRecording(std::shared_ptr<const RecordingSpectrogram> recording)
+void RecordingView::setRecording(std::shared_ptr<const RecordingSpectrogram> recording, const QString& emptyText)
 {
+    emptyText_ = recording ? QString() : emptyText;
     const bool sameFile = rs_ && recording && rs_->file() == recording->file();
     pool_.clear();
     pending_.clear();
@@ -374,7 +375,8 @@ void RecordingView::paintEvent(QPaintEvent*)
     p.fillRect(rect(), palette().color(QPalette::Window));
     if (!rs_) { // the hint on the window's own colour: on the black plot it could not be read
         p.setPen(palette().color(QPalette::PlaceholderText));
-        p.drawText(rect(), Qt::AlignCenter, tr("Select a clip to see its whole recording here."));
+        p.drawText(rect().adjusted(12, 8, -12, -8), Qt::AlignCenter | Qt::TextWordWrap,
+                   emptyText_.isEmpty() ? tr("Select a clip to see its whole recording here.") : emptyText_);
         return;
     }
     const QRect plot = plotRect();

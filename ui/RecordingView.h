@@ -49,8 +49,9 @@ public:
     ~RecordingView() override;
 
     // Shows another recording (or the same with other settings); null clears. Keeps the visible
-    // time range when the file is the same.
-    void setRecording(std::shared_ptr<const RecordingSpectrogram> recording);
+    // time range when the file is the same. Without a recording the view shows `emptyText`, or
+    // a hint to select a clip.
+    void setRecording(std::shared_ptr<const RecordingSpectrogram> recording, const QString& emptyText = {});
     const RecordingSpectrogram* recording() const { return rs_.get(); }
 
     void setBoxes(QVector<Box> boxes);
@@ -82,6 +83,7 @@ public:
     int clipAt(QPoint widgetPos) const;                // the box under a point (the shortest), or -1
     bool allVisibleTilesReady() const;
     QString errorText() const { return error_; }
+    QString emptyText() const { return emptyText_; } // the reason given for showing no recording
 
     QSize sizeHint() const override { return {600, 160}; }
     QSize minimumSizeHint() const override { return {200, 60}; }
@@ -130,6 +132,7 @@ private:
     QHash<quint64, std::shared_ptr<std::atomic_bool>> pending_; // flag: the job has started
     QThreadPool pool_;
     QString error_;
+    QString emptyText_;                             // shown without a recording (why there is none)
 
     QVector<Box> boxes_;
     int current_ = -1;

@@ -469,6 +469,13 @@ private Q_SLOTS:
         for (QLabel* l : labels)
             said = said || (l->text().contains("Cannot show") && l->text().contains("site1.wav"));
         QVERIFY(said);
+        // The reason is drawn where the picture would be, and a long message does not widen the
+        // panel (it once made the window wider than the screen).
+        QVERIFY2(w.recordingPanel()->view()->emptyText().contains("does not exist"),
+                 qPrintable(w.recordingPanel()->view()->emptyText()));
+        QCoreApplication::processEvents(); // the layout takes in the new title
+        QVERIFY2(w.recordingPanel()->minimumSizeHint().width() < 700,
+                 qPrintable(QString::number(w.recordingPanel()->minimumSizeHint().width())));
     }
 };
 
