@@ -42,12 +42,28 @@ QString timeText(double s, double step)
     return QString::number(s, 'f', decimals);
 }
 
+// A time to the millisecond, as h:mm:ss.sss past a minute.
+QString preciseTime(double s)
+{
+    return timeText(s, 0.001) + (s < 60.0 ? QStringLiteral(" s") : QString());
+}
+
+QString frequencyText(double hz)
+{
+    return hz < 1000.0 ? QStringLiteral("%1 Hz").arg(hz, 0, 'f', 0) : QStringLiteral("%1 kHz").arg(hz / 1000.0, 0, 'f', 2);
+}
+
+QString lengthText(double s)
+{
+    return s < 1.0 ? QStringLiteral("%1 ms").arg(s * 1000.0, 0, 'f', 1) : QStringLiteral("%1 s").arg(s, 0, 'f', 3);
+}
+
 } // namespace
 
 RecordingView::RecordingView(QWidget* parent) : QWidget(parent)
 {
     setFocusPolicy(Qt::StrongFocus);
-    setMouseTracking(false);
+    setMouseTracking(true); // the measurement follows the mouse
     setAttribute(Qt::WA_OpaquePaintEvent);
     pool_.setMaxThreadCount(std::max(1, QThread::idealThreadCount()));
 }
@@ -71,6 +87,7 @@ void RecordingView::setRecording(std::shared_ptr<const RecordingSpectrogram> rec
     rs_ = std::move(recording);
     topDb_ = rs_ ? rs_->settings().topDb : std::nullopt;
     if (!rs_) {
+        updateMeasurement();
         update();
         return;
     }
@@ -114,6 +131,7 @@ void RecordingView::showRange(double start, double end)
     t0_ = start;
     t1_ = start + span;
     requestVisibleTiles();
+    updateMeasurement(); // another time under the mouse
     Q_EMIT visibleRangeChanged(t0_, t1_);
     update();
 }
@@ -153,7 +171,59 @@ void RecordingView::setSelection(double start, double end)
 {
     selStart_ = std::min(start, end);
     selEnd_ = std::max(start, end);
+    updateMeasurement();
     update();
+}
+
+double RecordingView::frequencyOfY(double y) const
+{
+    const QRect r = plotRect();
+    return f0_ + (r.bottom() + 1 - y) / r.height() * (f1_ - f0_);
+}
+
+std::optional<float> RecordingView::levelAt(double seconds, double hz) const
+{
+    // The finest tile on hand that covers the point: the one drawn on top where tiles overlap.
+    const Tile* best = nullptr;
+    for (const Tile& t : cache_) {
+        const Spectrogram& v = t.values;
+        if (v.frames > 0 && v.bins > 0 && seconds >= v.startSeconds && seconds < v.startSeconds + v.frames * v.hopSeconds
+            && (!best || t.level < best->level))
+            best = &t;
+    }
+    if (!best)
+        return std::nullopt;
+    const Spectrogram& v = best->values;
+    const int frame = std::clamp(int((seconds - v.startSeconds) / v.hopSeconds), 0, v.frames - 1);
+    const auto nearest = std::min_element(v.binCentres.begin(), v.binCentres.end(),
+                                          [hz](double a, double b) { return std::abs(a - hz) < std::abs(b - hz); });
+    return v.at(frame, int(nearest - v.binCentres.begin()));
+}
+
+void RecordingView::updateMeasurement()
+{
+    QStringList parts;
+    if (rs_ && plotRect().contains(hover_.toPoint())) {
+        const double t = timeOfX(hover_.x()), hz = frequencyOfY(hover_.y());
+        QString at = preciseTime(t) + QStringLiteral("  ") + frequencyText(hz);
+        if (const std::optional<float> db = levelAt(t, hz))
+            at += QStringLiteral("  %1 dB").arg(double(*db), 0, 'f', 1);
+        parts << at;
+    }
+    if (rs_ && selEnd_ > selStart_)
+        parts << tr("selection %1 – %2  (%3)").arg(preciseTime(selStart_), preciseTime(selEnd_), lengthText(selEnd_ - selStart_));
+    const QString text = parts.join(QStringLiteral("   |   "));
+    if (text == measurement_)
+        return;
+    measurement_ = text;
+    update();
+    Q_EMIT measurementChanged(measurement_);
+}
+
+void RecordingView::leaveEvent(QEvent*)
+{
+    hover_ = QPointF(qQNaN(), qQNaN());
+    updateMeasurement();
 }
 
 void RecordingView::requestPlay()
@@ -276,6 +346,7 @@ void RecordingView::tileFinished(quint64 generation, Tile tile)
         cache_.remove(lru_.back());
         lru_.pop_back();
     }
+    updateMeasurement(); // the level under the mouse may just have arrived
     update();
 }
 
@@ -420,6 +491,13 @@ void RecordingView::paintEvent(QPaintEvent*)
         p.setPen(QColor(230, 230, 230));
         p.drawText(plot.adjusted(8, 6, -8, -6), Qt::AlignRight | Qt::AlignTop, tr("computing…"));
     }
+    if (!measurement_.isEmpty()) { // on a dark band, legible over any colour of the picture
+        const QRect box = p.fontMetrics().boundingRect(measurement_).adjusted(-5, -2, 5, 2);
+        const QRect placed = box.translated(plot.topLeft() + QPoint(4, 4) - box.topLeft());
+        p.fillRect(placed, QColor(0, 0, 0, 170));
+        p.setPen(QColor(240, 240, 240));
+        p.drawText(placed, Qt::AlignCenter, measurement_);
+    }
     p.setClipping(false);
     drawAxes(p, plot);
 }
@@ -485,6 +563,8 @@ void RecordingView::mousePressEvent(QMouseEvent* e)
 
 void RecordingView::mouseMoveEvent(QMouseEvent* e)
 {
+    hover_ = e->position();
+    updateMeasurement();
     if (!std::isfinite(dragAnchor_) || !rs_)
         return;
     const double t = std::clamp(timeOfX(e->position().x()), 0.0, rs_->duration());

@@ -84,6 +84,9 @@ public:
     bool allVisibleTilesReady() const;
     QString errorText() const { return error_; }
     QString emptyText() const { return emptyText_; } // the reason given for showing no recording
+    // What Raven and Sonic Visualiser read out as the mouse moves: the time, frequency and level
+    // under the mouse, and the dragged range's start, end and length; drawn in the plot's corner.
+    QString measurementText() const { return measurement_; }
 
     QSize sizeHint() const override { return {600, 160}; }
     QSize minimumSizeHint() const override { return {200, 60}; }
@@ -93,6 +96,7 @@ Q_SIGNALS:
     void clipMenuRequested(int clipIndex, QPoint globalPos); // right-click on a box
     void playRequested(double start, double end);    // end <= start: from start to the end of the file
     void visibleRangeChanged(double start, double end);
+    void measurementChanged(const QString& text);
 
 protected:
     bool event(QEvent* e) override;
@@ -101,6 +105,7 @@ protected:
     void mousePressEvent(QMouseEvent*) override;
     void mouseMoveEvent(QMouseEvent*) override;
     void mouseReleaseEvent(QMouseEvent*) override;
+    void leaveEvent(QEvent*) override;
     void contextMenuEvent(QContextMenuEvent*) override;
     void keyPressEvent(QKeyEvent*) override;
 
@@ -122,6 +127,9 @@ private:
     void drawAxes(QPainter& p, const QRect& plot) const;
     void drawBoxes(QPainter& p, const QRect& plot) const;
     double timeOfX(double x) const;
+    double frequencyOfY(double y) const;
+    std::optional<float> levelAt(double seconds, double hz) const; // from the tiles on hand
+    void updateMeasurement();
 
     std::shared_ptr<const RecordingSpectrogram> rs_;
     quint64 generation_ = 0;                        // results of an older recording are dropped
@@ -133,6 +141,8 @@ private:
     QThreadPool pool_;
     QString error_;
     QString emptyText_;                             // shown without a recording (why there is none)
+    QPointF hover_{qQNaN(), qQNaN()};               // the mouse over the plot, widget pixels
+    QString measurement_;
 
     QVector<Box> boxes_;
     int current_ = -1;

@@ -24,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QToolButton>
 #include <QStandardPaths>
+#include <QRegularExpression>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QtTest>
@@ -152,6 +153,43 @@ private Q_SLOTS:
             }
         QVERIFY2(inked > 30, qPrintable(QString::number(inked)));                    // the hint's letters
         QVERIFY2(dark < empty.width() * empty.height() / 20, qPrintable(QString::number(dark))); // no black plot
+    }
+
+    void theMouseReadsOutTimeFrequencyAndLevel()
+    {
+        // As in Raven and Sonic Visualiser: hovering reads out the time, frequency and level under
+        // the mouse, and a dragged range its start, end and length.
+        UiTestArchive a;
+        MainWindow w;
+        QVERIFY(showAndOpen(w, a.file()));
+        RecordingView* view = w.recordingPanel()->view();
+        w.session()->setCurrentClip(clipOf(w, a, 0, 3)); // a 1.2 kHz tone at 3.25 .. 3.75 s
+        QTRY_VERIFY_WITH_TIMEOUT(view->allVisibleTilesReady(), 10000);
+        QSignalSpy changed(view, &RecordingView::measurementChanged);
+        const auto levelIn = [](const QString& text) {
+            const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("(-?\\d+\\.\\d) dB")).match(text);
+            return m.hasMatch() ? m.captured(1).toDouble() : qQNaN();
+        };
+        QTest::mouseMove(view, QPointF(view->xOfTime(3.5), view->yOfFrequency(1200)).toPoint());
+        const QString onTone = view->measurementText();
+        QVERIFY2(onTone.contains(QStringLiteral("3.5")) && onTone.contains(QStringLiteral("1.2")) && onTone.contains("kHz"),
+                 qPrintable(onTone));
+        QVERIFY(!changed.isEmpty());
+        QTest::mouseMove(view, QPointF(view->xOfTime(3.5), view->yOfFrequency(6000)).toPoint());
+        const QString above = view->measurementText();
+        QVERIFY2(above.contains(QStringLiteral("6.0")) || above.contains(QStringLiteral("5.9")), qPrintable(above));
+        QVERIFY2(levelIn(onTone) > levelIn(above) + 20.0, qPrintable(onTone + QStringLiteral(" / ") + above));
+
+        view->setSelection(3.3, 3.7);
+        QVERIFY2(view->measurementText().contains(QStringLiteral("400.0 ms")), qPrintable(view->measurementText()));
+        // For looking at the read-out by hand: CROWLINGO_SCREENSHOT_DIR=/tmp/shots tst_recordingview
+        if (qEnvironmentVariableIsSet("CROWLINGO_SCREENSHOT_DIR"))
+            view->grab().save(qEnvironmentVariable("CROWLINGO_SCREENSHOT_DIR") + QStringLiteral("/recording-measurement.png"));
+        QEvent leave(QEvent::Leave);
+        QCoreApplication::sendEvent(view, &leave);
+        QVERIFY2(view->measurementText().startsWith(QStringLiteral("selection")), qPrintable(view->measurementText()));
+        view->setSelection(0, 0);
+        QVERIFY(view->measurementText().isEmpty());
     }
 
     void aClickOnABoxSelectsThatClipAndElsewhereSetsTheCursor()
