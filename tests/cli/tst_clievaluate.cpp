@@ -134,6 +134,34 @@ private Q_SLOTS:
                  QStringLiteral("moving-elsewhere"));
     }
 
+    void infoDescribesEveryFileOfAFolder()
+    {
+        // `info FOLDER`: one line per audio file under it (subfolders too), named as the folder was
+        // given, a file that is not audio named with its error, and what the readable ones add up to.
+        const QString dir = tmp_.filePath(QStringLiteral("described"));
+        Run r = cli({"synth", dir, "--files", "2", "--minutes", "0.25", "--seed", "8"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(QDir(dir).mkdir(QStringLiteral("later")));
+        QVERIFY(QFile::copy(dir + QStringLiteral("/rec_000.flac"), dir + QStringLiteral("/later/again.flac")));
+        QFile bad(dir + QStringLiteral("/later/broken.wav"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("not audio at all");
+        bad.close();
+
+        r = cli({"info", dir});
+        QCOMPARE(r.code, 1); // one file could not be read
+        for (const char* name : {"/rec_000.flac\t", "/rec_001.flac\t", "/later/again.flac\t"})
+            QVERIFY2(r.out.contains(dir + QLatin1String(name)) && !r.out.contains(QStringLiteral("//")), qPrintable(r.out));
+        QVERIFY2(r.out.count(QStringLiteral(" Hz, 1 ch, 15.000 s")) == 3, qPrintable(r.out));
+        QVERIFY2(r.err.contains(QStringLiteral("broken.wav")), qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("3 files, 0:00:45 of audio; sample rates: 22050 Hz (3); 1 could not be read")),
+                 qPrintable(r.out));
+
+        // A single file: its line alone, no sum.
+        r = cli({"info", dir + QStringLiteral("/rec_000.flac")});
+        QVERIFY2(r.code == 0 && r.out.count(QLatin1Char('\n')) == 1, qPrintable(r.out + r.err));
+    }
+
     void recordingsThatGaveNoClipAreListed()
     {
         // A folder with calls, a faint hiss in which event detection finds nothing, and a file that
