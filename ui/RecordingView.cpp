@@ -1,6 +1,7 @@
 #include "ui/RecordingView.h"
 
 #include "ui/ClipSpectrogram.h"
+#include "ui/MeasurementText.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -40,22 +41,6 @@ QString timeText(double s, double step)
     if (whole >= 60)
         return QStringLiteral("%1:%2").arg(whole / 60).arg(secs);
     return QString::number(s, 'f', decimals);
-}
-
-// A time to the millisecond, as h:mm:ss.sss past a minute.
-QString preciseTime(double s)
-{
-    return timeText(s, 0.001) + (s < 60.0 ? QStringLiteral(" s") : QString());
-}
-
-QString frequencyText(double hz)
-{
-    return hz < 1000.0 ? QStringLiteral("%1 Hz").arg(hz, 0, 'f', 0) : QStringLiteral("%1 kHz").arg(hz / 1000.0, 0, 'f', 2);
-}
-
-QString lengthText(double s)
-{
-    return s < 1.0 ? QStringLiteral("%1 ms").arg(s * 1000.0, 0, 'f', 1) : QStringLiteral("%1 s").arg(s, 0, 'f', 3);
 }
 
 } // namespace
@@ -205,13 +190,10 @@ void RecordingView::updateMeasurement()
     QStringList parts;
     if (rs_ && plotRect().contains(hover_.toPoint())) {
         const double t = timeOfX(hover_.x()), hz = frequencyOfY(hover_.y());
-        QString at = preciseTime(t) + QStringLiteral("  ") + frequencyText(hz);
-        if (const std::optional<float> db = levelAt(t, hz))
-            at += QStringLiteral("  %1 dB").arg(double(*db), 0, 'f', 1);
-        parts << at;
+        parts << pointMeasurement(t, hz, levelAt(t, hz));
     }
     if (rs_ && selEnd_ > selStart_)
-        parts << tr("selection %1 – %2  (%3)").arg(preciseTime(selStart_), preciseTime(selEnd_), lengthText(selEnd_ - selStart_));
+        parts << rangeMeasurement(selStart_, selEnd_);
     const QString text = parts.join(QStringLiteral("   |   "));
     if (text == measurement_)
         return;
@@ -491,13 +473,7 @@ void RecordingView::paintEvent(QPaintEvent*)
         p.setPen(QColor(230, 230, 230));
         p.drawText(plot.adjusted(8, 6, -8, -6), Qt::AlignRight | Qt::AlignTop, tr("computing…"));
     }
-    if (!measurement_.isEmpty()) { // on a dark band, legible over any colour of the picture
-        const QRect box = p.fontMetrics().boundingRect(measurement_).adjusted(-5, -2, 5, 2);
-        const QRect placed = box.translated(plot.topLeft() + QPoint(4, 4) - box.topLeft());
-        p.fillRect(placed, QColor(0, 0, 0, 170));
-        p.setPen(QColor(240, 240, 240));
-        p.drawText(placed, Qt::AlignCenter, measurement_);
-    }
+    drawMeasurement(p, plot, measurement_);
     p.setClipping(false);
     drawAxes(p, plot);
 }

@@ -1,7 +1,9 @@
 #include "ui/SpectrogramView.h"
 
 #include "ui/ClipSpectrogram.h"
+#include "ui/MeasurementText.h"
 
+#include <QMouseEvent>
 #include <QPainter>
 
 #include <algorithm>
@@ -36,6 +38,34 @@ SpectrogramView::SpectrogramView(QWidget* parent) : QWidget(parent)
 {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    setMouseTracking(true); // the measurement follows the mouse
+}
+
+void SpectrogramView::mouseMoveEvent(QMouseEvent* e) { measureAt(e->position()); }
+
+void SpectrogramView::leaveEvent(QEvent*) { measureAt(QPointF(qQNaN(), qQNaN())); }
+
+void SpectrogramView::measureAt(QPointF pos)
+{
+    QString text;
+    const QRect plot = plotRect();
+    const auto& c = spec_.binCentres;
+    if (axes_ && spec_.frames > 0 && int(c.size()) == spec_.bins && spec_.bins >= 2 && plot.contains(pos.toPoint())) {
+        const double span = spec_.frames * spec_.hopSeconds;
+        const double t = spec_.startSeconds + (pos.x() - plot.left()) / plot.width() * span;
+        // The row under the mouse (bin b is the band [bins-1-b, bins-b) from the top), and its
+        // frequency interpolated between centres as the axis draws them (mel rows are uneven).
+        const double row = std::clamp((plot.bottom() + 1 - pos.y()) / plot.height() * spec_.bins - 0.5, 0.0,
+                                      double(spec_.bins - 1));
+        const int b = int(row), b1 = std::min(b + 1, spec_.bins - 1);
+        const double hz = c[std::size_t(b)] + (row - b) * (c[std::size_t(b1)] - c[std::size_t(b)]);
+        const int frame = std::clamp(int((t - spec_.startSeconds) / spec_.hopSeconds), 0, spec_.frames - 1);
+        text = pointMeasurement(t, hz, spec_.at(frame, int(std::lround(row))), valueLabel_);
+    }
+    if (text == measurement_)
+        return;
+    measurement_ = text;
+    update();
 }
 
 void SpectrogramView::setSpectrogram(Spectrogram s, std::optional<ValueRange> range)
@@ -44,6 +74,7 @@ void SpectrogramView::setSpectrogram(Spectrogram s, std::optional<ValueRange> ra
     range_ = range ? *range : autoValueRange(spec_);
     image_ = {};
     message_.clear();
+    measurement_.clear(); // read again at the next move
     update();
 }
 
@@ -52,6 +83,7 @@ void SpectrogramView::clear(const QString& message)
     spec_ = {};
     image_ = {};
     message_ = message;
+    measurement_.clear();
     markStart_ = markEnd_ = 0;
     playhead_ = qQNaN();
     update();
@@ -154,6 +186,7 @@ void SpectrogramView::paintEvent(QPaintEvent*)
         }
         if (axes_) drawAxes(p, plot);
         if (axes_ && colourBar_) drawColourBar(p, plot);
+        drawMeasurement(p, plot, measurement_);
     } else {
         p.fillRect(plot, palette().color(QPalette::AlternateBase));
     }

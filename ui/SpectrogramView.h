@@ -39,6 +39,9 @@ public:
     void setColourBarVisible(bool visible);
     void setMarkedRange(double start, double end); // recording seconds; start >= end hides it
     void setPlayhead(double seconds);              // NaN hides it
+    // With axes: the time, frequency and value under the mouse, drawn in the plot's corner
+    // (MeasurementText.h); empty when the mouse is elsewhere.
+    QString measurementText() const { return measurement_; }
 
     QSize sizeHint() const override { return axes_ ? QSize(640, 260) : QSize(220, 130); }
     QSize minimumSizeHint() const override { return axes_ ? QSize(260, 140) : QSize(100, 70); }
@@ -46,11 +49,14 @@ public:
 protected:
     void paintEvent(QPaintEvent*) override;
     void resizeEvent(QResizeEvent*) override { image_ = {}; }
+    void mouseMoveEvent(QMouseEvent*) override;
+    void leaveEvent(QEvent*) override;
 
 private:
     QRect plotRect() const;
     double xOfTime(double t, const QRect& plot) const;
     double yOfFrequency(double hz, const QRect& plot) const;
+    void measureAt(QPointF pos);                   // NaN: the mouse left
     void drawAxes(QPainter& p, const QRect& plot);
     void drawColourBar(QPainter& p, const QRect& plot);
 
@@ -63,6 +69,7 @@ private:
     bool colourBar_ = true;
     double markStart_ = 0, markEnd_ = 0;
     double playhead_ = qQNaN();
+    QString measurement_;
 };
 
 } // namespace crowlingo::ui

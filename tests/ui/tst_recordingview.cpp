@@ -190,6 +190,34 @@ private Q_SLOTS:
         QVERIFY2(view->measurementText().startsWith(QStringLiteral("selection")), qPrintable(view->measurementText()));
         view->setSelection(0, 0);
         QVERIFY(view->measurementText().isEmpty());
+
+        // The inspector's spectrogram reads out the same way: down its middle (the clip's middle,
+        // 3.5 s), the loudest point read is the tone's frequency.
+        SpectrogramView* inspector = w.inspector()->spectrogramView();
+        QTRY_VERIFY_WITH_TIMEOUT(inspector->hasSpectrogram(), 10000);
+        double loudest = -1e9, loudestHz = 0;
+        std::vector<double> levels;
+        for (int y = 0; y < inspector->height(); y += 2) {
+            QTest::mouseMove(inspector, QPoint(inspector->width() / 2, y));
+            const QString text = inspector->measurementText();
+            if (text.isEmpty()) continue; // above or below the plot
+            QVERIFY2(text.startsWith(QStringLiteral("3.4")) || text.startsWith(QStringLiteral("3.5")), qPrintable(text));
+            const QRegularExpressionMatch f = QRegularExpression(QStringLiteral("  (\\d+(\\.\\d+)?) (k?)Hz")).match(text);
+            QVERIFY2(f.hasMatch(), qPrintable(text));
+            const double hz = f.captured(1).toDouble() * (f.captured(3).isEmpty() ? 1.0 : 1000.0), db = levelIn(text);
+            levels.push_back(db);
+            if (db > loudest) { loudest = db; loudestHz = hz; }
+        }
+        QVERIFY2(levels.size() > 20, qPrintable(QString::number(levels.size())));
+        std::nth_element(levels.begin(), levels.begin() + std::ptrdiff_t(levels.size() / 2), levels.end());
+        QVERIFY2(std::abs(loudestHz - 1200.0) < 150.0 && loudest > levels[levels.size() / 2] + 20.0,
+                 qPrintable(QString("loudest %1 dB at %2 Hz, median %3 dB").arg(loudest).arg(loudestHz).arg(levels[levels.size() / 2])));
+        QTest::mouseMove(inspector, QPoint(inspector->width() / 2, inspector->height() / 2));
+        if (qEnvironmentVariableIsSet("CROWLINGO_SCREENSHOT_DIR"))
+            inspector->grab().save(qEnvironmentVariable("CROWLINGO_SCREENSHOT_DIR") + QStringLiteral("/inspector-measurement.png"));
+        QEvent leaveInspector(QEvent::Leave);
+        QCoreApplication::sendEvent(inspector, &leaveInspector);
+        QVERIFY(inspector->measurementText().isEmpty());
     }
 
     void aClickOnABoxSelectsThatClipAndElsewhereSetsTheCursor()
