@@ -168,7 +168,8 @@ double RecordingView::frequencyOfY(double y) const
 
 std::optional<float> RecordingView::levelAt(double seconds, double hz) const
 {
-    // The finest tile on hand that covers the point: the one drawn on top where tiles overlap.
+    // The finest tile on hand that covers the point: its value is the point's own frame's, where a
+    // coarser level's column holds the loudest of several frames.
     const Tile* best = nullptr;
     for (const Tile& t : cache_) {
         const Spectrogram& v = t.values;
@@ -190,7 +191,8 @@ void RecordingView::updateMeasurement()
     QStringList parts;
     if (rs_ && plotRect().contains(hover_.toPoint())) {
         const double t = timeOfX(hover_.x()), hz = frequencyOfY(hover_.y());
-        parts << pointMeasurement(t, hz, levelAt(t, hz));
+        if (t >= 0.0 && t <= rs_->duration()) // a short file may not fill the plot
+            parts << pointMeasurement(t, hz, levelAt(t, hz));
     }
     if (rs_ && selEnd_ > selStart_)
         parts << rangeMeasurement(selStart_, selEnd_);
