@@ -2,6 +2,7 @@
 // the files which gave no clip, or could not be read, can be found again after embedding.
 #include "app/cli/Commands.h"
 #include "core/archive/Archive.h"
+#include "core/archive/ArchiveRelocation.h"
 #include "core/archive/RecordingOverview.h"
 
 #include <cstdio>
@@ -31,6 +32,14 @@ Command addRecordingsCommand(CLI::App& app)
         const RecordingTally t = tallyRecordings(all);
         std::fprintf(stderr, "%zu recordings: %zu gave no clip, %zu not read or with a note\n", t.recordings,
                      t.withoutClips, t.withProblems);
+        // A sample is enough to tell a moved archive (none found) from a few deleted files, as the
+        // workbench tells it when the archive opens.
+        const RecordingsCheck c = checkRecordings(archive.recordings(), archive.root(), 20);
+        if (c.checked > 0 && c.found == 0)
+            std::fprintf(stderr,
+                         "note: the recordings are not under %s (no \"%s\" there): was the archive moved or copied "
+                         "without them? `crowlingo-cli relocate %s FOLDER` points it at the folder that holds them\n",
+                         archive.root().string().c_str(), c.firstMissing.c_str(), o->archive.c_str());
         return 0;
     }};
 }

@@ -115,6 +115,11 @@ private Q_SLOTS:
         r = cli({"evaluate", archive, "--labels", labels.fileName()});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains(QStringLiteral("moved")) && !r.out.contains(QStringLiteral("nan")), qPrintable(r.out + r.err));
+        // `recordings` still lists them, and says where they were looked for and how to point the
+        // archive at them.
+        r = cli({"recordings", archive});
+        QVERIFY2(r.code == 0 && r.out.contains(QStringLiteral("rec_000.flac")), qPrintable(r.out + r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("moved or copied")) && r.err.contains(QStringLiteral("relocate")), qPrintable(r.err));
 
         // relocate: a folder without its recordings is refused and changes nothing; the right one
         // makes the archive whole again.
@@ -124,6 +129,8 @@ private Q_SLOTS:
         r = cli({"relocate", archive, dir + QStringLiteral("-elsewhere")});
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
         QVERIFY2(r.out.contains(QStringLiteral("1 of 1 found")), qPrintable(r.out));
+        r = cli({"recordings", archive});
+        QVERIFY2(r.code == 0 && !r.err.contains(QStringLiteral("moved")), qPrintable(r.err));
         r = cli({"evaluate", archive, "--labels", labels.fileName()});
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
         // The baseline reads the audio again: its precision is a number.
