@@ -1,5 +1,6 @@
 #include "ui/NewArchiveDialog.h"
 
+#include "core/archive/ArchiveSettings.h"
 #include "core/common/Error.h"
 
 #include <QComboBox>
@@ -45,11 +46,12 @@ NewArchiveDialog::NewArchiveDialog(QWidget* parent)
     segment_->addItems({QStringLiteral("events"), QStringLiteral("window:2"), QStringLiteral("window:1:0.5"),
                         QStringLiteral("whole")});
     segment_->setToolTip(tr("events: detected calls · window:LEN[:HOP]: fixed windows (seconds) · whole: one clip per file"));
-    timeExpansion_->setRange(1.0, 1000.0);
-    timeExpansion_->setDecimals(1);
+    timeExpansion_->setRange(ArchiveSettings::minTimeExpansion, ArchiveSettings::maxTimeExpansion);
+    timeExpansion_->setDecimals(2);
     timeExpansion_->setValue(1.0);
     timeExpansion_->setPrefix(QStringLiteral("×"));
-    timeExpansion_->setToolTip(tr("10 for ultrasound (bat) recordings: maps 20–100 kHz calls to 2–10 kHz for the model"));
+    timeExpansion_->setToolTip(tr("10 for ultrasound (bat) recordings: maps 20–100 kHz calls to 2–10 kHz for the model; 0.1 for "
+                                      "infrasound (baleen whales): maps 20–100 Hz calls to 200–1,000 Hz"));
     model_->setPlaceholderText(tr("the bundled default model"));
     problem_->setWordWrap(true);
     problem_->setStyleSheet(QStringLiteral("color: #b03020"));

@@ -2,6 +2,8 @@
 
 #include "ui/ListeningController.h"
 
+#include "core/archive/ArchiveSettings.h"
+
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 
@@ -34,12 +36,12 @@ PlaybackToolBar::PlaybackToolBar(ListeningController* listening, const QList<QAc
 
     timeExpansion_ = new QDoubleSpinBox(this);
     timeExpansion_->setObjectName(QStringLiteral("timeExpansionSpinBox"));
-    timeExpansion_->setRange(1.0, 100.0);
-    timeExpansion_->setDecimals(1);
+    timeExpansion_->setRange(ArchiveSettings::minTimeExpansion, 100.0);
+    timeExpansion_->setDecimals(2);
     timeExpansion_->setValue(1.0);
     timeExpansion_->setPrefix(tr("time expansion ×"));
-    timeExpansion_->setToolTip(tr("Play ultrasound slowed by this factor (10 brings bat calls into hearing); "
-                                  "set from the archive when it is opened"));
+    timeExpansion_->setToolTip(tr("Play recordings slowed by this factor: 10 brings bat calls into hearing, 0.1 speeds "
+                                  "whale infrasound up into it; set from the archive when it is opened"));
     connect(timeExpansion_, &QDoubleSpinBox::valueChanged, listening, &ListeningController::setTimeExpansion);
     addWidget(timeExpansion_);
 

@@ -27,7 +27,7 @@ Command addEmbedCommand(CLI::App& app)
     sub->add_option("-o,--output", o->archive, "Archive file to create or update (*.crowlingo)")->required();
     addModelOption(sub, o->model);
     sub->add_option("--segment", o->segment, "whole | window:LEN[:HOP] | events")->capture_default_str();
-    sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor for ultrasound (e.g. 10 for bats)")->capture_default_str()
+    sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor: 10 slows bat ultrasound into the model's band, 0.1 speeds baleen-whale infrasound up into it")->capture_default_str()
         ->check(finiteBetween(kMinTimeExpansion, kMaxTimeExpansion));
     sub->add_option("--time-scale", o->timeScale,
                     "Read clips this many times finer in time than the model was trained (auto | 1 | 2 | 4; auto: "

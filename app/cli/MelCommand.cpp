@@ -21,7 +21,7 @@ Command addMelCommand(CLI::App& app)
     sub->add_option("--end", o->end, "End (s); default: end of file")->check(finiteAtLeast(0));
     sub->add_option("--png", o->png, "PNG file to write")->required();
     sub->add_flag("--force", o->force, "Replace the PNG file if it exists (never the input)");
-    sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor for ultrasound")->capture_default_str()
+    sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor (above 1 for ultrasound, below 1 for infrasound)")->capture_default_str()
         ->check(finiteBetween(kMinTimeExpansion, kMaxTimeExpansion));
     sub->add_option("--rate", o->mel.sampleRate, "Analysis sample rate (Hz)")->capture_default_str()
         ->check(wholeBetween(1000, MelLimits::maxSampleRate));

@@ -25,7 +25,7 @@ Command addReconstructCommand(CLI::App& app)
     sub->add_option("--end", o->end, "Window end (s); default: one model window after --start")->check(finiteAtLeast(0));
     sub->add_option("--mask-ratio", o->maskRatio, "Fraction of patches hidden")->capture_default_str()->check(finiteBetween(0.3, 0.8));
     sub->add_option("--seed", o->seed, "Seed of the random mask")->capture_default_str();
-    sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor for ultrasound")->capture_default_str()
+    sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor (above 1 for ultrasound, below 1 for infrasound)")->capture_default_str()
         ->check(finiteBetween(kMinTimeExpansion, kMaxTimeExpansion));
     sub->add_option("--time-scale", o->timeScale, "Read the window this many times finer in time than the model was "
                                                   "trained (as `embed` chose for an archive)")

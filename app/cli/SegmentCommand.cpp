@@ -31,7 +31,7 @@ Command addSegmentCommand(CLI::App& app)
     auto* sub = app.add_subcommand("segment", "Cut a recording (or every recording under a folder) into clips");
     sub->add_option("input", o->input, "Audio file or folder")->required();
     sub->add_option("--segment", o->segment, "whole | window:LEN[:HOP] | events")->capture_default_str();
-    sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor for ultrasound (e.g. 10)")->capture_default_str()
+    sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor (10 for bat ultrasound, 0.1 for whale infrasound)")->capture_default_str()
         ->check(finiteBetween(kMinTimeExpansion, kMaxTimeExpansion));
     sub->add_option("--rate", o->rate, "Analysis sample rate in Hz")->capture_default_str()->check(CLI::Range(1000, 400000));
     sub->add_option("--csv", o->csv, "Write the clips to this CSV file instead of standard output");

@@ -18,12 +18,14 @@ namespace crowlingo {
 class Archive;
 
 struct ArchiveSettings {
-    static constexpr double minTimeExpansion = 1.0, maxTimeExpansion = 1000.0;
+    // Above 1 slows ultrasound down (10 for most bat recordings); below 1 speeds infrasound up (0.1
+    // brings 20-100 Hz baleen-whale calls to 200-1,000 Hz, where the model's bands are fine).
+    static constexpr double minTimeExpansion = 0.01, maxTimeExpansion = 1000.0;
 
     // "segmenter": how recordings were cut into clips (SegmentSpec text); "" before the first embed.
     std::string segmenter;
     // "time_expansion": recordings are real-time; the model and the listener hear them slowed this
-    // many times (10 for most bat recordings).
+    // many times (10 for most bat recordings; below 1, sped up).
     double timeExpansion = 1.0;
     bool hasTimeExpansion = false; // whether "time_expansion" is stored at all
     // "time_scale": the analysis time scale the model reads clips at (AnalysisScale.h); 1 for

@@ -49,8 +49,8 @@ private Q_SLOTS:
         QTest::newRow("threads 5000") << "--threads 5000 info FILE" << "--threads: must be between 1 and 1024, or 0 for all cores (got 5000)";
         QTest::newRow("precision half") << "--precision half info FILE" << "--precision: must be auto, float32 or bfloat16 (got half)";
         // NaN passed CLI::Range and made an archive where every file failed, exit 0.
-        QTest::newRow("embed time expansion nan") << "embed DIR -o OUT --time-expansion nan" << "--time-expansion: must be a number from 1 to 1000 (got nan)";
-        QTest::newRow("segment time expansion inf") << "segment FILE --time-expansion inf" << "--time-expansion: must be a number from 1 to 1000 (got inf)";
+        QTest::newRow("embed time expansion nan") << "embed DIR -o OUT --time-expansion nan" << "--time-expansion: must be a number from 0.01 to 1000 (got nan)";
+        QTest::newRow("segment time expansion inf") << "segment FILE --time-expansion inf" << "--time-expansion: must be a number from 0.01 to 1000 (got inf)";
         QTest::newRow("train lr nan") << "train DIR --out OUT --steps 1 --lr nan" << "--lr: must be a number from";
         QTest::newRow("train mask ratio nan") << "train DIR --out OUT --steps 1 --mask-ratio nan" << "--mask-ratio: must be a number from 0.3 to 0.8 (got nan)";
         QTest::newRow("train contrastive -1") << "train DIR --out OUT --steps 1 --contrastive -1" << "--contrastive: must be a number from 0 to 10 (got -1)";
@@ -58,11 +58,11 @@ private Q_SLOTS:
         QTest::newRow("adapt patience -2") << "adapt FILE --steps 1 --patience -2" << "--patience: must be a whole number from 0 to 1000000 (got -2)";
         QTest::newRow("train batch 5000") << "train DIR --out OUT --steps 1 --batch 5000" << "--batch: must be a whole number from 1 to 4096 (got 5000)";
         QTest::newRow("train minutes inf") << "train DIR --out OUT --minutes inf" << "--minutes: must be a number from 0.01 to 525600 (got inf)";
-        QTest::newRow("train time expansion nan") << "train DIR --out OUT --steps 1 --time-expansion nan" << "--time-expansion: must be a number from 1 to 1000";
+        QTest::newRow("train time expansion nan") << "train DIR --out OUT --steps 1 --time-expansion nan" << "--time-expansion: must be a number from 0.01 to 1000";
         QTest::newRow("synth minutes nan") << "synth OUT --minutes nan" << "--minutes: must be a number from 0.05 to 600 (got nan)";
         QTest::newRow("project min-dist inf") << "project FILE --min-dist inf" << "--min-dist: must be a number from 0 to 10 (got inf)";
         QTest::newRow("reconstruct mask ratio nan") << "reconstruct FILE --png OUT --mask-ratio nan" << "--mask-ratio: must be a number from 0.3 to 0.8 (got nan)";
-        QTest::newRow("reconstruct time expansion nan") << "reconstruct FILE --png OUT --time-expansion nan" << "--time-expansion: must be a number from 1 to 1000";
+        QTest::newRow("reconstruct time expansion nan") << "reconstruct FILE --png OUT --time-expansion nan" << "--time-expansion: must be a number from 0.01 to 1000";
         QTest::newRow("mel n-fft 10^9") << "mel FILE --png OUT --n-fft 1000000000" << "--n-fft: must be a whole number from 2 to 65536 (got 1000000000)";
         QTest::newRow("mel rate 10^9") << "mel FILE --png OUT --rate 1000000000" << "--rate: must be a whole number from 1000 to 1000000";
         QTest::newRow("mel f-max nan") << "mel FILE --png OUT --f-max nan" << "--f-max: must be a number from 0 to 500000 (got nan)";

@@ -19,6 +19,8 @@
 #include <QTest>
 #include <QTextStream>
 
+#include <cmath>
+
 class TestCliEvaluate : public QObject {
     Q_OBJECT
 
@@ -167,6 +169,62 @@ private Q_SLOTS:
         // A single file: its line alone, no sum.
         r = cli({"info", dir + QStringLiteral("/rec_000.flac")});
         QVERIFY2(r.code == 0 && r.out.count(QLatin1Char('\n')) == 1, qPrintable(r.out + r.err));
+    }
+
+    void infrasoundIsEmbeddedSpedUp()
+    {
+        // A hydrophone-like recording at 2 kHz with two 1.5-s calls at 40 Hz, below the model's band
+        // (50 Hz-11 kHz): `--time-expansion 0.1` speeds it up tenfold, the calls are found where
+        // they are in the recording, and the archive keeps the factor. Written by hand: this test
+        // links only QtTest.
+        const QString dir = tmp_.filePath(QStringLiteral("hydrophone")), archive = tmp_.filePath(QStringLiteral("whales.crowlingo"));
+        QVERIFY(QDir().mkpath(dir));
+        const qint32 rate = 2000, frames = 30 * rate;
+        QByteArray wav;
+        QDataStream out(&wav, QIODevice::WriteOnly);
+        out.setByteOrder(QDataStream::LittleEndian);
+        out.writeRawData("RIFF", 4);
+        out << qint32(36 + 2 * frames);
+        out.writeRawData("WAVEfmt ", 8);
+        out << qint32(16) << qint16(1) << qint16(1) << rate << qint32(2 * rate) << qint16(2) << qint16(16);
+        out.writeRawData("data", 4);
+        out << qint32(2 * frames);
+        quint32 state = 5;
+        for (qint32 i = 0; i < frames; ++i) {
+            const double t = double(i) / rate;
+            const bool calling = (t >= 8.0 && t < 9.5) || (t >= 20.0 && t < 21.5);
+            const double call = calling ? 8000.0 * std::sin(2.0 * M_PI * 40.0 * t) : 0.0;
+            out << qint16(std::lround(call) + qint32((state = state * 1664525u + 1013904223u) >> 25) - 64); // +-64 LSB of hiss
+        }
+        QFile file(dir + QStringLiteral("/site4.wav"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(wav);
+        file.close();
+
+        Run r = cli({"embed", dir, "-o", archive, "--time-expansion", "0.1"});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QCOMPARE(QString::fromStdString(crowlingo::Archive::open(archive.toStdString()).meta("time_expansion").value()),
+                 QStringLiteral("0.1"));
+        r = cli({"export", archive, "--clips", tmp_.filePath(QStringLiteral("whales.csv"))});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QFile table(tmp_.filePath(QStringLiteral("whales.csv")));
+        QVERIFY(table.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QStringList header = QString::fromUtf8(table.readLine()).trimmed().split(QLatin1Char(','));
+        const qsizetype start = header.indexOf(QStringLiteral("start_s")), end = header.indexOf(QStringLiteral("end_s"));
+        QVERIFY2(start >= 0 && end >= 0, qPrintable(header.join(QLatin1Char(','))));
+        QList<std::pair<double, double>> clips;
+        while (!table.atEnd()) {
+            const QStringList f = QString::fromUtf8(table.readLine()).trimmed().split(QLatin1Char(','));
+            clips.push_back({f[start].toDouble(), f[end].toDouble()});
+        }
+        QCOMPARE(clips.size(), 2);
+        // Each clip holds its call, padded by a little (the padding, too, follows the factor).
+        for (int k = 0; k < 2; ++k) {
+            const double onset = k == 0 ? 8.0 : 20.0;
+            QVERIFY2(clips[k].first <= onset + 0.1 && clips[k].first >= onset - 0.6 && clips[k].second >= onset + 1.4
+                         && clips[k].second <= onset + 2.1,
+                     qPrintable(QString("clip %1: %2-%3 s").arg(k).arg(clips[k].first).arg(clips[k].second)));
+        }
     }
 
     void recordingsThatGaveNoClipAreListed()
