@@ -44,8 +44,16 @@ Command addMelCommand(CLI::App& app)
                              + " would take " + memoryText(std::int64_t(cellBytes)) + " (more than 1.0 GB): draw a shorter "
                              "stretch with --start/--end or use a larger --hop");
         char title[512];
-        std::snprintf(title, sizeof title, "%s  %.2f–%.2f s  (log-mel, %d bands)", o->file.c_str(), o->start, end, o->mel.nMels);
-        writeSpectrogramFigure(o->png, {FigurePanel{.title = title, .image = clipLogMel(reader, mel, o->start, end)}}, {}, output);
+        char expansion[64] = "";
+        if (o->timeExpansion != 1.0)
+            std::snprintf(expansion, sizeof expansion, ", analysed at time expansion %g", o->timeExpansion);
+        std::snprintf(title, sizeof title, "%s  %.2f–%.2f s  (log-mel, %d bands%s)", o->file.c_str(), o->start, end,
+                      o->mel.nMels, expansion);
+        Spectrogram image = clipLogMel(reader, mel, o->start, end);
+        // Times are the recording's own; so are the frequencies drawn (a bat's 40 kHz, not the 4 kHz
+        // the model hears at time expansion 10), as in the workbench.
+        for (Hertz& f : image.binCentres) f *= o->timeExpansion;
+        writeSpectrogramFigure(o->png, {FigurePanel{.title = title, .image = std::move(image)}}, {}, output);
         std::printf("wrote %s\n", o->png.c_str());
         return 0;
     }};
