@@ -577,6 +577,14 @@ void MainWindow::showEmbedReport(const EmbedReport& report)
         connect(list, &QPushButton::clicked, this, [this] { showRecordingsList(RecordingFilter::WithoutClips); });
         box->open();
     }
+    if (report.timeExpansionAdvice) { // a bat folder embedded at 1: say so, the archive still opens
+        auto* box = new QMessageBox(QMessageBox::Information, tr("Time expansion"),
+                                    QString::fromStdString(*report.timeExpansionAdvice),
+                                    QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setObjectName(QStringLiteral("timeExpansionAdviceBox"));
+        box->open();
+    }
 }
 
 void MainWindow::mapDialog()

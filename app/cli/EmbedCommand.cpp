@@ -88,6 +88,7 @@ Command addEmbedCommand(CLI::App& app)
                         r.withoutClips.size(), opt.segment.toString().c_str());
             for (const std::string& path : r.withoutClips) std::printf("  %s\n", path.c_str());
         }
+        if (r.timeExpansionAdvice) std::printf("note: %s [--time-expansion]\n", r.timeExpansionAdvice->c_str());
         if (r.cancelled) {
             std::printf("stopped before the end: run the same command again to continue\n");
             return 130;

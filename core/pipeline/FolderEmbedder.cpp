@@ -6,6 +6,7 @@
 #include "core/archive/ClipFeatures.h"
 #include "core/archive/FolderScanner.h"
 #include "core/archive/RetrievalEmbeddings.h"
+#include "core/audio/TimeExpansionAdvice.h"
 #include "core/pipeline/ModelAdaptation.h"
 #include "core/common/Error.h"
 #include "core/common/Threads.h"
@@ -492,6 +493,11 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
         progress(1.0, "fitting the space clips are compared in");
         storeRetrievalSpace(archive, modelId);
     }
+    std::vector<SampleRate> rates;
+    for (const RecordingRow& r : archive.recordings())
+        if (r.sampleRate > 0) rates.push_back(r.sampleRate);
+    report.timeExpansionAdvice =
+        timeExpansionAdvice(rates, opt.timeExpansion, givenModel.config().mel.sampleRate, givenModel.config().mel.fMin);
     report.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     progress(1.0, "done");
     return report;

@@ -17,6 +17,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -68,6 +69,9 @@ struct EmbedReport {
     // Recordings embedded in this run in which the segmentation found no clip (no event stood out,
     // or the file is shorter than a window): in the archive, but nothing of them on the map.
     std::vector<std::string> withoutClips;                  // relative paths
+    // Set when the recordings' sample rates say the time expansion is probably wrong (a bat folder
+    // read at 1): what the model hears of them and the factor that fits (TimeExpansionAdvice.h).
+    std::optional<std::string> timeExpansionAdvice;
 };
 
 // Live figures for a progress display.

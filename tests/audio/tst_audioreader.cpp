@@ -2,6 +2,7 @@
 // keeps level and frequency; time expansion; ranged reads equal a full decode; errors name the file.
 #include "audio/AudioTestSignals.h"
 #include "core/audio/AudioReader.h"
+#include "core/audio/TimeExpansionAdvice.h"
 #include "core/common/Error.h"
 
 #include <QTemporaryDir>
@@ -83,6 +84,7 @@ private Q_SLOTS:
     void truncatedDataReturnsWhatWasRead_data();
     void truncatedDataReturnsWhatWasRead();
     void audioExtensions();
+    void timeExpansionAdviceFollowsTheRates();
 };
 
 void TestAudioReader::decodesFormats_data()
@@ -493,6 +495,24 @@ void TestAudioReader::audioExtensions()
         QVERIFY2(hasAudioExtension(name), name);
     for (const char* name : {"a.txt", "wav", "b.wav.bak", "c.mp4", "d", ".wav"})
         QVERIFY2(!hasAudioExtension(name), name);
+}
+
+void TestAudioReader::timeExpansionAdviceFollowsTheRates()
+{
+    // A bat folder read at 1 is told to try 10, a hydrophone folder at 1-4 kHz to try 0.1, with the
+    // bands each would reach; birds at 44.1-96 kHz, mixed folders where most are ordinary, and any
+    // factor already chosen are left alone.
+    const auto advise = [](std::vector<SampleRate> rates, double factor) { return timeExpansionAdvice(rates, factor, 22050, 50.0); };
+    const auto bats = advise({384000, 375000, 500000}, 1.0);
+    QVERIFY(bats && bats->find("time expansion 10") != std::string::npos && bats->find("384 kHz") != std::string::npos
+            && bats->find("110 kHz") != std::string::npos);
+    const auto whales = advise({2000, 2000, 4000}, 1.0);
+    QVERIFY(whales && whales->find("time expansion 0.1") != std::string::npos && whales->find("5 Hz") != std::string::npos);
+    QVERIFY(!advise({44100, 48000, 96000}, 1.0));
+    QVERIFY(!advise({384000, 44100, 44100}, 1.0));
+    QVERIFY(!advise({384000, 384000}, 10.0));
+    QVERIFY(!advise({2000}, 0.1));
+    QVERIFY(!advise({}, 1.0));
 }
 
 QTEST_GUILESS_MAIN(TestAudioReader)

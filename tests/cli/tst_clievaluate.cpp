@@ -201,8 +201,13 @@ private Q_SLOTS:
         file.write(wav);
         file.close();
 
-        Run r = cli({"embed", dir, "-o", archive, "--time-expansion", "0.1"});
-        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        // Read at 1, the embedding says what the model hears of a 2-kHz recording and which factor fits.
+        Run r = cli({"embed", dir, "-o", tmp_.filePath(QStringLiteral("whales-at-1.crowlingo"))});
+        QVERIFY2(r.code == 0 && r.out.contains(QStringLiteral("note: most recordings are sampled at 2.0 kHz"))
+                     && r.out.contains(QStringLiteral("time expansion 0.1")),
+                 qPrintable(r.out + r.err));
+        r = cli({"embed", dir, "-o", archive, "--time-expansion", "0.1"});
+        QVERIFY2(r.code == 0 && !r.out.contains(QStringLiteral("note: most recordings")), qPrintable(r.out + r.err));
         QCOMPARE(QString::fromStdString(crowlingo::Archive::open(archive.toStdString()).meta("time_expansion").value()),
                  QStringLiteral("0.1"));
         r = cli({"export", archive, "--clips", tmp_.filePath(QStringLiteral("whales.csv"))});

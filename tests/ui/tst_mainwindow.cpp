@@ -682,6 +682,32 @@ private Q_SLOTS:
         QCOMPARE(w.session()->data().modelId, scaledId);
         QTRY_COMPARE_WITH_TIMEOUT(w.models()->id(), QString::fromStdString(scaledId), 30000);
     }
+
+    void aHydrophoneFolderReadAtOneIsAdvisedToSpeedUp()
+    {
+        // A 2-kHz recording embedded at time expansion 1 fills only the model's lowest bands: the
+        // window opens the archive and says which factor fits, without blocking.
+        QTemporaryDir dir;
+        const std::filesystem::path root = std::filesystem::path(dir.path().toStdString()) / "hydrophone";
+        std::filesystem::create_directories(root);
+        std::vector<float> x(6 * 2000);
+        for (std::size_t k = 0; k < x.size(); ++k) x[k] = 0.3f * float(std::sin(2 * std::numbers::pi * 40 * k / 2000.0));
+        testkit::writeWav(root / "site1.wav", x, 2000);
+        const Model model = Model::createRandom(testkit::tinyUiModelConfig(), 13);
+        const std::filesystem::path modelDir = std::filesystem::path(dir.path().toStdString()) / "model";
+        model.save(modelDir);
+        MainWindow w;
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        EmbedFolderOptions options;
+        options.segment = SegmentSpec::parse("window:1");
+        w.embedFolder(QString::fromStdString(root.string()), dir.filePath(QStringLiteral("whales.crowlingo")),
+                      QString::fromStdString(modelDir.string()), options);
+        QVERIFY(opened.wait(120000));
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = w.findChild<QMessageBox*>(QStringLiteral("timeExpansionAdviceBox"))), 10000);
+        QVERIFY2(box->text().contains(QStringLiteral("time expansion 0.1")), qPrintable(box->text()));
+        QVERIFY(!box->isModal() || box->windowModality() != Qt::ApplicationModal);
+    }
 };
 
 QTEST_MAIN(TestMainWindow)
