@@ -41,20 +41,20 @@ Spectrogram clipSpectrogram(const ClipSpectrogramRequest& r)
     const SampleRate rate = reader.outputRate();
     const Seconds from = std::max(0.0, r.start - r.context);
     const Seconds to = std::min(reader.duration(), r.end + r.context);
-    const std::vector<float> samples = reader.read(from, to);
+    const double perSecond = rate * r.timeExpansion; // samples per second of recording time
+    const auto stretchSamples = std::int64_t(std::llround((to - from) * perSecond)); // as read(from, to) gives
     // Raven-like windows for long clips; short ones drawn with finer steps (DisplayStft.h).
-    const auto clipSamples = std::int64_t(std::llround((std::min(r.end, to) - std::max(r.start, from)) * rate * r.timeExpansion));
-    StftParams params = displayStftParams(rate, clipSamples, std::int64_t(samples.size()), r.maxFrames, 100,
-                                          r.settings.fftSize, r.settings.overlap);
+    const auto clipSamples = std::int64_t(std::llround((std::min(r.end, to) - std::max(r.start, from)) * perSecond));
+    StftParams params = displayStftParams(rate, clipSamples, stretchSamples, r.maxFrames, 100, r.settings.fftSize,
+                                          r.settings.overlap);
     params.window = r.settings.window;
     const int nFft = params.nFft, hop = params.hop;
     // Column c is the window centred on [from + c * hop, from + (c + 1) * hop): the columns span the
     // whole stretch, its first and last milliseconds included (a short syllable would otherwise lose
     // a third of a window at each end). The windows see the recording's own sound beyond the stretch,
-    // and silence beyond the file's ends.
-    const double perSecond = rate * r.timeExpansion; // samples per second of recording time
+    // and silence beyond the file's ends (one read covers the stretch and the windows' reach).
     const std::int64_t lead = (nFft - hop) / 2;
-    const std::int64_t columns = std::max<std::int64_t>(1, (std::int64_t(samples.size()) + hop - 1) / hop);
+    const std::int64_t columns = std::max<std::int64_t>(1, (stretchSamples + hop - 1) / hop);
     std::vector<float> windows(std::size_t((columns - 1) * hop + nFft), 0.0f);
     const Seconds wideFrom = std::max(0.0, from - double(lead) / perSecond);
     const std::vector<float> wide = reader.read(wideFrom, from + double(std::int64_t(windows.size()) - lead) / perSecond);

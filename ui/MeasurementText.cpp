@@ -7,15 +7,22 @@
 
 namespace crowlingo::ui {
 
+QString timeText(double s, double step)
+{
+    const int decimals = step >= 1.0 ? 0 : step >= 0.1 ? 1 : step >= 0.01 ? 2 : 3;
+    const auto whole = qint64(std::floor(s));
+    const double frac = s - double(whole);
+    const QString secs = QString::number(double(whole % 60) + frac, 'f', decimals).rightJustified(decimals ? 3 + decimals : 2, '0');
+    if (whole >= 3600)
+        return QStringLiteral("%1:%2:%3").arg(whole / 3600).arg((whole / 60) % 60, 2, 10, QChar('0')).arg(secs);
+    if (whole >= 60)
+        return QStringLiteral("%1:%2").arg(whole / 60).arg(secs);
+    return QString::number(s, 'f', decimals);
+}
+
 QString preciseTimeText(double seconds)
 {
-    if (seconds < 60.0)
-        return QStringLiteral("%1 s").arg(seconds, 0, 'f', 3);
-    const auto whole = qint64(std::floor(seconds));
-    const QString secs = QString::number(double(whole % 60) + (seconds - double(whole)), 'f', 3).rightJustified(6, QLatin1Char('0'));
-    if (whole >= 3600)
-        return QStringLiteral("%1:%2:%3").arg(whole / 3600).arg((whole / 60) % 60, 2, 10, QLatin1Char('0')).arg(secs);
-    return QStringLiteral("%1:%2").arg(whole / 60).arg(secs);
+    return timeText(seconds, 0.001) + (seconds < 60.0 ? QStringLiteral(" s") : QString());
 }
 
 QString pointMeasurement(double seconds, double hz, std::optional<float> value, const QString& unit)

@@ -1,7 +1,7 @@
 #pragma once
 // The read-outs the spectrogram views draw as the mouse moves over them, as Raven and Sonic
 // Visualiser show them: the time (to the millisecond), frequency and level under the mouse, and a
-// dragged range's start, end and length.
+// dragged range's start, end and length; and the recording view's time labels, which they share.
 //
 //   view text: pointMeasurement(3.5, 1230.0, -6.1f)  ->  "3.500 s  1.23 kHz  -6.1 dB"
 //              rangeMeasurement(3.3, 3.7)             ->  "selection 3.300 s – 3.700 s  (400.0 ms)"
@@ -16,6 +16,9 @@ class QRect;
 
 namespace crowlingo::ui {
 
+// A time for an axis tick `step` apart: as many decimals as the step needs, m:ss or h:mm:ss from a
+// minute on ("12.5", "1:02.5", "1:00:02").
+QString timeText(double seconds, double step);
 QString preciseTimeText(double seconds);   // "3.500 s", or h:mm:ss.sss from a minute on
 QString pointMeasurement(double seconds, double hz, std::optional<float> value, const QString& unit = QStringLiteral("dB"));
 QString rangeMeasurement(double start, double end);
