@@ -20,6 +20,28 @@
 #include <QTextStream>
 
 #include <cmath>
+#include <functional>
+
+namespace {
+
+// A 16-bit mono WAV of `frames` samples, sample(i) each, written by hand: this test links only QtTest.
+bool writeWav16(const QString& path, qint32 rate, qint32 frames, const std::function<qint16(qint32)>& sample)
+{
+    QByteArray wav;
+    QDataStream out(&wav, QIODevice::WriteOnly);
+    out.setByteOrder(QDataStream::LittleEndian);
+    out.writeRawData("RIFF", 4);
+    out << qint32(36 + 2 * frames);
+    out.writeRawData("WAVEfmt ", 8);
+    out << qint32(16) << qint16(1) << qint16(1) << rate << qint32(2 * rate) << qint16(2) << qint16(16);
+    out.writeRawData("data", 4);
+    out << qint32(2 * frames);
+    for (qint32 i = 0; i < frames; ++i) out << sample(i);
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(wav) == wav.size();
+}
+
+} // namespace
 
 class TestCliEvaluate : public QObject {
     Q_OBJECT
@@ -179,27 +201,14 @@ private Q_SLOTS:
         // links only QtTest.
         const QString dir = tmp_.filePath(QStringLiteral("hydrophone")), archive = tmp_.filePath(QStringLiteral("whales.crowlingo"));
         QVERIFY(QDir().mkpath(dir));
-        const qint32 rate = 2000, frames = 30 * rate;
-        QByteArray wav;
-        QDataStream out(&wav, QIODevice::WriteOnly);
-        out.setByteOrder(QDataStream::LittleEndian);
-        out.writeRawData("RIFF", 4);
-        out << qint32(36 + 2 * frames);
-        out.writeRawData("WAVEfmt ", 8);
-        out << qint32(16) << qint16(1) << qint16(1) << rate << qint32(2 * rate) << qint16(2) << qint16(16);
-        out.writeRawData("data", 4);
-        out << qint32(2 * frames);
+        const qint32 rate = 2000;
         quint32 state = 5;
-        for (qint32 i = 0; i < frames; ++i) {
+        QVERIFY(writeWav16(dir + QStringLiteral("/site4.wav"), rate, 30 * rate, [&](qint32 i) {
             const double t = double(i) / rate;
             const bool calling = (t >= 8.0 && t < 9.5) || (t >= 20.0 && t < 21.5);
             const double call = calling ? 8000.0 * std::sin(2.0 * M_PI * 40.0 * t) : 0.0;
-            out << qint16(std::lround(call) + qint32((state = state * 1664525u + 1013904223u) >> 25) - 64); // +-64 LSB of hiss
-        }
-        QFile file(dir + QStringLiteral("/site4.wav"));
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(wav);
-        file.close();
+            return qint16(std::lround(call) + qint32((state = state * 1664525u + 1013904223u) >> 25) - 64); // +-64 LSB of hiss
+        }));
 
         // Read at 1, the embedding says what the model hears of a 2-kHz recording and which factor fits.
         Run r = cli({"embed", dir, "-o", tmp_.filePath(QStringLiteral("whales-at-1.crowlingo"))});
@@ -240,22 +249,10 @@ private Q_SLOTS:
         Run r = cli({"synth", dir, "--files", "1", "--minutes", "0.2", "--seed", "6"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         {
-            // 3 s of 16-bit mono hiss at +-3 LSB, written by hand: this test links only QtTest.
-            const qint32 rate = 22050, frames = 3 * rate;
-            QByteArray wav;
-            QDataStream out(&wav, QIODevice::WriteOnly);
-            out.setByteOrder(QDataStream::LittleEndian);
-            out.writeRawData("RIFF", 4);
-            out << qint32(36 + 2 * frames);
-            out.writeRawData("WAVEfmt ", 8);
-            out << qint32(16) << qint16(1) << qint16(1) << rate << qint32(2 * rate) << qint16(2) << qint16(16);
-            out.writeRawData("data", 4);
-            out << qint32(2 * frames);
+            // 3 s of 16-bit mono hiss at +-3 LSB.
             quint32 state = 11;
-            for (qint32 i = 0; i < frames; ++i) out << qint16(qint32((state = state * 1664525u + 1013904223u) >> 29) - 3);
-            QFile quiet(dir + QStringLiteral("/quiet.wav"));
-            QVERIFY(quiet.open(QIODevice::WriteOnly));
-            quiet.write(wav);
+            QVERIFY(writeWav16(dir + QStringLiteral("/quiet.wav"), 22050, 3 * 22050,
+                               [&](qint32) { return qint16(qint32((state = state * 1664525u + 1013904223u) >> 29) - 3); }));
         }
         QFile bad(dir + QStringLiteral("/notes.wav"));
         QVERIFY(bad.open(QIODevice::WriteOnly | QIODevice::Text));

@@ -59,6 +59,29 @@ using namespace crowlingo::ui;
 using crowlingo::testkit::UiTestArchive;
 using crowlingo::testkit::kUiTestModelId;
 
+namespace {
+
+// A folder under `dir` holding one recording of a sine, and a tiny random model saved beside it.
+struct ToneFolder {
+    std::filesystem::path root, modelDir;
+    Model model;
+};
+
+ToneFolder toneFolder(const QTemporaryDir& dir, const std::string& folder, const std::string& file, double hz, int rate,
+                      double seconds, std::uint64_t modelSeed)
+{
+    const std::filesystem::path base(dir.path().toStdString());
+    std::filesystem::create_directories(base / folder);
+    std::vector<float> x(std::size_t(seconds * rate));
+    for (std::size_t k = 0; k < x.size(); ++k) x[k] = 0.3f * float(std::sin(2 * std::numbers::pi * hz * double(k) / rate));
+    testkit::writeWav(base / folder / file, x, rate);
+    ToneFolder t{base / folder, base / "model", Model::createRandom(testkit::tinyUiModelConfig(), modelSeed)};
+    t.model.save(t.modelDir);
+    return t;
+}
+
+} // namespace
+
 class TestMainWindow : public QObject {
     Q_OBJECT
 
@@ -660,14 +683,7 @@ private Q_SLOTS:
         // 80-ms windows fit the tiny model's 0.37-s window 4 times finer: the archive is read at x4,
         // and the window reads its model at x4 too (reconstructions match the vectors).
         QTemporaryDir dir;
-        const std::filesystem::path root = std::filesystem::path(dir.path().toStdString()) / "field";
-        std::filesystem::create_directories(root);
-        std::vector<float> x(2 * 22050);
-        for (std::size_t k = 0; k < x.size(); ++k) x[k] = 0.3f * float(std::sin(2 * std::numbers::pi * 2000 * k / 22050.0));
-        testkit::writeWav(root / "rec.wav", x, 22050);
-        const Model model = Model::createRandom(testkit::tinyUiModelConfig(), 12);
-        const std::filesystem::path modelDir = std::filesystem::path(dir.path().toStdString()) / "model";
-        model.save(modelDir);
+        const auto [root, modelDir, model] = toneFolder(dir, "field", "rec.wav", 2000, 22050, 2.0, 12);
         const QString archiveFile = dir.filePath(QStringLiteral("short.crowlingo"));
 
         MainWindow w;
@@ -688,14 +704,7 @@ private Q_SLOTS:
         // A 2-kHz recording embedded at time expansion 1 fills only the model's lowest bands: the
         // window opens the archive and says which factor fits, without blocking.
         QTemporaryDir dir;
-        const std::filesystem::path root = std::filesystem::path(dir.path().toStdString()) / "hydrophone";
-        std::filesystem::create_directories(root);
-        std::vector<float> x(6 * 2000);
-        for (std::size_t k = 0; k < x.size(); ++k) x[k] = 0.3f * float(std::sin(2 * std::numbers::pi * 40 * k / 2000.0));
-        testkit::writeWav(root / "site1.wav", x, 2000);
-        const Model model = Model::createRandom(testkit::tinyUiModelConfig(), 13);
-        const std::filesystem::path modelDir = std::filesystem::path(dir.path().toStdString()) / "model";
-        model.save(modelDir);
+        const auto [root, modelDir, model] = toneFolder(dir, "hydrophone", "site1.wav", 40, 2000, 6.0, 13);
         MainWindow w;
         QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
         EmbedFolderOptions options;
