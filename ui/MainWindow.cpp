@@ -564,10 +564,11 @@ void MainWindow::showEmbedReport(const EmbedReport& report)
         // Not modal: the archive opens meanwhile; the list says which recordings are not on the map.
         QStringList paths;
         for (const std::string& p : report.withoutClips) paths << QString::fromStdString(p);
+        const QString why = report.fromSelections ? tr("the selection tables hold no selection of them")
+                                                  : tr("no call stood out, or the file is too short");
         auto* box = new QMessageBox(QMessageBox::Information, tr("Recordings without clips"),
-                                    tr("%n recording(s) gave no clip with this segmentation (no call stood out, "
-                                       "or the file is too short). They are in the archive but not on the map.",
-                                       nullptr, int(paths.size())),
+                                    tr("%n recording(s) gave no clip with this segmentation (%1). They are in the "
+                                       "archive but not on the map.", nullptr, int(paths.size())).arg(why),
                                     QMessageBox::Ok, this);
         box->setDetailedText(paths.join(QLatin1Char('\n')));
         box->setAttribute(Qt::WA_DeleteOnClose);
@@ -575,6 +576,19 @@ void MainWindow::showEmbedReport(const EmbedReport& report)
         // The list stays in the Recordings dock, filtered to them, after this box is gone.
         QPushButton* list = box->addButton(tr("List Them"), QMessageBox::ActionRole);
         connect(list, &QPushButton::clicked, this, [this] { showRecordingsList(RecordingFilter::WithoutClips); });
+        box->open();
+    }
+    if (!report.selectionProblems.empty()) { // the table's own faults: which lines, and why
+        QStringList lines;
+        for (const std::string& p : report.selectionProblems) lines << QString::fromStdString(p);
+        auto* box = new QMessageBox(QMessageBox::Information, tr("Selections without clips"),
+                                    tr("%n selection(s) of the tables gave no clip (see the details: the table, the "
+                                       "line and why). The other selections are the archive's clips.",
+                                       nullptr, int(lines.size())),
+                                    QMessageBox::Ok, this);
+        box->setDetailedText(lines.join(QLatin1Char('\n')));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setObjectName(QStringLiteral("selectionProblemsBox"));
         box->open();
     }
     if (report.timeExpansionAdvice) { // a bat folder embedded at 1: say so, the archive still opens

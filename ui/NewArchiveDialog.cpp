@@ -1,6 +1,7 @@
 #include "ui/NewArchiveDialog.h"
 
 #include "core/archive/ArchiveSettings.h"
+#include "core/archive/SelectionClips.h"
 #include "core/common/Error.h"
 
 #include <QComboBox>
@@ -44,8 +45,10 @@ NewArchiveDialog::NewArchiveDialog(QWidget* parent)
     setMinimumWidth(560);
     segment_->setEditable(true);
     segment_->addItems({QStringLiteral("events"), QStringLiteral("window:2"), QStringLiteral("window:1:0.5"),
-                        QStringLiteral("whole")});
-    segment_->setToolTip(tr("events: detected calls · window:LEN[:HOP]: fixed windows (seconds) · whole: one clip per file"));
+                        QStringLiteral("whole"), QStringLiteral("table")});
+    segment_->setToolTip(tr("events: detected calls · window:LEN[:HOP]: fixed windows (seconds) · whole: one clip per file · "
+                            "table: one clip per selection of the Raven selection tables in the folder, labelled with "
+                            "their annotations (table:PATH: another table or folder of tables; Selections… picks one)"));
     timeExpansion_->setRange(ArchiveSettings::minTimeExpansion, ArchiveSettings::maxTimeExpansion);
     timeExpansion_->setDecimals(2);
     timeExpansion_->setValue(1.0);
@@ -67,7 +70,22 @@ NewArchiveDialog::NewArchiveDialog(QWidget* parent)
                                                        tr("CrowLingo archives (*.crowlingo)"));
         if (!f.isEmpty()) setArchiveFile(f);
     }, &archiveBrowse_));
-    form->addRow(tr("Segmentation"), segment_);
+    {
+        auto* row = new QWidget(this);
+        auto* l = new QHBoxLayout(row);
+        l->setContentsMargins(0, 0, 0, 0);
+        l->addWidget(segment_, 1);
+        selectionsButton_ = new QPushButton(tr("Selections…"), row);
+        selectionsButton_->setToolTip(tr("Make the clips from your own selections: a Raven selection table, an Audacity "
+                                         "label track or a CSV (path,start_s,end_s[,label])"));
+        connect(selectionsButton_, &QPushButton::clicked, this, [this] {
+            const QString f = QFileDialog::getOpenFileName(this, tr("Selection table"), folder(),
+                                                           tr("Selection tables (*.txt *.csv);;All files (*)"));
+            if (!f.isEmpty()) setSelectionTable(f);
+        });
+        l->addWidget(selectionsButton_);
+        form->addRow(tr("Segmentation"), row);
+    }
     form->addRow(tr("Time expansion"), timeExpansion_);
     form->addRow(tr("Model folder"), withBrowse(model_, this, [this] {
         const QString d = QFileDialog::getExistingDirectory(this, tr("Model folder (config.json + model.safetensors)"));
@@ -89,6 +107,11 @@ NewArchiveDialog::NewArchiveDialog(QWidget* parent)
 }
 
 void NewArchiveDialog::setFolder(const QString& folder) { folder_->setText(folder); }
+
+void NewArchiveDialog::setSelectionTable(const QString& table)
+{
+    segment_->setCurrentText(QStringLiteral("table:") + QFileInfo(table).absoluteFilePath());
+}
 
 void NewArchiveDialog::suggestArchiveFile()
 {
@@ -119,6 +142,7 @@ void NewArchiveDialog::setExistingArchive(const QString& file, double timeExpans
     if (!segmenter.isEmpty()) {
         segment_->setCurrentText(segmenter);
         segment_->setEnabled(false);
+        selectionsButton_->setEnabled(false);
         timeExpansion_->setEnabled(false);
     }
     setWindowTitle(tr("Update the archive from its folder"));
@@ -151,7 +175,12 @@ void NewArchiveDialog::validate()
     else if (archiveFile().isEmpty()) problem = tr("Choose where to save the archive.");
     else {
         try {
-            (void)options();
+            // A table that cannot be found is said now, not after the folder has been scanned.
+            if (const EmbedFolderOptions o = options(); o.segment.mode == SegmentSpec::Mode::Table) {
+                const QString table = QString::fromStdString(o.segment.table);
+                (void)selectionTables(QDir(folder()).absoluteFilePath(table.isEmpty() ? QStringLiteral(".") : table)
+                                          .toStdString());
+            }
         } catch (const std::exception& e) {
             problem = QString::fromUtf8(e.what());
         }

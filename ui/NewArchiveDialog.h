@@ -1,6 +1,7 @@
 #pragma once
 // Asks how to build a new archive from a folder of recordings: the folder, the archive file,
-// the segmentation (core's SegmentSpec text: events, window:LEN[:HOP], whole), the time-expansion
+// the segmentation (core's SegmentSpec text: events, window:LEN[:HOP], whole, or table[:PATH], the
+// researcher's own selections, chosen with Selections…), the time-expansion
 // factor (10 for bat recordings) and the model folder (empty: the bundled default).
 //
 //   NewArchiveDialog dialog(this);
@@ -26,6 +27,8 @@ public:
     explicit NewArchiveDialog(QWidget* parent = nullptr);
 
     void setFolder(const QString& folder);
+    // Clips from the selections of this table (Raven, Audacity, CSV) or folder of Raven tables.
+    void setSelectionTable(const QString& table);
     // Updating an existing archive: its file, time expansion and segmentation are fixed (core
     // refuses to re-cut an archive, which would drop its labels). An empty segmenter leaves the
     // choice open (an archive that was never embedded).
@@ -54,6 +57,7 @@ private:
     QDoubleSpinBox* timeExpansion_;
     QLineEdit* model_;
     QPushButton* archiveBrowse_ = nullptr;
+    QPushButton* selectionsButton_ = nullptr;
     QLabel* problem_;
     QDialogButtonBox* buttons_;
     bool archiveEdited_ = false;

@@ -5,6 +5,7 @@
 #include "app/cli/OptionChecks.h"
 #include "app/cli/ModelOption.h"
 #include "core/archive/Archive.h"
+#include "core/archive/SelectionClips.h"
 #include "core/pipeline/FolderEmbedder.h"
 #include "core/common/Error.h"
 
@@ -26,7 +27,11 @@ Command addEmbedCommand(CLI::App& app)
     sub->add_option("dir", o->dir, "Folder of recordings (searched recursively)")->required()->check(CLI::ExistingDirectory);
     sub->add_option("-o,--output", o->archive, "Archive file to create or update (*.crowlingo)")->required();
     addModelOption(sub, o->model);
-    sub->add_option("--segment", o->segment, "whole | window:LEN[:HOP] | events")->capture_default_str();
+    sub->add_option("--segment", o->segment,
+                    "whole | window:LEN[:HOP] | events | table[:PATH] (one clip per selection of your own annotations, "
+                    "labelled with theirs: the Raven selection tables (*.selections.txt) in the folder, or PATH: a "
+                    "Raven table, an Audacity label track, a CSV path,start_s,end_s[,label] or a folder of Raven tables)")
+        ->capture_default_str();
     sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor: 10 slows bat ultrasound into the model's band, 0.1 speeds baleen-whale infrasound up into it")->capture_default_str()
         ->check(finiteBetween(kMinTimeExpansion, kMaxTimeExpansion));
     sub->add_option("--time-scale", o->timeScale,
@@ -42,6 +47,14 @@ Command addEmbedCommand(CLI::App& app)
     sub->footer("Exit status: 0 when every file was embedded or unchanged; 3 when some files could not be used "
                 "(listed, the rest of the archive is fine); 130 when interrupted; 1 or 2 on errors.");
     return {sub, [o] {
+        SegmentSpec segment = SegmentSpec::parse(o->segment);
+        // A table named on the command line is found from where the command runs, as every other
+        // path; one that is not there is said before an archive is made.
+        if (segment.mode == SegmentSpec::Mode::Table) {
+            if (!segment.table.empty())
+                segment.table = std::filesystem::absolute(segment.table).lexically_normal().string();
+            (void)selectionTables(segment.table.empty() ? std::filesystem::path(o->dir) : std::filesystem::path(segment.table));
+        }
         Archive archive = Archive::openOrCreate(o->archive, o->dir);
         if (std::filesystem::weakly_canonical(archive.root()) != std::filesystem::weakly_canonical(o->dir))
             throw UsageError(fileError("embed into", o->archive, "this archive belongs to the folder \"" +
@@ -50,7 +63,7 @@ Command addEmbedCommand(CLI::App& app)
         EmbedFolderOptions opt;
         opt.timeScale = o->timeScale == "auto" ? EmbedFolderOptions::kStoredOrChosen : std::stoi(o->timeScale);
         opt.modelDir = o->model; // so that `adapt`, `neighbours --file` and the GUI find this model again
-        opt.segment = SegmentSpec::parse(o->segment);
+        opt.segment = segment;
         opt.timeExpansion = o->timeExpansion;
         opt.batchSize = o->batch;
         opt.retryFailed = o->retryFailed;
@@ -82,10 +95,17 @@ Command addEmbedCommand(CLI::App& app)
             std::printf("embedded, but worth a look:\n");
             for (const auto& [path, what] : r.notes) std::printf("  %s: %s\n", path.c_str(), what.c_str());
         }
+        if (!r.selectionProblems.empty()) {
+            std::printf("%zu selection(s) of the tables gave no clip:\n", r.selectionProblems.size());
+            for (const std::string& why : r.selectionProblems) std::printf("  %s\n", why.c_str());
+        }
+        if (r.clipsLabelledFromSelections > 0)
+            std::printf("%d clip(s) labelled with their selection's label\n", r.clipsLabelledFromSelections);
         if (!r.withoutClips.empty()) {
-            std::printf("%zu recording(s) gave no clip with --segment %s (no call stood out, or too short); they are in the archive "
-                        "but not on the map:\n",
-                        r.withoutClips.size(), opt.segment.toString().c_str());
+            const bool table = opt.segment.mode == SegmentSpec::Mode::Table;
+            std::printf("%zu recording(s) gave no clip with --segment %s (%s); they are in the archive but not on the map:\n",
+                        r.withoutClips.size(), opt.segment.toString().c_str(),
+                        table ? "the tables hold no selection of them" : "no call stood out, or too short");
             for (const std::string& path : r.withoutClips) std::printf("  %s\n", path.c_str());
         }
         if (r.timeExpansionAdvice) std::printf("note: %s [--time-expansion]\n", r.timeExpansionAdvice->c_str());

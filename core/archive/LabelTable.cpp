@@ -131,7 +131,7 @@ bool isRavenHeader(const std::string& header)
     return selection && begin;
 }
 
-LabelTable parseCsv(std::string_view text, const std::filesystem::path& source)
+LabelTable parseCsv(std::string_view text, const std::filesystem::path& source, const LabelTableOptions& options)
 {
     CsvText in(text);
     std::vector<std::string> header;
@@ -149,11 +149,13 @@ LabelTable parseCsv(std::string_view text, const std::filesystem::path& source)
     if (cLabel >= 0 && cId >= 0) t.format = LabelTableFormat::ClipIdCsv;
     else if (cLabel >= 0 && cPath >= 0 && cStart >= 0 && cEnd >= 0) t.format = LabelTableFormat::SpanCsv;
     else if (cLabel >= 0 && cPath >= 0) t.format = LabelTableFormat::RecordingCsv;
+    else if (options.labelsOptional && cPath >= 0 && cStart >= 0 && cEnd >= 0) t.format = LabelTableFormat::SpanCsv;
     else
-        throw UsageError(fileError("import labels from", source,
-            "unknown header; expected one of: path,label | path,start_s,end_s,label | clip_id,label "
-            "| a tab-separated Raven selection table (Selection, Begin Time (s), End Time (s), ...)"));
-    t.labelColumn = "label";
+        throw UsageError(fileError(options.action, source,
+            std::string("unknown header; expected one of: ")
+                + (options.labelsOptional ? "path,start_s,end_s[,label]" : "path,label | path,start_s,end_s,label | clip_id,label")
+                + " | a tab-separated Raven selection table (Selection, Begin Time (s), End Time (s), ...)"));
+    t.labelColumn = cLabel >= 0 ? "label" : "";
     const std::size_t width = header.size();
 
     std::vector<std::string> row;
@@ -175,9 +177,9 @@ LabelTable parseCsv(std::string_view text, const std::filesystem::path& source)
         LabelTableRow r;
         r.line = line;
         // Our own exports quote text that a spreadsheet would run as a formula (spreadsheetText).
-        r.label = fromSpreadsheetText(trimmed(row[std::size_t(cLabel)]));
+        if (cLabel >= 0) r.label = fromSpreadsheetText(trimmed(row[std::size_t(cLabel)]));
         if (r.label.empty() && t.format == LabelTableFormat::ClipIdCsv && width > 2) continue; // an exported clip without a label
-        if (r.label.empty()) { t.problems.emplace_back(line, "empty label"); continue; }
+        if (r.label.empty() && !options.labelsOptional) { t.problems.emplace_back(line, "empty label"); continue; }
         if (t.format == LabelTableFormat::ClipIdCsv) {
             r.clipId = wholeNumber(row[std::size_t(cId)]);
             if (!r.clipId) { t.problems.emplace_back(line, "no clip " + row[std::size_t(cId)]); continue; }
@@ -205,7 +207,7 @@ LabelTable parseCsv(std::string_view text, const std::filesystem::path& source)
 LabelTable parseRaven(std::string_view text, const std::filesystem::path& source, const LabelTableOptions& options)
 {
     const auto fail = [&](const std::string& why) {
-        return UsageError(fileError("import labels from", source, why));
+        return UsageError(fileError(options.action, source, why));
     };
     std::vector<std::string> header = splitTabs(firstLine(text));
     for (auto& h : header) h = trimmed(h);
@@ -226,7 +228,7 @@ LabelTable parseRaven(std::string_view text, const std::filesystem::path& source
         for (const char* name : {"Annotation", "Label", "Species", "Call Type", "Type"})
             if ((cLabel = column(name)) >= 0) break;
     }
-    if (cLabel < 0) {
+    if (cLabel < 0 && !(options.labelsOptional && options.labelColumn.empty())) {
         std::string have;
         for (const auto& h : header) have += (have.empty() ? "" : ", ") + ("\"" + h + "\"");
         throw fail(options.labelColumn.empty()
@@ -237,7 +239,7 @@ LabelTable parseRaven(std::string_view text, const std::filesystem::path& source
 
     LabelTable t;
     t.format = LabelTableFormat::RavenSelections;
-    t.labelColumn = header[std::size_t(cLabel)];
+    t.labelColumn = cLabel >= 0 ? header[std::size_t(cLabel)] : "";
     std::string recording = options.recording;
     RecordingRef ref = RecordingRef::FilePath;
     if (cFile < 0 && recording.empty()) {
@@ -273,8 +275,11 @@ LabelTable parseRaven(std::string_view text, const std::filesystem::path& source
         }
         LabelTableRow r;
         r.line = line;
-        r.label = trimmed(f[std::size_t(cLabel)]);
-        if (r.label.empty()) { t.problems.emplace_back(line, "empty label (column \"" + t.labelColumn + "\")"); continue; }
+        if (cLabel >= 0) r.label = trimmed(f[std::size_t(cLabel)]);
+        if (r.label.empty() && !options.labelsOptional) {
+            t.problems.emplace_back(line, "empty label (column \"" + t.labelColumn + "\")");
+            continue;
+        }
         const auto begin = finiteNumber(f[std::size_t(cBegin)]), end = finiteNumber(f[std::size_t(cEnd)]);
         if (!begin || !end || *end < *begin) { t.problems.emplace_back(line, "bad Begin Time (s)/End Time (s)"); continue; }
         r.startS = *begin;
@@ -361,7 +366,7 @@ LabelTable parseAudacity(std::string_view text, const std::filesystem::path& sou
         std::string label;
         for (std::size_t i = 2; i < f.size(); ++i) label += (i > 2 ? "\t" : "") + f[i];
         r.label = trimmed(label);
-        if (r.label.empty()) { t.problems.emplace_back(line, "empty label"); continue; }
+        if (r.label.empty() && !options.labelsOptional) { t.problems.emplace_back(line, "empty label"); continue; }
         r.startS = *begin;
         r.endS = *stop;
         r.path = recording;
@@ -393,21 +398,21 @@ LabelTable LabelTable::parse(std::string_view text, const std::filesystem::path&
 {
     if (text.substr(0, bom.size()) == bom) text.remove_prefix(bom.size());
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-        throw UsageError(fileError("import labels from", source, "file is empty"));
+        throw UsageError(fileError(options.action, source, "file is empty"));
     const std::string first = firstLine(text);
     if (isRavenHeader(first)) return parseRaven(text, source, options);
     if (isAudacityLine(first)) return parseAudacity(text, source, options);
-    return parseCsv(text, source);
+    return parseCsv(text, source, options);
 }
 
 LabelTable LabelTable::read(const std::filesystem::path& file, const LabelTableOptions& options)
 {
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw UsageError(fileError("import labels from", file, "cannot open the file"));
+    if (!in) throw UsageError(fileError(options.action, file, "cannot open the file"));
     // Read in blocks, measuring lines on the way: a file that never ends (/dev/zero) or one 10 GB
     // line is refused after its first MiB, not after filling the memory.
     constexpr std::size_t maxFileBytes = std::size_t(1) << 30;
-    auto refuse = [&](const std::string& why) { return UsageError(fileError("import labels from", file, why)); };
+    auto refuse = [&](const std::string& why) { return UsageError(fileError(options.action, file, why)); };
     std::string text;
     std::vector<char> block(std::size_t(1) << 16);
     std::size_t lineBytes = 0;
@@ -428,7 +433,7 @@ LabelTable LabelTable::read(const std::filesystem::path& file, const LabelTableO
             throw refuse("larger than " + std::to_string(maxFileBytes >> 30) + " GiB (not a label table?)");
         text.append(block.data(), n);
     }
-    if (in.bad()) throw UsageError(fileError("import labels from", file, "read error"));
+    if (in.bad()) throw UsageError(fileError(options.action, file, "read error"));
     return parse(text, file, options);
 }
 

@@ -45,7 +45,7 @@ struct LabelTableRow {
     // multi-file Raven tables from "File Offset (s)" (Begin Time as-is if the table lacks that column).
     std::optional<Seconds> startS, endS;
     std::optional<Hertz> lowHz, highHz;     // Raven and Audacity only; both or neither; finite, 0 <= low <= high
-    std::string label;                      // trimmed, never empty
+    std::string label;                      // trimmed; empty only with LabelTableOptions::labelsOptional
 };
 
 struct LabelTableOptions {
@@ -57,6 +57,12 @@ struct LabelTableOptions {
     // Raven: the column holding the label, matched case-insensitively. Default: the first present of
     // Annotation, Label, Species, Call Type, Type.
     std::string labelColumn;
+    // Selections without labels are rows too (label ""): a Raven table without a label column, a
+    // CSV path,start_s,end_s, empty Audacity labels. For cutting clips where a table says
+    // (SelectionClips.h), where the selection matters and its label is a bonus.
+    bool labelsOptional = false;
+    // What the reader was doing, for its errors: "import labels from <file>: ...".
+    std::string action = "import labels from";
 };
 
 struct LabelTable {

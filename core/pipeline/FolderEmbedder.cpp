@@ -6,6 +6,7 @@
 #include "core/archive/ClipFeatures.h"
 #include "core/archive/FolderScanner.h"
 #include "core/archive/RetrievalEmbeddings.h"
+#include "core/archive/SelectionClips.h"
 #include "core/audio/TimeExpansionAdvice.h"
 #include "core/pipeline/ModelAdaptation.h"
 #include "core/common/Error.h"
@@ -170,7 +171,7 @@ std::string recordingNote(const std::string& damage, const SignalStats& stats)
 
 // Decodes one job and pushes its pieces. Errors become one error piece (the file is reported).
 void decodeJob(std::size_t index, const Job& job, const MelSpectrogram& mel, const EmbedFolderOptions& opt,
-               PieceQueue& queue, const std::atomic<bool>& stop)
+               const SelectionClips* selections, PieceQueue& queue, const std::atomic<bool>& stop)
 {
     RecordingRow rec;
     rec.path = job.relPath;
@@ -188,15 +189,24 @@ void decodeJob(std::size_t index, const Job& job, const MelSpectrogram& mel, con
         rec.sampleRate = reader.info().sampleRate;
         rec.channels = reader.info().channels;
         std::vector<Clip> clips;
+        std::string selectionNote; // selections the recording is too short for
         // What was read of the recording: by this reader, and by segmenting it earlier if it was.
         auto damage = [&] { return reader.damage().empty() && job.segmented ? job.segmented->damage : reader.damage(); };
         auto note = [&] {
             SignalStats stats = reader.signalStats();
             if (job.segmented) stats.add(job.segmented->stats);
-            return recordingNote(damage(), stats);
+            const std::string n = recordingNote(damage(), stats);
+            return selectionNote.empty() ? n : n.empty() ? selectionNote : n + "; " + selectionNote;
         };
         if (job.segmented) {
             clips = job.segmented->clips;
+        } else if (job.existingClips.empty() && selections) {
+            const auto it = selections->byRecording.find(job.relPath);
+            int pastEnd = 0;
+            if (it != selections->byRecording.end()) clips = clipsWithin(it->second, reader.duration(), &pastEnd);
+            if (pastEnd > 0)
+                selectionNote = std::to_string(pastEnd) + " selection(s) of the table start after the recording's end ("
+                                + std::to_string(reader.duration()) + " s)";
         } else if (job.existingClips.empty()) {
             clips = segment(reader, opt.segment, Progress{{}, [&] { return stop.load(); }});
         } else {
@@ -272,11 +282,11 @@ std::vector<double> sampleClipSeconds(const std::vector<ScannedFile>& files, con
     return seconds;
 }
 
-// The archive's analysis time scale (EmbedFolderOptions::timeScale says which).
-// The recordings segmented to choose it are left in `segmented`.
-int decideTimeScale(const Archive& archive, const ArchiveSettings& settings, const std::vector<ScannedFile>& files,
-                    const Model& model, const EmbedFolderOptions& opt, const Progress& progress,
-                    std::map<std::filesystem::path, SegmentedRecording>& segmented)
+// The archive's analysis time scale (EmbedFolderOptions::timeScale says which), chosen, if it must
+// be, from the durations `clipSeconds` gives (as the model hears them).
+int decideTimeScale(const Archive& archive, const ArchiveSettings& settings, const Model& model,
+                    const EmbedFolderOptions& opt, const Progress& progress,
+                    const std::function<std::vector<double>()>& clipSeconds)
 {
     const bool asked = opt.timeScale > 0;
     const bool hasClips = archive.clipCount() > 0;
@@ -294,8 +304,7 @@ int decideTimeScale(const Archive& archive, const ArchiveSettings& settings, con
     if (opt.timeScale == EmbedFolderOptions::kStoredOrAsTrained)
         return 1;
     progress(0.0, "choosing the analysis time scale from the clips of a few recordings");
-    return chooseTimeScale(sampleClipSeconds(files, opt, model.config().mel.sampleRate, progress, segmented),
-                           model.config());
+    return chooseTimeScale(clipSeconds(), model.config());
 }
 
 } // namespace
@@ -318,10 +327,37 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     if (!stored.shard.empty() && stored.shard != shard)
         throw UsageError(fileError("embed into", archive.file(), "this archive holds shard " + stored.shard +
                                    ", not " + shard + "; give each shard its own archive"));
+    // The researcher's selections, if they are the clips: read from the whole folder's recordings
+    // (before it is shared out). A table that cannot be read matters only if a recording needs
+    // cutting: re-embedding clips already cut (adapt) goes on without it.
+    std::optional<SelectionClips> selections;
+    std::string selectionsError;
+    if (opt.segment.mode == SegmentSpec::Mode::Table) {
+        fs::path table = opt.segment.table.empty() ? archive.root() : fs::path(opt.segment.table);
+        if (table.is_relative()) table = archive.root() / table;
+        std::vector<std::string> recordings;
+        for (const ScannedFile& f : scan.files) recordings.push_back(archive.relativePath(f.path));
+        try {
+            selections = readSelectionClips(table, recordings);
+        } catch (const UsageError& e) {
+            selectionsError = e.what();
+        }
+    }
+    const auto needSelections = [&]() -> const SelectionClips& {
+        if (!selections) throw UsageError(selectionsError);
+        return *selections;
+    };
     // Chosen from the whole folder, before it is shared out, so that every shard of a Slurm array
     // reads at the same scale and their archives can be merged.
     std::map<std::filesystem::path, SegmentedRecording> segmented;
-    report.timeScale = decideTimeScale(archive, stored, scan.files, givenModel, opt, progress, segmented);
+    report.timeScale = decideTimeScale(archive, stored, givenModel, opt, progress, [&] {
+        if (opt.segment.mode != SegmentSpec::Mode::Table)
+            return sampleClipSeconds(scan.files, opt, givenModel.config().mel.sampleRate, progress, segmented);
+        std::vector<double> seconds; // every selection's, as drawn: no audio needs decoding
+        for (const auto& [recording, clips] : needSelections().byRecording)
+            for (const SelectionClip& c : clips) seconds.push_back((c.clip.end - c.clip.start) * opt.timeExpansion);
+        return seconds;
+    });
     const Model model = givenModel.withTimeScale(report.timeScale);
     const std::string modelId = model.id();
     if (!opt.shard.isWhole()) {
@@ -375,6 +411,9 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
         bytesToDo += std::max<std::int64_t>(f.size, 1);
         jobs.push_back(std::move(job));
     }
+    if (std::any_of(jobs.begin(), jobs.end(), [](const Job& j) { return j.existingClips.empty() && !j.segmented; })
+        && opt.segment.mode == SegmentSpec::Mode::Table)
+        needSelections();
     progress(0.0, std::to_string(jobs.size()) + " of " + std::to_string(scan.files.size()) + " files to embed");
     ArchiveSettings settings = stored;
     settings.segmenter = segmenter;
@@ -406,7 +445,8 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     for (int w = 0; w < std::min<int>(nWorkers, int(jobs.size())); ++w) {
         ++workersRunning;
         workers.emplace_back([&] {
-            for (std::size_t i; !stop && (i = nextJob++) < jobs.size();) decodeJob(i, jobs[i], mel, opt, queue, stop);
+            for (std::size_t i; !stop && (i = nextJob++) < jobs.size();)
+                decodeJob(i, jobs[i], mel, opt, selections ? &*selections : nullptr, queue, stop);
             --workersRunning;
             queue.wakeAll();
         });
@@ -481,6 +521,13 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     queue.wakeAll();
     for (auto& w : workers) w.join();
 
+    // The selections' labels, on the clips cut from them (also those of an earlier run that stopped
+    // before labelling them).
+    report.fromSelections = opt.segment.mode == SegmentSpec::Mode::Table;
+    if (selections) {
+        report.selectionProblems = selections->problems;
+        report.clipsLabelledFromSelections = labelSelectionClips(archive, *selections);
+    }
     // Every failure now on record was met with these settings (a cancelled run may have left some
     // untried, so it does not say so).
     if (!report.cancelled) archive.setMeta("failures_attempt", attempt);

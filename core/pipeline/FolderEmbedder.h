@@ -72,6 +72,11 @@ struct EmbedReport {
     // Set when the recordings' sample rates say the time expansion is probably wrong (a bat folder
     // read at 1): what the model hears of them and the factor that fits (TimeExpansionAdvice.h).
     std::optional<std::string> timeExpansionAdvice;
+    // Table segmentation (--segment table): selections that gave no clip ("<table> line N: why"),
+    // and the clips labelled with their selection's label in this run.
+    bool fromSelections = false;     // the clips are the tables' selections
+    std::vector<std::string> selectionProblems;
+    int clipsLabelledFromSelections = 0;
 };
 
 // Live figures for a progress display.

@@ -17,9 +17,9 @@ namespace crowlingo {
 namespace {
 
 constexpr const char* kAcceptedForms =
-    "accepted forms: whole, whole:MAX, window:LEN[:HOP], events, events:key=value,... "
+    "accepted forms: whole, whole:MAX, window:LEN[:HOP], events, events:key=value,..., table, table:PATH "
     "(times in seconds, frequencies in Hz; event keys: lowHz, highHz, onDb, offDb, noiseWindow, "
-    "minDuration, maxDuration, mergeGap, padding)";
+    "minDuration, maxDuration, mergeGap, padding; PATH: a selection table or a folder of Raven tables)";
 
 [[noreturn]] void badSpec(const std::string& text, const std::string& why)
 {
@@ -170,6 +170,14 @@ SegmentSpec SegmentSpec::parse(const std::string& text)
         } catch (const UsageError& e) {
             badSpec(text, e.what());
         }
+    } else if (mode == "table") {
+        s.mode = Mode::Table;
+        // Everything after the first ':' is the path, which may hold ':' itself.
+        const std::size_t colon = spec.find(':');
+        if (colon != std::string_view::npos) {
+            s.table = std::string(trim(spec.substr(colon + 1)));
+            if (s.table.empty()) badSpec(text, "missing table path after table:");
+        }
     } else if (mode.empty()) {
         badSpec(text, "empty spec");
     } else {
@@ -197,6 +205,8 @@ std::string SegmentSpec::toString() const
         }
         return out;
     }
+    case Mode::Table:
+        return table.empty() ? "table" : "table:" + table;
     }
     return "whole";
 }
@@ -258,6 +268,10 @@ std::vector<Clip> segment(AudioReader& reader, const SegmentSpec& spec, const Pr
         progress(1.0, "detecting events");
         return clips;
     }
+    case SegmentSpec::Mode::Table:
+        throw UsageError(fileError("segment", reader.info().path,
+                                   "\"" + spec.toString() + "\" cuts the clips a selection table names, which needs the folder "
+                                   "the table's recordings are in: embed the folder into an archive with it"));
     }
     return {};
 }

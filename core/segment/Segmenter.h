@@ -12,6 +12,11 @@
 //                      optional EventParams overrides, e.g. events:onDb=12,minDuration=0.05
 //                      Clips are padded by `padding` (clamped to the file), sorted by start, and
 //                      may overlap (calls in different bands at once).
+//   table[:PATH]       the researcher's own selections (SelectionClips.h): one clip per selection of
+//                      the Raven selection tables under the recordings folder, or of PATH (a Raven,
+//                      Audacity or CSV table, or a folder of Raven tables; relative to the
+//                      recordings folder). Only an archive can be cut this way (embedFolder), as it
+//                      needs to know which recording each selection names: segment() refuses it.
 //
 //   SegmentSpec spec = SegmentSpec::parse("window:2:1");
 //   AudioReader reader(path, {.targetRate = 22050});
@@ -74,12 +79,13 @@ struct SegmentLimits {
 };
 
 struct SegmentSpec {
-    enum class Mode { Whole, Window, Events };
+    enum class Mode { Whole, Window, Events, Table };
     Mode mode = Mode::Whole;
     Seconds windowLength = 2.0;  // window mode
     Seconds windowHop = 2.0;
     Seconds wholeMaxSeconds = 30.0; // whole mode: longer files are cut into windows of this length
     EventParams events;
+    std::string table;              // table mode: the table or folder of tables ("": the recordings folder)
 
     static SegmentSpec parse(const std::string& text); // throws UsageError with the accepted forms
     std::string toString() const;                       // round-trips through parse()

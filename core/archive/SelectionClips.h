@@ -1,0 +1,56 @@
+#pragma once
+// Clips where the researcher's own selections are: each selection of a Raven selection table, an
+// Audacity label track or a CSV (path,start_s,end_s[,label]) becomes one clip of its recording,
+// with its band (Raven's Low/High Freq, Audacity's spectral line) and its label. This is how calls
+// already annotated in Raven become an archive (`--segment table[:PATH]`): the clips are the calls
+// as drawn, not what a detector finds, so the labels judge neighbours on the researcher's own units.
+//
+//   SelectionClips s = readSelectionClips("annotations/", {"a.wav", "site/b.wav"});
+//   std::vector<Clip> clips = clipsWithin(s.byRecording["a.wav"], 60.0, &pastEnd);
+//   ... embed ...;  labelSelectionClips(archive, s);
+//
+// Threading: plain data and functions; labelSelectionClips uses the Archive on the calling thread.
+#include "core/segment/Segmenter.h"
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace crowlingo {
+
+class Archive;
+
+struct SelectionClip {
+    Clip clip;
+    std::string label;   // "" for a selection without one
+    std::string source;  // the table's file name, stored as the label's source
+    int line = 0;        // in that table
+};
+
+struct SelectionClips {
+    std::vector<std::filesystem::path> tables;
+    int selections = 0;  // selections read (Raven: each once, whatever its views)
+    // Relative recording path -> its selections, by start then end; no two share start and end.
+    std::map<std::string, std::vector<SelectionClip>> byRecording;
+    std::vector<std::string> problems; // "<table> line N: why": selections that gave no clip
+};
+
+// The tables `path` stands for: the file itself, or every Raven selection table
+// ("*.selections.txt") in the folder and its subfolders, sorted. Throws UsageError if there is none.
+std::vector<std::filesystem::path> selectionTables(const std::filesystem::path& path);
+
+// Reads the tables and files each selection under the recording (of `recordings`, relative paths)
+// it names. Throws UsageError for a table that cannot be read or has no usable header.
+SelectionClips readSelectionClips(const std::filesystem::path& path, const std::vector<std::string>& recordings);
+
+// The clips of one recording of `duration` seconds: a selection running past the end is cut there,
+// one starting at or after it is left out and counted in `pastEnd`.
+std::vector<Clip> clipsWithin(const std::vector<SelectionClip>& selections, Seconds duration, int* pastEnd = nullptr);
+
+// Labels each archive clip cut from a labelled selection with that label (source: the table's
+// name), unless the clip has a label from that source already, so a rerun labels what an
+// interrupted one did not and never undoes a later edit. Returns the clips labelled.
+int labelSelectionClips(Archive& archive, const SelectionClips& selections);
+
+} // namespace crowlingo
