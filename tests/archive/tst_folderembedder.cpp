@@ -400,6 +400,99 @@ private Q_SLOTS:
         o.segment = SegmentSpec::parse("window:2");
         QVERIFY_THROWS_EXCEPTION(UsageError, embedFolder(a, model, o));
     }
+
+    // --segment table: the clips are the researcher's selections as drawn (band included), each
+    // labelled with its selection's label under the table's name; a selection that gives no clip
+    // is reported by table and line, one past the recording's end as a note on the recording.
+    void clipsAreTheSelectionsOfTables()
+    {
+        const fs::path dir = fs::path(tmp.path().toStdString()) / "selections";
+        testkit::writeCorpus(dir, 3, 6.0, 11); // rec_000.flac .. rec_002.flac, 6 s each
+        const fs::path notes = dir / "annotations";
+        fs::create_directories(notes);
+        const std::string header = "Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\tAnnotation\n";
+        auto write = [&](const std::string& name, const std::string& rows) { std::ofstream(notes / name) << header << rows; };
+        // rec_000: two calls (each listed once per view, as Raven lists them), one unlabelled, one past the end.
+        write("rec_000.Table.1.selections.txt", "1\tWaveform 1\t1\t0.5\t0.9\t1000\t4000\tcaw\n"
+                                                "1\tSpectrogram 1\t1\t0.5\t0.9\t1000\t4000\tcaw\n"
+                                                "2\tSpectrogram 1\t1\t2.25\t2.375\t3000\t8000\trattle\n"
+                                                "3\tSpectrogram 1\t1\t4\t4.5\t500\t9000\t\n"
+                                                "4\tSpectrogram 1\t1\t7\t7.5\t500\t9000\tcaw\n");
+        // rec_002: one call drawn twice; "ghost" is no recording of the folder. rec_001 has no table.
+        write("rec_002.Table.1.selections.txt", "1\tSpectrogram 1\t1\t1\t1.2\t0\t11000\tcaw\n"
+                                                "2\tSpectrogram 1\t1\t1\t1.2\t0\t11000\tcaw\n");
+        write("ghost.Table.1.selections.txt", "1\tSpectrogram 1\t1\t1\t2\t0\t1000\tcaw\n");
+
+        const fs::path file = fs::path(tmp.path().toStdString()) / "selections.crowlingo";
+        Archive a = Archive::create(file, dir);
+        EmbedFolderOptions o = options();
+        o.segment = SegmentSpec::parse("table"); // the tables under the recordings folder
+        o.timeScale = EmbedFolderOptions::kStoredOrChosen;
+        const EmbedReport r = embedFolder(a, model, o);
+        QVERIFY(r.fromSelections);
+        QCOMPARE(r.filesFailed, 0);
+        using Span = std::tuple<std::string, double, double, double, double>;
+        std::set<Span> clips;
+        for (const ClipRow& c : a.clips()) clips.emplace(c.path, c.start, c.end, c.lowHz, c.highHz);
+        const std::set<Span> drawn = {{"rec_000.flac", 0.5, 0.9, 1000, 4000}, {"rec_000.flac", 2.25, 2.375, 3000, 8000},
+                                      {"rec_000.flac", 4, 4.5, 500, 9000}, {"rec_002.flac", 1, 1.2, 0, 11000}};
+        QCOMPARE(clips, drawn);
+        verifyComplete(a, model.id());
+
+        std::map<std::pair<std::string, double>, LabelRow> labels; // (recording, start) -> label
+        for (const LabelRow& l : a.labels()) {
+            const ClipRow c = *a.clip(l.clipId);
+            labels[{c.path, c.start}] = l;
+        }
+        QCOMPARE(labels.size(), std::size_t(3)); // the unlabelled selection's clip has none
+        const auto labelAt = [&](const std::string& path, double start) { return labels[std::make_pair(path, start)]; };
+        QCOMPARE(labelAt("rec_000.flac", 2.25).label, std::string("rattle"));
+        QCOMPARE(labelAt("rec_000.flac", 0.5).source, std::string("rec_000.Table.1.selections.txt"));
+        QCOMPARE(labelAt("rec_002.flac", 1.0).label, std::string("caw"));
+        QCOMPARE(r.clipsLabelledFromSelections, 3);
+
+        // Tables in name order, lines in order: ghost's row, then rec_002's second drawing of one call.
+        QCOMPARE(r.selectionProblems.size(), std::size_t(2));
+        QVERIFY2(r.selectionProblems[0].starts_with("ghost.Table.1.selections.txt line 2: no recording named \"ghost.*\""),
+                 r.selectionProblems[0].c_str());
+        QVERIFY2(r.selectionProblems[1].starts_with("rec_002.Table.1.selections.txt line 3: the same span as"),
+                 r.selectionProblems[1].c_str());
+        QCOMPARE(r.withoutClips, std::vector<std::string>{"rec_001.flac"});
+        QCOMPARE(r.notes.size(), std::size_t(1));
+        QCOMPARE(r.notes[0].first, std::string("rec_000.flac"));
+        QVERIFY2(r.notes[0].second.find("1 selection(s) of the table start after the recording's end") != std::string::npos,
+                 r.notes[0].second.c_str());
+
+        // A rerun has nothing to do; a label its run stored no longer (an interrupted run) comes back,
+        // and the researcher's own label on a selection's clip stays beside it.
+        const ClipId caw = [&] { for (const ClipRow& c : a.clips()) if (c.start == 0.5) return c.id; return ClipId(0); }();
+        a.clearLabel(caw, "rec_000.Table.1.selections.txt");
+        a.setLabel(caw, "crow", "user");
+        const EmbedReport again = embedFolder(a, model, o);
+        QCOMPARE(again.filesUnchanged, 3);
+        QCOMPARE(again.clipsLabelledFromSelections, 1);
+        QCOMPARE(a.labels().size(), std::size_t(4));
+        QCOMPARE(a.labels("user").size(), std::size_t(1));
+
+        // Re-embedding the clips with another model (as adapt does) needs no table: it may be gone.
+        fs::remove_all(notes);
+        const Model other = Model::createRandom(testkit::tinyConfig(), 2);
+        const EmbedReport moved = embedFolder(a, other, o);
+        QCOMPARE(moved.filesFailed, 0);
+        QCOMPARE(a.activeModel(), other.id());
+        QCOMPARE(a.embeddingCount(other.id()), std::int64_t(4));
+        // ... but a new archive, whose recordings need cutting, stops before storing anything.
+        Archive b = Archive::create(fs::path(tmp.path().toStdString()) / "no-table.crowlingo", dir);
+        try {
+            embedFolder(b, model, o);
+            QFAIL("embedded without the tables");
+        } catch (const UsageError& e) {
+            QVERIFY2(std::string(e.what()).find("no Raven selection table") != std::string::npos, e.what());
+        }
+        QCOMPARE(b.clipCount(), std::int64_t(0));
+        QVERIFY(b.recordings().empty());
+        QVERIFY(!b.meta("segmenter"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFolderEmbedder)

@@ -263,6 +263,38 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(UsageError, LabelTable::parse("Begin Time (s)\tLabel\n0\tx\n", "t.txt"));
     }
 
+    // For cutting clips where selections are (SelectionClips), a selection is a row with or without
+    // its label; for importing labels, a row without one is refused as before.
+    void selectionsWithoutLabelsAreRowsWhenLabelsAreOptional()
+    {
+        const std::string raven = "Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\tNotes\n"
+                                  "1\tSpectrogram 1\t1\t0.5\t0.75\t2000\t6000\tloud\n";
+        const LabelTable t = LabelTable::parse(raven, "a.Table.1.selections.txt", {.labelsOptional = true});
+        QCOMPARE(t.rows.size(), std::size_t(1));
+        QCOMPARE(t.rows[0].label, std::string());
+        QCOMPARE(*t.rows[0].startS, 0.5);
+        QCOMPARE(*t.rows[0].highHz, 6000.0);
+        QCOMPARE(t.rows[0].path, std::string("a"));
+        QVERIFY_THROWS_EXCEPTION(UsageError, LabelTable::parse(raven, "a.Table.1.selections.txt"));
+
+        const std::string csv = "path,start_s,end_s\nsite/a.wav,1,2\n";
+        const LabelTable c = LabelTable::parse(csv, "spans.csv", {.labelsOptional = true});
+        QCOMPARE(c.format, LabelTableFormat::SpanCsv);
+        QCOMPARE(c.rows.size(), std::size_t(1));
+        QCOMPARE(*c.rows[0].endS, 2.0);
+        QVERIFY(c.rows[0].label.empty());
+        // An empty label in a labelled table is a selection too, and still a problem for import.
+        const std::string mixed = "path,start_s,end_s,label\nsite/a.wav,1,2,\nsite/a.wav,3,4,caw\n";
+        QCOMPARE(LabelTable::parse(mixed, "m.csv", {.labelsOptional = true}).rows.size(), std::size_t(2));
+        QCOMPARE(LabelTable::parse(mixed, "m.csv").rows.size(), std::size_t(1));
+        try {
+            LabelTable::parse(csv, "spans.csv", {.action = "read selections from"});
+            QFAIL("a CSV of spans without labels was taken as labels");
+        } catch (const UsageError& e) {
+            QVERIFY2(QString(e.what()).startsWith("cannot read selections from"), e.what()); // says what it was doing
+        }
+    }
+
     // Windows line ends, a UTF-8 BOM and garbage lines: the good rows still import and every bad
     // line is reported by its line number.
     void ravenGarbageLinesAreReportedWithCrlfAndBom()

@@ -1,4 +1,5 @@
-// SegmentSpec parsing/printing, and the clip boundaries of the whole and window modes.
+// SegmentSpec parsing/printing, and the clip boundaries of the whole and window modes (table mode's
+// clips are tested where an archive is embedded, in tst_folderembedder).
 #include "core/common/Error.h"
 #include "core/segment/Segmenter.h"
 #include "segment/SegmentTestSignals.h"
@@ -24,6 +25,7 @@ bool sameSpec(const SegmentSpec& a, const SegmentSpec& b)
                p.noiseWindow == q.noiseWindow && p.minDuration == q.minDuration &&
                p.maxDuration == q.maxDuration && p.mergeGap == q.mergeGap && p.padding == q.padding;
     }
+    case SegmentSpec::Mode::Table: return a.table == b.table;
     }
     return false;
 }
@@ -124,6 +126,9 @@ private Q_SLOTS:
         QTest::newRow("events") << " events " << "events";
         QTest::newRow("events overrides in field order")
             << "events:padding=0,onDb=12" << "events:onDb=12,padding=0";
+        QTest::newRow("table") << " table " << "table";
+        QTest::newRow("table:PATH keeps the colons of its path")
+            << "table: /data/2024:06/a.Table.1.selections.txt " << "table:/data/2024:06/a.Table.1.selections.txt";
     }
 
     void roundTrips()
@@ -165,7 +170,7 @@ private Q_SLOTS:
                                 "window:2:0", "window:2:1:3", "window:nan", "window:inf", "window:1e999",
                                 "whole:", "whole:-5", "whole:1:2", "wholex", "events:", "events:onDb",
                                 "events:bogus=1", "events:mindur=0.04", "events:onDb=x", "events:offDb=20", "events:lowHz=5000,highHz=100",
-                                "Window:2"})
+                                "Window:2", "table:", "table: ", "tables:x.csv"})
             QTest::newRow(*bad ? bad : "(empty)") << QString(bad);
     }
 
@@ -178,7 +183,7 @@ private Q_SLOTS:
         } catch (const UsageError& e) {
             const QString msg = e.what();
             QVERIFY2(msg.contains("\"" + text + "\""), qPrintable(msg)); // names the spec
-            for (const char* form : {"whole", "window:LEN[:HOP]", "events"})
+            for (const char* form : {"whole", "window:LEN[:HOP]", "events", "table:PATH"})
                 QVERIFY2(msg.contains(form), qPrintable(msg)); // and the accepted forms
         }
     }
@@ -268,6 +273,24 @@ private Q_SLOTS:
         std::vector<Span> want;
         for (qsizetype i = 0; i + 1 < edges.size(); ++i) want.push_back({edges[i], edges[i + 1]});
         compareClips(clips, want);
+    }
+
+    // A table's selections name recordings, which a lone file cannot resolve: segment() says where
+    // the mode works instead of returning no clips.
+    void tableModeIsRefusedForALoneFile()
+    {
+        const std::string wav = dir.filePath("lone.wav").toStdString();
+        segtest::writeWav(wav, std::vector<float>(8000, 0.f), 8000);
+        AudioReader reader(wav);
+        const SegmentSpec spec = SegmentSpec::parse("table:calls.csv");
+        QCOMPARE(spec.table, std::string("calls.csv"));
+        try {
+            segment(reader, spec);
+            QFAIL("segment() cut a lone file by a table");
+        } catch (const UsageError& e) {
+            const QString why = e.what();
+            QVERIFY2(why.contains("lone.wav") && why.contains("embed"), e.what());
+        }
     }
 
     void reportsProgressAndCancels()
