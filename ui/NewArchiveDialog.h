@@ -44,6 +44,7 @@ public:
     QLineEdit* archiveEdit() const { return archive_; }
     QComboBox* segmentBox() const { return segment_; }
     QPushButton* archiveBrowseButton() const { return archiveBrowse_; }
+    QPushButton* selectionsButton() const { return selectionsButton_; }
     QPushButton* createButton() const;
 
 private:

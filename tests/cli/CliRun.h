@@ -13,9 +13,10 @@ struct CliRun {
     QString err;
 };
 
-inline CliRun runCli(const QStringList& args, int timeoutMs = 300000)
+inline CliRun runCli(const QStringList& args, int timeoutMs = 300000, const QString& workingDirectory = {})
 {
     QProcess p;
+    if (!workingDirectory.isEmpty()) p.setWorkingDirectory(workingDirectory);
     p.start(QStringLiteral(CROWLINGO_CLI_PATH), args);
     if (!p.waitForFinished(timeoutMs)) return {-1, {}, QStringLiteral("timed out")};
     return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};

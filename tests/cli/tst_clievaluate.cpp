@@ -124,6 +124,59 @@ private Q_SLOTS:
                      qPrintable(clusters));
     }
 
+    // A researcher's annotations as the clips (--segment table:PATH): the synthetic corpus's ground
+    // truth written as a CSV of selections, named relative to where the command runs.
+    void theSelectionsOfATableAreTheClips()
+    {
+        const QString dir = tmp_.filePath(QStringLiteral("annotated")), archive = tmp_.filePath(QStringLiteral("annotated.crowlingo"));
+        Run r = cli({"synth", dir, "--files", "2", "--minutes", "0.3", "--seed", "6"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile truth(dir + QStringLiteral("/ground_truth.csv"));
+        QVERIFY(truth.open(QIODevice::ReadOnly | QIODevice::Text));
+        QFile table(tmp_.filePath(QStringLiteral("calls.csv")));
+        QVERIFY(table.open(QIODevice::WriteOnly | QIODevice::Text));
+        QTextStream ts(&table);
+        ts << "path,start_s,end_s,label\n";
+        QSet<QString> drawn, kinds; // "path start end label", as the export prints them
+        truth.readLine(); // header: file,start,end,low_hz,high_hz,call_type,individual
+        while (!truth.atEnd()) {
+            const QStringList f = QString::fromUtf8(truth.readLine()).trimmed().split(',');
+            if (f.size() < 6) continue;
+            ts << f[0] << ',' << f[1] << ',' << f[2] << ',' << f[5] << '\n';
+            drawn.insert(QStringLiteral("%1 %2 %3 %4").arg(f[0]).arg(f[1].toDouble(), 0, 'f', 6).arg(f[2].toDouble(), 0, 'f', 6).arg(f[5]));
+            kinds.insert(f[5]);
+        }
+        table.close();
+        QVERIFY(drawn.size() >= 10);
+
+        r = runCli({"embed", dir, "-o", archive, "--segment", "table:calls.csv"}, 300000, tmp_.path());
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("%1 clip(s) labelled with their selection's label").arg(drawn.size())), qPrintable(r.out));
+        r = cli({"export", archive, "--csv", tmp_.filePath(QStringLiteral("annotated-clips.csv"))});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QFile clips(tmp_.filePath(QStringLiteral("annotated-clips.csv")));
+        QVERIFY(clips.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QStringList header = QString::fromUtf8(clips.readLine()).trimmed().split(',');
+        const auto col = [&](const char* name) { return header.indexOf(QLatin1String(name)); };
+        QSet<QString> cut;
+        while (!clips.atEnd()) {
+            const QStringList f = QString::fromUtf8(clips.readLine()).trimmed().split(',');
+            cut.insert(QStringLiteral("%1 %2 %3 %4").arg(f[col("path")], f[col("start_s")], f[col("end_s")], f[col("label")]));
+        }
+        QCOMPARE(cut, drawn); // every selection one clip, where it was drawn, with its label
+        r = cli({"evaluate", archive});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("%1 labelled clips in %2 classes").arg(drawn.size()).arg(kinds.size())),
+                 qPrintable(r.out));
+
+        // A table that is not there is said before any archive is made.
+        const QString none = tmp_.filePath(QStringLiteral("none.crowlingo"));
+        r = cli({"embed", dir, "-o", none, "--segment", "table:" + tmp_.filePath(QStringLiteral("missing.csv"))});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("cannot read selections from") && r.err.contains("missing.csv"), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(none));
+    }
+
     void anArchiveMovedWithoutItsRecordingsSaysSo()
     {
         const QString dir = tmp_.filePath(QStringLiteral("moving")), archive = tmp_.filePath(QStringLiteral("moving.crowlingo"));

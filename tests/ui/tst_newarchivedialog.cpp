@@ -1,6 +1,6 @@
 // The New Archive dialog as a user fills it in: a typed folder suggests an archive beside it,
 // Browse… for the archive file enables Create at once, and updating an archive keeps the
-// segmentation and time expansion it was made with.
+// segmentation and time expansion it was made with; clips from selection tables are found or chosen.
 #include "ui/NewArchiveDialog.h"
 
 #include <QApplication>
@@ -80,6 +80,47 @@ private Q_SLOTS:
         dialog.segmentBox()->setCurrentText(QStringLiteral("window:-2"));
         QVERIFY(!dialog.createButton()->isEnabled());
         QVERIFY2(!dialog.problem().isEmpty(), "no reason given");
+    }
+
+    // Clips from the researcher's own selections: "table" needs Raven tables in the folder (said
+    // before Create, not after a scan), and Selections… names any table file.
+    void selectionTablesAreFoundOrChosen()
+    {
+        QTemporaryDir tmp;
+        NewArchiveDialog dialog;
+        dialog.setFolder(tmp.path());
+        dialog.show();
+        dialog.segmentBox()->setCurrentText(QStringLiteral("table"));
+        QVERIFY(!dialog.createButton()->isEnabled());
+        QVERIFY2(dialog.problem().contains(QStringLiteral("no Raven selection table")), qPrintable(dialog.problem()));
+
+        QVERIFY(QDir(tmp.path()).mkdir(QStringLiteral("notes")));
+        QFile raven(tmp.filePath(QStringLiteral("notes/a.Table.1.selections.txt")));
+        QVERIFY(raven.open(QIODevice::WriteOnly));
+        raven.write("Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\n1\tSpectrogram 1\t1\t0.5\t0.9\n");
+        raven.close();
+        dialog.segmentBox()->setCurrentText(QStringLiteral("events"));
+        dialog.segmentBox()->setCurrentText(QStringLiteral("table"));
+        QVERIFY2(dialog.createButton()->isEnabled(), qPrintable(dialog.problem()));
+
+        const QString csv = tmp.filePath(QStringLiteral("calls.csv"));
+        QFile table(csv);
+        QVERIFY(table.open(QIODevice::WriteOnly));
+        table.write("path,start_s,end_s,label\na.wav,1,2,caw\n");
+        table.close();
+        bool answered = false;
+        QTimer::singleShot(0, this, [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(qobject_cast<QFileDialog*>(QApplication::activeModalWidget()), 10000);
+            auto* files = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+            files->selectFile(csv);
+            static_cast<QDialog*>(files)->accept();
+            answered = true;
+        });
+        QTest::mouseClick(dialog.selectionsButton(), Qt::LeftButton);
+        QVERIFY(answered);
+        QCOMPARE(dialog.segmentBox()->currentText(), QStringLiteral("table:") + csv);
+        QCOMPARE(QString::fromStdString(dialog.options().segment.table), csv);
+        QVERIFY2(dialog.createButton()->isEnabled(), qPrintable(dialog.problem()));
     }
 
     void updatingAnArchiveKeepsItsSegmentation()
