@@ -99,8 +99,13 @@ Command addEmbedCommand(CLI::App& app)
             std::printf("%zu selection(s) of the tables gave no clip:\n", r.selectionProblems.size());
             for (const std::string& why : r.selectionProblems) std::printf("  %s\n", why.c_str());
         }
+        if (!r.recut.empty()) {
+            std::printf("%zu recording(s) cut again, their selections having changed (clips of unchanged selections keep their labels):\n",
+                        r.recut.size());
+            for (const std::string& path : r.recut) std::printf("  %s\n", path.c_str());
+        }
         if (r.clipsLabelledFromSelections > 0)
-            std::printf("%d clip(s) labelled with their selection's label\n", r.clipsLabelledFromSelections);
+            std::printf("%d clip(s) given their selection's label\n", r.clipsLabelledFromSelections);
         if (!r.withoutClips.empty()) {
             const bool table = opt.segment.mode == SegmentSpec::Mode::Table;
             std::printf("%zu recording(s) gave no clip with --segment %s (%s); they are in the archive but not on the map:\n",

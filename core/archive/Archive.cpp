@@ -23,6 +23,8 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <map>
+#include <tuple>
 
 #include <fcntl.h>    // AT_FDCWD
 #include <signal.h>   // kill(pid, 0): is the process that made a leftover still running?
@@ -484,12 +486,28 @@ void Archive::storeRecording(const RecordingRow& recording, const std::vector<Cl
         SQLite::Transaction tx(*d->db);
         foldJournalBeforeDeletingClips(*d->db);
         const std::int64_t recId = upsertRecording(*d->db, recording, "embedded");
+        // The labels of clips cut again exactly where they were (a file whose metadata changed, a
+        // selection table with a selection added) go to their new clips, in this transaction.
+        struct KeptLabel {
+            std::string source, label, updatedAt;
+        };
+        std::map<std::tuple<double, double, double, double>, std::vector<KeptLabel>> labelsBySpan;
+        {
+            SQLite::Statement q(*d->db, "SELECT c.start_s, c.end_s, c.low_hz, c.high_hz, l.source, l.label, l.updated_at "
+                                        "FROM labels l JOIN clips c ON c.id = l.clip_id WHERE c.recording_id = ?");
+            q.bind(1, recId);
+            while (q.executeStep())
+                labelsBySpan[{q.getColumn(0).getDouble(), q.getColumn(1).getDouble(), q.getColumn(2).getDouble(),
+                              q.getColumn(3).getDouble()}]
+                    .push_back({q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getString()});
+        }
         SQLite::Statement del(*d->db, "DELETE FROM clips WHERE recording_id = ?");
         del.bind(1, recId);
         del.exec();
         SQLite::Statement insClip(*d->db,
             "INSERT INTO clips(recording_id, start_s, end_s, low_hz, high_hz, segmenter) VALUES(?, ?, ?, ?, ?, ?)");
         SQLite::Statement insEmb(*d->db, "INSERT INTO embeddings(clip_id, model_id, vector) VALUES(?, ?, ?)");
+        SQLite::Statement insLabel(*d->db, "INSERT OR IGNORE INTO labels(clip_id, source, label, updated_at) VALUES(?, ?, ?, ?)");
         for (std::size_t i = 0; i < clips.size(); ++i) {
             insClip.bind(1, recId);
             insClip.bind(2, clips[i].start);
@@ -506,6 +524,16 @@ void Archive::storeRecording(const RecordingRow& recording, const std::vector<Cl
             insEmb.bind(3, blob.data(), int(blob.size()));
             insEmb.exec();
             insEmb.reset();
+            const auto kept = labelsBySpan.find({clips[i].start, clips[i].end, clips[i].lowHz, clips[i].highHz});
+            if (kept == labelsBySpan.end()) continue;
+            for (const KeptLabel& l : kept->second) {
+                insLabel.bind(1, clipId);
+                insLabel.bind(2, l.source);
+                insLabel.bind(3, l.label);
+                insLabel.bind(4, l.updatedAt);
+                insLabel.exec();
+                insLabel.reset();
+            }
         }
         tx.commit();
     });

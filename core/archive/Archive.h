@@ -153,7 +153,8 @@ public:
     std::vector<RecordingRow> recordings() const;
     std::optional<RecordingRow> recording(const std::string& relativePath) const;
     // Replaces the recording's clips and their embeddings (for modelId) in one transaction, so a
-    // crash leaves either the old state or the new one, never half a recording.
+    // crash leaves either the old state or the new one, never half a recording. A new clip with
+    // exactly an old clip's span (start, end and band) keeps that clip's labels.
     void storeRecording(const RecordingRow& recording, const std::vector<Clip>& clips,
                         const std::string& segmenter, const std::string& modelId,
                         const std::vector<std::vector<float>>& embeddings);

@@ -121,9 +121,10 @@ std::vector<Clip> clipsWithin(const std::vector<SelectionClip>& selections, Seco
 
 int labelSelectionClips(Archive& archive, const SelectionClips& selections)
 {
-    std::set<std::pair<std::string, ClipId>> labelled; // (source, clip) labelled already
-    for (const LabelRow& l : archive.labels()) labelled.emplace(l.source, l.clipId);
-    std::map<std::pair<std::string, std::string>, std::vector<ClipId>> toLabel; // (source, label) -> clips
+    std::map<std::pair<std::string, ClipId>, std::string> current; // (source, clip) -> label
+    for (const LabelRow& l : archive.labels()) current[{l.source, l.clipId}] = l.label;
+    // (source, label) -> clips; an empty label removes the source's label
+    std::map<std::pair<std::string, std::string>, std::vector<ClipId>> toWrite;
     for (const ClipRow& c : archive.clips()) {
         const auto it = selections.byRecording.find(c.path);
         if (it == selections.byRecording.end()) continue;
@@ -134,12 +135,14 @@ int labelSelectionClips(Archive& archive, const SelectionClips& selections)
             if (s.clip.start == c.start && s.clip.end >= c.end - 1e-9
                 && (!from || std::abs(s.clip.end - c.end) < std::abs(from->clip.end - c.end)))
                 from = &s;
-        if (!from || from->label.empty() || labelled.count({from->source, c.id})) continue;
-        toLabel[{from->source, from->label}].push_back(c.id);
+        if (!from) continue;
+        const auto had = current.find({from->source, c.id});
+        if ((had == current.end() ? std::string() : had->second) == from->label) continue;
+        toWrite[{from->source, from->label}].push_back(c.id);
     }
     int count = 0;
-    for (const auto& [key, ids] : toLabel) {
-        archive.setLabels(ids, key.second, key.first);
+    for (const auto& [key, ids] : toWrite) {
+        archive.writeLabels(ids, std::vector<std::string>(ids.size(), key.second), key.first);
         count += int(ids.size());
     }
     return count;

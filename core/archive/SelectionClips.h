@@ -48,9 +48,10 @@ SelectionClips readSelectionClips(const std::filesystem::path& path, const std::
 // one starting at or after it is left out and counted in `pastEnd`.
 std::vector<Clip> clipsWithin(const std::vector<SelectionClip>& selections, Seconds duration, int* pastEnd = nullptr);
 
-// Labels each archive clip cut from a labelled selection with that label (source: the table's
-// name), unless the clip has a label from that source already, so a rerun labels what an
-// interrupted one did not and never undoes a later edit. Returns the clips labelled.
+// Gives each archive clip cut from a selection that selection's label under the table's name (the
+// table is that source's truth: a label changed or removed there changes or goes here; labels
+// from other sources, the researcher's own edits among them, are not touched). Idempotent, so a
+// rerun also labels what an interrupted run did not. Returns the clips whose label it wrote.
 int labelSelectionClips(Archive& archive, const SelectionClips& selections);
 
 } // namespace crowlingo

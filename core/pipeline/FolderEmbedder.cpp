@@ -282,6 +282,20 @@ std::vector<double> sampleClipSeconds(const std::vector<ScannedFile>& files, con
     return seconds;
 }
 
+// Whether a recording's stored clips are the ones its selections give now.
+bool sameSpans(const std::vector<ClipRow>& stored, const std::map<std::string, std::vector<SelectionClip>>& selections,
+               const std::string& recording, Seconds duration)
+{
+    using Span = std::tuple<double, double, double, double>;
+    std::vector<Span> now, had;
+    if (const auto it = selections.find(recording); it != selections.end())
+        for (const Clip& c : clipsWithin(it->second, duration)) now.emplace_back(c.start, c.end, c.lowHz, c.highHz);
+    for (const ClipRow& c : stored) had.emplace_back(c.start, c.end, c.lowHz, c.highHz);
+    std::sort(now.begin(), now.end());
+    std::sort(had.begin(), had.end());
+    return now == had;
+}
+
 // The archive's analysis time scale (EmbedFolderOptions::timeScale says which), chosen, if it must
 // be, from the durations `clipSeconds` gives (as the model hears them).
 int decideTimeScale(const Archive& archive, const ArchiveSettings& settings, const Model& model,
@@ -400,7 +414,12 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
             ++report.filesFailed;
             continue;
         }
-        if (unchanged && it->second.status != "error") { // (a failed file that reaches here is being retried)
+        if (unchanged && it->second.status != "error" && selections
+            && !sameSpans(clipsByRecording[it->second.id], selections->byRecording, job.relPath, it->second.duration)) {
+            // Selections drawn, moved or deleted since it was cut: cut again (storeRecording keeps
+            // the labels of clips whose selection stayed).
+            report.recut.push_back(job.relPath);
+        } else if (unchanged && it->second.status != "error") { // (a failed file that reaches here is being retried)
             const auto& clips = clipsByRecording[it->second.id];
             const bool complete = std::all_of(clips.begin(), clips.end(), [&](const ClipRow& c) { return haveVector.count(c.id); });
             if (complete) { ++report.filesUnchanged; continue; }

@@ -2,7 +2,8 @@
 // Turns the recordings under an archive's root folder into clips and embeddings: scan, decode +
 // resample + segment + log-mel on worker threads, batched inference on the calling thread, one
 // transaction per recording. Resumable and incremental: a recording already stored with the same
-// size, mtime, segmentation and model is skipped; an interrupted run loses at most the recordings
+// size, mtime, segmentation and model is skipped (cut from selection tables: and the same
+// selections); an interrupted run loses at most the recordings
 // in flight. A new model re-embeds the existing clips and becomes the archive's active model only
 // once every clip has its vector (the old vectors stay until then).
 //
@@ -75,6 +76,7 @@ struct EmbedReport {
     // Table segmentation (--segment table): selections that gave no clip ("<table> line N: why"),
     // and the clips labelled with their selection's label in this run.
     bool fromSelections = false;     // the clips are the tables' selections
+    std::vector<std::string> recut;  // recordings cut again because their selections changed
     std::vector<std::string> selectionProblems;
     int clipsLabelledFromSelections = 0;
 };

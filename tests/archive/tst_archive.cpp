@@ -443,6 +443,34 @@ private Q_SLOTS:
         QCOMPARE(a.integrityCheck(), std::string("ok"));
     }
 
+    // A recording cut again (its file's metadata changed, a selection added to its table): a clip
+    // cut exactly where one was (start, end and band) keeps every label that one had; a clip that
+    // moved by a sample's worth, or changed band, starts unlabelled.
+    void recuttingKeepsTheLabelsOfClipsWhoseSpanStayed()
+    {
+        fs::create_directories(dir() / "r3");
+        Archive a = Archive::create(dir() / "recut.crowlingo", dir() / "r3");
+        a.storeRecording(rec("x.wav"), {{0, 1, 100, 900}, {1, 2, 0, 0}, {2, 3, 0, 0}}, "events", "m1",
+                         {vec(1, 0), vec(0, 1), vec(1, 1)});
+        std::vector<ClipId> ids;
+        for (const ClipRow& c : a.clips()) ids.push_back(c.id);
+        a.setLabel(ids[0], "caw", "user");
+        a.setLabel(ids[0], "crow", "truth.csv");
+        a.setLabel(ids[1], "rattle", "user");
+        a.journalLabels({ids[2]}, {"trill"}, "user"); // still in the journal when the clips go
+        a.storeRecording(rec("x.wav"), {{0, 1, 100, 900}, {1.00001, 2, 0, 0}, {2, 3, 0, 0}, {4, 5, 0, 0}}, "events", "m1",
+                         {vec(1, 0), vec(0, 1), vec(1, 1), vec(0, 1)});
+        std::map<std::pair<double, std::string>, std::string> labels; // (start, source) -> label
+        for (const LabelRow& l : a.labels()) labels[{a.clip(l.clipId)->start, l.source}] = l.label;
+        const std::map<std::pair<double, std::string>, std::string> want = {
+            {{0.0, "user"}, "caw"}, {{0.0, "truth.csv"}, "crow"}, {{2.0, "user"}, "trill"}};
+        QCOMPARE(labels, want);
+        // A band that changed is another clip.
+        a.storeRecording(rec("x.wav"), {{0, 1, 100, 800}}, "events", "m1", {vec(1, 0)});
+        QVERIFY(a.labels().empty());
+        QCOMPARE(a.integrityCheck(), std::string("ok"));
+    }
+
     // The view of an archive in which some clips have no vector of the active model: clip indices
     // and embedding rows differ, the view converts both ways, and neighbours come back as the
     // clips they are.

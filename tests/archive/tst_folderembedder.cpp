@@ -474,13 +474,34 @@ private Q_SLOTS:
         QCOMPARE(a.labels().size(), std::size_t(4));
         QCOMPARE(a.labels("user").size(), std::size_t(1));
 
+        // Selections drawn and relabelled since: the recording is cut again; the clips whose
+        // selection stayed keep every label (the researcher's too), and the table's changed label wins.
+        write("rec_000.Table.1.selections.txt", "1\tSpectrogram 1\t1\t0.5\t0.9\t1000\t4000\tcaw\n"
+                                                "2\tSpectrogram 1\t1\t2.25\t2.375\t3000\t8000\ttrill\n"
+                                                "3\tSpectrogram 1\t1\t4\t4.5\t500\t9000\t\n"
+                                                "4\tSpectrogram 1\t1\t5\t5.5\t500\t9000\tcaw\n");
+        const EmbedReport recut = embedFolder(a, model, o);
+        QCOMPARE(recut.recut, std::vector<std::string>{"rec_000.flac"});
+        QCOMPARE(recut.filesEmbedded, 1);
+        QCOMPARE(a.clipCount(), std::int64_t(5));
+        verifyComplete(a, model.id());
+        std::map<std::tuple<double, std::string>, std::string> bySpan; // (start, source) -> label
+        for (const LabelRow& l : a.labels()) bySpan[{a.clip(l.clipId)->start, l.source}] = l.label;
+        const std::string rec0 = "rec_000.Table.1.selections.txt";
+        QCOMPARE(bySpan[std::make_tuple(0.5, std::string("user"))], std::string("crow"));
+        QCOMPARE(bySpan[std::make_tuple(0.5, rec0)], std::string("caw"));
+        QCOMPARE(bySpan[std::make_tuple(2.25, rec0)], std::string("trill"));
+        QCOMPARE(bySpan[std::make_tuple(5.0, rec0)], std::string("caw"));
+        QCOMPARE(a.labels().size(), std::size_t(5)); // rec_000: 3 from its table and 1 user label; rec_002: 1
+        QCOMPARE(embedFolder(a, model, o).recut.size(), std::size_t(0)); // and then it is settled
+
         // Re-embedding the clips with another model (as adapt does) needs no table: it may be gone.
         fs::remove_all(notes);
         const Model other = Model::createRandom(testkit::tinyConfig(), 2);
         const EmbedReport moved = embedFolder(a, other, o);
         QCOMPARE(moved.filesFailed, 0);
         QCOMPARE(a.activeModel(), other.id());
-        QCOMPARE(a.embeddingCount(other.id()), std::int64_t(4));
+        QCOMPARE(a.embeddingCount(other.id()), std::int64_t(5));
         // ... but a new archive, whose recordings need cutting, stops before storing anything.
         Archive b = Archive::create(fs::path(tmp.path().toStdString()) / "no-table.crowlingo", dir);
         try {

@@ -151,7 +151,7 @@ private Q_SLOTS:
 
         r = runCli({"embed", dir, "-o", archive, "--segment", "table:calls.csv"}, 300000, tmp_.path());
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
-        QVERIFY2(r.out.contains(QStringLiteral("%1 clip(s) labelled with their selection's label").arg(drawn.size())), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("%1 clip(s) given their selection's label").arg(drawn.size())), qPrintable(r.out));
         r = cli({"export", archive, "--csv", tmp_.filePath(QStringLiteral("annotated-clips.csv"))});
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
         QFile clips(tmp_.filePath(QStringLiteral("annotated-clips.csv")));
