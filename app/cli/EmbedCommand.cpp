@@ -16,7 +16,7 @@ namespace crowlingo::cli {
 Command addEmbedCommand(CLI::App& app)
 {
     struct Options {
-        std::string dir, archive, model, segment = "events", shard;
+        std::string dir, archive, model, segment = "events", shard, labelColumn;
         double timeExpansion = 1.0;
         std::string timeScale = "auto";
         int batch = 32;
@@ -32,6 +32,9 @@ Command addEmbedCommand(CLI::App& app)
                     "labelled with theirs: the Raven selection tables (*.selections.txt) in the folder, or PATH: a "
                     "Raven table, an Audacity label track, a CSV path,start_s,end_s[,label] or a folder of Raven tables)")
         ->capture_default_str();
+    sub->add_option("--label-column", o->labelColumn,
+                    "With --segment table: the Raven column holding the clips' labels (default: Annotation, Label, "
+                    "Species, Call Type or Type, the first present)");
     sub->add_option("--time-expansion", o->timeExpansion, "Time-expansion factor: 10 slows bat ultrasound into the model's band, 0.1 speeds baleen-whale infrasound up into it")->capture_default_str()
         ->check(finiteBetween(kMinTimeExpansion, kMaxTimeExpansion));
     sub->add_option("--time-scale", o->timeScale,
@@ -48,12 +51,15 @@ Command addEmbedCommand(CLI::App& app)
                 "(listed, the rest of the archive is fine); 130 when interrupted; 1 or 2 on errors.");
     return {sub, [o] {
         SegmentSpec segment = SegmentSpec::parse(o->segment);
+        if (!o->labelColumn.empty() && segment.mode != SegmentSpec::Mode::Table)
+            throw UsageError("--label-column names the column of a selection table: it needs --segment table[:PATH]");
         // A table named on the command line is found from where the command runs, as every other
-        // path; one that is not there is said before an archive is made.
+        // path; one that is missing or unreadable is said before an archive is made.
         if (segment.mode == SegmentSpec::Mode::Table) {
             if (!segment.table.empty())
                 segment.table = std::filesystem::absolute(segment.table).lexically_normal().string();
-            (void)selectionTables(segment.table.empty() ? std::filesystem::path(o->dir) : std::filesystem::path(segment.table));
+            (void)readSelectionClips(segment.table.empty() ? std::filesystem::path(o->dir) : std::filesystem::path(segment.table),
+                                     {}, o->labelColumn);
         }
         Archive archive = Archive::openOrCreate(o->archive, o->dir);
         if (std::filesystem::weakly_canonical(archive.root()) != std::filesystem::weakly_canonical(o->dir))
@@ -64,6 +70,7 @@ Command addEmbedCommand(CLI::App& app)
         opt.timeScale = o->timeScale == "auto" ? EmbedFolderOptions::kStoredOrChosen : std::stoi(o->timeScale);
         opt.modelDir = o->model; // so that `adapt`, `neighbours --file` and the GUI find this model again
         opt.segment = segment;
+        opt.selectionLabelColumn = o->labelColumn;
         opt.timeExpansion = o->timeExpansion;
         opt.batchSize = o->batch;
         opt.retryFailed = o->retryFailed;

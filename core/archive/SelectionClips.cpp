@@ -47,7 +47,8 @@ std::vector<fs::path> selectionTables(const fs::path& path)
     return tables;
 }
 
-SelectionClips readSelectionClips(const fs::path& path, const std::vector<std::string>& recordings)
+SelectionClips readSelectionClips(const fs::path& path, const std::vector<std::string>& recordings,
+                                  const std::string& labelColumn)
 {
     SelectionClips out;
     out.tables = selectionTables(path);
@@ -55,7 +56,8 @@ SelectionClips readSelectionClips(const fs::path& path, const std::vector<std::s
     std::vector<std::tuple<std::size_t, int, std::string>> problems; // table, line, text: sorted at the end
     for (std::size_t t = 0; t < out.tables.size(); ++t) {
         const fs::path& file = out.tables[t];
-        const LabelTable table = LabelTable::read(file, {.labelsOptional = true, .action = kAction});
+        const LabelTable table =
+            LabelTable::read(file, {.labelColumn = labelColumn, .labelsOptional = true, .action = kAction});
         if (table.format == LabelTableFormat::RecordingCsv || table.format == LabelTableFormat::ClipIdCsv)
             throw UsageError(fileError(kAction, file, "this table names recordings or clips, not selections; "
                                                       "a selection table needs start and end times (path,start_s,end_s[,label])"));

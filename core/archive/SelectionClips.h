@@ -41,8 +41,11 @@ struct SelectionClips {
 std::vector<std::filesystem::path> selectionTables(const std::filesystem::path& path);
 
 // Reads the tables and files each selection under the recording (of `recordings`, relative paths)
-// it names. Throws UsageError for a table that cannot be read or has no usable header.
-SelectionClips readSelectionClips(const std::filesystem::path& path, const std::vector<std::string>& recordings);
+// it names. Labels come from `labelColumn` of Raven tables if given (every table must have it),
+// else from the first of Annotation, Label, Species, Call Type, Type; a table without any is
+// selections without labels. Throws UsageError for a table that cannot be read or has no usable header.
+SelectionClips readSelectionClips(const std::filesystem::path& path, const std::vector<std::string>& recordings,
+                                  const std::string& labelColumn = {});
 
 // The clips of one recording of `duration` seconds: a selection running past the end is cut there,
 // one starting at or after it is left out and counted in `pastEnd`.

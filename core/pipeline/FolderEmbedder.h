@@ -31,6 +31,9 @@ class Model;
 
 struct EmbedFolderOptions {
     SegmentSpec segment = SegmentSpec::parse("events");
+    // Table segmentation: the Raven column the clips' labels come from ("": Annotation, Label,
+    // Species, Call Type or Type, whichever comes first).
+    std::string selectionLabelColumn;
     double timeExpansion = 1.0;
     // Analysis time scale (AnalysisScale.h), stored with the archive on its first embedding and kept
     // after. An archive that has one keeps it for kStoredOrAsTrained and kStoredOrChosen; a new

@@ -169,12 +169,34 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains(QStringLiteral("%1 labelled clips in %2 classes").arg(drawn.size()).arg(kinds.size())),
                  qPrintable(r.out));
 
-        // A table that is not there is said before any archive is made.
+        // A table that is not there, or lacks the label column asked for, is said before any archive is made.
         const QString none = tmp_.filePath(QStringLiteral("none.crowlingo"));
         r = cli({"embed", dir, "-o", none, "--segment", "table:" + tmp_.filePath(QStringLiteral("missing.csv"))});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("cannot read selections from") && r.err.contains("missing.csv"), qPrintable(r.err));
         QVERIFY(!QFileInfo::exists(none));
+        const QString ravenDir = tmp_.filePath(QStringLiteral("raven"));
+        QVERIFY(QDir().mkpath(ravenDir));
+        QFile raven(ravenDir + QStringLiteral("/rec_001.Table.1.selections.txt"));
+        QVERIFY(raven.open(QIODevice::WriteOnly));
+        raven.write("Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tSpecies\tCall Kind\n"
+                    "1\tSpectrogram 1\t1\t1.5\t1.9\tcrow\tcaw\n2\tSpectrogram 1\t1\t3\t3.25\tcrow\trattle\n");
+        raven.close();
+        r = cli({"embed", dir, "-o", none, "--segment", "table:" + ravenDir, "--label-column", "Call Type"});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("no column \"Call Type\"") && r.err.contains("\"Call Kind\""), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(none));
+        // The column named gives the labels (not Species, which the default would take).
+        r = cli({"embed", dir, "-o", none, "--segment", "table:" + ravenDir, "--label-column", "call kind"});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        r = cli({"export", none, "--csv", tmp_.filePath(QStringLiteral("raven-clips.csv"))});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QFile kinds2(tmp_.filePath(QStringLiteral("raven-clips.csv")));
+        QVERIFY(kinds2.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QString exported = QString::fromUtf8(kinds2.readAll());
+        QVERIFY2(exported.contains(",caw,rec_001.Table.1.selections.txt") && exported.contains(",rattle,")
+                     && !exported.contains(",crow,"),
+                 qPrintable(exported));
     }
 
     void anArchiveMovedWithoutItsRecordingsSaysSo()
