@@ -1,7 +1,11 @@
 #include "ui/NewArchiveDialog.h"
 
 #include "core/archive/ArchiveSettings.h"
+#include "core/archive/FolderSampleRates.h"
 #include "core/archive/SelectionClips.h"
+#include "core/audio/TimeExpansionAdvice.h"
+#include "core/model/DefaultModel.h"
+#include "core/model/ModelConfig.h"
 #include "core/common/Error.h"
 
 #include <QComboBox>
@@ -15,7 +19,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
 namespace crowlingo::ui {
 
@@ -39,7 +45,8 @@ const QString kSuffix = QStringLiteral(".crowlingo");
 NewArchiveDialog::NewArchiveDialog(QWidget* parent)
     : QDialog(parent), folder_(new QLineEdit(this)), archive_(new QLineEdit(this)), segment_(new QComboBox(this)),
       timeExpansion_(new QDoubleSpinBox(this)), model_(new QLineEdit(this)), problem_(new QLabel(this)),
-      buttons_(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+      buttons_(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)),
+      timeExpansionHint_(new QLabel(this)), useSuggested_(new QPushButton(this)), probeDelay_(new QTimer(this))
 {
     setWindowTitle(tr("New archive from a folder"));
     setMinimumWidth(560);
@@ -87,6 +94,18 @@ NewArchiveDialog::NewArchiveDialog(QWidget* parent)
         form->addRow(tr("Segmentation"), row);
     }
     form->addRow(tr("Time expansion"), timeExpansion_);
+    {
+        auto* row = new QWidget(this);
+        auto* l = new QHBoxLayout(row);
+        l->setContentsMargins(0, 0, 0, 0);
+        timeExpansionHint_->setWordWrap(true);
+        l->addWidget(timeExpansionHint_, 1);
+        l->addWidget(useSuggested_, 0, Qt::AlignTop);
+        connect(useSuggested_, &QPushButton::clicked, this, [this] { timeExpansion_->setValue(suggestedFactor_); });
+        form->addRow(QString(), row);
+        timeExpansionHint_->hide();
+        useSuggested_->hide();
+    }
     form->addRow(tr("Model folder"), withBrowse(model_, this, [this] {
         const QString d = QFileDialog::getExistingDirectory(this, tr("Model folder (config.json + model.safetensors)"));
         if (!d.isEmpty()) model_->setText(d);
@@ -103,7 +122,64 @@ NewArchiveDialog::NewArchiveDialog(QWidget* parent)
     connect(archive_, &QLineEdit::textEdited, this, [this] { archiveEdited_ = true; });
     connect(archive_, &QLineEdit::textChanged, this, &NewArchiveDialog::validate);
     connect(segment_, &QComboBox::currentTextChanged, this, &NewArchiveDialog::validate);
+    probeDelay_->setSingleShot(true);
+    probeDelay_->setInterval(300);
+    connect(probeDelay_, &QTimer::timeout, this, &NewArchiveDialog::probeFolder);
+    connect(folder_, &QLineEdit::textChanged, probeDelay_, qOverload<>(&QTimer::start));
+    connect(folder_, &QLineEdit::textChanged, this, &NewArchiveDialog::updateTimeExpansionHint); // not the last folder's
+    connect(&probe_, &QFutureWatcher<std::vector<SampleRate>>::finished, this, [this] {
+        if (probe_.future().resultCount() == 0) return;
+        rates_ = probe_.result();
+        probedFolder_ = probe_.property("folder").toString();
+        updateTimeExpansionHint();
+    });
+    connect(timeExpansion_, &QDoubleSpinBox::valueChanged, this, &NewArchiveDialog::updateTimeExpansionHint);
+    connect(model_, &QLineEdit::textChanged, this, &NewArchiveDialog::updateTimeExpansionHint);
     validate();
+}
+
+void NewArchiveDialog::probeFolder()
+{
+    const QString folder = this->folder();
+    if (folder.isEmpty() || !QFileInfo(folder).isDir() || folder == probedFolder_) return updateTimeExpansionHint();
+    // The task owns its copy of the path: the dialog may close before it ends.
+    const std::filesystem::path path = folder.toStdString();
+    probe_.setProperty("folder", folder);
+    probe_.setFuture(QtConcurrent::run([path] { return sampleRatesInFolder(path); }));
+}
+
+void NewArchiveDialog::updateTimeExpansionHint()
+{
+    std::optional<TimeExpansionSuggestion> s;
+    if (timeExpansion_->isEnabled() && probedFolder_ == folder() && !rates_.empty()) {
+        // The model's band decides what it hears: read from its config (the bundled one by default).
+        SampleRate rate = 22050;
+        Hertz lowest = 50;
+        try {
+            const std::filesystem::path dir = modelDir().isEmpty() ? defaultModelDir() : std::filesystem::path(modelDir().toStdString());
+            const ModelConfig config = ModelConfig::fromJsonFile(dir / "config.json");
+            rate = config.mel.sampleRate;
+            lowest = config.mel.fMin;
+        } catch (const std::exception&) {
+            // A model folder still being typed: the default model's band.
+        }
+        s = suggestTimeExpansion(rates_, timeExpansion_->value(), rate, lowest);
+    }
+    timeExpansionHint_->setVisible(bool(s));
+    useSuggested_->setVisible(bool(s));
+    if (!s) return;
+    suggestedFactor_ = s->factor;
+    QString reason = QString::fromStdString(s->reason);
+    reason[0] = reason[0].toUpper();
+    timeExpansionHint_->setText(reason + QLatin1Char('.'));
+    useSuggested_->setText(tr("Use ×%1").arg(s->factor));
+    // The dialog grows to show the whole reason: a wrapped label in a form row does not ask for
+    // the height its text needs at its width, so it is told.
+    layout()->activate();
+    timeExpansionHint_->setMinimumHeight(timeExpansionHint_->heightForWidth(timeExpansionHint_->width()));
+    const int w = width();
+    adjustSize();
+    resize(std::max(w, width()), height());
 }
 
 void NewArchiveDialog::setFolder(const QString& folder) { folder_->setText(folder); }
@@ -133,6 +209,8 @@ void NewArchiveDialog::setArchiveFile(QString file)
     archive_->setText(file);
 }
 
+bool NewArchiveDialog::folderRatesKnown() const { return !folder().isEmpty() && probedFolder_ == folder(); }
+
 QPushButton* NewArchiveDialog::createButton() const { return buttons_->button(QDialogButtonBox::Ok); }
 
 QString NewArchiveDialog::problem() const { return problem_->text(); }
@@ -144,6 +222,7 @@ void NewArchiveDialog::setExistingArchive(const QString& file, double timeExpans
         segment_->setEnabled(false);
         selectionsButton_->setEnabled(false);
         timeExpansion_->setEnabled(false);
+        updateTimeExpansionHint();
     }
     setWindowTitle(tr("Update the archive from its folder"));
     archiveEdited_ = true;

@@ -2,15 +2,21 @@
 // Asks how to build a new archive from a folder of recordings: the folder, the archive file,
 // the segmentation (core's SegmentSpec text: events, window:LEN[:HOP], whole, or table[:PATH], the
 // researcher's own selections, chosen with Selections…), the time-expansion
-// factor (10 for bat recordings) and the model folder (empty: the bundled default).
+// factor (10 for bat recordings) and the model folder (empty: the bundled default). Once a folder is
+// chosen, the sample rates of a few of its recordings are read in the background, and a folder of
+// bat (or hydrophone) recordings gets the factor that fits offered before anything is embedded.
 //
 //   NewArchiveDialog dialog(this);
 //   if (dialog.exec() == QDialog::Accepted) embed(dialog.folder(), dialog.archiveFile(), dialog.options());
 //
 // Threading: GUI thread only.
+#include "core/common/Types.h"
 #include "core/pipeline/FolderEmbedder.h"
 
 #include <QDialog>
+#include <QFutureWatcher>
+
+#include <vector>
 
 class QDialogButtonBox;
 class QDoubleSpinBox;
@@ -18,6 +24,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QTimer;
 
 namespace crowlingo::ui {
 
@@ -45,12 +52,19 @@ public:
     QComboBox* segmentBox() const { return segment_; }
     QPushButton* archiveBrowseButton() const { return archiveBrowse_; }
     QPushButton* selectionsButton() const { return selectionsButton_; }
+    QDoubleSpinBox* timeExpansionBox() const { return timeExpansion_; }
+    // The suggested factor's reason and its "Use ×10" button; hidden when there is nothing to suggest.
+    QLabel* timeExpansionHint() const { return timeExpansionHint_; }
+    QPushButton* useSuggestedTimeExpansionButton() const { return useSuggested_; }
+    bool folderRatesKnown() const;          // the probe of the current folder has ended
     QPushButton* createButton() const;
 
 private:
     void validate();
     void suggestArchiveFile();
     void setArchiveFile(QString file);
+    void probeFolder();                     // reads a few recordings' rates, off the GUI thread
+    void updateTimeExpansionHint();
 
     QLineEdit* folder_;
     QLineEdit* archive_;
@@ -62,6 +76,13 @@ private:
     QLabel* problem_;
     QDialogButtonBox* buttons_;
     bool archiveEdited_ = false;
+    QLabel* timeExpansionHint_;
+    QPushButton* useSuggested_;
+    double suggestedFactor_ = 1.0;
+    QTimer* probeDelay_;                    // typing a path probes once, after the last key
+    QFutureWatcher<std::vector<SampleRate>> probe_;
+    QString probedFolder_;                  // the folder rates_ belong to
+    std::vector<SampleRate> rates_;
 };
 
 } // namespace crowlingo::ui

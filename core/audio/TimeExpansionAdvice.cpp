@@ -20,8 +20,8 @@ std::string kiloHertz(double hz)
 
 } // namespace
 
-std::optional<std::string> timeExpansionAdvice(const std::vector<SampleRate>& rates, double timeExpansion,
-                                               SampleRate analysisRate, Hertz lowestHz)
+std::optional<TimeExpansionSuggestion> suggestTimeExpansion(const std::vector<SampleRate>& rates, double timeExpansion,
+                                                            SampleRate analysisRate, Hertz lowestHz)
 {
     if (rates.empty() || timeExpansion != 1.0)
         return std::nullopt;
@@ -30,15 +30,23 @@ std::optional<std::string> timeExpansionAdvice(const std::vector<SampleRate>& ra
     const SampleRate median = sorted[sorted.size() / 2];
     const double top = analysisRate / 2.0;
     if (median >= kUltrasoundRate)
-        return "most recordings are sampled at " + kiloHertz(median) + " (ultrasound?), but at time expansion 1 the model "
-               "hears only up to " + kiloHertz(top) + " of them. For bat recordings, time expansion 10 lets it hear up to " +
-               kiloHertz(10 * top) + " (embed into a new archive with it: an archive keeps its factor)";
+        return TimeExpansionSuggestion{10.0, "most recordings are sampled at " + kiloHertz(median) + " (ultrasound?), but at "
+               "time expansion 1 the model hears only up to " + kiloHertz(top) + " of them. For bat recordings, time "
+               "expansion 10 lets it hear up to " + kiloHertz(10 * top)};
     if (median <= kInfrasoundRate)
-        return "most recordings are sampled at " + kiloHertz(median) + ", so at time expansion 1 they fill only the model's "
-               "bands up to " + kiloHertz(median / 2.0) + " of " + kiloHertz(top) + ". For infrasound (baleen whales), "
-               "time expansion 0.1 spreads " + std::to_string(int(std::lround(lowestHz / 10))) + " Hz-" +
-               kiloHertz(median / 2.0) + " over them (embed into a new archive with it: an archive keeps its factor)";
+        return TimeExpansionSuggestion{0.1, "most recordings are sampled at " + kiloHertz(median) + ", so at time expansion 1 "
+               "they fill only the model's bands up to " + kiloHertz(median / 2.0) + " of " + kiloHertz(top) + ". For "
+               "infrasound (baleen whales), time expansion 0.1 spreads " + std::to_string(int(std::lround(lowestHz / 10))) +
+               " Hz-" + kiloHertz(median / 2.0) + " over them"};
     return std::nullopt;
+}
+
+std::optional<std::string> timeExpansionAdvice(const std::vector<SampleRate>& rates, double timeExpansion,
+                                               SampleRate analysisRate, Hertz lowestHz)
+{
+    const auto s = suggestTimeExpansion(rates, timeExpansion, analysisRate, lowestHz);
+    if (!s) return std::nullopt;
+    return s->reason + " (embed into a new archive with it: an archive keeps its factor)";
 }
 
 } // namespace crowlingo

@@ -6,6 +6,7 @@
 // decides (a 96-kHz bird recording needs no expansion, so only clear cases are advised).
 //
 //   if (auto a = timeExpansionAdvice(rates, 1.0, 22050, 50)) std::printf("note: %s\n", a->c_str());
+//   if (auto s = suggestTimeExpansion(rates, 1.0, 22050, 50)) offer(s->factor, s->reason); // before embedding
 //
 // Threading: a pure function.
 #include "core/common/Types.h"
@@ -16,10 +17,19 @@
 
 namespace crowlingo {
 
+struct TimeExpansionSuggestion {
+    double factor = 1.0;  // 10 for ultrasound, 0.1 for infrasound
+    std::string reason;   // what the model hears of the recordings at 1, and at `factor`
+};
+
 // rates: the recordings' sample rates (Hz); timeExpansion: the factor chosen; analysisRate and
 // lowestHz: the model's input rate and lowest band (its band is lowestHz .. analysisRate / 2).
-// Advice when the factor is 1 and most recordings are ultrasonic (>= 192 kHz) or infrasonic
+// A suggestion when the factor is 1 and most recordings are ultrasonic (>= 192 kHz) or infrasonic
 // (<= 4 kHz); nothing otherwise.
+std::optional<TimeExpansionSuggestion> suggestTimeExpansion(const std::vector<SampleRate>& rates, double timeExpansion,
+                                                            SampleRate analysisRate, Hertz lowestHz);
+
+// The same said after embedding: the reason, and that a new archive is needed to change it.
 std::optional<std::string> timeExpansionAdvice(const std::vector<SampleRate>& rates, double timeExpansion,
                                                SampleRate analysisRate, Hertz lowestHz);
 

@@ -1,12 +1,14 @@
 // The New Archive dialog as a user fills it in: a typed folder suggests an archive beside it,
 // Browse… for the archive file enables Create at once, and updating an archive keeps the
 // segmentation and time expansion it was made with; clips from selection tables are found or chosen.
+#include "UiTestArchive.h"
 #include "ui/NewArchiveDialog.h"
 
 #include <QApplication>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTimer>
@@ -121,6 +123,44 @@ private Q_SLOTS:
         QCOMPARE(dialog.segmentBox()->currentText(), QStringLiteral("table:") + csv);
         QCOMPARE(QString::fromStdString(dialog.options().segment.table), csv);
         QVERIFY2(dialog.createButton()->isEnabled(), qPrintable(dialog.problem()));
+    }
+
+    // A folder of bat recordings (384 kHz) is offered time expansion 10 before anything is embedded,
+    // hydrophone recordings (2 kHz) 0.1; bird recordings (44.1 kHz) nothing. Using the offer sets it.
+    void theFoldersSampleRatesSuggestATimeExpansion()
+    {
+        QTemporaryDir tmp;
+        const auto folderAt = [&](const QString& name, int rate) {
+            QDir(tmp.path()).mkdir(name);
+            for (int i = 0; i < 3; ++i)
+                testkit::writeWav((tmp.filePath(name) + QStringLiteral("/r%1.wav").arg(i)).toStdString(),
+                                  std::vector<float>(std::size_t(rate / 50), 0.1f), rate);
+            return tmp.filePath(name);
+        };
+        NewArchiveDialog dialog;
+        dialog.show();
+        dialog.setFolder(folderAt(QStringLiteral("bats"), 384000));
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.timeExpansionHint()->isVisible(), 10000);
+        QVERIFY2(dialog.timeExpansionHint()->text().contains(QStringLiteral("384 kHz")), qPrintable(dialog.timeExpansionHint()->text()));
+        QCOMPARE(dialog.useSuggestedTimeExpansionButton()->text(), QStringLiteral("Use ×10"));
+        const QLabel* hint = dialog.timeExpansionHint();
+        QVERIFY2(hint->height() >= hint->heightForWidth(hint->width()), "the reason is cut off"); // all its lines shown
+        // For looking at the dialog by hand: CROWLINGO_SCREENSHOT_DIR=/tmp/shots tst_newarchivedialog
+        if (qEnvironmentVariableIsSet("CROWLINGO_SCREENSHOT_DIR"))
+            dialog.grab().save(qEnvironmentVariable("CROWLINGO_SCREENSHOT_DIR") + QStringLiteral("/new-archive-bats.png"));
+        QTest::mouseClick(dialog.useSuggestedTimeExpansionButton(), Qt::LeftButton);
+        QCOMPARE(dialog.options().timeExpansion, 10.0);
+        QVERIFY(!dialog.timeExpansionHint()->isVisible()); // chosen: nothing more to say
+
+        dialog.timeExpansionBox()->setValue(1.0);
+        dialog.setFolder(folderAt(QStringLiteral("hydrophone"), 2000));
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.timeExpansionHint()->isVisible(), 10000);
+        QCOMPARE(dialog.useSuggestedTimeExpansionButton()->text(), QStringLiteral("Use ×0.1"));
+
+        dialog.setFolder(folderAt(QStringLiteral("birds"), 44100));
+        QVERIFY(!dialog.timeExpansionHint()->isVisible()); // the last folder's advice goes at once
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.folderRatesKnown(), 10000);
+        QVERIFY(!dialog.timeExpansionHint()->isVisible());
     }
 
     void updatingAnArchiveKeepsItsSegmentation()
