@@ -543,11 +543,7 @@ void Archive::storeRecordingError(const RecordingRow& recording)
 {
     guarded(d->file, "write archive", [&] {
         SQLite::Transaction tx(*d->db);
-        foldJournalBeforeDeletingClips(*d->db);
-        const std::int64_t recId = upsertRecording(*d->db, recording, "error");
-        SQLite::Statement del(*d->db, "DELETE FROM clips WHERE recording_id = ?");
-        del.bind(1, recId);
-        del.exec();
+        upsertRecording(*d->db, recording, "error");
         tx.commit();
     });
 }
@@ -613,6 +609,18 @@ std::int64_t Archive::embeddingCount(const std::string& modelId) const
 {
     return guarded(d->file, "read archive", [&] {
         SQLite::Statement q(*d->db, "SELECT COUNT(*) FROM embeddings WHERE model_id = ?");
+        q.bind(1, modelId);
+        q.executeStep();
+        return q.getColumn(0).getInt64();
+    });
+}
+
+std::int64_t Archive::usableClipsWithoutVector(const std::string& modelId) const
+{
+    return guarded(d->file, "read archive", [&] {
+        SQLite::Statement q(*d->db, "SELECT COUNT(*) FROM clips c JOIN recordings r ON r.id = c.recording_id "
+                                    "WHERE r.status != 'error' AND NOT EXISTS "
+                                    "(SELECT 1 FROM embeddings e WHERE e.clip_id = c.id AND e.model_id = ?)");
         q.bind(1, modelId);
         q.executeStep();
         return q.getColumn(0).getInt64();

@@ -158,7 +158,9 @@ public:
     void storeRecording(const RecordingRow& recording, const std::vector<Clip>& clips,
                         const std::string& segmenter, const std::string& modelId,
                         const std::vector<std::vector<float>>& embeddings);
-    // Records a file that could not be used, with the reason (its old clips are removed).
+    // Records a file that could not be used, with the reason. Clips it gave before stay, with
+    // their vectors and labels (the researcher's work): a file being copied, or damaged and then
+    // restored, is read again later, and cut again where it was, its labels kept (storeRecording).
     void storeRecordingError(const RecordingRow& recording);
     // Removes recordings no longer on disk (and their clips, embeddings, labels).
     void removeRecording(const std::string& relativePath);
@@ -177,6 +179,9 @@ public:
     void setActiveModel(const std::string& modelId);
     std::vector<std::string> modelsWithEmbeddings() const;
     std::int64_t embeddingCount(const std::string& modelId) const;
+    // Clips of recordings that can be read (not in error) without a vector of modelId: 0 when the
+    // model can become the active one.
+    std::int64_t usableClipsWithoutVector(const std::string& modelId) const;
     EmbeddingMatrix embeddings(const std::string& modelId) const; // ordered by clip id
     // The same rows in blocks of at most blockRows, for readers that need not hold all of them.
     void forEachEmbeddingBlock(const std::string& modelId, std::size_t blockRows,

@@ -36,7 +36,7 @@ PartIdentity identityOf(const Archive& a)
     if (s.hasTimeExpansion) id.timeExpansion = s.timeExpansion;
     if (s.hasTimeScale) id.timeScale = std::to_string(s.timeScale);
     id.modelId = a.activeModel();
-    if (!s.embedFinished || (a.clipCount() > 0 && (id.modelId.empty() || a.embeddingCount(id.modelId) != a.clipCount())))
+    if (!s.embedFinished || (a.clipCount() > 0 && (id.modelId.empty() || a.usableClipsWithoutVector(id.modelId) != 0)))
         throw ArchiveError(fileError("merge", a.file(), "its embedding did not finish: run its embed command again, "
                                                         "then merge"));
     if (!id.modelId.empty()) id.modelConfig = a.meta("model_config:" + id.modelId).value_or("");
@@ -160,7 +160,16 @@ MergeReport mergeArchives(const fs::path& out, const std::vector<fs::path>& part
                     continue;
                 }
                 taken.emplace(rec.path, std::make_pair(rec, p));
-                if (rec.status == "error") {
+                // A recording that failed keeps the clips it gave before (Archive::storeRecordingError),
+                // when they have vectors of the merged model to go with them.
+                const bool failed = rec.status == "error";
+                if (failed && !std::all_of(clipsOf[rec.id].begin(), clipsOf[rec.id].end(),
+                                           [&](const ClipRow& c) { return rowOf.count(c.id) > 0; })) {
+                    report.warnings.push_back("\"" + rec.path + "\" could not be read, and its earlier clips have no vectors "
+                                              "of the merged model: they are left out");
+                    clipsOf[rec.id].clear();
+                }
+                if (failed && clipsOf[rec.id].empty()) {
                     merged.storeRecordingError(rec);
                     ++report.failedRecordings;
                     continue;
@@ -174,7 +183,12 @@ MergeReport mergeArchives(const fs::path& out, const std::vector<fs::path>& part
                     keyOf.emplace(c.id, ClipKey{rec.path, c.start, c.end});
                 }
                 merged.storeRecording(rec, clips, common.segmenter, common.modelId, embedded);
-                ++report.recordings;
+                if (failed) {
+                    merged.storeRecordingError(rec);
+                    ++report.failedRecordings;
+                } else {
+                    ++report.recordings;
+                }
                 report.clips += std::int64_t(clips.size());
                 clipsDone += std::int64_t(clips.size());
                 progress(totalClips ? 0.95 * double(clipsDone) / double(totalClips) : 0.0, rec.path);

@@ -550,8 +550,9 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     // Every failure now on record was met with these settings (a cancelled run may have left some
     // untried, so it does not say so).
     if (!report.cancelled) archive.setMeta("failures_attempt", attempt);
-    // 3. The new model becomes active once every clip has its vector.
-    if (!report.cancelled && archive.embeddingCount(modelId) == archive.clipCount()) {
+    // 3. The new model becomes active once every clip has its vector (but those of recordings that
+    // cannot be read now: their clips stay for their labels, without the new model's vector).
+    if (!report.cancelled && archive.usableClipsWithoutVector(modelId) == 0) {
         archive.setActiveModel(modelId);
         archive.setMeta("embed_state", "complete");
         // 4. The vectors in the space clips are compared in, kept with the archive, so that every

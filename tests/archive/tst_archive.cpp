@@ -433,13 +433,22 @@ private Q_SLOTS:
         // Mismatched counts are refused and change nothing.
         QVERIFY_THROWS_EXCEPTION(ArchiveError, a.storeRecording(rec("y.wav"), {{0, 1}}, "w", "m1", {}));
         QCOMPARE(a.recordings().size(), std::size_t(1));
-        // An error replaces the clips and keeps the reason.
+        // A file that cannot be read now keeps the reason, and the clips it gave, with their
+        // vectors and labels: nothing the researcher did goes with a file being copied or damaged.
+        a.setLabel(a.clips().front().id, "caw");
         RecordingRow bad = rec("x.wav");
         bad.error = "truncated";
         a.storeRecordingError(bad);
-        QCOMPARE(a.clipCount(), 0);
+        QCOMPARE(a.clipCount(), 2);
+        QCOMPARE(a.embeddingCount("m1"), 2);
+        QCOMPARE(a.labels().size(), std::size_t(1));
         QCOMPARE(a.recording("x.wav")->status, std::string("error"));
         QCOMPARE(a.recording("x.wav")->error, std::string("truncated"));
+        // ... and they do not hold back another model: only clips of readable recordings need its vector.
+        QCOMPARE(a.usableClipsWithoutVector("m2"), std::int64_t(0));
+        a.storeRecording(rec("z.wav"), {{0, 1}}, "window:2", "m1", {vec(1, 0)});
+        QCOMPARE(a.usableClipsWithoutVector("m2"), std::int64_t(1));
+        QCOMPARE(a.usableClipsWithoutVector("m1"), std::int64_t(0));
         QCOMPARE(a.integrityCheck(), std::string("ok"));
     }
 

@@ -230,6 +230,49 @@ private Q_SLOTS:
             QVERIFY2(std::string(e.what()).find("time expansion (2) differs") != std::string::npos, e.what());
         }
     }
+
+    // A part holding a recording that could not be read when it was last embedded, but had been
+    // before: its clips, vectors and labels are merged with it (Archive::storeRecordingError keeps them).
+    void aFailedRecordingKeepsItsClipsAndLabelsThroughAMerge()
+    {
+        const fs::path recordings = dir() / "turning";
+        testkit::writeCorpus(recordings, 2, 6.0, 17);
+        const auto windows = [&](int shard) {
+            EmbedFolderOptions o = options({shard, 2});
+            o.segment = SegmentSpec::parse("window:1");
+            return o;
+        };
+        std::vector<fs::path> parts;
+        for (int i = 1; i <= 2; ++i) {
+            Archive a = Archive::create(dir() / ("turning-" + std::to_string(i) + ".crowlingo"), recordings);
+            embedFolder(a, model, windows(i));
+            parts.push_back(a.file());
+        }
+        Archive first = Archive::open(parts[0]);
+        QVERIFY(first.clipCount() > 0);
+        const std::string path = first.clips().front().path;
+        std::vector<ClipId> ids;
+        for (const ClipRow& c : first.clips())
+            if (c.path == path) ids.push_back(c.id);
+        first.setLabels(ids, "caw");
+        // Unreadable, at the same size (so it stays in its shard).
+        const fs::path file = recordings / path;
+        const std::string garbage(std::size_t(fs::file_size(file)), 'x');
+        const auto written = fs::last_write_time(file);
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << garbage;
+        fs::last_write_time(file, written + std::chrono::seconds(5)); // changed, within the same second
+        QCOMPARE(embedFolder(first, model, windows(1)).filesFailed, 1);
+
+        const MergeReport m = mergeArchives(dir() / "turning.crowlingo", parts);
+        QCOMPARE(m.failedRecordings, 1);
+        Archive merged = Archive::open(dir() / "turning.crowlingo");
+        QCOMPARE(merged.recording(path)->status, std::string("error"));
+        std::int64_t kept = 0;
+        for (const ClipRow& c : merged.clips()) kept += c.path == path;
+        QCOMPARE(kept, std::int64_t(ids.size()));
+        QCOMPARE(merged.labels().size(), ids.size());
+        QCOMPARE(merged.embeddingCount(merged.activeModel()), merged.clipCount());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestArchiveMerge)

@@ -514,6 +514,61 @@ private Q_SLOTS:
         QVERIFY(b.recordings().empty());
         QVERIFY(!b.meta("segmenter"));
     }
+
+    // A labelled recording that cannot be read for a while (a copy in progress, a damaged file later
+    // restored) keeps its clips, vectors and labels; another model still becomes active meanwhile;
+    // restored, the recording is cut again where it was and every label is where it was.
+    void aRecordingThatTurnsUnreadableKeepsItsClipsAndLabels()
+    {
+        const fs::path dir = fs::path(tmp.path().toStdString()) / "turning";
+        testkit::writeCorpus(dir, 2, 6.0, 13);
+        Archive a = Archive::create(fs::path(tmp.path().toStdString()) / "turning.crowlingo", dir);
+        QCOMPARE(embedFolder(a, model, options()).filesFailed, 0);
+        QCOMPARE(a.clipCount(), std::int64_t(12));
+        std::map<std::pair<std::string, double>, std::string> labelled; // (recording, start) -> label
+        for (const ClipRow& c : a.clips())
+            if (c.path == "rec_000.flac" && c.start < 3) {
+                a.setLabel(c.id, "caw" + std::to_string(int(c.start)));
+                labelled[{c.path, c.start}] = "caw" + std::to_string(int(c.start));
+            }
+        QCOMPARE(labelled.size(), std::size_t(3));
+        const auto labelsNow = [&] {
+            std::map<std::pair<std::string, double>, std::string> m;
+            for (const LabelRow& l : a.labels()) {
+                const ClipRow c = *a.clip(l.clipId);
+                m[{c.path, c.start}] = l.label;
+            }
+            return m;
+        };
+
+        const fs::path file = dir / "rec_000.flac";
+        std::string original;
+        {
+            std::ifstream in(file, std::ios::binary);
+            original.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << "not audio any more";
+        const EmbedReport broken = embedFolder(a, model, options());
+        QCOMPARE(broken.filesFailed, 1);
+        QCOMPARE(a.recording("rec_000.flac")->status, std::string("error"));
+        QCOMPARE(a.clipCount(), std::int64_t(12));
+        QCOMPARE(labelsNow(), labelled);
+
+        const Model other = Model::createRandom(testkit::tinyConfig(), 2);
+        QCOMPARE(embedFolder(a, other, options()).filesFailed, 1);
+        QCOMPARE(a.activeModel(), other.id()); // the readable recording's clips all have its vectors
+        QCOMPARE(a.embeddingCount(other.id()), std::int64_t(6));
+
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << original;
+        const EmbedReport restored = embedFolder(a, other, options());
+        QCOMPARE(restored.filesFailed, 0);
+        QCOMPARE(restored.filesEmbedded, 1);
+        QCOMPARE(a.recording("rec_000.flac")->status, std::string("embedded"));
+        QCOMPARE(a.clipCount(), std::int64_t(12));
+        QCOMPARE(a.usableClipsWithoutVector(other.id()), std::int64_t(0));
+        QCOMPARE(labelsNow(), labelled);
+        verifyComplete(a, other.id());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFolderEmbedder)
