@@ -49,6 +49,7 @@
 #include <QTimer>
 
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <set>
@@ -716,6 +717,36 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT((box = w.findChild<QMessageBox*>(QStringLiteral("timeExpansionAdviceBox"))), 10000);
         QVERIFY2(box->text().contains(QStringLiteral("time expansion 0.1")), qPrintable(box->text()));
         QVERIFY(!box->isModal() || box->windowModality() != Qt::ApplicationModal);
+    }
+
+    void anArchiveFromSelectionTablesOpensLabelledAndNamesTheSelectionsLeftOut()
+    {
+        // The researcher's Raven table as the clips: the window opens the archive with each clip
+        // labelled as drawn, and says (without blocking) which selection gave no clip, and why.
+        QTemporaryDir dir;
+        const auto [root, modelDir, model] = toneFolder(dir, "songs", "song1.wav", 3000, 22050, 4.0, 14);
+        std::ofstream(root / "song1.Table.1.selections.txt")
+            << "Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tAnnotation\n"
+               "1\tSpectrogram 1\t1\t0.5\t0.8\tchip\n2\tSpectrogram 1\t1\t2\t2.5\ttrill\n";
+        std::ofstream(root / "song2.Table.1.selections.txt")
+            << "Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tAnnotation\n1\tSpectrogram 1\t1\t1\t2\tchip\n";
+        MainWindow w;
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        EmbedFolderOptions options;
+        options.segment = SegmentSpec::parse("table");
+        w.embedFolder(QString::fromStdString(root.string()), dir.filePath(QStringLiteral("songs.crowlingo")),
+                      QString::fromStdString(modelDir.string()), options);
+        QVERIFY(opened.wait(120000));
+        QCOMPARE(w.session()->clipCount(), 2);
+        QStringList labels;
+        for (const LabelRow& l : Archive::openReadOnly(dir.filePath(QStringLiteral("songs.crowlingo")).toStdString()).labels())
+            labels << QString::fromStdString(l.label);
+        labels.sort();
+        QCOMPARE(labels, QStringList({QStringLiteral("chip"), QStringLiteral("trill")}));
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = w.findChild<QMessageBox*>(QStringLiteral("selectionProblemsBox"))), 10000);
+        QVERIFY2(box->detailedText().contains(QStringLiteral("song2.Table.1.selections.txt line 2: no recording named \"song2.*\"")),
+                 qPrintable(box->detailedText()));
     }
 };
 
