@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -47,7 +48,7 @@ std::vector<fs::path> selectionTables(const fs::path& path)
     return tables;
 }
 
-SelectionClips readSelectionClips(const fs::path& path, const std::vector<std::string>& recordings,
+SelectionClips readSelectionClips(const fs::path& path, const fs::path& root, const std::vector<std::string>& recordings,
                                   const std::string& labelColumn)
 {
     SelectionClips out;
@@ -62,6 +63,25 @@ SelectionClips readSelectionClips(const fs::path& path, const std::vector<std::s
             throw UsageError(fileError(kAction, file, "this table names recordings or clips, not selections; "
                                                       "a selection table needs start and end times (path,start_s,end_s[,label])"));
         const std::string source = file.filename().string();
+        // The table's folder relative to the recordings folder, if it lies inside it.
+        std::optional<std::string> folder;
+        if (std::error_code ec; !root.empty()) {
+            const fs::path rel = fs::relative(fs::absolute(file).parent_path(), fs::absolute(root), ec);
+            if (!ec && !rel.empty() && *rel.begin() != "..") folder = rel == "." ? "" : rel.generic_string() + "/";
+        }
+        // A per-recording table's recording beside it: "<folder><stem>.<ext>".
+        const auto besideTable = [&](const LabelTableRow& row) -> std::string {
+            if (row.ref != RecordingRef::FileStem || !folder) return {};
+            std::string hit;
+            for (const std::string& r : recordings) {
+                if (r.compare(0, folder->size(), *folder) != 0 || r.find('/', folder->size()) != std::string::npos) continue;
+                const fs::path name = fs::path(r).filename();
+                if (name.stem().string() != row.path && name.string() != row.path) continue;
+                if (!hit.empty()) return {}; // "a.wav" and "a.flac" side by side: let the finder say so
+                hit = r;
+            }
+            return hit;
+        };
         const auto problem = [&](int line, const std::string& why) {
             problems.emplace_back(t, line, source + " line " + std::to_string(line) + ": " + why);
         };
@@ -69,7 +89,8 @@ SelectionClips readSelectionClips(const fs::path& path, const std::vector<std::s
         for (const auto& [line, why] : table.problems) problem(line, why);
         for (const LabelTableRow& row : table.rows) {
             std::string why;
-            const std::string recording = finder.find(row, why);
+            std::string recording = besideTable(row);
+            if (recording.empty()) recording = finder.find(row, why);
             if (recording.empty()) { problem(row.line, why); continue; }
             if (*row.startS < 0) { problem(row.line, "starts before the recording (" + std::to_string(*row.startS) + " s)"); continue; }
             if (!(*row.endS > *row.startS)) { problem(row.line, "a selection of no length"); continue; }

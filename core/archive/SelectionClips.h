@@ -40,12 +40,14 @@ struct SelectionClips {
 // ("*.selections.txt") in the folder and its subfolders, sorted. Throws UsageError if there is none.
 std::vector<std::filesystem::path> selectionTables(const std::filesystem::path& path);
 
-// Reads the tables and files each selection under the recording (of `recordings`, relative paths)
-// it names. Labels come from `labelColumn` of Raven tables if given (every table must have it),
+// Reads the tables and files each selection under the recording (of `recordings`, paths relative
+// to `root`) it names. A table named after its recording ("a.Table.1.selections.txt") means the
+// recording "a.*" beside it if there is one: recorders name files by date and time, so each site's
+// folder may hold an "a.wav". Labels come from `labelColumn` of Raven tables if given (every table must have it),
 // else from the first of Annotation, Label, Species, Call Type, Type; a table without any is
 // selections without labels. Throws UsageError for a table that cannot be read or has no usable header.
-SelectionClips readSelectionClips(const std::filesystem::path& path, const std::vector<std::string>& recordings,
-                                  const std::string& labelColumn = {});
+SelectionClips readSelectionClips(const std::filesystem::path& path, const std::filesystem::path& root,
+                                  const std::vector<std::string>& recordings, const std::string& labelColumn = {});
 
 // The clips of one recording of `duration` seconds: a selection running past the end is cut there,
 // one starting at or after it is left out and counted in `pastEnd`.

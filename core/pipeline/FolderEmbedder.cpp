@@ -352,7 +352,7 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
         std::vector<std::string> recordings;
         for (const ScannedFile& f : scan.files) recordings.push_back(archive.relativePath(f.path));
         try {
-            selections = readSelectionClips(table, recordings, opt.selectionLabelColumn);
+            selections = readSelectionClips(table, archive.root(), recordings, opt.selectionLabelColumn);
         } catch (const UsageError& e) {
             selectionsError = e.what();
         }

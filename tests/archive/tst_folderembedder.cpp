@@ -569,6 +569,36 @@ private Q_SLOTS:
         QCOMPARE(labelsNow(), labelled);
         verifyComplete(a, other.id());
     }
+
+    // Recorders name files by date and time, so two sites' folders both hold "dawn.flac": each
+    // site's Raven table cuts the recording beside it, not whichever has that name.
+    void eachSitesTableCutsTheRecordingBesideIt()
+    {
+        const fs::path base = fs::path(tmp.path().toStdString());
+        testkit::writeCorpus(base / "site-audio", 2, 4.0, 19);
+        const fs::path dir = base / "sites";
+        const std::string header = "Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tAnnotation\n";
+        for (const auto& [site, from, start] : {std::tuple{"north", "rec_000.flac", "1"}, std::tuple{"south", "rec_001.flac", "2"}}) {
+            fs::create_directories(dir / site);
+            fs::copy_file(base / "site-audio" / from, dir / site / "dawn.flac");
+            std::ofstream(dir / site / "dawn.Table.1.selections.txt")
+                << header << "1\tSpectrogram 1\t1\t" << start << "\t" << start << ".5\t" << site << "\n";
+        }
+        Archive a = Archive::create(base / "sites.crowlingo", dir);
+        EmbedFolderOptions o = options();
+        o.segment = SegmentSpec::parse("table");
+        const EmbedReport r = embedFolder(a, model, o);
+        QCOMPARE(r.selectionProblems, std::vector<std::string>{});
+        std::set<std::tuple<std::string, double, std::string>> got; // recording, start, label
+        for (const LabelRow& l : a.labels()) {
+            const ClipRow c = *a.clip(l.clipId);
+            got.emplace(c.path, c.start, l.label);
+        }
+        const std::set<std::tuple<std::string, double, std::string>> want = {{"north/dawn.flac", 1.0, "north"},
+                                                                              {"south/dawn.flac", 2.0, "south"}};
+        QCOMPARE(got, want);
+        QCOMPARE(a.clipCount(), std::int64_t(2));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFolderEmbedder)
