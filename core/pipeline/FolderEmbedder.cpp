@@ -346,13 +346,17 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     // cutting: re-embedding clips already cut (adapt) goes on without it.
     std::optional<SelectionClips> selections;
     std::string selectionsError;
+    // The label column named once is the archive's: a rerun without it must not relabel every clip
+    // from another column.
+    const std::string labelColumn = !opt.selectionLabelColumn.empty()
+        ? opt.selectionLabelColumn : archive.meta("selection_label_column").value_or("");
     if (opt.segment.mode == SegmentSpec::Mode::Table) {
         fs::path table = opt.segment.table.empty() ? archive.root() : fs::path(opt.segment.table);
         if (table.is_relative()) table = archive.root() / table;
         std::vector<std::string> recordings;
         for (const ScannedFile& f : scan.files) recordings.push_back(archive.relativePath(f.path));
         try {
-            selections = readSelectionClips(table, archive.root(), recordings, opt.selectionLabelColumn);
+            selections = readSelectionClips(table, archive.root(), recordings, labelColumn);
         } catch (const UsageError& e) {
             selectionsError = e.what();
         }
@@ -439,6 +443,8 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     settings.timeExpansion = opt.timeExpansion;
     settings.timeScale = report.timeScale;
     settings.writeEmbedSettings(archive);
+    if (opt.segment.mode == SegmentSpec::Mode::Table && !labelColumn.empty())
+        archive.setMeta("selection_label_column", labelColumn);
     // "complete" only once a run got through every file: a merge must tell an interrupted shard
     // from one that simply had nothing to embed.
     archive.setMeta("embed_state", "running");

@@ -31,8 +31,9 @@ class Model;
 
 struct EmbedFolderOptions {
     SegmentSpec segment = SegmentSpec::parse("events");
-    // Table segmentation: the Raven column the clips' labels come from ("": Annotation, Label,
-    // Species, Call Type or Type, whichever comes first).
+    // Table segmentation: the Raven column the clips' labels come from ("": the one an earlier run
+    // named, kept with the archive, else Annotation, Label, Species, Call Type or Type, whichever
+    // comes first).
     std::string selectionLabelColumn;
     double timeExpansion = 1.0;
     // Analysis time scale (AnalysisScale.h), stored with the archive on its first embedding and kept

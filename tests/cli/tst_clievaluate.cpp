@@ -197,6 +197,15 @@ private Q_SLOTS:
         QVERIFY2(exported.contains(",caw,rec_001.Table.1.selections.txt") && exported.contains(",rattle,")
                      && !exported.contains(",crow,"),
                  qPrintable(exported));
+        // Run again without naming the column: the archive remembers it, and no label changes.
+        r = cli({"embed", dir, "-o", none, "--segment", "table:" + ravenDir});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QVERIFY2(!r.out.contains("given their selection's label"), qPrintable(r.out));
+        r = cli({"export", none, "--csv", tmp_.filePath(QStringLiteral("raven-clips.csv")), "--force"});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QFile again(tmp_.filePath(QStringLiteral("raven-clips.csv")));
+        QVERIFY(again.open(QIODevice::ReadOnly | QIODevice::Text));
+        QCOMPARE(QString::fromUtf8(again.readAll()), exported);
     }
 
     void anArchiveMovedWithoutItsRecordingsSaysSo()
