@@ -92,6 +92,7 @@ RecordingPanel::RecordingPanel(ArchiveSession* session, MapView* colours, QWidge
         menu->popup(at);
     });
     connect(session_, &ArchiveSession::neighboursChanged, this, &RecordingPanel::refreshBoxes);
+    connect(session_, &ArchiveSession::labelsChanged, this, &RecordingPanel::refreshBoxes);
     connect(view_, &RecordingView::playRequested, this, [this](double start, double end) {
         if (end <= start) end = view_->visibleEnd();
         if (recording_ >= 0 && end > start)
@@ -181,7 +182,8 @@ void RecordingPanel::refreshBoxes()
         for (int i = 0; i < d.clipCount(); ++i) {
             if (d.recordingOfClip[std::size_t(i)] != recording_) continue;
             const ClipRow& c = d.clips[std::size_t(i)];
-            boxes.push_back({i, c.start, c.end, c.lowHz, c.highHz, colours_ ? colours_->clipColour(i) : QColor()});
+            boxes.push_back({i, c.start, c.end, c.lowHz, c.highHz, colours_ ? colours_->clipColour(i) : QColor(), 0,
+                             QString::fromStdString(d.label[std::size_t(i)])});
         }
         const QVector<NeighbourHit>& near = session_->neighbours();
         for (RecordingView::Box& box : boxes)

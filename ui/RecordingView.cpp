@@ -352,6 +352,19 @@ void RecordingView::drawTile(QPainter& p, const Tile& tile, const QRect& plot) c
 void RecordingView::drawBoxes(QPainter& p, const QRect& plot) const
 {
     p.setBrush(Qt::NoBrush);
+    const QFontMetrics fm(font());
+    // A small tag in the box's colour at its top left, after `left` pixels (the rank's tag), if the
+    // box is wide enough for more than an ellipsis; black or white letters, whichever reads on it.
+    const auto tag = [&](const QRectF& r, double left, const QString& text, const QColor& colour) {
+        const double room = r.width() - left - 6;
+        const QString shown = fm.elidedText(text, Qt::ElideRight, int(room));
+        if (room < fm.horizontalAdvance(QStringLiteral("ww")) || shown.isEmpty() || shown == QStringLiteral("…"))
+            return;
+        const QRectF t(r.left() + left, r.top(), fm.horizontalAdvance(shown) + 6, fm.height());
+        p.fillRect(t, colour);
+        p.setPen(qGray(colour.rgb()) > 140 ? Qt::black : Qt::white);
+        p.drawText(t, Qt::AlignCenter, shown);
+    };
     for (const Box& box : boxes_) {
         if (box.end < t0_ || box.start > t1_)
             continue;
@@ -370,15 +383,16 @@ void RecordingView::drawBoxes(QPainter& p, const QRect& plot) const
             p.setPen(QPen(colour, 2, Qt::DashLine));
             p.drawRect(r);
             const QString rank = QString::number(box.neighbourRank);
-            const QFontMetrics fm(font());
-            const QRectF tag(r.left(), r.top(), fm.horizontalAdvance(rank) + 6, fm.height());
-            p.fillRect(tag, QColor(0, 0, 0, 170));
+            const QRectF rankTag(r.left(), r.top(), fm.horizontalAdvance(rank) + 6, fm.height());
+            p.fillRect(rankTag, QColor(0, 0, 0, 170));
             p.setPen(colour);
-            p.drawText(tag, Qt::AlignCenter, rank);
+            p.drawText(rankTag, Qt::AlignCenter, rank);
+            if (!box.label.isEmpty()) tag(r, rankTag.width() + 1, box.label, colour);
             continue;
         }
         p.setPen(QPen(colour, current ? 2 : 1.4));
         p.drawRect(r);
+        if (!box.label.isEmpty()) tag(r, 0, box.label, colour);
     }
 }
 

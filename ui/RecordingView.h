@@ -43,6 +43,7 @@ public:
         double lowHz = 0, highHz = 0;    // highHz <= lowHz: the full height
         QColor colour;                   // invalid: drawn white
         int neighbourRank = 0;           // 1..k: the current clip's k-th nearest neighbour (dashed, numbered)
+        QString label;                   // written in the box's corner, as Raven writes annotations ("": none)
     };
 
     explicit RecordingView(QWidget* parent = nullptr);

@@ -325,6 +325,39 @@ private Q_SLOTS:
         QCOMPARE(asked[1][2].toDouble(), view->visibleEnd());
     }
 
+    // As Raven writes a selection's annotation in it: a labelled clip's box carries its label in
+    // its top-left corner, drawn as soon as the label is given.
+    void labelsAreWrittenInTheirBoxes()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        QVERIFY(showAndOpen(w, a.file()));
+        RecordingView* view = w.recordingPanel()->view();
+        const int clip = clipOf(w, a, 0, 3);
+        w.session()->setCurrentClip(clip);
+        QTRY_VERIFY_WITH_TIMEOUT(view->allVisibleTilesReady(), 10000);
+        const auto boxOf = [&] {
+            for (const RecordingView::Box& b : view->boxes())
+                if (b.clipIndex == clip) return b;
+            return RecordingView::Box{};
+        };
+        QVERIFY(boxOf().label.isEmpty());
+        const QImage before = view->grab().toImage();
+        QVERIFY(w.session()->applyLabel({clip}, QStringLiteral("caw")));
+        QCOMPARE(boxOf().label, QStringLiteral("caw"));
+        const QImage after = view->grab().toImage();
+        // Pixels that changed lie in the box's top-left corner (the tag), and there are some.
+        const QFontMetrics fm(view->font());
+        const QRect corner(int(view->xOfTime(boxOf().start)), view->plotRect().top(),
+                           fm.horizontalAdvance(QStringLiteral("caw")) + 10, fm.height() + 4);
+        int inCorner = 0, elsewhere = 0;
+        for (int y = 0; y < after.height(); ++y)
+            for (int x = 0; x < after.width(); ++x)
+                if (after.pixel(x, y) != before.pixel(x, y)) (corner.contains(x, y) ? inCorner : elsewhere)++;
+        QVERIFY2(inCorner > 20, qPrintable(QString::number(inCorner)));
+        QVERIFY2(elsewhere < inCorner, qPrintable(QString("%1 changed outside the corner").arg(elsewhere)));
+    }
+
     void theCurrentClipsNeighboursAreMarkedAndReachable()
     {
         UiTestArchive a;
