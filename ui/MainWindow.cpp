@@ -578,6 +578,18 @@ void MainWindow::showEmbedReport(const EmbedReport& report)
         connect(list, &QPushButton::clicked, this, [this] { showRecordingsList(RecordingFilter::WithoutClips); });
         box->open();
     }
+    if (!report.recut.empty()) { // selections changed since: which recordings were cut again
+        QStringList paths;
+        for (const std::string& p : report.recut) paths << QString::fromStdString(p);
+        auto* box = new QMessageBox(QMessageBox::Information, tr("Recordings cut again"),
+                                    tr("The selections of %n recording(s) changed since they were cut, so they were cut "
+                                       "again. Clips of unchanged selections kept their labels.", nullptr, int(paths.size())),
+                                    QMessageBox::Ok, this);
+        box->setDetailedText(paths.join(QLatin1Char('\n')));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setObjectName(QStringLiteral("recutBox"));
+        box->open();
+    }
     if (!report.selectionProblems.empty()) { // the table's own faults: which lines, and why
         QStringList lines;
         for (const std::string& p : report.selectionProblems) lines << QString::fromStdString(p);

@@ -747,6 +747,21 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT((box = w.findChild<QMessageBox*>(QStringLiteral("selectionProblemsBox"))), 10000);
         QVERIFY2(box->detailedText().contains(QStringLiteral("song2.Table.1.selections.txt line 2: no recording named \"song2.*\"")),
                  qPrintable(box->detailedText()));
+        box->close();
+
+        // A selection drawn since, then the archive updated from its folder: the recording is cut
+        // again, the window says which, and the clips of the other selections keep their labels.
+        std::ofstream(root / "song1.Table.1.selections.txt", std::ios::app) << "3\tSpectrogram 1\t1\t3\t3.4\tchip\n";
+        QTRY_VERIFY_WITH_TIMEOUT(!w.tasks()->isBusy(), 60000); // the map and clusters of the first run
+        QSignalSpy reopened(w.session(), &ArchiveSession::archiveOpened);
+        w.embedFolder(QString::fromStdString(root.string()), dir.filePath(QStringLiteral("songs.crowlingo")),
+                      QString::fromStdString(modelDir.string()), options);
+        QVERIFY(reopened.wait(120000));
+        QCOMPARE(w.session()->clipCount(), 3);
+        QMessageBox* recut = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((recut = w.findChild<QMessageBox*>(QStringLiteral("recutBox"))), 10000);
+        QCOMPARE(recut->detailedText(), QStringLiteral("song1.wav"));
+        QCOMPARE(int(Archive::openReadOnly(dir.filePath(QStringLiteral("songs.crowlingo")).toStdString()).labels().size()), 3);
     }
 };
 
