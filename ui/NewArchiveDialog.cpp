@@ -92,6 +92,11 @@ NewArchiveDialog::NewArchiveDialog(QWidget* parent)
         });
         l->addWidget(selectionsButton_);
         form->addRow(tr("Segmentation"), row);
+        tablesFound_ = new QLabel(this);
+        tablesFound_->setWordWrap(true);
+        tablesFound_->setEnabled(false); // drawn as a quiet note
+        tablesFound_->hide();
+        form->addRow(QString(), tablesFound_);
     }
     form->addRow(tr("Time expansion"), timeExpansion_);
     {
@@ -249,7 +254,7 @@ EmbedFolderOptions NewArchiveDialog::options() const
 
 void NewArchiveDialog::validate()
 {
-    QString problem;
+    QString problem, tables;
     if (folder().isEmpty() || !QFileInfo(folder()).isDir()) problem = tr("Choose an existing folder of recordings.");
     else if (archiveFile().isEmpty()) problem = tr("Choose where to save the archive.");
     else {
@@ -257,8 +262,11 @@ void NewArchiveDialog::validate()
             // A table that cannot be found is said now, not after the folder has been scanned.
             if (const EmbedFolderOptions o = options(); o.segment.mode == SegmentSpec::Mode::Table) {
                 const QString table = QString::fromStdString(o.segment.table);
-                (void)selectionTables(QDir(folder()).absoluteFilePath(table.isEmpty() ? QStringLiteral(".") : table)
-                                          .toStdString());
+                const auto found = selectionTables(QDir(folder()).absoluteFilePath(table.isEmpty() ? QStringLiteral(".") : table)
+                                                       .toStdString());
+                tables = found.size() == 1
+                    ? tr("Clips: the selections of %1.").arg(QString::fromStdString(found.front().filename().string()))
+                    : tr("Clips: the selections of %n Raven tables.", nullptr, int(found.size()));
             }
         } catch (const std::exception& e) {
             problem = QString::fromUtf8(e.what());
@@ -266,6 +274,8 @@ void NewArchiveDialog::validate()
     }
     problem_->setText(problem);
     problem_->setVisible(!problem.isEmpty());
+    tablesFound_->setText(tables);
+    tablesFound_->setVisible(!tables.isEmpty());
     buttons_->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
 }
 

@@ -57,6 +57,7 @@ public:
     QLabel* timeExpansionHint() const { return timeExpansionHint_; }
     QPushButton* useSuggestedTimeExpansionButton() const { return useSuggested_; }
     bool folderRatesKnown() const;          // the probe of the current folder has ended
+    QLabel* tablesFoundNote() const { return tablesFound_; }
     QPushButton* createButton() const;
 
 private:
@@ -73,6 +74,7 @@ private:
     QLineEdit* model_;
     QPushButton* archiveBrowse_ = nullptr;
     QPushButton* selectionsButton_ = nullptr;
+    QLabel* tablesFound_ = nullptr;         // which tables a "table" segmentation would read
     QLabel* problem_;
     QDialogButtonBox* buttons_;
     bool archiveEdited_ = false;

@@ -102,8 +102,11 @@ private Q_SLOTS:
         raven.write("Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\n1\tSpectrogram 1\t1\t0.5\t0.9\n");
         raven.close();
         dialog.segmentBox()->setCurrentText(QStringLiteral("events"));
+        QVERIFY(dialog.tablesFoundNote()->isHidden());
         dialog.segmentBox()->setCurrentText(QStringLiteral("table"));
         QVERIFY2(dialog.createButton()->isEnabled(), qPrintable(dialog.problem()));
+        QCOMPARE(dialog.tablesFoundNote()->text(), QStringLiteral("Clips: the selections of a.Table.1.selections.txt."));
+        QVERIFY(dialog.tablesFoundNote()->isVisible());
 
         const QString csv = tmp.filePath(QStringLiteral("calls.csv"));
         QFile table(csv);
