@@ -10,6 +10,7 @@
 #include "core/common/Error.h"
 
 #include <cstdio>
+#include <map>
 
 namespace crowlingo::cli {
 
@@ -95,8 +96,16 @@ Command addEmbedCommand(CLI::App& app)
                     (long long)archive.clipCount(), r.timeScale,
                     1000.0 * model.config().trainedHop() / r.timeScale / model.config().mel.sampleRate);
         if (!r.errors.empty()) {
+            // A recording embedded before keeps its clips (and their labels) while it cannot be read.
+            std::map<std::string, int> kept;
+            for (const ClipRow& c : archive.clips()) ++kept[c.path];
             std::printf("files that could not be used:\n");
-            for (const auto& [path, why] : r.errors) std::printf("  %s: %s\n", path.c_str(), why.c_str());
+            for (const auto& [path, why] : r.errors) {
+                std::printf("  %s: %s\n", path.c_str(), why.c_str());
+                if (const auto it = kept.find(path); it != kept.end())
+                    std::printf("    its %d earlier clip(s) and their labels stay in the archive until it can be read again\n",
+                                it->second);
+            }
         }
         if (!r.notes.empty()) {
             std::printf("embedded, but worth a look:\n");

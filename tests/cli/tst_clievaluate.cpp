@@ -325,6 +325,41 @@ private Q_SLOTS:
         }
     }
 
+    // A labelled recording damaged after it was embedded: embed says it could not be used and that
+    // its clips and labels stay; `recordings` lists it with its clips.
+    void aDamagedRecordingKeepsItsClipsAndSaysSo()
+    {
+        const QString dir = tmp_.filePath(QStringLiteral("damaged")), archive = tmp_.filePath(QStringLiteral("damaged.crowlingo"));
+        Run r = cli({"synth", dir, "--files", "2", "--minutes", "0.1", "--seed", "8"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = cli({"embed", dir, "-o", archive, "--segment", "window:1"});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QFile labels(tmp_.filePath(QStringLiteral("damaged-labels.csv")));
+        QVERIFY(labels.open(QIODevice::WriteOnly));
+        labels.write("path,label\nrec_000.flac,caw\n");
+        labels.close();
+        r = cli({"import", archive, "--labels", labels.fileName()});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QFile flac(dir + QStringLiteral("/rec_000.flac"));
+        QVERIFY(flac.open(QIODevice::ReadWrite));
+        QVERIFY(flac.resize(4000)); // cut short: the header promises 6 s
+        flac.close();
+        r = cli({"embed", dir, "-o", archive, "--segment", "window:1"});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.out.contains(QStringLiteral("rec_000.flac: cannot embed"))
+                     && r.out.contains(QStringLiteral("its 6 earlier clip(s) and their labels stay in the archive")),
+                 qPrintable(r.out));
+        r = cli({"recordings", archive, "--show", "problems"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(QRegularExpression(QStringLiteral("\\nrec_000\\.flac\\t[0-9.]+\\t\\d+\\t6\\tnot read: ")).match(r.out).hasMatch(),
+                 qPrintable(r.out));
+        r = cli({"export", archive, "--csv", tmp_.filePath(QStringLiteral("damaged.csv"))});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QFile csv(tmp_.filePath(QStringLiteral("damaged.csv")));
+        QVERIFY(csv.open(QIODevice::ReadOnly | QIODevice::Text));
+        QCOMPARE(QString::fromUtf8(csv.readAll()).count(QStringLiteral(",caw,")), 6);
+    }
+
     void recordingsThatGaveNoClipAreListed()
     {
         // A folder with calls, a faint hiss in which event detection finds nothing, and a file that
