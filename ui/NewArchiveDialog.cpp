@@ -261,9 +261,7 @@ void NewArchiveDialog::validate()
         try {
             // A table that cannot be found is said now, not after the folder has been scanned.
             if (const EmbedFolderOptions o = options(); o.segment.mode == SegmentSpec::Mode::Table) {
-                const QString table = QString::fromStdString(o.segment.table);
-                const auto found = selectionTables(QDir(folder()).absoluteFilePath(table.isEmpty() ? QStringLiteral(".") : table)
-                                                       .toStdString());
+                const auto found = selectionTables(selectionTablePath(o.segment, folder().toStdString()));
                 tables = found.size() == 1
                     ? tr("Clips: the selections of %1.").arg(QString::fromStdString(found.front().filename().string()))
                     : tr("Clips: the selections of %n Raven tables.", nullptr, int(found.size()));

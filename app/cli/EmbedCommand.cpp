@@ -59,8 +59,7 @@ Command addEmbedCommand(CLI::App& app)
         if (segment.mode == SegmentSpec::Mode::Table) {
             if (!segment.table.empty())
                 segment.table = std::filesystem::absolute(segment.table).lexically_normal().string();
-            (void)readSelectionClips(segment.table.empty() ? std::filesystem::path(o->dir) : std::filesystem::path(segment.table),
-                                     o->dir, {}, o->labelColumn);
+            (void)readSelectionClips(selectionTablePath(segment, o->dir), o->dir, {}, o->labelColumn);
         }
         Archive archive = Archive::openOrCreate(o->archive, o->dir);
         if (std::filesystem::weakly_canonical(archive.root()) != std::filesystem::weakly_canonical(o->dir))

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
-#include <set>
+#include <map>
 #include <tuple>
 
 namespace crowlingo {
@@ -28,6 +28,13 @@ bool isRavenTableName(const fs::path& p)
 constexpr const char* kAction = "read selections from";
 
 } // namespace
+
+fs::path selectionTablePath(const SegmentSpec& spec, const fs::path& root)
+{
+    if (spec.table.empty()) return root;
+    const fs::path table(spec.table);
+    return table.is_relative() ? root / table : table;
+}
 
 std::vector<fs::path> selectionTables(const fs::path& path)
 {
@@ -98,12 +105,11 @@ SelectionClips readSelectionClips(const fs::path& path, const fs::path& root, co
             c.clip = {*row.startS, *row.endS, row.lowHz.value_or(0), row.highHz.value_or(0)};
             c.label = row.label;
             c.source = source;
+            c.table = t;
             c.line = row.line;
             out.byRecording[recording].push_back(std::move(c));
         }
     }
-    std::map<std::string, std::size_t> tableIndex;
-    for (std::size_t t = 0; t < out.tables.size(); ++t) tableIndex[out.tables[t].filename().string()] = t;
     for (auto& [recording, clips] : out.byRecording) {
         std::stable_sort(clips.begin(), clips.end(), [](const SelectionClip& a, const SelectionClip& b) {
             return std::tie(a.clip.start, a.clip.end) < std::tie(b.clip.start, b.clip.end);
@@ -112,7 +118,7 @@ SelectionClips readSelectionClips(const fs::path& path, const fs::path& root, co
         std::vector<SelectionClip> kept;
         for (SelectionClip& c : clips) {
             if (!kept.empty() && kept.back().clip.start == c.clip.start && kept.back().clip.end == c.clip.end) {
-                problems.emplace_back(tableIndex[c.source], c.line,
+                problems.emplace_back(c.table, c.line,
                                       c.source + " line " + std::to_string(c.line) + ": the same span as "
                                           + kept.back().source + " line " + std::to_string(kept.back().line));
                 continue;

@@ -25,6 +25,7 @@ struct SelectionClip {
     Clip clip;
     std::string label;   // "" for a selection without one
     std::string source;  // the table's file name, stored as the label's source
+    std::size_t table = 0; // that table's index in SelectionClips::tables
     int line = 0;        // in that table
 };
 
@@ -35,6 +36,10 @@ struct SelectionClips {
     std::map<std::string, std::vector<SelectionClip>> byRecording;
     std::vector<std::string> problems; // "<table> line N: why": selections that gave no clip
 };
+
+// Where a table segmentation's tables are: the spec's path, relative to the recordings folder
+// `root`, or the recordings folder itself when the spec names none ("table").
+std::filesystem::path selectionTablePath(const SegmentSpec& spec, const std::filesystem::path& root);
 
 // The tables `path` stands for: the file itself, or every Raven selection table
 // ("*.selections.txt") in the folder and its subfolders, sorted. Throws UsageError if there is none.

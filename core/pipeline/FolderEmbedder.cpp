@@ -351,12 +351,11 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
     const std::string labelColumn = !opt.selectionLabelColumn.empty()
         ? opt.selectionLabelColumn : archive.meta("selection_label_column").value_or("");
     if (opt.segment.mode == SegmentSpec::Mode::Table) {
-        fs::path table = opt.segment.table.empty() ? archive.root() : fs::path(opt.segment.table);
-        if (table.is_relative()) table = archive.root() / table;
         std::vector<std::string> recordings;
         for (const ScannedFile& f : scan.files) recordings.push_back(archive.relativePath(f.path));
         try {
-            selections = readSelectionClips(table, archive.root(), recordings, labelColumn);
+            selections = readSelectionClips(selectionTablePath(opt.segment, archive.root()), archive.root(), recordings,
+                                            labelColumn);
         } catch (const UsageError& e) {
             selectionsError = e.what();
         }
