@@ -51,14 +51,22 @@ class TestCliEvaluate : public QObject {
     using Run = CliRun;
     static Run cli(const QStringList& args) { return runCli(args); }
 
+    // A synthetic corpus in `dir` (synth with these files, minutes and seed), embedded into `archive`
+    // with `segment`: the synth's run if it failed, else the embed's.
+    static Run synthAndEmbed(const QString& dir, const QString& archive, const QString& files, const QString& minutes,
+                             const QString& seed, const QString& segment)
+    {
+        const Run synth = cli({"synth", dir, "--files", files, "--minutes", minutes, "--seed", seed});
+        if (synth.code != 0) return synth;
+        return cli({"embed", dir, "-o", archive, "--segment", segment});
+    }
+
 private Q_SLOTS:
     void ravenTableWithRecordingAndLabelColumn()
     {
         QVERIFY(tmp_.isValid());
         const QString dir = tmp_.filePath(QStringLiteral("calls")), archive = tmp_.filePath(QStringLiteral("a.crowlingo"));
-        Run r = cli({"synth", dir, "--files", "2", "--minutes", "0.5", "--seed", "5"});
-        QVERIFY2(r.code == 0, qPrintable(r.err));
-        r = cli({"embed", dir, "-o", archive, "--segment", "events"});
+        Run r = synthAndEmbed(dir, archive, "2", "0.5", "5", "events");
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
 
         // The ground truth of rec_000.flac as a Raven table; the label column is "Call Kind".
@@ -211,9 +219,7 @@ private Q_SLOTS:
     void anArchiveMovedWithoutItsRecordingsSaysSo()
     {
         const QString dir = tmp_.filePath(QStringLiteral("moving")), archive = tmp_.filePath(QStringLiteral("moving.crowlingo"));
-        Run r = cli({"synth", dir, "--files", "1", "--minutes", "0.2", "--seed", "4"});
-        QVERIFY2(r.code == 0, qPrintable(r.err));
-        r = cli({"embed", dir, "-o", archive, "--segment", "window:1"});
+        Run r = synthAndEmbed(dir, archive, "1", "0.2", "4", "window:1");
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
         QVERIFY(QDir().rename(dir, dir + QStringLiteral("-elsewhere")));
         QFile labels(tmp_.filePath(QStringLiteral("moving.csv")));
@@ -330,9 +336,7 @@ private Q_SLOTS:
     void aDamagedRecordingKeepsItsClipsAndSaysSo()
     {
         const QString dir = tmp_.filePath(QStringLiteral("damaged")), archive = tmp_.filePath(QStringLiteral("damaged.crowlingo"));
-        Run r = cli({"synth", dir, "--files", "2", "--minutes", "0.1", "--seed", "8"});
-        QVERIFY2(r.code == 0, qPrintable(r.err));
-        r = cli({"embed", dir, "-o", archive, "--segment", "window:1"});
+        Run r = synthAndEmbed(dir, archive, "2", "0.1", "8", "window:1");
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
         QFile labels(tmp_.filePath(QStringLiteral("damaged-labels.csv")));
         QVERIFY(labels.open(QIODevice::WriteOnly));
@@ -416,9 +420,7 @@ private Q_SLOTS:
         // keeps it; a query cut from a recording finds its own clip (the model is read at the
         // archive's scale); the reconstruction of such a clip has a trivial predictor to beat.
         const QString dir = tmp_.filePath(QStringLiteral("short")), archive = tmp_.filePath(QStringLiteral("short.crowlingo"));
-        Run r = cli({"synth", dir, "--files", "1", "--minutes", "0.25", "--seed", "8"});
-        QVERIFY2(r.code == 0, qPrintable(r.err));
-        r = cli({"embed", dir, "-o", archive, "--segment", "window:0.1"});
+        Run r = synthAndEmbed(dir, archive, "1", "0.25", "8", "window:0.1");
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
         QVERIFY2(r.out.contains("read at time scale 4"), qPrintable(r.out));
 

@@ -93,6 +93,15 @@ class TestMainWindow : public QObject {
         return opened.wait(20000);
     }
 
+    // Embeds a folder through the window, as New Archive does; true once the archive has opened.
+    static bool embedAndOpen(MainWindow& w, const std::filesystem::path& root, const QString& archiveFile,
+                             const std::filesystem::path& modelDir, const EmbedFolderOptions& options)
+    {
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        w.embedFolder(QString::fromStdString(root.string()), archiveFile, QString::fromStdString(modelDir.string()), options);
+        return opened.wait(120000);
+    }
+
     // Answers the next modal dialog of type D (within 10 s) with `edit`, then OK (unless edit closed it).
     template <class D>
     static void answer(std::function<void(D*)> edit)
@@ -688,12 +697,10 @@ private Q_SLOTS:
         const QString archiveFile = dir.filePath(QStringLiteral("short.crowlingo"));
 
         MainWindow w;
-        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
         EmbedFolderOptions options;
         options.segment = SegmentSpec::parse("window:0.08");
         options.timeScale = EmbedFolderOptions::kStoredOrChosen;
-        w.embedFolder(QString::fromStdString(root.string()), archiveFile, QString::fromStdString(modelDir.string()), options);
-        QVERIFY(opened.wait(120000));
+        QVERIFY(embedAndOpen(w, root, archiveFile, modelDir, options));
         QCOMPARE(w.session()->data().timeScale, 4);
         const std::string scaledId = model.withTimeScale(4).id();
         QCOMPARE(w.session()->data().modelId, scaledId);
@@ -707,12 +714,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const auto [root, modelDir, model] = toneFolder(dir, "hydrophone", "site1.wav", 40, 2000, 6.0, 13);
         MainWindow w;
-        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
         EmbedFolderOptions options;
         options.segment = SegmentSpec::parse("window:1");
-        w.embedFolder(QString::fromStdString(root.string()), dir.filePath(QStringLiteral("whales.crowlingo")),
-                      QString::fromStdString(modelDir.string()), options);
-        QVERIFY(opened.wait(120000));
+        QVERIFY(embedAndOpen(w, root, dir.filePath(QStringLiteral("whales.crowlingo")), modelDir, options));
         QMessageBox* box = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT((box = w.findChild<QMessageBox*>(QStringLiteral("timeExpansionAdviceBox"))), 10000);
         QVERIFY2(box->text().contains(QStringLiteral("time expansion 0.1")), qPrintable(box->text()));
@@ -731,12 +735,9 @@ private Q_SLOTS:
         std::ofstream(root / "song2.Table.1.selections.txt")
             << "Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tAnnotation\n1\tSpectrogram 1\t1\t1\t2\tchip\n";
         MainWindow w;
-        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
         EmbedFolderOptions options;
         options.segment = SegmentSpec::parse("table");
-        w.embedFolder(QString::fromStdString(root.string()), dir.filePath(QStringLiteral("songs.crowlingo")),
-                      QString::fromStdString(modelDir.string()), options);
-        QVERIFY(opened.wait(120000));
+        QVERIFY(embedAndOpen(w, root, dir.filePath(QStringLiteral("songs.crowlingo")), modelDir, options));
         QCOMPARE(w.session()->clipCount(), 2);
         QStringList labels;
         for (const LabelRow& l : Archive::openReadOnly(dir.filePath(QStringLiteral("songs.crowlingo")).toStdString()).labels())
@@ -753,10 +754,7 @@ private Q_SLOTS:
         // again, the window says which, and the clips of the other selections keep their labels.
         std::ofstream(root / "song1.Table.1.selections.txt", std::ios::app) << "3\tSpectrogram 1\t1\t3\t3.4\tchip\n";
         QTRY_VERIFY_WITH_TIMEOUT(!w.tasks()->isBusy(), 60000); // the map and clusters of the first run
-        QSignalSpy reopened(w.session(), &ArchiveSession::archiveOpened);
-        w.embedFolder(QString::fromStdString(root.string()), dir.filePath(QStringLiteral("songs.crowlingo")),
-                      QString::fromStdString(modelDir.string()), options);
-        QVERIFY(reopened.wait(120000));
+        QVERIFY(embedAndOpen(w, root, dir.filePath(QStringLiteral("songs.crowlingo")), modelDir, options));
         QCOMPARE(w.session()->clipCount(), 3);
         QMessageBox* recut = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT((recut = w.findChild<QMessageBox*>(QStringLiteral("recutBox"))), 10000);
