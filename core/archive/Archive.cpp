@@ -166,9 +166,9 @@ RecordingRow recordingFrom(SQLite::Statement& q)
 
 constexpr const char* kRecordingColumns =
     "id, path, size, mtime, duration, sample_rate, channels, status, error";
-constexpr const char* kClipSelect =
-    "SELECT c.id, c.recording_id, r.path, c.start_s, c.end_s, c.low_hz, c.high_hz "
-    "FROM clips c JOIN recordings r ON r.id = c.recording_id";
+const std::string kClipSelect =
+    std::string("SELECT c.id, c.recording_id, r.path, c.start_s, c.end_s, c.low_hz, c.high_hz, c.segmenter = '")
+    + kClipByHandSegmenter + "' FROM clips c JOIN recordings r ON r.id = c.recording_id";
 
 ClipRow clipFrom(SQLite::Statement& q)
 {
@@ -180,6 +180,7 @@ ClipRow clipFrom(SQLite::Statement& q)
     c.end = q.getColumn(4).getDouble();
     c.lowHz = q.getColumn(5).getDouble();
     c.highHz = q.getColumn(6).getDouble();
+    c.byHand = q.getColumn(7).getInt() != 0;
     return c;
 }
 
@@ -474,6 +475,41 @@ void foldJournalBeforeDeletingClips(SQLite::Database& db)
     labeljournal::fold(db, std::numeric_limits<std::int64_t>::max());
 }
 
+// Inserts clips with their vectors, the statements prepared once for a recording's clips.
+class ClipInserter {
+public:
+    explicit ClipInserter(SQLite::Database& db)
+        : db_(db),
+          clip_(db, "INSERT INTO clips(recording_id, start_s, end_s, low_hz, high_hz, segmenter) VALUES(?, ?, ?, ?, ?, ?)"),
+          embedding_(db, "INSERT INTO embeddings(clip_id, model_id, vector) VALUES(?, ?, ?)")
+    {
+    }
+    ClipId insert(std::int64_t recordingId, const Clip& clip, const std::string& segmenter, const std::string& modelId,
+                  const std::vector<float>& vector)
+    {
+        clip_.bind(1, recordingId);
+        clip_.bind(2, clip.start);
+        clip_.bind(3, clip.end);
+        clip_.bind(4, clip.lowHz);
+        clip_.bind(5, clip.highHz);
+        clip_.bind(6, clip.byHand ? std::string(kClipByHandSegmenter) : segmenter);
+        clip_.exec();
+        clip_.reset();
+        const ClipId id = db_.getLastInsertRowid();
+        const std::string blob = blobOf(vector);
+        embedding_.bind(1, id);
+        embedding_.bind(2, modelId);
+        embedding_.bind(3, blob.data(), int(blob.size()));
+        embedding_.exec();
+        embedding_.reset();
+        return id;
+    }
+
+private:
+    SQLite::Database& db_;
+    SQLite::Statement clip_, embedding_;
+};
+
 } // namespace
 
 void Archive::storeRecording(const RecordingRow& recording, const std::vector<Clip>& clips,
@@ -491,40 +527,26 @@ void Archive::storeRecording(const RecordingRow& recording, const std::vector<Cl
         struct KeptLabel {
             std::string source, label, updatedAt;
         };
-        std::map<std::tuple<double, double, double, double>, std::vector<KeptLabel>> labelsBySpan;
+        using Span = std::tuple<double, double, double, double, bool>;
+        std::map<Span, std::vector<KeptLabel>> labelsBySpan;
         {
-            SQLite::Statement q(*d->db, "SELECT c.start_s, c.end_s, c.low_hz, c.high_hz, l.source, l.label, l.updated_at "
-                                        "FROM labels l JOIN clips c ON c.id = l.clip_id WHERE c.recording_id = ?");
-            q.bind(1, recId);
+            SQLite::Statement q(*d->db, "SELECT c.start_s, c.end_s, c.low_hz, c.high_hz, c.segmenter = ?, l.source, l.label, "
+                                        "l.updated_at FROM labels l JOIN clips c ON c.id = l.clip_id WHERE c.recording_id = ?");
+            q.bind(1, kClipByHandSegmenter);
+            q.bind(2, recId);
             while (q.executeStep())
                 labelsBySpan[{q.getColumn(0).getDouble(), q.getColumn(1).getDouble(), q.getColumn(2).getDouble(),
-                              q.getColumn(3).getDouble()}]
-                    .push_back({q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getString()});
+                              q.getColumn(3).getDouble(), q.getColumn(4).getInt() != 0}]
+                    .push_back({q.getColumn(5).getString(), q.getColumn(6).getString(), q.getColumn(7).getString()});
         }
         SQLite::Statement del(*d->db, "DELETE FROM clips WHERE recording_id = ?");
         del.bind(1, recId);
         del.exec();
-        SQLite::Statement insClip(*d->db,
-            "INSERT INTO clips(recording_id, start_s, end_s, low_hz, high_hz, segmenter) VALUES(?, ?, ?, ?, ?, ?)");
-        SQLite::Statement insEmb(*d->db, "INSERT INTO embeddings(clip_id, model_id, vector) VALUES(?, ?, ?)");
+        ClipInserter inserter(*d->db);
         SQLite::Statement insLabel(*d->db, "INSERT OR IGNORE INTO labels(clip_id, source, label, updated_at) VALUES(?, ?, ?, ?)");
         for (std::size_t i = 0; i < clips.size(); ++i) {
-            insClip.bind(1, recId);
-            insClip.bind(2, clips[i].start);
-            insClip.bind(3, clips[i].end);
-            insClip.bind(4, clips[i].lowHz);
-            insClip.bind(5, clips[i].highHz);
-            insClip.bind(6, segmenter);
-            insClip.exec();
-            insClip.reset();
-            const std::int64_t clipId = d->db->getLastInsertRowid();
-            const std::string blob = blobOf(embeddings[i]);
-            insEmb.bind(1, clipId);
-            insEmb.bind(2, modelId);
-            insEmb.bind(3, blob.data(), int(blob.size()));
-            insEmb.exec();
-            insEmb.reset();
-            const auto kept = labelsBySpan.find({clips[i].start, clips[i].end, clips[i].lowHz, clips[i].highHz});
+            const ClipId clipId = inserter.insert(recId, clips[i], segmenter, modelId, embeddings[i]);
+            const auto kept = labelsBySpan.find({clips[i].start, clips[i].end, clips[i].lowHz, clips[i].highHz, clips[i].byHand});
             if (kept == labelsBySpan.end()) continue;
             for (const KeptLabel& l : kept->second) {
                 insLabel.bind(1, clipId);
@@ -536,6 +558,30 @@ void Archive::storeRecording(const RecordingRow& recording, const std::vector<Cl
             }
         }
         tx.commit();
+    });
+}
+
+ClipId Archive::addClip(std::int64_t recordingId, const Clip& clip, const std::string& segmenter,
+                        const std::string& modelId, const std::vector<float>& embedding)
+{
+    return guarded(d->file, "write archive", [&] {
+        SQLite::Transaction tx(*d->db);
+        const ClipId id = ClipInserter(*d->db).insert(recordingId, clip, segmenter, modelId, embedding);
+        tx.commit();
+        return id;
+    });
+}
+
+bool Archive::removeClip(ClipId id)
+{
+    return guarded(d->file, "write archive", [&] {
+        SQLite::Transaction tx(*d->db);
+        foldJournalBeforeDeletingClips(*d->db);
+        SQLite::Statement q(*d->db, "DELETE FROM clips WHERE id = ?");
+        q.bind(1, id);
+        const bool removed = q.exec() > 0;
+        tx.commit();
+        return removed;
     });
 }
 
@@ -578,6 +624,17 @@ std::optional<ClipRow> Archive::clip(ClipId id) const
         q.bind(1, id);
         if (q.executeStep()) return clipFrom(q);
         return std::nullopt;
+    });
+}
+
+std::vector<ClipRow> Archive::clipsOfRecording(std::int64_t recordingId) const
+{
+    return guarded(d->file, "read archive", [&] {
+        std::vector<ClipRow> rows;
+        SQLite::Statement q(*d->db, kClipSelect + " WHERE c.recording_id = ? ORDER BY c.id");
+        q.bind(1, recordingId);
+        while (q.executeStep()) rows.push_back(clipFrom(q));
+        return rows;
     });
 }
 

@@ -46,7 +46,11 @@ struct ClipRow {
     Seconds end = 0;
     Hertz lowHz = 0;
     Hertz highHz = 0;
+    bool byHand = false;       // drawn by the researcher, not found by the segmentation
 };
+
+// What the clips table's segmenter column holds for a clip drawn by hand.
+inline constexpr const char* kClipByHandSegmenter = "hand";
 
 struct EmbeddingMatrix {
     std::vector<ClipId> clipIds; // row order
@@ -154,7 +158,8 @@ public:
     std::optional<RecordingRow> recording(const std::string& relativePath) const;
     // Replaces the recording's clips and their embeddings (for modelId) in one transaction, so a
     // crash leaves either the old state or the new one, never half a recording. A new clip with
-    // exactly an old clip's span (start, end and band) keeps that clip's labels.
+    // exactly an old clip's span (start, end and band) and origin (Clip::byHand) keeps that clip's
+    // labels. Clips drawn by hand are replaced too: the caller passes them again (cut anew).
     void storeRecording(const RecordingRow& recording, const std::vector<Clip>& clips,
                         const std::string& segmenter, const std::string& modelId,
                         const std::vector<std::vector<float>>& embeddings);
@@ -166,8 +171,15 @@ public:
     void removeRecording(const std::string& relativePath);
 
     // Clips
+    // Adds one clip to a recording already in the archive, with its vector of modelId, in one
+    // transaction (core/pipeline/ClipsByHand.h embeds and checks it first). Returns its id.
+    ClipId addClip(std::int64_t recordingId, const Clip& clip, const std::string& segmenter,
+                   const std::string& modelId, const std::vector<float>& embedding);
+    // Removes one clip with its vectors and labels; false if there was none.
+    bool removeClip(ClipId id);
     std::vector<ClipRow> clips() const;                   // ordered by id
     std::optional<ClipRow> clip(ClipId id) const;
+    std::vector<ClipRow> clipsOfRecording(std::int64_t recordingId) const; // ordered by id
     std::int64_t clipCount() const;
     // Changes whenever another connection (another process, or another Archive object) has
     // committed a change since this one last looked; never for this connection's own writes

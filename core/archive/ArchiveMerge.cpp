@@ -84,7 +84,8 @@ void checkShardCoverage(const std::vector<std::string>& shards, MergeReport& rep
     }
 }
 
-using ClipKey = std::tuple<std::string, double, double>; // recording path, start, end
+// Recording path, start, end, band and origin: two clips of a recording differ in one of them.
+using ClipKey = std::tuple<std::string, double, double, double, double, bool>;
 
 } // namespace
 
@@ -177,10 +178,10 @@ MergeReport mergeArchives(const fs::path& out, const std::vector<fs::path>& part
                 std::vector<Clip> clips;
                 std::vector<std::vector<float>> embedded;
                 for (const ClipRow& c : clipsOf[rec.id]) {
-                    clips.push_back({c.start, c.end, c.lowHz, c.highHz});
+                    clips.push_back({c.start, c.end, c.lowHz, c.highHz, c.byHand});
                     const float* v = vectors.row(rowOf.at(c.id));
                     embedded.emplace_back(v, v + vectors.dimension);
-                    keyOf.emplace(c.id, ClipKey{rec.path, c.start, c.end});
+                    keyOf.emplace(c.id, ClipKey{rec.path, c.start, c.end, c.lowHz, c.highHz, c.byHand});
                 }
                 merged.storeRecording(rec, clips, common.segmenter, common.modelId, embedded);
                 if (failed) {
@@ -198,7 +199,7 @@ MergeReport mergeArchives(const fs::path& out, const std::vector<fs::path>& part
         }
 
         // Labels follow their clips to the clips' new ids.
-        for (const ClipRow& c : merged.clips()) newIds.emplace(ClipKey{c.path, c.start, c.end}, c.id);
+        for (const ClipRow& c : merged.clips()) newIds.emplace(ClipKey{c.path, c.start, c.end, c.lowHz, c.highHz, c.byHand}, c.id);
         // One transaction per source, not one per label.
         std::map<std::string, std::pair<std::vector<ClipId>, std::vector<std::string>>> bySource;
         for (const auto& [key, l] : labels) {

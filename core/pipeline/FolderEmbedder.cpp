@@ -59,6 +59,7 @@ struct Job {
     std::string relPath;
     std::vector<ClipRow> existingClips; // non-empty: re-embed these clips with a new model
     std::optional<SegmentedRecording> segmented;
+    std::vector<Clip> byHand;           // cut anew: the clips the researcher drew on it, cut again too
 };
 
 // A queue between the decode workers and the inference loop, bounded by the clips it holds (a
@@ -189,14 +190,14 @@ void decodeJob(std::size_t index, const Job& job, const MelSpectrogram& mel, con
         rec.sampleRate = reader.info().sampleRate;
         rec.channels = reader.info().channels;
         std::vector<Clip> clips;
-        std::string selectionNote; // selections the recording is too short for
+        std::string clipNote; // selections, or clips drawn by hand, the recording is too short for
         // What was read of the recording: by this reader, and by segmenting it earlier if it was.
         auto damage = [&] { return reader.damage().empty() && job.segmented ? job.segmented->damage : reader.damage(); };
         auto note = [&] {
             SignalStats stats = reader.signalStats();
             if (job.segmented) stats.add(job.segmented->stats);
             const std::string n = recordingNote(damage(), stats);
-            return selectionNote.empty() ? n : n.empty() ? selectionNote : n + "; " + selectionNote;
+            return clipNote.empty() ? n : n.empty() ? clipNote : n + "; " + clipNote;
         };
         if (job.segmented) {
             clips = job.segmented->clips;
@@ -205,12 +206,26 @@ void decodeJob(std::size_t index, const Job& job, const MelSpectrogram& mel, con
             int pastEnd = 0;
             if (it != selections->byRecording.end()) clips = clipsWithin(it->second, reader.duration(), &pastEnd);
             if (pastEnd > 0)
-                selectionNote = std::to_string(pastEnd) + " selection(s) of the table start after the recording's end ("
+                clipNote = std::to_string(pastEnd) + " selection(s) of the table start after the recording's end ("
                                 + std::to_string(reader.duration()) + " s)";
         } else if (job.existingClips.empty()) {
             clips = segment(reader, opt.segment, Progress{{}, [&] { return stop.load(); }});
         } else {
-            for (const ClipRow& c : job.existingClips) clips.push_back({c.start, c.end, c.lowHz, c.highHz});
+            for (const ClipRow& c : job.existingClips) clips.push_back({c.start, c.end, c.lowHz, c.highHz, c.byHand});
+        }
+        if (job.existingClips.empty() && !job.byHand.empty()) {
+            // The researcher's own clips stay where they were drawn, as long as the recording still holds them.
+            int gone = 0;
+            for (const Clip& c : job.byHand) {
+                if (c.end <= reader.duration() + 1e-9) clips.push_back(c);
+                else ++gone;
+            }
+            std::stable_sort(clips.begin(), clips.end(), [](const Clip& a, const Clip& b) { return a.start < b.start; });
+            if (gone > 0) {
+                const std::string lost = std::to_string(gone) + " clip(s) drawn by hand end after the recording's end ("
+                                         + std::to_string(reader.duration()) + " s) and were removed";
+                clipNote = clipNote.empty() ? lost : clipNote + "; " + lost;
+            }
         }
         if (clips.empty()) {
             rec.error = note();
@@ -290,7 +305,8 @@ bool sameSpans(const std::vector<ClipRow>& stored, const std::map<std::string, s
     std::vector<Span> now, had;
     if (const auto it = selections.find(recording); it != selections.end())
         for (const Clip& c : clipsWithin(it->second, duration)) now.emplace_back(c.start, c.end, c.lowHz, c.highHz);
-    for (const ClipRow& c : stored) had.emplace_back(c.start, c.end, c.lowHz, c.highHz);
+    for (const ClipRow& c : stored)
+        if (!c.byHand) had.emplace_back(c.start, c.end, c.lowHz, c.highHz); // not the table's
     std::sort(now.begin(), now.end());
     std::sort(had.begin(), had.end());
     return now == had;
@@ -430,6 +446,9 @@ EmbedReport embedFolder(Archive& archive, const Model& givenModel, const EmbedFo
         }
         if (auto it = segmented.find(f.path); it != segmented.end() && job.existingClips.empty())
             job.segmented = std::move(it->second);
+        if (it != known.end() && job.existingClips.empty())
+            for (const ClipRow& c : clipsByRecording[it->second.id])
+                if (c.byHand) job.byHand.push_back({c.start, c.end, c.lowHz, c.highHz, true});
         bytesToDo += std::max<std::int64_t>(f.size, 1);
         jobs.push_back(std::move(job));
     }

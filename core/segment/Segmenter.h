@@ -38,6 +38,9 @@ struct Clip {
     Seconds end = 0;
     Hertz lowHz = 0;    // 0/0 when the segmenter does not estimate a band (whole, window)
     Hertz highHz = 0;
+    // Drawn by the researcher (core/pipeline/ClipsByHand.h) rather than found by a segmentation:
+    // such a clip stays when its recording is cut again.
+    bool byHand = false;
 };
 
 // In the recording's own units: seconds of its timeline and real Hz. With a time-expansion factor

@@ -5,6 +5,7 @@
 
 #include "core/archive/Archive.h"
 #include "core/archive/ArchiveMerge.h"
+#include "core/pipeline/ClipsByHand.h"
 #include "core/pipeline/FolderEmbedder.h"
 #include "core/archive/FolderScanner.h"
 #include "core/archive/Sharding.h"
@@ -271,6 +272,42 @@ private Q_SLOTS:
         for (const ClipRow& c : merged.clips()) kept += c.path == path;
         QCOMPARE(kept, std::int64_t(ids.size()));
         QCOMPARE(merged.labels().size(), ids.size());
+        QCOMPARE(merged.embeddingCount(merged.activeModel()), merged.clipCount());
+    }
+
+    // A clip drawn by hand stays one through a merge, labelled as it was, even where it spans the
+    // same time as a window of the segmentation (but another band).
+    void clipsDrawnByHandKeepTheirOriginAndLabelsThroughAMerge()
+    {
+        const fs::path recordings = dir() / "drawn";
+        testkit::writeCorpus(recordings, 2, 6.0, 19);
+        std::vector<fs::path> parts;
+        for (int i = 1; i <= 2; ++i) {
+            Archive a = Archive::create(dir() / ("drawn-" + std::to_string(i) + ".crowlingo"), recordings);
+            EmbedFolderOptions o = options({i, 2});
+            o.segment = SegmentSpec::parse("window:1");
+            embedFolder(a, model, o);
+            parts.push_back(a.file());
+        }
+        Archive first = Archive::open(parts[0]);
+        const ClipRow window = first.clips().front();
+        QVERIFY(!window.byHand);
+        first.setLabel(window.id, "window");
+        addClipByHand(first, model, {window.path, window.start, window.end, 1000, 5000, "drawn"});
+        const std::int64_t clips = first.clipCount() + Archive::open(parts[1]).clipCount();
+
+        mergeArchives(dir() / "drawn.crowlingo", parts);
+        Archive merged = Archive::open(dir() / "drawn.crowlingo");
+        QCOMPARE(merged.clipCount(), clips);
+        std::map<std::tuple<double, double, double, double, bool>, std::string> labelOf;
+        for (const LabelRow& l : merged.labels()) {
+            const ClipRow c = *merged.clip(l.clipId);
+            labelOf[{c.start, c.end, c.lowHz, c.highHz, c.byHand}] = l.label;
+        }
+        const std::map<std::tuple<double, double, double, double, bool>, std::string> expected{
+            {{window.start, window.end, window.lowHz, window.highHz, false}, "window"},
+            {{window.start, window.end, 1000.0, 5000.0, true}, "drawn"}};
+        QCOMPARE(labelOf, expected);
         QCOMPARE(merged.embeddingCount(merged.activeModel()), merged.clipCount());
     }
 };

@@ -4,6 +4,7 @@
 #include "BadInputCorpus.h"
 
 #include "core/archive/Archive.h"
+#include "core/pipeline/ClipsByHand.h"
 #include "core/pipeline/FolderEmbedder.h"
 #include "core/archive/RecordingOverview.h"
 #include "core/archive/RetrievalEmbeddings.h"
@@ -567,6 +568,135 @@ private Q_SLOTS:
         QCOMPARE(a.clipCount(), std::int64_t(12));
         QCOMPARE(a.usableClipsWithoutVector(other.id()), std::int64_t(0));
         QCOMPARE(labelsNow(), labelled);
+        verifyComplete(a, other.id());
+    }
+
+    // A clip the researcher draws (Recording view, add-clip): embedded at once exactly as embedFolder
+    // reads clips, compared in the retrieval space, and kept, with its label, when its recording is
+    // cut again or the archive changes model; removable, unlike the segmentation's clips.
+    void clipsDrawnByHandAreEmbeddedAndKept()
+    {
+        ModelConfig wide = testkit::tinyConfig();
+        wide.encoderDim = 64;
+        wide.readout.keepRows = true; // 256 values: more than the retrieval space's 128 axes, so it is stored
+        const Model model = Model::createRandom(wide, 2);
+        const fs::path dir = fs::path(tmp.path().toStdString()) / "byhand";
+        testkit::writeCorpus(dir, 3, 12.0, 21);
+        Archive a = Archive::create(fs::path(tmp.path().toStdString()) / "byhand.crowlingo", dir);
+        QCOMPARE(embedFolder(a, model, options()).filesFailed, 0);
+        QCOMPARE(a.clipCount(), std::int64_t(36)); // more than the 32 from which a retrieval space is stored
+        QVERIFY(hasCurrentRetrievalSpace(a, model.id()));
+
+        const ClipId id = addClipByHand(a, model, {"rec_000.flac", 1.25, 1.55, 500, 4000, "chip"});
+        const ClipRow drawn = *a.clip(id);
+        QVERIFY(drawn.byHand);
+        QCOMPARE(drawn.start, 1.25);
+        QCOMPARE(drawn.end, 1.55);
+        QCOMPARE(drawn.lowHz, 500.0);
+        QCOMPARE(drawn.highHz, 4000.0);
+        QCOMPARE(a.clipCount(), std::int64_t(37));
+        const std::vector<ClipRow> all = a.clips();
+        QCOMPARE(std::count_if(all.begin(), all.end(), [](const ClipRow& c) { return c.byHand; }), 1);
+        const std::vector<LabelRow> labels = a.labels();
+        QCOMPARE(labels.size(), std::size_t(1));
+        QCOMPARE(labels[0].clipId, id);
+        QCOMPARE(labels[0].label, std::string("chip"));
+        QCOMPARE(labels[0].source, std::string("user"));
+        // Its vector is what the model gives for those samples, read as embedFolder reads clips.
+        {
+            const MelSpectrogram mel(model.config().mel);
+            AudioReader reader(dir / "rec_000.flac", {.targetRate = mel.params().sampleRate});
+            Embedder embedder(model, {});
+            const std::vector<float> expected = embedder.embed(clipLogMel(reader, mel, 1.25, 1.55));
+            const std::vector<float> stored = *a.embedding(id, model.id());
+            QCOMPARE(stored.size(), expected.size());
+            for (std::size_t i = 0; i < stored.size(); ++i) QVERIFY(std::abs(stored[i] - expected[i]) < 1e-5f);
+        }
+        // Moved into the retrieval space like the others, and found among them.
+        QVERIFY(hasCurrentRetrievalSpace(a, model.id()));
+        const EmbeddingMatrix space = retrievalVectors(a, model.id());
+        QVERIFY(std::find(space.clipIds.begin(), space.clipIds.end(), id) != space.clipIds.end());
+
+        // Refused, each with its reason.
+        const auto refused = [&](const ClipByHand& c, const char* why) {
+            try {
+                addClipByHand(a, model, c);
+            } catch (const UsageError& e) {
+                QVERIFY2(std::string(e.what()).find(why) != std::string::npos, e.what());
+                return;
+            }
+            QFAIL(("accepted a clip that should be refused for: " + std::string(why)).c_str());
+        };
+        refused({"rec_000.flac", 1.25, 1.55, 500, 4000}, "already spans exactly this");
+        refused({"rec_000.flac", 11.5, 12.5}, "the recording lasts");
+        refused({"rec_000.flac", 2.0, 2.0}, "0 <= start < end");
+        refused({"rec_000.flac", 2.0, 2.5, 3000, 1000}, "0 <= low < high");
+        refused({"rec_000.flac", 2.0, 2.5, 1000, 30000}, "half its sample rate");
+        refused({"nowhere.flac", 2.0, 2.5}, "no recording \"nowhere.flac\"");
+        try {
+            addClipByHand(a, Model::createRandom(testkit::tinyConfig(), 9), {"rec_000.flac", 3.0, 3.2});
+            QFAIL("a clip embedded with another model than the archive's was accepted");
+        } catch (const UsageError& e) {
+            QVERIFY2(std::string(e.what()).find("model of the others") != std::string::npos, e.what());
+        }
+        const ClipId cut = a.clips().front().id;
+        QVERIFY(!a.clip(cut)->byHand);
+        QVERIFY_THROWS_EXCEPTION(UsageError, removeClipByHand(a, cut));
+        QCOMPARE(a.clipCount(), std::int64_t(37));
+
+        // The recording changes on disk (metadata rewritten): cut again, the drawn clip with it.
+        const fs::file_time_type was = fs::last_write_time(dir / "rec_000.flac");
+        fs::last_write_time(dir / "rec_000.flac", was + std::chrono::seconds(60));
+        EmbedReport recut = embedFolder(a, model, options());
+        QCOMPARE(recut.filesEmbedded, 1);
+        QCOMPARE(a.clipCount(), std::int64_t(37));
+        std::vector<ClipRow> byHand;
+        for (const ClipRow& c : a.clips())
+            if (c.byHand) byHand.push_back(c);
+        QCOMPARE(byHand.size(), std::size_t(1));
+        QCOMPARE(std::make_tuple(byHand[0].path, byHand[0].start, byHand[0].end, byHand[0].lowHz, byHand[0].highHz),
+                 std::make_tuple(std::string("rec_000.flac"), 1.25, 1.55, 500.0, 4000.0));
+        QCOMPARE(a.labels().size(), std::size_t(1));
+        QCOMPARE(a.labels()[0].clipId, byHand[0].id);
+        QCOMPARE(a.labels()[0].label, std::string("chip"));
+        verifyComplete(a, model.id());
+
+        // Another model: the drawn clip gets its vector like every other clip.
+        const Model other = Model::createRandom(wide, 3);
+        QCOMPARE(embedFolder(a, other, options()).filesFailed, 0);
+        QCOMPARE(a.activeModel(), other.id());
+        QVERIFY(a.embedding(byHand[0].id, other.id()).has_value());
+        verifyComplete(a, other.id());
+
+        // A recording replaced by a shorter one keeps the drawn clips it still holds, and says
+        // which it lost.
+        addClipByHand(a, other, {"rec_001.flac", 8.0, 8.4});
+        addClipByHand(a, other, {"rec_001.flac", 0.5, 0.9, 0, 0, "early"});
+        const fs::path shortDir = fs::path(tmp.path().toStdString()) / "byhand-short";
+        testkit::writeCorpus(shortDir, 1, 4.0, 22);
+        fs::copy_file(shortDir / "rec_000.flac", dir / "rec_001.flac", fs::copy_options::overwrite_existing);
+        recut = embedFolder(a, other, options());
+        QCOMPARE(recut.filesEmbedded, 1);
+        QCOMPARE(recut.notes.size(), std::size_t(1));
+        QVERIFY2(recut.notes[0].second.find("1 clip(s) drawn by hand end after the recording's end") != std::string::npos,
+                 recut.notes[0].second.c_str());
+        std::set<std::pair<double, double>> drawnOn001;
+        for (const ClipRow& c : a.clips())
+            if (c.byHand && c.path == "rec_001.flac") drawnOn001.emplace(c.start, c.end);
+        QCOMPARE(drawnOn001, (std::set<std::pair<double, double>>{{0.5, 0.9}}));
+        std::map<double, std::string> labelByStart;
+        for (const LabelRow& l : a.labels())
+            if (const ClipRow c = *a.clip(l.clipId); c.path == "rec_001.flac") labelByStart[c.start] = l.label;
+        QCOMPARE(labelByStart, (std::map<double, std::string>{{0.5, "early"}}));
+        verifyComplete(a, other.id());
+
+        // Removed by hand: with its vectors and label, and the retrieval space still covers every clip.
+        const std::int64_t before = a.clipCount();
+        removeClipByHand(a, byHand[0].id);
+        QCOMPARE(a.clipCount(), before - 1);
+        QVERIFY(!a.clip(byHand[0].id));
+        for (const LabelRow& l : a.labels()) QVERIFY(l.label != "chip");
+        QVERIFY(hasCurrentRetrievalSpace(a, other.id()));
         verifyComplete(a, other.id());
     }
 

@@ -1,0 +1,42 @@
+#pragma once
+// Clips the researcher draws on a recording, as a Raven user draws a selection (the Recording
+// view's "Add as Clip", `crowlingo-cli add-clip`): cut exactly where drawn, embedded at once with
+// the model of the archive's vectors, read as its other clips are (time expansion, time scale), and
+// compared like every other clip (moved into the archive's retrieval space). They are the
+// archive's own: when their recording is cut again (its file changed, its selections changed),
+// embedFolder cuts them anew where they were, with their labels; only they can be removed by hand
+// (a clip the segmentation found would come back with the next cut: label it instead).
+//
+//   ClipByHand c{"site1/dawn.wav", 12.40, 12.58, 2000, 6000, "alarm"};
+//   const ClipId id = addClipByHand(archive, model, c);   // UsageError says why it cannot
+//   removeClipByHand(archive, id);
+//
+// Threading: call from one thread; the model runs on it (tens of milliseconds for a clip).
+#include "core/common/Types.h"
+
+#include <string>
+
+namespace crowlingo {
+
+class Archive;
+class Model;
+
+struct ClipByHand {
+    std::string recording;          // as the archive stores it (relative to its root)
+    Seconds start = 0, end = 0;     // the recording's timeline, as recorded (before time expansion)
+    Hertz lowHz = 0, highHz = 0;    // the band drawn, real Hz; 0 and 0: the whole band
+    std::string label;              // given as the researcher's own ("user"); "": none
+};
+
+// Checks the clip (the recording is in the archive and was read; the span lies within it; no clip
+// of the recording spans exactly this), embeds it with `model` (which must be the model of the
+// archive's vectors: checked by id at the archive's time scale), stores it with its vector and
+// label in one transaction, and moves it into the archive's retrieval space. Holds the archive's
+// writer lock meanwhile (a running `embed` of the same archive refuses it, and the other way round).
+ClipId addClipByHand(Archive& archive, const Model& model, const ClipByHand& clip);
+
+// Removes a clip drawn by hand, with its vectors and labels. Refuses a clip the segmentation or a
+// selection table made, and says why.
+void removeClipByHand(Archive& archive, ClipId id);
+
+} // namespace crowlingo
