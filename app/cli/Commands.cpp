@@ -27,6 +27,8 @@ std::vector<Command> addAllCommands(CLI::App& app)
         addRelocateCommand(app),
         addRecordingsCommand(app),
         addClassifyCommand(app),
+        addAddClipCommand(app),
+        addRemoveClipCommand(app),
     };
     // Commands that read audio or an archive and compute nothing with OpenBLAS or OpenMP start
     // without the re-exec that sets their environment: it costs about 8 ms, a sixth of the 50 ms a

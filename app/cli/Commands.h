@@ -36,5 +36,7 @@ Command addRelocateCommand(CLI::App& app);
 Command addRecordingsCommand(CLI::App& app);
 Command addAdaptCommand(CLI::App& app);
 Command addClassifyCommand(CLI::App& app);
+Command addAddClipCommand(CLI::App& app);
+Command addRemoveClipCommand(CLI::App& app);
 
 } // namespace crowlingo::cli

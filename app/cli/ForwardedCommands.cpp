@@ -1,8 +1,8 @@
 // crowlingo-cli's stand-ins for the commands that run the model (ModelCommands.h): each is listed
 // under its own name and description, takes any arguments, and hands the whole command line to
 // crowlingo-cli-model, which parses it, answers --help and runs it. Linked into crowlingo-cli only,
-// in place of EmbedCommand.cpp, TrainCommand.cpp, AdaptCommand.cpp, ReconstructCommand.cpp and
-// QueryEmbedding.cpp.
+// in place of EmbedCommand.cpp, TrainCommand.cpp, AdaptCommand.cpp, ReconstructCommand.cpp,
+// AddClipCommand.cpp and QueryEmbedding.cpp.
 #include "app/cli/Commands.h"
 #include "app/cli/ModelCommands.h"
 
@@ -28,6 +28,7 @@ Command addEmbedCommand(CLI::App& app) { return forwarded(app, kEmbedText); }
 Command addTrainCommand(CLI::App& app) { return forwarded(app, kTrainText); }
 Command addAdaptCommand(CLI::App& app) { return forwarded(app, kAdaptText); }
 Command addReconstructCommand(CLI::App& app) { return forwarded(app, kReconstructText); }
+Command addAddClipCommand(CLI::App& app) { return forwarded(app, kAddClipText); }
 
 std::vector<float> embedAudioQuery(const Archive&, const std::string&, const std::string&, const std::string&, double, double)
 {

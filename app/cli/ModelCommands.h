@@ -25,6 +25,8 @@ inline constexpr CommandText kEmbedText{"embed", "Embed every recording under a 
                                                  "run again to continue or to add new files)"};
 inline constexpr CommandText kTrainText{"train", "Train the model without labels on a folder of recordings or an archive's clips"};
 inline constexpr CommandText kAdaptText{"adapt", "Adapt the model to an archive: train on its clips without labels, then re-embed them"};
+inline constexpr CommandText kAddClipText{"add-clip", "Add a clip drawn by hand: a stretch (and band) of a recording of the "
+                                                       "archive, embedded at once with the archive's model"};
 inline constexpr CommandText kReconstructText{"reconstruct", "Mask patches of a spectrogram window, let the model fill them in, "
                                                              "and draw original, masked input, reconstruction and error"};
 

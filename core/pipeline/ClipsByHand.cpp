@@ -90,19 +90,4 @@ ClipId addClipByHand(Archive& archive, const Model& model, const ClipByHand& c)
     return id;
 }
 
-void removeClipByHand(Archive& archive, ClipId id)
-{
-    const std::optional<ClipRow> clip = archive.clip(id);
-    if (!clip) throw UsageError(fileError("remove a clip from", archive.file(), "it holds no clip " + std::to_string(id)));
-    if (!clip->byHand)
-        throw UsageError(fileError("remove a clip from", archive.file(),
-                                   "clip " + std::to_string(id) + " was cut by the archive's segmentation, not drawn by hand: "
-                                   "it would come back when its recording is cut again; label it (for example \"noise\") "
-                                   "to set it apart"));
-    const ArchiveWriterLock writing(archive.file(), "remove a clip");
-    archive.removeClip(id); // its vectors go with it, those in the retrieval space too
-    // Neighbour lists (archives of many clips) are kept over exactly the clips that have vectors.
-    if (const std::string modelId = archive.activeModel(); !modelId.empty()) storeRetrievalSpace(archive, modelId);
-}
-
 } // namespace crowlingo

@@ -9,7 +9,7 @@
 //
 //   ClipByHand c{"site1/dawn.wav", 12.40, 12.58, 2000, 6000, "alarm"};
 //   const ClipId id = addClipByHand(archive, model, c);   // UsageError says why it cannot
-//   removeClipByHand(archive, id);
+//   removeClipByHand(archive, id);                         // core/archive/ClipByHandRemoval.h
 //
 // Threading: call from one thread; the model runs on it (tens of milliseconds for a clip).
 #include "core/common/Types.h"
@@ -34,9 +34,5 @@ struct ClipByHand {
 // label in one transaction, and moves it into the archive's retrieval space. Holds the archive's
 // writer lock meanwhile (a running `embed` of the same archive refuses it, and the other way round).
 ClipId addClipByHand(Archive& archive, const Model& model, const ClipByHand& clip);
-
-// Removes a clip drawn by hand, with its vectors and labels. Refuses a clip the segmentation or a
-// selection table made, and says why.
-void removeClipByHand(Archive& archive, ClipId id);
 
 } // namespace crowlingo

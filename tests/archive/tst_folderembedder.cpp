@@ -4,6 +4,7 @@
 #include "BadInputCorpus.h"
 
 #include "core/archive/Archive.h"
+#include "core/archive/ClipByHandRemoval.h"
 #include "core/pipeline/ClipsByHand.h"
 #include "core/pipeline/FolderEmbedder.h"
 #include "core/archive/RecordingOverview.h"
