@@ -5,6 +5,7 @@
 
 #include "core/archive/Archive.h"
 #include "core/archive/ArchiveAnalysis.h"
+#include "core/archive/ClipByHandRemoval.h"
 #include "core/archive/ClusterExport.h"
 #include "core/archive/EmbeddingExport.h"
 #include "core/common/Error.h"
@@ -69,6 +70,49 @@ bool ArchiveJobs::embedFolder(const QString& folder, const QString& archiveFile,
                                      .arg(report.timeScale),
                                  10000);
             Q_EMIT embedded(report, archiveFile);
+        });
+    if (!started) busy();
+    return started;
+}
+
+bool ArchiveJobs::addClip(const ClipByHand& clip, const Model& model)
+{
+    if (!session_->isOpen()) return false;
+    const std::filesystem::path file = session_->data().file;
+    const bool started = tasks_->start<ClipId>(
+        tr("Adding a clip"),
+        [file, clip, model](const Progress&) {
+            Archive archive = Archive::open(file);
+            return addClipByHand(archive, model, clip);
+        },
+        [this](Result<ClipId> r) {
+            if (!r.ok()) {
+                if (!r.cancelled) Q_EMIT failed(tr("Cannot add the clip"), r.error);
+                return;
+            }
+            Q_EMIT clipAdded(*r.value);
+        });
+    if (!started) busy();
+    return started;
+}
+
+bool ArchiveJobs::removeClip(ClipId id)
+{
+    if (!session_->isOpen()) return false;
+    const std::filesystem::path file = session_->data().file;
+    const bool started = tasks_->start<ClipId>(
+        tr("Removing a clip"),
+        [file, id](const Progress&) {
+            Archive archive = Archive::open(file);
+            removeClipByHand(archive, id);
+            return id;
+        },
+        [this](Result<ClipId> r) {
+            if (!r.ok()) {
+                if (!r.cancelled) Q_EMIT failed(tr("Cannot remove the clip"), r.error);
+                return;
+            }
+            Q_EMIT clipRemoved(*r.value);
         });
     if (!started) busy();
     return started;

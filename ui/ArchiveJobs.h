@@ -11,6 +11,7 @@
 //   jobs.exportClusters("clusters.csv");  // -> exportFinished(ok, message)
 //
 // Threading: GUI thread only.
+#include "core/pipeline/ClipsByHand.h"
 #include "core/pipeline/FolderEmbedder.h"
 
 #include <QObject>
@@ -22,6 +23,7 @@
 #include <utility>
 
 namespace crowlingo {
+class Model;
 struct ClusterParams;
 struct ProjectionParams;
 }
@@ -55,6 +57,12 @@ public:
     // an archive that has vectors but no map.
     void analyseOpenedArchive(bool autoProjection);
 
+    // A clip drawn on a recording of the open archive, embedded with `model` (the archive's):
+    // clipAdded(id) follows, or failed() with the reason. False when other work is running.
+    bool addClip(const ClipByHand& clip, const Model& model);
+    // Removes a clip drawn by hand: clipRemoved() follows, or failed().
+    bool removeClip(ClipId id);
+
     // The files are replaced if they exist (the save dialog asked); never the open archive.
     void exportEmbeddings(const QString& npyFile, const QString& csvFile);
     void exportClusters(const QString& csvFile); // core's writeClusterCsv (+ .json sidecar)
@@ -71,6 +79,8 @@ Q_SIGNALS:
     void mapFinished();
     void clustersFound(int clusters);
     void exportFinished(bool ok, const QString& message);
+    void clipAdded(crowlingo::ClipId id);
+    void clipRemoved(crowlingo::ClipId id);
 
 private:
     std::optional<ClusterParams> clusteringThatFollowsTheMap() const;

@@ -145,6 +145,21 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(recordings_, &RecordingsPanel::recordingActivated, this, &MainWindow::showRecording);
     connect(recording_, &RecordingPanel::playRequested, listening_, &ListeningController::playRange);
+    connect(recording_, &RecordingPanel::addClipRequested, this, &MainWindow::addClipDrawn);
+    connect(recording_, &RecordingPanel::removeClipRequested, this, &MainWindow::removeClipDrawn);
+    // The archive is read again with the clip in it (or without it); an added clip becomes current,
+    // so that its neighbours are listed at once.
+    connect(jobs_, &ArchiveJobs::clipAdded, this, [this](ClipId id) {
+        if (!session_->isOpen()) return;
+        clipAfterReload_ = id;
+        openArchive(session_->fileName());
+        statusBar()->showMessage(tr("Clip %1 added and embedded: its nearest neighbours are listed").arg(id), 8000);
+    });
+    connect(jobs_, &ArchiveJobs::clipRemoved, this, [this](ClipId id) {
+        if (!session_->isOpen()) return;
+        reloadArchive();
+        statusBar()->showMessage(tr("Clip %1 removed").arg(id), 6000);
+    });
     connect(player_, &AudioPlayer::itemStarted, this, [this](int, int clip) {
         neighbours_->setPlayingClip(clip);
         updateActions();
@@ -481,6 +496,38 @@ void MainWindow::openArchive(const QString& file)
     if (file.isEmpty()) return;
     listening_->stop();
     session_->open(file);
+}
+
+void MainWindow::addClipDrawn(const QString& recording, double start, double end, double lowHz, double highHz)
+{
+    if (!session_->isOpen()) return;
+    if (!models_->model() || models_->isLoading()) {
+        showError(tr("Cannot add the clip"), tr("The model is still loading; try again in a moment."));
+        return;
+    }
+    ClipByHand clip;
+    clip.recording = recording.toStdString();
+    clip.start = start;
+    clip.end = end;
+    if (highHz > lowHz) {
+        clip.lowHz = lowHz;
+        clip.highHz = highHz;
+    }
+    jobs_->addClip(clip, *models_->model());
+}
+
+void MainWindow::removeClipDrawn(int clipIndex)
+{
+    if (!session_->isOpen() || clipIndex < 0 || clipIndex >= session_->clipCount()) return;
+    const ClipRow& c = session_->data().clips[std::size_t(clipIndex)];
+    const std::string& label = session_->data().label[std::size_t(clipIndex)];
+    const QString what = label.empty() ? tr("Remove clip %1 (%2–%3 s), which was drawn by hand?")
+                                             .arg(c.id).arg(c.start, 0, 'f', 3).arg(c.end, 0, 'f', 3)
+                                       : tr("Remove clip %1 (%2–%3 s), which was drawn by hand, and its label \"%4\"?")
+                                             .arg(c.id).arg(c.start, 0, 'f', 3).arg(c.end, 0, 'f', 3)
+                                             .arg(QString::fromStdString(label));
+    if (QMessageBox::question(this, tr("Remove Clip"), what) != QMessageBox::Yes) return;
+    jobs_->removeClip(c.id);
 }
 
 void MainWindow::reloadArchive()

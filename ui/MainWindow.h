@@ -149,6 +149,10 @@ private:
     void updateSummary();
     void updateActions();
     void showError(const QString& title, const QString& message);
+    // A clip drawn in the Recording view: embedded by a background job, then the archive is read
+    // again with it as the current clip. Removal asks first.
+    void addClipDrawn(const QString& recording, double start, double end, double lowHz, double highHz);
+    void removeClipDrawn(int clipIndex);
     bool askYesNo(const QString& title, const QString& question);
 
     ArchiveSession* session_;

@@ -35,13 +35,17 @@ QString pointMeasurement(double seconds, double hz, std::optional<float> value, 
     return text;
 }
 
-QString rangeMeasurement(double start, double end)
+QString rangeMeasurement(double start, double end, double lowHz, double highHz)
 {
     const double length = end - start;
     const QString len = length < 1.0 ? QStringLiteral("%1 ms").arg(length * 1000.0, 0, 'f', 1)
                                      : QStringLiteral("%1 s").arg(length, 0, 'f', 3);
-    return QCoreApplication::translate("Measurement", "selection %1 – %2  (%3)")
-        .arg(preciseTimeText(start), preciseTimeText(end), len);
+    QString text = QCoreApplication::translate("Measurement", "selection %1 – %2  (%3)")
+                       .arg(preciseTimeText(start), preciseTimeText(end), len);
+    if (highHz > lowHz)
+        text += highHz < 1000.0 ? QStringLiteral("  %1 – %2 Hz").arg(lowHz, 0, 'f', 0).arg(highHz, 0, 'f', 0)
+                                : QStringLiteral("  %1 – %2 kHz").arg(lowHz / 1000.0, 0, 'f', 2).arg(highHz / 1000.0, 0, 'f', 2);
+    return text;
 }
 
 void drawMeasurement(QPainter& p, const QRect& plot, const QString& text)

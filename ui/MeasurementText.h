@@ -21,7 +21,8 @@ namespace crowlingo::ui {
 QString timeText(double seconds, double step);
 QString preciseTimeText(double seconds);   // "3.500 s", or h:mm:ss.sss from a minute on
 QString pointMeasurement(double seconds, double hz, std::optional<float> value, const QString& unit = QStringLiteral("dB"));
-QString rangeMeasurement(double start, double end);
+// With a band (highHz > lowHz), its edges too: "... (400.0 ms)  1.20 – 4.50 kHz".
+QString rangeMeasurement(double start, double end, double lowHz = 0, double highHz = 0);
 
 // The read-out in the plot's top-left corner, on a dark band legible over any colour.
 void drawMeasurement(QPainter& p, const QRect& plot, const QString& text);

@@ -49,6 +49,10 @@ RecordingPanel::RecordingPanel(ArchiveSession* session, MapView* colours, QWidge
     button(tr("Whole"), tr("Show the whole recording"), &RecordingPanel::showWholeRecording);
     button(tr("Play"), tr("Play the dragged range, or from the cursor to the end of the view (Space)"),
            &RecordingPanel::playSelection);
+    addClipButton_ = button(tr("Add as Clip"), tr("Make the dragged stretch a clip of the archive (drag across frequencies "
+                                                  "too for a band): embedded at once, with its neighbours"),
+                            &RecordingPanel::addSelectionAsClip);
+    addClipButton_->setObjectName(QStringLiteral("addClipButton"));
     neighboursButton_ = new QToolButton(this);
     neighboursButton_->setObjectName(QStringLiteral("recordingNeighboursButton"));
     neighboursButton_->setText(tr("Neighbours"));
@@ -91,6 +95,14 @@ RecordingPanel::RecordingPanel(ArchiveSession* session, MapView* colours, QWidge
         menu->setAttribute(Qt::WA_DeleteOnClose);
         menu->popup(at);
     });
+    connect(view_, &RecordingView::menuRequested, this, [this](QPoint at) {
+        QMenu* menu = viewMenu(this);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(at);
+    });
+    connect(view_, &RecordingView::selectionChanged, this, &RecordingPanel::updateAddClipButton);
+    connect(session_, &ArchiveSession::archiveOpened, this, &RecordingPanel::updateAddClipButton);
+    connect(session_, &ArchiveSession::archiveClosed, this, &RecordingPanel::updateAddClipButton);
     connect(session_, &ArchiveSession::neighboursChanged, this, &RecordingPanel::refreshBoxes);
     connect(session_, &ArchiveSession::labelsChanged, this, &RecordingPanel::refreshBoxes);
     connect(view_, &RecordingView::playRequested, this, [this](double start, double end) {
@@ -108,6 +120,35 @@ RecordingPanel::RecordingPanel(ArchiveSession* session, MapView* colours, QWidge
     });
     scroll_->setEnabled(false);
     title_->setText(tr("No recording"));
+    updateAddClipButton();
+}
+
+bool RecordingPanel::canAddSelectionAsClip() const
+{
+    return session_->isOpen() && !session_->data().modelId.empty() && recording_ >= 0 && view_->recording()
+           && view_->hasSelection();
+}
+
+void RecordingPanel::updateAddClipButton() { addClipButton_->setEnabled(canAddSelectionAsClip()); }
+
+void RecordingPanel::addSelectionAsClip()
+{
+    if (!canAddSelectionAsClip()) return;
+    const RecordingRow& r = session_->data().recordings[std::size_t(recording_)];
+    Q_EMIT addClipRequested(QString::fromStdString(r.path), view_->selectionStart(), view_->selectionEnd(),
+                            view_->selectionLowHz(), view_->selectionHighHz());
+}
+
+QMenu* RecordingPanel::viewMenu(QWidget* parent)
+{
+    auto* menu = new QMenu(parent);
+    QAction* add = menu->addAction(tr("Add Selection as Clip"), this, &RecordingPanel::addSelectionAsClip);
+    add->setEnabled(canAddSelectionAsClip());
+    if (!add->isEnabled())
+        add->setToolTip(session_->isOpen() && session_->data().modelId.empty() ? tr("The archive has no vectors yet")
+                                                                                 : tr("Drag a stretch first"));
+    menu->addAction(view_->hasSelection() ? tr("Play Selection") : tr("Play from Cursor"), this, &RecordingPanel::playSelection);
+    return menu;
 }
 
 void RecordingPanel::setSpectrogramSettings(const SpectrogramSettings& settings)
@@ -172,6 +213,7 @@ void RecordingPanel::showRecording(int recording)
     }
     refreshBoxes();
     syncScrollBar();
+    updateAddClipButton();
 }
 
 void RecordingPanel::refreshBoxes()
@@ -205,6 +247,11 @@ QMenu* RecordingPanel::clipMenu(int clip, QWidget* parent)
             Q_EMIT playRequested(session_->data().recordingFiles[std::size_t(recording_)], start, end,
                                  session_->data().timeExpansion);
     });
+    if (c.byHand) {
+        QAction* remove = menu->addAction(tr("Remove This Clip (Drawn by Hand)…"), this,
+                                          [this, clip] { Q_EMIT removeClipRequested(clip); });
+        remove->setObjectName(QStringLiteral("removeClipAction"));
+    }
     menu->addSeparator();
     addNeighbourActions(menu, clip);
     return menu;

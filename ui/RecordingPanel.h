@@ -5,6 +5,8 @@
 // makes that clip current everywhere. The current clip's neighbours are drawn dashed and numbered
 // where they lie in this recording, and listed under the Neighbours button (and a box's
 // right-click menu) wherever they lie, so that one goes from a call to its likes and back here.
+// A stretch (or box) dragged on the recording becomes a clip of the archive with "Add as Clip"
+// (the button, or the view's right-click menu); a clip drawn by hand can be removed from its menu.
 //
 //   auto* panel = new RecordingPanel(session, mapView);
 //   panel->setSpectrogramSettings(settings);      // shared with the other spectrograms
@@ -35,6 +37,11 @@ public:
 
     RecordingView* view() const { return view_; }
     QToolButton* neighboursButton() const { return neighboursButton_; }
+    QToolButton* addClipButton() const { return addClipButton_; }
+    // Whether the dragged stretch can become a clip now (a recording shown, the archive has vectors).
+    bool canAddSelectionAsClip() const;
+    // The menu of the view away from any box: add the dragged stretch as a clip, play. The caller owns it.
+    QMenu* viewMenu(QWidget* parent);
     // The menu of one clip: make it current, play it, and its nearest neighbours (choosing one
     // makes it current). The caller owns it.
     QMenu* clipMenu(int clipIndex, QWidget* parent);
@@ -50,10 +57,16 @@ public Q_SLOTS:
     void zoomToClip();
     void showWholeRecording();
     void playSelection();
+    void addSelectionAsClip(); // addClipRequested for the dragged stretch, if it can be one
 
 Q_SIGNALS:
     // A stretch of the shown recording to play as it is (no context), at the archive's time expansion.
     void playRequested(const std::filesystem::path& file, double start, double end, double timeExpansion);
+    // The researcher drew a clip: `recording` as the archive stores it, the span in the recording's
+    // seconds, the band in Hz (highHz <= lowHz: the whole band).
+    void addClipRequested(const QString& recording, double start, double end, double lowHz, double highHz);
+    void removeClipRequested(int clipIndex); // a clip drawn by hand
+
 
 private:
     void followCurrentClip();
@@ -61,6 +74,7 @@ private:
     void refreshBoxes();
     void addNeighbourActions(QMenu* menu, int clipIndex);
     void syncScrollBar();
+    void updateAddClipButton();
 
     ArchiveSession* session_;
     MapView* colours_;
@@ -68,6 +82,7 @@ private:
     QScrollBar* scroll_;
     QLabel* title_;
     QToolButton* neighboursButton_;
+    QToolButton* addClipButton_;
     SpectrogramSettings settings_;
     int recording_ = -1;
     bool syncing_ = false;

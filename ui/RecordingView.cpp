@@ -69,7 +69,8 @@ void RecordingView::setRecording(std::shared_ptr<const RecordingSpectrogram> rec
         t0_ = 0.0;
         t1_ = std::min(rs_->duration(), 10.0);
         cursor_ = 0.0;
-        selStart_ = selEnd_ = 0.0;
+        selStart_ = selEnd_ = selLowHz_ = selHighHz_ = 0.0;
+        Q_EMIT selectionChanged();
     }
     showRange(t0_, t1_);
 }
@@ -139,12 +140,19 @@ void RecordingView::setCursor(double seconds)
     update();
 }
 
-void RecordingView::setSelection(double start, double end)
+void RecordingView::setSelection(double start, double end, double lowHz, double highHz)
 {
-    selStart_ = std::min(start, end);
-    selEnd_ = std::max(start, end);
+    const double s0 = std::min(start, end), s1 = std::max(start, end);
+    const double f0 = std::min(lowHz, highHz), f1 = std::max(lowHz, highHz);
+    if (s0 == selStart_ && s1 == selEnd_ && f0 == selLowHz_ && f1 == selHighHz_)
+        return;
+    selStart_ = s0;
+    selEnd_ = s1;
+    selLowHz_ = f0;
+    selHighHz_ = f1;
     updateMeasurement();
     update();
+    Q_EMIT selectionChanged();
 }
 
 double RecordingView::frequencyOfY(double y) const
@@ -182,7 +190,7 @@ void RecordingView::updateMeasurement()
             parts << pointMeasurement(t, hz, levelAt(t, hz));
     }
     if (rs_ && selEnd_ > selStart_)
-        parts << rangeMeasurement(selStart_, selEnd_);
+        parts << rangeMeasurement(selStart_, selEnd_, selLowHz_, selHighHz_);
     const QString text = parts.join(QStringLiteral("   |   "));
     if (text == measurement_)
         return;
@@ -455,11 +463,17 @@ void RecordingView::paintEvent(QPaintEvent*)
 
     // Selection, boxes, cursor, playhead.
     if (selEnd_ > selStart_) {
-        const QRectF r(QPointF(xOfTime(selStart_), plot.top()), QPointF(xOfTime(selEnd_), plot.bottom()));
+        const bool band = selHighHz_ > selLowHz_;
+        const QRectF r(QPointF(xOfTime(selStart_), band ? yOfFrequency(selHighHz_) : plot.top()),
+                       QPointF(xOfTime(selEnd_), band ? yOfFrequency(selLowHz_) : plot.bottom()));
         p.fillRect(r, QColor(120, 170, 255, 60));
         p.setPen(QPen(QColor(120, 170, 255), 1));
-        p.drawLine(r.topLeft(), r.bottomLeft());
-        p.drawLine(r.topRight(), r.bottomRight());
+        if (band) {
+            p.drawRect(r);
+        } else {
+            p.drawLine(r.topLeft(), r.bottomLeft());
+            p.drawLine(r.topRight(), r.bottomRight());
+        }
     }
     drawBoxes(p, plot);
     p.setPen(QPen(QColor(80, 200, 255), 1, Qt::DashLine));
@@ -530,12 +544,14 @@ void RecordingView::mousePressEvent(QMouseEvent* e)
     if (e->button() != Qt::LeftButton || !rs_)
         return;
     setFocus(Qt::MouseFocusReason);
+    // A drag may start on a box too: a call drawn inside a longer clip of the segmentation.
+    dragAnchor_ = std::clamp(timeOfX(e->position().x()), 0.0, rs_->duration());
+    dragAnchorHz_ = std::clamp(frequencyOfY(e->position().y()), f0_, f1_);
     const int clip = clipAt(e->position().toPoint());
     if (clip >= 0) {
         Q_EMIT clipClicked(clip);
         return;
     }
-    dragAnchor_ = std::clamp(timeOfX(e->position().x()), 0.0, rs_->duration());
     setCursor(dragAnchor_);
     setSelection(0, 0);
 }
@@ -547,20 +563,30 @@ void RecordingView::mouseMoveEvent(QMouseEvent* e)
     if (!std::isfinite(dragAnchor_) || !rs_)
         return;
     const double t = std::clamp(timeOfX(e->position().x()), 0.0, rs_->duration());
-    if (std::abs(xOfTime(t) - xOfTime(dragAnchor_)) >= 3.0)
+    const double hz = std::clamp(frequencyOfY(e->position().y()), f0_, f1_);
+    if (std::abs(xOfTime(t) - xOfTime(dragAnchor_)) < 3.0)
+        return;
+    // A drag that stays within a few pixels of its row selects time only (the whole band), as
+    // before boxes could be drawn; across frequencies it draws a box.
+    if (std::abs(yOfFrequency(hz) - yOfFrequency(dragAnchorHz_)) >= 8.0)
+        setSelection(dragAnchor_, t, dragAnchorHz_, hz);
+    else
         setSelection(dragAnchor_, t);
 }
 
-void RecordingView::mouseReleaseEvent(QMouseEvent*) { dragAnchor_ = qQNaN(); }
+void RecordingView::mouseReleaseEvent(QMouseEvent*) { dragAnchor_ = dragAnchorHz_ = qQNaN(); }
 
 void RecordingView::contextMenuEvent(QContextMenuEvent* e)
 {
     const int clip = rs_ ? clipAt(e->pos()) : -1;
-    if (clip < 0) {
+    if (clip >= 0)
+        Q_EMIT clipMenuRequested(clip, e->globalPos());
+    else if (rs_ && plotRect().contains(e->pos()))
+        Q_EMIT menuRequested(e->globalPos());
+    else {
         QWidget::contextMenuEvent(e);
         return;
     }
-    Q_EMIT clipMenuRequested(clip, e->globalPos());
     e->accept();
 }
 

@@ -10,7 +10,8 @@
 //
 // Mouse: wheel scrolls in time; Ctrl+wheel zooms time at the pointer, Shift+wheel zooms
 // frequency; a click on a box selects that clip, elsewhere it sets the cursor; a drag selects a
-// time range; a right-click on a box asks for that clip's menu. The current clip's neighbours in
+// time range, and a band too where it is dragged across frequencies as well (a box, as Raven's
+// selections are); a right-click on a box asks for that clip's menu, elsewhere for the view's. The current clip's neighbours in
 // this recording are drawn dashed with their rank. Keys: Left/Right scroll, +/- zoom, Space asks to play (the range, else from the
 // cursor), Home/End jump.
 // Threading: GUI thread only. Tiles are computed on the view's own thread pool, visible ones
@@ -70,10 +71,14 @@ public:
 
     double cursor() const { return cursor_; }
     void setCursor(double seconds);
-    // The dragged range; start >= end when there is none.
+    // The dragged range; start >= end when there is none. Its band: highHz <= lowHz for the whole
+    // band (a drag of less than a few pixels across frequencies).
     double selectionStart() const { return selStart_; }
     double selectionEnd() const { return selEnd_; }
-    void setSelection(double start, double end);
+    double selectionLowHz() const { return selLowHz_; }
+    double selectionHighHz() const { return selHighHz_; }
+    bool hasSelection() const { return selEnd_ > selStart_; }
+    void setSelection(double start, double end, double lowHz = 0, double highHz = 0);
     void setPlayhead(double seconds);                  // NaN hides it
     void requestPlay();                                // playRequested for the range, else from the cursor
 
@@ -95,6 +100,8 @@ public:
 Q_SIGNALS:
     void clipClicked(int clipIndex);
     void clipMenuRequested(int clipIndex, QPoint globalPos); // right-click on a box
+    void menuRequested(QPoint globalPos);                    // right-click elsewhere on the plot
+    void selectionChanged();
     void playRequested(double start, double end);    // end <= start: from start to the end of the file
     void visibleRangeChanged(double start, double end);
     void measurementChanged(const QString& text);
@@ -148,8 +155,8 @@ private:
     QVector<Box> boxes_;
     int current_ = -1;
     double t0_ = 0, t1_ = 10, f0_ = 0, f1_ = 0;
-    double cursor_ = 0, selStart_ = 0, selEnd_ = 0, playhead_ = qQNaN();
-    double dragAnchor_ = qQNaN();
+    double cursor_ = 0, selStart_ = 0, selEnd_ = 0, selLowHz_ = 0, selHighHz_ = 0, playhead_ = qQNaN();
+    double dragAnchor_ = qQNaN(), dragAnchorHz_ = qQNaN();
 };
 
 } // namespace crowlingo::ui

@@ -18,6 +18,8 @@
 #include "ui/NeighbourPanel.h"
 #include "ui/NewArchiveDialog.h"
 #include "ui/ProjectionDialog.h"
+#include "ui/RecordingPanel.h"
+#include "ui/RecordingView.h"
 #include "ui/SpectrogramView.h"
 #include "ui/TaskRunner.h"
 
@@ -35,7 +37,10 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
+#include <QMenu>
 #include <QMessageBox>
+#include <QPushButton>
+#include <QToolButton>
 #include <QMimeData>
 #include <QUrl>
 #include <QSignalSpy>
@@ -721,6 +726,67 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT((box = w.findChild<QMessageBox*>(QStringLiteral("timeExpansionAdviceBox"))), 10000);
         QVERIFY2(box->text().contains(QStringLiteral("time expansion 0.1")), qPrintable(box->text()));
         QVERIFY(!box->isModal() || box->windowModality() != Qt::ApplicationModal);
+    }
+
+    void aStretchDrawnOnTheRecordingBecomesAClipAndCanBeRemoved()
+    {
+        // A call the segmentation missed: the researcher drags a box on the recording and adds it.
+        // The window embeds it with the archive's model, reads the archive again with the new clip
+        // current (its neighbours listed, its box drawn) and keeps it; removing it asks first.
+        QTemporaryDir dir;
+        const auto [root, modelDir, model] = toneFolder(dir, "drawn", "rec.wav", 3000, 22050, 4.0, 15);
+        const QString archiveFile = dir.filePath(QStringLiteral("drawn.crowlingo"));
+        MainWindow w;
+        EmbedFolderOptions options;
+        options.segment = SegmentSpec::parse("window:1");
+        QVERIFY(embedAndOpen(w, root, archiveFile, modelDir, options));
+        QCOMPARE(w.session()->clipCount(), 4);
+        QTRY_COMPARE_WITH_TIMEOUT(w.models()->id(), QString::fromStdString(w.session()->data().modelId), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.tasks()->isBusy(), 60000); // the first map and clusters
+
+        w.session()->setCurrentClip(0);
+        RecordingPanel* panel = w.recordingPanel();
+        QTRY_VERIFY(panel->view()->recording());
+        panel->view()->setSelection(1.30, 1.62, 2000, 5000);
+        QVERIFY(panel->addClipButton()->isEnabled());
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        panel->addClipButton()->click();
+        QVERIFY(opened.wait(60000));
+        QCOMPARE(w.session()->clipCount(), 5);
+        const int current = w.session()->currentClip();
+        QVERIFY(current >= 0);
+        const ClipRow drawn = w.session()->data().clips[std::size_t(current)];
+        QVERIFY(drawn.byHand);
+        QCOMPARE(std::make_tuple(drawn.start, drawn.end, drawn.lowHz, drawn.highHz), std::make_tuple(1.30, 1.62, 2000.0, 5000.0));
+        QVERIFY(w.session()->data().rowOfClip[std::size_t(current)] != EmbeddingRow::none);
+        QCOMPARE(w.session()->neighbours().size(), 4); // the four windows
+        bool boxed = false;
+        for (const RecordingView::Box& b : panel->view()->boxes()) boxed |= b.clipIndex == current && b.lowHz == 2000.0;
+        QVERIFY(boxed);
+        {
+            const Archive stored = Archive::openReadOnly(archiveFile.toStdString());
+            QCOMPARE(stored.clipCount(), std::int64_t(5));
+            QVERIFY(stored.embedding(drawn.id, stored.activeModel()).has_value());
+        }
+
+        // Its menu offers removal (the windows' menus do not); the question is answered yes.
+        std::unique_ptr<QMenu> windowMenu(panel->clipMenu(current == 0 ? 1 : 0, nullptr));
+        for (QAction* act : windowMenu->actions()) QVERIFY(act->objectName() != QStringLiteral("removeClipAction"));
+        std::unique_ptr<QMenu> menu(panel->clipMenu(current, nullptr));
+        QAction* remove = nullptr;
+        for (QAction* act : menu->actions())
+            if (act->objectName() == QStringLiteral("removeClipAction")) remove = act;
+        QVERIFY(remove);
+        QString question;
+        answer<QMessageBox>([&](QMessageBox* box) {
+            question = box->text();
+            box->button(QMessageBox::Yes)->click();
+        });
+        remove->trigger();
+        QVERIFY2(question.contains(QStringLiteral("drawn by hand")), qPrintable(question));
+        QVERIFY(opened.wait(60000));
+        QCOMPARE(w.session()->clipCount(), 4);
+        QCOMPARE(Archive::openReadOnly(archiveFile.toStdString()).clipCount(), std::int64_t(4));
     }
 
     void anArchiveFromSelectionTablesOpensLabelledAndNamesTheSelectionsLeftOut()

@@ -325,6 +325,68 @@ private Q_SLOTS:
         QCOMPARE(asked[1][2].toDouble(), view->visibleEnd());
     }
 
+    // As in Raven, a drag across frequencies too draws a box: its band is read out with its times,
+    // and "Add as Clip" asks for exactly that stretch and band of the recording shown; a drag along
+    // one row stays a stretch of the whole band. A drag may start on a clip's box (a call inside a
+    // longer clip).
+    void aDraggedBoxBecomesAClipRequest()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        QVERIFY(showAndOpen(w, a.file()));
+        RecordingPanel* panel = w.recordingPanel();
+        RecordingView* view = panel->view();
+        w.session()->setCurrentClip(clipOf(w, a, 1, 6));
+        view->showRange(5.0, 9.0);
+        QVERIFY(!panel->addClipButton()->isEnabled()); // nothing dragged yet
+        const auto drag = [&](QPoint from, QPoint to) {
+            QTest::mousePress(view, Qt::LeftButton, {}, from);
+            QMouseEvent move(QEvent::MouseMove, QPointF(to), view->mapToGlobal(QPointF(to)), Qt::NoButton, Qt::LeftButton, {});
+            QApplication::sendEvent(view, &move);
+            QTest::mouseRelease(view, Qt::LeftButton, {}, to);
+        };
+        const double hzPerPixel = (view->visibleHighHz() - view->visibleLowHz()) / view->plotRect().height();
+        // From inside clip 6's box (6.25-6.75 s), across frequencies: a box.
+        const QPoint from(int(view->xOfTime(6.4)), int(view->yOfFrequency(4000))), to(int(view->xOfTime(7.3)), int(view->yOfFrequency(1500)));
+        QCOMPARE(view->clipAt(from), clipOf(w, a, 1, 6));
+        drag(from, to);
+        QVERIFY(std::abs(view->selectionStart() - 6.4) < 2 * view->secondsPerPixel());
+        QVERIFY(std::abs(view->selectionEnd() - 7.3) < 2 * view->secondsPerPixel());
+        QVERIFY2(std::abs(view->selectionLowHz() - 1500) < 2 * hzPerPixel, qPrintable(QString::number(view->selectionLowHz())));
+        QVERIFY2(std::abs(view->selectionHighHz() - 4000) < 2 * hzPerPixel, qPrintable(QString::number(view->selectionHighHz())));
+        QVERIFY2(view->measurementText().contains(QStringLiteral("kHz")) && view->measurementText().contains(QStringLiteral("selection")),
+                 qPrintable(view->measurementText()));
+        QVERIFY(panel->addClipButton()->isEnabled());
+        QSignalSpy asked(panel, &RecordingPanel::addClipRequested);
+        panel->addClipButton()->click();
+        QCOMPARE(asked.size(), 1);
+        QCOMPARE(asked[0][0].toString(), QStringLiteral("site1.wav"));
+        QCOMPARE(asked[0][1].toDouble(), view->selectionStart());
+        QCOMPARE(asked[0][2].toDouble(), view->selectionEnd());
+        QCOMPARE(asked[0][3].toDouble(), view->selectionLowHz());
+        QCOMPARE(asked[0][4].toDouble(), view->selectionHighHz());
+
+        // Along one row: the whole band. The view's own menu offers the same.
+        const int y = view->plotRect().center().y();
+        drag(QPoint(int(view->xOfTime(7.6)), y), QPoint(int(view->xOfTime(8.4)), y + 3));
+        QVERIFY(view->selectionHighHz() <= view->selectionLowHz());
+        std::unique_ptr<QMenu> menu(panel->viewMenu(nullptr));
+        QAction* add = nullptr;
+        for (QAction* act : menu->actions())
+            if (act->text() == QStringLiteral("Add Selection as Clip")) add = act;
+        QVERIFY(add && add->isEnabled());
+        add->trigger();
+        QCOMPARE(asked.size(), 2);
+        QVERIFY(asked[1][4].toDouble() <= asked[1][3].toDouble());
+        // The segmentation's clips offer no removal: only clips drawn by hand can be removed.
+        std::unique_ptr<QMenu> clipMenu(panel->clipMenu(clipOf(w, a, 1, 6), nullptr));
+        for (QAction* act : clipMenu->actions()) QVERIFY(act->objectName() != QStringLiteral("removeClipAction"));
+        // A click (no drag) clears the stretch, and with it the offer.
+        QTest::mouseClick(view, Qt::LeftButton, {}, QPoint(int(view->xOfTime(8.8)), y));
+        QVERIFY(!view->hasSelection());
+        QVERIFY(!panel->addClipButton()->isEnabled());
+    }
+
     // As Raven writes a selection's annotation in it: a labelled clip's box carries its label in
     // its top-left corner, drawn as soon as the label is given.
     void labelsAreWrittenInTheirBoxes()
