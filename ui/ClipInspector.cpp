@@ -94,7 +94,11 @@ void ClipInspector::updateHeader()
     const std::string& label = d.label[std::size_t(shown_)];
     QStringList facts;
     facts << tr("%1 – %2 s (%3 s)").arg(c.start, 0, 'f', 3).arg(c.end, 0, 'f', 3).arg(c.end - c.start, 0, 'f', 3);
-    if (d.hasClustering) facts << (cluster < 0 ? tr("noise") : tr("cluster %1").arg(cluster));
+    if (d.hasClustering)
+        facts << (std::size_t(shown_) < d.clustered.size() && !d.clustered[std::size_t(shown_)] ? tr("not clustered yet")
+                  : cluster < 0                      ? tr("noise")
+                                                     : tr("cluster %1").arg(cluster));
+    if (c.byHand) facts << tr("drawn by hand");
     facts << (label.empty() ? tr("unlabelled") : tr("label <b>%1</b>").arg(QString::fromStdString(label).toHtmlEscaped()));
     if (d.timeExpansion != 1.0) facts << tr("time expansion ×%1").arg(d.timeExpansion);
     facts << tr("clip #%1").arg(c.id);

@@ -506,8 +506,17 @@ void MapView::paintEvent(QPaintEvent*)
     const QString method = !made                          ? tr("stored map") // imported or written by another tool
                            : *made == ProjectionMethod::Pca ? QStringLiteral("PCA")
                                                             : QStringLiteral("UMAP");
-    const QString caption = tr("%1 clips · %2 · wheel: zoom · drag: pan · Shift+drag: select · R: reset view")
+    // Clips the map as computed does not hold: placed among their neighbours (ringed), or left off.
+    const ArchiveView& d = session_->data();
+    QString notComputed;
+    if (d.clipsPlaced > 0)
+        notComputed += tr(" (%n placed among their neighbours: compute the map again to place them exactly)", nullptr,
+                          d.clipsPlaced);
+    if (d.clipsOffMap > 0)
+        notComputed += tr(" · %n not on the map yet: compute it again", nullptr, d.clipsOffMap);
+    const QString caption = tr("%1 clips%2 · %3 · wheel: zoom · drag: pan · Shift+drag: select · R: reset view")
                                 .arg(points_.size())
+                                .arg(notComputed)
                                 .arg(method);
     p.drawText(rect().adjusted(10, 0, -10, -6), Qt::AlignLeft | Qt::AlignBottom, caption);
     if (!message_.isEmpty()) p.drawText(rect().adjusted(10, 8, -10, 0), Qt::AlignLeft | Qt::AlignTop, message_);
@@ -516,6 +525,17 @@ void MapView::paintEvent(QPaintEvent*)
 void MapView::drawHighlights(QPainter& p)
 {
     const double r = pointRadius();
+    // Clips placed among their neighbours rather than by the map's computation: a dashed ring.
+    if (session_->data().clipsPlaced > 0) {
+        const std::vector<char>& placed = session_->data().placedOnMap;
+        p.setBrush(Qt::NoBrush);
+        p.setPen(QPen(QColor(40, 40, 40), 1.5, Qt::DashLine));
+        for (std::size_t i = 0; i < placed.size(); ++i) {
+            if (!placed[i]) continue;
+            const QPointF c = widgetPosition(int(i));
+            if (std::isfinite(c.x())) p.drawEllipse(c, r + 3, r + 3);
+        }
+    }
     // (The selection's rings are stamped beforehand: stampSelection.)
     // Neighbours: orange rings, thicker for the nearest.
     const auto& neighbours = session_->neighbours();

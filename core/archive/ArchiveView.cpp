@@ -1,5 +1,7 @@
 #include "core/archive/ArchiveView.h"
 
+#include "core/analysis/MapPlacement.h"
+
 #include "core/archive/ArchiveSettings.h"
 #include "core/analysis/Clustering.h"
 #include "core/archive/LabelResolution.h"
@@ -95,6 +97,7 @@ ArchiveView ArchiveView::load(const std::filesystem::path& file, const Progress&
     progress.checkCancelled();
     s.xy.assign(std::size_t(n) * 2, std::numeric_limits<float>::quiet_NaN());
     s.cluster.assign(std::size_t(n), -1);
+    s.clustered.assign(std::size_t(n), 0);
     if (!s.modelId.empty()) {
         const MapAndClusters stored = analysis.get();
         if (const auto& p = stored.projection) s.setProjection(p->clipIds, p->xy, p->paramsJson);
@@ -103,6 +106,42 @@ ArchiveView ArchiveView::load(const std::filesystem::path& file, const Progress&
     s.setLabels(archive.labels());
     progress(1.0, "archive read");
     return s;
+}
+
+void ArchiveView::placeClipsMissingFromTheMap()
+{
+    placedOnMap.assign(clips.size(), 0);
+    clipsPlaced = clipsOffMap = 0;
+    if (!hasProjection) return;
+    std::vector<int> missing;
+    for (std::size_t i = 0; i < clips.size(); ++i)
+        if (!std::isfinite(xy[2 * i]) && i < rowOfClip.size() && rowOfClip[i] != EmbeddingRow::none) missing.push_back(int(i));
+    clipsOffMap = int(missing.size());
+    if (missing.empty() || !index || double(missing.size()) * double(index->size()) > kMaxPlacementWork) return;
+    // Among the clips the map holds: positions of this map, not of clips placed before them.
+    const std::vector<float> computed = xy;
+    constexpr int kNeighbours = 15; // UMAP's default n_neighbors
+    for (int i : missing) {
+        const auto row = std::int64_t(rowOfClip[std::size_t(i)]);
+        const std::vector<Neighbour> near = index->search(embeddings.vector(rowOfClip[std::size_t(i)]),
+                                                          kNeighbours + int(missing.size()), row);
+        std::vector<float> similarity, at;
+        for (const Neighbour& n : near) {
+            const int c = n.row >= 0 && std::size_t(n.row) < clipOfRow.size() ? clipOfRow[std::size_t(n.row)] : -1;
+            if (c < 0 || !std::isfinite(computed[2 * std::size_t(c)])) continue;
+            similarity.push_back(n.similarity);
+            at.push_back(computed[2 * std::size_t(c)]);
+            at.push_back(computed[2 * std::size_t(c) + 1]);
+            if (int(similarity.size()) == kNeighbours) break;
+        }
+        const std::optional<MapPoint> p = placeAmongNeighbours(similarity, at);
+        if (!p) continue;
+        xy[2 * std::size_t(i)] = (*p)[0];
+        xy[2 * std::size_t(i) + 1] = (*p)[1];
+        placedOnMap[std::size_t(i)] = 1;
+        ++clipsPlaced;
+        --clipsOffMap;
+    }
 }
 
 int ArchiveView::indexOf(ClipId id) const
@@ -132,6 +171,7 @@ void ArchiveView::setProjection(const std::vector<ClipId>& ids, const std::vecto
         xy[2 * std::size_t(i) + 1] = points[2 * k + 1];
     }
     hasProjection = !ids.empty();
+    placeClipsMissingFromTheMap();
     projectionParams = std::move(params);
     projectionMethod.reset(); // a map imported or written by another tool
     try {
@@ -155,9 +195,12 @@ void ArchiveView::setClustering(const std::vector<ClipId>& ids, const std::vecto
 {
     clusteringParams = std::move(params);
     cluster.assign(clips.size(), -1);
+    clustered.assign(clips.size(), 0);
     for (std::size_t k = 0; k < ids.size() && k < labels.size(); ++k) {
         const int i = indexOf(ids[k]);
-        if (i >= 0) cluster[std::size_t(i)] = labels[k];
+        if (i < 0) continue;
+        cluster[std::size_t(i)] = labels[k];
+        clustered[std::size_t(i)] = 1;
     }
     hasClustering = !ids.empty();
 }

@@ -64,11 +64,21 @@ struct ArchiveView {
     bool hasProjection = false;
     std::string projectionParams;                 // JSON of the computation that made the map
     std::optional<ProjectionMethod> projectionMethod; // read from projectionParams; none for a map from elsewhere
-    std::vector<float> xy;                        // per clip x, y (NaN for clips not in the map)
+    std::vector<float> xy;                        // per clip x, y (NaN for clips not on the map)
+    // Clips with a vector that the stored map does not hold (drawn by hand, or embedded since the
+    // map was computed) are placed among their nearest neighbours on it (core/analysis/MapPlacement.h)
+    // while few enough to search for (kMaxPlacementWork); clipsOffMap counts those left off.
+    std::vector<char> placedOnMap;                // per clip: its position was placed, not computed
+    int clipsPlaced = 0;
+    int clipsOffMap = 0;
+    // Placement searches at most this many vector comparisons (clips to place x clips): about a
+    // second of exact search, so that opening an archive never waits long for it.
+    static constexpr double kMaxPlacementWork = 5e6;
 
     bool hasClustering = false;
     std::string clusteringParams;                 // JSON of the computation that made the clusters
     std::vector<int> cluster;                     // per clip; -1 noise (and every clip without clustering)
+    std::vector<char> clustered;                  // per clip: the clustering holds it (else it came after)
     std::vector<std::string> label;               // per clip; "" = none (a "user" label wins over imported ones)
     std::vector<std::string> ownLabel;            // per clip: its "user" label alone ("" = none), for undo
 
@@ -78,7 +88,8 @@ struct ArchiveView {
     int indexOf(ClipId id) const;                 // -1 if not in the archive
     std::filesystem::path audioFile(int clipIndex) const;
     std::string recordingPath(int clipIndex) const; // relative path as stored
-    // Installs a map / clustering given per clip id (clips missing from ids get NaN / -1).
+    // Installs a map / clustering given per clip id (clips missing from ids get NaN / -1; with
+    // vectors, the map's are placed among their neighbours where that is cheap enough).
     void setProjection(const std::vector<ClipId>& ids, const std::vector<float>& xy, std::string params);
     void setClustering(const std::vector<ClipId>& ids, const std::vector<int>& labels, std::string params);
     // The label shown per clip from all the archive's label rows (a "user" label wins over imported
@@ -87,6 +98,9 @@ struct ArchiveView {
     // The clips to listen to first in a cluster (core's clusterExemplars over its members'
     // vectors): the medoid, then its nearest members; at most `count`. Empty for noise (-1).
     std::vector<int> clusterExemplars(int clusterId, int count) const;
+
+private:
+    void placeClipsMissingFromTheMap();
 };
 
 } // namespace crowlingo

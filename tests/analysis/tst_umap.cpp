@@ -4,6 +4,7 @@
 #include "AnalysisTestData.h"
 #include "core/analysis/ClusterMetrics.h"
 #include "core/analysis/Clustering.h"
+#include "core/analysis/MapPlacement.h"
 #include "core/analysis/detail/PowTable.h"
 #include "core/analysis/Projection.h"
 #include "core/analysis/Trustworthiness.h"
@@ -56,6 +57,27 @@ struct ThreadCountGuard {
 class TestUmap : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // A point not in the map is placed where umap-learn's transform() starts it: the mean of its
+    // neighbours' positions, weighted by UMAP's fuzzy membership.
+    void aPointIsPlacedAmongItsNeighboursAsUmapStartsIt()
+    {
+        QVERIFY(!placeAmongNeighbours({}, {}));
+        const std::vector<float> xy = {0, 0, 10, 0, 0, 10};
+        // Equally near: equal weights, the centroid.
+        const MapPoint centre = *placeAmongNeighbours(std::vector<float>{0.5f, 0.5f, 0.5f}, xy);
+        QVERIFY(std::abs(centre[0] - 10.f / 3) < 1e-4f && std::abs(centre[1] - 10.f / 3) < 1e-4f);
+        // One nearest, two as far as each other: 1 + 2w = log2(3) by the membership's definition,
+        // so w = (log2(3) - 1) / 2 whatever how much farther they are.
+        const double w = (std::log2(3.0) - 1) / 2;
+        for (const float farther : {0.05f, 0.4f}) {
+            const MapPoint p = *placeAmongNeighbours(std::vector<float>{0.9f, 0.9f - farther, 0.9f - farther}, xy);
+            QVERIFY2(std::abs(p[0] - 10 * w / (1 + 2 * w)) < 1e-3 && std::abs(p[1] - 10 * w / (1 + 2 * w)) < 1e-3,
+                     qPrintable(QString("%1, %2").arg(p[0]).arg(p[1])));
+        }
+        // Unequal distances: the nearer of the two others weighs more.
+        const MapPoint p = *placeAmongNeighbours(std::vector<float>{0.9f, 0.8f, 0.5f}, xy);
+        QVERIFY(p[0] > p[1]);
+    }
     // The layout's d²^b by table: within 5e-6 of double-precision pow over the whole range it
     // meets (and beyond, where it falls back), for the exponents min_dist 0.001 .. 0.99 give.
     void powTableMatchesPow()

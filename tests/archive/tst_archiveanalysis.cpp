@@ -3,6 +3,7 @@
 // the most central one (the medoid) first.
 #include "core/archive/Archive.h"
 #include "core/archive/ArchiveAnalysis.h"
+#include "core/archive/ArchiveView.h"
 #include "core/common/Error.h"
 #include "core/segment/Segmenter.h"
 
@@ -128,6 +129,48 @@ private Q_SLOTS:
             groupsInCluster[inEmbeddings.labels[i]].insert(groupOf[inEmbeddings.clipIds[i]]);
         QCOMPARE(groupsInCluster.size(), std::size_t(3));
         for (const auto& [c, groups] : groupsInCluster) QCOMPARE(groups.size(), std::size_t(1));
+    }
+
+    // A clip the stored map does not hold (drawn by hand since) is shown among its nearest
+    // neighbours on it, marked as placed; it is not in the clustering either, and says so.
+    void clipsMissingFromTheMapArePlacedAmongTheirNeighbours()
+    {
+        const fs::path placedFile = fs::path(tmp.path().toStdString()) / "placed.crowlingo";
+        fs::copy_file(file(), placedFile, fs::copy_options::overwrite_existing);
+        Archive a = Archive::open(placedFile);
+        // A map that puts each group at its own spot, 100 apart.
+        std::vector<ClipId> ids;
+        std::vector<float> xy;
+        for (const ClipRow& c : a.clips()) {
+            ids.push_back(c.id);
+            xy.push_back(100.f * float(groupOf[c.id]) + 0.01f * float(c.start));
+            xy.push_back(float(groupOf[c.id]) + 0.01f * float(c.start));
+        }
+        a.storeProjection(model, R"({"method":"umap"})", ids, xy);
+        ClusterParams p;
+        p.method = ClusterMethod::Kmeans;
+        p.k = 3;
+        p.space = ClusterSpace::Embeddings;
+        clusterArchive(a, p);
+        std::vector<float> v(16, 0.f);
+        v[5] = 10.f; // group 1's direction
+        v[0] = 0.3f;
+        const ClipId drawn = a.addClip(a.recording("group1.wav")->id, Clip{40.0, 40.3, 0, 0, true}, kClipByHandSegmenter, model, v);
+
+        const ArchiveView view = ArchiveView::load(placedFile);
+        const int i = view.indexOf(drawn);
+        QVERIFY(i >= 0);
+        QVERIFY(view.clips[std::size_t(i)].byHand);
+        QCOMPARE(view.clipsPlaced, 1);
+        QCOMPARE(view.clipsOffMap, 0);
+        QVERIFY(view.placedOnMap[std::size_t(i)]);
+        QCOMPARE(std::count(view.placedOnMap.begin(), view.placedOnMap.end(), 1), 1);
+        // Among group 1's clips (x 100 to 100.3, y 1 to 1.3), far from the other groups.
+        const float x = view.xy[2 * std::size_t(i)], y = view.xy[2 * std::size_t(i) + 1];
+        QVERIFY2(x >= 100.f && x <= 100.3f && y >= 1.f && y <= 1.3f, qPrintable(QString("placed at %1, %2").arg(x).arg(y)));
+        // Not in the clustering: said apart from noise.
+        QVERIFY(!view.clustered[std::size_t(i)]);
+        QCOMPARE(std::count(view.clustered.begin(), view.clustered.end(), 1), 90);
     }
 
     void theMapWithoutAMapIsAnError()

@@ -760,6 +760,10 @@ private Q_SLOTS:
         QCOMPARE(std::make_tuple(drawn.start, drawn.end, drawn.lowHz, drawn.highHz), std::make_tuple(1.30, 1.62, 2000.0, 5000.0));
         QVERIFY(w.session()->data().rowOfClip[std::size_t(current)] != EmbeddingRow::none);
         QCOMPARE(w.session()->neighbours().size(), 4); // the four windows
+        // On the map among its neighbours until the map is computed again, and marked so.
+        QVERIFY(std::isfinite(w.session()->data().xy[2 * std::size_t(current)]));
+        QVERIFY(w.session()->data().placedOnMap[std::size_t(current)]);
+        QCOMPARE(w.session()->data().clipsPlaced, 1);
         bool boxed = false;
         for (const RecordingView::Box& b : panel->view()->boxes()) boxed |= b.clipIndex == current && b.lowHz == 2000.0;
         QVERIFY(boxed);
