@@ -459,6 +459,83 @@ private Q_SLOTS:
             QRegularExpression(QStringLiteral("trivial predictor: ([0-9.]+) dB")).match(r.out + r.err);
         QVERIFY2(m.hasMatch(), qPrintable(r.out + r.err));
     }
+    // add-clip and remove-clip: a call drawn by hand, given by the file's own path or as stored,
+    // embedded with the archive's model (its first neighbour is the segmentation's clip of the same
+    // call), exported with the others; removal takes only clips drawn by hand, all or none.
+    void aClipDrawnByHandFromTheCommandLine()
+    {
+        const QString dir = tmp_.filePath(QStringLiteral("drawn")), archive = tmp_.filePath(QStringLiteral("drawn.crowlingo"));
+        Run r = synthAndEmbed(dir, archive, "2", "0.5", "31", "events");
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        // A call of rec_001.flac from the corpus's ground truth, drawn a little loosely.
+        QFile truth(dir + QStringLiteral("/ground_truth.csv"));
+        QVERIFY(truth.open(QIODevice::ReadOnly | QIODevice::Text));
+        truth.readLine();
+        double start = -1, end = -1;
+        while (!truth.atEnd() && start < 0) {
+            const QStringList f = QString::fromUtf8(truth.readLine()).trimmed().split(',');
+            if (f.size() >= 3 && f[0] == QLatin1String("rec_001.flac") && f[2].toDouble() - f[1].toDouble() > 0.1) {
+                start = f[1].toDouble() - 0.01;
+                end = f[2].toDouble() + 0.01;
+            }
+        }
+        QVERIFY(start >= 0);
+        const crowlingo::Archive before = crowlingo::Archive::openReadOnly(archive.toStdString());
+        const std::int64_t clips = before.clipCount();
+        // The segmentation's clip that holds the call, for comparison with the neighbours below.
+        crowlingo::ClipId callClip = -1;
+        double overlapBest = 0;
+        for (const crowlingo::ClipRow& c : before.clips()) {
+            const double overlap = std::min(c.end, end) - std::max(c.start, start);
+            if (c.path == "rec_001.flac" && overlap > overlapBest) { overlapBest = overlap; callClip = c.id; }
+        }
+        QVERIFY(callClip > 0);
+
+        r = cli({"add-clip", archive, dir + QStringLiteral("/rec_001.flac"), "--start", QString::number(start, 'f', 4), "--end",
+                 QString::number(end, 'f', 4), "--low-hz", "300", "--high-hz", "9000", "--label", "loose"});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        const QRegularExpressionMatch added = QRegularExpression(QStringLiteral("^clip (\\d+) added to rec_001.flac")).match(r.out);
+        QVERIFY2(added.hasMatch(), qPrintable(r.out));
+        const QString id = added.captured(1);
+        {
+            const crowlingo::Archive a = crowlingo::Archive::openReadOnly(archive.toStdString());
+            QCOMPARE(a.clipCount(), clips + 1);
+            const crowlingo::ClipRow c = *a.clip(id.toLongLong());
+            QVERIFY(c.byHand);
+            QCOMPARE(c.lowHz, 300.0);
+            QVERIFY(a.embedding(c.id, a.activeModel()).has_value());
+        }
+        r = cli({"neighbours", archive, id, "-k", "1"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.split('\n').value(1).startsWith(QStringLiteral("1\t%1\t").arg(callClip)), qPrintable(r.out));
+        r = cli({"export", archive, "--csv", tmp_.filePath(QStringLiteral("drawn.csv"))});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile csv(tmp_.filePath(QStringLiteral("drawn.csv")));
+        QVERIFY(csv.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QString exported = QString::fromUtf8(csv.readAll());
+        QVERIFY2(exported.contains(QRegularExpression(QStringLiteral("\\n%1,rec_001.flac,.*,loose,user\\n").arg(id))), qPrintable(exported));
+
+        // The same span again, a span past the end, an unknown recording: refused, each said why.
+        r = cli({"add-clip", archive, "rec_001.flac", "--start", QString::number(start, 'f', 4), "--end",
+                 QString::number(end, 'f', 4), "--low-hz", "300", "--high-hz", "9000"});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains(QStringLiteral("already spans exactly this")), qPrintable(r.err));
+        r = cli({"add-clip", archive, "rec_001.flac", "--start", "29.5", "--end", "31"});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains(QStringLiteral("the recording lasts")), qPrintable(r.err));
+        r = cli({"add-clip", archive, "elsewhere.flac", "--start", "1", "--end", "2"});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains(QStringLiteral("holds no recording \"elsewhere.flac\"")), qPrintable(r.err));
+
+        // Removal: the segmentation's clip is refused and nothing is removed, then the drawn one goes.
+        r = cli({"remove-clip", archive, id, QString::number(callClip)});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains(QStringLiteral("not drawn by hand")), qPrintable(r.err));
+        QCOMPARE(crowlingo::Archive::openReadOnly(archive.toStdString()).clipCount(), clips + 1);
+        r = cli({"remove-clip", archive, id});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(crowlingo::Archive::openReadOnly(archive.toStdString()).clipCount(), clips);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliEvaluate)
