@@ -50,7 +50,7 @@ RecordingPanel::RecordingPanel(ArchiveSession* session, MapView* colours, QWidge
     button(tr("Play"), tr("Play the dragged range, or from the cursor to the end of the view (Space)"),
            &RecordingPanel::playSelection);
     addClipButton_ = button(tr("Add as Clip"), tr("Make the dragged stretch a clip of the archive (drag across frequencies "
-                                                  "too for a band): embedded at once, with its neighbours"),
+                                                  "too for a band): embedded at once, with its neighbours (Enter)"),
                             &RecordingPanel::addSelectionAsClip);
     addClipButton_->setObjectName(QStringLiteral("addClipButton"));
     neighboursButton_ = new QToolButton(this);
@@ -101,6 +101,7 @@ RecordingPanel::RecordingPanel(ArchiveSession* session, MapView* colours, QWidge
         menu->popup(at);
     });
     connect(view_, &RecordingView::selectionChanged, this, &RecordingPanel::updateAddClipButton);
+    connect(view_, &RecordingView::addSelectionRequested, this, &RecordingPanel::addSelectionAsClip);
     connect(session_, &ArchiveSession::archiveOpened, this, &RecordingPanel::updateAddClipButton);
     connect(session_, &ArchiveSession::archiveClosed, this, &RecordingPanel::updateAddClipButton);
     connect(session_, &ArchiveSession::neighboursChanged, this, &RecordingPanel::refreshBoxes);

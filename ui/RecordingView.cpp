@@ -598,7 +598,7 @@ bool RecordingView::event(QEvent* e)
         if (k->modifiers() == Qt::NoModifier || k->modifiers() == Qt::KeypadModifier)
             switch (k->key()) {
             case Qt::Key_Space: case Qt::Key_Left: case Qt::Key_Right: case Qt::Key_Plus: case Qt::Key_Equal:
-            case Qt::Key_Minus: case Qt::Key_Home: case Qt::Key_End:
+            case Qt::Key_Minus: case Qt::Key_Home: case Qt::Key_End: case Qt::Key_Return: case Qt::Key_Enter:
                 e->accept();
                 return true;
             default: break;
@@ -623,6 +623,14 @@ void RecordingView::keyPressEvent(QKeyEvent* e)
     case Qt::Key_Home: showRange(0, span); break;
     case Qt::Key_End: showRange(rs_->duration() - span, rs_->duration()); break;
     case Qt::Key_Space: requestPlay(); break;
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+        if (!hasSelection()) {
+            QWidget::keyPressEvent(e);
+            return;
+        }
+        Q_EMIT addSelectionRequested();
+        break;
     default: QWidget::keyPressEvent(e); return;
     }
     e->accept();

@@ -13,7 +13,8 @@
 // time range, and a band too where it is dragged across frequencies as well (a box, as Raven's
 // selections are); a right-click on a box asks for that clip's menu, elsewhere for the view's. The current clip's neighbours in
 // this recording are drawn dashed with their rank. Keys: Left/Right scroll, +/- zoom, Space asks to play (the range, else from the
-// cursor), Home/End jump.
+// cursor), Home/End jump, Enter asks to add the dragged stretch as a clip (as Raven's Enter commits a
+// selection to its table).
 // Threading: GUI thread only. Tiles are computed on the view's own thread pool, visible ones
 // first, and a generation number drops tiles of a recording no longer shown (many results per
 // request, so not LatestJob's one); the destructor waits for running ones.
@@ -101,6 +102,7 @@ Q_SIGNALS:
     void clipClicked(int clipIndex);
     void clipMenuRequested(int clipIndex, QPoint globalPos); // right-click on a box
     void menuRequested(QPoint globalPos);                    // right-click elsewhere on the plot
+    void addSelectionRequested();                            // Enter with a dragged stretch
     void selectionChanged();
     void playRequested(double start, double end);    // end <= start: from start to the end of the file
     void visibleRangeChanged(double start, double end);
