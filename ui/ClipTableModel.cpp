@@ -101,14 +101,18 @@ QVariant ClipTableModel::data(const QModelIndex& index, int role) const
         case File: return QFileInfo(QString::fromStdString(c.path)).fileName();
         case Start: return QString::number(c.start, 'f', 2);
         case Duration: return QString::number(c.end - c.start, 'f', 2);
-        case Cluster: return !d.hasClustering ? QString() : cluster < 0 ? tr("noise") : QString::number(cluster);
+        case Cluster:
+            // A clip added since the clustering (drawn by hand, embedded later) is in no cluster, not noise.
+            if (!d.hasClustering || (std::size_t(i) < d.clustered.size() && !d.clustered[std::size_t(i)])) return QString();
+            return cluster < 0 ? tr("noise") : QString::number(cluster);
         case Label: return QString::fromStdString(d.label[std::size_t(i)]);
         case Similarity: return std::isfinite(similarity) ? QString::number(similarity, 'f', 3) : QString();
         case Score: return std::isfinite(score) ? QString::number(score, 'f', 3) : QString();
         }
         return {};
     }
-    if (role == Qt::ToolTipRole && index.column() == File) return QString::fromStdString(c.path);
+    if (role == Qt::ToolTipRole && index.column() == File)
+        return c.byHand ? tr("%1 (drawn by hand)").arg(QString::fromStdString(c.path)) : QString::fromStdString(c.path);
     if (role == Qt::TextAlignmentRole && index.column() != File && index.column() != Label)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ForegroundRole && index.column() == Cluster && cluster < 0) return QColor(0x80, 0x80, 0x88);

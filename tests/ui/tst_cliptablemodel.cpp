@@ -3,6 +3,9 @@
 #include "UiTestArchive.h"
 
 #include "ui/ArchiveSession.h"
+
+#include "core/archive/Archive.h"
+#include "core/segment/Segmenter.h"
 #include "ui/ClipFilterProxy.h"
 #include "ui/ClipTableModel.h"
 
@@ -149,6 +152,33 @@ private Q_SLOTS:
         for (int r = 1; r < 12; ++r)
             QCOMPARE(a.kindOf(proxy.index(r, 0).data(ClipTableModel::ClipIdRole).toLongLong()), kind);
         QVERIFY(a.kindOf(proxy.index(12, 0).data(ClipTableModel::ClipIdRole).toLongLong()) != kind);
+    }
+    // A clip added after the clustering (drawn by hand) is in no cluster: its cell is empty, not
+    // "noise", and its file's tooltip says it was drawn by hand.
+    void aClipAddedAfterTheClusteringIsNotCalledNoise()
+    {
+        UiTestArchive a;
+        ClipId drawn = 0;
+        {
+            Archive archive = Archive::open(a.file().toStdString());
+            const ClipRow first = archive.clips().front();
+            const std::vector<float> v = *archive.embedding(first.id, archive.activeModel());
+            drawn = archive.addClip(first.recordingId, Clip{first.start + 0.05, first.end - 0.05, 0, 0, true},
+                                    kClipByHandSegmenter, archive.activeModel(), v);
+        }
+        ArchiveSession session;
+        ClipTableModel model(&session);
+        QSignalSpy opened(&session, &ArchiveSession::archiveOpened);
+        session.open(a.file());
+        QVERIFY(opened.wait(20000));
+        const int row = session.data().indexOf(drawn);
+        QVERIFY(row >= 0);
+        QVERIFY(session.data().hasClustering);
+        QCOMPARE(model.index(row, ClipTableModel::Cluster).data().toString(), QString());
+        QVERIFY(model.index(row, ClipTableModel::File).data(Qt::ToolTipRole).toString().endsWith(QStringLiteral("(drawn by hand)")));
+        const int other = row == 0 ? 1 : 0;
+        QVERIFY(!model.index(other, ClipTableModel::Cluster).data().toString().isEmpty());
+        QVERIFY(!model.index(other, ClipTableModel::File).data(Qt::ToolTipRole).toString().contains(QStringLiteral("drawn")));
     }
 };
 
