@@ -123,10 +123,16 @@ NewArchiveDialog::NewArchiveDialog(QWidget* parent)
     connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
     // textChanged, not textEdited: a name set by Browse… counts as much as a typed one.
-    connect(folder_, &QLineEdit::textChanged, this, [this] { suggestArchiveFile(); validate(); });
+    // A new folder or segmentation looks for its tables again (they may have been written since).
+    connect(folder_, &QLineEdit::textChanged, this, [this] { tables_.reset(); suggestArchiveFile(); validate(); });
     connect(archive_, &QLineEdit::textEdited, this, [this] { archiveEdited_ = true; });
     connect(archive_, &QLineEdit::textChanged, this, &NewArchiveDialog::validate);
-    connect(segment_, &QComboBox::currentTextChanged, this, &NewArchiveDialog::validate);
+    connect(segment_, &QComboBox::currentTextChanged, this, [this] { tables_.reset(); validate(); });
+    connect(&tableSearch_, &QFutureWatcher<TableSearch>::finished, this, [this] {
+        if (tableSearch_.future().resultCount() == 0) return;
+        tables_ = tableSearch_.result();
+        validate();
+    });
     probeDelay_->setSingleShot(true);
     probeDelay_->setInterval(300);
     connect(probeDelay_, &QTimer::timeout, this, &NewArchiveDialog::probeFolder);
@@ -255,16 +261,26 @@ EmbedFolderOptions NewArchiveDialog::options() const
 void NewArchiveDialog::validate()
 {
     QString problem, tables;
+    bool searching = false;
     if (folder().isEmpty() || !QFileInfo(folder()).isDir()) problem = tr("Choose an existing folder of recordings.");
     else if (archiveFile().isEmpty()) problem = tr("Choose where to save the archive.");
     else {
         try {
             // A table that cannot be found is said now, not after the folder has been scanned.
             if (const EmbedFolderOptions o = options(); o.segment.mode == SegmentSpec::Mode::Table) {
-                const auto found = selectionTables(selectionTablePath(o.segment, folder().toStdString()));
-                tables = found.size() == 1
-                    ? tr("Clips: the selections of %1.").arg(QString::fromStdString(found.front().filename().string()))
-                    : tr("Clips: the selections of %n Raven tables.", nullptr, int(found.size()));
+                const QString key = folder() + QLatin1Char('\n') + segment_->currentText().trimmed();
+                if (tables_ && tables_->key == key) {
+                    problem = tables_->error;
+                    const auto& found = tables_->found;
+                    if (problem.isEmpty())
+                        tables = found.size() == 1
+                            ? tr("Clips: the selections of %1.").arg(QString::fromStdString(found.front().filename().string()))
+                            : tr("Clips: the selections of %n Raven tables.", nullptr, int(found.size()));
+                } else {
+                    searching = true;
+                    tables = tr("Looking for selection tables…");
+                    searchTables(key, selectionTablePath(o.segment, folder().toStdString()));
+                }
             }
         } catch (const std::exception& e) {
             problem = QString::fromUtf8(e.what());
@@ -274,7 +290,23 @@ void NewArchiveDialog::validate()
     problem_->setVisible(!problem.isEmpty());
     tablesFound_->setText(tables);
     tablesFound_->setVisible(!tables.isEmpty());
-    buttons_->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
+    buttons_->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty() && !searching);
+}
+
+void NewArchiveDialog::searchTables(const QString& key, const std::filesystem::path& path)
+{
+    if (tableSearch_.isRunning() && tableSearch_.property("key").toString() == key) return;
+    tableSearch_.setProperty("key", key);
+    // The task owns its copies: the dialog may close before it ends.
+    tableSearch_.setFuture(QtConcurrent::run([key, path] {
+        TableSearch r{key, {}, {}};
+        try {
+            r.found = selectionTables(path);
+        } catch (const std::exception& e) {
+            r.error = QString::fromUtf8(e.what());
+        }
+        return r;
+    }));
 }
 
 } // namespace crowlingo::ui

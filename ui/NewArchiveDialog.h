@@ -16,6 +16,9 @@
 #include <QDialog>
 #include <QFutureWatcher>
 
+#include <filesystem>
+#include <optional>
+
 #include <vector>
 
 class QDialogButtonBox;
@@ -65,6 +68,7 @@ private:
     void suggestArchiveFile();
     void setArchiveFile(QString file);
     void probeFolder();                     // reads a few recordings' rates, off the GUI thread
+    void searchTables(const QString& key, const std::filesystem::path& path); // off the GUI thread
     void updateTimeExpansionHint();
 
     QLineEdit* folder_;
@@ -85,6 +89,16 @@ private:
     QFutureWatcher<std::vector<SampleRate>> probe_;
     QString probedFolder_;                  // the folder rates_ belong to
     std::vector<SampleRate> rates_;
+    // The selection tables a "table" segmentation would read, looked for off the GUI thread (a
+    // folder of 10^5 recordings, or one on a network share, takes a while to walk); key: the
+    // folder and the segmentation text they were looked for with.
+    struct TableSearch {
+        QString key;
+        std::vector<std::filesystem::path> found;
+        QString error;
+    };
+    QFutureWatcher<TableSearch> tableSearch_;
+    std::optional<TableSearch> tables_;
 };
 
 } // namespace crowlingo::ui

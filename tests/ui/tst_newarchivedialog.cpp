@@ -93,8 +93,10 @@ private Q_SLOTS:
         dialog.setFolder(tmp.path());
         dialog.show();
         dialog.segmentBox()->setCurrentText(QStringLiteral("table"));
+        // Looked for off the GUI thread: Create waits for the answer.
         QVERIFY(!dialog.createButton()->isEnabled());
-        QVERIFY2(dialog.problem().contains(QStringLiteral("no Raven selection table")), qPrintable(dialog.problem()));
+        QTRY_VERIFY2(dialog.problem().contains(QStringLiteral("no Raven selection table")), qPrintable(dialog.problem()));
+        QVERIFY(!dialog.createButton()->isEnabled());
 
         QVERIFY(QDir(tmp.path()).mkdir(QStringLiteral("notes")));
         QFile raven(tmp.filePath(QStringLiteral("notes/a.Table.1.selections.txt")));
@@ -104,7 +106,8 @@ private Q_SLOTS:
         dialog.segmentBox()->setCurrentText(QStringLiteral("events"));
         QVERIFY(dialog.tablesFoundNote()->isHidden());
         dialog.segmentBox()->setCurrentText(QStringLiteral("table"));
-        QVERIFY2(dialog.createButton()->isEnabled(), qPrintable(dialog.problem()));
+        QCOMPARE(dialog.tablesFoundNote()->text(), QStringLiteral("Looking for selection tables…"));
+        QTRY_VERIFY2(dialog.createButton()->isEnabled(), qPrintable(dialog.problem()));
         QCOMPARE(dialog.tablesFoundNote()->text(), QStringLiteral("Clips: the selections of a.Table.1.selections.txt."));
         QVERIFY(dialog.tablesFoundNote()->isVisible());
 
@@ -125,7 +128,7 @@ private Q_SLOTS:
         QVERIFY(answered);
         QCOMPARE(dialog.segmentBox()->currentText(), QStringLiteral("table:") + csv);
         QCOMPARE(QString::fromStdString(dialog.options().segment.table), csv);
-        QVERIFY2(dialog.createButton()->isEnabled(), qPrintable(dialog.problem()));
+        QTRY_VERIFY2(dialog.createButton()->isEnabled(), qPrintable(dialog.problem()));
     }
 
     // A folder of bat recordings (384 kHz) is offered time expansion 10 before anything is embedded,
