@@ -65,6 +65,8 @@ double ClipTableModel::sortNumber(int row, int column) const
     switch (column) {
     case Start: return c.start;
     case Duration: return c.end - c.start;
+    case LowHz: return c.highHz > c.lowHz ? c.lowHz : -1.0; // the whole band first
+    case HighHz: return c.highHz > c.lowHz ? c.highHz : -1.0;
     case Cluster: return d.hasClustering ? d.cluster[std::size_t(row)] : -2;
     case Similarity: return orNone(session_->similarityToCurrent(row), -2.0);
     case Score: return orNone(session_->score(row), -1.0);
@@ -101,6 +103,8 @@ QVariant ClipTableModel::data(const QModelIndex& index, int role) const
         case File: return QFileInfo(QString::fromStdString(c.path)).fileName();
         case Start: return QString::number(c.start, 'f', 2);
         case Duration: return QString::number(c.end - c.start, 'f', 2);
+        case LowHz: return c.highHz > c.lowHz ? QString::number(c.lowHz, 'f', 0) : QString();
+        case HighHz: return c.highHz > c.lowHz ? QString::number(c.highHz, 'f', 0) : QString();
         case Cluster:
             // A clip added since the clustering (drawn by hand, embedded later) is in no cluster, not noise.
             if (!d.hasClustering || (std::size_t(i) < d.clustered.size() && !d.clustered[std::size_t(i)])) return QString();
@@ -127,12 +131,16 @@ QVariant ClipTableModel::headerData(int section, Qt::Orientation orientation, in
         case File: return tr("File");
         case Start: return tr("Start (s)");
         case Duration: return tr("Duration (s)");
+        case LowHz: return tr("Low (Hz)");
+        case HighHz: return tr("High (Hz)");
         case Cluster: return tr("Cluster");
         case Label: return tr("Label");
         case Similarity: return tr("Similarity");
         case Score: return session_->scoresName().isEmpty() ? tr("Score") : tr("Score: %1").arg(session_->scoresName());
         }
     }
+    if (role == Qt::ToolTipRole && (section == LowHz || section == HighHz))
+        return tr("The clip's band as drawn or detected, in the recording's own Hz (empty: the whole band)");
     if (role == Qt::ToolTipRole && section == Similarity) return tr("Cosine similarity to the current clip in the archive's retrieval space (1: alike; near 0: unrelated)");
     if (role == Qt::ToolTipRole && section == Score) return tr("Probability given by the Find Calls classifier");
     return {};

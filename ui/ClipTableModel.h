@@ -18,7 +18,8 @@ class ArchiveSession;
 class ClipTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { File, Start, Duration, Cluster, Label, Similarity, Score, ColumnCount };
+    // Low and High: the clip's band, as Raven's Low and High Freq columns (empty: the whole band).
+    enum Column { File, Start, Duration, LowHz, HighHz, Cluster, Label, Similarity, Score, ColumnCount };
     enum Role { SortRole = Qt::UserRole + 1, ClipIndexRole, ClipIdRole };
 
     explicit ClipTableModel(ArchiveSession* session, QObject* parent = nullptr);

@@ -154,7 +154,7 @@ private Q_SLOTS:
         QVERIFY(a.kindOf(proxy.index(12, 0).data(ClipTableModel::ClipIdRole).toLongLong()) != kind);
     }
     // A clip added after the clustering (drawn by hand) is in no cluster: its cell is empty, not
-    // "noise", and its file's tooltip says it was drawn by hand.
+    // "noise", and its file's tooltip says it was drawn by hand; its band has columns of its own.
     void aClipAddedAfterTheClusteringIsNotCalledNoise()
     {
         UiTestArchive a;
@@ -163,7 +163,7 @@ private Q_SLOTS:
             Archive archive = Archive::open(a.file().toStdString());
             const ClipRow first = archive.clips().front();
             const std::vector<float> v = *archive.embedding(first.id, archive.activeModel());
-            drawn = archive.addClip(first.recordingId, Clip{first.start + 0.05, first.end - 0.05, 0, 0, true},
+            drawn = archive.addClip(first.recordingId, Clip{first.start + 0.05, first.end - 0.05, 1000, 5000, true},
                                     kClipByHandSegmenter, archive.activeModel(), v);
         }
         ArchiveSession session;
@@ -176,7 +176,11 @@ private Q_SLOTS:
         QVERIFY(session.data().hasClustering);
         QCOMPARE(model.index(row, ClipTableModel::Cluster).data().toString(), QString());
         QVERIFY(model.index(row, ClipTableModel::File).data(Qt::ToolTipRole).toString().endsWith(QStringLiteral("(drawn by hand)")));
+        // Its band, as Raven's Low and High Freq columns show it; the whole band shows none.
+        QCOMPARE(model.index(row, ClipTableModel::LowHz).data().toString(), QStringLiteral("1000"));
+        QCOMPARE(model.index(row, ClipTableModel::HighHz).data().toString(), QStringLiteral("5000"));
         const int other = row == 0 ? 1 : 0;
+        QCOMPARE(model.index(other, ClipTableModel::LowHz).data().toString(), QString());
         QVERIFY(!model.index(other, ClipTableModel::Cluster).data().toString().isEmpty());
         QVERIFY(!model.index(other, ClipTableModel::File).data(Qt::ToolTipRole).toString().contains(QStringLiteral("drawn")));
     }
