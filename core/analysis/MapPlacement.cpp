@@ -28,7 +28,7 @@ std::optional<MapPoint> placeAmongNeighbours(std::span<const float> similarity, 
     }
     double wx = 0, wy = 0, wsum = 0;
     for (std::size_t i = 0; i < k; ++i) {
-        const double w = sigma > 0 ? std::exp(-excess[i] / sigma) : (i == 0 ? 1.0 : 0.0);
+        const double w = std::exp(-excess[i] / sigma); // sigma > 0: the midpoint of a bracket above 0
         wx += w * xy[2 * i];
         wy += w * xy[2 * i + 1];
         wsum += w;
