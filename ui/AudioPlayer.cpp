@@ -1,6 +1,7 @@
 #include "ui/AudioPlayer.h"
 
 #include "core/audio/AudioReader.h"
+#include "core/dsp/BandPass.h"
 #include "core/audio/Resampler.h"
 
 #include <QAudioDevice>
@@ -80,6 +81,9 @@ void AudioPlayer::startItem(int index)
             Decoded d;
             d.from = std::max(0.0, item.start - context);
             d.samples = reader.read(d.from, std::min(reader.duration(), item.end + context));
+            // Read slowed by the time expansion, a real frequency f lies at f / expansion here.
+            if (item.highHz > item.lowHz)
+                keepBand(d.samples, rate, item.lowHz / item.timeExpansion, item.highHz / item.timeExpansion);
             return d;
         });
     }, [this](Result<Decoded> r) { onDecoded(std::move(r)); });

@@ -39,6 +39,9 @@ struct PlayItem {
     Seconds end = 0;
     double timeExpansion = 1.0;
     bool withContext = true;    // false: exactly start..end (a range chosen in the recording view)
+    // highHz > lowHz: only this band is heard (real Hz, as recorded), as Raven filters around a
+    // selection (core/dsp/BandPass.h).
+    Hertz lowHz = 0, highHz = 0;
     // A sound made in memory (a reconstruction turned into audio) instead of a file's range:
     // played whole at `sampleRate`, with the same speed control.
     std::shared_ptr<const std::vector<float>> sound;

@@ -102,7 +102,8 @@ void ListeningController::step(int direction)
 
 void ListeningController::stop() { player_->stop(); }
 
-void ListeningController::playRange(const std::filesystem::path& file, double start, double end, double timeExpansion)
+void ListeningController::playRange(const std::filesystem::path& file, double start, double end, double timeExpansion,
+                                    double lowHz, double highHz)
 {
     playingSequence_ = false;
     PlayItem item;
@@ -111,6 +112,8 @@ void ListeningController::playRange(const std::filesystem::path& file, double st
     item.end = end;
     item.timeExpansion = timeExpansion;
     item.withContext = false;
+    item.lowHz = lowHz;
+    item.highHz = highHz;
     player_->setSpeed(speed_);
     player_->play({item});
 }

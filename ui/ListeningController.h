@@ -45,7 +45,9 @@ public Q_SLOTS:
     void stop();
     void playClip(int clipIndex);
     // A range of a recording as chosen in the recording view (no context added).
-    void playRange(const std::filesystem::path& file, double start, double end, double timeExpansion);
+    // A stretch of a recording as it is (no context); with highHz > lowHz, only that band of it.
+    void playRange(const std::filesystem::path& file, double start, double end, double timeExpansion,
+                   double lowHz = 0, double highHz = 0);
     // A sound made in memory (a reconstruction).
     void playSound(const QVector<float>& samples, double sampleRate);
 

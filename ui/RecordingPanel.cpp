@@ -110,7 +110,7 @@ RecordingPanel::RecordingPanel(ArchiveSession* session, MapView* colours, QWidge
         if (end <= start) end = view_->visibleEnd();
         if (recording_ >= 0 && end > start)
             Q_EMIT playRequested(session_->data().recordingFiles[std::size_t(recording_)], start, end,
-                                 session_->data().timeExpansion);
+                                 session_->data().timeExpansion, 0.0, 0.0);
     });
     connect(view_, &RecordingView::visibleRangeChanged, this, &RecordingPanel::syncScrollBar);
     connect(scroll_, &QScrollBar::valueChanged, this, [this](int value) {
@@ -149,6 +149,15 @@ QMenu* RecordingPanel::viewMenu(QWidget* parent)
         add->setToolTip(session_->isOpen() && session_->data().modelId.empty() ? tr("The archive has no vectors yet")
                                                                                  : tr("Drag a stretch first"));
     menu->addAction(view_->hasSelection() ? tr("Play Selection") : tr("Play from Cursor"), this, &RecordingPanel::playSelection);
+    if (view_->hasSelection() && view_->selectionHighHz() > view_->selectionLowHz() && recording_ >= 0) {
+        QAction* band = menu->addAction(tr("Play Its Band Only"), this, [this] {
+            if (recording_ < 0 || !view_->hasSelection()) return;
+            Q_EMIT playRequested(session_->data().recordingFiles[std::size_t(recording_)], view_->selectionStart(),
+                                 view_->selectionEnd(), session_->data().timeExpansion, view_->selectionLowHz(),
+                                 view_->selectionHighHz());
+        });
+        band->setObjectName(QStringLiteral("playBandAction"));
+    }
     return menu;
 }
 
@@ -246,8 +255,17 @@ QMenu* RecordingPanel::clipMenu(int clip, QWidget* parent)
     menu->addAction(tr("Play This Clip"), this, [this, clip, start = c.start, end = c.end] {
         if (recording_ == session_->data().recordingOfClip[std::size_t(clip)])
             Q_EMIT playRequested(session_->data().recordingFiles[std::size_t(recording_)], start, end,
-                                 session_->data().timeExpansion);
+                                 session_->data().timeExpansion, 0.0, 0.0);
     });
+    if (c.highHz > c.lowHz) {
+        QAction* band = menu->addAction(tr("Play This Clip's Band Only"), this,
+                                        [this, clip, start = c.start, end = c.end, low = c.lowHz, high = c.highHz] {
+            if (recording_ == session_->data().recordingOfClip[std::size_t(clip)])
+                Q_EMIT playRequested(session_->data().recordingFiles[std::size_t(recording_)], start, end,
+                                     session_->data().timeExpansion, low, high);
+        });
+        band->setObjectName(QStringLiteral("playBandAction"));
+    }
     if (c.byHand) {
         QAction* remove = menu->addAction(tr("Remove This Clip (Drawn by Hand)…"), this,
                                           [this, clip] { Q_EMIT removeClipRequested(clip); });

@@ -60,8 +60,10 @@ public Q_SLOTS:
     void addSelectionAsClip(); // addClipRequested for the dragged stretch, if it can be one
 
 Q_SIGNALS:
-    // A stretch of the shown recording to play as it is (no context), at the archive's time expansion.
-    void playRequested(const std::filesystem::path& file, double start, double end, double timeExpansion);
+    // A stretch of the shown recording to play as it is (no context), at the archive's time expansion;
+    // with highHz > lowHz only that band (a box's, heard without what lies above and below it).
+    void playRequested(const std::filesystem::path& file, double start, double end, double timeExpansion,
+                       double lowHz, double highHz);
     // The researcher drew a clip: `recording` as the archive stores it, the span in the recording's
     // seconds, the band in Hz (highHz <= lowHz: the whole band).
     void addClipRequested(const QString& recording, double start, double end, double lowHz, double highHz);

@@ -3,6 +3,7 @@
 #include "core/common/Error.h"
 #include "core/dsp/FftwPlanner.h"
 #include "core/dsp/PowerSpectrogram.h"
+#include "core/dsp/RealFft.h"
 
 #include <fftw3.h>
 
@@ -19,39 +20,7 @@ namespace {
 
 using Complex = std::complex<float>;
 
-// A forward and an inverse real FFT of one size, planned under the planner lock and executed on
-// this object's own buffers (one user at a time: each inversion makes its own).
-class RealFft {
-public:
-    explicit RealFft(int n) : time_(std::size_t(n)), freq_(std::size_t(n / 2 + 1))
-    {
-        std::lock_guard lock(detail::fftwPlannerMutex());
-        auto* t = time_.data();
-        auto* f = reinterpret_cast<fftwf_complex*>(freq_.data());
-        forward_ = fftwf_plan_dft_r2c_1d(n, t, f, FFTW_ESTIMATE);
-        inverse_ = fftwf_plan_dft_c2r_1d(n, f, t, FFTW_ESTIMATE);
-        if (!forward_ || !inverse_) throw UsageError("cannot invert a spectrogram: FFTW could not plan size " + std::to_string(n));
-    }
-    ~RealFft()
-    {
-        std::lock_guard lock(detail::fftwPlannerMutex());
-        fftwf_destroy_plan(forward_);
-        fftwf_destroy_plan(inverse_);
-    }
-    RealFft(const RealFft&) = delete;
-    RealFft& operator=(const RealFft&) = delete;
-
-    std::vector<float>& time() { return time_; }
-    std::vector<Complex>& freq() { return freq_; }
-    void forward() { fftwf_execute(forward_); }
-    void inverse() { fftwf_execute(inverse_); } // unnormalised: n times the true inverse
-
-private:
-    std::vector<float> time_;
-    std::vector<Complex> freq_;
-    fftwf_plan forward_ = nullptr;
-    fftwf_plan inverse_ = nullptr;
-};
+using detail::RealFft;
 
 struct Stft {
     int nFft, hop, frames, bins;

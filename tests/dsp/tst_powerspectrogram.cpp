@@ -1,6 +1,8 @@
 // PowerSpectrogram: analytic values for a bin-centred tone (periodic Hann), bin frequencies,
 // frame layout, the dB conversion.
 #include "core/dsp/DisplayStft.h"
+#include "core/common/Error.h"
+#include "core/dsp/BandPass.h"
 #include "core/dsp/PowerSpectrogram.h"
 
 #include <QtTest>
@@ -13,6 +15,42 @@ using namespace crowlingo;
 class TestPowerSpectrogram : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // keepBand (playing a box's band, as Raven filters around a selection): what lies in the band
+    // comes through unchanged and undelayed, what lies outside is gone.
+    void keepBandKeepsOnlyTheBandWithoutDelay()
+    {
+        const double rate = 44100;
+        std::vector<float> x(44100), inBand(44100);
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const double t = double(i) / rate;
+            inBand[i] = float(0.5 * std::sin(2 * std::numbers::pi * 3000 * t + 0.3));
+            x[i] = inBand[i] + float(0.5 * std::sin(2 * std::numbers::pi * 500 * t) + 0.5 * std::sin(2 * std::numbers::pi * 9000 * t));
+        }
+        const auto amplitude = [&](const std::vector<float>& y, double hz) { // over the middle half
+            double c = 0, s = 0;
+            const std::size_t a = y.size() / 4, b = 3 * y.size() / 4;
+            for (std::size_t i = a; i < b; ++i) {
+                c += y[i] * std::cos(2 * std::numbers::pi * hz * double(i) / rate);
+                s += y[i] * std::sin(2 * std::numbers::pi * hz * double(i) / rate);
+            }
+            return 2 * std::hypot(c, s) / double(b - a);
+        };
+        QVERIFY(std::abs(amplitude(x, 500) - 0.5) < 0.01); // the probe itself
+        std::vector<float> y = x;
+        keepBand(y, rate, 2000, 5000);
+        QVERIFY2(std::abs(amplitude(y, 3000) - 0.5) < 0.005, qPrintable(QString::number(amplitude(y, 3000))));
+        QVERIFY2(amplitude(y, 500) < 5e-4, qPrintable(QString::number(amplitude(y, 500))));
+        QVERIFY2(amplitude(y, 9000) < 5e-4, qPrintable(QString::number(amplitude(y, 9000))));
+        float worst = 0; // zero phase: sample for sample the tone in the band
+        for (std::size_t i = x.size() / 4; i < 3 * x.size() / 4; ++i) worst = std::max(worst, std::abs(y[i] - inBand[i]));
+        QVERIFY2(worst < 0.01f, qPrintable(QString::number(worst)));
+        // A band reaching past Nyquist keeps everything above its low edge.
+        y = x;
+        keepBand(y, rate, 6000, 30000);
+        QVERIFY(std::abs(amplitude(y, 9000) - 0.5) < 0.005);
+        QVERIFY(amplitude(y, 3000) < 5e-4);
+        QVERIFY_THROWS_EXCEPTION(UsageError, keepBand(y, rate, 5000, 2000));
+    }
     void displayStepsFollowTheClip()
     {
         // A 50-ms syllable at 32 kHz, drawn with 0.5 s of context either side: at least 50 columns

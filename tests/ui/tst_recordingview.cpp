@@ -398,6 +398,53 @@ private Q_SLOTS:
         QVERIFY(!panel->addClipButton()->isEnabled());
     }
 
+    // A box's band alone, as Raven filters around a selection: the player gets the band, and what
+    // it plays of a 1.2-kHz call boxed at 2-5 kHz is that call's tone a hundredfold quieter.
+    void aBoxsBandIsPlayedAlone()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        QVERIFY(showAndOpen(w, a.file()));
+        RecordingPanel* panel = w.recordingPanel();
+        RecordingView* view = panel->view();
+        w.session()->setCurrentClip(clipOf(w, a, 0, 0)); // kind 0: a 1.2-kHz tone, 0.25-0.75 s
+        QTRY_VERIFY(view->recording());
+        const auto toneLevel = [](const std::vector<float>& x) {
+            double c = 0, s = 0;
+            for (std::size_t i = 0; i < x.size(); ++i) {
+                c += x[i] * std::cos(2 * std::numbers::pi * 1200 * double(i) / AudioPlayer::kSinkRate);
+                s += x[i] * std::sin(2 * std::numbers::pi * 1200 * double(i) / AudioPlayer::kSinkRate);
+            }
+            return std::hypot(c, s) / double(std::max<std::size_t>(x.size(), 1));
+        };
+        QSignalSpy started(w.player(), &AudioPlayer::itemStarted);
+        const auto play = [&](QMenu* menu, const QString& name) {
+            std::unique_ptr<QMenu> owned(menu);
+            for (QAction* act : menu->actions())
+                if (act->objectName() == name || act->text() == name) { act->trigger(); return true; }
+            return false;
+        };
+        view->setSelection(0.25, 0.75);
+        std::unique_ptr<QMenu> plain(panel->viewMenu(nullptr));
+        for (QAction* act : plain->actions()) QVERIFY(act->objectName() != QStringLiteral("playBandAction")); // no band
+        QVERIFY(play(panel->viewMenu(nullptr), QStringLiteral("Play Selection")));
+        QCOMPARE(w.player()->queue()[0].highHz, 0.0);
+        const bool audio = pulseAnswers() && started.wait(10000);
+        const double whole = audio ? toneLevel(w.player()->currentSamples()) : 0;
+        w.player()->stop();
+
+        view->setSelection(0.25, 0.75, 2000, 5000);
+        QVERIFY(play(panel->viewMenu(nullptr), QStringLiteral("playBandAction")));
+        QCOMPARE(w.player()->queue().size(), 1);
+        QCOMPARE(w.player()->queue()[0].lowHz, 2000.0);
+        QCOMPARE(w.player()->queue()[0].highHz, 5000.0);
+        if (!audio)
+            QSKIP("no PulseAudio server answers: source packaging/start-test-audio.sh to hear the band played");
+        QVERIFY(started.wait(10000));
+        const double band = toneLevel(w.player()->currentSamples());
+        QVERIFY2(whole > 0.05 && band < whole / 100, qPrintable(QString("tone %1 whole, %2 in the band").arg(whole).arg(band)));
+    }
+
     // As Raven writes a selection's annotation in it: a labelled clip's box carries its label in
     // its top-left corner, drawn as soon as the label is given.
     void labelsAreWrittenInTheirBoxes()
