@@ -496,6 +496,7 @@ public:
         clip_.exec();
         clip_.reset();
         const ClipId id = db_.getLastInsertRowid();
+        if (vector.empty()) return id;
         const std::string blob = blobOf(vector);
         embedding_.bind(1, id);
         embedding_.bind(2, modelId);

@@ -159,7 +159,9 @@ public:
     // Replaces the recording's clips and their embeddings (for modelId) in one transaction, so a
     // crash leaves either the old state or the new one, never half a recording. A new clip with
     // exactly an old clip's span (start, end and band) and origin (Clip::byHand) keeps that clip's
-    // labels. Clips drawn by hand are replaced too: the caller passes them again (cut anew).
+    // labels. Clips drawn by hand are replaced too: the caller passes them again (cut anew). An
+    // empty vector stores the clip without one (merge: a failed recording's clips that the merged
+    // model never read).
     void storeRecording(const RecordingRow& recording, const std::vector<Clip>& clips,
                         const std::string& segmenter, const std::string& modelId,
                         const std::vector<std::vector<float>>& embeddings);

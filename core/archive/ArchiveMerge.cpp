@@ -162,14 +162,14 @@ MergeReport mergeArchives(const fs::path& out, const std::vector<fs::path>& part
                 }
                 taken.emplace(rec.path, std::make_pair(rec, p));
                 // A recording that failed keeps the clips it gave before (Archive::storeRecordingError),
-                // when they have vectors of the merged model to go with them.
+                // with their labels, and with vectors of the merged model where they have them: those
+                // without get theirs when the file can be read again and is cut again.
                 const bool failed = rec.status == "error";
                 if (failed && !std::all_of(clipsOf[rec.id].begin(), clipsOf[rec.id].end(),
-                                           [&](const ClipRow& c) { return rowOf.count(c.id) > 0; })) {
+                                           [&](const ClipRow& c) { return rowOf.count(c.id) > 0; }))
                     report.warnings.push_back("\"" + rec.path + "\" could not be read, and its earlier clips have no vectors "
-                                              "of the merged model: they are left out");
-                    clipsOf[rec.id].clear();
-                }
+                                              "of the merged model: they are kept with their labels, off the map until the "
+                                              "file can be read again");
                 if (failed && clipsOf[rec.id].empty()) {
                     merged.storeRecordingError(rec);
                     ++report.failedRecordings;
@@ -179,8 +179,10 @@ MergeReport mergeArchives(const fs::path& out, const std::vector<fs::path>& part
                 std::vector<std::vector<float>> embedded;
                 for (const ClipRow& c : clipsOf[rec.id]) {
                     clips.push_back({c.start, c.end, c.lowHz, c.highHz, c.byHand});
-                    const float* v = vectors.row(rowOf.at(c.id));
-                    embedded.emplace_back(v, v + vectors.dimension);
+                    if (const auto row = rowOf.find(c.id); row != rowOf.end())
+                        embedded.emplace_back(vectors.row(row->second), vectors.row(row->second) + vectors.dimension);
+                    else
+                        embedded.emplace_back(); // a failed recording's clip the merged model never read
                     keyOf.emplace(c.id, ClipKey{rec.path, c.start, c.end, c.lowHz, c.highHz, c.byHand});
                 }
                 merged.storeRecording(rec, clips, common.segmenter, common.modelId, embedded);

@@ -310,6 +310,70 @@ private Q_SLOTS:
         QCOMPARE(labelOf, expected);
         QCOMPARE(merged.embeddingCount(merged.activeModel()), merged.clipCount());
     }
+    // A shard that changed model while one of its files was broken: that recording's clips have
+    // only the old model's vectors. The merge keeps them and their labels (without a vector of the
+    // merged model), and says so; the file, once readable, is cut again and gets its vectors.
+    void aFailedRecordingsClipsWithoutTheMergedModelsVectorsKeepTheirLabels()
+    {
+        const fs::path recordings = dir() / "switched";
+        testkit::writeCorpus(recordings, 2, 6.0, 23);
+        const auto windows = [&](int shard) {
+            EmbedFolderOptions o = options({shard, 2});
+            o.segment = SegmentSpec::parse("window:1");
+            return o;
+        };
+        const Model other = Model::createRandom(testkit::tinyConfig(), 5);
+        std::vector<fs::path> parts;
+        for (int i = 1; i <= 2; ++i) {
+            Archive a = Archive::create(dir() / ("switched-" + std::to_string(i) + ".crowlingo"), recordings);
+            embedFolder(a, model, windows(i));
+            parts.push_back(a.file());
+        }
+        Archive first = Archive::open(parts[0]);
+        const std::string path = first.clips().front().path;
+        std::vector<ClipId> ids;
+        for (const ClipRow& c : first.clips())
+            if (c.path == path) ids.push_back(c.id);
+        first.setLabels(ids, "caw");
+        const fs::path file = recordings / path;
+        std::string original;
+        {
+            std::ifstream in(file, std::ios::binary);
+            original.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        const auto written = fs::last_write_time(file);
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << std::string(original.size(), 'x');
+        fs::last_write_time(file, written + std::chrono::seconds(5));
+        QCOMPARE(embedFolder(first, other, windows(1)).filesFailed, 1); // the other model, while broken
+        QCOMPARE(first.activeModel(), other.id());
+        {
+            Archive second = Archive::open(parts[1]);
+            QCOMPARE(embedFolder(second, other, windows(2)).filesFailed, 0);
+        }
+
+        const MergeReport m = mergeArchives(dir() / "switched.crowlingo", parts);
+        QCOMPARE(m.failedRecordings, 1);
+        QVERIFY2(std::any_of(m.warnings.begin(), m.warnings.end(),
+                             [](const std::string& w) { return w.find("kept with their labels") != std::string::npos; }),
+                 "no warning about the clips kept without vectors");
+        Archive merged = Archive::open(dir() / "switched.crowlingo");
+        QCOMPARE(merged.activeModel(), other.id());
+        std::int64_t kept = 0;
+        for (const ClipRow& c : merged.clips()) kept += c.path == path;
+        QCOMPARE(kept, std::int64_t(ids.size()));
+        QCOMPARE(merged.labels().size(), ids.size());
+        QCOMPARE(merged.usableClipsWithoutVector(other.id()), std::int64_t(0));
+        QCOMPARE(merged.embeddingCount(other.id()), merged.clipCount() - std::int64_t(ids.size()));
+
+        // Restored: cut again where it was, with the merged model's vectors and every label.
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << original;
+        fs::last_write_time(file, written + std::chrono::seconds(10));
+        EmbedFolderOptions whole = options();
+        whole.segment = SegmentSpec::parse("window:1");
+        QCOMPARE(embedFolder(merged, other, whole).filesFailed, 0);
+        QCOMPARE(merged.embeddingCount(other.id()), merged.clipCount());
+        QCOMPARE(merged.labels().size(), ids.size());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestArchiveMerge)
