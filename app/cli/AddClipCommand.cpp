@@ -67,8 +67,9 @@ Command addAddClipCommand(CLI::App& app)
         std::printf("clip %lld added to %s: %.3f-%.3f s", (long long)id, clip.recording.c_str(), clip.start, clip.end);
         if (clip.highHz > 0) std::printf(", %.0f-%.0f Hz", clip.lowHz, clip.highHz);
         if (!clip.label.empty()) std::printf(", labelled \"%s\"", clip.label.c_str());
-        std::printf("\n`crowlingo-cli neighbours %s %lld` lists the clips like it; it joins the map when the map is "
-                    "computed again (`crowlingo-cli project`)\n", o->archive.c_str(), (long long)id);
+        std::printf("\n`crowlingo-cli neighbours %s %lld` lists the clips like it; it has a map position of its own once "
+                    "the map is computed again (`crowlingo-cli project`; the workbench shows it among its neighbours "
+                    "meanwhile)\n", o->archive.c_str(), (long long)id);
         return 0;
     }};
 }
