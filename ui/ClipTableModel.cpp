@@ -67,7 +67,9 @@ double ClipTableModel::sortNumber(int row, int column) const
     case Duration: return c.end - c.start;
     case LowHz: return c.highHz > c.lowHz ? c.lowHz : -1.0; // the whole band first
     case HighHz: return c.highHz > c.lowHz ? c.highHz : -1.0;
-    case Cluster: return d.hasClustering ? d.cluster[std::size_t(row)] : -2;
+    case Cluster: // a clip the clustering does not hold (added since) has no cluster, like every clip without one
+        return d.hasClustering && (std::size_t(row) >= d.clustered.size() || d.clustered[std::size_t(row)])
+                   ? d.cluster[std::size_t(row)] : -2;
     case Similarity: return orNone(session_->similarityToCurrent(row), -2.0);
     case Score: return orNone(session_->score(row), -1.0);
     }

@@ -175,6 +175,10 @@ private Q_SLOTS:
         QVERIFY(row >= 0);
         QVERIFY(session.data().hasClustering);
         QCOMPARE(model.index(row, ClipTableModel::Cluster).data().toString(), QString());
+        ClipFilterProxy proxy; // nor is it among the noise (the test archive's clustering has none)
+        proxy.setSourceModel(&model);
+        proxy.setClusterFilter(-1);
+        QCOMPARE(proxy.rowCount(), 0);
         QVERIFY(model.index(row, ClipTableModel::File).data(Qt::ToolTipRole).toString().endsWith(QStringLiteral("(drawn by hand)")));
         // Its band, as Raven's Low and High Freq columns show it; the whole band shows none.
         QCOMPARE(model.index(row, ClipTableModel::LowHz).data().toString(), QStringLiteral("1000"));
