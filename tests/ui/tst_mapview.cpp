@@ -3,6 +3,8 @@
 #include "UiTestArchive.h"
 
 #include "ui/ArchiveSession.h"
+#include "core/archive/Archive.h"
+#include "core/segment/Segmenter.h"
 #include "ui/MapView.h"
 
 #include <QApplication>
@@ -326,6 +328,34 @@ private Q_SLOTS:
 
         session.close();
         QVERIFY(!legend->isVisible());
+    }
+    // A clip added after the map and the clustering (drawn by hand) is on the map among its
+    // neighbours, and the legend counts it apart: "not clustered yet", not noise.
+    void aClipAddedSinceIsPlacedAndCountedApart()
+    {
+        UiTestArchive a;
+        ClipId drawn = 0;
+        {
+            Archive archive = Archive::open(a.file().toStdString());
+            const ClipRow first = archive.clips().front();
+            std::vector<float> v = *archive.embedding(first.id, archive.activeModel());
+            v[0] += 0.01f;
+            drawn = archive.addClip(first.recordingId, Clip{first.start + 0.05, first.end - 0.05, 0, 0, true},
+                                    kClipByHandSegmenter, archive.activeModel(), v);
+        }
+        ArchiveSession session;
+        MapView map(&session);
+        map.resize(800, 600);
+        map.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&map));
+        open(session, a);
+        QCOMPARE(map.pointCount(), a.clipCount() + 1);
+        const int i = session.data().indexOf(drawn);
+        QVERIFY(session.data().placedOnMap[std::size_t(i)]);
+        QCOMPARE(map.legend().size(), 4);
+        QCOMPARE(map.legend().back().name, QStringLiteral("not clustered yet"));
+        QCOMPARE(map.legend().back().count, 1);
+        for (int k = 0; k < 3; ++k) QCOMPARE(map.legend()[k].count, 12);
     }
 };
 
