@@ -95,7 +95,7 @@ void ClipInspector::updateHeader()
     QStringList facts;
     facts << tr("%1 – %2 s (%3 s)").arg(c.start, 0, 'f', 3).arg(c.end, 0, 'f', 3).arg(c.end - c.start, 0, 'f', 3);
     if (d.hasClustering)
-        facts << (std::size_t(shown_) < d.clustered.size() && !d.clustered[std::size_t(shown_)] ? tr("not clustered yet")
+        facts << (d.clusterOf(shown_) == ArchiveView::kNotClustered ? tr("not clustered yet")
                   : cluster < 0                      ? tr("noise")
                                                      : tr("cluster %1").arg(cluster));
     if (c.byHand) facts << tr("drawn by hand");

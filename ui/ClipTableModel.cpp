@@ -67,9 +67,7 @@ double ClipTableModel::sortNumber(int row, int column) const
     case Duration: return c.end - c.start;
     case LowHz: return c.highHz > c.lowHz ? c.lowHz : -1.0; // the whole band first
     case HighHz: return c.highHz > c.lowHz ? c.highHz : -1.0;
-    case Cluster: // a clip the clustering does not hold (added since) has no cluster, like every clip without one
-        return d.hasClustering && (std::size_t(row) >= d.clustered.size() || d.clustered[std::size_t(row)])
-                   ? d.cluster[std::size_t(row)] : -2;
+    case Cluster: return d.clusterOf(row); // kNotClustered (-2) for a clip in no clustering
     case Similarity: return orNone(session_->similarityToCurrent(row), -2.0);
     case Score: return orNone(session_->score(row), -1.0);
     }
@@ -109,7 +107,7 @@ QVariant ClipTableModel::data(const QModelIndex& index, int role) const
         case HighHz: return c.highHz > c.lowHz ? QString::number(c.highHz, 'f', 0) : QString();
         case Cluster:
             // A clip added since the clustering (drawn by hand, embedded later) is in no cluster, not noise.
-            if (!d.hasClustering || (std::size_t(i) < d.clustered.size() && !d.clustered[std::size_t(i)])) return QString();
+            if (d.clusterOf(i) == ArchiveView::kNotClustered) return QString();
             return cluster < 0 ? tr("noise") : QString::number(cluster);
         case Label: return QString::fromStdString(d.label[std::size_t(i)]);
         case Similarity: return std::isfinite(similarity) ? QString::number(similarity, 'f', 3) : QString();

@@ -144,7 +144,9 @@ void ClipTablePanel::refillFilters()
             std::vector<char> occurs(d.cluster.size() + 1, 0);
             std::set<int> sparse; // ids above the clip count: only from a hand-made clustering
             bool noise = false;
-            for (int id : d.cluster) {
+            for (int i = 0; i < d.clipCount(); ++i) {
+                const int id = d.clusterOf(i);
+                if (id == ArchiveView::kNotClustered) continue; // offered by no cluster entry
                 if (id < 0) noise = true;
                 else if (std::size_t(id) < occurs.size()) occurs[std::size_t(id)] = 1;
                 else sparse.insert(id);

@@ -221,10 +221,8 @@ void MapView::recolour()
         }
         legendTitle_ = tr("Clusters");
         // -2: a clip the clustering does not hold (drawn by hand, or embedded since), grey apart from noise.
-        assign([&](int i) {
-                   return std::size_t(i) < d.clustered.size() && !d.clustered[std::size_t(i)] ? -2 : d.cluster[std::size_t(i)];
-               },
-               [&](int c) { return c == -2 ? tr("not clustered yet") : c < 0 ? tr("noise") : tr("cluster %1").arg(c); },
+        assign([&](int i) { return d.clusterOf(i); },
+               [&](int c) { return c == ArchiveView::kNotClustered ? tr("not clustered yet") : c < 0 ? tr("noise") : tr("cluster %1").arg(c); },
                [](int c) { return c < 0; });
         break;
     case ColourBy::Label:
@@ -659,9 +657,9 @@ void MapView::showTooltip(QPointF pos, QPoint globalPos)
                        .arg(QFileInfo(QString::fromStdString(c.path)).fileName().toHtmlEscaped())
                        .arg(c.start, 0, 'f', 2)
                        .arg(c.end, 0, 'f', 2)
-                       .arg(!d.hasClustering || (std::size_t(hovered_) < d.clustered.size() && !d.clustered[std::size_t(hovered_)])
-                                ? tr("not clustered")
-                                : cl < 0 ? tr("noise") : tr("cluster %1").arg(cl));
+                       .arg(d.clusterOf(hovered_) == ArchiveView::kNotClustered ? tr("not clustered")
+                            : cl < 0                                              ? tr("noise")
+                                                                                  : tr("cluster %1").arg(cl));
     if (!d.label[std::size_t(hovered_)].empty())
         text += tr("<br>label: %1").arg(QString::fromStdString(d.label[std::size_t(hovered_)]).toHtmlEscaped());
     QToolTip::showText(globalPos, text, this, QRect(pos.toPoint() - QPoint(4, 4), QSize(8, 8)));

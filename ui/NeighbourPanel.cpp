@@ -150,8 +150,10 @@ QString NeighbourPanel::clipText(int clipIndex) const
     const ClipRow& c = d.clips[std::size_t(clipIndex)];
     QString second = tr("%1 – %2 s").arg(c.start, 0, 'f', 2).arg(c.end, 0, 'f', 2);
     if (d.hasClustering) {
-        const int cl = d.cluster[std::size_t(clipIndex)];
-        second += QStringLiteral(" · ") + (cl < 0 ? tr("noise") : tr("cluster %1").arg(cl));
+        const int cl = d.clusterOf(clipIndex);
+        second += QStringLiteral(" · ") + (cl == ArchiveView::kNotClustered ? tr("not clustered yet")
+                                           : cl < 0                         ? tr("noise")
+                                                                            : tr("cluster %1").arg(cl));
     }
     if (!d.label[std::size_t(clipIndex)].empty())
         second += QStringLiteral(" · ") + QString::fromStdString(d.label[std::size_t(clipIndex)]);

@@ -85,6 +85,15 @@ struct ArchiveView {
     static ArchiveView load(const std::filesystem::path& file, const Progress& progress = {});
 
     int clipCount() const { return int(clips.size()); }
+    // A clip's cluster (-1 noise), or -2 where there is no clustering or it does not hold the clip
+    // (drawn by hand, or embedded since): such a clip is in no cluster, and not noise either.
+    static constexpr int kNotClustered = -2;
+    int clusterOf(int clipIndex) const
+    {
+        const auto i = std::size_t(clipIndex);
+        if (!hasClustering || (i < clustered.size() && !clustered[i])) return kNotClustered;
+        return cluster[i];
+    }
     int indexOf(ClipId id) const;                 // -1 if not in the archive
     std::filesystem::path audioFile(int clipIndex) const;
     std::string recordingPath(int clipIndex) const; // relative path as stored
