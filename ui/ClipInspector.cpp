@@ -1,5 +1,7 @@
 #include "ui/ClipInspector.h"
 
+#include "ui/ClusterName.h"
+
 #include "ui/ArchiveSession.h"
 #include "ui/ClipSpectrogram.h"
 #include "ui/ReconstructionPanel.h"
@@ -90,14 +92,11 @@ void ClipInspector::updateHeader()
     }
     const ArchiveView& d = session_->data();
     const ClipRow& c = d.clips[std::size_t(shown_)];
-    const int cluster = d.cluster[std::size_t(shown_)];
     const std::string& label = d.label[std::size_t(shown_)];
     QStringList facts;
     facts << tr("%1 – %2 s (%3 s)").arg(c.start, 0, 'f', 3).arg(c.end, 0, 'f', 3).arg(c.end - c.start, 0, 'f', 3);
     if (d.hasClustering)
-        facts << (d.clusterOf(shown_) == ArchiveView::kNotClustered ? tr("not clustered yet")
-                  : cluster < 0                      ? tr("noise")
-                                                     : tr("cluster %1").arg(cluster));
+        facts << clusterName(d.clusterOf(shown_));
     if (c.byHand) facts << tr("drawn by hand");
     facts << (label.empty() ? tr("unlabelled") : tr("label <b>%1</b>").arg(QString::fromStdString(label).toHtmlEscaped()));
     if (d.timeExpansion != 1.0) facts << tr("time expansion ×%1").arg(d.timeExpansion);

@@ -90,7 +90,7 @@ QVariant ClipTableModel::data(const QModelIndex& index, int role) const
     const ClipRow& c = d.clips[std::size_t(i)];
     if (role == ClipIndexRole) return i;
     if (role == ClipIdRole) return qlonglong(c.id);
-    const int cluster = d.cluster[std::size_t(i)];
+    const int cluster = d.clusterOf(i); // kNotClustered: a clip the clustering does not hold
     const float similarity = session_->similarityToCurrent(i);
     const float score = session_->score(i);
     if (role == SortRole) {
@@ -105,10 +105,8 @@ QVariant ClipTableModel::data(const QModelIndex& index, int role) const
         case Duration: return QString::number(c.end - c.start, 'f', 2);
         case LowHz: return c.highHz > c.lowHz ? QString::number(c.lowHz, 'f', 0) : QString();
         case HighHz: return c.highHz > c.lowHz ? QString::number(c.highHz, 'f', 0) : QString();
-        case Cluster:
-            // A clip added since the clustering (drawn by hand, embedded later) is in no cluster, not noise.
-            if (d.clusterOf(i) == ArchiveView::kNotClustered) return QString();
-            return cluster < 0 ? tr("noise") : QString::number(cluster);
+        case Cluster: // a clip added since the clustering (drawn by hand, embedded later): none, not noise
+            return cluster == ArchiveView::kNotClustered ? QString() : cluster < 0 ? tr("noise") : QString::number(cluster);
         case Label: return QString::fromStdString(d.label[std::size_t(i)]);
         case Similarity: return std::isfinite(similarity) ? QString::number(similarity, 'f', 3) : QString();
         case Score: return std::isfinite(score) ? QString::number(score, 'f', 3) : QString();

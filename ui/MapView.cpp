@@ -4,6 +4,8 @@
 // legend's model and the colour rules live in their own files.
 #include "ui/MapView.h"
 
+#include "ui/ClusterName.h"
+
 #include "ui/ArchiveSession.h"
 #include "core/analysis/Projection.h"
 #include "core/render/CategoricalPalette.h"
@@ -222,7 +224,7 @@ void MapView::recolour()
         legendTitle_ = tr("Clusters");
         // -2: a clip the clustering does not hold (drawn by hand, or embedded since), grey apart from noise.
         assign([&](int i) { return d.clusterOf(i); },
-               [&](int c) { return c == ArchiveView::kNotClustered ? tr("not clustered yet") : c < 0 ? tr("noise") : tr("cluster %1").arg(c); },
+               [&](int c) { return clusterName(c); },
                [](int c) { return c < 0; });
         break;
     case ColourBy::Label:
@@ -652,14 +654,11 @@ void MapView::showTooltip(QPointF pos, QPoint globalPos)
     }
     const ArchiveView& d = session_->data();
     const ClipRow& c = d.clips[std::size_t(hovered_)];
-    const int cl = d.cluster[std::size_t(hovered_)];
     QString text = QStringLiteral("<b>%1</b><br>%2 – %3 s<br>%4")
                        .arg(QFileInfo(QString::fromStdString(c.path)).fileName().toHtmlEscaped())
                        .arg(c.start, 0, 'f', 2)
                        .arg(c.end, 0, 'f', 2)
-                       .arg(d.clusterOf(hovered_) == ArchiveView::kNotClustered ? tr("not clustered")
-                            : cl < 0                                              ? tr("noise")
-                                                                                  : tr("cluster %1").arg(cl));
+                       .arg(!d.hasClustering ? tr("not clustered") : clusterName(d.clusterOf(hovered_)));
     if (!d.label[std::size_t(hovered_)].empty())
         text += tr("<br>label: %1").arg(QString::fromStdString(d.label[std::size_t(hovered_)]).toHtmlEscaped());
     QToolTip::showText(globalPos, text, this, QRect(pos.toPoint() - QPoint(4, 4), QSize(8, 8)));

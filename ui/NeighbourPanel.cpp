@@ -1,5 +1,7 @@
 #include "ui/NeighbourPanel.h"
 
+#include "ui/ClusterName.h"
+
 #include "ui/ArchiveSession.h"
 #include "ui/ClipSpectrogram.h"
 #include "ui/Result.h"
@@ -150,10 +152,7 @@ QString NeighbourPanel::clipText(int clipIndex) const
     const ClipRow& c = d.clips[std::size_t(clipIndex)];
     QString second = tr("%1 – %2 s").arg(c.start, 0, 'f', 2).arg(c.end, 0, 'f', 2);
     if (d.hasClustering) {
-        const int cl = d.clusterOf(clipIndex);
-        second += QStringLiteral(" · ") + (cl == ArchiveView::kNotClustered ? tr("not clustered yet")
-                                           : cl < 0                         ? tr("noise")
-                                                                            : tr("cluster %1").arg(cl));
+        second += QStringLiteral(" · ") + clusterName(d.clusterOf(clipIndex));
     }
     if (!d.label[std::size_t(clipIndex)].empty())
         second += QStringLiteral(" · ") + QString::fromStdString(d.label[std::size_t(clipIndex)]);
