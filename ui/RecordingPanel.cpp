@@ -108,9 +108,7 @@ RecordingPanel::RecordingPanel(ArchiveSession* session, MapView* colours, QWidge
     connect(session_, &ArchiveSession::labelsChanged, this, &RecordingPanel::refreshBoxes);
     connect(view_, &RecordingView::playRequested, this, [this](double start, double end) {
         if (end <= start) end = view_->visibleEnd();
-        if (recording_ >= 0 && end > start)
-            Q_EMIT playRequested(session_->data().recordingFiles[std::size_t(recording_)], start, end,
-                                 session_->data().timeExpansion, 0.0, 0.0);
+        if (end > start) playStretch(start, end);
     });
     connect(view_, &RecordingView::visibleRangeChanged, this, &RecordingPanel::syncScrollBar);
     connect(scroll_, &QScrollBar::valueChanged, this, [this](int value) {
@@ -151,10 +149,8 @@ QMenu* RecordingPanel::viewMenu(QWidget* parent)
     menu->addAction(view_->hasSelection() ? tr("Play Selection") : tr("Play from Cursor"), this, &RecordingPanel::playSelection);
     if (view_->hasSelection() && view_->selectionHighHz() > view_->selectionLowHz() && recording_ >= 0) {
         QAction* band = menu->addAction(tr("Play Its Band Only"), this, [this] {
-            if (recording_ < 0 || !view_->hasSelection()) return;
-            Q_EMIT playRequested(session_->data().recordingFiles[std::size_t(recording_)], view_->selectionStart(),
-                                 view_->selectionEnd(), session_->data().timeExpansion, view_->selectionLowHz(),
-                                 view_->selectionHighHz());
+            if (view_->hasSelection())
+                playStretch(view_->selectionStart(), view_->selectionEnd(), view_->selectionLowHz(), view_->selectionHighHz());
         });
         band->setObjectName(QStringLiteral("playBandAction"));
     }
@@ -253,16 +249,12 @@ QMenu* RecordingPanel::clipMenu(int clip, QWidget* parent)
     QAction* select = menu->addAction(tr("Select This Clip"), this, [this, clip] { session_->setCurrentClip(clip); });
     select->setEnabled(clip != session_->currentClip());
     menu->addAction(tr("Play This Clip"), this, [this, clip, start = c.start, end = c.end] {
-        if (recording_ == session_->data().recordingOfClip[std::size_t(clip)])
-            Q_EMIT playRequested(session_->data().recordingFiles[std::size_t(recording_)], start, end,
-                                 session_->data().timeExpansion, 0.0, 0.0);
+        if (recording_ == session_->data().recordingOfClip[std::size_t(clip)]) playStretch(start, end);
     });
     if (c.highHz > c.lowHz) {
         QAction* band = menu->addAction(tr("Play This Clip's Band Only"), this,
                                         [this, clip, start = c.start, end = c.end, low = c.lowHz, high = c.highHz] {
-            if (recording_ == session_->data().recordingOfClip[std::size_t(clip)])
-                Q_EMIT playRequested(session_->data().recordingFiles[std::size_t(recording_)], start, end,
-                                     session_->data().timeExpansion, low, high);
+            if (recording_ == session_->data().recordingOfClip[std::size_t(clip)]) playStretch(start, end, low, high);
         });
         band->setObjectName(QStringLiteral("playBandAction"));
     }
@@ -317,6 +309,13 @@ void RecordingPanel::showWholeRecording()
 }
 
 void RecordingPanel::playSelection() { view_->requestPlay(); }
+
+void RecordingPanel::playStretch(double start, double end, double lowHz, double highHz)
+{
+    if (recording_ < 0 || !session_->isOpen()) return;
+    Q_EMIT playRequested(session_->data().recordingFiles[std::size_t(recording_)], start, end,
+                         session_->data().timeExpansion, lowHz, highHz);
+}
 
 void RecordingPanel::syncScrollBar()
 {

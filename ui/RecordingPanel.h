@@ -77,6 +77,8 @@ private:
     void addNeighbourActions(QMenu* menu, int clipIndex);
     void syncScrollBar();
     void updateAddClipButton();
+    // playRequested for a stretch of the recording shown (highHz > lowHz: that band only).
+    void playStretch(double start, double end, double lowHz = 0, double highHz = 0);
 
     ArchiveSession* session_;
     MapView* colours_;

@@ -122,9 +122,9 @@ void ArchiveView::placeClipsMissingFromTheMap()
     const std::vector<float> computed = xy;
     constexpr int kNeighbours = 15; // UMAP's default n_neighbors
     for (int i : missing) {
-        const auto row = std::int64_t(rowOfClip[std::size_t(i)]);
-        const std::vector<Neighbour> near = index->search(embeddings.vector(rowOfClip[std::size_t(i)]),
-                                                          kNeighbours + int(missing.size()), row);
+        const EmbeddingRow row = rowOfClip[std::size_t(i)];
+        const std::vector<Neighbour> near = index->search(embeddings.vector(row), kNeighbours + int(missing.size()),
+                                                          std::int64_t(row));
         std::vector<float> similarity, at;
         for (const Neighbour& n : near) {
             const int c = n.row >= 0 && std::size_t(n.row) < clipOfRow.size() ? clipOfRow[std::size_t(n.row)] : -1;
