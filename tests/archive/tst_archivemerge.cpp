@@ -47,6 +47,26 @@ class TestArchiveMerge : public QObject {
         return a.file();
     }
 
+    // One of two shards of a folder, cut into 1-s windows.
+    EmbedFolderOptions windows(int shard) const
+    {
+        EmbedFolderOptions o = options({shard, 2});
+        o.segment = SegmentSpec::parse("window:1");
+        return o;
+    }
+
+    // The two shards of `recordings` in 1-s windows, embedded into "<name>-1.crowlingo" and "-2".
+    std::vector<fs::path> windowShards(const fs::path& recordings, const std::string& name)
+    {
+        std::vector<fs::path> parts;
+        for (int i = 1; i <= 2; ++i) {
+            Archive a = Archive::create(dir() / (name + "-" + std::to_string(i) + ".crowlingo"), recordings);
+            embedFolder(a, model, windows(i));
+            parts.push_back(a.file());
+        }
+        return parts;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -238,17 +258,7 @@ private Q_SLOTS:
     {
         const fs::path recordings = dir() / "turning";
         testkit::writeCorpus(recordings, 2, 6.0, 17);
-        const auto windows = [&](int shard) {
-            EmbedFolderOptions o = options({shard, 2});
-            o.segment = SegmentSpec::parse("window:1");
-            return o;
-        };
-        std::vector<fs::path> parts;
-        for (int i = 1; i <= 2; ++i) {
-            Archive a = Archive::create(dir() / ("turning-" + std::to_string(i) + ".crowlingo"), recordings);
-            embedFolder(a, model, windows(i));
-            parts.push_back(a.file());
-        }
+        const std::vector<fs::path> parts = windowShards(recordings, "turning");
         Archive first = Archive::open(parts[0]);
         QVERIFY(first.clipCount() > 0);
         const std::string path = first.clips().front().path;
@@ -281,14 +291,7 @@ private Q_SLOTS:
     {
         const fs::path recordings = dir() / "drawn";
         testkit::writeCorpus(recordings, 2, 6.0, 19);
-        std::vector<fs::path> parts;
-        for (int i = 1; i <= 2; ++i) {
-            Archive a = Archive::create(dir() / ("drawn-" + std::to_string(i) + ".crowlingo"), recordings);
-            EmbedFolderOptions o = options({i, 2});
-            o.segment = SegmentSpec::parse("window:1");
-            embedFolder(a, model, o);
-            parts.push_back(a.file());
-        }
+        const std::vector<fs::path> parts = windowShards(recordings, "drawn");
         Archive first = Archive::open(parts[0]);
         const ClipRow window = first.clips().front();
         QVERIFY(!window.byHand);
@@ -317,18 +320,8 @@ private Q_SLOTS:
     {
         const fs::path recordings = dir() / "switched";
         testkit::writeCorpus(recordings, 2, 6.0, 23);
-        const auto windows = [&](int shard) {
-            EmbedFolderOptions o = options({shard, 2});
-            o.segment = SegmentSpec::parse("window:1");
-            return o;
-        };
         const Model other = Model::createRandom(testkit::tinyConfig(), 5);
-        std::vector<fs::path> parts;
-        for (int i = 1; i <= 2; ++i) {
-            Archive a = Archive::create(dir() / ("switched-" + std::to_string(i) + ".crowlingo"), recordings);
-            embedFolder(a, model, windows(i));
-            parts.push_back(a.file());
-        }
+        const std::vector<fs::path> parts = windowShards(recordings, "switched");
         Archive first = Archive::open(parts[0]);
         const std::string path = first.clips().front().path;
         std::vector<ClipId> ids;

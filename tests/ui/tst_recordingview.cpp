@@ -45,6 +45,15 @@ int clipOf(MainWindow& w, const UiTestArchive& a, int r, int j)
     return w.session()->data().indexOf(a.ids()[std::size_t(r * 12 + j)]);
 }
 
+// A left-button drag on the view from one point to another.
+void drag(QWidget* view, QPoint from, QPoint to)
+{
+    QTest::mousePress(view, Qt::LeftButton, {}, from);
+    QMouseEvent move(QEvent::MouseMove, QPointF(to), view->mapToGlobal(QPointF(to)), Qt::NoButton, Qt::LeftButton, {});
+    QApplication::sendEvent(view, &move);
+    QTest::mouseRelease(view, Qt::LeftButton, {}, to);
+}
+
 int brightness(const QImage& img, double x, double y)
 {
     return qGray(img.pixel(int(std::lround(x)), int(std::lround(y))));
@@ -290,10 +299,7 @@ private Q_SLOTS:
         const int y = view->plotRect().center().y();
         // Drag from 6.1 s to 7.9 s, starting between clips (6.1 is after clip 5 and before clip 6).
         const QPoint from(int(view->xOfTime(6.1)), y), to(int(view->xOfTime(7.9)), y);
-        QTest::mousePress(view, Qt::LeftButton, {}, from);
-        QMouseEvent move(QEvent::MouseMove, QPointF(to), view->mapToGlobal(QPointF(to)), Qt::NoButton, Qt::LeftButton, {});
-        QApplication::sendEvent(view, &move);
-        QTest::mouseRelease(view, Qt::LeftButton, {}, to);
+        drag(view, from, to);
         QVERIFY(std::abs(view->selectionStart() - 6.1) < 2 * view->secondsPerPixel());
         QVERIFY(std::abs(view->selectionEnd() - 7.9) < 2 * view->secondsPerPixel());
 
@@ -339,17 +345,11 @@ private Q_SLOTS:
         w.session()->setCurrentClip(clipOf(w, a, 1, 6));
         view->showRange(5.0, 9.0);
         QVERIFY(!panel->addClipButton()->isEnabled()); // nothing dragged yet
-        const auto drag = [&](QPoint from, QPoint to) {
-            QTest::mousePress(view, Qt::LeftButton, {}, from);
-            QMouseEvent move(QEvent::MouseMove, QPointF(to), view->mapToGlobal(QPointF(to)), Qt::NoButton, Qt::LeftButton, {});
-            QApplication::sendEvent(view, &move);
-            QTest::mouseRelease(view, Qt::LeftButton, {}, to);
-        };
         const double hzPerPixel = (view->visibleHighHz() - view->visibleLowHz()) / view->plotRect().height();
         // From inside clip 6's box (6.25-6.75 s), across frequencies: a box.
         const QPoint from(int(view->xOfTime(6.4)), int(view->yOfFrequency(4000))), to(int(view->xOfTime(7.3)), int(view->yOfFrequency(1500)));
         QCOMPARE(view->clipAt(from), clipOf(w, a, 1, 6));
-        drag(from, to);
+        drag(view, from, to);
         QVERIFY(std::abs(view->selectionStart() - 6.4) < 2 * view->secondsPerPixel());
         QVERIFY(std::abs(view->selectionEnd() - 7.3) < 2 * view->secondsPerPixel());
         QVERIFY2(std::abs(view->selectionLowHz() - 1500) < 2 * hzPerPixel, qPrintable(QString::number(view->selectionLowHz())));
@@ -379,7 +379,7 @@ private Q_SLOTS:
 
         // Along one row: the whole band. The view's own menu offers the same.
         const int y = view->plotRect().center().y();
-        drag(QPoint(int(view->xOfTime(7.6)), y), QPoint(int(view->xOfTime(8.4)), y + 3));
+        drag(view, QPoint(int(view->xOfTime(7.6)), y), QPoint(int(view->xOfTime(8.4)), y + 3));
         QVERIFY(view->selectionHighHz() <= view->selectionLowHz());
         std::unique_ptr<QMenu> menu(panel->viewMenu(nullptr));
         QAction* add = nullptr;
