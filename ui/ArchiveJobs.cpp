@@ -100,19 +100,63 @@ bool ArchiveJobs::removeClip(ClipId id)
 {
     if (!session_->isOpen()) return false;
     const std::filesystem::path file = session_->data().file;
-    const bool started = tasks_->start<ClipId>(
+    const bool started = tasks_->start<RemovedClip>(
         tr("Removing a clip"),
         [file, id](const Progress&) {
             Archive archive = Archive::open(file);
-            removeClipByHand(archive, id);
-            return id;
+            return removeClipByHand(archive, id);
         },
-        [this](Result<ClipId> r) {
+        [this](Result<RemovedClip> r) {
             if (!r.ok()) {
                 if (!r.cancelled) Q_EMIT failed(tr("Cannot remove the clip"), r.error);
                 return;
             }
             Q_EMIT clipRemoved(*r.value);
+        });
+    if (!started) busy();
+    return started;
+}
+
+bool ArchiveJobs::restoreClip(const RemovedClip& removed, const Model& model)
+{
+    if (!session_->isOpen()) return false;
+    const std::filesystem::path file = session_->data().file;
+    const bool started = tasks_->start<ClipId>(
+        tr("Putting a clip back"),
+        [file, removed, model](const Progress&) {
+            Archive archive = Archive::open(file);
+            const ClipRow& c = removed.clip;
+            const ClipId id = addClipByHand(archive, model, {c.path, c.start, c.end, c.lowHz, c.highHz, {}});
+            for (const LabelRow& l : removed.labels) archive.setLabel(id, l.label, l.source);
+            return id;
+        },
+        [this](Result<ClipId> r) {
+            if (!r.ok()) {
+                if (!r.cancelled) Q_EMIT failed(tr("Cannot put the clip back"), r.error);
+                return;
+            }
+            Q_EMIT clipRestored(*r.value);
+        });
+    if (!started) busy();
+    return started;
+}
+
+bool ArchiveJobs::redrawClip(ClipId id, const Clip& box, const Model& model)
+{
+    if (!session_->isOpen()) return false;
+    const std::filesystem::path file = session_->data().file;
+    const bool started = tasks_->start<ClipId>(
+        tr("Redrawing a clip"),
+        [file, id, box, model](const Progress&) {
+            Archive archive = Archive::open(file);
+            return redrawClipByHand(archive, model, id, box);
+        },
+        [this, id](Result<ClipId> r) {
+            if (!r.ok()) {
+                if (!r.cancelled) Q_EMIT failed(tr("Cannot redraw the clip"), r.error);
+                return;
+            }
+            Q_EMIT clipRedrawn(id, *r.value);
         });
     if (!started) busy();
     return started;

@@ -11,6 +11,7 @@
 //   jobs.exportClusters("clusters.csv");  // -> exportFinished(ok, message)
 //
 // Threading: GUI thread only.
+#include "core/archive/ClipByHandRemoval.h"
 #include "core/pipeline/ClipsByHand.h"
 #include "core/pipeline/FolderEmbedder.h"
 
@@ -60,8 +61,13 @@ public:
     // A clip drawn on a recording of the open archive, embedded with `model` (the archive's):
     // clipAdded(id) follows, or failed() with the reason. False when other work is running.
     bool addClip(const ClipByHand& clip, const Model& model);
-    // Removes a clip drawn by hand: clipRemoved() follows, or failed().
+    // Removes a clip drawn by hand: clipRemoved() follows with what was removed, or failed().
     bool removeClip(ClipId id);
+    // Draws a removed clip again where it was, with its labels (undo): clipRestored() follows.
+    bool restoreClip(const RemovedClip& removed, const Model& model);
+    // Draws a clip drawn by hand again as `box` (core's redrawClipByHand): clipRedrawn() follows,
+    // with the clip's new id, or failed().
+    bool redrawClip(ClipId id, const Clip& box, const Model& model);
 
     // The files are replaced if they exist (the save dialog asked); never the open archive.
     void exportEmbeddings(const QString& npyFile, const QString& csvFile);
@@ -80,7 +86,9 @@ Q_SIGNALS:
     void clustersFound(int clusters);
     void exportFinished(bool ok, const QString& message);
     void clipAdded(crowlingo::ClipId id);
-    void clipRemoved(crowlingo::ClipId id);
+    void clipRemoved(const crowlingo::RemovedClip& removed);
+    void clipRestored(crowlingo::ClipId id);
+    void clipRedrawn(crowlingo::ClipId was, crowlingo::ClipId now);
 
 private:
     std::optional<ClusterParams> clusteringThatFollowsTheMap() const;

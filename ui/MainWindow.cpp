@@ -147,18 +147,46 @@ MainWindow::MainWindow(QWidget* parent)
     connect(recording_, &RecordingPanel::playRequested, listening_, &ListeningController::playRange);
     connect(recording_, &RecordingPanel::addClipRequested, this, &MainWindow::addClipDrawn);
     connect(recording_, &RecordingPanel::removeClipRequested, this, &MainWindow::removeClipDrawn);
+    connect(recording_, &RecordingPanel::clipRedrawRequested, this, &MainWindow::redrawClipDrawn);
+    connect(recording_, &RecordingPanel::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
     // The archive is read again with the clip in it (or without it); an added clip becomes current,
     // so that its neighbours are listed at once.
     connect(jobs_, &ArchiveJobs::clipAdded, this, [this](ClipId id) {
         if (!session_->isOpen()) return;
+        clipUndo_ = ClipUndo{session_->fileName(), tr("Add Clip"), id, 0, {}, {}};
         clipAfterReload_ = id;
         openArchive(session_->fileName());
         statusBar()->showMessage(tr("Clip %1 added and embedded: its nearest neighbours are listed").arg(id), 8000);
     });
-    connect(jobs_, &ArchiveJobs::clipRemoved, this, [this](ClipId id) {
+    connect(jobs_, &ArchiveJobs::clipRedrawn, this, [this](ClipId was, ClipId now) {
         if (!session_->isOpen()) return;
+        if (std::exchange(undoingClip_, false))
+            clipUndo_.reset();
+        else if (redrawFrom_ && was != now)
+            clipUndo_ = ClipUndo{session_->fileName(), tr("Redraw Clip"), 0, now, *redrawFrom_, {}};
+        redrawFrom_.reset();
+        clipAfterReload_ = now;
+        openArchive(session_->fileName());
+        statusBar()->showMessage(was == now ? tr("Clip %1 is already drawn so").arg(now)
+                                            : tr("Clip %1 redrawn and embedded again as clip %2, its labels kept").arg(was).arg(now),
+                                 8000);
+    });
+    connect(jobs_, &ArchiveJobs::clipRemoved, this, [this](const RemovedClip& removed) {
+        if (!session_->isOpen()) return;
+        if (std::exchange(undoingClip_, false))
+            clipUndo_.reset();
+        else
+            clipUndo_ = ClipUndo{session_->fileName(), tr("Remove Clip"), 0, 0, {}, removed};
         reloadArchive();
-        statusBar()->showMessage(tr("Clip %1 removed").arg(id), 6000);
+        statusBar()->showMessage(tr("Clip %1 removed").arg(removed.clip.id), 6000);
+    });
+    connect(jobs_, &ArchiveJobs::clipRestored, this, [this](ClipId id) {
+        undoingClip_ = false;
+        clipUndo_.reset();
+        if (!session_->isOpen()) return;
+        clipAfterReload_ = id;
+        openArchive(session_->fileName());
+        statusBar()->showMessage(tr("Clip put back as clip %1, with its labels").arg(id), 8000);
     });
     connect(player_, &AudioPlayer::itemStarted, this, [this](int, int clip) {
         neighbours_->setPlayingClip(clip);
@@ -322,15 +350,12 @@ void MainWindow::buildActions()
     stopAction_->setToolTip(tr("Stop playback (Esc)"));
     labelAction_ = make(tr("&Label Selected Clips…"), QKeySequence(tr("Ctrl+L")), [this] { labelBar_->focusEdit(); });
     // Ctrl+Z: a focused text field keeps it for its own typing; elsewhere it takes back a label edit.
-    undoLabelAction_ = make(tr("&Undo Label"), QKeySequence::Undo, [this] {
-        const QString what = session_->undoLabelText();
-        if (session_->undoLabel()) statusBar()->showMessage(tr("Undone: %1").arg(what), 4000);
-    });
+    undoLabelAction_ = make(tr("&Undo"), QKeySequence::Undo, [this] { undo(); });
+    undoLabelAction_->setObjectName(QStringLiteral("undoAction"));
     undoLabelAction_->setEnabled(false);
-    connect(session_, &ArchiveSession::labelUndoChanged, this, [this](bool canUndo) {
-        undoLabelAction_->setEnabled(canUndo);
-        undoLabelAction_->setText(canUndo ? tr("&Undo %1").arg(session_->undoLabelText()) : tr("&Undo Label"));
-    });
+    connect(session_, &ArchiveSession::labelUndoChanged, this, &MainWindow::updateUndoAction);
+    connect(session_, &ArchiveSession::archiveOpened, this, &MainWindow::updateUndoAction);
+    connect(session_, &ArchiveSession::archiveClosed, this, &MainWindow::updateUndoAction);
     resetMapAction_ = make(tr("&Reset Map View"), QKeySequence(tr("Ctrl+0")), [this] { mapView()->resetView(); });
     aboutAction_ = make(tr("&About CrowLingo"), QKeySequence(), [this] {
         // What decides the model's speed here, as the CLI's model commands print it.
@@ -513,7 +538,56 @@ void MainWindow::addClipDrawn(const QString& recording, double start, double end
         clip.lowHz = lowHz;
         clip.highHz = highHz;
     }
+    undoingClip_ = false;
     jobs_->addClip(clip, *models_->model());
+}
+
+void MainWindow::undo()
+{
+    if (session_->canUndoLabel()) {
+        const QString what = session_->undoLabelText();
+        if (session_->undoLabel()) statusBar()->showMessage(tr("Undone: %1").arg(what), 4000);
+        return;
+    }
+    if (!clipUndo_ || !session_->isOpen() || clipUndo_->archive != session_->fileName()) return;
+    if (!models_->model() || models_->isLoading()) {
+        showError(tr("Cannot undo"), tr("The model is still loading; try again in a moment."));
+        return;
+    }
+    const ClipUndo u = *clipUndo_;
+    bool started = false;
+    if (u.added) started = jobs_->removeClip(u.added);
+    else if (u.redrawn) started = jobs_->redrawClip(u.redrawn, u.box, *models_->model());
+    else if (u.removed) started = jobs_->restoreClip(*u.removed, *models_->model());
+    undoingClip_ = started;
+}
+
+void MainWindow::updateUndoAction()
+{
+    const bool label = session_->canUndoLabel();
+    const bool clip = clipUndo_ && session_->isOpen() && clipUndo_->archive == session_->fileName();
+    undoLabelAction_->setEnabled(label || clip);
+    undoLabelAction_->setText(label ? tr("&Undo %1").arg(session_->undoLabelText())
+                              : clip ? tr("&Undo %1").arg(clipUndo_->what)
+                                     : tr("&Undo"));
+}
+
+void MainWindow::redrawClipDrawn(int clipIndex, double start, double end, double lowHz, double highHz)
+{
+    if (!session_->isOpen() || clipIndex < 0 || clipIndex >= session_->clipCount()) return;
+    if (!models_->model() || models_->isLoading()) {
+        showError(tr("Cannot redraw the clip"), tr("The model is still loading; try again in a moment."));
+        return;
+    }
+    Clip box{start, end, 0, 0, true};
+    if (highHz > lowHz) {
+        box.lowHz = lowHz;
+        box.highHz = highHz;
+    }
+    const ClipRow& c = session_->data().clips[std::size_t(clipIndex)];
+    undoingClip_ = false;
+    redrawFrom_ = Clip{c.start, c.end, c.lowHz, c.highHz, true};
+    jobs_->redrawClip(c.id, box, *models_->model());
 }
 
 void MainWindow::removeClipDrawn(int clipIndex)
@@ -527,6 +601,7 @@ void MainWindow::removeClipDrawn(int clipIndex)
                                              .arg(c.id).arg(c.start, 0, 'f', 3).arg(c.end, 0, 'f', 3)
                                              .arg(QString::fromStdString(label));
     if (QMessageBox::question(this, tr("Remove Clip"), what) != QMessageBox::Yes) return;
+    undoingClip_ = false;
     jobs_->removeClip(c.id);
 }
 

@@ -17,9 +17,11 @@
 //
 // Threading: GUI thread only. Long work runs through one TaskRunner, the model through worker
 // threads; each worker opens its own Archive connection.
+#include "core/archive/ClipByHandRemoval.h"
 #include "core/model/Model.h"
 
 #include "core/render/SpectrogramSettings.h"
+#include "core/segment/Segmenter.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -153,7 +155,24 @@ private:
     // again with it as the current clip. Removal asks first.
     void addClipDrawn(const QString& recording, double start, double end, double lowHz, double highHz);
     void removeClipDrawn(int clipIndex);
+    void redrawClipDrawn(int clipIndex, double start, double end, double lowHz, double highHz);
     bool askYesNo(const QString& title, const QString& question);
+    // Edit > Undo: the newest label edit, else the last clip added, redrawn or removed by hand.
+    void undo();
+    void updateUndoAction();
+    // The clip edits since the archive was read, once reading it again started the label history
+    // anew, so that a clip edit is undone after the label edits made since and before older ones.
+    struct ClipUndo {
+        QString archive;                    // the archive it was made in
+        QString what;                       // for the menu: "Add Clip"
+        ClipId added = 0;                   // undo an addition: remove this clip
+        ClipId redrawn = 0;                 // undo a redraw: draw this clip as `box` again
+        Clip box;
+        std::optional<RemovedClip> removed; // undo a removal: put it back with its labels
+    };
+    std::optional<ClipUndo> clipUndo_;
+    std::optional<Clip> redrawFrom_;        // the box of the clip being redrawn
+    bool undoingClip_ = false;              // the clip job running undoes one (no redo is kept)
 
     ArchiveSession* session_;
     TaskRunner* tasks_;

@@ -4,6 +4,9 @@
 #include "ui/MapView.h"
 #include "ui/RecordingView.h"
 
+#include "core/archive/Archive.h"
+#include "core/pipeline/ClipsByHand.h"
+
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -53,6 +56,10 @@ RecordingPanel::RecordingPanel(ArchiveSession* session, MapView* colours, QWidge
                                                   "too for a band): embedded at once, with its neighbours (Enter)"),
                             &RecordingPanel::addSelectionAsClip);
     addClipButton_->setObjectName(QStringLiteral("addClipButton"));
+    fitButton_ = button(tr("Fit to Call"), tr("Move the dragged stretch's start and end in to where the call in its band "
+                                              "lies, as a selection is tightened by hand (F)"),
+                        &RecordingPanel::fitSelectionToCall);
+    fitButton_->setObjectName(QStringLiteral("fitToCallButton"));
     neighboursButton_ = new QToolButton(this);
     neighboursButton_->setObjectName(QStringLiteral("recordingNeighboursButton"));
     neighboursButton_->setText(tr("Neighbours"));
@@ -102,6 +109,8 @@ RecordingPanel::RecordingPanel(ArchiveSession* session, MapView* colours, QWidge
     });
     connect(view_, &RecordingView::selectionChanged, this, &RecordingPanel::updateAddClipButton);
     connect(view_, &RecordingView::addSelectionRequested, this, &RecordingPanel::addSelectionAsClip);
+    connect(view_, &RecordingView::fitSelectionRequested, this, &RecordingPanel::fitSelectionToCall);
+    connect(view_, &RecordingView::clipRedrawRequested, this, &RecordingPanel::clipRedrawRequested);
     connect(session_, &ArchiveSession::archiveOpened, this, &RecordingPanel::updateAddClipButton);
     connect(session_, &ArchiveSession::archiveClosed, this, &RecordingPanel::updateAddClipButton);
     connect(session_, &ArchiveSession::neighboursChanged, this, &RecordingPanel::refreshBoxes);
@@ -128,7 +137,51 @@ bool RecordingPanel::canAddSelectionAsClip() const
            && view_->hasSelection();
 }
 
-void RecordingPanel::updateAddClipButton() { addClipButton_->setEnabled(canAddSelectionAsClip()); }
+void RecordingPanel::updateAddClipButton()
+{
+    addClipButton_->setEnabled(canAddSelectionAsClip());
+    fitButton_->setEnabled(session_->isOpen() && recording_ >= 0 && view_->recording() && view_->hasSelection());
+}
+
+void RecordingPanel::fitSelectionToCall()
+{
+    if (!session_->isOpen() || recording_ < 0 || !view_->recording() || !view_->hasSelection()) return;
+    const std::filesystem::path archiveFile = session_->data().file;
+    const std::string recording = session_->data().recordings[std::size_t(recording_)].path;
+    const Clip box{view_->selectionStart(), view_->selectionEnd(), view_->selectionLowHz(), view_->selectionHighHz()};
+    struct Answer {
+        CallFit fit;
+        QString error;
+    };
+    fitJob_.run(
+        [archiveFile, recording, box] {
+            Answer a;
+            try {
+                a.fit = fitClipToCall(Archive::openReadOnly(archiveFile), recording, box);
+            } catch (const std::exception& e) {
+                a.error = QString::fromUtf8(e.what());
+            }
+            return a;
+        },
+        [this, box, shown = recording_](const Answer& a) {
+            // Only the stretch it was asked for: not one dragged since, nor another recording's.
+            if (recording_ != shown || view_->selectionStart() != box.start || view_->selectionEnd() != box.end) return;
+            if (!a.error.isEmpty()) {
+                Q_EMIT statusMessage(tr("Cannot fit the selection: %1").arg(a.error));
+                return;
+            }
+            if (!a.fit.found) {
+                Q_EMIT statusMessage(tr("The selection is left as drawn: %1").arg(QString::fromStdString(a.fit.why)));
+                return;
+            }
+            view_->setSelection(a.fit.box.start, a.fit.box.end, a.fit.box.lowHz, a.fit.box.highHz);
+            Q_EMIT statusMessage(tr("Fitted to its call: %1–%2 s (%3 ms), %4 dB above the floor around it")
+                                     .arg(a.fit.box.start, 0, 'f', 3)
+                                     .arg(a.fit.box.end, 0, 'f', 3)
+                                     .arg((a.fit.box.end - a.fit.box.start) * 1000, 0, 'f', 1)
+                                     .arg(a.fit.riseDb, 0, 'f', 0));
+        });
+}
 
 void RecordingPanel::addSelectionAsClip()
 {
@@ -146,6 +199,9 @@ QMenu* RecordingPanel::viewMenu(QWidget* parent)
     if (!add->isEnabled())
         add->setToolTip(session_->isOpen() && session_->data().modelId.empty() ? tr("The archive has no vectors yet")
                                                                                  : tr("Drag a stretch first"));
+    QAction* fit = menu->addAction(tr("Fit Selection to Call"), this, &RecordingPanel::fitSelectionToCall);
+    fit->setObjectName(QStringLiteral("fitToCallAction"));
+    fit->setEnabled(fitButton_->isEnabled());
     menu->addAction(view_->hasSelection() ? tr("Play Selection") : tr("Play from Cursor"), this, &RecordingPanel::playSelection);
     if (view_->hasSelection() && view_->selectionHighHz() > view_->selectionLowHz() && recording_ >= 0) {
         QAction* band = menu->addAction(tr("Play Its Band Only"), this, [this] {
@@ -231,7 +287,7 @@ void RecordingPanel::refreshBoxes()
             if (d.recordingOfClip[std::size_t(i)] != recording_) continue;
             const ClipRow& c = d.clips[std::size_t(i)];
             boxes.push_back({i, c.start, c.end, c.lowHz, c.highHz, colours_ ? colours_->clipColour(i) : QColor(), 0,
-                             QString::fromStdString(d.label[std::size_t(i)])});
+                             QString::fromStdString(d.label[std::size_t(i)]), c.byHand});
         }
         const QVector<NeighbourHit>& near = session_->neighbours();
         for (RecordingView::Box& box : boxes)

@@ -6,7 +6,8 @@
 // where they lie in this recording, and listed under the Neighbours button (and a box's
 // right-click menu) wherever they lie, so that one goes from a call to its likes and back here.
 // A stretch (or box) dragged on the recording becomes a clip of the archive with "Add as Clip"
-// (the button, or the view's right-click menu); a clip drawn by hand can be removed from its menu.
+// (the button, or the view's right-click menu), after "Fit to Call" has tightened it if wanted; a
+// clip drawn by hand can be removed from its menu.
 //
 //   auto* panel = new RecordingPanel(session, mapView);
 //   panel->setSpectrogramSettings(settings);      // shared with the other spectrograms
@@ -14,6 +15,7 @@
 //
 // Threading: GUI thread only.
 #include "core/render/SpectrogramSettings.h"
+#include "ui/LatestJob.h"
 
 #include <QWidget>
 
@@ -38,6 +40,7 @@ public:
     RecordingView* view() const { return view_; }
     QToolButton* neighboursButton() const { return neighboursButton_; }
     QToolButton* addClipButton() const { return addClipButton_; }
+    QToolButton* fitToCallButton() const { return fitButton_; }
     // Whether the dragged stretch can become a clip now (a recording shown, the archive has vectors).
     bool canAddSelectionAsClip() const;
     // The menu of the view away from any box: add the dragged stretch as a clip, play. The caller owns it.
@@ -58,6 +61,9 @@ public Q_SLOTS:
     void showWholeRecording();
     void playSelection();
     void addSelectionAsClip(); // addClipRequested for the dragged stretch, if it can be one
+    // Moves the dragged stretch's start and end in to the call inside it (core/segment/CallFit.h),
+    // measured off the GUI thread; says what it did with statusMessage.
+    void fitSelectionToCall();
 
 Q_SIGNALS:
     // A stretch of the shown recording to play as it is (no context), at the archive's time expansion;
@@ -68,6 +74,9 @@ Q_SIGNALS:
     // seconds, the band in Hz (highHz <= lowHz: the whole band).
     void addClipRequested(const QString& recording, double start, double end, double lowHz, double highHz);
     void removeClipRequested(int clipIndex); // a clip drawn by hand
+    // A clip drawn by hand whose edges were dragged (RecordingView::clipRedrawRequested).
+    void clipRedrawRequested(int clipIndex, double start, double end, double lowHz, double highHz);
+    void statusMessage(const QString& text); // for the window's status bar
 
 
 private:
@@ -87,6 +96,8 @@ private:
     QLabel* title_;
     QToolButton* neighboursButton_;
     QToolButton* addClipButton_;
+    QToolButton* fitButton_;
+    LatestJob fitJob_{this};
     SpectrogramSettings settings_;
     int recording_ = -1;
     bool syncing_ = false;

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace crowlingo::ui {
 
@@ -539,11 +540,85 @@ void RecordingView::wheelEvent(QWheelEvent* e)
     e->accept();
 }
 
+RecordingView::EdgeGrip RecordingView::edgeAt(QPointF pos) const
+{
+    const QRect plot = plotRect();
+    if (!rs_ || !plot.contains(pos.toPoint()))
+        return {};
+    constexpr double grip = 4.0; // pixels either side of an edge
+    const auto edgesOf = [&](double start, double end, double lowHz, double highHz, int clipIndex) -> EdgeGrip {
+        const bool band = highHz > lowHz;
+        const double left = xOfTime(start), right = xOfTime(end);
+        const double top = band ? yOfFrequency(highHz) : plot.top(), bottom = band ? yOfFrequency(lowHz) : plot.bottom();
+        if (pos.x() < left - grip || pos.x() > right + grip || pos.y() < top - grip || pos.y() > bottom + grip)
+            return {};
+        int edges = NoEdge;
+        // On a narrow box, the nearer edge.
+        const double toLeft = std::abs(pos.x() - left), toRight = std::abs(pos.x() - right);
+        if (toLeft <= grip && toLeft <= toRight) edges |= LeftEdge;
+        else if (toRight <= grip) edges |= RightEdge;
+        if (band) {
+            const double toTop = std::abs(pos.y() - top), toBottom = std::abs(pos.y() - bottom);
+            if (toTop <= grip && toTop <= toBottom) edges |= TopEdge;
+            else if (toBottom <= grip) edges |= BottomEdge;
+        }
+        return {edges, clipIndex};
+    };
+    // The current clip first: after its edges were dragged, the range lies on it until it is redrawn.
+    for (const Box& b : boxes_)
+        if (b.clipIndex == current_ && b.byHand && current_ >= 0)
+            if (const EdgeGrip g = edgesOf(b.start, b.end, b.lowHz, b.highHz, b.clipIndex); g.edges != NoEdge)
+                return g;
+    if (hasSelection())
+        return edgesOf(selStart_, selEnd_, selLowHz_, selHighHz_, -1);
+    return {};
+}
+
+void RecordingView::showEdgePointer(QPointF pos)
+{
+    const int edges = gripped_.edges != NoEdge ? gripped_.edges : edgeAt(pos).edges;
+    const bool horizontal = edges & (LeftEdge | RightEdge), vertical = edges & (TopEdge | BottomEdge);
+    // QWidget::setCursor: this class's setCursor places the time cursor.
+    if (horizontal && vertical) {
+        const bool falling = ((edges & LeftEdge) != 0) == ((edges & TopEdge) != 0); // top left or bottom right
+        QWidget::setCursor(falling ? Qt::SizeFDiagCursor : Qt::SizeBDiagCursor);
+    } else if (horizontal)
+        QWidget::setCursor(Qt::SizeHorCursor);
+    else if (vertical)
+        QWidget::setCursor(Qt::SizeVerCursor);
+    else
+        unsetCursor();
+}
+
+void RecordingView::dragEdges(double seconds, double hz)
+{
+    double s0 = selStart_, s1 = selEnd_, f0 = selLowHz_, f1 = selHighHz_;
+    if (gripped_.edges & LeftEdge) s0 = seconds;
+    if (gripped_.edges & RightEdge) s1 = seconds;
+    if (gripped_.edges & TopEdge) f1 = hz;
+    if (gripped_.edges & BottomEdge) f0 = hz;
+    // An edge dragged past the opposite one becomes that side, as in Raven.
+    if (s0 > s1) gripped_.edges ^= LeftEdge | RightEdge;
+    if ((gripped_.edges & (TopEdge | BottomEdge)) && f0 > f1) gripped_.edges ^= TopEdge | BottomEdge;
+    setSelection(s0, s1, f0, f1);
+}
+
 void RecordingView::mousePressEvent(QMouseEvent* e)
 {
     if (e->button() != Qt::LeftButton || !rs_)
         return;
     setFocus(Qt::MouseFocusReason);
+    if (const EdgeGrip g = edgeAt(e->position()); g.edges != NoEdge) {
+        if (g.clipIndex >= 0)
+            for (const Box& b : boxes_)
+                if (b.clipIndex == g.clipIndex) setSelection(b.start, b.end, b.lowHz, b.highHz);
+        gripped_ = g;
+        grippedFrom_[0] = selStart_;
+        grippedFrom_[1] = selEnd_;
+        grippedFrom_[2] = selLowHz_;
+        grippedFrom_[3] = selHighHz_;
+        return;
+    }
     // A drag may start on a box too: a call drawn inside a longer clip of the segmentation.
     dragAnchor_ = std::clamp(timeOfX(e->position().x()), 0.0, rs_->duration());
     dragAnchorHz_ = std::clamp(frequencyOfY(e->position().y()), f0_, f1_);
@@ -560,7 +635,16 @@ void RecordingView::mouseMoveEvent(QMouseEvent* e)
 {
     hover_ = e->position();
     updateMeasurement();
-    if (!std::isfinite(dragAnchor_) || !rs_)
+    if (!rs_)
+        return;
+    showEdgePointer(e->position());
+    if (gripped_.edges != NoEdge) {
+        const bool band = selHighHz_ > selLowHz_;
+        dragEdges(std::clamp(timeOfX(e->position().x()), 0.0, rs_->duration()),
+                  band ? std::clamp(frequencyOfY(e->position().y()), f0_, f1_) : 0.0);
+        return;
+    }
+    if (!std::isfinite(dragAnchor_))
         return;
     const double t = std::clamp(timeOfX(e->position().x()), 0.0, rs_->duration());
     const double hz = std::clamp(frequencyOfY(e->position().y()), f0_, f1_);
@@ -574,7 +658,19 @@ void RecordingView::mouseMoveEvent(QMouseEvent* e)
         setSelection(dragAnchor_, t);
 }
 
-void RecordingView::mouseReleaseEvent(QMouseEvent*) { dragAnchor_ = dragAnchorHz_ = qQNaN(); }
+void RecordingView::mouseReleaseEvent(QMouseEvent*)
+{
+    dragAnchor_ = dragAnchorHz_ = qQNaN();
+    const EdgeGrip done = std::exchange(gripped_, EdgeGrip{});
+    if (done.clipIndex < 0 || !hasSelection())
+        return;
+    for (const Box& b : boxes_)
+        if (b.clipIndex == done.clipIndex
+            && (b.start != selStart_ || b.end != selEnd_ || b.lowHz != selLowHz_ || b.highHz != selHighHz_)) {
+            Q_EMIT clipRedrawRequested(done.clipIndex, selStart_, selEnd_, selLowHz_, selHighHz_);
+            return;
+        }
+}
 
 void RecordingView::contextMenuEvent(QContextMenuEvent* e)
 {
@@ -599,6 +695,11 @@ bool RecordingView::event(QEvent* e)
             switch (k->key()) {
             case Qt::Key_Space: case Qt::Key_Left: case Qt::Key_Right: case Qt::Key_Plus: case Qt::Key_Equal:
             case Qt::Key_Minus: case Qt::Key_Home: case Qt::Key_End: case Qt::Key_Return: case Qt::Key_Enter:
+            case Qt::Key_F:
+                e->accept();
+                return true;
+            case Qt::Key_Escape:
+                if (gripped_.edges == NoEdge) break;
                 e->accept();
                 return true;
             default: break;
@@ -623,6 +724,21 @@ void RecordingView::keyPressEvent(QKeyEvent* e)
     case Qt::Key_Home: showRange(0, span); break;
     case Qt::Key_End: showRange(rs_->duration() - span, rs_->duration()); break;
     case Qt::Key_Space: requestPlay(); break;
+    case Qt::Key_Escape:
+        if (gripped_.edges == NoEdge) {
+            QWidget::keyPressEvent(e);
+            return;
+        }
+        gripped_ = {}; // the drag is dropped: the edges go back
+        setSelection(grippedFrom_[0], grippedFrom_[1], grippedFrom_[2], grippedFrom_[3]);
+        break;
+    case Qt::Key_F:
+        if (!hasSelection()) {
+            QWidget::keyPressEvent(e);
+            return;
+        }
+        Q_EMIT fitSelectionRequested();
+        break;
     case Qt::Key_Return:
     case Qt::Key_Enter:
         if (!hasSelection()) {

@@ -11,10 +11,11 @@
 // Mouse: wheel scrolls in time; Ctrl+wheel zooms time at the pointer, Shift+wheel zooms
 // frequency; a click on a box selects that clip, elsewhere it sets the cursor; a drag selects a
 // time range, and a band too where it is dragged across frequencies as well (a box, as Raven's
-// selections are); a right-click on a box asks for that clip's menu, elsewhere for the view's. The current clip's neighbours in
+// selections are); the edges of the dragged range, and of the current clip if it was drawn by hand,
+// can be dragged again (Esc puts them back); a right-click on a box asks for that clip's menu, elsewhere for the view's. The current clip's neighbours in
 // this recording are drawn dashed with their rank. Keys: Left/Right scroll, +/- zoom, Space asks to play (the range, else from the
 // cursor), Home/End jump, Enter asks to add the dragged stretch as a clip (as Raven's Enter commits a
-// selection to its table).
+// selection to its table), F to fit it to its call.
 // Threading: GUI thread only. Tiles are computed on the view's own thread pool, visible ones
 // first, and a generation number drops tiles of a recording no longer shown (many results per
 // request, so not LatestJob's one); the destructor waits for running ones.
@@ -46,6 +47,7 @@ public:
         QColor colour;                   // invalid: drawn white
         int neighbourRank = 0;           // 1..k: the current clip's k-th nearest neighbour (dashed, numbered)
         QString label;                   // written in the box's corner, as Raven writes annotations ("": none)
+        bool byHand = false;             // drawn by the researcher: its edges can be dragged while it is current
     };
 
     explicit RecordingView(QWidget* parent = nullptr);
@@ -103,6 +105,10 @@ Q_SIGNALS:
     void clipMenuRequested(int clipIndex, QPoint globalPos); // right-click on a box
     void menuRequested(QPoint globalPos);                    // right-click elsewhere on the plot
     void addSelectionRequested();                            // Enter with a dragged stretch
+    void fitSelectionRequested();                            // F with a dragged stretch
+    // The current clip, drawn by hand, was given new edges by dragging them (its band: highHz <=
+    // lowHz for the whole band). The view shows the new box as the dragged range meanwhile.
+    void clipRedrawRequested(int clipIndex, double start, double end, double lowHz, double highHz);
     void selectionChanged();
     void playRequested(double start, double end);    // end <= start: from start to the end of the file
     void visibleRangeChanged(double start, double end);
@@ -140,6 +146,15 @@ private:
     double frequencyOfY(double y) const;
     std::optional<float> levelAt(double seconds, double hz) const; // from the tiles on hand
     void updateMeasurement();
+    // Edges that a press at `pos` would drag: the current clip's if drawn by hand, else the range's.
+    enum Edge { NoEdge = 0, LeftEdge = 1, RightEdge = 2, TopEdge = 4, BottomEdge = 8 };
+    struct EdgeGrip {
+        int edges = NoEdge;
+        int clipIndex = -1;      // -1: the dragged range's edges
+    };
+    EdgeGrip edgeAt(QPointF pos) const;
+    void showEdgePointer(QPointF pos);
+    void dragEdges(double seconds, double hz);
 
     std::shared_ptr<const RecordingSpectrogram> rs_;
     quint64 generation_ = 0;                        // results of an older recording are dropped
@@ -159,6 +174,8 @@ private:
     double t0_ = 0, t1_ = 10, f0_ = 0, f1_ = 0;
     double cursor_ = 0, selStart_ = 0, selEnd_ = 0, selLowHz_ = 0, selHighHz_ = 0, playhead_ = qQNaN();
     double dragAnchor_ = qQNaN(), dragAnchorHz_ = qQNaN();
+    EdgeGrip gripped_;                              // edges being dragged
+    double grippedFrom_[4] = {0, 0, 0, 0};          // the range before they were (start, end, low, high): Esc
 };
 
 } // namespace crowlingo::ui

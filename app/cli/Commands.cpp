@@ -28,6 +28,7 @@ std::vector<Command> addAllCommands(CLI::App& app)
         addRecordingsCommand(app),
         addClassifyCommand(app),
         addAddClipCommand(app),
+        addRedrawClipCommand(app),
         addRemoveClipCommand(app),
     };
     // Commands that read audio or an archive and compute nothing with OpenBLAS or OpenMP start

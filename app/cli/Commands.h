@@ -37,6 +37,7 @@ Command addRecordingsCommand(CLI::App& app);
 Command addAdaptCommand(CLI::App& app);
 Command addClassifyCommand(CLI::App& app);
 Command addAddClipCommand(CLI::App& app);
+Command addRedrawClipCommand(CLI::App& app);
 Command addRemoveClipCommand(CLI::App& app);
 
 } // namespace crowlingo::cli

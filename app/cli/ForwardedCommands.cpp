@@ -29,6 +29,7 @@ Command addTrainCommand(CLI::App& app) { return forwarded(app, kTrainText); }
 Command addAdaptCommand(CLI::App& app) { return forwarded(app, kAdaptText); }
 Command addReconstructCommand(CLI::App& app) { return forwarded(app, kReconstructText); }
 Command addAddClipCommand(CLI::App& app) { return forwarded(app, kAddClipText); }
+Command addRedrawClipCommand(CLI::App& app) { return forwarded(app, kRedrawClipText); }
 
 std::vector<float> embedAudioQuery(const Archive&, const std::string&, const std::string&, const std::string&, double, double)
 {

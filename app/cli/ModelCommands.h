@@ -27,6 +27,8 @@ inline constexpr CommandText kTrainText{"train", "Train the model without labels
 inline constexpr CommandText kAdaptText{"adapt", "Adapt the model to an archive: train on its clips without labels, then re-embed them"};
 inline constexpr CommandText kAddClipText{"add-clip", "Add a clip drawn by hand: a stretch (and band) of a recording of the "
                                                        "archive, embedded at once with the archive's model"};
+inline constexpr CommandText kRedrawClipText{"redraw-clip", "Draw a clip drawn by hand again: new start, end or band, "
+                                                             "embedded at once; its labels are kept"};
 inline constexpr CommandText kReconstructText{"reconstruct", "Mask patches of a spectrogram window, let the model fill them in, "
                                                              "and draw original, masked input, reconstruction and error"};
 

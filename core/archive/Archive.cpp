@@ -573,6 +573,32 @@ ClipId Archive::addClip(std::int64_t recordingId, const Clip& clip, const std::s
     });
 }
 
+ClipId Archive::replaceClip(ClipId old, const Clip& clip, const std::string& segmenter, const std::string& modelId,
+                           const std::vector<float>& embedding)
+{
+    return guarded(d->file, "write archive", [&] {
+        SQLite::Transaction tx(*d->db);
+        foldJournalBeforeDeletingClips(*d->db);
+        SQLite::Statement recording(*d->db, "SELECT recording_id FROM clips WHERE id = ?");
+        recording.bind(1, old);
+        if (!recording.executeStep()) throw ArchiveError(fileError("write archive", d->file, "it holds no clip " + std::to_string(old)));
+        const std::int64_t recId = recording.getColumn(0).getInt64();
+        recording.reset();
+        // Inserted before the old clip goes, so that the new one never takes the old one's id.
+        const ClipId id = ClipInserter(*d->db).insert(recId, clip, segmenter, modelId, embedding);
+        SQLite::Statement labels(*d->db, "INSERT INTO labels(clip_id, source, label, updated_at) "
+                                         "SELECT ?, source, label, updated_at FROM labels WHERE clip_id = ?");
+        labels.bind(1, id);
+        labels.bind(2, old);
+        labels.exec();
+        SQLite::Statement del(*d->db, "DELETE FROM clips WHERE id = ?");
+        del.bind(1, old);
+        del.exec();
+        tx.commit();
+        return id;
+    });
+}
+
 bool Archive::removeClip(ClipId id)
 {
     return guarded(d->file, "write archive", [&] {
@@ -872,6 +898,20 @@ std::vector<LabelRow> Archive::labels(const std::string& source) const
         while (q.executeStep())
             rows.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), source});
         labeljournal::applyJournal(*d->db, rows, &source);
+        return rows;
+    });
+}
+
+std::vector<LabelRow> Archive::labelsOf(ClipId id) const
+{
+    return guarded(d->file, "read archive", [&] {
+        std::vector<LabelRow> rows;
+        SQLite::Transaction snapshot(*d->db);
+        SQLite::Statement q(*d->db, "SELECT label, source FROM labels WHERE clip_id = ? ORDER BY source");
+        q.bind(1, id);
+        while (q.executeStep()) rows.push_back({id, q.getColumn(0).getString(), q.getColumn(1).getString()});
+        labeljournal::applyJournal(*d->db, rows, nullptr);
+        std::erase_if(rows, [id](const LabelRow& r) { return r.clipId != id; }); // the journal's other clips
         return rows;
     });
 }

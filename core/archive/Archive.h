@@ -177,6 +177,11 @@ public:
     // transaction (core/pipeline/ClipsByHand.h embeds and checks it first). Returns its id.
     ClipId addClip(std::int64_t recordingId, const Clip& clip, const std::string& segmenter,
                    const std::string& modelId, const std::vector<float>& embedding);
+    // Replaces clip `old` by `clip` with its vector of modelId, in one transaction: the new clip
+    // takes the old one's labels (every source, with their times); the old one goes with its
+    // vectors, map place and cluster (they were the old span's). Returns the new clip's id.
+    ClipId replaceClip(ClipId old, const Clip& clip, const std::string& segmenter, const std::string& modelId,
+                       const std::vector<float>& embedding);
     // Removes one clip with its vectors and labels; false if there was none.
     bool removeClip(ClipId id);
     std::vector<ClipRow> clips() const;                   // ordered by id
@@ -224,6 +229,7 @@ public:
                      const std::string& source = "user");
     std::vector<LabelRow> labels() const;                          // all sources
     std::vector<LabelRow> labels(const std::string& source) const; // one source
+    std::vector<LabelRow> labelsOf(ClipId id) const;               // one clip's, every source
     // The same edit as writeLabels, committed as a journal of a few rows (milliseconds for 10^5
     // clips, where a row per clip takes hundreds) and as durable; every reader, labels() included,
     // sees it at once. foldLabelJournal moves it into the label table later; writeLabels, and

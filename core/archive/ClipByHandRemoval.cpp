@@ -7,7 +7,7 @@
 
 namespace crowlingo {
 
-void removeClipByHand(Archive& archive, ClipId id)
+RemovedClip removeClipByHand(Archive& archive, ClipId id)
 {
     const std::optional<ClipRow> clip = archive.clip(id);
     if (!clip) throw UsageError(fileError("remove a clip from", archive.file(), "it holds no clip " + std::to_string(id)));
@@ -17,9 +17,11 @@ void removeClipByHand(Archive& archive, ClipId id)
                                    "(or from a selection table): it would come back when its recording is cut again; label "
                                    "it (for example \"noise\") to set it apart"));
     const ArchiveWriterLock writing(archive.file(), "remove a clip");
+    RemovedClip removed{*clip, archive.labelsOf(id)};
     archive.removeClip(id); // its vectors go with it, those in the retrieval space too
     // Neighbour lists (archives of many clips) are kept over exactly the clips that have vectors.
     if (const std::string modelId = archive.activeModel(); !modelId.empty()) storeRetrievalSpace(archive, modelId);
+    return removed;
 }
 
 } // namespace crowlingo

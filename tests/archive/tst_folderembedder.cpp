@@ -48,6 +48,15 @@ class TestFolderEmbedder : public QObject {
     }
 
     // Every clip once: no two clips of a recording share start and end; one vector per clip.
+    // source -> label of one clip
+    static std::map<std::string, std::string> labelsOf(const Archive& a, ClipId id)
+    {
+        std::map<std::string, std::string> byWhom;
+        for (const LabelRow& l : a.labels())
+            if (l.clipId == id) byWhom[l.source] = l.label;
+        return byWhom;
+    }
+
     static void verifyComplete(const Archive& a, const std::string& modelId)
     {
         std::set<std::tuple<std::int64_t, double, double>> seen;
@@ -699,6 +708,94 @@ private Q_SLOTS:
         for (const LabelRow& l : a.labels()) QVERIFY(l.label != "chip");
         QVERIFY(hasCurrentRetrievalSpace(a, other.id()));
         verifyComplete(a, other.id());
+    }
+
+    // A box dragged to new edges (the Recording view, `redraw-clip`): the clip keeps its labels,
+    // and its vector, map place and cluster are the new box's.
+    void aClipDrawnByHandIsDrawnAgainWithItsLabels()
+    {
+        ModelConfig wide = testkit::tinyConfig();
+        wide.encoderDim = 64;
+        wide.readout.keepRows = true; // stored in a retrieval space, as above
+        const Model model = Model::createRandom(wide, 4);
+        const fs::path dir = fs::path(tmp.path().toStdString()) / "redraw";
+        testkit::writeCorpus(dir, 3, 12.0, 23);
+        Archive a = Archive::create(fs::path(tmp.path().toStdString()) / "redraw.crowlingo", dir);
+        QCOMPARE(embedFolder(a, model, options()).filesFailed, 0);
+        const ClipId id = addClipByHand(a, model, {"rec_001.flac", 2.30, 2.70, 0, 0, "chip"});
+        a.setLabel(id, "chip-b", "second-annotator");
+        const std::int64_t clips = a.clipCount();
+        const std::map<std::string, std::string> labelsBefore = labelsOf(a, id);
+        QCOMPARE(labelsBefore.size(), std::size_t(2));
+
+        const ClipId redrawn = redrawClipByHand(a, model, id, {2.35, 2.62, 900, 5000});
+        QVERIFY(redrawn != id);
+        QVERIFY(!a.clip(id));
+        QCOMPARE(a.clipCount(), clips);
+        const ClipRow now = *a.clip(redrawn);
+        QVERIFY(now.byHand);
+        QCOMPARE(std::make_tuple(now.path, now.start, now.end, now.lowHz, now.highHz),
+                 std::make_tuple(std::string("rec_001.flac"), 2.35, 2.62, 900.0, 5000.0));
+        QCOMPARE(labelsOf(a, redrawn), labelsBefore);
+        QVERIFY(labelsOf(a, id).empty());
+        {
+            const MelSpectrogram mel(model.config().mel);
+            AudioReader reader(dir / "rec_001.flac", {.targetRate = mel.params().sampleRate});
+            Embedder embedder(model, {});
+            const std::vector<float> expected = embedder.embed(clipLogMel(reader, mel, 2.35, 2.62));
+            const std::vector<float> stored = *a.embedding(redrawn, model.id());
+            QCOMPARE(stored.size(), expected.size());
+            for (std::size_t i = 0; i < stored.size(); ++i) QVERIFY(std::abs(stored[i] - expected[i]) < 1e-5f);
+        }
+        QVERIFY(hasCurrentRetrievalSpace(a, model.id()));
+        const EmbeddingMatrix space = retrievalVectors(a, model.id());
+        QVERIFY(std::find(space.clipIds.begin(), space.clipIds.end(), redrawn) != space.clipIds.end());
+        QVERIFY(std::find(space.clipIds.begin(), space.clipIds.end(), id) == space.clipIds.end());
+        verifyComplete(a, model.id());
+
+        // The same box again changes nothing.
+        QCOMPARE(redrawClipByHand(a, model, redrawn, {2.35, 2.62, 900, 5000}), redrawn);
+
+        // Refused, each with its reason, and the clip left as it was.
+        const ClipId cut = a.clips().front().id;
+        const ClipRow cutClip = *a.clip(cut);
+        const auto refused = [&](ClipId which, const Clip& box, const char* why) {
+            try {
+                redrawClipByHand(a, model, which, box);
+            } catch (const UsageError& e) {
+                QVERIFY2(std::string(e.what()).find(why) != std::string::npos, e.what());
+                return;
+            }
+            QFAIL(("redrew a clip that should be refused for: " + std::string(why)).c_str());
+        };
+        refused(cut, {2.0, 2.5}, "cut by the archive's segmentation");
+        refused(redrawn, {2.0, 12.5}, "the recording lasts");
+        refused(redrawn, {2.5, 2.4}, "0 <= start < end");
+        refused(redrawn, {2.3, 2.6, 4000, 3000}, "0 <= low < high");
+        refused(987654, {2.3, 2.6}, "no clip 987654");
+        const ClipRow sibling = [&] {
+            for (const ClipRow& c : a.clips())
+                if (c.path == "rec_001.flac" && !c.byHand) return c;
+            return ClipRow{};
+        }();
+        QVERIFY(sibling.id != 0);
+        refused(redrawn, {sibling.start, sibling.end, sibling.lowHz, sibling.highHz}, "already spans exactly this");
+        QCOMPARE(std::make_tuple(a.clip(redrawn)->start, a.clip(redrawn)->end), std::make_tuple(2.35, 2.62));
+        QCOMPARE(std::make_tuple(a.clip(cut)->start, a.clip(cut)->end), std::make_tuple(cutClip.start, cutClip.end));
+        QCOMPARE(labelsOf(a, redrawn), labelsBefore);
+
+        // Cut again with its recording (its file changed): kept where it was redrawn, with its labels.
+        const fs::file_time_type was = fs::last_write_time(dir / "rec_001.flac");
+        fs::last_write_time(dir / "rec_001.flac", was + std::chrono::seconds(60));
+        QCOMPARE(embedFolder(a, model, options()).filesEmbedded, 1);
+        std::vector<ClipRow> byHand;
+        for (const ClipRow& c : a.clips())
+            if (c.byHand) byHand.push_back(c);
+        QCOMPARE(byHand.size(), std::size_t(1));
+        QCOMPARE(std::make_tuple(byHand[0].start, byHand[0].end, byHand[0].lowHz, byHand[0].highHz),
+                 std::make_tuple(2.35, 2.62, 900.0, 5000.0));
+        QCOMPARE(labelsOf(a, byHand[0].id), labelsBefore);
+        verifyComplete(a, model.id());
     }
 
     // Recorders name files by date and time, so two sites' folders both hold "dawn.flac": each

@@ -19,6 +19,7 @@
 #include <QTest>
 #include <QTextStream>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -496,7 +497,7 @@ private Q_SLOTS:
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
         const QRegularExpressionMatch added = QRegularExpression(QStringLiteral("^clip (\\d+) added to rec_001.flac")).match(r.out);
         QVERIFY2(added.hasMatch(), qPrintable(r.out));
-        const QString id = added.captured(1);
+        QString id = added.captured(1);
         {
             const crowlingo::Archive a = crowlingo::Archive::openReadOnly(archive.toStdString());
             QCOMPARE(a.clipCount(), clips + 1);
@@ -526,6 +527,51 @@ private Q_SLOTS:
         r = cli({"add-clip", archive, "elsewhere.flac", "--start", "1", "--end", "2"});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains(QStringLiteral("holds no recording \"elsewhere.flac\"")), qPrintable(r.err));
+
+        // Drawn 40 ms loose and fitted to its call: moved in, within what was drawn.
+        r = cli({"add-clip", archive, "rec_001.flac", "--start", QString::number(start - 0.03, 'f', 4), "--end",
+                 QString::number(end + 0.03, 'f', 4), "--fit-to-call"});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.startsWith(QStringLiteral("fitted to its call")), qPrintable(r.out));
+        {
+            const QRegularExpressionMatch fitted = QRegularExpression(QStringLiteral("clip (\\d+) added")).match(r.out);
+            QVERIFY2(fitted.hasMatch(), qPrintable(r.out));
+            const crowlingo::ClipRow c = *crowlingo::Archive::openReadOnly(archive.toStdString()).clip(fitted.captured(1).toLongLong());
+            QVERIFY2(c.start > start - 0.03 + 1e-4 && c.end < end + 0.03 - 1e-4 && c.start < c.end,
+                     qPrintable(QStringLiteral("%1-%2").arg(c.start).arg(c.end)));
+            r = cli({"remove-clip", archive, fitted.captured(1)});
+            QVERIFY2(r.code == 0, qPrintable(r.err));
+        }
+
+        // Drawn again tighter, the band only given up: a new id, the label kept, the same call first.
+        r = cli({"redraw-clip", archive, id, "--start", QString::number(start + 0.008, 'f', 4), "--whole-band"});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        const QRegularExpressionMatch redrawn =
+            QRegularExpression(QStringLiteral("^clip %1 of rec_001.flac redrawn as clip (\\d+)").arg(id)).match(r.out);
+        QVERIFY2(redrawn.hasMatch(), qPrintable(r.out));
+        const QString oldId = id;
+        id = redrawn.captured(1);
+        {
+            const crowlingo::Archive a = crowlingo::Archive::openReadOnly(archive.toStdString());
+            QCOMPARE(a.clipCount(), clips + 1);
+            QVERIFY(!a.clip(oldId.toLongLong()));
+            const crowlingo::ClipRow c = *a.clip(id.toLongLong());
+            QVERIFY(c.byHand);
+            QVERIFY(std::abs(c.start - (start + 0.008)) < 1e-9);
+            QVERIFY(std::abs(c.end - end) < 1e-9); // not given: kept
+            QCOMPARE(std::make_pair(c.lowHz, c.highHz), std::make_pair(0.0, 0.0));
+            const std::vector<crowlingo::LabelRow> labels = a.labels();
+            QVERIFY(std::any_of(labels.begin(), labels.end(),
+                                [&](const crowlingo::LabelRow& l) { return l.clipId == c.id && l.label == "loose"; }));
+        }
+        r = cli({"neighbours", archive, id, "-k", "1"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.split('\n').value(1).startsWith(QStringLiteral("1\t%1\t").arg(callClip)), qPrintable(r.out));
+        r = cli({"redraw-clip", archive, QString::number(callClip), "--end", "29"});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains(QStringLiteral("cut by the archive's segmentation")), qPrintable(r.err));
+        r = cli({"redraw-clip", archive, id, "--low-hz", "300"});
+        QVERIFY(r.code != 0); // a band needs both edges
 
         // Removal: the segmentation's clip is refused and nothing is removed, then the drawn one goes.
         r = cli({"remove-clip", archive, id, QString::number(callClip)});

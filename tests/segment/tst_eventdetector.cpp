@@ -2,6 +2,7 @@
 // expansion, streaming invariance, concurrent events, gap merging and the maximum duration.
 #include "core/common/Error.h"
 #include "core/dsp/MelSpectrogram.h"
+#include "core/segment/CallFit.h"
 #include "core/segment/EventDetector.h"
 #include "core/segment/Segmenter.h"
 #include "core/segment/detail/DetectionChannels.h"
@@ -493,6 +494,55 @@ private Q_SLOTS:
         } catch (const UsageError& e) {
             QVERIFY2(QString(e.what()).contains("8k.wav"), e.what());
         }
+    }
+
+    // A box drawn loosely around a call is fitted in to the call (core/segment/CallFit.h): the
+    // edges land within a few milliseconds of the call's, a louder sound outside the box's band is
+    // not taken, nor a neighbouring call the box's edge cuts; a box of noise alone is left as
+    // drawn, and time expansion maps the box.
+    void aLooseBoxIsFittedToItsCall()
+    {
+        segtest::Rng rng(31);
+        auto x = segtest::noise(segtest::Pink, std::size_t(4 * kRate), kRate, rng, 0.01);
+        const auto add = [&](const segtest::CallSpec& c, double snrDb) {
+            segtest::addCall(x, kRate, c, segtest::amplitudeForSnr(c, snrDb, segtest::Pink, kRate, 0.01));
+        };
+        add({.start = 1.000, .duration = 0.080, .f0 = 2500, .f1 = 3500}, 25);      // the call
+        add({.start = 1.115, .duration = 0.085, .f0 = 3000, .f1 = 3000}, 18);      // its neighbour
+        add({.start = 0.955, .duration = 0.030, .f0 = 8000, .f1 = 8000}, 35);      // louder, above the band
+        add({.start = 1.085, .duration = 0.020, .f0 = 8000, .f1 = 8000}, 35);
+        const QString path = dir.filePath("fit.wav");
+        segtest::writeWav(path.toStdString(), x, kRate);
+        const auto span = [](const CallFit& f) { return std::to_string(f.box.start) + "-" + std::to_string(f.box.end) + " s"; };
+
+        // The band drawn around the call, cutting into its neighbour: fitted to the call alone.
+        CallFit fit = fitToCall(path.toStdString(), {0.94, 1.14, 2000, 4500});
+        QVERIFY2(fit.found, fit.why.c_str());
+        QVERIFY2(std::abs(fit.box.start - 1.000) < 0.006 && std::abs(fit.box.end - 1.080) < 0.006, span(fit).c_str());
+        QCOMPARE(std::make_pair(fit.box.lowHz, fit.box.highHz), std::make_pair(2000.0, 4500.0)); // the band stays
+        QVERIFY(fit.riseDb > 15);
+        // The whole band, drawn around everything: the louder tones and the neighbour are in it.
+        fit = fitToCall(path.toStdString(), {0.90, 1.26});
+        QVERIFY(fit.found);
+        QVERIFY2(std::abs(fit.box.start - 0.955) < 0.006 && std::abs(fit.box.end - 1.200) < 0.006, span(fit).c_str());
+        // Never out: a box cut inside the call stays as drawn.
+        fit = fitToCall(path.toStdString(), {1.02, 1.06, 2000, 4500});
+        QVERIFY(fit.found);
+        QCOMPARE(std::make_pair(fit.box.start, fit.box.end), std::make_pair(1.02, 1.06));
+        // Noise alone: nothing to fit to, said why, the box as drawn.
+        fit = fitToCall(path.toStdString(), {2.5, 2.8, 2000, 4500});
+        QVERIFY(!fit.found);
+        QVERIFY2(fit.why.find("rises") != std::string::npos, fit.why.c_str());
+        QCOMPARE(std::make_pair(fit.box.start, fit.box.end), std::make_pair(2.5, 2.8));
+        QVERIFY_THROWS_EXCEPTION(UsageError, fitToCall(path.toStdString(), {3.9, 4.5}));
+
+        // Played at 1/10 speed as a bat detector's time expansion does: the same call read at x10
+        // is 8 ms long at 25-35 kHz, and fitted in the recording's own units.
+        const QString bat = dir.filePath("fit-bat.wav");
+        segtest::writeWav(bat.toStdString(), x, kRate * 10);
+        fit = fitToCall(bat.toStdString(), {0.094, 0.114, 20000, 45000}, 10.0);
+        QVERIFY2(fit.found, fit.why.c_str());
+        QVERIFY2(std::abs(fit.box.start - 0.1000) < 0.0006 && std::abs(fit.box.end - 0.1080) < 0.0006, span(fit).c_str());
     }
 };
 

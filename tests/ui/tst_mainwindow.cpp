@@ -773,10 +773,65 @@ private Q_SLOTS:
             QVERIFY(stored.embedding(drawn.id, stored.activeModel()).has_value());
         }
 
+        // Its right edge dragged later, as a Raven selection's: embedded again, its label kept, current.
+        QVERIFY(w.session()->applyLabel({current}, QStringLiteral("trill")));
+        RecordingView* view = panel->view();
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* dock = w.findChild<QDockWidget*>(QStringLiteral("recordingDock"));
+        QVERIFY(dock);
+        dock->raise();
+        view->showRange(0.0, 4.0);
+        view->zoomFrequency(0.4, 3500); // the docked view is short: the box's band fills most of it
+        const int y = int((view->yOfFrequency(2000) + view->yOfFrequency(5000)) / 2);
+        QVERIFY2(view->yOfFrequency(2000) - view->yOfFrequency(5000) > 12,
+                 qPrintable(QStringLiteral("the box is %1 px high").arg(view->yOfFrequency(2000) - view->yOfFrequency(5000))));
+        QMouseEvent hover(QEvent::MouseMove, QPointF(view->xOfTime(1.62), y), view->mapToGlobal(QPointF(view->xOfTime(1.62), y)),
+                          Qt::NoButton, Qt::NoButton, {});
+        QApplication::sendEvent(view, &hover);
+        QCOMPARE(view->QWidget::cursor().shape(), Qt::SizeHorCursor); // the pointer says the edge can be dragged
+        QTest::mousePress(view, Qt::LeftButton, {}, QPoint(int(view->xOfTime(1.62)), y));
+        const QPointF to(view->xOfTime(1.85), y);
+        QMouseEvent move(QEvent::MouseMove, to, view->mapToGlobal(to), Qt::NoButton, Qt::LeftButton, {});
+        QApplication::sendEvent(view, &move);
+        QTest::mouseRelease(view, Qt::LeftButton, {}, to.toPoint());
+        QVERIFY(opened.wait(60000));
+        QCOMPARE(w.session()->clipCount(), 5);
+        const int redrawnAt = w.session()->currentClip();
+        QVERIFY(redrawnAt >= 0);
+        const ClipRow redrawn = w.session()->data().clips[std::size_t(redrawnAt)];
+        QVERIFY(redrawn.byHand);
+        QVERIFY(redrawn.id != drawn.id);
+        QCOMPARE(std::make_tuple(redrawn.start, redrawn.lowHz, redrawn.highHz), std::make_tuple(1.30, 2000.0, 5000.0));
+        QVERIFY2(std::abs(redrawn.end - 1.85) < 2 * view->secondsPerPixel(), qPrintable(QString::number(redrawn.end)));
+        QCOMPARE(w.session()->data().label[std::size_t(redrawnAt)], std::string("trill"));
+        QCOMPARE(w.session()->neighbours().size(), 4);
+        {
+            const Archive stored = Archive::openReadOnly(archiveFile.toStdString());
+            QVERIFY(!stored.clip(drawn.id));
+            QVERIFY(stored.embedding(redrawn.id, stored.activeModel()).has_value());
+        }
+
+        // Edit > Undo takes the label edit back first (none made since the redraw), then the redraw.
+        auto* undo = w.findChild<QAction*>(QStringLiteral("undoAction"));
+        QVERIFY(undo && undo->isEnabled());
+        QCOMPARE(undo->text(), QStringLiteral("&Undo Redraw Clip"));
+        undo->trigger();
+        QVERIFY(opened.wait(60000));
+        {
+            const int i = w.session()->currentClip();
+            const ClipRow back = w.session()->data().clips[std::size_t(i)];
+            QCOMPARE(std::make_tuple(back.start, back.end, back.lowHz, back.highHz), std::make_tuple(1.30, 1.62, 2000.0, 5000.0));
+            QCOMPARE(w.session()->data().label[std::size_t(i)], std::string("trill"));
+            QVERIFY(!undo->isEnabled()); // no redo, and nothing older to undo
+        }
+        const int redrawnIndex = w.session()->currentClip();
+
         // Its menu offers removal (the windows' menus do not); the question is answered yes.
-        std::unique_ptr<QMenu> windowMenu(panel->clipMenu(current == 0 ? 1 : 0, nullptr));
+        std::unique_ptr<QMenu> windowMenu(panel->clipMenu(redrawnIndex == 0 ? 1 : 0, nullptr));
         for (QAction* act : windowMenu->actions()) QVERIFY(act->objectName() != QStringLiteral("removeClipAction"));
-        std::unique_ptr<QMenu> menu(panel->clipMenu(current, nullptr));
+        std::unique_ptr<QMenu> menu(panel->clipMenu(redrawnIndex, nullptr));
         QAction* remove = nullptr;
         for (QAction* act : menu->actions())
             if (act->objectName() == QStringLiteral("removeClipAction")) remove = act;
@@ -791,6 +846,20 @@ private Q_SLOTS:
         QVERIFY(opened.wait(60000));
         QCOMPARE(w.session()->clipCount(), 4);
         QCOMPARE(Archive::openReadOnly(archiveFile.toStdString()).clipCount(), std::int64_t(4));
+
+        // Undone: back where it was, with its label, current.
+        QCOMPARE(undo->text(), QStringLiteral("&Undo Remove Clip"));
+        undo->trigger();
+        QVERIFY(opened.wait(60000));
+        QCOMPARE(w.session()->clipCount(), 5);
+        const int back = w.session()->currentClip();
+        QVERIFY(back >= 0);
+        const ClipRow restored = w.session()->data().clips[std::size_t(back)];
+        QVERIFY(restored.byHand);
+        QCOMPARE(std::make_tuple(restored.start, restored.end, restored.lowHz, restored.highHz),
+                 std::make_tuple(1.30, 1.62, 2000.0, 5000.0));
+        QCOMPARE(w.session()->data().label[std::size_t(back)], std::string("trill"));
+        QVERIFY(!undo->isEnabled());
     }
 
     void anArchiveFromSelectionTablesOpensLabelledAndNamesTheSelectionsLeftOut()

@@ -398,6 +398,132 @@ private Q_SLOTS:
         QVERIFY(!panel->addClipButton()->isEnabled());
     }
 
+    // Raven's selections are adjusted by their edges: the current clip's, if drawn by hand, asks
+    // for the clip to be drawn again; the dragged range's change the range; Esc puts them back.
+    void theEdgesOfABoxDrawnByHandCanBeDragged()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        QVERIFY(showAndOpen(w, a.file()));
+        RecordingPanel* panel = w.recordingPanel();
+        RecordingView* view = panel->view();
+        const int clip = clipOf(w, a, 1, 6), other = clipOf(w, a, 1, 7);
+        w.session()->setCurrentClip(clip);
+        view->showRange(5.0, 9.0);
+        // The test archive's clips were cut by its segmentation: mark this one drawn by hand, with a band.
+        QVector<RecordingView::Box> boxes = view->boxes();
+        for (RecordingView::Box& b : boxes)
+            if (b.clipIndex == clip) {
+                b.byHand = true;
+                b.lowHz = 1000;
+                b.highHz = 4000;
+            }
+        view->setBoxes(boxes);
+        const RecordingView::Box box = *std::find_if(boxes.begin(), boxes.end(), [&](const auto& b) { return b.clipIndex == clip; });
+        const double hzPerPixel = (view->visibleHighHz() - view->visibleLowHz()) / view->plotRect().height();
+        const double tolerance = 2 * view->secondsPerPixel();
+        QSignalSpy redraw(view, &RecordingView::clipRedrawRequested);
+        QSignalSpy clicked(view, &RecordingView::clipClicked);
+
+        // The right edge, later.
+        const int mid = int(view->yOfFrequency(2500));
+        drag(view, QPoint(int(view->xOfTime(box.end)), mid), QPoint(int(view->xOfTime(box.end + 0.3)), mid));
+        QCOMPARE(redraw.size(), 1);
+        QCOMPARE(redraw[0][0].toInt(), clip);
+        QCOMPARE(redraw[0][1].toDouble(), box.start);
+        QVERIFY(std::abs(redraw[0][2].toDouble() - (box.end + 0.3)) < tolerance);
+        QCOMPARE(redraw[0][3].toDouble(), 1000.0);
+        QCOMPARE(redraw[0][4].toDouble(), 4000.0);
+        QCOMPARE(clicked.size(), 0);
+        // Meanwhile the new box is the dragged range.
+        QCOMPARE(view->selectionEnd(), redraw[0][2].toDouble());
+        QCOMPARE(view->selectionLowHz(), 1000.0);
+
+        // The top left corner: earlier and higher at once.
+        view->setSelection(0, 0);
+        drag(view, QPoint(int(view->xOfTime(box.start)), int(view->yOfFrequency(4000))),
+             QPoint(int(view->xOfTime(box.start - 0.2)), int(view->yOfFrequency(6000))));
+        QCOMPARE(redraw.size(), 2);
+        QVERIFY(std::abs(redraw[1][1].toDouble() - (box.start - 0.2)) < tolerance);
+        QCOMPARE(redraw[1][2].toDouble(), box.end);
+        QCOMPARE(redraw[1][3].toDouble(), 1000.0);
+        QVERIFY2(std::abs(redraw[1][4].toDouble() - 6000) < 2 * hzPerPixel, qPrintable(QString::number(redraw[1][4].toDouble())));
+
+        // The left edge dragged past the right one becomes the right edge, as in Raven.
+        view->setSelection(0, 0);
+        drag(view, QPoint(int(view->xOfTime(box.start)), mid), QPoint(int(view->xOfTime(box.end + 0.25)), mid));
+        QCOMPARE(redraw.size(), 3);
+        QVERIFY(std::abs(redraw[2][1].toDouble() - box.end) < tolerance);
+        QVERIFY(std::abs(redraw[2][2].toDouble() - (box.end + 0.25)) < tolerance);
+
+        // Esc while dragging: the edges go back, nothing is asked.
+        view->setSelection(0, 0);
+        view->setFocus();
+        QTest::mousePress(view, Qt::LeftButton, {}, QPoint(int(view->xOfTime(box.end)), mid));
+        const QPointF far(view->xOfTime(box.end + 0.5), mid);
+        QMouseEvent move(QEvent::MouseMove, far, view->mapToGlobal(far), Qt::NoButton, Qt::LeftButton, {});
+        QApplication::sendEvent(view, &move);
+        QVERIFY(view->selectionEnd() > box.end + 0.4);
+        QTest::keyClick(view, Qt::Key_Escape);
+        QTest::mouseRelease(view, Qt::LeftButton, {}, far.toPoint());
+        QCOMPARE(view->selectionEnd(), box.end);
+        QCOMPARE(redraw.size(), 3);
+
+        // A clip of the segmentation has no edges to drag, even when current: a drag from its edge
+        // draws a range, as before.
+        w.session()->setCurrentClip(other);
+        const RecordingView::Box otherBox = *std::find_if(view->boxes().begin(), view->boxes().end(),
+                                                          [&](const auto& b) { return b.clipIndex == other; });
+        QVERIFY(!otherBox.byHand);
+        view->setSelection(0, 0);
+        drag(view, QPoint(int(view->xOfTime(otherBox.end)), mid), QPoint(int(view->xOfTime(otherBox.end + 0.3)), mid));
+        QCOMPARE(redraw.size(), 3);
+        QVERIFY(std::abs(view->selectionStart() - otherBox.end) < tolerance);
+
+        // The dragged range's own edges: its start moved, and no clip is asked to change.
+        const double rangeEnd = view->selectionEnd();
+        drag(view, QPoint(int(view->xOfTime(view->selectionStart())), mid), QPoint(int(view->xOfTime(otherBox.end - 0.1)), mid));
+        QVERIFY(std::abs(view->selectionStart() - (otherBox.end - 0.1)) < tolerance);
+        QCOMPARE(view->selectionEnd(), rangeEnd);
+        QCOMPARE(redraw.size(), 3);
+    }
+
+    // Fit to Call tightens a loosely dragged stretch to the call inside it, off the GUI thread, and
+    // says so; a stretch of background alone is left as dragged, with the reason.
+    void aLooseStretchIsFittedToItsCall()
+    {
+        UiTestArchive a;
+        MainWindow w;
+        QVERIFY(showAndOpen(w, a.file()));
+        RecordingPanel* panel = w.recordingPanel();
+        RecordingView* view = panel->view();
+        w.session()->setCurrentClip(clipOf(w, a, 1, 6)); // a call at 6.25-6.75 s, its envelope a half sine
+        view->showRange(5.0, 9.0);
+        QVERIFY(!panel->fitToCallButton()->isEnabled());
+        QSignalSpy said(panel, &RecordingPanel::statusMessage);
+        view->setSelection(6.05, 6.95);
+        QVERIFY(panel->fitToCallButton()->isEnabled());
+        panel->fitToCallButton()->click();
+        QVERIFY(said.wait(10000));
+        // Its level is within 20 dB of the peak from 16 ms in to 16 ms before its end.
+        QVERIFY2(view->selectionStart() > 6.25 && view->selectionStart() < 6.30, qPrintable(QString::number(view->selectionStart())));
+        QVERIFY2(view->selectionEnd() > 6.70 && view->selectionEnd() < 6.75, qPrintable(QString::number(view->selectionEnd())));
+        QVERIFY2(said[0][0].toString().startsWith(QStringLiteral("Fitted to its call")), qPrintable(said[0][0].toString()));
+
+        // Between two calls: nothing stands out, the stretch stays, F asks the same.
+        view->setSelection(7.80, 8.20);
+        view->setFocus();
+        QTest::keyClick(view, Qt::Key_F);
+        QVERIFY(said.wait(10000));
+        QCOMPARE(std::make_pair(view->selectionStart(), view->selectionEnd()), std::make_pair(7.80, 8.20));
+        QVERIFY2(said[1][0].toString().contains(QStringLiteral("left as drawn")), qPrintable(said[1][0].toString()));
+        // The view's menu offers it too.
+        std::unique_ptr<QMenu> menu(panel->viewMenu(nullptr));
+        bool offered = false;
+        for (QAction* act : menu->actions()) offered |= act->objectName() == QStringLiteral("fitToCallAction") && act->isEnabled();
+        QVERIFY(offered);
+    }
+
     // A box's band alone, as Raven filters around a selection: the player gets the band, and what
     // it plays of a 1.2-kHz call boxed at 2-5 kHz is that call's tone a hundredfold quieter.
     void aBoxsBandIsPlayedAlone()
