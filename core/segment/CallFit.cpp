@@ -19,6 +19,28 @@ constexpr double kHopSeconds = 0.0025, kWindowSeconds = 0.010, kContextSeconds =
 constexpr double kFloorQuantile = 0.10, kEdgeDropDb = 20.0, kDropFraction = 0.75, kMinRiseDb = 6.0;
 constexpr std::size_t kMergeFrames = 2; // dips of up to 5 ms inside a call
 
+struct Run {
+    std::size_t first, last; // frames, inclusive
+};
+
+// Stretches of frames lo..hi within reach of their loudest (kEdgeDropDb below it, or kDropFraction
+// of the way down to the floor for a faint call, never within kMinRiseDb of the floor), dips of up
+// to kMergeFrames bridged. `rise`: how far the loudest frame stands above the floor.
+std::vector<Run> runsAbove(const std::vector<double>& levelDb, std::size_t lo, std::size_t hi, std::size_t refLo,
+                           std::size_t refHi, double floorDb, double& rise)
+{
+    const double peakDb = *std::max_element(levelDb.begin() + std::ptrdiff_t(refLo), levelDb.begin() + std::ptrdiff_t(refHi) + 1);
+    rise = peakDb - floorDb;
+    const double threshold = std::max(floorDb + kMinRiseDb, peakDb - std::min(kEdgeDropDb, kDropFraction * rise));
+    std::vector<Run> runs;
+    for (std::size_t t = lo; t <= hi; ++t) {
+        if (levelDb[t] < threshold) continue;
+        if (!runs.empty() && t - runs.back().last <= kMergeFrames + 1) runs.back().last = t;
+        else runs.push_back({t, t});
+    }
+    return runs;
+}
+
 } // namespace
 
 CallFit fitToCall(const std::filesystem::path& file, const Clip& box, double timeExpansion, Seconds padding)
@@ -72,36 +94,31 @@ CallFit fitToCall(const std::filesystem::path& file, const Clip& box, double tim
     const auto at = std::size_t(kFloorQuantile * double(sorted.size() - 1));
     std::nth_element(sorted.begin(), sorted.begin() + std::ptrdiff_t(at), sorted.end());
     const double floorDb = sorted[at];
-    const auto peakAt = std::size_t(std::max_element(levelDb.begin() + std::ptrdiff_t(firstInside),
-                                                     levelDb.begin() + std::ptrdiff_t(lastInside) + 1)
-                                    - levelDb.begin());
-    const double peakDb = levelDb[peakAt];
-    fit.riseDb = peakDb - floorDb;
+    // Pass 1 over the whole box, against the loudest frame of its middle half (a loose box is drawn
+    // around its call; what it clips of its neighbours lies at its edges), else of all of it. A
+    // stretch cut by the box's edge, when others lie inside, is a neighbouring call the box clipped:
+    // pass 2 looks again between such stretches, against their own loudest frame.
+    std::size_t lo = firstInside, hi = lastInside;
+    const std::size_t quarter = (lastInside - firstInside) / 4;
+    std::vector<Run> runs = runsAbove(levelDb, lo, hi, lo + quarter, hi - quarter, floorDb, fit.riseDb);
+    if (fit.riseDb < kMinRiseDb) runs = runsAbove(levelDb, lo, hi, lo, hi, floorDb, fit.riseDb);
     if (fit.riseDb < kMinRiseDb) {
         fit.why = "nothing in the box rises " + std::to_string(int(kMinRiseDb)) + " dB above the floor around it";
         return fit;
     }
-    const double threshold = std::max(floorDb + kMinRiseDb, peakDb - std::min(kEdgeDropDb, kDropFraction * fit.riseDb));
-    // Runs of frames above the threshold (dips of up to kMergeFrames inside a call bridged). A run
-    // cut by the box's edge is a neighbouring call the box clipped, unless it holds the loudest
-    // frame (the researcher cut into the call drawn around): left out.
-    struct Run {
-        std::size_t first, last;
-    };
-    std::vector<Run> runs;
-    for (std::size_t t = firstInside; t <= lastInside; ++t) {
-        if (levelDb[t] < threshold) continue;
-        if (!runs.empty() && t - runs.back().last <= kMergeFrames + 1) runs.back().last = t;
-        else runs.push_back({t, t});
+    if (runs.size() > 1) {
+        if (runs.front().first == firstInside) lo = runs.front().last + 1;
+        if (runs.back().last == lastInside) hi = runs.back().first - 1;
+        double rise = 0;
+        if ((lo != firstInside || hi != lastInside) && lo <= hi) {
+            std::vector<Run> inner = runsAbove(levelDb, lo, hi, lo, hi, floorDb, rise);
+            if (rise >= kMinRiseDb && !inner.empty()) {
+                runs = std::move(inner);
+                fit.riseDb = rise;
+            }
+        }
     }
-    std::size_t first = lastInside, last = firstInside;
-    for (const Run& r : runs) {
-        const bool cut = r.first == firstInside || r.last == lastInside;
-        const bool loudest = r.first <= peakAt && peakAt <= r.last;
-        if (cut && !loudest) continue;
-        first = std::min(first, r.first);
-        last = std::max(last, r.last);
-    }
+    const std::size_t first = runs.front().first, last = runs.back().last;
     // A call that runs on past an edge keeps that edge where it was drawn.
     const double pad = std::isfinite(padding) ? std::max(0.0, padding) : 0.0;
     fit.box.start = first == firstInside ? box.start : std::max(box.start, centre(first) - hopRecording / 2 - pad);

@@ -10,10 +10,13 @@
 // The box's band (the whole band, above 200 Hz, without one) is measured frame by frame, 2.5-ms
 // hops of a 10-ms window, on the box and half a second either side. Its noise floor is the quietest
 // tenth of those frames. The call is made of the stretches of frames inside the box that come
-// within 20 dB of the box's loudest frame (within three quarters of the way down to the floor for a
+// within 20 dB of the loudest frame in the box's middle half (a loose box is drawn around its call;
+// without a call there, of the whole box) (within three quarters of the way down to the floor for a
 // faint call; never within 6 dB of the floor), dips of up to 5 ms bridged: from the first to the
-// last, leaving out a stretch cut by the box's edge (a neighbouring call the box clipped) unless it
-// holds the loudest frame. A box where nothing rises 6 dB above the floor holds no call to fit to. (Analysis times and rates are after time expansion, as the event
+// last. Where stretches cut by the box's edges (neighbouring calls the box clipped) lie beside
+// others, the box between them is looked at again on its own, its loudest frame its reference (a
+// clipped neighbour may be the louder). A box where nothing rises 6 dB above the floor holds no
+// call to fit to. (Analysis times and rates are after time expansion, as the event
 // segmentation's are.)
 //
 // Threading: a plain function; it opens its own reader.

@@ -521,6 +521,10 @@ private Q_SLOTS:
         QVERIFY2(std::abs(fit.box.start - 1.000) < 0.006 && std::abs(fit.box.end - 1.080) < 0.006, span(fit).c_str());
         QCOMPARE(std::make_pair(fit.box.lowHz, fit.box.highHz), std::make_pair(2000.0, 4500.0)); // the band stays
         QVERIFY(fit.riseDb > 15);
+        // Drawn around the quieter neighbour, clipping the louder call's end: fitted to the neighbour.
+        fit = fitToCall(path.toStdString(), {1.05, 1.22, 2000, 4500});
+        QVERIFY2(fit.found, fit.why.c_str());
+        QVERIFY2(std::abs(fit.box.start - 1.115) < 0.006 && std::abs(fit.box.end - 1.200) < 0.006, span(fit).c_str());
         // The whole band, drawn around everything: the louder tones and the neighbour are in it.
         fit = fitToCall(path.toStdString(), {0.90, 1.26});
         QVERIFY(fit.found);
