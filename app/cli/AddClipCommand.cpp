@@ -108,7 +108,7 @@ Command addRedrawClipCommand(CLI::App& app)
         std::string archive, model;
         ClipId id = 0;
         std::optional<double> start, end, lowHz, highHz;
-        bool wholeBand = false;
+        bool wholeBand = false, fit = false;
     };
     auto o = std::make_shared<Options>();
     auto* sub = app.add_subcommand(kRedrawClipText.name, kRedrawClipText.description);
@@ -122,6 +122,7 @@ Command addRedrawClipCommand(CLI::App& app)
     low->needs(high);
     high->needs(low);
     whole->excludes(low)->excludes(high);
+    sub->add_flag("--fit-to-call", o->fit, "Then move its start and end in to the call inside, as add-clip --fit-to-call does");
     sub->add_option("--model", o->model, "The model of the archive's vectors; default: the one the archive remembers, "
                                          "else the bundled model");
     return {sub, [o] {
@@ -131,6 +132,15 @@ Command addRedrawClipCommand(CLI::App& app)
         Clip box{o->start.value_or(old->start), o->end.value_or(old->end), o->lowHz.value_or(old->lowHz),
                  o->highHz.value_or(old->highHz), true};
         if (o->wholeBand) box.lowHz = box.highHz = 0;
+        if (o->fit) {
+            const CallFit fit = fitClipToCall(archive, old->path, box);
+            if (fit.found) {
+                std::printf("fitted to its call (%.1f dB above the floor): %.4f-%.4f s\n", fit.riseDb, fit.box.start, fit.box.end);
+                box.start = fit.box.start;
+                box.end = fit.box.end;
+            } else
+                std::printf("not fitted (%s)\n", fit.why.c_str());
+        }
         const ClipId id = redrawClipByHand(archive, archiveModel(archive, o->model), o->id, box);
         if (id == o->id) {
             std::printf("clip %lld of %s is already drawn so: nothing changed\n", (long long)id, old->path.c_str());

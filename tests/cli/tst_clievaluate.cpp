@@ -567,6 +567,19 @@ private Q_SLOTS:
         r = cli({"neighbours", archive, id, "-k", "1"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.out.split('\n').value(1).startsWith(QStringLiteral("1\t%1\t").arg(callClip)), qPrintable(r.out));
+        // Drawn wide again, then fitted: the call's own clip is still first, the label still kept.
+        r = cli({"redraw-clip", archive, id, "--start", QString::number(start - 0.04, 'f', 4), "--end",
+                 QString::number(end + 0.04, 'f', 4), "--fit-to-call"});
+        QVERIFY2(r.code == 0 && r.out.startsWith(QStringLiteral("fitted to its call")), qPrintable(r.out + r.err));
+        {
+            const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("redrawn as clip (\\d+)")).match(r.out);
+            QVERIFY2(m.hasMatch(), qPrintable(r.out));
+            id = m.captured(1);
+            const crowlingo::ClipRow c = *crowlingo::Archive::openReadOnly(archive.toStdString()).clip(id.toLongLong());
+            QVERIFY2(c.start > start - 0.04 + 1e-4 && c.end < end + 0.04 - 1e-4, qPrintable(QStringLiteral("%1-%2").arg(c.start).arg(c.end)));
+        }
+        r = cli({"neighbours", archive, id, "-k", "1"});
+        QVERIFY2(r.out.split('\n').value(1).startsWith(QStringLiteral("1\t%1\t").arg(callClip)), qPrintable(r.out));
         r = cli({"redraw-clip", archive, QString::number(callClip), "--end", "29"});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains(QStringLiteral("cut by the archive's segmentation")), qPrintable(r.err));
