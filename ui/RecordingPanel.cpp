@@ -146,9 +146,30 @@ void RecordingPanel::updateAddClipButton()
 void RecordingPanel::fitSelectionToCall()
 {
     if (!session_->isOpen() || recording_ < 0 || !view_->recording() || !view_->hasSelection()) return;
+    const Clip box{view_->selectionStart(), view_->selectionEnd(), view_->selectionLowHz(), view_->selectionHighHz()};
+    fitToCall(box, [this, box](const CallFit& fit) {
+        // Only the stretch it was asked for, not one dragged since.
+        if (view_->selectionStart() != box.start || view_->selectionEnd() != box.end) return;
+        view_->setSelection(fit.box.start, fit.box.end, fit.box.lowHz, fit.box.highHz);
+    });
+}
+
+void RecordingPanel::fitClipToItsCall(int clipIndex)
+{
+    if (!session_->isOpen() || clipIndex < 0 || clipIndex >= session_->clipCount()) return;
+    const ClipRow& c = session_->data().clips[std::size_t(clipIndex)];
+    if (!c.byHand || session_->data().recordingOfClip[std::size_t(clipIndex)] != recording_) return;
+    const Clip box{c.start, c.end, c.lowHz, c.highHz, true};
+    fitToCall(box, [this, clipIndex, box](const CallFit& fit) {
+        if (fit.box.start != box.start || fit.box.end != box.end)
+            Q_EMIT clipRedrawRequested(clipIndex, fit.box.start, fit.box.end, fit.box.lowHz, fit.box.highHz);
+    });
+}
+
+void RecordingPanel::fitToCall(const Clip& box, std::function<void(const CallFit&)> fitted)
+{
     const std::filesystem::path archiveFile = session_->data().file;
     const std::string recording = session_->data().recordings[std::size_t(recording_)].path;
-    const Clip box{view_->selectionStart(), view_->selectionEnd(), view_->selectionLowHz(), view_->selectionHighHz()};
     struct Answer {
         CallFit fit;
         QString error;
@@ -163,23 +184,22 @@ void RecordingPanel::fitSelectionToCall()
             }
             return a;
         },
-        [this, box, shown = recording_](const Answer& a) {
-            // Only the stretch it was asked for: not one dragged since, nor another recording's.
-            if (recording_ != shown || view_->selectionStart() != box.start || view_->selectionEnd() != box.end) return;
+        [this, shown = recording_, fitted = std::move(fitted)](const Answer& a) {
+            if (recording_ != shown) return; // another recording is shown now
             if (!a.error.isEmpty()) {
-                Q_EMIT statusMessage(tr("Cannot fit the selection: %1").arg(a.error));
+                Q_EMIT statusMessage(tr("Cannot fit the box to its call: %1").arg(a.error));
                 return;
             }
             if (!a.fit.found) {
-                Q_EMIT statusMessage(tr("The selection is left as drawn: %1").arg(QString::fromStdString(a.fit.why)));
+                Q_EMIT statusMessage(tr("The box is left as drawn: %1").arg(QString::fromStdString(a.fit.why)));
                 return;
             }
-            view_->setSelection(a.fit.box.start, a.fit.box.end, a.fit.box.lowHz, a.fit.box.highHz);
             Q_EMIT statusMessage(tr("Fitted to its call: %1–%2 s (%3 ms), %4 dB above the floor around it")
                                      .arg(a.fit.box.start, 0, 'f', 3)
                                      .arg(a.fit.box.end, 0, 'f', 3)
                                      .arg((a.fit.box.end - a.fit.box.start) * 1000, 0, 'f', 1)
                                      .arg(a.fit.riseDb, 0, 'f', 0));
+            fitted(a.fit);
         });
 }
 
@@ -315,6 +335,9 @@ QMenu* RecordingPanel::clipMenu(int clip, QWidget* parent)
         band->setObjectName(QStringLiteral("playBandAction"));
     }
     if (c.byHand) {
+        QAction* fit = menu->addAction(tr("Fit This Clip to Its Call"), this, [this, clip] { fitClipToItsCall(clip); });
+        fit->setObjectName(QStringLiteral("fitClipAction"));
+        fit->setEnabled(recording_ == session_->data().recordingOfClip[std::size_t(clip)]);
         QAction* remove = menu->addAction(tr("Remove This Clip (Drawn by Hand)…"), this,
                                           [this, clip] { Q_EMIT removeClipRequested(clip); });
         remove->setObjectName(QStringLiteral("removeClipAction"));

@@ -15,11 +15,13 @@
 //
 // Threading: GUI thread only.
 #include "core/render/SpectrogramSettings.h"
+#include "core/segment/CallFit.h"
 #include "ui/LatestJob.h"
 
 #include <QWidget>
 
 #include <filesystem>
+#include <functional>
 
 class QLabel;
 class QMenu;
@@ -64,6 +66,9 @@ public Q_SLOTS:
     // Moves the dragged stretch's start and end in to the call inside it (core/segment/CallFit.h),
     // measured off the GUI thread; says what it did with statusMessage.
     void fitSelectionToCall();
+    // A clip drawn by hand, in the recording shown, fitted the same way and drawn there
+    // (clipRedrawRequested), its labels kept.
+    void fitClipToItsCall(int clipIndex);
 
 Q_SIGNALS:
     // A stretch of the shown recording to play as it is (no context), at the archive's time expansion;
@@ -88,6 +93,9 @@ private:
     void updateAddClipButton();
     // playRequested for a stretch of the recording shown (highHz > lowHz: that band only).
     void playStretch(double start, double end, double lowHz = 0, double highHz = 0);
+    // Fits a box of the recording shown to its call off the GUI thread; says what it did
+    // (statusMessage) and hands a fit that found a call to `fitted`, if the recording is still shown.
+    void fitToCall(const Clip& box, std::function<void(const CallFit&)> fitted);
 
     ArchiveSession* session_;
     MapView* colours_;

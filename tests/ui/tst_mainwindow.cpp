@@ -59,6 +59,7 @@
 #include <memory>
 #include <set>
 #include <numbers>
+#include <random>
 
 using namespace crowlingo;
 using namespace crowlingo::ui;
@@ -860,6 +861,57 @@ private Q_SLOTS:
                  std::make_tuple(1.30, 1.62, 2000.0, 5000.0));
         QCOMPARE(w.session()->data().label[std::size_t(back)], std::string("trill"));
         QVERIFY(!undo->isEnabled());
+    }
+
+    void aDrawnClipIsFittedToItsCallFromItsMenu()
+    {
+        // A call at 1.40-1.55 s drawn loosely and added; its menu's Fit This Clip to Its Call
+        // draws it again around the call (cut into windows, the archive pads nothing), label kept.
+        QTemporaryDir dir;
+        auto [root, modelDir, model] = toneFolder(dir, "burst", "rec.wav", 3000, 22050, 3.0, 16);
+        std::vector<float> x(std::size_t(3.0 * 22050));
+        std::mt19937 rng(5);
+        std::normal_distribution<float> noise(0.0f, 0.002f);
+        for (std::size_t k = 0; k < x.size(); ++k) {
+            const double t = double(k) / 22050;
+            x[k] = noise(rng) + (t >= 1.40 && t < 1.55 ? 0.3f * float(std::sin(2 * std::numbers::pi * 3000 * t)) : 0.0f);
+        }
+        testkit::writeWav(root / "rec.wav", x, 22050);
+        const QString archiveFile = dir.filePath(QStringLiteral("burst.crowlingo"));
+        MainWindow w;
+        EmbedFolderOptions options;
+        options.segment = SegmentSpec::parse("window:1");
+        QVERIFY(embedAndOpen(w, root, archiveFile, modelDir, options));
+        QTRY_COMPARE_WITH_TIMEOUT(w.models()->id(), QString::fromStdString(w.session()->data().modelId), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.tasks()->isBusy(), 60000);
+        w.session()->setCurrentClip(0);
+        RecordingPanel* panel = w.recordingPanel();
+        QTRY_VERIFY(panel->view()->recording());
+        panel->view()->setSelection(1.25, 1.75, 1000, 6000);
+        QSignalSpy opened(w.session(), &ArchiveSession::archiveOpened);
+        panel->addClipButton()->click();
+        QVERIFY(opened.wait(60000));
+        const int drawn = w.session()->currentClip();
+        QVERIFY(w.session()->data().clips[std::size_t(drawn)].byHand);
+        QVERIFY(w.session()->applyLabel({drawn}, QStringLiteral("beep")));
+
+        std::unique_ptr<QMenu> menu(panel->clipMenu(drawn, nullptr));
+        QAction* fit = nullptr;
+        for (QAction* act : menu->actions())
+            if (act->objectName() == QStringLiteral("fitClipAction")) fit = act;
+        QVERIFY(fit && fit->isEnabled());
+        fit->trigger();
+        QVERIFY(opened.wait(60000));
+        const int now = w.session()->currentClip();
+        const ClipRow c = w.session()->data().clips[std::size_t(now)];
+        QVERIFY(c.byHand);
+        QVERIFY2(std::abs(c.start - 1.40) < 0.006 && std::abs(c.end - 1.55) < 0.006,
+                 qPrintable(QStringLiteral("%1-%2 s").arg(c.start).arg(c.end)));
+        QCOMPARE(std::make_pair(c.lowHz, c.highHz), std::make_pair(1000.0, 6000.0));
+        QCOMPARE(w.session()->data().label[std::size_t(now)], std::string("beep"));
+        // The windows the segmentation cut offer no fitting (they would be cut there again).
+        std::unique_ptr<QMenu> windowMenu(panel->clipMenu(now == 0 ? 1 : 0, nullptr));
+        for (QAction* act : windowMenu->actions()) QVERIFY(act->objectName() != QStringLiteral("fitClipAction"));
     }
 
     void anArchiveFromSelectionTablesOpensLabelledAndNamesTheSelectionsLeftOut()
