@@ -19,7 +19,7 @@ public:
     explicit ClipFilterProxy(QObject* parent = nullptr);
 
     void setTextFilter(const QString& text);
-    void setClusterFilter(std::optional<int> cluster); // -1 = noise; nullopt = all
+    void setClusterFilter(std::optional<int> cluster); // -1 = noise, ArchiveView::kNotClustered; nullopt = all
     void setLabelFilter(std::optional<QString> label); // kUnlabelled = clips without a label; nullopt = all
 
 protected:

@@ -143,14 +143,16 @@ void ClipTablePanel::refillFilters()
             // of 10^6 inserts took tens of milliseconds after every label edit.
             std::vector<char> occurs(d.cluster.size() + 1, 0);
             std::set<int> sparse; // ids above the clip count: only from a hand-made clustering
-            bool noise = false;
+            bool noise = false, notClustered = false;
             for (int i = 0; i < d.clipCount(); ++i) {
                 const int id = d.clusterOf(i);
-                if (id == ArchiveView::kNotClustered) continue; // offered by no cluster entry
-                if (id < 0) noise = true;
+                if (id == ArchiveView::kNotClustered) notClustered = true;
+                else if (id < 0) noise = true;
                 else if (std::size_t(id) < occurs.size()) occurs[std::size_t(id)] = 1;
                 else sparse.insert(id);
             }
+            // Clips drawn by hand or embedded since the clustering: found at once to check them.
+            if (notClustered) cluster_->addItem(tr("not clustered yet"), ArchiveView::kNotClustered);
             if (noise) cluster_->addItem(tr("noise"), -1);
             for (std::size_t id = 0; id < occurs.size(); ++id)
                 if (occurs[id]) cluster_->addItem(QString::number(id), int(id));

@@ -26,6 +26,7 @@ public:
 
     ClipTableModel* model() const { return model_; }
     ClipFilterProxy* proxy() const { return proxy_; }
+    QComboBox* clusterFilter() const { return cluster_; } // "All", "not clustered yet", "noise", ids
     QTableView* view() const { return view_; }
     // The panel's dock went behind another tab (QDockWidget::visibilityChanged(false)): the table
     // lets go of its rows until it is painted again.

@@ -8,8 +8,10 @@
 #include "core/segment/Segmenter.h"
 #include "ui/ClipFilterProxy.h"
 #include "ui/ClipTableModel.h"
+#include "ui/ClipTablePanel.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -187,6 +189,19 @@ private Q_SLOTS:
         QCOMPARE(model.index(other, ClipTableModel::LowHz).data().toString(), QString());
         QVERIFY(!model.index(other, ClipTableModel::Cluster).data().toString().isEmpty());
         QVERIFY(!model.index(other, ClipTableModel::File).data(Qt::ToolTipRole).toString().contains(QStringLiteral("drawn")));
+        // The table's cluster filter offers the clips not clustered yet, and shows that one alone.
+        ClipTablePanel panel(&session);
+        panel.show(); // the table holds its rows while it is on screen
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QTRY_COMPARE(panel.proxy()->rowCount(), session.clipCount());
+        QComboBox* clusters = panel.clusterFilter();
+        const int entry = clusters->findText(QStringLiteral("not clustered yet"));
+        QVERIFY(entry > 0);
+        clusters->setCurrentIndex(entry);
+        QCOMPARE(panel.proxy()->rowCount(), 1);
+        QCOMPARE(panel.proxy()->index(0, 0).data(ClipTableModel::ClipIdRole).toLongLong(), drawn);
+        clusters->setCurrentIndex(0);
+        QCOMPARE(panel.proxy()->rowCount(), session.clipCount());
     }
 };
 
