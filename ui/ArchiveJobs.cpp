@@ -75,91 +75,63 @@ bool ArchiveJobs::embedFolder(const QString& folder, const QString& archiveFile,
     return started;
 }
 
-bool ArchiveJobs::addClip(const ClipByHand& clip, const Model& model)
+template <class T, class Work, class Done>
+bool ArchiveJobs::editClips(const QString& title, const QString& failure, Work work, Done done)
 {
     if (!session_->isOpen()) return false;
     const std::filesystem::path file = session_->data().file;
-    const bool started = tasks_->start<ClipId>(
-        tr("Adding a clip"),
-        [file, clip, model](const Progress&) {
+    const bool started = tasks_->start<T>(
+        title,
+        [file, work = std::move(work)](const Progress&) {
             Archive archive = Archive::open(file);
-            return addClipByHand(archive, model, clip);
+            return work(archive);
         },
-        [this](Result<ClipId> r) {
+        [this, failure, done = std::move(done)](Result<T> r) {
             if (!r.ok()) {
-                if (!r.cancelled) Q_EMIT failed(tr("Cannot add the clip"), r.error);
+                if (!r.cancelled) Q_EMIT failed(failure, r.error);
                 return;
             }
-            Q_EMIT clipAdded(*r.value);
+            done(*r.value);
         });
     if (!started) busy();
     return started;
+}
+
+bool ArchiveJobs::addClip(const ClipByHand& clip, const Model& model)
+{
+    return editClips<ClipId>(
+        tr("Adding a clip"), tr("Cannot add the clip"),
+        [clip, model](Archive& archive) { return addClipByHand(archive, model, clip); },
+        [this](ClipId id) { Q_EMIT clipAdded(id); });
 }
 
 bool ArchiveJobs::removeClip(ClipId id)
 {
-    if (!session_->isOpen()) return false;
-    const std::filesystem::path file = session_->data().file;
-    const bool started = tasks_->start<RemovedClip>(
-        tr("Removing a clip"),
-        [file, id](const Progress&) {
-            Archive archive = Archive::open(file);
-            return removeClipByHand(archive, id);
-        },
-        [this](Result<RemovedClip> r) {
-            if (!r.ok()) {
-                if (!r.cancelled) Q_EMIT failed(tr("Cannot remove the clip"), r.error);
-                return;
-            }
-            Q_EMIT clipRemoved(*r.value);
-        });
-    if (!started) busy();
-    return started;
+    return editClips<RemovedClip>(
+        tr("Removing a clip"), tr("Cannot remove the clip"),
+        [id](Archive& archive) { return removeClipByHand(archive, id); },
+        [this](const RemovedClip& removed) { Q_EMIT clipRemoved(removed); });
 }
 
 bool ArchiveJobs::restoreClip(const RemovedClip& removed, const Model& model)
 {
-    if (!session_->isOpen()) return false;
-    const std::filesystem::path file = session_->data().file;
-    const bool started = tasks_->start<ClipId>(
-        tr("Putting a clip back"),
-        [file, removed, model](const Progress&) {
-            Archive archive = Archive::open(file);
+    return editClips<ClipId>(
+        tr("Putting a clip back"), tr("Cannot put the clip back"),
+        [removed, model](Archive& archive) {
             const ClipRow& c = removed.clip;
             const ClipId id = addClipByHand(archive, model, {c.path, c.start, c.end, c.lowHz, c.highHz, {}});
             for (const LabelRow& l : removed.labels) archive.setLabel(id, l.label, l.source);
             return id;
         },
-        [this](Result<ClipId> r) {
-            if (!r.ok()) {
-                if (!r.cancelled) Q_EMIT failed(tr("Cannot put the clip back"), r.error);
-                return;
-            }
-            Q_EMIT clipRestored(*r.value);
-        });
-    if (!started) busy();
-    return started;
+        [this](ClipId id) { Q_EMIT clipRestored(id); });
 }
 
 bool ArchiveJobs::redrawClip(ClipId id, const Clip& box, const Model& model)
 {
-    if (!session_->isOpen()) return false;
-    const std::filesystem::path file = session_->data().file;
-    const bool started = tasks_->start<ClipId>(
-        tr("Redrawing a clip"),
-        [file, id, box, model](const Progress&) {
-            Archive archive = Archive::open(file);
-            return redrawClipByHand(archive, model, id, box);
-        },
-        [this, id](Result<ClipId> r) {
-            if (!r.ok()) {
-                if (!r.cancelled) Q_EMIT failed(tr("Cannot redraw the clip"), r.error);
-                return;
-            }
-            Q_EMIT clipRedrawn(id, *r.value);
-        });
-    if (!started) busy();
-    return started;
+    return editClips<ClipId>(
+        tr("Redrawing a clip"), tr("Cannot redraw the clip"),
+        [id, box, model](Archive& archive) { return redrawClipByHand(archive, model, id, box); },
+        [this, id](ClipId now) { Q_EMIT clipRedrawn(id, now); });
 }
 
 void ArchiveJobs::computeMap(const ProjectionParams& params, std::function<void()> then)

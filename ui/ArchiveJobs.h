@@ -94,6 +94,10 @@ private:
     std::optional<ClusterParams> clusteringThatFollowsTheMap() const;
     void exportDone(bool ok, bool cancelled, const QString& message);
     void busy();
+    // A short edit of the archive's clips as a task: `work(archive)` with the archive open for
+    // writing, its result handed to `done`, a failure to failed() under `failure`.
+    template <class T, class Work, class Done>
+    bool editClips(const QString& title, const QString& failure, Work work, Done done);
 
     ArchiveSession* session_;
     TaskRunner* tasks_;

@@ -160,11 +160,14 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(jobs_, &ArchiveJobs::clipRedrawn, this, [this](ClipId was, ClipId now) {
         if (!session_->isOpen()) return;
+        // The archive is read again below: until then the snapshot shown still holds the old box.
+        const int old = session_->data().indexOf(was);
         if (std::exchange(undoingClip_, false))
             clipUndo_.reset();
-        else if (redrawFrom_ && was != now)
-            clipUndo_ = ClipUndo{session_->fileName(), tr("Redraw Clip"), 0, now, *redrawFrom_, {}};
-        redrawFrom_.reset();
+        else if (old >= 0 && was != now) {
+            const ClipRow& c = session_->data().clips[std::size_t(old)];
+            clipUndo_ = ClipUndo{session_->fileName(), tr("Redraw Clip"), 0, now, Clip{c.start, c.end, c.lowHz, c.highHz, true}, {}};
+        }
         clipAfterReload_ = now;
         openArchive(session_->fileName());
         statusBar()->showMessage(was == now ? tr("Clip %1 is already drawn so").arg(now)
@@ -526,10 +529,7 @@ void MainWindow::openArchive(const QString& file)
 void MainWindow::addClipDrawn(const QString& recording, double start, double end, double lowHz, double highHz)
 {
     if (!session_->isOpen()) return;
-    if (!models_->model() || models_->isLoading()) {
-        showError(tr("Cannot add the clip"), tr("The model is still loading; try again in a moment."));
-        return;
-    }
+    if (!modelReady(tr("Cannot add the clip"))) return;
     ClipByHand clip;
     clip.recording = recording.toStdString();
     clip.start = start;
@@ -542,6 +542,13 @@ void MainWindow::addClipDrawn(const QString& recording, double start, double end
     jobs_->addClip(clip, *models_->model());
 }
 
+bool MainWindow::modelReady(const QString& title)
+{
+    if (models_->model() && !models_->isLoading()) return true;
+    showError(title, tr("The model is still loading; try again in a moment."));
+    return false;
+}
+
 void MainWindow::undo()
 {
     if (session_->canUndoLabel()) {
@@ -550,10 +557,7 @@ void MainWindow::undo()
         return;
     }
     if (!clipUndo_ || !session_->isOpen() || clipUndo_->archive != session_->fileName()) return;
-    if (!models_->model() || models_->isLoading()) {
-        showError(tr("Cannot undo"), tr("The model is still loading; try again in a moment."));
-        return;
-    }
+    if (!modelReady(tr("Cannot undo"))) return;
     const ClipUndo u = *clipUndo_;
     bool started = false;
     if (u.added) started = jobs_->removeClip(u.added);
@@ -575,19 +579,14 @@ void MainWindow::updateUndoAction()
 void MainWindow::redrawClipDrawn(int clipIndex, double start, double end, double lowHz, double highHz)
 {
     if (!session_->isOpen() || clipIndex < 0 || clipIndex >= session_->clipCount()) return;
-    if (!models_->model() || models_->isLoading()) {
-        showError(tr("Cannot redraw the clip"), tr("The model is still loading; try again in a moment."));
-        return;
-    }
+    if (!modelReady(tr("Cannot redraw the clip"))) return;
     Clip box{start, end, 0, 0, true};
     if (highHz > lowHz) {
         box.lowHz = lowHz;
         box.highHz = highHz;
     }
-    const ClipRow& c = session_->data().clips[std::size_t(clipIndex)];
     undoingClip_ = false;
-    redrawFrom_ = Clip{c.start, c.end, c.lowHz, c.highHz, true};
-    jobs_->redrawClip(c.id, box, *models_->model());
+    jobs_->redrawClip(session_->data().clips[std::size_t(clipIndex)].id, box, *models_->model());
 }
 
 void MainWindow::removeClipDrawn(int clipIndex)

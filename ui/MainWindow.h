@@ -157,6 +157,8 @@ private:
     void removeClipDrawn(int clipIndex);
     void redrawClipDrawn(int clipIndex, double start, double end, double lowHz, double highHz);
     bool askYesNo(const QString& title, const QString& question);
+    // Whether the model is loaded; else says so under `title` (clips are embedded with it).
+    bool modelReady(const QString& title);
     // Edit > Undo: the newest label edit, else the last clip added, redrawn or removed by hand.
     void undo();
     void updateUndoAction();
@@ -171,7 +173,6 @@ private:
         std::optional<RemovedClip> removed; // undo a removal: put it back with its labels
     };
     std::optional<ClipUndo> clipUndo_;
-    std::optional<Clip> redrawFrom_;        // the box of the clip being redrawn
     bool undoingClip_ = false;              // the clip job running undoes one (no redo is kept)
 
     ArchiveSession* session_;

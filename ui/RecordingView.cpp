@@ -565,10 +565,9 @@ RecordingView::EdgeGrip RecordingView::edgeAt(QPointF pos) const
         return {edges, clipIndex};
     };
     // The current clip first: after its edges were dragged, the range lies on it until it is redrawn.
-    for (const Box& b : boxes_)
-        if (b.clipIndex == current_ && b.byHand && current_ >= 0)
-            if (const EdgeGrip g = edgesOf(b.start, b.end, b.lowHz, b.highHz, b.clipIndex); g.edges != NoEdge)
-                return g;
+    if (const Box* b = boxOf(current_); b && b->byHand)
+        if (const EdgeGrip g = edgesOf(b->start, b->end, b->lowHz, b->highHz, b->clipIndex); g.edges != NoEdge)
+            return g;
     if (hasSelection())
         return edgesOf(selStart_, selEnd_, selLowHz_, selHighHz_, -1);
     return {};
@@ -609,9 +608,7 @@ void RecordingView::mousePressEvent(QMouseEvent* e)
         return;
     setFocus(Qt::MouseFocusReason);
     if (const EdgeGrip g = edgeAt(e->position()); g.edges != NoEdge) {
-        if (g.clipIndex >= 0)
-            for (const Box& b : boxes_)
-                if (b.clipIndex == g.clipIndex) setSelection(b.start, b.end, b.lowHz, b.highHz);
+        if (const Box* b = boxOf(g.clipIndex)) setSelection(b->start, b->end, b->lowHz, b->highHz);
         gripped_ = g;
         grippedFrom_[0] = selStart_;
         grippedFrom_[1] = selEnd_;
@@ -662,14 +659,16 @@ void RecordingView::mouseReleaseEvent(QMouseEvent*)
 {
     dragAnchor_ = dragAnchorHz_ = qQNaN();
     const EdgeGrip done = std::exchange(gripped_, EdgeGrip{});
-    if (done.clipIndex < 0 || !hasSelection())
-        return;
-    for (const Box& b : boxes_)
-        if (b.clipIndex == done.clipIndex
-            && (b.start != selStart_ || b.end != selEnd_ || b.lowHz != selLowHz_ || b.highHz != selHighHz_)) {
-            Q_EMIT clipRedrawRequested(done.clipIndex, selStart_, selEnd_, selLowHz_, selHighHz_);
-            return;
-        }
+    const Box* b = boxOf(done.clipIndex);
+    if (b && hasSelection() && (b->start != selStart_ || b->end != selEnd_ || b->lowHz != selLowHz_ || b->highHz != selHighHz_))
+        Q_EMIT clipRedrawRequested(done.clipIndex, selStart_, selEnd_, selLowHz_, selHighHz_);
+}
+
+const RecordingView::Box* RecordingView::boxOf(int clipIndex) const
+{
+    if (clipIndex < 0) return nullptr;
+    const auto it = std::find_if(boxes_.begin(), boxes_.end(), [clipIndex](const Box& b) { return b.clipIndex == clipIndex; });
+    return it == boxes_.end() ? nullptr : &*it;
 }
 
 void RecordingView::contextMenuEvent(QContextMenuEvent* e)
@@ -732,20 +731,15 @@ void RecordingView::keyPressEvent(QKeyEvent* e)
         gripped_ = {}; // the drag is dropped: the edges go back
         setSelection(grippedFrom_[0], grippedFrom_[1], grippedFrom_[2], grippedFrom_[3]);
         break;
-    case Qt::Key_F:
-        if (!hasSelection()) {
-            QWidget::keyPressEvent(e);
-            return;
-        }
-        Q_EMIT fitSelectionRequested();
-        break;
+    case Qt::Key_F: // fit the dragged stretch to its call; Enter adds it (both need one)
     case Qt::Key_Return:
     case Qt::Key_Enter:
         if (!hasSelection()) {
             QWidget::keyPressEvent(e);
             return;
         }
-        Q_EMIT addSelectionRequested();
+        if (e->key() == Qt::Key_F) Q_EMIT fitSelectionRequested();
+        else Q_EMIT addSelectionRequested();
         break;
     default: QWidget::keyPressEvent(e); return;
     }

@@ -153,6 +153,7 @@ private:
         int clipIndex = -1;      // -1: the dragged range's edges
     };
     EdgeGrip edgeAt(QPointF pos) const;
+    const Box* boxOf(int clipIndex) const;          // null if that clip has no box here
     void showEdgePointer(QPointF pos);
     void dragEdges(double seconds, double hz);
 

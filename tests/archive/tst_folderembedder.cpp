@@ -48,6 +48,19 @@ class TestFolderEmbedder : public QObject {
     }
 
     // Every clip once: no two clips of a recording share start and end; one vector per clip.
+    // The clip's stored vector is what the model gives for those samples of the file, read as
+    // embedFolder reads clips (to float32 rounding).
+    static void verifyVectorOf(const Archive& a, const Model& model, ClipId id, const fs::path& file, double start, double end)
+    {
+        const MelSpectrogram mel(model.config().mel);
+        AudioReader reader(file, {.targetRate = mel.params().sampleRate});
+        Embedder embedder(model, {});
+        const std::vector<float> expected = embedder.embed(clipLogMel(reader, mel, start, end));
+        const std::vector<float> stored = *a.embedding(id, model.id());
+        QCOMPARE(stored.size(), expected.size());
+        for (std::size_t i = 0; i < stored.size(); ++i) QVERIFY(std::abs(stored[i] - expected[i]) < 1e-5f);
+    }
+
     // source -> label of one clip
     static std::map<std::string, std::string> labelsOf(const Archive& a, ClipId id)
     {
@@ -613,15 +626,7 @@ private Q_SLOTS:
         QCOMPARE(labels[0].label, std::string("chip"));
         QCOMPARE(labels[0].source, std::string("user"));
         // Its vector is what the model gives for those samples, read as embedFolder reads clips.
-        {
-            const MelSpectrogram mel(model.config().mel);
-            AudioReader reader(dir / "rec_000.flac", {.targetRate = mel.params().sampleRate});
-            Embedder embedder(model, {});
-            const std::vector<float> expected = embedder.embed(clipLogMel(reader, mel, 1.25, 1.55));
-            const std::vector<float> stored = *a.embedding(id, model.id());
-            QCOMPARE(stored.size(), expected.size());
-            for (std::size_t i = 0; i < stored.size(); ++i) QVERIFY(std::abs(stored[i] - expected[i]) < 1e-5f);
-        }
+        verifyVectorOf(a, model, id, dir / "rec_000.flac", 1.25, 1.55);
         // Moved into the retrieval space like the others, and found among them.
         QVERIFY(hasCurrentRetrievalSpace(a, model.id()));
         const EmbeddingMatrix space = retrievalVectors(a, model.id());
@@ -738,15 +743,7 @@ private Q_SLOTS:
                  std::make_tuple(std::string("rec_001.flac"), 2.35, 2.62, 900.0, 5000.0));
         QCOMPARE(labelsOf(a, redrawn), labelsBefore);
         QVERIFY(labelsOf(a, id).empty());
-        {
-            const MelSpectrogram mel(model.config().mel);
-            AudioReader reader(dir / "rec_001.flac", {.targetRate = mel.params().sampleRate});
-            Embedder embedder(model, {});
-            const std::vector<float> expected = embedder.embed(clipLogMel(reader, mel, 2.35, 2.62));
-            const std::vector<float> stored = *a.embedding(redrawn, model.id());
-            QCOMPARE(stored.size(), expected.size());
-            for (std::size_t i = 0; i < stored.size(); ++i) QVERIFY(std::abs(stored[i] - expected[i]) < 1e-5f);
-        }
+        verifyVectorOf(a, model, redrawn, dir / "rec_001.flac", 2.35, 2.62);
         QVERIFY(hasCurrentRetrievalSpace(a, model.id()));
         const EmbeddingMatrix space = retrievalVectors(a, model.id());
         QVERIFY(std::find(space.clipIds.begin(), space.clipIds.end(), redrawn) != space.clipIds.end());

@@ -7,7 +7,9 @@
 #include "ui/ClipTablePanel.h"
 #include "ui/MainWindow.h"
 
+#include <QApplication>
 #include <QDockWidget>
+#include <QMouseEvent>
 #include <QSignalSpy>
 #include <QString>
 #include <QTest>
@@ -34,6 +36,15 @@ inline bool showClipTable(ui::MainWindow& w)
     dock->show();
     dock->raise();
     return QTest::qWaitFor([&] { return w.clipTable()->model()->rowCount() == w.session()->clipCount(); }, 5000);
+}
+
+// A left-button drag on a widget from one point to another, as a user's mouse makes it.
+inline void drag(QWidget* widget, QPoint from, QPoint to)
+{
+    QTest::mousePress(widget, Qt::LeftButton, {}, from);
+    QMouseEvent move(QEvent::MouseMove, QPointF(to), widget->mapToGlobal(QPointF(to)), Qt::NoButton, Qt::LeftButton, {});
+    QApplication::sendEvent(widget, &move);
+    QTest::mouseRelease(widget, Qt::LeftButton, {}, to);
 }
 
 } // namespace crowlingo::testkit

@@ -792,11 +792,7 @@ private Q_SLOTS:
                           Qt::NoButton, Qt::NoButton, {});
         QApplication::sendEvent(view, &hover);
         QCOMPARE(view->QWidget::cursor().shape(), Qt::SizeHorCursor); // the pointer says the edge can be dragged
-        QTest::mousePress(view, Qt::LeftButton, {}, QPoint(int(view->xOfTime(1.62)), y));
-        const QPointF to(view->xOfTime(1.85), y);
-        QMouseEvent move(QEvent::MouseMove, to, view->mapToGlobal(to), Qt::NoButton, Qt::LeftButton, {});
-        QApplication::sendEvent(view, &move);
-        QTest::mouseRelease(view, Qt::LeftButton, {}, to.toPoint());
+        testkit::drag(view, QPoint(int(view->xOfTime(1.62)), y), QPoint(int(view->xOfTime(1.85)), y));
         QVERIFY(opened.wait(60000));
         QCOMPARE(w.session()->clipCount(), 5);
         const int redrawnAt = w.session()->currentClip();

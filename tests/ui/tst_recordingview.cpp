@@ -45,15 +45,6 @@ int clipOf(MainWindow& w, const UiTestArchive& a, int r, int j)
     return w.session()->data().indexOf(a.ids()[std::size_t(r * 12 + j)]);
 }
 
-// A left-button drag on the view from one point to another.
-void drag(QWidget* view, QPoint from, QPoint to)
-{
-    QTest::mousePress(view, Qt::LeftButton, {}, from);
-    QMouseEvent move(QEvent::MouseMove, QPointF(to), view->mapToGlobal(QPointF(to)), Qt::NoButton, Qt::LeftButton, {});
-    QApplication::sendEvent(view, &move);
-    QTest::mouseRelease(view, Qt::LeftButton, {}, to);
-}
-
 int brightness(const QImage& img, double x, double y)
 {
     return qGray(img.pixel(int(std::lround(x)), int(std::lround(y))));
